@@ -1,0 +1,47 @@
+import { z } from "zod";
+import { checkCondition, checkTemplate, type ExpressionError, type TemplateMode } from "../expression/index.ts";
+
+/** Where a syntax error sits, in the words the studio and the API show to a person. */
+function describeSyntaxError(error: ExpressionError): string {
+  return error.column === undefined ? error.message : `${error.message} (column ${error.column})`;
+}
+
+/** A condition field: one expression, empty means "always". Syntax is checked when the app is saved. */
+export const conditionField = z
+  .string()
+  .max(16_384)
+  .superRefine((source, ctx) => {
+    const error = checkCondition(source);
+    if (error) ctx.addIssue({ code: "custom", message: describeSyntaxError(error), params: { column: error.column } });
+  });
+
+/** A text field that may hold `${...}` parts. */
+export function templateField(mode: TemplateMode = "text") {
+  return z.string().superRefine((source, ctx) => {
+    const error = checkTemplate(source, mode);
+    if (error) ctx.addIssue({ code: "custom", message: describeSyntaxError(error), params: { column: error.column } });
+  });
+}
+
+export const contentTypeJson = "application/json";
+
+/** `{contentType, content}`: JSON content is rendered in JSON mode, anything else as text. */
+export const transformSchema = z
+  .object({
+    contentType: z.string().default(contentTypeJson),
+    content: z.string().max(65_536),
+  })
+  .superRefine((transform, ctx) => {
+    const mode: TemplateMode = transform.contentType === contentTypeJson ? "json" : "text";
+    const error = checkTemplate(transform.content, mode);
+    if (error)
+      ctx.addIssue({
+        code: "custom",
+        path: ["content"],
+        message: describeSyntaxError(error),
+        params: { column: error.column },
+      });
+  });
+export type Transform = z.infer<typeof transformSchema>;
+
+export const tagsSchema = z.record(z.string(), z.string()).default({});

@@ -1,0 +1,44 @@
+import type { ActionConfig, JsonValue, RunnableActionType, Scope } from "@conflux/core";
+import type { Logger } from "pino";
+import type { MailService } from "../mail/smtp.ts";
+import type { OutboundClient } from "../outbound/guarded-client.ts";
+import type { OperatorStore } from "../store/store.ts";
+
+/** What an action may use while it runs; nothing else reaches it. */
+export interface ActionContext {
+  readonly operator: OperatorStore;
+  /** `payload`, `context` and `event` of the message the action runs on. */
+  readonly scope: Scope;
+  /** `<message id>:<action id>`: the same on every try, so a receiver can recognise a retry. */
+  readonly idempotencyKey: string;
+  readonly outbound: OutboundClient;
+  /** Absent when the service has no SMTP server configured. */
+  readonly mail: MailService | undefined;
+  /** The decrypted values of a stored credential of this operator. */
+  openCredential(credentialsId: string): Promise<Record<string, string>>;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+export interface ActionResult {
+  result: JsonValue;
+  /** What the run consumed or said on the side (tokens, credits, console lines of user code). */
+  usage?: JsonValue;
+}
+
+export interface ActionDefinition<T extends RunnableActionType = RunnableActionType> {
+  readonly type: T;
+  run(config: ActionConfig<T>, context: ActionContext): Promise<ActionResult>;
+}
+
+/** A failure the history shows with its code; transient ones (timeouts, 429, 5xx) are tried again. */
+export class ActionError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly transient = false,
+  ) {
+    super(message);
+    this.name = "ActionError";
+  }
+}

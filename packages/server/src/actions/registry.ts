@@ -1,0 +1,16 @@
+import type { RunnableActionType } from "@conflux/core";
+import type { ActionDefinition } from "./action.ts";
+import { codeAction } from "./code.ts";
+import { emailAction } from "./email.ts";
+import { republishAction } from "./republish.ts";
+import { slackAction } from "./slack.ts";
+import { webhookAction } from "./webhook.ts";
+
+/** The one place that knows every action type the runtime can run. */
+export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinition<T> } = {
+  republish: republishAction,
+  webhook: webhookAction,
+  slack: slackAction,
+  email: emailAction,
+  code: codeAction,
+};

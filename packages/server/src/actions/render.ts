@@ -1,0 +1,14 @@
+import { compileTemplate, type JsonValue, type Scope, type TemplateMode, type Transform } from "@conflux/core";
+
+/** Renders a `{contentType, content}` transform: JSON content becomes a value, other content a string. */
+export function renderTransform(transform: Transform, scope: Scope): JsonValue {
+  const mode: TemplateMode = transform.contentType === "application/json" ? "json" : "text";
+  const rendered = compileTemplate(transform.content, mode).render(scope);
+  return mode === "text" && typeof rendered !== "string" ? JSON.stringify(rendered) : rendered;
+}
+
+/** Renders a text field to a string, whatever the value of a lone `${...}`. */
+export function renderText(template: string, scope: Scope): string {
+  const rendered = compileTemplate(template, "text").render(scope);
+  return typeof rendered === "string" ? rendered : JSON.stringify(rendered);
+}

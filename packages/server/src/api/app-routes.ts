@@ -1,0 +1,130 @@
+import { type App, type AppDefinition, validateApp } from "@conflux/core";
+import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { ulid } from "ulid";
+import YAML from "yaml";
+import { z } from "zod";
+import type { Services } from "../conflux.ts";
+import { UserError } from "../errors.ts";
+import { operatorOf } from "./authenticate.ts";
+
+const appParams = z.object({ appId: z.string().min(1).max(64) });
+const yamlTypes = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
+
+/** Validates an app as saved: shape, expression syntax with column, dangling channel ids. */
+function checkedDefinition(input: unknown, maxActions: number): AppDefinition {
+  const validation = validateApp(input, { maxActions });
+  if (!validation.ok) {
+    const [first] = validation.problems;
+    const more = validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more problems)` : "";
+    throw new UserError("validation_failed", `${first?.message}${more}`, validation.problems);
+  }
+  return validation.app;
+}
+
+/** The portable shape of an app: what SORACOM Flux exports, without our bookkeeping. */
+export function toExport(app: App): AppDefinition & { appId: string } {
+  const { createdAt: _created, updatedAt: _updated, ...definition } = app;
+  return definition;
+}
+
+function parseImport(body: unknown, contentType: string | undefined): unknown {
+  if (typeof body !== "string") return body;
+  try {
+    return yamlTypes.some((type) => contentType?.startsWith(type)) ? YAML.parse(body, { maxAliasCount: 100 }) : JSON.parse(body);
+  } catch (error) {
+    throw new UserError("bad_request", `the app is neither valid JSON nor YAML: ${(error as Error).message}`);
+  }
+}
+
+/** Apps: create, read, update, delete, import and export (JSON and YAML). */
+export async function appRoutes(api: FastifyInstance, { config, scheduler }: Services): Promise<void> {
+  const routes = api.withTypeProvider<ZodTypeProvider>();
+  const maxActions = config.limits.maxActionsPerApp;
+  api.addContentTypeParser(yamlTypes, { parseAs: "string" }, (_request, body, done) => done(null, body));
+
+  async function create(operatorId: string, store: ReturnType<typeof operatorOf>, input: unknown) {
+    const app = await store.createApp(ulid(), checkedDefinition(input, maxActions));
+    scheduler.schedule(operatorId, app, app.appId);
+    return app;
+  }
+
+  routes.get("/v1/apps", { schema: { summary: "List apps", tags: ["apps"] } }, async (request) =>
+    operatorOf(request).listApps(),
+  );
+
+  routes.post(
+    "/v1/apps",
+    { schema: { summary: "Create an app", tags: ["apps"], body: z.unknown() } },
+    async (request, reply) => {
+      const store = operatorOf(request);
+      return reply.status(201).send(await create(store.operatorId, store, request.body));
+    },
+  );
+
+  routes.post(
+    "/v1/apps/import",
+    {
+      schema: {
+        summary: "Import an app exported from Conflux or SORACOM Flux (JSON, or YAML with a YAML content type)",
+        tags: ["apps"],
+        body: z.unknown(),
+      },
+    },
+    async (request, reply) => {
+      const store = operatorOf(request);
+      const parsed = parseImport(request.body, request.headers["content-type"]);
+      return reply.status(201).send(await create(store.operatorId, store, parsed));
+    },
+  );
+
+  routes.get("/v1/apps/:appId", { schema: { summary: "Get an app", tags: ["apps"], params: appParams } }, async (request) => {
+    const app = await operatorOf(request).getApp(request.params.appId);
+    if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
+    return app;
+  });
+
+  routes.get(
+    "/v1/apps/:appId/export",
+    {
+      schema: {
+        summary: "Export an app as JSON or YAML",
+        tags: ["apps"],
+        params: appParams,
+        querystring: z.object({ format: z.enum(["json", "yaml"]).default("json") }),
+      },
+    },
+    async (request, reply) => {
+      const app = await operatorOf(request).getApp(request.params.appId);
+      if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
+      const exported = toExport(app);
+      const filename = `${app.name.replace(/[^\w.-]+/g, "_") || app.appId}.${request.query.format}`;
+      reply.header("content-disposition", `attachment; filename="${filename}"`);
+      if (request.query.format === "yaml") return reply.type("application/yaml").send(YAML.stringify(exported));
+      return reply.type("application/json").send(JSON.stringify(exported, null, 2));
+    },
+  );
+
+  routes.put(
+    "/v1/apps/:appId",
+    { schema: { summary: "Replace an app's definition", tags: ["apps"], params: appParams, body: z.unknown() } },
+    async (request) => {
+      const store = operatorOf(request);
+      const app = await store.updateApp(request.params.appId, checkedDefinition(request.body, maxActions));
+      if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
+      scheduler.schedule(store.operatorId, app, app.appId);
+      return app;
+    },
+  );
+
+  routes.delete(
+    "/v1/apps/:appId",
+    { schema: { summary: "Delete an app (its history is kept until retention ends)", tags: ["apps"], params: appParams } },
+    async (request, reply) => {
+      const store = operatorOf(request);
+      if (!(await store.deleteApp(request.params.appId))) throw new UserError("not_found", `no app ${request.params.appId}`);
+      scheduler.schedule(store.operatorId, undefined, request.params.appId);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,65 @@
+import type { JsonValue, MessageContext } from "@conflux/core";
+import type { StepRecord } from "../store/store.ts";
+
+/**
+ * The bus seam: makes channel messages durable and hands their action jobs to workers, at least once.
+ * A message is one row of history; each enabled or disabled action on its channel is one job.
+ */
+
+export interface NewMessage {
+  messageId: string;
+  executionId: string;
+  operatorId: string;
+  appId: string;
+  channelId: string;
+  hop: number;
+  payload: JsonValue;
+  context: MessageContext;
+  parentStepId: string | null;
+}
+
+/** A message and the actions it must reach, not before `availableAt` (output delay). */
+export interface Delivery {
+  message: NewMessage;
+  actionIds: string[];
+  availableAt: number;
+}
+
+export interface NewExecution {
+  executionId: string;
+  operatorId: string;
+  appId: string;
+  channelId: string;
+  eventType: string;
+  /** Sources that may send twice (timers, clients with an Idempotency-Key) start one execution only. */
+  dedupeKey: string | null;
+  replayOf: string | null;
+}
+
+export interface Job {
+  jobId: string;
+  operatorId: string;
+  appId: string;
+  executionId: string;
+  messageId: string;
+  actionId: string;
+  /** Tries started so far, this one included. */
+  attempts: number;
+}
+
+export interface Bus {
+  /** Durable when it resolves: the caller may answer 202. A repeated dedupe key returns the first execution. */
+  startExecution(execution: NewExecution, delivery: Delivery): Promise<{ executionId: string; duplicate: boolean }>;
+  /** Leases up to `max` due jobs to this worker for `leaseMs`. */
+  claim(max: number, leaseMs: number): Promise<Job[]>;
+  /** Writes the step as it stands (running) without giving the job up. */
+  recordStep(job: Job, step: StepRecord): Promise<void>;
+  /** Gives the job back to run again at `availableAt`, recording the step as retrying. */
+  retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void>;
+  /** Atomically: the final step, the output messages and the job's acknowledgement. */
+  complete(job: Job, step: StepRecord, outputs: Delivery[]): Promise<void>;
+  /** Ends every lease: called at start-up by the single process that owns an embedded database. */
+  releaseAllLeases(): Promise<void>;
+  /** Called when work may be due; returns the unsubscribe function. */
+  onWork(listener: () => void): () => void;
+}

@@ -1,0 +1,166 @@
+import { EventEmitter } from "node:events";
+import type { Insertable, Kysely, Transaction } from "kysely";
+import type { DatabaseKind } from "../store/database.ts";
+import type { Database, StepsTable } from "../store/schema.ts";
+import { isUniqueViolation } from "../store/sql-store.ts";
+import type { StepRecord } from "../store/store.ts";
+import type { Bus, Delivery, Job, NewExecution } from "./bus.ts";
+
+function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
+  const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+  return {
+    stepId: step.stepId,
+    executionId: step.executionId,
+    messageId: step.messageId,
+    operatorId: job.operatorId,
+    appId: job.appId,
+    channelId: step.channelId,
+    actionId: step.actionId,
+    actionType: step.actionType,
+    status: step.status,
+    conditionValue: step.conditionValue === null ? null : step.conditionValue ? 1 : 0,
+    input: json(step.input),
+    result: json(step.result),
+    error: json(step.error),
+    usage: json(step.usage),
+    attempts: step.attempts,
+    startedAt: step.startedAt,
+    finishedAt: step.finishedAt,
+  };
+}
+
+/** The queue lives in the store's own database, so history, outputs and acknowledgement commit together. */
+export class SqlBus implements Bus {
+  private readonly events = new EventEmitter();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly kind: DatabaseKind,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  private async insertDeliveries(trx: Transaction<Database>, deliveries: Delivery[]): Promise<void> {
+    const now = Date.now();
+    for (const { message, actionIds, availableAt } of deliveries) {
+      await trx
+        .insertInto("messages")
+        .values({
+          ...message,
+          payload: JSON.stringify(message.payload),
+          context: JSON.stringify(message.context),
+          createdAt: now,
+        })
+        .execute();
+      if (actionIds.length === 0) continue;
+      await trx
+        .insertInto("jobs")
+        .values(
+          actionIds.map((actionId) => ({
+            jobId: `${message.messageId}:${actionId}`,
+            operatorId: message.operatorId,
+            appId: message.appId,
+            executionId: message.executionId,
+            messageId: message.messageId,
+            actionId,
+            availableAt,
+            leaseUntil: null,
+            attempts: 0,
+            createdAt: now,
+          })),
+        )
+        .execute();
+    }
+  }
+
+  private async upsertStep(trx: Kysely<Database>, row: Insertable<StepsTable>): Promise<void> {
+    const { stepId: _, ...changes } = row;
+    await trx
+      .insertInto("steps")
+      .values(row)
+      .onConflict((conflict) => conflict.column("stepId").doUpdateSet(changes))
+      .execute();
+  }
+
+  private notify(): void {
+    this.events.emit("work");
+  }
+
+  async startExecution(
+    execution: NewExecution,
+    delivery: Delivery,
+  ): Promise<{ executionId: string; duplicate: boolean }> {
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto("executions")
+          .values({ ...execution, createdAt: Date.now() })
+          .execute();
+        await this.insertDeliveries(trx, [delivery]);
+      });
+    } catch (error) {
+      if (!execution.dedupeKey || !isUniqueViolation(error)) throw error;
+      const first = await this.db
+        .selectFrom("executions")
+        .select("executionId")
+        .where("operatorId", "=", execution.operatorId)
+        .where("appId", "=", execution.appId)
+        .where("dedupeKey", "=", execution.dedupeKey)
+        .executeTakeFirstOrThrow();
+      return { executionId: first.executionId, duplicate: true };
+    }
+    this.notify();
+    return { executionId: execution.executionId, duplicate: false };
+  }
+
+  async claim(max: number, leaseMs: number): Promise<Job[]> {
+    const now = Date.now();
+    let due = this.db
+      .selectFrom("jobs")
+      .select("jobId")
+      .where("availableAt", "<=", now)
+      .where((eb) => eb.or([eb("leaseUntil", "is", null), eb("leaseUntil", "<", now)]))
+      .orderBy("availableAt")
+      .limit(max);
+    // Several workers on PostgreSQL: each takes rows the others have not locked.
+    if (this.kind === "postgres") due = due.forUpdate().skipLocked();
+    return this.db
+      .updateTable("jobs")
+      .set((eb) => ({ leaseUntil: now + leaseMs, attempts: eb("attempts", "+", 1) }))
+      .where("jobId", "in", due)
+      .returning(["jobId", "operatorId", "appId", "executionId", "messageId", "actionId", "attempts"])
+      .execute();
+  }
+
+  async recordStep(job: Job, step: StepRecord): Promise<void> {
+    await this.upsertStep(this.db, stepRow(job, step));
+  }
+
+  async retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.upsertStep(trx, stepRow(job, step));
+      await trx.updateTable("jobs").set({ availableAt, leaseUntil: null }).where("jobId", "=", job.jobId).execute();
+    });
+  }
+
+  async complete(job: Job, step: StepRecord, outputs: Delivery[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const acknowledged = await trx.deleteFrom("jobs").where("jobId", "=", job.jobId).executeTakeFirst();
+      // The lease ran out and another worker finished the job first: its result stands.
+      if (acknowledged.numDeletedRows === 0n) return;
+      await this.upsertStep(trx, stepRow(job, step));
+      await this.insertDeliveries(trx, outputs);
+    });
+    if (outputs.length) this.notify();
+  }
+
+  async releaseAllLeases(): Promise<void> {
+    await this.db.updateTable("jobs").set({ leaseUntil: null }).where("leaseUntil", "is not", null).execute();
+  }
+
+  onWork(listener: () => void): () => void {
+    this.events.on("work", listener);
+    return () => this.events.off("work", listener);
+  }
+}
+

@@ -1,0 +1,83 @@
+import { readFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { loadConfig } from "../config/config.ts";
+import { createLogger, startConflux } from "../conflux.ts";
+import { type ApiClient, connect } from "./client.ts";
+
+const usage = `Usage:
+  conflux serve [--port N] [--host H] [--data-dir DIR]   start Conflux (embedded default: SQLite in ./.conflux/)
+  conflux apps list                                      list your apps
+  conflux apps import <file.json|file.yaml>              import an app (Conflux or SORACOM Flux export)
+  conflux apps export <appId> [--format json|yaml]       print an app
+  conflux send <appId> <channelId> <json>                send a message into a channel
+
+The commands other than serve talk to CONFLUX_URL (default http://127.0.0.1:8480) as
+CONFLUX_EMAIL/CONFLUX_PASSWORD, or with CONFLUX_API_KEY/CONFLUX_TOKEN.`;
+
+async function print(response: Response): Promise<void> {
+  const text = await response.text();
+  if (!response.ok) throw new Error(`HTTP ${response.status}: ${text}`);
+  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" } },
+  });
+  const config = loadConfig(process.env, {
+    ...(values.port ? { port: Number(values.port) } : {}),
+    ...(values.host ? { host: values.host } : {}),
+    ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
+  });
+  const logger = createLogger(config);
+  const conflux = await startConflux(config, logger);
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, "stopping");
+    await conflux.stop();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+}
+
+async function apps(client: ApiClient, args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: "string" } } });
+  const [command, target] = positionals;
+  if (command === "list") return print(await client.request("GET", "/v1/apps"));
+  if (command === "import" && target) {
+    const yaml = /\.ya?ml$/i.test(target);
+    return print(await client.request("POST", "/v1/apps/import", await readFile(target, "utf8"), yaml ? "application/yaml" : "application/json"));
+  }
+  if (command === "export" && target) {
+    const format = values.format === "yaml" ? "yaml" : "json";
+    return print(await client.request("GET", `/v1/apps/${encodeURIComponent(target)}/export?format=${format}`));
+  }
+  throw new Error(usage);
+}
+
+async function send(client: ApiClient, [appId, channelId, json]: string[]): Promise<void> {
+  if (!appId || !channelId || json === undefined) throw new Error(usage);
+  JSON.parse(json);
+  const path = `/v1/apps/${encodeURIComponent(appId)}/channels/${encodeURIComponent(channelId)}/messages`;
+  return print(await client.request("POST", path, json));
+}
+
+async function main([command, ...args]: string[]): Promise<void> {
+  switch (command) {
+    case "serve":
+      return serve(args);
+    case "apps":
+      return apps(await connect(process.env), args);
+    case "send":
+      return send(await connect(process.env), args);
+    default:
+      process.stdout.write(`${usage}\n`);
+      if (command && command !== "help" && command !== "--help") process.exitCode = 2;
+  }
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`conflux: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

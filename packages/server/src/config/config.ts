@@ -1,0 +1,107 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const flag = z.union([z.boolean(), z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true")]);
+
+export const configSchema = z.object({
+  /** Folder of the embedded default: SQLite database and the generated secret key. */
+  dataDir: z.string().default(".conflux"),
+  host: z.string().default("127.0.0.1"),
+  port: z.coerce.number().int().min(0).max(65_535).default(8480),
+  /** Public base URL, used in links we hand out (incoming webhook URLs). */
+  publicUrl: z.string().url().optional(),
+  database: z
+    .discriminatedUnion("kind", [
+      z.object({ kind: z.literal("sqlite"), file: z.string().optional() }),
+      z.object({ kind: z.literal("postgres"), url: z.string().min(1) }),
+    ])
+    .default({ kind: "sqlite" }),
+  /** 32-byte key (base64) that encrypts stored credentials; generated into dataDir when absent. */
+  secretKey: z.string().optional(),
+  logLevel: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  runtime: z
+    .object({
+      /** Actions in flight at once per process: slow actions wait on I/O, not on a worker. */
+      concurrency: z.coerce.number().int().min(1).max(10_000).default(256),
+      maxTries: z.coerce.number().int().min(1).max(10).default(3),
+      retryBaseMs: z.coerce.number().int().min(1).default(1_000),
+      leaseMs: z.coerce.number().int().min(1_000).default(60_000),
+      pollMs: z.coerce.number().int().min(5).default(250),
+    })
+    .default({ concurrency: 256, maxTries: 3, retryBaseMs: 1_000, leaseMs: 60_000, pollMs: 250 }),
+  limits: z
+    .object({
+      maxMessageBytes: z.coerce.number().int().min(1_024).default(32_768),
+      maxRequestBytes: z.coerce.number().int().min(1_024).default(1_048_576),
+      maxActionsPerApp: z.coerce.number().int().min(1).default(10),
+      emailsPerHour: z.coerce.number().int().min(0).default(10),
+      emailsPerMonth: z.coerce.number().int().min(0).default(300),
+    })
+    .default({
+      maxMessageBytes: 32_768,
+      maxRequestBytes: 1_048_576,
+      maxActionsPerApp: 10,
+      emailsPerHour: 10,
+      emailsPerMonth: 300,
+    }),
+  outbound: z.object({ allowPrivateAddresses: flag.default(false) }).default({ allowPrivateAddresses: false }),
+  smtp: z
+    .object({
+      host: z.string(),
+      port: z.coerce.number().int(),
+      secure: flag.default(false),
+      user: z.string().optional(),
+      password: z.string().optional(),
+      from: z.string().default("Conflux <conflux@localhost>"),
+      /** Accept a self-signed certificate on STARTTLS (a local relay). */
+      allowInvalidCertificate: flag.default(false),
+    })
+    .optional(),
+});
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Environment variables win over the optional JSON file named by CONFLUX_CONFIG. */
+function fromEnvironment(env: Env): ConfigInput {
+  const pick = <T extends object>(entries: T): Partial<T> =>
+    Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as Partial<T>;
+  const databaseUrl = env.CONFLUX_DATABASE_URL;
+  return pick({
+    dataDir: env.CONFLUX_DATA_DIR,
+    host: env.CONFLUX_HOST,
+    port: env.CONFLUX_PORT ?? env.PORT,
+    publicUrl: env.CONFLUX_PUBLIC_URL,
+    secretKey: env.CONFLUX_SECRET_KEY,
+    logLevel: env.CONFLUX_LOG_LEVEL as ConfigInput["logLevel"],
+    database: databaseUrl?.startsWith("postgres") ? { kind: "postgres" as const, url: databaseUrl } : undefined,
+    outbound:
+      env.CONFLUX_OUTBOUND_ALLOW_PRIVATE === undefined
+        ? undefined
+        : { allowPrivateAddresses: env.CONFLUX_OUTBOUND_ALLOW_PRIVATE as "0" | "1" },
+    smtp: env.CONFLUX_SMTP_HOST
+      ? pick({
+          host: env.CONFLUX_SMTP_HOST,
+          port: env.CONFLUX_SMTP_PORT ?? "587",
+          secure: env.CONFLUX_SMTP_SECURE as "0" | "1" | undefined,
+          user: env.CONFLUX_SMTP_USER,
+          password: env.CONFLUX_SMTP_PASSWORD,
+          from: env.CONFLUX_SMTP_FROM,
+        })
+      : undefined,
+  }) as ConfigInput;
+}
+
+export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}): Config {
+  const file = env.CONFLUX_CONFIG
+    ? (JSON.parse(readFileSync(path.resolve(env.CONFLUX_CONFIG), "utf8")) as ConfigInput)
+    : {};
+  const result = configSchema.safeParse({ ...file, ...fromEnvironment(env), ...overrides });
+  if (!result.success) {
+    const detail = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new Error(`invalid configuration: ${detail}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,117 @@
+import type { FastifyInstance } from "fastify";
+import pino, { type Logger } from "pino";
+import { buildApi } from "./api/build-api.ts";
+import type { Bus } from "./bus/bus.ts";
+import { SqlBus } from "./bus/sql-bus.ts";
+import type { Config } from "./config/config.ts";
+import { createMailService, type MailService } from "./mail/smtp.ts";
+import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+import { runJob } from "./runtime/run-job.ts";
+import { Scheduler } from "./runtime/scheduler.ts";
+import { startExecution } from "./runtime/start-execution.ts";
+import { Worker } from "./runtime/worker.ts";
+import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
+import { openDatabase } from "./store/database.ts";
+import { SqlStore } from "./store/sql-store.ts";
+import type { Store } from "./store/store.ts";
+
+/** What the API routes and the runtime share. */
+export interface Services {
+  config: Config;
+  store: Store;
+  bus: Bus;
+  cipher: Cipher;
+  scheduler: Scheduler;
+  logger: Logger;
+}
+
+export interface Conflux {
+  services: Services;
+  api: FastifyInstance;
+  /** The address the API listens on, once started. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Secrets never reach a log line: credentials, tokens and auth headers are redacted at the logger. */
+export function createLogger(config: Pick<Config, "logLevel">): Logger {
+  return pino({
+    level: config.logLevel,
+    redact: {
+      paths: [
+        "req.headers.authorization",
+        'req.headers["x-conflux-token"]',
+        'req.headers["x-soracom-token"]',
+        'req.headers["x-conflux-api-key"]',
+        'req.headers["x-soracom-api-key"]',
+        "password",
+        "token",
+        "*.password",
+        "*.token",
+        "credentials",
+      ],
+      censor: "[redacted]",
+    },
+  });
+}
+
+/** Opens the store, starts the workers and the scheduler, and listens. */
+export async function startConflux(config: Config, logger: Logger = createLogger(config)): Promise<Conflux> {
+  const { db, kind } = await openDatabase(config.database, config.dataDir);
+  const store = new SqlStore(db);
+  const bus = new SqlBus(db, kind);
+  // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
+  if (kind === "sqlite") await bus.releaseAllLeases();
+  const cipher = createCipher(loadSecretKey(config.secretKey, config.dataDir));
+  const outbound: OutboundClient = createGuardedClient({ allowPrivateAddresses: config.outbound.allowPrivateAddresses });
+  const mail: MailService | undefined = createMailService(config);
+
+  const scheduler = new Scheduler(
+    async (tick) => {
+      await startExecution(bus, tick, config.limits.maxMessageBytes);
+    },
+    logger,
+  );
+  const services: Services = { config, store, bus, cipher, scheduler, logger };
+
+  const worker = new Worker(
+    bus,
+    (job) =>
+      runJob(job, {
+        store,
+        bus,
+        cipher,
+        outbound,
+        mail,
+        logger,
+        maxTries: config.runtime.maxTries,
+        retryBaseMs: config.runtime.retryBaseMs,
+        maxMessageBytes: config.limits.maxMessageBytes,
+      }),
+    config.runtime,
+    logger,
+  );
+
+  const api = await buildApi(services);
+  await api.listen({ host: config.host, port: config.port });
+  for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
+  worker.start();
+  const address = api.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, database: kind }, "Conflux is running");
+
+  return {
+    services,
+    api,
+    url,
+    async stop() {
+      scheduler.stop();
+      await api.close();
+      await worker.stop();
+      mail?.close();
+      await outbound.close();
+      await store.close();
+    },
+  };
+}

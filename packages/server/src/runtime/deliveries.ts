@@ -1,0 +1,45 @@
+import type { App, JsonValue, MessageContext } from "@conflux/core";
+import { ulid } from "ulid";
+import type { Delivery } from "../bus/bus.ts";
+import { ActionError } from "../actions/action.ts";
+
+export interface MessageDraft {
+  operatorId: string;
+  executionId: string;
+  channelId: string;
+  hop: number;
+  payload: JsonValue;
+  context: MessageContext;
+  parentStepId: string | null;
+  messageId?: string;
+  delaySeconds?: number;
+}
+
+export function messageBytes(payload: JsonValue): number {
+  return Buffer.byteLength(JSON.stringify(payload));
+}
+
+/** A message for a channel of the app, addressed to every action on that channel. */
+export function planDelivery(app: App, draft: MessageDraft, maxMessageBytes: number): Delivery {
+  const size = messageBytes(draft.payload);
+  if (size > maxMessageBytes)
+    throw new ActionError(
+      "message_too_large",
+      `a message to channel '${draft.channelId}' is ${size} bytes; the limit is ${maxMessageBytes}`,
+    );
+  return {
+    message: {
+      messageId: draft.messageId ?? ulid(),
+      executionId: draft.executionId,
+      operatorId: draft.operatorId,
+      appId: app.appId,
+      channelId: draft.channelId,
+      hop: draft.hop,
+      payload: draft.payload,
+      context: draft.context,
+      parentStepId: draft.parentStepId,
+    },
+    actionIds: app.actions.filter((action) => action.channelId === draft.channelId).map((action) => action.actionId),
+    availableAt: Date.now() + (draft.delaySeconds ?? 0) * 1000,
+  };
+}

@@ -1,0 +1,176 @@
+import {
+  type Action,
+  type App,
+  compileCondition,
+  isRunnableActionType,
+  type JsonValue,
+  maxHops,
+  type Scope,
+} from "@conflux/core";
+import type { Logger } from "pino";
+import type { ActionContext, ActionResult } from "../actions/action.ts";
+import { ActionError } from "../actions/action.ts";
+import { renderTransform } from "../actions/render.ts";
+import { actionRegistry } from "../actions/registry.ts";
+import type { Bus, Delivery, Job } from "../bus/bus.ts";
+import type { MailService } from "../mail/smtp.ts";
+import type { OutboundClient } from "../outbound/guarded-client.ts";
+import type { Cipher } from "../secrets/cipher.ts";
+import type { MessageRecord, OperatorStore, StepError, StepRecord, Store } from "../store/store.ts";
+import { planDelivery } from "./deliveries.ts";
+import { classifyError, retryDelayMs } from "./step-error.ts";
+
+export interface RuntimeServices {
+  store: Store;
+  bus: Bus;
+  cipher: Cipher;
+  outbound: OutboundClient;
+  mail: MailService | undefined;
+  logger: Logger;
+  maxTries: number;
+  retryBaseMs: number;
+  maxMessageBytes: number;
+}
+
+interface StepInput {
+  job: Job;
+  app: App;
+  action: Action;
+  message: MessageRecord;
+  scope: Scope;
+}
+
+function newStep(job: Job, message: MessageRecord, action: Pick<Action, "actionId" | "type"> | undefined): StepRecord {
+  return {
+    stepId: job.jobId,
+    executionId: job.executionId,
+    messageId: job.messageId,
+    channelId: message.channelId,
+    actionId: job.actionId,
+    actionType: action?.type ?? "unknown",
+    status: "running",
+    conditionValue: null,
+    input: message.payload,
+    result: null,
+    error: null,
+    usage: null,
+    attempts: job.attempts,
+    startedAt: Date.now(),
+    finishedAt: null,
+  };
+}
+
+function openCredentialFor(operator: OperatorStore, cipher: Cipher) {
+  return async (credentialsId: string): Promise<Record<string, string>> => {
+    const credential = await operator.getCredential(credentialsId);
+    if (!credential) throw new ActionError("credentials_not_found", `no credentials '${credentialsId}'`);
+    return JSON.parse(cipher.open(credential.sealed)) as Record<string, string>;
+  };
+}
+
+/** The messages an action's result (or failure) sends on: output or error output, after its transform. */
+function planOutputs(
+  { job, app, action, message, scope }: StepInput,
+  outcome: { result: JsonValue } | { error: StepError },
+  maxMessageBytes: number,
+): Delivery[] {
+  const isError = "error" in outcome;
+  const output = isError ? action.errorOutput : action.output;
+  if (!output.enabled || !output.channelId) return [];
+  if (message.hop + 1 > maxHops)
+    throw new ActionError("hop_limit", `the run stopped after ${maxHops} hops (a loop between channels?)`);
+  const transformScope: Scope = isError ? { ...scope, error: { ...outcome.error } } : { ...scope, result: outcome.result };
+  const value = output.transform ? renderTransform(output.transform, transformScope) : isError ? { ...outcome.error } : outcome.result;
+  const split = !isError && action.output.splitArray && Array.isArray(value);
+  const payloads: JsonValue[] = split ? (value as JsonValue[]) : [value];
+  return payloads.map((payload) =>
+    planDelivery(
+      app,
+      {
+        operatorId: job.operatorId,
+        executionId: job.executionId,
+        channelId: output.channelId as string,
+        hop: message.hop + 1,
+        payload,
+        context: { eventType: isError ? "errorOutput" : "output", actionId: action.actionId, channelId: action.channelId },
+        parentStepId: job.jobId,
+        delaySeconds: isError ? 0 : action.output.delaySeconds,
+      },
+      maxMessageBytes,
+    ),
+  );
+}
+
+async function runAction(input: StepInput, services: RuntimeServices, operator: OperatorStore): Promise<ActionResult> {
+  const { action } = input;
+  if (!isRunnableActionType(action.type))
+    throw new ActionError("action_type_unavailable", `action type '${action.type}' cannot run in this Conflux yet`);
+  const definition = actionRegistry[action.type] as { run(config: unknown, context: ActionContext): Promise<ActionResult> };
+  const context: ActionContext = {
+    operator,
+    scope: input.scope,
+    idempotencyKey: input.job.jobId,
+    outbound: services.outbound,
+    mail: services.mail,
+    openCredential: openCredentialFor(operator, services.cipher),
+    logger: services.logger.child({ appId: input.app.appId, actionId: action.actionId }),
+    signal: AbortSignal.timeout(60_000),
+  };
+  return definition.run(action.config, context);
+}
+
+/** Runs one job: condition, action, retries, outputs; the step and the outputs commit with the acknowledgement. */
+export async function runJob(job: Job, services: RuntimeServices): Promise<void> {
+  const { bus } = services;
+  const operator = services.store.forOperator(job.operatorId);
+  const [app, message, trigger] = await Promise.all([
+    operator.getApp(job.appId),
+    operator.getMessage(job.messageId),
+    operator.getMessage(job.executionId),
+  ]);
+  if (!message || !trigger) throw new Error(`message ${job.messageId} of job ${job.jobId} is missing`);
+  const action = app?.actions.find((candidate) => candidate.actionId === job.actionId);
+  const step = newStep(job, message, action);
+  const finish = (fields: Partial<StepRecord>, outputs: Delivery[] = []) =>
+    bus.complete(job, { ...step, ...fields, finishedAt: Date.now() }, outputs);
+
+  if (!app || !action)
+    return finish({ status: "failed", error: { code: "action_removed", message: "the action is no longer in the app" } });
+  if (!action.enabled) return finish({ status: "disabled" });
+
+  const scope: Scope = {
+    payload: message.payload,
+    context: message.context,
+    event: { payload: trigger.payload, context: trigger.context },
+  };
+  const input: StepInput = { job, app, action, message, scope };
+
+  let result: ActionResult;
+  try {
+    step.conditionValue = compileCondition(action.condition).evaluate(scope);
+    if (!step.conditionValue) return finish({ status: "skipped" });
+    await bus.recordStep(job, step);
+    result = await runAction(input, services, operator);
+  } catch (thrown) {
+    const { transient, ...error } = classifyError(thrown);
+    if (transient && job.attempts < services.maxTries) {
+      const retryAt = Date.now() + retryDelayMs(job.attempts, services.retryBaseMs);
+      return bus.retryLater(job, retryAt, { ...step, status: "retrying", error });
+    }
+    let outputs: Delivery[] = [];
+    try {
+      outputs = planOutputs(input, { error }, services.maxMessageBytes);
+    } catch (outputError) {
+      services.logger.warn({ appId: app.appId, actionId: action.actionId, err: classifyError(outputError) }, "error output not sent");
+    }
+    return finish({ status: "failed", error }, outputs);
+  }
+
+  try {
+    const outputs = planOutputs(input, { result: result.result }, services.maxMessageBytes);
+    return finish({ status: "completed", result: result.result, usage: result.usage ?? null }, outputs);
+  } catch (thrown) {
+    const { transient: _, ...error } = classifyError(thrown);
+    return finish({ status: "failed", result: result.result, usage: result.usage ?? null, error });
+  }
+}

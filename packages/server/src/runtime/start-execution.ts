@@ -1,0 +1,60 @@
+import type { App, JsonValue, MessageContext } from "@conflux/core";
+import { ulid } from "ulid";
+import { ActionError } from "../actions/action.ts";
+import type { Bus } from "../bus/bus.ts";
+import { UserError } from "../errors.ts";
+import { planDelivery } from "./deliveries.ts";
+
+export interface ExecutionRequest {
+  operatorId: string;
+  app: App;
+  channelId: string;
+  payload: JsonValue;
+  context: MessageContext;
+  dedupeKey?: string;
+  replayOf?: string;
+}
+
+/** Every event source enters here: the message is durable when this resolves. */
+export async function startExecution(
+  bus: Bus,
+  request: ExecutionRequest,
+  maxMessageBytes: number,
+): Promise<{ executionId: string; duplicate: boolean }> {
+  const { app, channelId } = request;
+  if (!app.channels.some((channel) => channel.channelId === channelId))
+    throw new UserError("not_found", `app ${app.appId} has no channel '${channelId}'`);
+  const executionId = ulid();
+  let delivery: ReturnType<typeof planDelivery>;
+  try {
+    delivery = planDelivery(
+      app,
+      {
+        operatorId: request.operatorId,
+        executionId,
+        messageId: executionId,
+        channelId,
+        hop: 0,
+        payload: request.payload,
+        context: request.context,
+        parentStepId: null,
+      },
+      maxMessageBytes,
+    );
+  } catch (error) {
+    if (error instanceof ActionError) throw new UserError("payload_too_large", error.message);
+    throw error;
+  }
+  return bus.startExecution(
+    {
+      executionId,
+      operatorId: request.operatorId,
+      appId: app.appId,
+      channelId,
+      eventType: request.context.eventType,
+      dedupeKey: request.dedupeKey ?? null,
+      replayOf: request.replayOf ?? null,
+    },
+    delivery,
+  );
+}

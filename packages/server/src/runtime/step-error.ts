@@ -1,0 +1,25 @@
+import { ExpressionError } from "@conflux/core";
+import { ActionError } from "../actions/action.ts";
+import { OutboundError } from "../outbound/guarded-client.ts";
+import { SandboxError } from "../sandbox/quickjs.ts";
+import type { StepError } from "../store/store.ts";
+
+export interface ClassifiedError extends StepError {
+  /** Worth another try: a timeout, a 429, a 5xx, a dropped connection. */
+  transient: boolean;
+}
+
+/** Turns whatever an action threw into what the history shows; unknown errors are not retried. */
+export function classifyError(error: unknown): ClassifiedError {
+  if (error instanceof ActionError || error instanceof OutboundError)
+    return { code: error.code, message: error.message, transient: error.transient };
+  if (error instanceof ExpressionError || error instanceof SandboxError)
+    return { code: error.code, message: error.message, transient: false };
+  return { code: "internal", message: error instanceof Error ? error.message : String(error), transient: false };
+}
+
+/** Exponential backoff with ±20% jitter so retries of one burst do not arrive together. */
+export function retryDelayMs(attempt: number, baseMs: number): number {
+  const exponential = Math.min(baseMs * 2 ** (attempt - 1), 5 * 60_000);
+  return Math.round(exponential * (0.8 + Math.random() * 0.4));
+}

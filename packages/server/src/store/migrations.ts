@@ -1,0 +1,138 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+
+/** Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL. */
+const migrations: Record<string, Migration> = {
+  "0001_initial": {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable("operators")
+        .addColumn("operator_id", "text", (c) => c.primaryKey())
+        .addColumn("email", "text", (c) => c.notNull().unique())
+        .addColumn("password_hash", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("api_tokens")
+        .addColumn("token_hash", "text", (c) => c.primaryKey())
+        .addColumn("api_key", "text", (c) => c.notNull())
+        .addColumn("operator_id", "text", (c) => c.notNull().references("operators.operator_id").onDelete("cascade"))
+        .addColumn("expires_at", "bigint", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("apps")
+        .addColumn("app_id", "text", (c) => c.primaryKey())
+        .addColumn("operator_id", "text", (c) => c.notNull().references("operators.operator_id").onDelete("cascade"))
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("definition", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("apps_by_operator").on("apps").columns(["operator_id", "app_id"]).execute();
+      await db.schema
+        .createTable("credentials")
+        .addColumn("operator_id", "text", (c) => c.notNull().references("operators.operator_id").onDelete("cascade"))
+        .addColumn("credentials_id", "text", (c) => c.notNull())
+        .addColumn("type", "text", (c) => c.notNull())
+        .addColumn("description", "text", (c) => c.notNull())
+        .addColumn("sealed", "text", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("credentials_pk", ["operator_id", "credentials_id"])
+        .execute();
+      await db.schema
+        .createTable("incoming_webhooks")
+        .addColumn("webhook_id", "text", (c) => c.primaryKey())
+        .addColumn("operator_id", "text", (c) => c.notNull().references("operators.operator_id").onDelete("cascade"))
+        .addColumn("app_id", "text", (c) => c.notNull().references("apps.app_id").onDelete("cascade"))
+        .addColumn("channel_id", "text", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("secret_hash", "text", (c) => c.notNull().unique())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable("executions")
+        .addColumn("execution_id", "text", (c) => c.primaryKey())
+        .addColumn("operator_id", "text", (c) => c.notNull())
+        .addColumn("app_id", "text", (c) => c.notNull())
+        .addColumn("channel_id", "text", (c) => c.notNull())
+        .addColumn("event_type", "text", (c) => c.notNull())
+        .addColumn("dedupe_key", "text")
+        .addColumn("replay_of", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addUniqueConstraint("executions_dedupe", ["operator_id", "app_id", "dedupe_key"])
+        .execute();
+      await db.schema
+        .createIndex("executions_by_app")
+        .on("executions")
+        .columns(["operator_id", "app_id", "execution_id"])
+        .execute();
+      await db.schema
+        .createTable("messages")
+        .addColumn("message_id", "text", (c) => c.primaryKey())
+        .addColumn("execution_id", "text", (c) => c.notNull())
+        .addColumn("operator_id", "text", (c) => c.notNull())
+        .addColumn("app_id", "text", (c) => c.notNull())
+        .addColumn("channel_id", "text", (c) => c.notNull())
+        .addColumn("hop", "integer", (c) => c.notNull())
+        .addColumn("payload", "text", (c) => c.notNull())
+        .addColumn("context", "text", (c) => c.notNull())
+        .addColumn("parent_step_id", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("messages_by_execution").on("messages").columns(["execution_id"]).execute();
+      await db.schema
+        .createTable("steps")
+        .addColumn("step_id", "text", (c) => c.primaryKey())
+        .addColumn("execution_id", "text", (c) => c.notNull())
+        .addColumn("message_id", "text", (c) => c.notNull())
+        .addColumn("operator_id", "text", (c) => c.notNull())
+        .addColumn("app_id", "text", (c) => c.notNull())
+        .addColumn("channel_id", "text", (c) => c.notNull())
+        .addColumn("action_id", "text", (c) => c.notNull())
+        .addColumn("action_type", "text", (c) => c.notNull())
+        .addColumn("status", "text", (c) => c.notNull())
+        .addColumn("condition_value", "integer")
+        .addColumn("input", "text")
+        .addColumn("result", "text")
+        .addColumn("error", "text")
+        .addColumn("usage", "text")
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("started_at", "bigint", (c) => c.notNull())
+        .addColumn("finished_at", "bigint")
+        .execute();
+      await db.schema.createIndex("steps_by_execution").on("steps").columns(["execution_id"]).execute();
+      await db.schema
+        .createTable("jobs")
+        .addColumn("job_id", "text", (c) => c.primaryKey())
+        .addColumn("operator_id", "text", (c) => c.notNull())
+        .addColumn("app_id", "text", (c) => c.notNull())
+        .addColumn("execution_id", "text", (c) => c.notNull())
+        .addColumn("message_id", "text", (c) => c.notNull())
+        .addColumn("action_id", "text", (c) => c.notNull())
+        .addColumn("available_at", "bigint", (c) => c.notNull())
+        .addColumn("lease_until", "bigint")
+        .addColumn("attempts", "integer", (c) => c.notNull())
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("jobs_due").on("jobs").columns(["available_at"]).execute();
+      await db.schema.createIndex("jobs_by_execution").on("jobs").columns(["execution_id"]).execute();
+      await db.schema
+        .createTable("email_sends")
+        .addColumn("send_id", "text", (c) => c.primaryKey())
+        .addColumn("operator_id", "text", (c) => c.notNull())
+        .addColumn("recipients", "integer", (c) => c.notNull())
+        .addColumn("sent_at", "bigint", (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex("email_sends_by_operator").on("email_sends").columns(["operator_id", "sent_at"]).execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const failed = results?.find((result) => result.status === "Error");
+  if (error || failed) throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+}

@@ -1,0 +1,125 @@
+/** Tables as Kysely sees them (camelCase here, snake_case in the database). Times are Unix ms. JSON is text. */
+
+export interface OperatorsTable {
+  operatorId: string;
+  email: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface ApiTokensTable {
+  tokenHash: string;
+  apiKey: string;
+  operatorId: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface AppsTable {
+  appId: string;
+  operatorId: string;
+  name: string;
+  definition: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CredentialsTable {
+  operatorId: string;
+  credentialsId: string;
+  type: string;
+  description: string;
+  /** AES-256-GCM sealed JSON of the secret values. */
+  sealed: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface IncomingWebhooksTable {
+  webhookId: string;
+  operatorId: string;
+  appId: string;
+  channelId: string;
+  name: string;
+  secretHash: string;
+  createdAt: number;
+}
+
+export interface ExecutionsTable {
+  executionId: string;
+  operatorId: string;
+  appId: string;
+  channelId: string;
+  eventType: string;
+  dedupeKey: string | null;
+  replayOf: string | null;
+  createdAt: number;
+}
+
+export interface MessagesTable {
+  messageId: string;
+  executionId: string;
+  operatorId: string;
+  appId: string;
+  channelId: string;
+  hop: number;
+  payload: string;
+  context: string;
+  /** The step whose output (or error output) produced this message; null for the triggering message. */
+  parentStepId: string | null;
+  createdAt: number;
+}
+
+export interface StepsTable {
+  /** `<message id>:<action id>`: one step per action per message, whatever the retries. */
+  stepId: string;
+  executionId: string;
+  messageId: string;
+  operatorId: string;
+  appId: string;
+  channelId: string;
+  actionId: string;
+  actionType: string;
+  status: string;
+  conditionValue: number | null;
+  input: string | null;
+  result: string | null;
+  error: string | null;
+  usage: string | null;
+  attempts: number;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface JobsTable {
+  jobId: string;
+  operatorId: string;
+  appId: string;
+  executionId: string;
+  messageId: string;
+  actionId: string;
+  availableAt: number;
+  leaseUntil: number | null;
+  attempts: number;
+  createdAt: number;
+}
+
+export interface EmailSendsTable {
+  sendId: string;
+  operatorId: string;
+  recipients: number;
+  sentAt: number;
+}
+
+export interface Database {
+  operators: OperatorsTable;
+  apiTokens: ApiTokensTable;
+  apps: AppsTable;
+  credentials: CredentialsTable;
+  incomingWebhooks: IncomingWebhooksTable;
+  executions: ExecutionsTable;
+  messages: MessagesTable;
+  steps: StepsTable;
+  jobs: JobsTable;
+  emailSends: EmailSendsTable;
+}

@@ -1,0 +1,370 @@
+import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
+import { type Kysely, type Selectable, sql } from "kysely";
+import { ulid } from "ulid";
+import type { Database, MessagesTable, StepsTable } from "./schema.ts";
+import type {
+  ApiToken,
+  ExecutionDetail,
+  ExecutionFilter,
+  ExecutionStatus,
+  ExecutionSummary,
+  IncomingWebhook,
+  MessageRecord,
+  Operator,
+  OperatorStore,
+  StepRecord,
+  StepStatus,
+  Store,
+  StoredCredential,
+} from "./store.ts";
+
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+function parseJson<T = JsonValue>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
+}
+
+export function toMessageRecord(row: Selectable<MessagesTable>): MessageRecord {
+  return {
+    messageId: row.messageId,
+    executionId: row.executionId,
+    appId: row.appId,
+    channelId: row.channelId,
+    hop: row.hop,
+    payload: JSON.parse(row.payload) as JsonValue,
+    context: JSON.parse(row.context) as MessageContext,
+    parentStepId: row.parentStepId,
+    createdAt: row.createdAt,
+  };
+}
+
+export function toStepRecord(row: Selectable<StepsTable>): StepRecord {
+  return {
+    stepId: row.stepId,
+    executionId: row.executionId,
+    messageId: row.messageId,
+    channelId: row.channelId,
+    actionId: row.actionId,
+    actionType: row.actionType,
+    status: row.status as StepStatus,
+    conditionValue: row.conditionValue === null ? null : row.conditionValue === 1,
+    input: parseJson(row.input),
+    result: parseJson(row.result),
+    error: parseJson(row.error),
+    usage: parseJson(row.usage),
+    attempts: row.attempts,
+    startedAt: row.startedAt,
+    finishedAt: row.finishedAt,
+  };
+}
+
+function toApp(row: { appId: string; definition: string; createdAt: number; updatedAt: number }): App {
+  return { ...(JSON.parse(row.definition) as AppDefinition), appId: row.appId, createdAt: row.createdAt, updatedAt: row.updatedAt };
+}
+
+/** An execution is running while it has jobs, failed when any step failed, completed otherwise. */
+const executionStatus = sql<ExecutionStatus>`case
+  when exists (select 1 from jobs j where j.execution_id = e.execution_id) then 'running'
+  when exists (select 1 from steps s where s.execution_id = e.execution_id and s.status = 'failed') then 'failed'
+  else 'completed' end`;
+
+class SqlOperatorStore implements OperatorStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly operatorId: string,
+  ) {}
+
+  async listApps(): Promise<App[]> {
+    const rows = await this.db
+      .selectFrom("apps")
+      .select(["appId", "definition", "createdAt", "updatedAt"])
+      .where("operatorId", "=", this.operatorId)
+      .orderBy("appId")
+      .execute();
+    return rows.map(toApp);
+  }
+
+  async getApp(appId: string): Promise<App | undefined> {
+    const row = await this.db
+      .selectFrom("apps")
+      .select(["appId", "definition", "createdAt", "updatedAt"])
+      .where("operatorId", "=", this.operatorId)
+      .where("appId", "=", appId)
+      .executeTakeFirst();
+    return row && toApp(row);
+  }
+
+  async createApp(appId: string, definition: AppDefinition): Promise<App> {
+    const now = Date.now();
+    await this.db
+      .insertInto("apps")
+      .values({
+        appId,
+        operatorId: this.operatorId,
+        name: definition.name,
+        definition: JSON.stringify(definition),
+        createdAt: now,
+        updatedAt: now,
+      })
+      .execute();
+    return { ...definition, appId, createdAt: now, updatedAt: now };
+  }
+
+  async updateApp(appId: string, definition: AppDefinition): Promise<App | undefined> {
+    const now = Date.now();
+    const row = await this.db
+      .updateTable("apps")
+      .set({ name: definition.name, definition: JSON.stringify(definition), updatedAt: now })
+      .where("operatorId", "=", this.operatorId)
+      .where("appId", "=", appId)
+      .returning(["appId", "definition", "createdAt", "updatedAt"])
+      .executeTakeFirst();
+    return row && toApp(row);
+  }
+
+  async deleteApp(appId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("apps")
+      .where("operatorId", "=", this.operatorId)
+      .where("appId", "=", appId)
+      .executeTakeFirst();
+    if (result.numDeletedRows > 0n) {
+      await this.db.deleteFrom("jobs").where("operatorId", "=", this.operatorId).where("appId", "=", appId).execute();
+    }
+    return result.numDeletedRows > 0n;
+  }
+
+  listCredentials(): Promise<StoredCredential[]> {
+    return this.db
+      .selectFrom("credentials")
+      .select(["credentialsId", "type", "description", "sealed", "createdAt", "updatedAt"])
+      .where("operatorId", "=", this.operatorId)
+      .orderBy("credentialsId")
+      .execute();
+  }
+
+  getCredential(credentialsId: string): Promise<StoredCredential | undefined> {
+    return this.db
+      .selectFrom("credentials")
+      .select(["credentialsId", "type", "description", "sealed", "createdAt", "updatedAt"])
+      .where("operatorId", "=", this.operatorId)
+      .where("credentialsId", "=", credentialsId)
+      .executeTakeFirst();
+  }
+
+  async putCredential(credential: Omit<StoredCredential, "createdAt" | "updatedAt">): Promise<StoredCredential> {
+    const now = Date.now();
+    const row = { ...credential, operatorId: this.operatorId, createdAt: now, updatedAt: now };
+    await this.db
+      .insertInto("credentials")
+      .values(row)
+      .onConflict((conflict) =>
+        conflict.columns(["operatorId", "credentialsId"]).doUpdateSet({
+          type: credential.type,
+          description: credential.description,
+          sealed: credential.sealed,
+          updatedAt: now,
+        }),
+      )
+      .execute();
+    return (await this.getCredential(credential.credentialsId)) as StoredCredential;
+  }
+
+  async deleteCredential(credentialsId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("credentials")
+      .where("operatorId", "=", this.operatorId)
+      .where("credentialsId", "=", credentialsId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  listIncomingWebhooks(appId: string, channelId: string): Promise<IncomingWebhook[]> {
+    return this.db
+      .selectFrom("incomingWebhooks")
+      .select(["webhookId", "operatorId", "appId", "channelId", "name", "createdAt"])
+      .where("operatorId", "=", this.operatorId)
+      .where("appId", "=", appId)
+      .where("channelId", "=", channelId)
+      .orderBy("webhookId")
+      .execute();
+  }
+
+  async createIncomingWebhook(
+    webhook: Omit<IncomingWebhook, "operatorId" | "createdAt">,
+    secretHash: string,
+  ): Promise<IncomingWebhook> {
+    const row = { ...webhook, operatorId: this.operatorId, createdAt: Date.now() };
+    await this.db
+      .insertInto("incomingWebhooks")
+      .values({ ...row, secretHash })
+      .execute();
+    return row;
+  }
+
+  async deleteIncomingWebhook(appId: string, webhookId: string): Promise<boolean> {
+    const result = await this.db
+      .deleteFrom("incomingWebhooks")
+      .where("operatorId", "=", this.operatorId)
+      .where("appId", "=", appId)
+      .where("webhookId", "=", webhookId)
+      .executeTakeFirst();
+    return result.numDeletedRows > 0n;
+  }
+
+  async listExecutions(appId: string, filter: ExecutionFilter): Promise<ExecutionSummary[]> {
+    let inner = this.db
+      .selectFrom("executions as e")
+      .select(["e.executionId", "e.appId", "e.channelId", "e.eventType", "e.replayOf", "e.createdAt"])
+      .select(executionStatus.as("status"))
+      .where("e.operatorId", "=", this.operatorId)
+      .where("e.appId", "=", appId);
+    if (filter.before) inner = inner.where("e.executionId", "<", filter.before);
+    if (filter.from !== undefined) inner = inner.where("e.createdAt", ">=", filter.from);
+    if (filter.to !== undefined) inner = inner.where("e.createdAt", "<", filter.to);
+    if (filter.channelId) {
+      const channelId = filter.channelId;
+      inner = inner.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("messages as m")
+            .select("m.messageId")
+            .whereRef("m.executionId", "=", "e.executionId")
+            .where("m.channelId", "=", channelId),
+        ),
+      );
+    }
+    if (filter.actionId) {
+      const actionId = filter.actionId;
+      inner = inner.where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom("steps as s")
+            .select("s.stepId")
+            .whereRef("s.executionId", "=", "e.executionId")
+            .where("s.actionId", "=", actionId),
+        ),
+      );
+    }
+    let query = this.db.selectFrom(inner.as("x")).selectAll();
+    if (filter.status) query = query.where("x.status", "=", filter.status);
+    return query.orderBy("x.executionId", "desc").limit(filter.limit).execute();
+  }
+
+  async getExecution(appId: string, executionId: string): Promise<ExecutionDetail | undefined> {
+    const summary = await this.db
+      .selectFrom("executions as e")
+      .select(["e.executionId", "e.appId", "e.channelId", "e.eventType", "e.replayOf", "e.createdAt"])
+      .select(executionStatus.as("status"))
+      .where("e.operatorId", "=", this.operatorId)
+      .where("e.appId", "=", appId)
+      .where("e.executionId", "=", executionId)
+      .executeTakeFirst();
+    if (!summary) return undefined;
+    const [messages, steps] = await Promise.all([
+      this.db
+        .selectFrom("messages")
+        .selectAll()
+        .where("operatorId", "=", this.operatorId)
+        .where("executionId", "=", executionId)
+        .orderBy("createdAt")
+        .orderBy("hop")
+        .execute(),
+      this.db
+        .selectFrom("steps")
+        .selectAll()
+        .where("operatorId", "=", this.operatorId)
+        .where("executionId", "=", executionId)
+        .orderBy("startedAt")
+        .execute(),
+    ]);
+    return { ...summary, messages: messages.map(toMessageRecord), steps: steps.map(toStepRecord) };
+  }
+
+  async getMessage(messageId: string): Promise<MessageRecord | undefined> {
+    const row = await this.db
+      .selectFrom("messages")
+      .selectAll()
+      .where("operatorId", "=", this.operatorId)
+      .where("messageId", "=", messageId)
+      .executeTakeFirst();
+    return row && toMessageRecord(row);
+  }
+
+  async countEmailRecipientsSince(since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom("emailSends")
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("recipients"), sql<number>`0`).as("total"))
+      .where("operatorId", "=", this.operatorId)
+      .where("sentAt", ">=", since)
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+
+  async recordEmailSend(recipients: number, sentAt: number): Promise<void> {
+    await this.db.insertInto("emailSends").values({ sendId: ulid(), operatorId: this.operatorId, recipients, sentAt }).execute();
+  }
+}
+
+export class SqlStore implements Store {
+  constructor(readonly db: Kysely<Database>) {}
+
+  forOperator(operatorId: string): OperatorStore {
+    return new SqlOperatorStore(this.db, operatorId);
+  }
+
+  async createOperator(operator: Operator): Promise<"created" | "email_taken" | "id_taken"> {
+    try {
+      await this.db.insertInto("operators").values(operator).execute();
+      return "created";
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+      return (await this.findOperatorByEmail(operator.email)) ? "email_taken" : "id_taken";
+    }
+  }
+
+  findOperatorByEmail(email: string): Promise<Operator | undefined> {
+    return this.db.selectFrom("operators").selectAll().where("email", "=", email).executeTakeFirst();
+  }
+
+  async saveToken(tokenHash: string, token: ApiToken): Promise<void> {
+    await this.db
+      .insertInto("apiTokens")
+      .values({ tokenHash, ...token, createdAt: Date.now() })
+      .execute();
+  }
+
+  findToken(tokenHash: string): Promise<ApiToken | undefined> {
+    return this.db
+      .selectFrom("apiTokens")
+      .select(["apiKey", "operatorId", "expiresAt"])
+      .where("tokenHash", "=", tokenHash)
+      .executeTakeFirst();
+  }
+
+  async deleteToken(tokenHash: string): Promise<void> {
+    await this.db.deleteFrom("apiTokens").where("tokenHash", "=", tokenHash).execute();
+  }
+
+  findIncomingWebhookBySecret(secretHash: string): Promise<IncomingWebhook | undefined> {
+    return this.db
+      .selectFrom("incomingWebhooks")
+      .select(["webhookId", "operatorId", "appId", "channelId", "name", "createdAt"])
+      .where("secretHash", "=", secretHash)
+      .executeTakeFirst();
+  }
+
+  async listAllApps(): Promise<Array<{ operatorId: string; app: App }>> {
+    const rows = await this.db.selectFrom("apps").select(["operatorId", "appId", "definition", "createdAt", "updatedAt"]).execute();
+    return rows.map((row) => ({ operatorId: row.operatorId, app: toApp(row) }));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}

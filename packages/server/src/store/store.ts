@@ -1,0 +1,142 @@
+import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
+
+/** The store seam: SQLite (embedded default) and PostgreSQL implement it with the same Kysely queries. */
+
+export interface Operator {
+  operatorId: string;
+  email: string;
+  passwordHash: string;
+  createdAt: number;
+}
+
+export interface ApiToken {
+  apiKey: string;
+  operatorId: string;
+  expiresAt: number;
+}
+
+export interface StoredCredential {
+  credentialsId: string;
+  type: string;
+  description: string;
+  /** Sealed secret values; only the secrets module can open them. */
+  sealed: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface IncomingWebhook {
+  webhookId: string;
+  operatorId: string;
+  appId: string;
+  channelId: string;
+  name: string;
+  createdAt: number;
+}
+
+export type StepStatus = "running" | "retrying" | "completed" | "skipped" | "disabled" | "failed";
+export type ExecutionStatus = "running" | "completed" | "failed";
+
+export interface StepError {
+  code: string;
+  message: string;
+}
+
+export interface StepRecord {
+  stepId: string;
+  executionId: string;
+  messageId: string;
+  channelId: string;
+  actionId: string;
+  actionType: string;
+  status: StepStatus;
+  conditionValue: boolean | null;
+  input: JsonValue | null;
+  result: JsonValue | null;
+  error: StepError | null;
+  usage: JsonValue | null;
+  attempts: number;
+  startedAt: number;
+  finishedAt: number | null;
+}
+
+export interface MessageRecord {
+  messageId: string;
+  executionId: string;
+  appId: string;
+  channelId: string;
+  hop: number;
+  payload: JsonValue;
+  context: MessageContext;
+  parentStepId: string | null;
+  createdAt: number;
+}
+
+export interface ExecutionSummary {
+  executionId: string;
+  appId: string;
+  channelId: string;
+  eventType: string;
+  status: ExecutionStatus;
+  replayOf: string | null;
+  createdAt: number;
+}
+
+export interface ExecutionDetail extends ExecutionSummary {
+  messages: MessageRecord[];
+  steps: StepRecord[];
+}
+
+export interface ExecutionFilter {
+  status?: ExecutionStatus;
+  channelId?: string;
+  actionId?: string;
+  from?: number;
+  to?: number;
+  /** Executions older than this id (ids sort by time): the next page. */
+  before?: string;
+  limit: number;
+}
+
+/** Everything one operator may touch. Every query below is scoped by that operator's id. */
+export interface OperatorStore {
+  readonly operatorId: string;
+  listApps(): Promise<App[]>;
+  getApp(appId: string): Promise<App | undefined>;
+  createApp(appId: string, definition: AppDefinition): Promise<App>;
+  updateApp(appId: string, definition: AppDefinition): Promise<App | undefined>;
+  deleteApp(appId: string): Promise<boolean>;
+
+  listCredentials(): Promise<StoredCredential[]>;
+  getCredential(credentialsId: string): Promise<StoredCredential | undefined>;
+  putCredential(credential: Omit<StoredCredential, "createdAt" | "updatedAt">): Promise<StoredCredential>;
+  deleteCredential(credentialsId: string): Promise<boolean>;
+
+  listIncomingWebhooks(appId: string, channelId: string): Promise<IncomingWebhook[]>;
+  createIncomingWebhook(webhook: Omit<IncomingWebhook, "operatorId" | "createdAt">, secretHash: string): Promise<IncomingWebhook>;
+  deleteIncomingWebhook(appId: string, webhookId: string): Promise<boolean>;
+
+  listExecutions(appId: string, filter: ExecutionFilter): Promise<ExecutionSummary[]>;
+  getExecution(appId: string, executionId: string): Promise<ExecutionDetail | undefined>;
+  /** The messages of one execution's run, for the runtime: the triggering one is the execution id. */
+  getMessage(messageId: string): Promise<MessageRecord | undefined>;
+
+  countEmailRecipientsSince(since: number): Promise<number>;
+  recordEmailSend(recipients: number, sentAt: number): Promise<void>;
+}
+
+export interface Store {
+  forOperator(operatorId: string): OperatorStore;
+  createOperator(operator: Operator): Promise<"created" | "email_taken" | "id_taken">;
+  findOperatorByEmail(email: string): Promise<Operator | undefined>;
+  saveToken(tokenHash: string, token: ApiToken): Promise<void>;
+  findToken(tokenHash: string): Promise<ApiToken | undefined>;
+  deleteToken(tokenHash: string): Promise<void>;
+  /** The one lookup across operators: an incoming webhook is found by its secret alone. */
+  findIncomingWebhookBySecret(secretHash: string): Promise<IncomingWebhook | undefined>;
+  /** Every app of every operator, for the scheduler at start-up. */
+  listAllApps(): Promise<Array<{ operatorId: string; app: App }>>;
+  /** Readiness probe: a round trip to the database. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { type ConfigInput, loadConfig } from "../src/config/config.ts";
+import { type Conflux, createLogger, startConflux } from "../src/conflux.ts";
+
+/** A Conflux on a random port with its own data folder, tuned so retries and polls are quick. */
+export async function startTestConflux(overrides: ConfigInput = {}): Promise<Conflux & { dataDir: string; cleanUp(): Promise<void> }> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-test-"));
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      port: 0,
+      logLevel: "silent",
+      outbound: { allowPrivateAddresses: true },
+      runtime: { concurrency: 64, maxTries: 3, retryBaseMs: 20, leaseMs: 30_000, pollMs: 20 },
+      ...overrides,
+    },
+  );
+  const conflux = await startConflux(config, createLogger(config));
+  return {
+    ...conflux,
+    dataDir,
+    async cleanUp() {
+      await conflux.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface ApiSession {
+  operatorId: string;
+  call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
+}
+
+/** Signs up a fresh operator and logs in: every call carries its API key and token. */
+export async function signUp(baseUrl: string, email = `user-${Math.random().toString(36).slice(2)}@example.com`): Promise<ApiSession> {
+  const password = "correct horse battery staple";
+  const created = await fetch(`${baseUrl}/v1/operators`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password }),
+  });
+  if (created.status !== 201) throw new Error(`sign-up failed: ${created.status} ${await created.text()}`);
+  const auth = (await (
+    await fetch(`${baseUrl}/v1/auth`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email, password }),
+    })
+  ).json()) as { apiKey: string; token: string; operatorId: string };
+  return {
+    operatorId: auth.operatorId,
+    async call(method, url, body, headers = {}) {
+      const isText = typeof body === "string";
+      const response = await fetch(`${baseUrl}${url}`, {
+        method,
+        headers: {
+          "x-conflux-api-key": auth.apiKey,
+          "x-conflux-token": auth.token,
+          ...(body === undefined ? {} : { "content-type": isText ? "text/plain" : "application/json" }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: isText ? body : JSON.stringify(body) }),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {}
+      return { status: response.status, body: parsed, text };
+    },
+  };
+}
+
+/** Polls a run until it is no longer running. */
+export async function waitForRun(session: ApiSession, appId: string, runId: string, timeoutMs = 20_000): Promise<any> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await session.call("GET", `/v1/apps/${appId}/runs/${runId}`);
+    if (body.status !== "running") return body;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still running: ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
