@@ -28,7 +28,11 @@ const intervalTimerSource = z.object({
   type: z.literal("interval-timer"),
   enabled: z.boolean().default(true),
   config: z.looseObject({
-    intervalMinutes: z.number().int().min(1, "the interval is at least 1 minute").max(60 * 24 * 31),
+    intervalMinutes: z
+      .number()
+      .int()
+      .min(1, "the interval is at least 1 minute")
+      .max(60 * 24 * 31),
     payload: jsonPayload,
   }),
 });

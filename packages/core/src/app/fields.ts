@@ -1,10 +1,5 @@
 import { z } from "zod";
-import { checkCondition, checkTemplate, type ExpressionError, type TemplateMode } from "../expression/index.ts";
-
-/** Where a syntax error sits, in the words the studio and the API show to a person. */
-function describeSyntaxError(error: ExpressionError): string {
-  return error.column === undefined ? error.message : `${error.message} (column ${error.column})`;
-}
+import { checkCondition, checkTemplate, type TemplateMode } from "../expression/index.ts";
 
 /** A condition field: one expression, empty means "always". Syntax is checked when the app is saved. */
 export const conditionField = z
@@ -12,14 +7,14 @@ export const conditionField = z
   .max(16_384)
   .superRefine((source, ctx) => {
     const error = checkCondition(source);
-    if (error) ctx.addIssue({ code: "custom", message: describeSyntaxError(error), params: { column: error.column } });
+    if (error) ctx.addIssue({ code: "custom", message: error.message, params: { column: error.column } });
   });
 
 /** A text field that may hold `${...}` parts. */
 export function templateField(mode: TemplateMode = "text") {
   return z.string().superRefine((source, ctx) => {
     const error = checkTemplate(source, mode);
-    if (error) ctx.addIssue({ code: "custom", message: describeSyntaxError(error), params: { column: error.column } });
+    if (error) ctx.addIssue({ code: "custom", message: error.message, params: { column: error.column } });
   });
 }
 
@@ -38,7 +33,7 @@ export const transformSchema = z
       ctx.addIssue({
         code: "custom",
         path: ["content"],
-        message: describeSyntaxError(error),
+        message: error.message,
         params: { column: error.column },
       });
   });

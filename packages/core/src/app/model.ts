@@ -6,7 +6,11 @@ import { conditionField, tagsSchema, transformSchema } from "./fields.ts";
 /** Field names follow SORACOM Flux's export so a Flux app imports unchanged (see shared/spec/apps.md). */
 
 export const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-const id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, "ids use letters, digits, '-' and '_'");
+const id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, "ids use letters, digits, '-' and '_'");
 
 export const maxOutputDelaySeconds = 900;
 

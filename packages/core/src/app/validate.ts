@@ -35,8 +35,7 @@ function toProblem(input: unknown, issue: z.core.$ZodIssue): AppProblem {
 }
 
 function findDuplicates(ids: readonly string[]): string[] {
-  const seen = new Set<string>();
-  return ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+  return [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))];
 }
 
 function checkReferences(app: AppDefinition, maxActions: number): AppProblem[] {
@@ -62,7 +61,10 @@ function checkReferences(app: AppDefinition, maxActions: number): AppProblem[] {
     ] as const) {
       if (!output.enabled) continue;
       if (!output.channelId)
-        problems.push({ path: `actions.${index}.${key}.channelId`, message: `${key} of ${owner}: needs a channelId` });
+        problems.push({
+          path: `actions.${index}.${key}.channelId`,
+          message: `${key} of ${owner}: needs a channelId`,
+        });
       else if (!channelIds.has(output.channelId))
         problems.push({
           path: `actions.${index}.${key}.channelId`,
@@ -76,7 +78,8 @@ function checkReferences(app: AppDefinition, maxActions: number): AppProblem[] {
 /** Everything checked when an app is saved: shape, expression syntax (with column) and dangling ids. */
 export function validateApp(input: unknown, options: { maxActions?: number } = {}): AppValidation {
   const parsed = appDefinitionSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((issue) => toProblem(input, issue)) };
+  if (!parsed.success)
+    return { ok: false, problems: parsed.error.issues.map((issue) => toProblem(input, issue)) };
   const problems = checkReferences(parsed.data, options.maxActions ?? 100);
   return problems.length ? { ok: false, problems } : { ok: true, app: parsed.data };
 }
