@@ -50,7 +50,9 @@ afterAll(async () => {
 });
 
 describe("a server killed with SIGKILL under load", () => {
-  it("processes every accepted message after restart, each action once in the history", { timeout: 180_000 }, async () => {
+  it("processes every accepted message after restart, each action once in the history", {
+    timeout: 180_000,
+  }, async () => {
     const sinkUrl = await sink.start();
     sink.reply = () => ({ status: 200, delayMs: 30 });
     const port = await freePort();
@@ -60,7 +62,13 @@ describe("a server killed with SIGKILL under load", () => {
       name: "crash",
       channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }, { channelId: "out" }],
       actions: [
-        { actionId: "hook", channelId: "in", type: "webhook", config: { url: `${sinkUrl}/hook` }, output: { enabled: true, channelId: "out" } },
+        {
+          actionId: "hook",
+          channelId: "in",
+          type: "webhook",
+          config: { url: `${sinkUrl}/hook` },
+          output: { enabled: true, channelId: "out" },
+        },
         { actionId: "copy", channelId: "out", type: "republish", config: {} },
       ],
     });
@@ -84,13 +92,18 @@ describe("a server killed with SIGKILL under load", () => {
     expect(accepted.length).toBeGreaterThanOrEqual(killAfter);
 
     // Same port and data folder: the session's token is in the database and still valid.
+    const deliveredBeforeRestart = sink.received.length;
     await startServer(port);
     for (const runId of accepted) {
       const run = await waitForRun(session, app.appId, runId, 60_000);
       expect(run.status, runId).toBe("completed");
-      const steps = run.steps.map((step: { actionId: string; status: string }) => `${step.actionId}:${step.status}`).sort();
+      const steps = run.steps
+        .map((step: { actionId: string; status: string }) => `${step.actionId}:${step.status}`)
+        .sort();
       expect(steps, runId).toEqual(["copy:completed", "hook:completed"]);
     }
+    // The kill left work behind, and the restarted server did it.
+    expect(sink.received.length).toBeGreaterThan(deliveredBeforeRestart);
     // At least once on the wire: a request cut off by the kill may be sent again, with the same key.
     const keys = new Set(sink.received.map((request) => request.headers["idempotency-key"]));
     for (const runId of accepted) expect(keys.has(`${runId}:hook`), runId).toBe(true);

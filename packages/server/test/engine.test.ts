@@ -4,7 +4,10 @@ import YAML from "yaml";
 import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
 import { HttpSink } from "./http-sink.ts";
 
-const example = readFileSync(new URL("../../../docs/examples/cold-chain-alert.json", import.meta.url), "utf8");
+const example = readFileSync(
+  new URL("../../../docs/examples/cold-chain-alert.json", import.meta.url),
+  "utf8",
+);
 
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
 let sink: HttpSink;
@@ -34,7 +37,12 @@ async function importApp(app: unknown): Promise<string> {
 }
 
 async function send(appId: string, channelId: string, payload: unknown, headers?: Record<string, string>) {
-  const response = await session.call("POST", `/v1/flux/apps/${appId}/channels/${channelId}/messages`, payload, headers);
+  const response = await session.call(
+    "POST",
+    `/v1/flux/apps/${appId}/channels/${channelId}/messages`,
+    payload,
+    headers,
+  );
   expect(response.status, JSON.stringify(response.body)).toBe(202);
   return response.body.executionId as string;
 }
@@ -68,7 +76,9 @@ describe("an app imported as Flux JSON", () => {
       ["readings", 0],
       ["alerts", 1],
     ]);
-    const [republish, webhook] = ["too-warm", "notify"].map((id) => run.steps.find((s: any) => s.actionId === id));
+    const [republish, webhook] = ["too-warm", "notify"].map((id) =>
+      run.steps.find((s: any) => s.actionId === id),
+    );
     expect(republish).toMatchObject({
       status: "completed",
       conditionValue: true,
@@ -107,7 +117,9 @@ describe("an app imported as Flux JSON", () => {
     const parsed = YAML.parse(exported.text);
     expect(parsed.actions.map((a: any) => a.actionId)).toEqual(["too-warm", "notify"]);
 
-    const imported = await session.call("POST", "/v1/apps/import", exported.text, { "content-type": "application/yaml" });
+    const imported = await session.call("POST", "/v1/apps/import", exported.text, {
+      "content-type": "application/yaml",
+    });
     expect(imported.status, imported.text).toBe(201);
     expect(imported.body.appId).not.toBe(appId);
     expect(imported.body.actions[0].condition).toBe("payload.temp > 8");
@@ -143,21 +155,34 @@ describe("saving an app", () => {
   });
 
   it("refuses an unknown action type and more actions than the plan allows", async () => {
-    const unknown = await session.call("POST", "/v1/apps", appWith([{ actionId: "a", channelId: "in", type: "teleport", config: {} }]));
+    const unknown = await session.call(
+      "POST",
+      "/v1/apps",
+      appWith([{ actionId: "a", channelId: "in", type: "teleport", config: {} }]),
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.body.message).toMatch(/type/);
-    const many = Array.from({ length: 11 }, (_, i) => ({ actionId: `a${i}`, channelId: "in", type: "republish", config: {} }));
+    const many = Array.from({ length: 11 }, (_, i) => ({
+      actionId: `a${i}`,
+      channelId: "in",
+      type: "republish",
+      config: {},
+    }));
     const tooMany = await session.call("POST", "/v1/apps", appWith(many));
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.message).toContain("at most 10 actions");
   });
 
   it("answers malformed JSON and oversized bodies with a clear 4xx", async () => {
-    const malformed = await session.call("POST", "/v1/apps", "{not json", { "content-type": "application/json" });
+    const malformed = await session.call("POST", "/v1/apps", "{not json", {
+      "content-type": "application/json",
+    });
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe("bad_request");
     const appId = await importApp(appWith([]));
-    const big = await session.call("POST", `/v1/apps/${appId}/channels/in/messages`, { blob: "x".repeat(40_000) });
+    const big = await session.call("POST", `/v1/apps/${appId}/channels/in/messages`, {
+      blob: "x".repeat(40_000),
+    });
     expect(big.status).toBe(413);
     expect(big.body.message).toContain("32768");
   });
@@ -168,7 +193,9 @@ describe("the runtime", () => {
     const path = `/flaky-${Date.now()}`;
     let failures = 0;
     sink.reply = (request) =>
-      request.url === path && failures++ < 2 ? { status: 503 } : { status: 200, body: "fine", headers: { "content-type": "text/plain" } };
+      request.url === path && failures++ < 2
+        ? { status: 503 }
+        : { status: 200, body: "fine", headers: { "content-type": "text/plain" } };
     const appId = await importApp(
       appWith([{ actionId: "hook", channelId: "in", type: "webhook", config: { url: `${sinkUrl}${path}` } }]),
     );
@@ -176,7 +203,11 @@ describe("the runtime", () => {
     const tries = sink.received.filter((request) => request.url === path);
     expect(tries).toHaveLength(3);
     expect(new Set(tries.map((request) => request.headers["idempotency-key"])).size).toBe(1);
-    expect(run.steps[0]).toMatchObject({ status: "completed", attempts: 3, result: { status: 200, body: "fine" } });
+    expect(run.steps[0]).toMatchObject({
+      status: "completed",
+      attempts: 3,
+      result: { status: 200, body: "fine" },
+    });
   });
 
   it("sends a failure to the error output with its transform, and does not retry a 4xx", async () => {
@@ -192,7 +223,10 @@ describe("the runtime", () => {
           errorOutput: {
             enabled: true,
             channelId: "err",
-            transform: { contentType: "application/json", content: '{"failed": "${error.code}", "input": ${payload}}' },
+            transform: {
+              contentType: "application/json",
+              content: '{"failed": "${error.code}", "input": ${payload}}',
+            },
           },
         },
         { actionId: "log", channelId: "err", type: "republish", config: {} },
@@ -210,7 +244,13 @@ describe("the runtime", () => {
   it("splits an array result into one message each", async () => {
     const appId = await importApp(
       appWith([
-        { actionId: "split", channelId: "in", type: "republish", config: {}, output: { enabled: true, channelId: "out", splitArray: true } },
+        {
+          actionId: "split",
+          channelId: "in",
+          type: "republish",
+          config: {},
+          output: { enabled: true, channelId: "out", splitArray: true },
+        },
         { actionId: "each", channelId: "out", type: "republish", config: {} },
       ]),
     );
@@ -222,8 +262,20 @@ describe("the runtime", () => {
   it("stops a loop between channels after 64 hops with an error", async () => {
     const appId = await importApp(
       appWith([
-        { actionId: "ping", channelId: "in", type: "republish", config: {}, output: { enabled: true, channelId: "out" } },
-        { actionId: "pong", channelId: "out", type: "republish", config: {}, output: { enabled: true, channelId: "in" } },
+        {
+          actionId: "ping",
+          channelId: "in",
+          type: "republish",
+          config: {},
+          output: { enabled: true, channelId: "out" },
+        },
+        {
+          actionId: "pong",
+          channelId: "out",
+          type: "republish",
+          config: {},
+          output: { enabled: true, channelId: "in" },
+        },
       ]),
     );
     const run = await waitForRun(session, appId, await send(appId, "in", { loop: true }), 60_000);
@@ -237,7 +289,13 @@ describe("the runtime", () => {
   it("waits out an output delay before the next action runs", async () => {
     const appId = await importApp(
       appWith([
-        { actionId: "later", channelId: "in", type: "republish", config: {}, output: { enabled: true, channelId: "out", delaySeconds: 1 } },
+        {
+          actionId: "later",
+          channelId: "in",
+          type: "republish",
+          config: {},
+          output: { enabled: true, channelId: "out", delaySeconds: 1 },
+        },
         { actionId: "then", channelId: "out", type: "republish", config: {} },
       ]),
     );
@@ -251,21 +309,32 @@ describe("the runtime", () => {
     const path = `/slow-${Date.now()}`;
     sink.maxInFlight = 0;
     sink.reply = (request) => (request.url === path ? { status: 200, delayMs: 400 } : { status: 200 });
-    const appId = await importApp(appWith([{ actionId: "slow", channelId: "in", type: "webhook", config: { url: `${sinkUrl}${path}` } }]));
+    const appId = await importApp(
+      appWith([{ actionId: "slow", channelId: "in", type: "webhook", config: { url: `${sinkUrl}${path}` } }]),
+    );
     const runs = await Promise.all(Array.from({ length: 30 }, (_, n) => send(appId, "in", { n })));
     for (const runId of runs) expect((await waitForRun(session, appId, runId)).status).toBe("completed");
     expect(sink.maxInFlight).toBeGreaterThanOrEqual(20);
   });
 
   it("starts one run for a repeated Idempotency-Key", async () => {
-    const appId = await importApp(appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]));
+    const appId = await importApp(
+      appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]),
+    );
     const first = await send(appId, "in", { n: 1 }, { "idempotency-key": "abc" });
-    const again = await session.call("POST", `/v1/apps/${appId}/channels/in/messages`, { n: 1 }, { "idempotency-key": "abc" });
+    const again = await session.call(
+      "POST",
+      `/v1/apps/${appId}/channels/in/messages`,
+      { n: 1 },
+      { "idempotency-key": "abc" },
+    );
     expect(again.body).toEqual({ executionId: first, duplicate: true });
   });
 
   it("replays a run against the current app", async () => {
-    const appId = await importApp(appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]));
+    const appId = await importApp(
+      appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]),
+    );
     const runId = await send(appId, "in", { n: 7 });
     await waitForRun(session, appId, runId);
     const replay = await session.call("POST", `/v1/apps/${appId}/runs/${runId}/replay`);
@@ -296,11 +365,19 @@ describe("the runtime", () => {
 
 describe("incoming webhooks", () => {
   it("send their body into the channel through the secret URL, and stop when deleted", async () => {
-    const appId = await importApp(appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]));
-    const created = await session.call("POST", `/v1/apps/${appId}/channels/in/incoming_webhooks`, { name: "partner" });
+    const appId = await importApp(
+      appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]),
+    );
+    const created = await session.call("POST", `/v1/apps/${appId}/channels/in/incoming_webhooks`, {
+      name: "partner",
+    });
     expect(created.status).toBe(201);
     const { url, secret, webhookId } = created.body;
-    const posted = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: '{"door":"open"}' });
+    const posted = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"door":"open"}',
+    });
     expect(posted.status).toBe(202);
     const { executionId } = (await posted.json()) as { executionId: string };
     const run = await waitForRun(session, appId, executionId);
@@ -309,23 +386,44 @@ describe("incoming webhooks", () => {
 
     const listed = await session.call("GET", `/v1/apps/${appId}/channels/in/incoming_webhooks`);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
-    const bySecretOnly = await fetch(`${conflux.url}/v1/flux/incoming_webhooks/${secret}`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    const bySecretOnly = await fetch(`${conflux.url}/v1/flux/incoming_webhooks/${secret}`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
     expect(bySecretOnly.status).toBe(202);
-    const wrong = await fetch(`${conflux.url}/v1/flux/incoming_webhooks/${webhookId}/not-the-secret`, { method: "POST", body: "{}", headers: { "content-type": "application/json" } });
+    const wrong = await fetch(`${conflux.url}/v1/flux/incoming_webhooks/${webhookId}/not-the-secret`, {
+      method: "POST",
+      body: "{}",
+      headers: { "content-type": "application/json" },
+    });
     expect(wrong.status).toBe(404);
 
-    expect((await session.call("DELETE", `/v1/apps/${appId}/channels/in/incoming_webhooks/${webhookId}`)).status).toBe(204);
-    const gone = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(
+      (await session.call("DELETE", `/v1/apps/${appId}/channels/in/incoming_webhooks/${webhookId}`)).status,
+    ).toBe(204);
+    const gone = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(gone.status).toBe(404);
   });
 });
 
 describe("the API", () => {
   it("publishes an OpenAPI document and a docs page", async () => {
-    const document = (await (await fetch(`${conflux.url}/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const document = (await (await fetch(`${conflux.url}/v1/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(document.openapi).toMatch(/^3\./);
     expect(Object.keys(document.paths)).toEqual(
-      expect.arrayContaining(["/v1/apps", "/v1/apps/{appId}/runs/{runId}", "/v1/flux/apps/{appId}/channels/{channelId}/messages"]),
+      expect.arrayContaining([
+        "/v1/apps",
+        "/v1/apps/{appId}/runs/{runId}",
+        "/v1/flux/apps/{appId}/channels/{channelId}/messages",
+      ]),
     );
     expect((await fetch(`${conflux.url}/docs/`)).status).toBe(200);
   });
@@ -349,7 +447,9 @@ describe("the API", () => {
         body: JSON.stringify({ email, password: "correct horse battery staple" }),
       })
     ).json()) as { apiKey: string; token: string };
-    const listed = await fetch(`${conflux.url}/v1/apps`, { headers: { "X-Soracom-API-Key": auth.apiKey, "X-Soracom-Token": auth.token } });
+    const listed = await fetch(`${conflux.url}/v1/apps`, {
+      headers: { "X-Soracom-API-Key": auth.apiKey, "X-Soracom-Token": auth.token },
+    });
     expect(listed.status).toBe(200);
   });
 

@@ -5,7 +5,9 @@ import { type ConfigInput, loadConfig } from "../src/config/config.ts";
 import { type Conflux, createLogger, startConflux } from "../src/conflux.ts";
 
 /** A Conflux on a random port with its own data folder, tuned so retries and polls are quick. */
-export async function startTestConflux(overrides: ConfigInput = {}): Promise<Conflux & { dataDir: string; cleanUp(): Promise<void> }> {
+export async function startTestConflux(
+  overrides: ConfigInput = {},
+): Promise<Conflux & { dataDir: string; cleanUp(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-test-"));
   const config = loadConfig(
     {},
@@ -31,11 +33,19 @@ export async function startTestConflux(overrides: ConfigInput = {}): Promise<Con
 
 export interface ApiSession {
   operatorId: string;
-  call(method: string, url: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string }>;
+  call(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; text: string }>;
 }
 
 /** Signs up a fresh operator and logs in: every call carries its API key and token. */
-export async function signUp(baseUrl: string, email = `user-${Math.random().toString(36).slice(2)}@example.com`): Promise<ApiSession> {
+export async function signUp(
+  baseUrl: string,
+  email = `user-${Math.random().toString(36).slice(2)}@example.com`,
+): Promise<ApiSession> {
   const password = "correct horse battery staple";
   const created = await fetch(`${baseUrl}/v1/operators`, {
     method: "POST",
@@ -75,7 +85,12 @@ export async function signUp(baseUrl: string, email = `user-${Math.random().toSt
 }
 
 /** Polls a run until it is no longer running. */
-export async function waitForRun(session: ApiSession, appId: string, runId: string, timeoutMs = 20_000): Promise<any> {
+export async function waitForRun(
+  session: ApiSession,
+  appId: string,
+  runId: string,
+  timeoutMs = 20_000,
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await session.call("GET", `/v1/apps/${appId}/runs/${runId}`);

@@ -16,14 +16,18 @@ beforeAll(async () => {
   sinkUrl = await sink.start();
   alice = await signUp(conflux.url);
   bob = await signUp(conflux.url);
-  await alice.call("PUT", "/v1/credentials/alice-token", { type: "api-token", credentials: { token: "alice-secret-token" } });
+  await alice.call("PUT", "/v1/credentials/alice-token", {
+    type: "api-token",
+    credentials: { token: "alice-secret-token" },
+  });
   const created = await alice.call("POST", "/v1/apps", {
     name: "alice's app",
     channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }],
     actions: [{ actionId: "copy", channelId: "in", type: "republish", config: {} }],
   });
   appId = created.body.appId;
-  runId = (await alice.call("POST", `/v1/apps/${appId}/channels/in/messages`, { secret: 42 })).body.executionId;
+  runId = (await alice.call("POST", `/v1/apps/${appId}/channels/in/messages`, { secret: 42 })).body
+    .executionId;
   await waitForRun(alice, appId, runId);
 });
 
@@ -49,7 +53,9 @@ describe("operator B and operator A's app", () => {
 
   it("B cannot run A's app, by the API or by making a webhook on it", async () => {
     expect((await bob.call("POST", `/v1/apps/${appId}/channels/in/messages`, { x: 1 })).status).toBe(404);
-    expect((await bob.call("POST", `/v1/flux/apps/${appId}/channels/in/messages`, { x: 1 })).status).toBe(404);
+    expect((await bob.call("POST", `/v1/flux/apps/${appId}/channels/in/messages`, { x: 1 })).status).toBe(
+      404,
+    );
     expect((await bob.call("POST", `/v1/apps/${appId}/channels/in/incoming_webhooks`, {})).status).toBe(404);
     expect((await alice.call("GET", `/v1/apps/${appId}/runs`)).body).toHaveLength(1);
   });
@@ -98,27 +104,50 @@ describe("operator B and operator A's app", () => {
 describe("credentials", () => {
   it("are never returned by the API, and are stored encrypted", async () => {
     const listed = await alice.call("GET", "/v1/credentials");
-    expect(listed.body).toEqual([expect.objectContaining({ credentialsId: "alice-token", type: "api-token" })]);
+    expect(listed.body).toEqual([
+      expect.objectContaining({ credentialsId: "alice-token", type: "api-token" }),
+    ]);
     expect(listed.text).not.toContain("alice-secret-token");
     const stored = await conflux.services.store.forOperator(alice.operatorId).getCredential("alice-token");
     expect(stored?.sealed).not.toContain("alice-secret-token");
-    expect(JSON.parse(conflux.services.cipher.open(stored?.sealed ?? ""))).toEqual({ token: "alice-secret-token" });
+    expect(JSON.parse(conflux.services.cipher.open(stored?.sealed ?? ""))).toEqual({
+      token: "alice-secret-token",
+    });
   });
 
   it("authenticate a webhook with Basic and bearer auth", async () => {
-    await alice.call("PUT", "/v1/credentials/basic", { type: "username-password", credentials: { username: "u", password: "p:w" } });
+    await alice.call("PUT", "/v1/credentials/basic", {
+      type: "username-password",
+      credentials: { username: "u", password: "p:w" },
+    });
     const created = await alice.call("POST", "/v1/apps", {
       name: "auth",
       channels: [{ channelId: "in" }],
       actions: [
-        { actionId: "basic", channelId: "in", type: "webhook", config: { url: `${sinkUrl}/basic`, auth: { type: "basic", credentialsId: "basic" } } },
-        { actionId: "bearer", channelId: "in", type: "webhook", config: { url: `${sinkUrl}/bearer`, auth: { type: "bearer", credentialsId: "alice-token" } } },
+        {
+          actionId: "basic",
+          channelId: "in",
+          type: "webhook",
+          config: { url: `${sinkUrl}/basic`, auth: { type: "basic", credentialsId: "basic" } },
+        },
+        {
+          actionId: "bearer",
+          channelId: "in",
+          type: "webhook",
+          config: { url: `${sinkUrl}/bearer`, auth: { type: "bearer", credentialsId: "alice-token" } },
+        },
       ],
     });
     const id = created.body.appId;
-    const run = await waitForRun(alice, id, (await alice.call("POST", `/v1/apps/${id}/channels/in/messages`, {})).body.executionId);
+    const run = await waitForRun(
+      alice,
+      id,
+      (await alice.call("POST", `/v1/apps/${id}/channels/in/messages`, {})).body.executionId,
+    );
     expect(run.status).toBe("completed");
-    const byPath = Object.fromEntries(sink.received.map((request) => [request.url, request.headers.authorization]));
+    const byPath = Object.fromEntries(
+      sink.received.map((request) => [request.url, request.headers.authorization]),
+    );
     expect(byPath["/basic"]).toBe(`Basic ${Buffer.from("u:p:w").toString("base64")}`);
     expect(byPath["/bearer"]).toBe("Bearer alice-secret-token");
     expect(JSON.stringify(run)).not.toContain("alice-secret-token");

@@ -16,7 +16,8 @@ function checkedDefinition(input: unknown, maxActions: number): AppDefinition {
   const validation = validateApp(input, { maxActions });
   if (!validation.ok) {
     const [first] = validation.problems;
-    const more = validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more problems)` : "";
+    const more =
+      validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more problems)` : "";
     throw new UserError("validation_failed", `${first?.message}${more}`, validation.problems);
   }
   return validation.app;
@@ -31,7 +32,9 @@ export function toExport(app: App): AppDefinition & { appId: string } {
 function parseImport(body: unknown, contentType: string | undefined): unknown {
   if (typeof body !== "string") return body;
   try {
-    return yamlTypes.some((type) => contentType?.startsWith(type)) ? YAML.parse(body, { maxAliasCount: 100 }) : JSON.parse(body);
+    return yamlTypes.some((type) => contentType?.startsWith(type))
+      ? YAML.parse(body, { maxAliasCount: 100 })
+      : JSON.parse(body);
   } catch (error) {
     throw new UserError("bad_request", `the app is neither valid JSON nor YAML: ${(error as Error).message}`);
   }
@@ -66,7 +69,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
     "/v1/apps/import",
     {
       schema: {
-        summary: "Import an app exported from Conflux or SORACOM Flux (JSON, or YAML with a YAML content type)",
+        summary:
+          "Import an app exported from Conflux or SORACOM Flux (JSON, or YAML with a YAML content type)",
         tags: ["apps"],
         body: z.unknown(),
       },
@@ -78,11 +82,15 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
     },
   );
 
-  routes.get("/v1/apps/:appId", { schema: { summary: "Get an app", tags: ["apps"], params: appParams } }, async (request) => {
-    const app = await operatorOf(request).getApp(request.params.appId);
-    if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
-    return app;
-  });
+  routes.get(
+    "/v1/apps/:appId",
+    { schema: { summary: "Get an app", tags: ["apps"], params: appParams } },
+    async (request) => {
+      const app = await operatorOf(request).getApp(request.params.appId);
+      if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
+      return app;
+    },
+  );
 
   routes.get(
     "/v1/apps/:appId/export",
@@ -100,14 +108,22 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
       const exported = toExport(app);
       const filename = `${app.name.replace(/[^\w.-]+/g, "_") || app.appId}.${request.query.format}`;
       reply.header("content-disposition", `attachment; filename="${filename}"`);
-      if (request.query.format === "yaml") return reply.type("application/yaml").send(YAML.stringify(exported));
+      if (request.query.format === "yaml")
+        return reply.type("application/yaml").send(YAML.stringify(exported));
       return reply.type("application/json").send(JSON.stringify(exported, null, 2));
     },
   );
 
   routes.put(
     "/v1/apps/:appId",
-    { schema: { summary: "Replace an app's definition", tags: ["apps"], params: appParams, body: z.unknown() } },
+    {
+      schema: {
+        summary: "Replace an app's definition",
+        tags: ["apps"],
+        params: appParams,
+        body: z.unknown(),
+      },
+    },
     async (request) => {
       const store = operatorOf(request);
       const app = await store.updateApp(request.params.appId, checkedDefinition(request.body, maxActions));
@@ -119,10 +135,17 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
 
   routes.delete(
     "/v1/apps/:appId",
-    { schema: { summary: "Delete an app (its history is kept until retention ends)", tags: ["apps"], params: appParams } },
+    {
+      schema: {
+        summary: "Delete an app (its history is kept until retention ends)",
+        tags: ["apps"],
+        params: appParams,
+      },
+    },
     async (request, reply) => {
       const store = operatorOf(request);
-      if (!(await store.deleteApp(request.params.appId))) throw new UserError("not_found", `no app ${request.params.appId}`);
+      if (!(await store.deleteApp(request.params.appId)))
+        throw new UserError("not_found", `no app ${request.params.appId}`);
       scheduler.schedule(store.operatorId, undefined, request.params.appId);
       return reply.status(204).send();
     },

@@ -39,11 +39,19 @@ export async function authRoutes(api: FastifyInstance, { store }: Services): Pro
     async (request, reply) => {
       const passwordHash = await hashPassword(request.body.password);
       for (let attempt = 0; attempt < 5; attempt++) {
-        const operator = { operatorId: newOperatorId(), email: request.body.email, passwordHash, createdAt: Date.now() };
+        const operator = {
+          operatorId: newOperatorId(),
+          email: request.body.email,
+          passwordHash,
+          createdAt: Date.now(),
+        };
         const outcome = await store.createOperator(operator);
         if (outcome === "created")
-          return reply.status(201).send({ operatorId: operator.operatorId, email: operator.email, createdAt: operator.createdAt });
-        if (outcome === "email_taken") throw new UserError("conflict", "an account with this e-mail address exists");
+          return reply
+            .status(201)
+            .send({ operatorId: operator.operatorId, email: operator.email, createdAt: operator.createdAt });
+        if (outcome === "email_taken")
+          throw new UserError("conflict", "an account with this e-mail address exists");
       }
       throw new Error("no free operator id after 5 tries");
     },

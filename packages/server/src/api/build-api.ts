@@ -1,6 +1,6 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Services } from "../conflux.ts";
 import { appRoutes } from "./app-routes.ts";
@@ -16,7 +16,10 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
   const api = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: services.config.limits.maxRequestBytes,
-    disableRequestLogging: services.config.logLevel !== "debug" && services.config.logLevel !== "trace",
+    // A line per request only when debugging: at thousands of events a second they drown the log.
+    logController: new LogController({
+      disableRequestLogging: services.config.logLevel !== "debug" && services.config.logLevel !== "trace",
+    }),
   });
   api.setValidatorCompiler(validatorCompiler);
   api.setSerializerCompiler(serializerCompiler);
@@ -24,7 +27,11 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
 
   await api.register(swagger, {
     openapi: {
-      info: { title: "Conflux API", version: "0.1.0", description: "Build IoT apps from event sources, channels and actions." },
+      info: {
+        title: "Conflux API",
+        version: "0.1.0",
+        description: "Build IoT apps from event sources, channels and actions.",
+      },
       components: {
         securitySchemes: {
           apiKey: { type: "apiKey", in: "header", name: "X-Conflux-API-Key" },

@@ -20,7 +20,9 @@ const credentialBody = z.discriminatedUnion("type", [
   }),
 ]);
 
-const credentialParams = z.object({ credentialsId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, "ids use letters, digits, '.', '-' and '_'") });
+const credentialParams = z.object({
+  credentialsId: z.string().regex(/^[A-Za-z0-9_.-]{1,128}$/, "ids use letters, digits, '.', '-' and '_'"),
+});
 
 function publicView({ sealed: _sealed, ...credential }: StoredCredential) {
   return credential;
@@ -29,8 +31,10 @@ function publicView({ sealed: _sealed, ...credential }: StoredCredential) {
 export async function credentialRoutes(api: FastifyInstance, { cipher }: Services): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
-  routes.get("/v1/credentials", { schema: { summary: "List credentials (without their values)", tags: ["credentials"] } }, async (request) =>
-    (await operatorOf(request).listCredentials()).map(publicView),
+  routes.get(
+    "/v1/credentials",
+    { schema: { summary: "List credentials (without their values)", tags: ["credentials"] } },
+    async (request) => (await operatorOf(request).listCredentials()).map(publicView),
   );
 
   routes.put(

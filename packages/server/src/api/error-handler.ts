@@ -27,9 +27,11 @@ const fastifyCodes: Record<string, UserErrorCode> = {
 export function registerErrorHandler(api: FastifyInstance): void {
   api.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UserError) {
-      return reply
-        .status(statusOf[error.code])
-        .send({ code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) });
+      return reply.status(statusOf[error.code]).send({
+        code: error.code,
+        message: error.message,
+        ...(error.details ? { details: error.details } : {}),
+      });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
       const details = error.validation.map((issue) => ({
@@ -37,7 +39,9 @@ export function registerErrorHandler(api: FastifyInstance): void {
         message: issue.message,
       }));
       const first = details[0];
-      const where = first?.path ? `${error.validationContext} ${first.path}` : (error.validationContext ?? "request");
+      const where = first?.path
+        ? `${error.validationContext} ${first.path}`
+        : (error.validationContext ?? "request");
       return reply
         .status(400)
         .send({ code: "validation_failed", message: `${where}: ${first?.message ?? "invalid"}`, details });
@@ -47,9 +51,13 @@ export function registerErrorHandler(api: FastifyInstance): void {
     if (error.statusCode && error.statusCode < 500)
       return reply.status(error.statusCode).send({ code: "bad_request", message: error.message });
     request.log.error({ err: error }, "request failed");
-    return reply.status(500).send({ code: "internal", message: "internal error; the server log has the details" });
+    return reply
+      .status(500)
+      .send({ code: "internal", message: "internal error; the server log has the details" });
   });
   api.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]}` }),
+    reply
+      .status(404)
+      .send({ code: "not_found", message: `no route ${request.method} ${request.url.split("?")[0]}` }),
   );
 }

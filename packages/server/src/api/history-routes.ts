@@ -6,7 +6,10 @@ import { UserError } from "../errors.ts";
 import { startExecution } from "../runtime/start-execution.ts";
 import { operatorOf } from "./authenticate.ts";
 
-const time = z.union([z.coerce.number().int().min(0), z.iso.datetime().transform((value) => Date.parse(value))]);
+const time = z.union([
+  z.coerce.number().int().min(0),
+  z.iso.datetime().transform((value) => Date.parse(value)),
+]);
 const runParams = z.object({ appId: z.string().min(1).max(64), runId: z.string().min(1).max(64) });
 
 /** The execution history: runs of an app, each with every message and step; replay. */
@@ -33,7 +36,8 @@ export async function historyRoutes(api: FastifyInstance, { bus, config }: Servi
     },
     async (request) => {
       const store = operatorOf(request);
-      if (!(await store.getApp(request.params.appId))) throw new UserError("not_found", `no app ${request.params.appId}`);
+      if (!(await store.getApp(request.params.appId)))
+        throw new UserError("not_found", `no app ${request.params.appId}`);
       const runs = await store.listExecutions(request.params.appId, request.query);
       return runs.map(({ executionId, ...run }) => ({ runId: executionId, ...run }));
     },
@@ -44,7 +48,8 @@ export async function historyRoutes(api: FastifyInstance, { bus, config }: Servi
     { schema: { summary: "One run with every message and step", tags: ["history"], params: runParams } },
     async (request) => {
       const run = await operatorOf(request).getExecution(request.params.appId, request.params.runId);
-      if (!run) throw new UserError("not_found", `no run ${request.params.runId} in app ${request.params.appId}`);
+      if (!run)
+        throw new UserError("not_found", `no run ${request.params.runId} in app ${request.params.appId}`);
       const { executionId, ...rest } = run;
       return { runId: executionId, ...rest };
     },

@@ -49,12 +49,16 @@ export async function messageRoutes(api: FastifyInstance, services: Services): P
       config.limits.maxMessageBytes,
     );
   };
-  for (const url of ["/v1/apps/:appId/channels/:channelId/messages", "/v1/flux/apps/:appId/channels/:channelId/messages"]) {
+  for (const url of [
+    "/v1/apps/:appId/channels/:channelId/messages",
+    "/v1/flux/apps/:appId/channels/:channelId/messages",
+  ]) {
     routes.post(
       url,
       {
         schema: {
-          summary: "Send a message into a channel (202 once it is durable); an Idempotency-Key header starts one run only",
+          summary:
+            "Send a message into a channel (202 once it is durable); an Idempotency-Key header starts one run only",
           tags: ["messages"],
           params: channelParams,
           body: z.unknown(),
@@ -87,16 +91,25 @@ export async function messageRoutes(api: FastifyInstance, services: Services): P
       );
       const base = config.publicUrl ?? `${request.protocol}://${request.host}`;
       // The secret is shown once; only its hash is kept.
-      return reply
-        .status(201)
-        .send({ ...webhook, secret, url: `${base}/v1/flux/incoming_webhooks/${webhook.webhookId}/${secret}` });
+      return reply.status(201).send({
+        ...webhook,
+        secret,
+        url: `${base}/v1/flux/incoming_webhooks/${webhook.webhookId}/${secret}`,
+      });
     },
   );
 
   routes.get(
     "/v1/apps/:appId/channels/:channelId/incoming_webhooks",
-    { schema: { summary: "List a channel's incoming webhooks (secrets are not shown)", tags: ["messages"], params: channelParams } },
-    async (request) => operatorOf(request).listIncomingWebhooks(request.params.appId, request.params.channelId),
+    {
+      schema: {
+        summary: "List a channel's incoming webhooks (secrets are not shown)",
+        tags: ["messages"],
+        params: channelParams,
+      },
+    },
+    async (request) =>
+      operatorOf(request).listIncomingWebhooks(request.params.appId, request.params.channelId),
   );
 
   routes.delete(
@@ -109,7 +122,10 @@ export async function messageRoutes(api: FastifyInstance, services: Services): P
       },
     },
     async (request, reply) => {
-      const deleted = await operatorOf(request).deleteIncomingWebhook(request.params.appId, request.params.webhookId);
+      const deleted = await operatorOf(request).deleteIncomingWebhook(
+        request.params.appId,
+        request.params.webhookId,
+      );
       if (!deleted) throw new UserError("not_found", `no incoming webhook ${request.params.webhookId}`);
       return reply.status(204).send();
     },
@@ -117,14 +133,18 @@ export async function messageRoutes(api: FastifyInstance, services: Services): P
 }
 
 /** The public side of incoming webhooks: no API key, the secret in the URL is the authentication. */
-export async function incomingWebhookRoutes(api: FastifyInstance, { store, bus, config }: Services): Promise<void> {
+export async function incomingWebhookRoutes(
+  api: FastifyInstance,
+  { store, bus, config }: Services,
+): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const receive = async (request: FastifyRequest, secret: string, webhookId?: string) => {
     const webhook = await store.findIncomingWebhookBySecret(hashSecret(secret));
     const idMatches =
       webhook &&
       (webhookId === undefined ||
-        (webhookId.length === webhook.webhookId.length && timingSafeEqual(Buffer.from(webhookId), Buffer.from(webhook.webhookId))));
+        (webhookId.length === webhook.webhookId.length &&
+          timingSafeEqual(Buffer.from(webhookId), Buffer.from(webhook.webhookId))));
     if (!webhook || !idMatches) throw new UserError("not_found", "no such incoming webhook");
     const app = await store.forOperator(webhook.operatorId).getApp(webhook.appId);
     if (!app) throw new UserError("not_found", "no such incoming webhook");
@@ -154,7 +174,8 @@ export async function incomingWebhookRoutes(api: FastifyInstance, { store, bus, 
         response: { 202: accepted },
       },
     },
-    async (request, reply) => reply.status(202).send(await receive(request, request.params.secret, request.params.webhookId)),
+    async (request, reply) =>
+      reply.status(202).send(await receive(request, request.params.secret, request.params.webhookId)),
   );
   routes.post(
     "/v1/flux/incoming_webhooks/:secret",

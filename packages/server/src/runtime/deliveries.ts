@@ -1,7 +1,7 @@
 import type { App, JsonValue, MessageContext } from "@conflux/core";
 import { ulid } from "ulid";
-import type { Delivery } from "../bus/bus.ts";
 import { ActionError } from "../actions/action.ts";
+import type { Delivery } from "../bus/bus.ts";
 
 export interface MessageDraft {
   operatorId: string;
@@ -39,7 +39,9 @@ export function planDelivery(app: App, draft: MessageDraft, maxMessageBytes: num
       context: draft.context,
       parentStepId: draft.parentStepId,
     },
-    actionIds: app.actions.filter((action) => action.channelId === draft.channelId).map((action) => action.actionId),
+    actionIds: app.actions
+      .filter((action) => action.channelId === draft.channelId)
+      .map((action) => action.actionId),
     availableAt: Date.now() + (draft.delaySeconds ?? 0) * 1000,
   };
 }

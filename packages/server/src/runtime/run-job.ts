@@ -10,8 +10,8 @@ import {
 import type { Logger } from "pino";
 import type { ActionContext, ActionResult } from "../actions/action.ts";
 import { ActionError } from "../actions/action.ts";
-import { renderTransform } from "../actions/render.ts";
 import { actionRegistry } from "../actions/registry.ts";
+import { renderTransform } from "../actions/render.ts";
 import type { Bus, Delivery, Job } from "../bus/bus.ts";
 import type { MailService } from "../mail/smtp.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
@@ -40,7 +40,11 @@ interface StepInput {
   scope: Scope;
 }
 
-function newStep(job: Job, message: MessageRecord, action: Pick<Action, "actionId" | "type"> | undefined): StepRecord {
+function newStep(
+  job: Job,
+  message: MessageRecord,
+  action: Pick<Action, "actionId" | "type"> | undefined,
+): StepRecord {
   return {
     stepId: job.jobId,
     executionId: job.executionId,
@@ -79,8 +83,14 @@ function planOutputs(
   if (!output.enabled || !output.channelId) return [];
   if (message.hop + 1 > maxHops)
     throw new ActionError("hop_limit", `the run stopped after ${maxHops} hops (a loop between channels?)`);
-  const transformScope: Scope = isError ? { ...scope, error: { ...outcome.error } } : { ...scope, result: outcome.result };
-  const value = output.transform ? renderTransform(output.transform, transformScope) : isError ? { ...outcome.error } : outcome.result;
+  const transformScope: Scope = isError
+    ? { ...scope, error: { ...outcome.error } }
+    : { ...scope, result: outcome.result };
+  const value = output.transform
+    ? renderTransform(output.transform, transformScope)
+    : isError
+      ? { ...outcome.error }
+      : outcome.result;
   const split = !isError && action.output.splitArray && Array.isArray(value);
   const payloads: JsonValue[] = split ? (value as JsonValue[]) : [value];
   return payloads.map((payload) =>
@@ -92,7 +102,11 @@ function planOutputs(
         channelId: output.channelId as string,
         hop: message.hop + 1,
         payload,
-        context: { eventType: isError ? "errorOutput" : "output", actionId: action.actionId, channelId: action.channelId },
+        context: {
+          eventType: isError ? "errorOutput" : "output",
+          actionId: action.actionId,
+          channelId: action.channelId,
+        },
         parentStepId: job.jobId,
         delaySeconds: isError ? 0 : action.output.delaySeconds,
       },
@@ -101,11 +115,20 @@ function planOutputs(
   );
 }
 
-async function runAction(input: StepInput, services: RuntimeServices, operator: OperatorStore): Promise<ActionResult> {
+async function runAction(
+  input: StepInput,
+  services: RuntimeServices,
+  operator: OperatorStore,
+): Promise<ActionResult> {
   const { action } = input;
   if (!isRunnableActionType(action.type))
-    throw new ActionError("action_type_unavailable", `action type '${action.type}' cannot run in this Conflux yet`);
-  const definition = actionRegistry[action.type] as { run(config: unknown, context: ActionContext): Promise<ActionResult> };
+    throw new ActionError(
+      "action_type_unavailable",
+      `action type '${action.type}' cannot run in this Conflux yet`,
+    );
+  const definition = actionRegistry[action.type] as {
+    run(config: unknown, context: ActionContext): Promise<ActionResult>;
+  };
   const context: ActionContext = {
     operator,
     scope: input.scope,
@@ -135,7 +158,10 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     bus.complete(job, { ...step, ...fields, finishedAt: Date.now() }, outputs);
 
   if (!app || !action)
-    return finish({ status: "failed", error: { code: "action_removed", message: "the action is no longer in the app" } });
+    return finish({
+      status: "failed",
+      error: { code: "action_removed", message: "the action is no longer in the app" },
+    });
   if (!action.enabled) return finish({ status: "disabled" });
 
   const scope: Scope = {
@@ -161,7 +187,10 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     try {
       outputs = planOutputs(input, { error }, services.maxMessageBytes);
     } catch (outputError) {
-      services.logger.warn({ appId: app.appId, actionId: action.actionId, err: classifyError(outputError) }, "error output not sent");
+      services.logger.warn(
+        { appId: app.appId, actionId: action.actionId, err: classifyError(outputError) },
+        "error output not sent",
+      );
     }
     return finish({ status: "failed", error }, outputs);
   }

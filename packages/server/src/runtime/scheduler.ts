@@ -37,7 +37,8 @@ export class Scheduler {
     const timers: Timer[] = [];
     for (const channel of app.channels) {
       const source = channel.eventSource;
-      if (!source?.enabled || (source.type !== "interval-timer" && source.type !== "scheduled-timer")) continue;
+      if (!source?.enabled || (source.type !== "interval-timer" && source.type !== "scheduled-timer"))
+        continue;
       timers.push(this.arm(operatorId, app, channel.channelId, source));
     }
     if (timers.length) this.timers.set(appId, timers);
@@ -48,8 +49,15 @@ export class Scheduler {
     this.timers.clear();
   }
 
-  private emit(operatorId: string, app: App, channelId: string, source: TimerSource, timestamp: number): void {
-    const extra = source.type === "scheduled-timer" ? { cron: source.config.cron, timezone: source.config.timezone } : {};
+  private emit(
+    operatorId: string,
+    app: App,
+    channelId: string,
+    source: TimerSource,
+    timestamp: number,
+  ): void {
+    const extra =
+      source.type === "scheduled-timer" ? { cron: source.config.cron, timezone: source.config.timezone } : {};
     const tick: TimerTick = {
       operatorId,
       app,

@@ -15,7 +15,11 @@ export function classifyError(error: unknown): ClassifiedError {
     return { code: error.code, message: error.message, transient: error.transient };
   if (error instanceof ExpressionError || error instanceof SandboxError)
     return { code: error.code, message: error.message, transient: false };
-  return { code: "internal", message: error instanceof Error ? error.message : String(error), transient: false };
+  return {
+    code: "internal",
+    message: error instanceof Error ? error.message : String(error),
+    transient: false,
+  };
 }
 
 /** Exponential backoff with ±20% jitter so retries of one burst do not arrive together. */

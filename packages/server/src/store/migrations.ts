@@ -15,14 +15,18 @@ const migrations: Record<string, Migration> = {
         .createTable("api_tokens")
         .addColumn("token_hash", "text", (c) => c.primaryKey())
         .addColumn("api_key", "text", (c) => c.notNull())
-        .addColumn("operator_id", "text", (c) => c.notNull().references("operators.operator_id").onDelete("cascade"))
+        .addColumn("operator_id", "text", (c) =>
+          c.notNull().references("operators.operator_id").onDelete("cascade"),
+        )
         .addColumn("expires_at", "bigint", (c) => c.notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
         .execute();
       await db.schema
         .createTable("apps")
         .addColumn("app_id", "text", (c) => c.primaryKey())
-        .addColumn("operator_id", "text", (c) => c.notNull().references("operators.operator_id").onDelete("cascade"))
+        .addColumn("operator_id", "text", (c) =>
+          c.notNull().references("operators.operator_id").onDelete("cascade"),
+        )
         .addColumn("name", "text", (c) => c.notNull())
         .addColumn("definition", "text", (c) => c.notNull())
         .addColumn("created_at", "bigint", (c) => c.notNull())
@@ -31,7 +35,9 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex("apps_by_operator").on("apps").columns(["operator_id", "app_id"]).execute();
       await db.schema
         .createTable("credentials")
-        .addColumn("operator_id", "text", (c) => c.notNull().references("operators.operator_id").onDelete("cascade"))
+        .addColumn("operator_id", "text", (c) =>
+          c.notNull().references("operators.operator_id").onDelete("cascade"),
+        )
         .addColumn("credentials_id", "text", (c) => c.notNull())
         .addColumn("type", "text", (c) => c.notNull())
         .addColumn("description", "text", (c) => c.notNull())
@@ -43,7 +49,9 @@ const migrations: Record<string, Migration> = {
       await db.schema
         .createTable("incoming_webhooks")
         .addColumn("webhook_id", "text", (c) => c.primaryKey())
-        .addColumn("operator_id", "text", (c) => c.notNull().references("operators.operator_id").onDelete("cascade"))
+        .addColumn("operator_id", "text", (c) =>
+          c.notNull().references("operators.operator_id").onDelete("cascade"),
+        )
         .addColumn("app_id", "text", (c) => c.notNull().references("apps.app_id").onDelete("cascade"))
         .addColumn("channel_id", "text", (c) => c.notNull())
         .addColumn("name", "text", (c) => c.notNull())
@@ -124,7 +132,11 @@ const migrations: Record<string, Migration> = {
         .addColumn("recipients", "integer", (c) => c.notNull())
         .addColumn("sent_at", "bigint", (c) => c.notNull())
         .execute();
-      await db.schema.createIndex("email_sends_by_operator").on("email_sends").columns(["operator_id", "sent_at"]).execute();
+      await db.schema
+        .createIndex("email_sends_by_operator")
+        .on("email_sends")
+        .columns(["operator_id", "sent_at"])
+        .execute();
     },
   },
 };
@@ -134,5 +146,6 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
-  if (error || failed) throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+  if (error || failed)
+    throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
 }

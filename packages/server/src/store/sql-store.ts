@@ -62,7 +62,12 @@ export function toStepRecord(row: Selectable<StepsTable>): StepRecord {
 }
 
 function toApp(row: { appId: string; definition: string; createdAt: number; updatedAt: number }): App {
-  return { ...(JSON.parse(row.definition) as AppDefinition), appId: row.appId, createdAt: row.createdAt, updatedAt: row.updatedAt };
+  return {
+    ...(JSON.parse(row.definition) as AppDefinition),
+    appId: row.appId,
+    createdAt: row.createdAt,
+    updatedAt: row.updatedAt,
+  };
 }
 
 /** An execution is running while it has jobs, failed when any step failed, completed otherwise. */
@@ -132,7 +137,11 @@ class SqlOperatorStore implements OperatorStore {
       .where("appId", "=", appId)
       .executeTakeFirst();
     if (result.numDeletedRows > 0n) {
-      await this.db.deleteFrom("jobs").where("operatorId", "=", this.operatorId).where("appId", "=", appId).execute();
+      await this.db
+        .deleteFrom("jobs")
+        .where("operatorId", "=", this.operatorId)
+        .where("appId", "=", appId)
+        .execute();
     }
     return result.numDeletedRows > 0n;
   }
@@ -155,7 +164,9 @@ class SqlOperatorStore implements OperatorStore {
       .executeTakeFirst();
   }
 
-  async putCredential(credential: Omit<StoredCredential, "createdAt" | "updatedAt">): Promise<StoredCredential> {
+  async putCredential(
+    credential: Omit<StoredCredential, "createdAt" | "updatedAt">,
+  ): Promise<StoredCredential> {
     const now = Date.now();
     const row = { ...credential, operatorId: this.operatorId, createdAt: now, updatedAt: now };
     await this.db
@@ -303,7 +314,10 @@ class SqlOperatorStore implements OperatorStore {
   }
 
   async recordEmailSend(recipients: number, sentAt: number): Promise<void> {
-    await this.db.insertInto("emailSends").values({ sendId: ulid(), operatorId: this.operatorId, recipients, sentAt }).execute();
+    await this.db
+      .insertInto("emailSends")
+      .values({ sendId: ulid(), operatorId: this.operatorId, recipients, sentAt })
+      .execute();
   }
 }
 
@@ -356,7 +370,10 @@ export class SqlStore implements Store {
   }
 
   async listAllApps(): Promise<Array<{ operatorId: string; app: App }>> {
-    const rows = await this.db.selectFrom("apps").select(["operatorId", "appId", "definition", "createdAt", "updatedAt"]).execute();
+    const rows = await this.db
+      .selectFrom("apps")
+      .select(["operatorId", "appId", "definition", "createdAt", "updatedAt"])
+      .execute();
     return rows.map((row) => ({ operatorId: row.operatorId, app: toApp(row) }));
   }
 

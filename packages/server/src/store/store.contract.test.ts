@@ -40,16 +40,34 @@ describe.each(implementations)("the store on %s", (_name, database) => {
     store = new SqlStore(opened.db);
     bus = new SqlBus(opened.db, opened.kind);
     for (const operatorId of ["OP0000000001", "OP0000000002"])
-      await store.createOperator({ operatorId, email: `${operatorId}@example.com`, passwordHash: "x", createdAt: Date.now() });
+      await store.createOperator({
+        operatorId,
+        email: `${operatorId}@example.com`,
+        passwordHash: "x",
+        createdAt: Date.now(),
+      });
   });
   afterAll(async () => store?.close());
 
-  it.skipIf(!database)("keeps one account per e-mail address and tells which constraint refused", async () => {
-    const taken = await store.createOperator({ operatorId: "OP0000000009", email: "OP0000000001@example.com", passwordHash: "x", createdAt: 0 });
-    expect(taken).toBe("email_taken");
-    const idTaken = await store.createOperator({ operatorId: "OP0000000001", email: "new@example.com", passwordHash: "x", createdAt: 0 });
-    expect(idTaken).toBe("id_taken");
-  });
+  it.skipIf(!database)(
+    "keeps one account per e-mail address and tells which constraint refused",
+    async () => {
+      const taken = await store.createOperator({
+        operatorId: "OP0000000009",
+        email: "OP0000000001@example.com",
+        passwordHash: "x",
+        createdAt: 0,
+      });
+      expect(taken).toBe("email_taken");
+      const idTaken = await store.createOperator({
+        operatorId: "OP0000000001",
+        email: "new@example.com",
+        passwordHash: "x",
+        createdAt: 0,
+      });
+      expect(idTaken).toBe("id_taken");
+    },
+  );
 
   it.skipIf(!database)("scopes apps by operator", async () => {
     const alice = store.forOperator("OP0000000001");
@@ -74,58 +92,117 @@ describe.each(implementations)("the store on %s", (_name, database) => {
     expect(await store.forOperator("OP0000000002").deleteCredential("c1")).toBe(false);
   });
 
-  it.skipIf(!database)("queues, leases, retries and completes jobs with their history, atomically", async () => {
+  it.skipIf(!database)(
+    "queues, leases, retries and completes jobs with their history, atomically",
+    async () => {
+      const message = {
+        messageId: "EXEC1",
+        executionId: "EXEC1",
+        operatorId: "OP0000000001",
+        appId: "APP-A",
+        channelId: "in",
+        hop: 0,
+        payload: { temp: 9 },
+        context: { eventType: "api" },
+        parentStepId: null,
+      };
+      const execution = {
+        executionId: "EXEC1",
+        operatorId: "OP0000000001",
+        appId: "APP-A",
+        channelId: "in",
+        eventType: "api",
+        dedupeKey: "k1",
+        replayOf: null,
+      };
+      expect(await bus.startExecution(execution, { message, actionIds: ["a1"], availableAt: 0 })).toEqual({
+        executionId: "EXEC1",
+        duplicate: false,
+      });
+      const again = await bus.startExecution(
+        { ...execution, executionId: "EXEC2" },
+        {
+          message: { ...message, messageId: "EXEC2", executionId: "EXEC2" },
+          actionIds: ["a1"],
+          availableAt: 0,
+        },
+      );
+      expect(again).toEqual({ executionId: "EXEC1", duplicate: true });
+
+      const [job] = await bus.claim(10, 60_000);
+      expect(job).toMatchObject({ jobId: "EXEC1:a1", attempts: 1 });
+      expect(await bus.claim(10, 60_000)).toEqual([]); // leased
+      if (!job) throw new Error("no job");
+
+      const step: StepRecord = {
+        stepId: job.jobId,
+        executionId: "EXEC1",
+        messageId: "EXEC1",
+        channelId: "in",
+        actionId: "a1",
+        actionType: "webhook",
+        status: "retrying",
+        conditionValue: true,
+        input: { temp: 9 },
+        result: null,
+        error: { code: "http_status", message: "503" },
+        usage: null,
+        attempts: 1,
+        startedAt: 1,
+        finishedAt: null,
+      };
+      await bus.retryLater(job, 0, step);
+      const [retried] = await bus.claim(10, 60_000);
+      expect(retried?.attempts).toBe(2);
+      if (!retried) throw new Error("no retry");
+
+      const alice = store.forOperator("OP0000000001");
+      expect((await alice.listExecutions("APP-A", { limit: 10 }))[0]?.status).toBe("running");
+      await bus.complete(
+        retried,
+        { ...step, status: "completed", attempts: 2, error: null, result: { ok: true }, finishedAt: 2 },
+        [],
+      );
+      // A second completion (an expired lease finished elsewhere) changes nothing.
+      await bus.complete(retried, { ...step, status: "failed", finishedAt: 3 }, []);
+
+      const detail = await alice.getExecution("APP-A", "EXEC1");
+      expect(detail?.status).toBe("completed");
+      expect(detail?.steps).toEqual([
+        expect.objectContaining({
+          status: "completed",
+          attempts: 2,
+          result: { ok: true },
+          conditionValue: true,
+        }),
+      ]);
+      expect(detail?.messages[0]?.payload).toEqual({ temp: 9 });
+      expect(await store.forOperator("OP0000000002").getExecution("APP-A", "EXEC1")).toBeUndefined();
+    },
+  );
+
+  it.skipIf(!database)("holds a delayed job until it is due, and gives leases back on start-up", async () => {
     const message = {
-      messageId: "EXEC1",
-      executionId: "EXEC1",
+      messageId: "EXEC3",
+      executionId: "EXEC3",
       operatorId: "OP0000000001",
       appId: "APP-A",
       channelId: "in",
       hop: 0,
-      payload: { temp: 9 },
+      payload: null,
       context: { eventType: "api" },
       parentStepId: null,
     };
-    const execution = { executionId: "EXEC1", operatorId: "OP0000000001", appId: "APP-A", channelId: "in", eventType: "api", dedupeKey: "k1", replayOf: null };
-    expect(await bus.startExecution(execution, { message, actionIds: ["a1"], availableAt: 0 })).toEqual({ executionId: "EXEC1", duplicate: false });
-    const again = await bus.startExecution({ ...execution, executionId: "EXEC2" }, { message: { ...message, messageId: "EXEC2", executionId: "EXEC2" }, actionIds: ["a1"], availableAt: 0 });
-    expect(again).toEqual({ executionId: "EXEC1", duplicate: true });
-
-    const [job] = await bus.claim(10, 60_000);
-    expect(job).toMatchObject({ jobId: "EXEC1:a1", attempts: 1 });
-    expect(await bus.claim(10, 60_000)).toEqual([]); // leased
-    if (!job) throw new Error("no job");
-
-    const step: StepRecord = {
-      stepId: job.jobId, executionId: "EXEC1", messageId: "EXEC1", channelId: "in", actionId: "a1", actionType: "webhook",
-      status: "retrying", conditionValue: true, input: { temp: 9 }, result: null, error: { code: "http_status", message: "503" },
-      usage: null, attempts: 1, startedAt: 1, finishedAt: null,
-    };
-    await bus.retryLater(job, 0, step);
-    const [retried] = await bus.claim(10, 60_000);
-    expect(retried?.attempts).toBe(2);
-    if (!retried) throw new Error("no retry");
-
-    const alice = store.forOperator("OP0000000001");
-    expect((await alice.listExecutions("APP-A", { limit: 10 }))[0]?.status).toBe("running");
-    await bus.complete(retried, { ...step, status: "completed", attempts: 2, error: null, result: { ok: true }, finishedAt: 2 }, []);
-    // A second completion (an expired lease finished elsewhere) changes nothing.
-    await bus.complete(retried, { ...step, status: "failed", finishedAt: 3 }, []);
-
-    const detail = await alice.getExecution("APP-A", "EXEC1");
-    expect(detail?.status).toBe("completed");
-    expect(detail?.steps).toEqual([expect.objectContaining({ status: "completed", attempts: 2, result: { ok: true }, conditionValue: true })]);
-    expect(detail?.messages[0]?.payload).toEqual({ temp: 9 });
-    expect(await store.forOperator("OP0000000002").getExecution("APP-A", "EXEC1")).toBeUndefined();
-  });
-
-  it.skipIf(!database)("holds a delayed job until it is due, and gives leases back on start-up", async () => {
-    const message = {
-      messageId: "EXEC3", executionId: "EXEC3", operatorId: "OP0000000001", appId: "APP-A", channelId: "in",
-      hop: 0, payload: null, context: { eventType: "api" }, parentStepId: null,
-    };
     await bus.startExecution(
-      { executionId: "EXEC3", operatorId: "OP0000000001", appId: "APP-A", channelId: "in", eventType: "api", dedupeKey: null, replayOf: null },
+      {
+        executionId: "EXEC3",
+        operatorId: "OP0000000001",
+        appId: "APP-A",
+        channelId: "in",
+        eventType: "api",
+        dedupeKey: null,
+        replayOf: null,
+      },
       { message, actionIds: ["a1"], availableAt: Date.now() + 60_000 },
     );
     expect(await bus.claim(10, 60_000)).toEqual([]);

@@ -113,7 +113,10 @@ export interface OperatorStore {
   deleteCredential(credentialsId: string): Promise<boolean>;
 
   listIncomingWebhooks(appId: string, channelId: string): Promise<IncomingWebhook[]>;
-  createIncomingWebhook(webhook: Omit<IncomingWebhook, "operatorId" | "createdAt">, secretHash: string): Promise<IncomingWebhook>;
+  createIncomingWebhook(
+    webhook: Omit<IncomingWebhook, "operatorId" | "createdAt">,
+    secretHash: string,
+  ): Promise<IncomingWebhook>;
   deleteIncomingWebhook(appId: string, webhookId: string): Promise<boolean>;
 
   listExecutions(appId: string, filter: ExecutionFilter): Promise<ExecutionSummary[]>;

@@ -1,0 +1,187 @@
+/**
+ * Events/s and latency through `api source → republish → webhook to a local sink`, next to a bare
+ * Fastify handler doing the same HTTP work (receive a POST, send it to the sink, answer 202).
+ * Rounds alternate between the two so both see the same machine; medians of the rounds are printed.
+ *
+ *   npm run pipeline -w @conflux/bench            # BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=32
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createLogger, loadConfig, startConflux } from "@conflux/server";
+import autocannon from "autocannon";
+import Fastify from "fastify";
+import { decodeTime } from "ulid";
+import { request } from "undici";
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const body = JSON.stringify({ sensor: "fridge-1", temp: 9.5, humidity: 61 });
+
+interface RoundResult {
+  eventsPerSecond: number;
+  p50: number;
+  p99: number;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** The webhook receiver: notes when each idempotency key arrived. */
+async function startSink() {
+  const arrivals = new Map<string, number>();
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const key = req.headers["idempotency-key"];
+      if (typeof key === "string") arrivals.set(key, Date.now());
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    arrivals,
+    close: () => server.close(),
+  };
+}
+
+async function load(url: string, headers: Record<string, string>) {
+  return autocannon({
+    url,
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+    connections,
+    duration: seconds,
+  });
+}
+
+async function benchConflux(sink: Awaited<ReturnType<typeof startSink>>): Promise<RoundResult> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-bench-"));
+  const config = loadConfig(
+    {},
+    { dataDir, port: 0, logLevel: "silent", outbound: { allowPrivateAddresses: true } },
+  );
+  const conflux = await startConflux(config, createLogger(config));
+  try {
+    const json = { "content-type": "application/json" };
+    const account = { email: "bench@example.com", password: "bench password" };
+    await fetch(`${conflux.url}/v1/operators`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify(account),
+    });
+    const auth = (await (
+      await fetch(`${conflux.url}/v1/auth`, { method: "POST", headers: json, body: JSON.stringify(account) })
+    ).json()) as {
+      apiKey: string;
+      token: string;
+    };
+    const headers = { "x-conflux-api-key": auth.apiKey, "x-conflux-token": auth.token };
+    const app = (await (
+      await fetch(`${conflux.url}/v1/apps`, {
+        method: "POST",
+        headers: { ...json, ...headers },
+        body: JSON.stringify({
+          name: "bench",
+          channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }, { channelId: "out" }],
+          actions: [
+            {
+              actionId: "shape",
+              channelId: "in",
+              type: "republish",
+              condition: "payload.temp > 8",
+              config: {},
+              output: { enabled: true, channelId: "out" },
+            },
+            { actionId: "hook", channelId: "out", type: "webhook", config: { url: `${sink.url}/hook` } },
+          ],
+        }),
+      })
+    ).json()) as { appId: string };
+
+    sink.arrivals.clear();
+    const started = Date.now();
+    const result = await load(`${conflux.url}/v1/apps/${app.appId}/channels/in/messages`, headers);
+    const accepted = result["2xx"];
+    const deadline = Date.now() + 600_000;
+    while (sink.arrivals.size < accepted && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    const latencies: number[] = [];
+    let last = started;
+    for (const [key, arrivedAt] of sink.arrivals) {
+      const executionId = key.split(":")[0] ?? "";
+      latencies.push(arrivedAt - decodeTime(executionId));
+      last = Math.max(last, arrivedAt);
+    }
+    return {
+      eventsPerSecond: sink.arrivals.size / ((last - started) / 1000),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+    };
+  } finally {
+    await conflux.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function benchBareFastify(sink: Awaited<ReturnType<typeof startSink>>): Promise<RoundResult> {
+  const api = Fastify();
+  api.post("/messages", async (req, reply) => {
+    const response = await request(`${sink.url}/hook`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "idempotency-key": String(Math.random()) },
+      body: JSON.stringify(req.body),
+    });
+    await response.body.text();
+    return reply.status(202).send({ ok: true });
+  });
+  await api.listen({ port: 0, host: "127.0.0.1" });
+  try {
+    const result = await load(`http://127.0.0.1:${(api.server.address() as AddressInfo).port}/messages`, {});
+    return { eventsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  } finally {
+    await api.close();
+  }
+}
+
+const sink = await startSink();
+const conflux: RoundResult[] = [];
+const bare: RoundResult[] = [];
+for (let round = 1; round <= rounds; round++) {
+  bare.push(await benchBareFastify(sink));
+  conflux.push(await benchConflux(sink));
+  console.error(
+    `round ${round}: conflux ${conflux.at(-1)?.eventsPerSecond.toFixed(0)} ev/s, bare ${bare.at(-1)?.eventsPerSecond.toFixed(0)} req/s`,
+  );
+}
+sink.close();
+
+const summary = (results: RoundResult[]) => ({
+  "events/s (median)": Math.round(median(results.map((r) => r.eventsPerSecond))),
+  "p50 ms": median(results.map((r) => r.p50)),
+  "p99 ms": median(results.map((r) => r.p99)),
+});
+const table = {
+  "conflux (api → republish → webhook)": summary(conflux),
+  "bare fastify (receive → POST)": summary(bare),
+};
+console.table(table);
+const ratio = median(conflux.map((r) => r.eventsPerSecond)) / median(bare.map((r) => r.eventsPerSecond));
+console.log(
+  `conflux / bare throughput: ${ratio.toFixed(2)} (${rounds} rounds of ${seconds} s, ${connections} connections)`,
+);
+console.log(
+  "conflux latency is end to end (accepted → webhook received); bare latency is the HTTP round trip.",
+);

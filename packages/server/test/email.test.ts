@@ -1,0 +1,115 @@
+import { SMTPServer } from "smtp-server";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
+
+interface ReceivedMail {
+  from: string;
+  to: string[];
+  data: string;
+}
+
+const received: ReceivedMail[] = [];
+let smtp: SMTPServer;
+let conflux: Awaited<ReturnType<typeof startTestConflux>>;
+let session: ApiSession;
+
+beforeAll(async () => {
+  // A real SMTP server on 127.0.0.1, speaking the protocol nodemailer speaks to any relay.
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ["STARTTLS"],
+    onData(stream, session, callback) {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("end", () => {
+        received.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
+          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
+          data: Buffer.concat(chunks).toString("utf8"),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
+  const { port } = smtp.server.address() as { port: number };
+  conflux = await startTestConflux({
+    smtp: { host: "127.0.0.1", port, from: "Conflux <alerts@conflux.test>" },
+    limits: { emailsPerHour: 3, emailsPerMonth: 100 },
+  });
+  session = await signUp(conflux.url);
+});
+
+afterAll(async () => {
+  await conflux?.cleanUp();
+  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+});
+
+describe("the email action", () => {
+  it("sends a templated mail through SMTP and stops at the hourly limit, recording why", async () => {
+    const created = await session.call("POST", "/v1/apps", {
+      name: "mail",
+      channels: [{ channelId: "in" }],
+      actions: [
+        {
+          actionId: "mail",
+          channelId: "in",
+          type: "email",
+          config: {
+            to: ["ops@example.com"],
+            cc: "boss@example.com",
+            subject: "Fridge ${payload.sensor} at ${payload.temp} C",
+            body: "Reading: ${payload}",
+          },
+        },
+      ],
+    });
+    expect(created.status, created.text).toBe(201);
+    const appId = created.body.appId;
+    const send = async (temp: number) =>
+      waitForRun(
+        session,
+        appId,
+        (await session.call("POST", `/v1/apps/${appId}/channels/in/messages`, { sensor: "f1", temp })).body
+          .executionId,
+      );
+
+    const first = await send(9);
+    expect(first.steps[0]).toMatchObject({
+      status: "completed",
+      result: {
+        sent: { to: ["ops@example.com"], cc: ["boss@example.com"] },
+        usage: [
+          { curr: 2, limit: 3 },
+          { curr: 2, limit: 100 },
+        ],
+      },
+    });
+    expect(received).toHaveLength(1);
+    expect(received[0]?.from).toBe("alerts@conflux.test");
+    expect(received[0]?.to.sort()).toEqual(["boss@example.com", "ops@example.com"]);
+    expect(received[0]?.data).toContain("Subject: Fridge f1 at 9 C");
+    expect(received[0]?.data).toContain('Reading: {"sensor":"f1","temp":9}');
+
+    const second = await send(10);
+    expect(second.steps[0]).toMatchObject({ status: "failed", error: { code: "email_limit_exceeded" } });
+    expect(received).toHaveLength(1);
+  });
+
+  it("refuses an address that is not one when the app is saved", async () => {
+    const created = await session.call("POST", "/v1/apps", {
+      name: "bad mail",
+      channels: [{ channelId: "in" }],
+      actions: [
+        {
+          actionId: "mail",
+          channelId: "in",
+          type: "email",
+          config: { to: "not-an-address", subject: "s", body: "b" },
+        },
+      ],
+    });
+    expect(created.status).toBe(400);
+    expect(created.body.message).toContain("config.to of action 'mail'");
+  });
+});
