@@ -63,15 +63,14 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
   if (kind === "sqlite") await bus.releaseAllLeases();
   const cipher = createCipher(loadSecretKey(config.secretKey, config.dataDir));
-  const outbound: OutboundClient = createGuardedClient({ allowPrivateAddresses: config.outbound.allowPrivateAddresses });
+  const outbound: OutboundClient = createGuardedClient({
+    allowPrivateAddresses: config.outbound.allowPrivateAddresses,
+  });
   const mail: MailService | undefined = createMailService(config);
 
-  const scheduler = new Scheduler(
-    async (tick) => {
-      await startExecution(bus, tick, config.limits.maxMessageBytes);
-    },
-    logger,
-  );
+  const scheduler = new Scheduler(async (tick) => {
+    await startExecution(bus, tick, config.limits.maxMessageBytes);
+  }, logger);
   const services: Services = { config, store, bus, cipher, scheduler, logger };
 
   const worker = new Worker(

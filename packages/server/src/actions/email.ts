@@ -22,7 +22,8 @@ function startOfNextUtcMonth(now: number): number {
 export const emailAction: ActionDefinition<"email"> = {
   type: "email",
   async run(config, context) {
-    if (!context.mail) throw new ActionError("email_not_configured", "this Conflux has no SMTP server configured");
+    if (!context.mail)
+      throw new ActionError("email_not_configured", "this Conflux has no SMTP server configured");
     const to = addresses(config.to);
     const cc = addresses(config.cc);
     const bcc = addresses(config.bcc);
@@ -42,7 +43,11 @@ export const emailAction: ActionDefinition<"email"> = {
           "email_limit_exceeded",
           `e-mail limit reached: ${current} of ${window.limit} sent, ${recipients} more not sent`,
         );
-      usage.push({ curr: current + recipients, limit: window.limit, resetAt: new Date(window.resetAt).toISOString() });
+      usage.push({
+        curr: current + recipients,
+        limit: window.limit,
+        resetAt: new Date(window.resetAt).toISOString(),
+      });
     }
 
     await context.mail.send({

@@ -1,4 +1,10 @@
-import { compileTemplate, type JsonValue, type Scope, type TemplateMode, type Transform } from "@conflux/core";
+import {
+  compileTemplate,
+  type JsonValue,
+  type Scope,
+  type TemplateMode,
+  type Transform,
+} from "@conflux/core";
 
 /** Renders a `{contentType, content}` transform: JSON content becomes a value, other content a string. */
 export function renderTransform(transform: Transform, scope: Scope): JsonValue {

@@ -1,8 +1,8 @@
 import type { ActionConfig, Scope } from "@conflux/core";
+import { compileTemplate } from "@conflux/core";
 import { type ActionContext, type ActionDefinition, ActionError } from "./action.ts";
 import { failOnErrorStatus, readResponseBody } from "./http-response.ts";
 import { renderText } from "./render.ts";
-import { compileTemplate } from "@conflux/core";
 
 type WebhookConfig = ActionConfig<"webhook">;
 
@@ -13,7 +13,10 @@ function renderBody(body: WebhookConfig["body"], scope: Scope): { contentType?: 
     case "forward":
       return { contentType: "application/json", content: JSON.stringify(scope.payload ?? null) };
     case "json":
-      return { contentType: "application/json", content: JSON.stringify(compileTemplate(body.content, "json").render(scope)) };
+      return {
+        contentType: "application/json",
+        content: JSON.stringify(compileTemplate(body.content, "json").render(scope)),
+      };
     case "text":
       return { contentType: "text/plain; charset=utf-8", content: renderText(body.content, scope) };
     case "other":
@@ -21,15 +24,22 @@ function renderBody(body: WebhookConfig["body"], scope: Scope): { contentType?: 
   }
 }
 
-async function authorizationHeader(auth: WebhookConfig["auth"], context: ActionContext): Promise<string | undefined> {
+async function authorizationHeader(
+  auth: WebhookConfig["auth"],
+  context: ActionContext,
+): Promise<string | undefined> {
   if (auth.type === "none") return undefined;
   const secret = await context.openCredential(auth.credentialsId);
   if (auth.type === "basic") {
     if (secret.username === undefined || secret.password === undefined)
-      throw new ActionError("credentials_type", `credentials '${auth.credentialsId}' hold no username and password`);
+      throw new ActionError(
+        "credentials_type",
+        `credentials '${auth.credentialsId}' hold no username and password`,
+      );
     return `Basic ${Buffer.from(`${secret.username}:${secret.password}`).toString("base64")}`;
   }
-  if (secret.token === undefined) throw new ActionError("credentials_type", `credentials '${auth.credentialsId}' hold no token`);
+  if (secret.token === undefined)
+    throw new ActionError("credentials_type", `credentials '${auth.credentialsId}' hold no token`);
   return `Bearer ${secret.token}`;
 }
 
@@ -39,7 +49,8 @@ export const webhookAction: ActionDefinition<"webhook"> = {
   async run(config, context) {
     const { scope } = context;
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(config.headers)) headers[name.toLowerCase()] = renderText(value, scope);
+    for (const [name, value] of Object.entries(config.headers))
+      headers[name.toLowerCase()] = renderText(value, scope);
     const body = config.method === "GET" || config.method === "HEAD" ? {} : renderBody(config.body, scope);
     if (body.contentType && !headers["content-type"]) headers["content-type"] = body.contentType;
     const authorization = await authorizationHeader(config.auth, context);
@@ -55,6 +66,8 @@ export const webhookAction: ActionDefinition<"webhook"> = {
       maxResponseBytes: 8_192,
     });
     failOnErrorStatus(response, "the webhook");
-    return { result: { status: response.status, headers: response.headers, body: readResponseBody(response) } };
+    return {
+      result: { status: response.status, headers: response.headers, body: readResponseBody(response) },
+    };
   },
 };

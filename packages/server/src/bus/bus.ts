@@ -49,7 +49,10 @@ export interface Job {
 
 export interface Bus {
   /** Durable when it resolves: the caller may answer 202. A repeated dedupe key returns the first execution. */
-  startExecution(execution: NewExecution, delivery: Delivery): Promise<{ executionId: string; duplicate: boolean }>;
+  startExecution(
+    execution: NewExecution,
+    delivery: Delivery,
+  ): Promise<{ executionId: string; duplicate: boolean }>;
   /** Leases up to `max` due jobs to this worker for `leaseMs`. */
   claim(max: number, leaseMs: number): Promise<Job[]>;
   /** Writes the step as it stands (running) without giving the job up. */

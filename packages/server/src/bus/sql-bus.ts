@@ -139,7 +139,11 @@ export class SqlBus implements Bus {
   async retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await this.upsertStep(trx, stepRow(job, step));
-      await trx.updateTable("jobs").set({ availableAt, leaseUntil: null }).where("jobId", "=", job.jobId).execute();
+      await trx
+        .updateTable("jobs")
+        .set({ availableAt, leaseUntil: null })
+        .where("jobId", "=", job.jobId)
+        .execute();
     });
   }
 
@@ -163,4 +167,3 @@ export class SqlBus implements Bus {
     return () => this.events.off("work", listener);
   }
 }
-

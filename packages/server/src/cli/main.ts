@@ -42,16 +42,29 @@ async function serve(args: string[]): Promise<void> {
 }
 
 async function apps(client: ApiClient, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { format: { type: "string" } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { format: { type: "string" } },
+  });
   const [command, target] = positionals;
   if (command === "list") return print(await client.request("GET", "/v1/apps"));
   if (command === "import" && target) {
     const yaml = /\.ya?ml$/i.test(target);
-    return print(await client.request("POST", "/v1/apps/import", await readFile(target, "utf8"), yaml ? "application/yaml" : "application/json"));
+    return print(
+      await client.request(
+        "POST",
+        "/v1/apps/import",
+        await readFile(target, "utf8"),
+        yaml ? "application/yaml" : "application/json",
+      ),
+    );
   }
   if (command === "export" && target) {
     const format = values.format === "yaml" ? "yaml" : "json";
-    return print(await client.request("GET", `/v1/apps/${encodeURIComponent(target)}/export?format=${format}`));
+    return print(
+      await client.request("GET", `/v1/apps/${encodeURIComponent(target)}/export?format=${format}`),
+    );
   }
   throw new Error(usage);
 }

@@ -2,7 +2,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
-const flag = z.union([z.boolean(), z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true")]);
+const flag = z.union([
+  z.boolean(),
+  z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true"),
+]);
 
 export const configSchema = z.object({
   /** Folder of the embedded default: SQLite database and the generated secret key. */
@@ -45,7 +48,9 @@ export const configSchema = z.object({
       emailsPerHour: 10,
       emailsPerMonth: 300,
     }),
-  outbound: z.object({ allowPrivateAddresses: flag.default(false) }).default({ allowPrivateAddresses: false }),
+  outbound: z
+    .object({ allowPrivateAddresses: flag.default(false) })
+    .default({ allowPrivateAddresses: false }),
   smtp: z
     .object({
       host: z.string(),
@@ -76,7 +81,9 @@ function fromEnvironment(env: Env): ConfigInput {
     publicUrl: env.CONFLUX_PUBLIC_URL,
     secretKey: env.CONFLUX_SECRET_KEY,
     logLevel: env.CONFLUX_LOG_LEVEL as ConfigInput["logLevel"],
-    database: databaseUrl?.startsWith("postgres") ? { kind: "postgres" as const, url: databaseUrl } : undefined,
+    database: databaseUrl?.startsWith("postgres")
+      ? { kind: "postgres" as const, url: databaseUrl }
+      : undefined,
     outbound:
       env.CONFLUX_OUTBOUND_ALLOW_PRIVATE === undefined
         ? undefined
