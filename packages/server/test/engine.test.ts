@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
+import { type ApiSession, signUp, startTestConflux, testPassword, waitForRun } from "./harness.ts";
 import { HttpSink } from "./http-sink.ts";
 
 const example = readFileSync(
@@ -444,7 +444,7 @@ describe("the API", () => {
       await fetch(`${conflux.url}/v1/auth`, {
         method: "POST",
         headers: { "content-type": "application/json" },
-        body: JSON.stringify({ email, password: "correct horse battery staple" }),
+        body: JSON.stringify({ email, password: testPassword }),
       })
     ).json()) as { apiKey: string; token: string };
     const listed = await fetch(`${conflux.url}/v1/apps`, {

@@ -41,30 +41,22 @@ export interface ApiSession {
   ): Promise<{ status: number; body: any; text: string }>;
 }
 
-/** Signs up a fresh operator and logs in: every call carries its API key and token. */
-export async function signUp(
-  baseUrl: string,
-  email = `user-${Math.random().toString(36).slice(2)}@example.com`,
-): Promise<ApiSession> {
-  const password = "correct horse battery staple";
-  const created = await fetch(`${baseUrl}/v1/operators`, {
+export const testPassword = "correct horse battery staple";
+
+/** Logs in as an existing operator: every call carries its API key and token. */
+export async function logIn(baseUrl: string, email: string): Promise<ApiSession> {
+  const response = await fetch(`${baseUrl}/v1/auth`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ email, password }),
+    body: JSON.stringify({ email, password: testPassword }),
   });
-  if (created.status !== 201) throw new Error(`sign-up failed: ${created.status} ${await created.text()}`);
-  const auth = (await (
-    await fetch(`${baseUrl}/v1/auth`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password }),
-    })
-  ).json()) as { apiKey: string; token: string; operatorId: string };
+  if (response.status !== 200) throw new Error(`log-in failed: ${response.status} ${await response.text()}`);
+  const auth = (await response.json()) as { apiKey: string; token: string; operatorId: string };
   return {
     operatorId: auth.operatorId,
     async call(method, url, body, headers = {}) {
       const isText = typeof body === "string";
-      const response = await fetch(`${baseUrl}${url}`, {
+      const answer = await fetch(`${baseUrl}${url}`, {
         method,
         headers: {
           "x-conflux-api-key": auth.apiKey,
@@ -74,14 +66,28 @@ export async function signUp(
         },
         ...(body === undefined ? {} : { body: isText ? body : JSON.stringify(body) }),
       });
-      const text = await response.text();
+      const text = await answer.text();
       let parsed: unknown = text;
       try {
         parsed = JSON.parse(text);
       } catch {}
-      return { status: response.status, body: parsed, text };
+      return { status: answer.status, body: parsed, text };
     },
   };
+}
+
+/** Signs up a fresh operator and logs in. */
+export async function signUp(
+  baseUrl: string,
+  email = `user-${Math.random().toString(36).slice(2)}@example.com`,
+): Promise<ApiSession> {
+  const created = await fetch(`${baseUrl}/v1/operators`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email, password: testPassword }),
+  });
+  if (created.status !== 201) throw new Error(`sign-up failed: ${created.status} ${await created.text()}`);
+  return logIn(baseUrl, email);
 }
 
 /** Polls a run until it is no longer running. */

@@ -2,7 +2,9 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { validateApp } from "./validate.ts";
 
-const example = JSON.parse(readFileSync(new URL("../../../../docs/examples/cold-chain-alert.json", import.meta.url), "utf8"));
+const example = JSON.parse(
+  readFileSync(new URL("../../../../docs/examples/cold-chain-alert.json", import.meta.url), "utf8"),
+);
 
 function withChange(change: (app: any) => void) {
   const app = structuredClone(example);
@@ -15,15 +17,24 @@ describe("validateApp", () => {
     const result = validateApp(example);
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.app.actions[1]).toMatchObject({ type: "webhook", output: { enabled: false, delaySeconds: 0 } });
-    expect(result.app.actions[1]?.config).toMatchObject({ method: "POST", body: { mode: "forward" }, auth: { type: "none" } });
+    expect(result.app.actions[1]).toMatchObject({
+      type: "webhook",
+      output: { enabled: false, delaySeconds: 0 },
+    });
+    expect(result.app.actions[1]?.config).toMatchObject({
+      method: "POST",
+      body: { mode: "forward" },
+      auth: { type: "none" },
+    });
   });
 
   it("keeps fields it does not know, so a Flux export survives a round trip", () => {
     const result = withChange((app) => {
       app.actions[0].config.futureFlag = true;
     });
-    expect(result.ok && (result.app.actions[0]?.config as Record<string, unknown>).futureFlag).toBe(true);
+    expect(
+      result.ok && (result.app.actions[0]?.config as Record<string, unknown> | undefined)?.futureFlag,
+    ).toBe(true);
   });
 
   it("names the action, the field and the column of a condition's syntax error", () => {
@@ -59,7 +70,10 @@ describe("validateApp", () => {
   it("refuses an enabled output without a channel, a delay over 900 s and a bad cron", () => {
     const result = withChange((app) => {
       app.actions[0].output = { enabled: true, delaySeconds: 901 };
-      app.channels[1].eventSource = { type: "scheduled-timer", config: { cron: "61 * * * *", timezone: "Mars/Olympus" } };
+      app.channels[1].eventSource = {
+        type: "scheduled-timer",
+        config: { cron: "61 * * * *", timezone: "Mars/Olympus" },
+      };
     });
     expect(result.ok).toBe(false);
     if (result.ok) return;

@@ -17,7 +17,6 @@ export interface ActionContext {
   /** The decrypted values of a stored credential of this operator. */
   openCredential(credentialsId: string): Promise<Record<string, string>>;
   readonly logger: Logger;
-  readonly signal: AbortSignal;
 }
 
 export interface ActionResult {

@@ -55,8 +55,6 @@ export interface Bus {
   ): Promise<{ executionId: string; duplicate: boolean }>;
   /** Leases up to `max` due jobs to this worker for `leaseMs`. */
   claim(max: number, leaseMs: number): Promise<Job[]>;
-  /** Writes the step as it stands (running) without giving the job up. */
-  recordStep(job: Job, step: StepRecord): Promise<void>;
   /** Gives the job back to run again at `availableAt`, recording the step as retrying. */
   retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void>;
   /** Atomically: the final step, the output messages and the job's acknowledgement. */

@@ -115,25 +115,25 @@ export class SqlBus implements Bus {
 
   async claim(max: number, leaseMs: number): Promise<Job[]> {
     const now = Date.now();
+    // A leased job is due again when its lease ends, so "due" is one index range: available_at <= now.
     let due = this.db
       .selectFrom("jobs")
       .select("jobId")
       .where("availableAt", "<=", now)
-      .where((eb) => eb.or([eb("leaseUntil", "is", null), eb("leaseUntil", "<", now)]))
       .orderBy("availableAt")
       .limit(max);
     // Several workers on PostgreSQL: each takes rows the others have not locked.
     if (this.kind === "postgres") due = due.forUpdate().skipLocked();
     return this.db
       .updateTable("jobs")
-      .set((eb) => ({ leaseUntil: now + leaseMs, attempts: eb("attempts", "+", 1) }))
+      .set((eb) => ({
+        availableAt: now + leaseMs,
+        leaseUntil: now + leaseMs,
+        attempts: eb("attempts", "+", 1),
+      }))
       .where("jobId", "in", due)
       .returning(["jobId", "operatorId", "appId", "executionId", "messageId", "actionId", "attempts"])
       .execute();
-  }
-
-  async recordStep(job: Job, step: StepRecord): Promise<void> {
-    await this.upsertStep(this.db, stepRow(job, step));
   }
 
   async retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void> {
@@ -159,7 +159,11 @@ export class SqlBus implements Bus {
   }
 
   async releaseAllLeases(): Promise<void> {
-    await this.db.updateTable("jobs").set({ leaseUntil: null }).where("leaseUntil", "is not", null).execute();
+    await this.db
+      .updateTable("jobs")
+      .set({ availableAt: Date.now(), leaseUntil: null })
+      .where("leaseUntil", "is not", null)
+      .execute();
   }
 
   onWork(listener: () => void): () => void {

@@ -137,7 +137,6 @@ async function runAction(
     mail: services.mail,
     openCredential: openCredentialFor(operator, services.cipher),
     logger: services.logger.child({ appId: input.app.appId, actionId: action.actionId }),
-    signal: AbortSignal.timeout(60_000),
   };
   return definition.run(action.config, context);
 }
@@ -146,11 +145,8 @@ async function runAction(
 export async function runJob(job: Job, services: RuntimeServices): Promise<void> {
   const { bus } = services;
   const operator = services.store.forOperator(job.operatorId);
-  const [app, message, trigger] = await Promise.all([
-    operator.getApp(job.appId),
-    operator.getMessage(job.messageId),
-    operator.getMessage(job.executionId),
-  ]);
+  const [app, message] = await Promise.all([operator.getApp(job.appId), operator.getMessage(job.messageId)]);
+  const trigger = job.messageId === job.executionId ? message : await operator.getMessage(job.executionId);
   if (!message || !trigger) throw new Error(`message ${job.messageId} of job ${job.jobId} is missing`);
   const action = app?.actions.find((candidate) => candidate.actionId === job.actionId);
   const step = newStep(job, message, action);
@@ -175,7 +171,6 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
   try {
     step.conditionValue = compileCondition(action.condition).evaluate(scope);
     if (!step.conditionValue) return finish({ status: "skipped" });
-    await bus.recordStep(job, step);
     result = await runAction(input, services, operator);
   } catch (thrown) {
     const { transient, ...error } = classifyError(thrown);

@@ -14,7 +14,7 @@ export class Worker {
   private readonly inFlight = new Set<Promise<void>>();
   private running = false;
   private pumping = false;
-  private pumpAgain = false;
+  private workMayBeDue = true;
   private timer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
 
@@ -27,8 +27,12 @@ export class Worker {
 
   start(): void {
     this.running = true;
-    this.unsubscribe = this.bus.onWork(() => void this.pump());
-    this.timer = setInterval(() => void this.pump(), this.options.pollMs);
+    const announce = () => {
+      this.workMayBeDue = true;
+      void this.pump();
+    };
+    this.unsubscribe = this.bus.onWork(announce);
+    this.timer = setInterval(announce, this.options.pollMs);
     void this.pump();
   }
 
@@ -40,24 +44,22 @@ export class Worker {
     while (this.inFlight.size) await Promise.allSettled([...this.inFlight]);
   }
 
+  /** Claims while work may be due and slots are free; the flag saves a claim query per finished job. */
   private async pump(): Promise<void> {
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
+    if (this.pumping) return; // the loop below sees the flag again
     this.pumping = true;
     try {
-      do {
-        this.pumpAgain = false;
-        while (this.running) {
-          const free = this.options.concurrency - this.inFlight.size;
-          if (free <= 0) break;
-          const jobs = await this.bus.claim(Math.min(free, 100), this.options.leaseMs);
-          for (const job of jobs) this.track(job);
-          if (jobs.length < Math.min(free, 100)) break;
-        }
-      } while (this.pumpAgain && this.running);
+      while (this.running && this.workMayBeDue) {
+        const free = this.options.concurrency - this.inFlight.size;
+        if (free <= 0) return; // a finishing job pumps again
+        const wanted = Math.min(free, 100);
+        this.workMayBeDue = false;
+        const jobs = await this.bus.claim(wanted, this.options.leaseMs);
+        for (const job of jobs) this.track(job);
+        if (jobs.length === wanted) this.workMayBeDue = true;
+      }
     } catch (error) {
+      this.workMayBeDue = true;
       this.logger.error({ err: error }, "claiming jobs failed");
     } finally {
       this.pumping = false;
@@ -72,7 +74,7 @@ export class Worker {
       })
       .finally(() => {
         this.inFlight.delete(run);
-        if (this.running) void this.pump();
+        if (this.running && this.workMayBeDue) void this.pump();
       });
     this.inFlight.add(run);
   }

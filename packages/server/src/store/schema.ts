@@ -98,7 +98,9 @@ export interface JobsTable {
   executionId: string;
   messageId: string;
   actionId: string;
+  /** When the job may be claimed: now, after an output delay or a retry backoff, or when a lease ends. */
   availableAt: number;
+  /** Set while a worker holds the job. */
   leaseUntil: number | null;
   attempts: number;
   createdAt: number;

@@ -76,10 +76,37 @@ const executionStatus = sql<ExecutionStatus>`case
   when exists (select 1 from steps s where s.execution_id = e.execution_id and s.status = 'failed') then 'failed'
   else 'completed' end`;
 
+/**
+ * The runtime reads an app for every job; apps change rarely. Writes through this process drop their
+ * entry at once; another process's change is seen within `ttlMs` (PostgreSQL with several workers).
+ */
+export class AppCache {
+  private readonly entries = new Map<string, { operatorId: string; app: App; fetchedAt: number }>();
+
+  constructor(private readonly ttlMs = 1_000) {}
+
+  get(operatorId: string, appId: string): App | undefined {
+    const entry = this.entries.get(appId);
+    if (!entry || entry.operatorId !== operatorId || Date.now() - entry.fetchedAt > this.ttlMs)
+      return undefined;
+    return entry.app;
+  }
+
+  set(operatorId: string, app: App): void {
+    if (this.entries.size >= 10_000) this.entries.clear();
+    this.entries.set(app.appId, { operatorId, app, fetchedAt: Date.now() });
+  }
+
+  forget(appId: string): void {
+    this.entries.delete(appId);
+  }
+}
+
 class SqlOperatorStore implements OperatorStore {
   constructor(
     private readonly db: Kysely<Database>,
     readonly operatorId: string,
+    private readonly apps: AppCache,
   ) {}
 
   async listApps(): Promise<App[]> {
@@ -93,13 +120,17 @@ class SqlOperatorStore implements OperatorStore {
   }
 
   async getApp(appId: string): Promise<App | undefined> {
+    const cached = this.apps.get(this.operatorId, appId);
+    if (cached) return cached;
     const row = await this.db
       .selectFrom("apps")
       .select(["appId", "definition", "createdAt", "updatedAt"])
       .where("operatorId", "=", this.operatorId)
       .where("appId", "=", appId)
       .executeTakeFirst();
-    return row && toApp(row);
+    const app = row && toApp(row);
+    if (app) this.apps.set(this.operatorId, app);
+    return app;
   }
 
   async createApp(appId: string, definition: AppDefinition): Promise<App> {
@@ -119,6 +150,7 @@ class SqlOperatorStore implements OperatorStore {
   }
 
   async updateApp(appId: string, definition: AppDefinition): Promise<App | undefined> {
+    this.apps.forget(appId);
     const now = Date.now();
     const row = await this.db
       .updateTable("apps")
@@ -131,6 +163,7 @@ class SqlOperatorStore implements OperatorStore {
   }
 
   async deleteApp(appId: string): Promise<boolean> {
+    this.apps.forget(appId);
     const result = await this.db
       .deleteFrom("apps")
       .where("operatorId", "=", this.operatorId)
@@ -322,10 +355,12 @@ class SqlOperatorStore implements OperatorStore {
 }
 
 export class SqlStore implements Store {
+  private readonly apps = new AppCache();
+
   constructor(readonly db: Kysely<Database>) {}
 
   forOperator(operatorId: string): OperatorStore {
-    return new SqlOperatorStore(this.db, operatorId);
+    return new SqlOperatorStore(this.db, operatorId, this.apps);
   }
 
   async createOperator(operator: Operator): Promise<"created" | "email_taken" | "id_taken"> {
