@@ -1,9 +1,10 @@
 import type { FastifyInstance } from "fastify";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { buildApi } from "./api/build-api.ts";
 import type { Bus } from "./bus/bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import type { Config } from "./config/config.ts";
+import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
 import { runJob } from "./runtime/run-job.ts";
@@ -31,28 +32,6 @@ export interface Conflux {
   /** The address the API listens on, once started. */
   url: string;
   stop(): Promise<void>;
-}
-
-/** Secrets never reach a log line: credentials, tokens and auth headers are redacted at the logger. */
-export function createLogger(config: Pick<Config, "logLevel">): Logger {
-  return pino({
-    level: config.logLevel,
-    redact: {
-      paths: [
-        "req.headers.authorization",
-        'req.headers["x-conflux-token"]',
-        'req.headers["x-soracom-token"]',
-        'req.headers["x-conflux-api-key"]',
-        'req.headers["x-soracom-api-key"]',
-        "password",
-        "token",
-        "*.password",
-        "*.token",
-        "credentials",
-      ],
-      censor: "[redacted]",
-    },
-  });
 }
 
 /** Opens the store, starts the workers and the scheduler, and listens. */

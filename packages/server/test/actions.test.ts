@@ -54,6 +54,28 @@ describe("the code action", () => {
     expect(step).toMatchObject({ status: "failed", error: { code: "code_timeout" } });
   });
 
+  it("is refused when the app is saved if it does not compile", async () => {
+    const created = await session.call("POST", "/v1/apps", {
+      name: "broken code",
+      channels: [{ channelId: "in" }],
+      actions: [
+        {
+          actionId: "act",
+          name: "average",
+          channelId: "in",
+          type: "code",
+          config: { source: "function main( {" },
+        },
+      ],
+    });
+    expect(created.status).toBe(400);
+    expect(created.body).toMatchObject({
+      code: "validation_failed",
+      details: [{ path: "actions.0.config.source" }],
+    });
+    expect(created.body.message).toMatch(/^config.source of action 'average': /);
+  });
+
   it("gives user code no way out of the sandbox", async () => {
     const step = await runOne(
       {

@@ -1,12 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { DestinationStream } from "pino";
 import { type ConfigInput, loadConfig } from "../src/config/config.ts";
-import { type Conflux, createLogger, startConflux } from "../src/conflux.ts";
+import { type Conflux, startConflux } from "../src/conflux.ts";
+import { createLogger } from "../src/logging/logger.ts";
 
 /** A Conflux on a random port with its own data folder, tuned so retries and polls are quick. */
 export async function startTestConflux(
   overrides: ConfigInput = {},
+  logDestination?: DestinationStream,
 ): Promise<Conflux & { dataDir: string; cleanUp(): Promise<void> }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-test-"));
   const config = loadConfig(
@@ -20,7 +23,7 @@ export async function startTestConflux(
       ...overrides,
     },
   );
-  const conflux = await startConflux(config, createLogger(config));
+  const conflux = await startConflux(config, createLogger(config, logDestination));
   return {
     ...conflux,
     dataDir,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { actionConfigSchemas, plannedActionTypes } from "./action-configs.ts";
+import { actionConfigSchemas, plannedActionTypes, type RunnableActionType } from "./action-configs.ts";
 import { eventSourceSchema } from "./event-sources.ts";
 import { conditionField, tagsSchema, transformSchema } from "./fields.ts";
 
@@ -42,9 +42,10 @@ const actionCommon = {
   tags: tagsSchema,
 };
 
-const runnableActions = Object.entries(actionConfigSchemas).map(([type, config]) =>
-  z.object({ ...actionCommon, type: z.literal(type), config }),
-);
+function runnableAction<T extends RunnableActionType>(type: T) {
+  return z.object({ ...actionCommon, type: z.literal(type), config: actionConfigSchemas[type] });
+}
+
 const plannedAction = z.object({
   ...actionCommon,
   type: z.enum(plannedActionTypes),
@@ -52,7 +53,11 @@ const plannedAction = z.object({
 });
 
 export const actionSchema = z.discriminatedUnion("type", [
-  ...(runnableActions as [(typeof runnableActions)[number], ...(typeof runnableActions)[number][]]),
+  runnableAction("republish"),
+  runnableAction("webhook"),
+  runnableAction("slack"),
+  runnableAction("email"),
+  runnableAction("code"),
   plannedAction,
 ]);
 export type Action = z.infer<typeof actionSchema>;

@@ -1,4 +1,4 @@
-import { type App, type AppDefinition, validateApp } from "@conflux/core";
+import { type App, type AppDefinition, type AppProblem, validateApp } from "@conflux/core";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
@@ -6,20 +6,33 @@ import YAML from "yaml";
 import { z } from "zod";
 import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
+import { checkUserCodeSyntax } from "../sandbox/quickjs.ts";
 import { operatorOf } from "./authenticate.ts";
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
 const yamlTypes = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
 
-/** Validates an app as saved: shape, expression syntax with column, dangling channel ids. */
-function checkedDefinition(input: unknown, maxActions: number): AppDefinition {
+function refuse(problems: AppProblem[]): never {
+  const [first] = problems;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : "";
+  throw new UserError("validation_failed", `${first?.message}${more}`, problems);
+}
+
+/** Validates an app as saved: shape, expression syntax with column, dangling channel ids, code that compiles. */
+async function checkedDefinition(input: unknown, maxActions: number): Promise<AppDefinition> {
   const validation = validateApp(input, { maxActions });
-  if (!validation.ok) {
-    const [first] = validation.problems;
-    const more =
-      validation.problems.length > 1 ? ` (and ${validation.problems.length - 1} more problems)` : "";
-    throw new UserError("validation_failed", `${first?.message}${more}`, validation.problems);
+  if (!validation.ok) return refuse(validation.problems);
+  const problems: AppProblem[] = [];
+  for (const [index, action] of validation.app.actions.entries()) {
+    if (action.type !== "code") continue;
+    const error = await checkUserCodeSyntax(action.config.source);
+    if (error)
+      problems.push({
+        path: `actions.${index}.config.source`,
+        message: `config.source of action '${action.name || action.actionId}': ${error.message}`,
+      });
   }
+  if (problems.length) refuse(problems);
   return validation.app;
 }
 
@@ -47,7 +60,7 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
   api.addContentTypeParser(yamlTypes, { parseAs: "string" }, (_request, body, done) => done(null, body));
 
   async function create(operatorId: string, store: ReturnType<typeof operatorOf>, input: unknown) {
-    const app = await store.createApp(ulid(), checkedDefinition(input, maxActions));
+    const app = await store.createApp(ulid(), await checkedDefinition(input, maxActions));
     scheduler.schedule(operatorId, app, app.appId);
     return app;
   }
@@ -126,7 +139,10 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
     },
     async (request) => {
       const store = operatorOf(request);
-      const app = await store.updateApp(request.params.appId, checkedDefinition(request.body, maxActions));
+      const app = await store.updateApp(
+        request.params.appId,
+        await checkedDefinition(request.body, maxActions),
+      );
       if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
       scheduler.schedule(store.operatorId, app, app.appId);
       return app;

@@ -1,7 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config/config.ts";
-import { createLogger, startConflux } from "../conflux.ts";
+import { startConflux } from "../conflux.ts";
+import { createLogger } from "../logging/logger.ts";
 import { type ApiClient, connect } from "./client.ts";
 
 const usage = `Usage:

@@ -38,7 +38,7 @@ export function loadSecretKey(configured: string | undefined, dataDir: string): 
   if (configured) return Buffer.from(configured, "base64");
   const file = path.join(dataDir, "secret.key");
   if (!existsSync(file)) {
-    mkdirSync(dataDir, { recursive: true });
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     writeFileSync(file, randomBytes(32).toString("base64"), { mode: 0o600, flag: "wx" });
   }
   return Buffer.from(readFileSync(file, "utf8").trim(), "base64");

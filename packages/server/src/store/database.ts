@@ -37,7 +37,8 @@ function withStatementCache(sqlite: SqliteDatabase.Database) {
 }
 
 function openSqlite(file: string): Kysely<Database> {
-  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  // The folder holds sealed credentials and token hashes: its owner only.
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   const sqlite = new SqliteDatabase(file);
   // WAL keeps readers off the writer's back; NORMAL sync survives a killed process (not a power cut).
   sqlite.pragma("journal_mode = WAL");
