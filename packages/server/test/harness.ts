@@ -36,6 +36,8 @@ export async function startTestConflux(
 
 export interface ApiSession {
   operatorId: string;
+  /** The API key and token headers, for requests made without `call`. */
+  headers: Record<string, string>;
   call(
     method: string,
     url: string,
@@ -55,15 +57,16 @@ export async function logIn(baseUrl: string, email: string): Promise<ApiSession>
   });
   if (response.status !== 200) throw new Error(`log-in failed: ${response.status} ${await response.text()}`);
   const auth = (await response.json()) as { apiKey: string; token: string; operatorId: string };
+  const authHeaders = { "x-conflux-api-key": auth.apiKey, "x-conflux-token": auth.token };
   return {
     operatorId: auth.operatorId,
+    headers: authHeaders,
     async call(method, url, body, headers = {}) {
       const isText = typeof body === "string";
       const answer = await fetch(`${baseUrl}${url}`, {
         method,
         headers: {
-          "x-conflux-api-key": auth.apiKey,
-          "x-conflux-token": auth.token,
+          ...authHeaders,
           ...(body === undefined ? {} : { "content-type": isText ? "text/plain" : "application/json" }),
           ...headers,
         },
