@@ -7,6 +7,7 @@ import type { Config } from "./config/config.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
 import { startExecution } from "./runtime/start-execution.ts";
@@ -74,6 +75,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();
+  const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -84,6 +86,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     api,
     url,
     async stop() {
+      stopRetention();
       scheduler.stop();
       await api.close();
       await worker.stop();

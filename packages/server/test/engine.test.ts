@@ -470,6 +470,13 @@ describe("the API", () => {
     expect(wrong.status).toBe(401);
   });
 
+  it("stops accepting a token at once after log-out", async () => {
+    const other = await signUp(conflux.url);
+    expect((await other.call("GET", "/v1/apps")).status).toBe(200);
+    expect((await other.call("POST", "/v1/auth/logout")).status).toBe(204);
+    expect((await other.call("GET", "/v1/apps")).status).toBe(401);
+  });
+
   it("gives operator ids of the form OP + 10 digits", () => {
     expect(session.operatorId).toMatch(/^OP\d{10}$/);
   });

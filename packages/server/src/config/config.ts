@@ -48,6 +48,8 @@ export const configSchema = z.object({
       emailsPerHour: 10,
       emailsPerMonth: 300,
     }),
+  /** Runs older than this are deleted (hourly), unless they still have work to do. */
+  historyRetentionDays: z.coerce.number().int().min(1).max(3_650).default(30),
   outbound: z
     .object({ allowPrivateAddresses: flag.default(false) })
     .default({ allowPrivateAddresses: false }),
@@ -80,6 +82,7 @@ function fromEnvironment(env: Env): ConfigInput {
     port: env.CONFLUX_PORT ?? env.PORT,
     publicUrl: env.CONFLUX_PUBLIC_URL,
     secretKey: env.CONFLUX_SECRET_KEY,
+    historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
     logLevel: env.CONFLUX_LOG_LEVEL as ConfigInput["logLevel"],
     database: databaseUrl?.startsWith("postgres")
       ? { kind: "postgres" as const, url: databaseUrl }

@@ -75,6 +75,7 @@ const migrations: Record<string, Migration> = {
         .on("executions")
         .columns(["operator_id", "app_id", "execution_id"])
         .execute();
+      await db.schema.createIndex("executions_by_time").on("executions").columns(["created_at"]).execute();
       await db.schema
         .createTable("messages")
         .addColumn("message_id", "text", (c) => c.primaryKey())

@@ -412,6 +412,36 @@ export class SqlStore implements Store {
     return rows.map((row) => ({ operatorId: row.operatorId, app: toApp(row) }));
   }
 
+  async deleteHistoryBefore(cutoff: number): Promise<number> {
+    const batchSize = 500;
+    let deleted = 0;
+    for (;;) {
+      const batch = await this.db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom("executions as e")
+          .select("e.executionId")
+          .where("e.createdAt", "<", cutoff)
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom("jobs as j").select("j.jobId").whereRef("j.executionId", "=", "e.executionId"),
+              ),
+            ),
+          )
+          .limit(batchSize)
+          .execute();
+        const ids = rows.map((row) => row.executionId);
+        if (ids.length === 0) return 0;
+        await trx.deleteFrom("steps").where("executionId", "in", ids).execute();
+        await trx.deleteFrom("messages").where("executionId", "in", ids).execute();
+        await trx.deleteFrom("executions").where("executionId", "in", ids).execute();
+        return ids.length;
+      });
+      deleted += batch;
+      if (batch < batchSize) return deleted;
+    }
+  }
+
   async ping(): Promise<void> {
     await sql`select 1`.execute(this.db);
   }

@@ -213,6 +213,22 @@ describe.each(implementations)("the store on %s", (_name, database) => {
     expect(await bus.claim(10, 60_000)).toHaveLength(1);
   });
 
+  it.skipIf(!database)(
+    "deletes old runs with their messages and steps, but not runs with work left",
+    async () => {
+      const alice = store.forOperator("OP0000000001");
+      const before = (await alice.listExecutions("APP-A", { limit: 100 })).map((run) => run.executionId);
+      expect(before).toEqual(expect.arrayContaining(["EXEC1", "EXEC3"]));
+      // EXEC3 still has its job; EXEC1 is finished.
+      expect(await store.deleteHistoryBefore(Date.now() + 1_000)).toBeGreaterThanOrEqual(1);
+      const after = (await alice.listExecutions("APP-A", { limit: 100 })).map((run) => run.executionId);
+      expect(after).toContain("EXEC3");
+      expect(after).not.toContain("EXEC1");
+      expect(await alice.getMessage("EXEC1")).toBeUndefined();
+      expect(await store.deleteHistoryBefore(0)).toBe(0);
+    },
+  );
+
   it.skipIf(!database)("counts e-mail recipients per operator in a time window", async () => {
     const alice = store.forOperator("OP0000000001");
     await alice.recordEmailSend(2, 1_000);

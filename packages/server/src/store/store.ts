@@ -139,6 +139,8 @@ export interface Store {
   findIncomingWebhookBySecret(secretHash: string): Promise<IncomingWebhook | undefined>;
   /** Every app of every operator, for the scheduler at start-up. */
   listAllApps(): Promise<Array<{ operatorId: string; app: App }>>;
+  /** Deletes runs started before `cutoff` that have nothing left to do; returns how many. */
+  deleteHistoryBefore(cutoff: number): Promise<number>;
   /** Readiness probe: a round trip to the database. */
   ping(): Promise<void>;
   close(): Promise<void>;
