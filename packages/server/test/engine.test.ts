@@ -477,6 +477,25 @@ describe("the API", () => {
     expect((await other.call("GET", "/v1/apps")).status).toBe(401);
   });
 
+  it("limits log-in attempts per client address with 429 and Retry-After", async () => {
+    const limited = await startTestConflux({ limits: { authAttemptsPerMinute: 3 } });
+    try {
+      const attempt = () =>
+        fetch(`${limited.url}/v1/auth`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ email: "nobody@example.com", password: "guess" }),
+        });
+      for (let n = 0; n < 3; n++) expect((await attempt()).status).toBe(401);
+      const refused = await attempt();
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+      expect(await refused.json()).toMatchObject({ code: "rate_limited" });
+    } finally {
+      await limited.cleanUp();
+    }
+  });
+
   it("gives operator ids of the form OP + 10 digits", () => {
     expect(session.operatorId).toMatch(/^OP\d{10}$/);
   });

@@ -1,3 +1,4 @@
+import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
@@ -24,12 +25,19 @@ const password = z.string().min(8, "a password has at least 8 characters").max(2
 const decoyHash = hashPassword("decoy password that matches nothing");
 
 /** Sign-up (one account per e-mail), log-in and log-out. */
-export async function authRoutes(api: FastifyInstance, { store }: Services): Promise<void> {
+export async function authRoutes(api: FastifyInstance, { store, config }: Services): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
+  await api.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) =>
+      new UserError("rate_limited", `too many attempts from this address; try again in ${context.after}`),
+  });
+  const perClientIp = { rateLimit: { max: config.limits.authAttemptsPerMinute, timeWindow: 60_000 } };
 
   routes.post(
     "/v1/operators",
     {
+      config: perClientIp,
       schema: {
         summary: "Sign up: create an operator (account) with its root user",
         tags: ["accounts"],
@@ -60,6 +68,7 @@ export async function authRoutes(api: FastifyInstance, { store }: Services): Pro
   routes.post(
     "/v1/auth",
     {
+      config: perClientIp,
       schema: {
         summary: "Log in: returns an API key and token for the X-Conflux-API-Key / X-Conflux-Token headers",
         tags: ["accounts"],

@@ -40,6 +40,8 @@ export const configSchema = z.object({
       maxActionsPerApp: z.coerce.number().int().min(1).default(10),
       emailsPerHour: z.coerce.number().int().min(0).default(10),
       emailsPerMonth: z.coerce.number().int().min(0).default(300),
+      /** Sign-up and log-in attempts per client IP per minute, against password guessing. */
+      authAttemptsPerMinute: z.coerce.number().int().min(1).default(30),
     })
     .default({
       maxMessageBytes: 32_768,
@@ -47,6 +49,7 @@ export const configSchema = z.object({
       maxActionsPerApp: 10,
       emailsPerHour: 10,
       emailsPerMonth: 300,
+      authAttemptsPerMinute: 30,
     }),
   /** Runs older than this are deleted (hourly), unless they still have work to do. */
   historyRetentionDays: z.coerce.number().int().min(1).max(3_650).default(30),
