@@ -1,34 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
-import { HttpSink } from "./http-sink.ts";
+import { describe, expect, it } from "vitest";
+import { signUp, startTestConflux, useSuite, waitForRun } from "./harness.ts";
 
-let conflux: Awaited<ReturnType<typeof startTestConflux>>;
-let sink: HttpSink;
-let sinkUrl: string;
-let session: ApiSession;
-
-beforeAll(async () => {
-  conflux = await startTestConflux();
-  sink = new HttpSink();
-  sinkUrl = await sink.start();
-  session = await signUp(conflux.url);
-});
-
-afterAll(async () => {
-  await conflux?.cleanUp();
-  await sink?.stop();
-});
+const suite = useSuite();
 
 async function runOne(action: Record<string, unknown>, payload: unknown) {
-  const created = await session.call("POST", "/v1/apps", {
+  const created = await suite.session.call("POST", "/v1/apps", {
     name: "one action",
     channels: [{ channelId: "in" }],
     actions: [{ actionId: "act", channelId: "in", ...action }],
   });
   expect(created.status, created.text).toBe(201);
   const appId = created.body.appId;
-  const sent = await session.call("POST", `/v1/apps/${appId}/channels/in/messages`, payload);
-  return (await waitForRun(session, appId, sent.body.executionId)).steps[0];
+  const sent = await suite.session.call("POST", `/v1/apps/${appId}/channels/in/messages`, payload);
+  return (await waitForRun(suite.session, appId, sent.body.executionId)).steps[0];
 }
 
 describe("the code action", () => {
@@ -55,7 +39,7 @@ describe("the code action", () => {
   });
 
   it("is refused when the app is saved if it does not compile", async () => {
-    const created = await session.call("POST", "/v1/apps", {
+    const created = await suite.session.call("POST", "/v1/apps", {
       name: "broken code",
       channels: [{ channelId: "in" }],
       actions: [
@@ -93,19 +77,22 @@ describe("the slack action", () => {
     const step = await runOne(
       {
         type: "slack",
-        config: { url: `${sinkUrl}/services/T000/B000/XXX`, text: "Door ${payload.door} at ${payload.site}" },
+        config: {
+          url: `${suite.sinkUrl}/services/T000/B000/XXX`,
+          text: "Door ${payload.door} at ${payload.site}",
+        },
       },
       { door: "open", site: "Osaka" },
     );
     expect(step).toMatchObject({ status: "completed", result: { status: 200 } });
-    const posted = sink.received.find((request) => request.url === "/services/T000/B000/XXX");
+    const posted = suite.sink.received.find((request) => request.url === "/services/T000/B000/XXX");
     expect(JSON.parse(posted?.body ?? "")).toEqual({ text: "Door open at Osaka" });
   });
 });
 
 describe("the webhook action", () => {
   it("sends JSON and text bodies from templates and keeps at most 8,192 bytes of the answer", async () => {
-    sink.reply = (request) =>
+    suite.sink.reply = (request) =>
       request.url === "/big"
         ? { status: 200, body: "y".repeat(20_000), headers: { "content-type": "text/plain" } }
         : { status: 200 };
@@ -113,7 +100,7 @@ describe("the webhook action", () => {
       {
         type: "webhook",
         config: {
-          url: `${sinkUrl}/json`,
+          url: `${suite.sinkUrl}/json`,
           method: "PUT",
           body: { mode: "json", content: '{"t": ${payload.t}, "s": "${payload.s}"}' },
         },
@@ -121,18 +108,18 @@ describe("the webhook action", () => {
       { t: 1.5, s: 'say "hi"' },
     );
     expect(json.status).toBe("completed");
-    const put = sink.received.find((request) => request.url === "/json");
+    const put = suite.sink.received.find((request) => request.url === "/json");
     expect(put?.method).toBe("PUT");
     expect(JSON.parse(put?.body ?? "")).toEqual({ t: 1.5, s: 'say "hi"' });
 
     const text = await runOne(
       {
         type: "webhook",
-        config: { url: `${sinkUrl}/big`, body: { mode: "text", content: "t=${payload.t}" } },
+        config: { url: `${suite.sinkUrl}/big`, body: { mode: "text", content: "t=${payload.t}" } },
       },
       { t: 2 },
     );
-    expect(sink.received.find((request) => request.url === "/big")?.body).toBe("t=2");
+    expect(suite.sink.received.find((request) => request.url === "/big")?.body).toBe("t=2");
     expect(text.result.body).toHaveLength(8_192);
   });
 
@@ -144,7 +131,7 @@ describe("the webhook action", () => {
         name: "ssrf",
         channels: [{ channelId: "in" }],
         actions: [
-          { actionId: "act", channelId: "in", type: "webhook", config: { url: `${sinkUrl}/internal` } },
+          { actionId: "act", channelId: "in", type: "webhook", config: { url: `${suite.sinkUrl}/internal` } },
         ],
       });
       const sent = await other.call("POST", `/v1/apps/${created.body.appId}/channels/in/messages`, {});
@@ -154,7 +141,7 @@ describe("the webhook action", () => {
         attempts: 1,
         error: { code: "outbound_blocked" },
       });
-      expect(sink.received.some((request) => request.url === "/internal")).toBe(false);
+      expect(suite.sink.received.some((request) => request.url === "/internal")).toBe(false);
     } finally {
       await guarded.cleanUp();
     }

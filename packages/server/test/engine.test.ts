@@ -1,43 +1,27 @@
 import { readFileSync } from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { type ApiSession, signUp, startTestConflux, testPassword, waitForRun } from "./harness.ts";
-import { HttpSink } from "./http-sink.ts";
+import { signUp, startTestConflux, testPassword, useSuite, waitForRun } from "./harness.ts";
 
 const example = readFileSync(
   new URL("../../../docs/examples/cold-chain-alert.json", import.meta.url),
   "utf8",
 );
 
-let conflux: Awaited<ReturnType<typeof startTestConflux>>;
-let sink: HttpSink;
-let sinkUrl: string;
-let session: ApiSession;
-
-beforeAll(async () => {
-  conflux = await startTestConflux();
-  sink = new HttpSink();
-  sinkUrl = await sink.start();
-  session = await signUp(conflux.url);
-});
-
-afterAll(async () => {
-  await conflux?.cleanUp();
-  await sink?.stop();
-});
+const suite = useSuite();
 
 function exampleApp(): Record<string, any> {
-  return JSON.parse(example.replace("http://127.0.0.1:9/alerts", `${sinkUrl}/alerts`));
+  return JSON.parse(example.replace("http://127.0.0.1:9/alerts", `${suite.sinkUrl}/alerts`));
 }
 
 async function importApp(app: unknown): Promise<string> {
-  const { status, body } = await session.call("POST", "/v1/apps/import", app);
+  const { status, body } = await suite.session.call("POST", "/v1/apps/import", app);
   expect(status, JSON.stringify(body)).toBe(201);
   return body.appId;
 }
 
 async function send(appId: string, channelId: string, payload: unknown, headers?: Record<string, string>) {
-  const response = await session.call(
+  const response = await suite.session.call(
     "POST",
     `/v1/flux/apps/${appId}/channels/${channelId}/messages`,
     payload,
@@ -58,12 +42,12 @@ function appWith(actions: unknown[], channels = ["in", "out", "err"]) {
 describe("an app imported as Flux JSON", () => {
   it("runs api source → condition → republish with transform → webhook, and the history shows each step", async () => {
     const appId = await importApp(exampleApp());
-    const before = sink.received.length;
+    const before = suite.sink.received.length;
     const runId = await send(appId, "readings", { sensor: "fridge-1", temp: 9.5 });
-    const run = await waitForRun(session, appId, runId);
-    await sink.waitFor(before + 1);
+    const run = await waitForRun(suite.session, appId, runId);
+    await suite.sink.waitFor(before + 1);
 
-    const delivered = sink.received[before];
+    const delivered = suite.sink.received[before];
     expect(delivered?.url).toBe("/alerts");
     expect(delivered?.headers["x-sensor"]).toBe("fridge-1");
     expect(JSON.parse(delivered?.body ?? "")).toEqual({
@@ -94,7 +78,7 @@ describe("an app imported as Flux JSON", () => {
   it("records a false condition as skipped and sends nothing on", async () => {
     const appId = await importApp(exampleApp());
     const runId = await send(appId, "readings", { sensor: "fridge-2", temp: 4 });
-    const run = await waitForRun(session, appId, runId);
+    const run = await waitForRun(suite.session, appId, runId);
     expect(run.status).toBe("completed");
     expect(run.steps).toHaveLength(1);
     expect(run.steps[0]).toMatchObject({ actionId: "too-warm", status: "skipped", conditionValue: false });
@@ -105,19 +89,19 @@ describe("an app imported as Flux JSON", () => {
     const appId = await importApp(
       appWith([{ actionId: "a", channelId: "in", type: "republish", condition: "payload.temp", config: {} }]),
     );
-    const run = await waitForRun(session, appId, await send(appId, "in", { temp: 3 }));
+    const run = await waitForRun(suite.session, appId, await send(appId, "in", { temp: 3 }));
     expect(run.status).toBe("failed");
     expect(run.steps[0].error.code).toBe("condition_not_boolean");
   });
 
   it("exports as YAML and imports the YAML into a new app that behaves the same", async () => {
     const appId = await importApp(exampleApp());
-    const exported = await session.call("GET", `/v1/apps/${appId}/export?format=yaml`);
+    const exported = await suite.session.call("GET", `/v1/apps/${appId}/export?format=yaml`);
     expect(exported.status).toBe(200);
     const parsed = YAML.parse(exported.text);
     expect(parsed.actions.map((a: any) => a.actionId)).toEqual(["too-warm", "notify"]);
 
-    const imported = await session.call("POST", "/v1/apps/import", exported.text, {
+    const imported = await suite.session.call("POST", "/v1/apps/import", exported.text, {
       "content-type": "application/yaml",
     });
     expect(imported.status, imported.text).toBe(201);
@@ -130,7 +114,7 @@ describe("saving an app", () => {
   it("refuses a condition with a syntax error, naming the action and the column", async () => {
     const app = exampleApp();
     app.actions[0].condition = "payload.temp > )";
-    const { status, body } = await session.call("POST", "/v1/apps", app);
+    const { status, body } = await suite.session.call("POST", "/v1/apps", app);
     expect(status).toBe(400);
     expect(body.code).toBe("validation_failed");
     expect(body.message).toContain("condition of action 'Too warm?'");
@@ -141,7 +125,7 @@ describe("saving an app", () => {
   it("refuses a template with a syntax error in a webhook URL", async () => {
     const app = exampleApp();
     app.actions[1].config.url = "http://x/${payload.}";
-    const { status, body } = await session.call("POST", "/v1/apps", app);
+    const { status, body } = await suite.session.call("POST", "/v1/apps", app);
     expect(status).toBe(400);
     expect(body.message).toContain("config.url of action 'Notify the warehouse'");
   });
@@ -149,13 +133,13 @@ describe("saving an app", () => {
   it("refuses dangling channel ids", async () => {
     const app = exampleApp();
     app.actions[0].output.channelId = "nowhere";
-    const { status, body } = await session.call("POST", "/v1/apps", app);
+    const { status, body } = await suite.session.call("POST", "/v1/apps", app);
     expect(status).toBe(400);
     expect(body.message).toContain("no channel 'nowhere'");
   });
 
   it("refuses an unknown action type and more actions than the plan allows", async () => {
-    const unknown = await session.call(
+    const unknown = await suite.session.call(
       "POST",
       "/v1/apps",
       appWith([{ actionId: "a", channelId: "in", type: "teleport", config: {} }]),
@@ -168,19 +152,19 @@ describe("saving an app", () => {
       type: "republish",
       config: {},
     }));
-    const tooMany = await session.call("POST", "/v1/apps", appWith(many));
+    const tooMany = await suite.session.call("POST", "/v1/apps", appWith(many));
     expect(tooMany.status).toBe(400);
     expect(tooMany.body.message).toContain("at most 10 actions");
   });
 
   it("answers malformed JSON and oversized bodies with a clear 4xx", async () => {
-    const malformed = await session.call("POST", "/v1/apps", "{not json", {
+    const malformed = await suite.session.call("POST", "/v1/apps", "{not json", {
       "content-type": "application/json",
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.code).toBe("bad_request");
     const appId = await importApp(appWith([]));
-    const big = await session.call("POST", `/v1/apps/${appId}/channels/in/messages`, {
+    const big = await suite.session.call("POST", `/v1/apps/${appId}/channels/in/messages`, {
       blob: "x".repeat(40_000),
     });
     expect(big.status).toBe(413);
@@ -192,15 +176,17 @@ describe("the runtime", () => {
   it("retries a webhook that answers 503, with the same Idempotency-Key, until it succeeds", async () => {
     const path = `/flaky-${Date.now()}`;
     let failures = 0;
-    sink.reply = (request) =>
+    suite.sink.reply = (request) =>
       request.url === path && failures++ < 2
         ? { status: 503 }
         : { status: 200, body: "fine", headers: { "content-type": "text/plain" } };
     const appId = await importApp(
-      appWith([{ actionId: "hook", channelId: "in", type: "webhook", config: { url: `${sinkUrl}${path}` } }]),
+      appWith([
+        { actionId: "hook", channelId: "in", type: "webhook", config: { url: `${suite.sinkUrl}${path}` } },
+      ]),
     );
-    const run = await waitForRun(session, appId, await send(appId, "in", { n: 1 }));
-    const tries = sink.received.filter((request) => request.url === path);
+    const run = await waitForRun(suite.session, appId, await send(appId, "in", { n: 1 }));
+    const tries = suite.sink.received.filter((request) => request.url === path);
     expect(tries).toHaveLength(3);
     expect(new Set(tries.map((request) => request.headers["idempotency-key"])).size).toBe(1);
     expect(run.steps[0]).toMatchObject({
@@ -212,14 +198,14 @@ describe("the runtime", () => {
 
   it("sends a failure to the error output with its transform, and does not retry a 4xx", async () => {
     const path = `/gone-${Date.now()}`;
-    sink.reply = (request) => (request.url === path ? { status: 404 } : { status: 200 });
+    suite.sink.reply = (request) => (request.url === path ? { status: 404 } : { status: 200 });
     const appId = await importApp(
       appWith([
         {
           actionId: "hook",
           channelId: "in",
           type: "webhook",
-          config: { url: `${sinkUrl}${path}` },
+          config: { url: `${suite.sinkUrl}${path}` },
           errorOutput: {
             enabled: true,
             channelId: "err",
@@ -232,9 +218,9 @@ describe("the runtime", () => {
         { actionId: "log", channelId: "err", type: "republish", config: {} },
       ]),
     );
-    const run = await waitForRun(session, appId, await send(appId, "in", { n: 2 }));
+    const run = await waitForRun(suite.session, appId, await send(appId, "in", { n: 2 }));
     expect(run.status).toBe("failed");
-    expect(sink.received.filter((request) => request.url === path)).toHaveLength(1);
+    expect(suite.sink.received.filter((request) => request.url === path)).toHaveLength(1);
     const hook = run.steps.find((s: any) => s.actionId === "hook");
     expect(hook).toMatchObject({ status: "failed", attempts: 1, error: { code: "http_status" } });
     const log = run.steps.find((s: any) => s.actionId === "log");
@@ -254,7 +240,11 @@ describe("the runtime", () => {
         { actionId: "each", channelId: "out", type: "republish", config: {} },
       ]),
     );
-    const run = await waitForRun(session, appId, await send(appId, "in", [{ i: 1 }, { i: 2 }, { i: 3 }]));
+    const run = await waitForRun(
+      suite.session,
+      appId,
+      await send(appId, "in", [{ i: 1 }, { i: 2 }, { i: 3 }]),
+    );
     const each = run.steps.filter((s: any) => s.actionId === "each").map((s: any) => s.result.i);
     expect(each.sort()).toEqual([1, 2, 3]);
   });
@@ -278,7 +268,7 @@ describe("the runtime", () => {
         },
       ]),
     );
-    const run = await waitForRun(session, appId, await send(appId, "in", { loop: true }), 60_000);
+    const run = await waitForRun(suite.session, appId, await send(appId, "in", { loop: true }), 60_000);
     expect(run.status).toBe("failed");
     expect(Math.max(...run.messages.map((m: any) => m.hop))).toBe(64);
     const failed = run.steps.filter((s: any) => s.status === "failed");
@@ -299,7 +289,7 @@ describe("the runtime", () => {
         { actionId: "then", channelId: "out", type: "republish", config: {} },
       ]),
     );
-    const run = await waitForRun(session, appId, await send(appId, "in", { n: 1 }));
+    const run = await waitForRun(suite.session, appId, await send(appId, "in", { n: 1 }));
     const first = run.steps.find((s: any) => s.actionId === "later");
     const then = run.steps.find((s: any) => s.actionId === "then");
     expect(then.startedAt - first.finishedAt).toBeGreaterThanOrEqual(950);
@@ -307,14 +297,17 @@ describe("the runtime", () => {
 
   it("runs many slow actions at once instead of one after another", async () => {
     const path = `/slow-${Date.now()}`;
-    sink.maxInFlight = 0;
-    sink.reply = (request) => (request.url === path ? { status: 200, delayMs: 400 } : { status: 200 });
+    suite.sink.maxInFlight = 0;
+    suite.sink.reply = (request) => (request.url === path ? { status: 200, delayMs: 400 } : { status: 200 });
     const appId = await importApp(
-      appWith([{ actionId: "slow", channelId: "in", type: "webhook", config: { url: `${sinkUrl}${path}` } }]),
+      appWith([
+        { actionId: "slow", channelId: "in", type: "webhook", config: { url: `${suite.sinkUrl}${path}` } },
+      ]),
     );
     const runs = await Promise.all(Array.from({ length: 30 }, (_, n) => send(appId, "in", { n })));
-    for (const runId of runs) expect((await waitForRun(session, appId, runId)).status).toBe("completed");
-    expect(sink.maxInFlight).toBeGreaterThanOrEqual(20);
+    for (const runId of runs)
+      expect((await waitForRun(suite.session, appId, runId)).status).toBe("completed");
+    expect(suite.sink.maxInFlight).toBeGreaterThanOrEqual(20);
   });
 
   it("starts one run for a repeated Idempotency-Key", async () => {
@@ -322,7 +315,7 @@ describe("the runtime", () => {
       appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]),
     );
     const first = await send(appId, "in", { n: 1 }, { "idempotency-key": "abc" });
-    const again = await session.call(
+    const again = await suite.session.call(
       "POST",
       `/v1/apps/${appId}/channels/in/messages`,
       { n: 1 },
@@ -336,10 +329,10 @@ describe("the runtime", () => {
       appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]),
     );
     const runId = await send(appId, "in", { n: 7 });
-    await waitForRun(session, appId, runId);
-    const replay = await session.call("POST", `/v1/apps/${appId}/runs/${runId}/replay`);
+    await waitForRun(suite.session, appId, runId);
+    const replay = await suite.session.call("POST", `/v1/apps/${appId}/runs/${runId}/replay`);
     expect(replay.status).toBe(202);
-    const rerun = await waitForRun(session, appId, replay.body.runId);
+    const rerun = await waitForRun(suite.session, appId, replay.body.runId);
     expect(rerun).toMatchObject({ replayOf: runId, status: "completed" });
     expect(rerun.steps[0].result).toEqual({ n: 7 });
   });
@@ -348,17 +341,20 @@ describe("the runtime", () => {
     const appId = await importApp(exampleApp());
     const warm = await send(appId, "readings", { sensor: "s", temp: 20 });
     const cold = await send(appId, "readings", { sensor: "s", temp: 1 });
-    await waitForRun(session, appId, warm);
-    await waitForRun(session, appId, cold);
-    const all = await session.call("GET", `/v1/apps/${appId}/runs`);
+    await waitForRun(suite.session, appId, warm);
+    await waitForRun(suite.session, appId, cold);
+    const all = await suite.session.call("GET", `/v1/apps/${appId}/runs`);
     expect(all.body.map((r: any) => r.runId)).toEqual([cold, warm]);
-    const viaAlerts = await session.call("GET", `/v1/apps/${appId}/runs?channelId=alerts`);
+    const viaAlerts = await suite.session.call("GET", `/v1/apps/${appId}/runs?channelId=alerts`);
     expect(viaAlerts.body.map((r: any) => r.runId)).toEqual([warm]);
-    const notified = await session.call("GET", `/v1/apps/${appId}/runs?actionId=notify&status=completed`);
+    const notified = await suite.session.call(
+      "GET",
+      `/v1/apps/${appId}/runs?actionId=notify&status=completed`,
+    );
     expect(notified.body.map((r: any) => r.runId)).toEqual([warm]);
-    const failed = await session.call("GET", `/v1/apps/${appId}/runs?status=failed`);
+    const failed = await suite.session.call("GET", `/v1/apps/${appId}/runs?status=failed`);
     expect(failed.body).toEqual([]);
-    const page = await session.call("GET", `/v1/apps/${appId}/runs?limit=1&before=${cold}`);
+    const page = await suite.session.call("GET", `/v1/apps/${appId}/runs?limit=1&before=${cold}`);
     expect(page.body.map((r: any) => r.runId)).toEqual([warm]);
   });
 });
@@ -368,7 +364,7 @@ describe("incoming webhooks", () => {
     const appId = await importApp(
       appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]),
     );
-    const created = await session.call("POST", `/v1/apps/${appId}/channels/in/incoming_webhooks`, {
+    const created = await suite.session.call("POST", `/v1/apps/${appId}/channels/in/incoming_webhooks`, {
       name: "partner",
     });
     expect(created.status).toBe(201);
@@ -380,19 +376,19 @@ describe("incoming webhooks", () => {
     });
     expect(posted.status).toBe(202);
     const { executionId } = (await posted.json()) as { executionId: string };
-    const run = await waitForRun(session, appId, executionId);
+    const run = await waitForRun(suite.session, appId, executionId);
     expect(run.messages[0].context).toEqual({ eventType: "webhook", webhookId });
     expect(run.steps[0].result).toEqual({ door: "open" });
 
-    const listed = await session.call("GET", `/v1/apps/${appId}/channels/in/incoming_webhooks`);
+    const listed = await suite.session.call("GET", `/v1/apps/${appId}/channels/in/incoming_webhooks`);
     expect(JSON.stringify(listed.body)).not.toContain(secret);
-    const bySecretOnly = await fetch(`${conflux.url}/v1/flux/incoming_webhooks/${secret}`, {
+    const bySecretOnly = await fetch(`${suite.conflux.url}/v1/flux/incoming_webhooks/${secret}`, {
       method: "POST",
       body: "{}",
       headers: { "content-type": "application/json" },
     });
     expect(bySecretOnly.status).toBe(202);
-    const wrong = await fetch(`${conflux.url}/v1/flux/incoming_webhooks/${webhookId}/not-the-secret`, {
+    const wrong = await fetch(`${suite.conflux.url}/v1/flux/incoming_webhooks/${webhookId}/not-the-secret`, {
       method: "POST",
       body: "{}",
       headers: { "content-type": "application/json" },
@@ -400,7 +396,8 @@ describe("incoming webhooks", () => {
     expect(wrong.status).toBe(404);
 
     expect(
-      (await session.call("DELETE", `/v1/apps/${appId}/channels/in/incoming_webhooks/${webhookId}`)).status,
+      (await suite.session.call("DELETE", `/v1/apps/${appId}/channels/in/incoming_webhooks/${webhookId}`))
+        .status,
     ).toBe(204);
     const gone = await fetch(url, {
       method: "POST",
@@ -413,7 +410,7 @@ describe("incoming webhooks", () => {
 
 describe("the API", () => {
   it("publishes an OpenAPI document and a docs page", async () => {
-    const document = (await (await fetch(`${conflux.url}/v1/openapi.json`)).json()) as {
+    const document = (await (await fetch(`${suite.conflux.url}/v1/openapi.json`)).json()) as {
       openapi: string;
       paths: Record<string, unknown>;
     };
@@ -425,29 +422,29 @@ describe("the API", () => {
         "/v1/flux/apps/{appId}/channels/{channelId}/messages",
       ]),
     );
-    expect((await fetch(`${conflux.url}/docs/`)).status).toBe(200);
+    expect((await fetch(`${suite.conflux.url}/docs/`)).status).toBe(200);
   });
 
   it("answers unknown routes and missing credentials as {code, message}", async () => {
-    const missing = await fetch(`${conflux.url}/v1/nothing`);
+    const missing = await fetch(`${suite.conflux.url}/v1/nothing`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ code: "not_found" });
-    const anonymous = await fetch(`${conflux.url}/v1/apps`);
+    const anonymous = await fetch(`${suite.conflux.url}/v1/apps`);
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ code: "unauthorized" });
   });
 
   it("accepts SORACOM's header names", async () => {
     const email = `flux-${Date.now()}@example.com`;
-    await signUp(conflux.url, email);
+    await signUp(suite.conflux.url, email);
     const auth = (await (
-      await fetch(`${conflux.url}/v1/auth`, {
+      await fetch(`${suite.conflux.url}/v1/auth`, {
         method: "POST",
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ email, password: testPassword }),
       })
     ).json()) as { apiKey: string; token: string };
-    const listed = await fetch(`${conflux.url}/v1/apps`, {
+    const listed = await fetch(`${suite.conflux.url}/v1/apps`, {
       headers: { "X-Soracom-API-Key": auth.apiKey, "X-Soracom-Token": auth.token },
     });
     expect(listed.status).toBe(200);
@@ -455,14 +452,14 @@ describe("the API", () => {
 
   it("refuses a second account for the same e-mail, and a wrong password", async () => {
     const email = `twice-${Date.now()}@example.com`;
-    await signUp(conflux.url, email);
-    const again = await fetch(`${conflux.url}/v1/operators`, {
+    await signUp(suite.conflux.url, email);
+    const again = await fetch(`${suite.conflux.url}/v1/operators`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: email.toUpperCase(), password: "another password" }),
     });
     expect(again.status).toBe(409);
-    const wrong = await fetch(`${conflux.url}/v1/auth`, {
+    const wrong = await fetch(`${suite.conflux.url}/v1/auth`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email, password: "not the password" }),
@@ -471,7 +468,7 @@ describe("the API", () => {
   });
 
   it("stops accepting a token at once after log-out", async () => {
-    const other = await signUp(conflux.url);
+    const other = await signUp(suite.conflux.url);
     expect((await other.call("GET", "/v1/apps")).status).toBe(200);
     expect((await other.call("POST", "/v1/auth/logout")).status).toBe(204);
     expect((await other.call("GET", "/v1/apps")).status).toBe(401);
@@ -497,6 +494,6 @@ describe("the API", () => {
   });
 
   it("gives operator ids of the form OP + 10 digits", () => {
-    expect(session.operatorId).toMatch(/^OP\d{10}$/);
+    expect(suite.session.operatorId).toMatch(/^OP\d{10}$/);
   });
 });

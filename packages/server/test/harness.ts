@@ -2,9 +2,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DestinationStream } from "pino";
+import { afterAll, beforeAll } from "vitest";
 import { type ConfigInput, loadConfig } from "../src/config/config.ts";
 import { type Conflux, startConflux } from "../src/conflux.ts";
 import { createLogger } from "../src/logging/logger.ts";
+import { HttpSink } from "./http-sink.ts";
 
 /** A Conflux on a random port with its own data folder, tuned so retries and polls are quick. */
 export async function startTestConflux(
@@ -110,4 +112,26 @@ export async function waitForRun(
     if (Date.now() > deadline) throw new Error(`run ${runId} still running: ${JSON.stringify(body)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+export interface Suite {
+  conflux: Awaited<ReturnType<typeof startTestConflux>>;
+  sink: HttpSink;
+  sinkUrl: string;
+  session: ApiSession;
+}
+
+/** A suite's server, a webhook sink and a signed-up operator: set up before its tests, torn down after. */
+export function useSuite(overrides: ConfigInput = {}): Suite {
+  const suite = { sink: new HttpSink() } as Suite;
+  beforeAll(async () => {
+    suite.conflux = await startTestConflux(overrides);
+    suite.sinkUrl = await suite.sink.start();
+    suite.session = await signUp(suite.conflux.url);
+  });
+  afterAll(async () => {
+    await suite.conflux?.cleanUp();
+    await suite.sink.stop();
+  });
+  return suite;
 }

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { JsonValue } from "@conflux/core";
+import type { App, JsonValue, MessageContext } from "@conflux/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
@@ -27,27 +27,47 @@ async function appOf(store: OperatorStore, appId: string) {
   return app;
 }
 
+interface Destination {
+  operatorId: string;
+  app: App;
+  channelId: string;
+  context: MessageContext;
+  /** Scopes a client's Idempotency-Key, so two sources never collide. */
+  dedupeScope: string;
+}
+
+/** The request body becomes the message; the answer is sent once it is durable. */
+function acceptBody({ bus, config }: Services, request: FastifyRequest, destination: Destination) {
+  const key = idempotencyKey(request);
+  return startExecution(
+    bus,
+    {
+      operatorId: destination.operatorId,
+      app: destination.app,
+      channelId: destination.channelId,
+      payload: (request.body ?? null) as JsonValue,
+      context: destination.context,
+      ...(key ? { dedupeKey: `${destination.dedupeScope}:${key}` } : {}),
+    },
+    config.limits.maxMessageBytes,
+  );
+}
+
 /** The `api` event source (authenticated) and incoming webhooks (a secret URL, no other auth). */
 export async function messageRoutes(api: FastifyInstance, services: Services): Promise<void> {
-  const { bus, config } = services;
+  const { config } = services;
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
   const sendMessage = async (request: FastifyRequest, params: z.infer<typeof channelParams>) => {
     const store = operatorOf(request);
     const app = await appOf(store, params.appId);
-    const key = idempotencyKey(request);
-    return startExecution(
-      bus,
-      {
-        operatorId: store.operatorId,
-        app,
-        channelId: params.channelId,
-        payload: (request.body ?? null) as JsonValue,
-        context: { eventType: "api" },
-        ...(key ? { dedupeKey: `api:${key}` } : {}),
-      },
-      config.limits.maxMessageBytes,
-    );
+    return acceptBody(services, request, {
+      operatorId: store.operatorId,
+      app,
+      channelId: params.channelId,
+      context: { eventType: "api" },
+      dedupeScope: "api",
+    });
   };
   for (const url of [
     "/v1/apps/:appId/channels/:channelId/messages",
@@ -133,10 +153,8 @@ export async function messageRoutes(api: FastifyInstance, services: Services): P
 }
 
 /** The public side of incoming webhooks: no API key, the secret in the URL is the authentication. */
-export async function incomingWebhookRoutes(
-  api: FastifyInstance,
-  { store, bus, config }: Services,
-): Promise<void> {
+export async function incomingWebhookRoutes(api: FastifyInstance, services: Services): Promise<void> {
+  const { store } = services;
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const receive = async (request: FastifyRequest, secret: string, webhookId?: string) => {
     const webhook = await store.findIncomingWebhookBySecret(hashSecret(secret));
@@ -148,19 +166,13 @@ export async function incomingWebhookRoutes(
     if (!webhook || !idMatches) throw new UserError("not_found", "no such incoming webhook");
     const app = await store.forOperator(webhook.operatorId).getApp(webhook.appId);
     if (!app) throw new UserError("not_found", "no such incoming webhook");
-    const key = idempotencyKey(request);
-    return startExecution(
-      bus,
-      {
-        operatorId: webhook.operatorId,
-        app,
-        channelId: webhook.channelId,
-        payload: (request.body ?? null) as JsonValue,
-        context: { eventType: "webhook", webhookId: webhook.webhookId },
-        ...(key ? { dedupeKey: `webhook:${webhook.webhookId}:${key}` } : {}),
-      },
-      config.limits.maxMessageBytes,
-    );
+    return acceptBody(services, request, {
+      operatorId: webhook.operatorId,
+      app,
+      channelId: webhook.channelId,
+      context: { eventType: "webhook", webhookId: webhook.webhookId },
+      dedupeScope: `webhook:${webhook.webhookId}`,
+    });
   };
 
   routes.post(
