@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
+import type { SqlStore } from "../src/store/sql-store.ts";
 import { signUp, startTestConflux, testPassword, useSuite, waitForRun } from "./harness.ts";
 
 const example = readFileSync(
@@ -308,6 +309,49 @@ describe("the runtime", () => {
     for (const runId of runs)
       expect((await waitForRun(suite.session, appId, runId)).status).toBe("completed");
     expect(suite.sink.maxInFlight).toBeGreaterThanOrEqual(20);
+  });
+
+  it("gives up a job whose tries keep dying instead of looping forever", async () => {
+    const appId = await importApp(
+      appWith([{ actionId: "a", channelId: "in", type: "republish", config: {} }]),
+    );
+    const { store, bus } = suite.conflux.services;
+    const runId = "01JZZZZZZZZZZZZZZZZZZZZZZZ";
+    const message = {
+      messageId: runId,
+      executionId: runId,
+      operatorId: suite.session.operatorId,
+      appId,
+      channelId: "in",
+      hop: 0,
+      payload: { n: 1 },
+      context: { eventType: "api" },
+      parentStepId: null,
+    };
+    // Held back a minute, then made to look as if five claims of it never finished, then released.
+    await bus.startExecution(
+      {
+        executionId: runId,
+        operatorId: message.operatorId,
+        appId,
+        channelId: "in",
+        eventType: "api",
+        dedupeKey: null,
+        replayOf: null,
+      },
+      { message, actionIds: ["a"], availableAt: Date.now() + 60_000 },
+    );
+    await (store as SqlStore).db
+      .updateTable("jobs")
+      .set({ attempts: 5, availableAt: 0 })
+      .where("executionId", "=", runId)
+      .execute();
+    const run = await waitForRun(suite.session, appId, runId);
+    expect(run.steps[0]).toMatchObject({
+      status: "failed",
+      attempts: 6,
+      error: { code: "too_many_attempts" },
+    });
   });
 
   it("starts one run for a repeated Idempotency-Key", async () => {

@@ -32,6 +32,9 @@ export interface RuntimeServices {
   maxMessageBytes: number;
 }
 
+/** Tries beyond `maxTries` allowed for runs cut short by a crash or restart, before the job is given up. */
+const maxCrashedTries = 2;
+
 interface StepInput {
   job: Job;
   app: App;
@@ -153,6 +156,15 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
   const finish = (fields: Partial<StepRecord>, outputs: Delivery[] = []) =>
     bus.complete(job, { ...step, ...fields, finishedAt: Date.now() }, outputs);
 
+  // Each claim counts a try, so a job whose run keeps killing the process stops here instead of looping.
+  if (job.attempts > services.maxTries + maxCrashedTries)
+    return finish({
+      status: "failed",
+      error: {
+        code: "too_many_attempts",
+        message: `gave up after ${job.attempts - 1} tries that did not finish`,
+      },
+    });
   if (!app || !action)
     return finish({
       status: "failed",
