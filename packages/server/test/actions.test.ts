@@ -123,6 +123,37 @@ describe("the webhook action", () => {
     expect(text.result.body).toHaveLength(8_192);
   });
 
+  it("sends other content types, no body on GET, and records a disabled action as disabled", async () => {
+    const csv = await runOne(
+      {
+        type: "webhook",
+        config: {
+          url: `${suite.sinkUrl}/csv`,
+          body: { mode: "other", contentType: "text/csv", content: "t,${payload.t}" },
+        },
+      },
+      { t: 3 },
+    );
+    expect(csv.status).toBe("completed");
+    const posted = suite.sink.received.find((request) => request.url === "/csv");
+    expect(posted?.headers["content-type"]).toBe("text/csv");
+    expect(posted?.body).toBe("t,3");
+
+    await runOne(
+      { type: "webhook", config: { method: "GET", url: `${suite.sinkUrl}/get?t=\${payload.t}` } },
+      { t: 4 },
+    );
+    const fetched = suite.sink.received.find((request) => request.url.startsWith("/get"));
+    expect(fetched).toMatchObject({ method: "GET", url: "/get?t=4", body: "" });
+
+    const disabled = await runOne(
+      { type: "webhook", enabled: false, config: { url: `${suite.sinkUrl}/never` } },
+      {},
+    );
+    expect(disabled).toMatchObject({ status: "disabled", conditionValue: null });
+    expect(suite.sink.received.some((request) => request.url === "/never")).toBe(false);
+  });
+
   it("refuses private addresses unless the configuration allows them", async () => {
     const guarded = await startTestConflux({ outbound: { allowPrivateAddresses: false } });
     try {
