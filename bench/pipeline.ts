@@ -4,6 +4,7 @@
  * Rounds alternate between the two so both see the same machine; medians of the rounds are printed.
  *
  *   npm run pipeline -w @conflux/bench            # BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=32
+ *   BENCH_RATE=300 npm run pipeline -w @conflux/bench   # paced: latency at a load both sides sustain
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -19,6 +20,8 @@ import { request } from "undici";
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
+/** Requests per second over all connections; unset = as fast as each side answers (throughput). */
+const rate = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const body = JSON.stringify({ sensor: "fridge-1", temp: 9.5, humidity: 61 });
 
 interface RoundResult {
@@ -64,6 +67,7 @@ async function load(url: string, headers: Record<string, string>) {
     body,
     connections,
     duration: seconds,
+    ...(rate ? { overallRate: rate } : {}),
   });
 }
 
@@ -180,7 +184,7 @@ const table = {
 console.table(table);
 const ratio = median(conflux.map((r) => r.eventsPerSecond)) / median(bare.map((r) => r.eventsPerSecond));
 console.log(
-  `conflux / bare throughput: ${ratio.toFixed(2)} (${rounds} rounds of ${seconds} s, ${connections} connections)`,
+  `conflux / bare throughput: ${ratio.toFixed(2)} (${rounds} rounds of ${seconds} s, ${connections} connections${rate ? `, paced at ${rate}/s` : ""})`,
 );
 console.log(
   "conflux latency is end to end (accepted → webhook received); bare latency is the HTTP round trip.",
