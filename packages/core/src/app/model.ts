@@ -5,7 +5,6 @@ import { conditionField, tagsSchema, transformSchema } from "./fields.ts";
 
 /** Field names follow SORACOM Flux's export so a Flux app imports unchanged (see shared/spec/apps.md). */
 
-export const ulidPattern = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 const id = z
   .string()
   .min(1)

@@ -1,5 +1,4 @@
 import type { ActionConfig, JsonValue, RunnableActionType, Scope } from "@conflux/core";
-import type { Logger } from "pino";
 import type { MailService } from "../mail/smtp.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
 import type { OperatorStore } from "../store/store.ts";
@@ -16,7 +15,6 @@ export interface ActionContext {
   readonly mail: MailService | undefined;
   /** The decrypted values of a stored credential of this operator. */
   openCredential(credentialsId: string): Promise<Record<string, string>>;
-  readonly logger: Logger;
 }
 
 export interface ActionResult {

@@ -1,5 +1,6 @@
 import {
   compileTemplate,
+  contentTypeJson,
   type JsonValue,
   type Scope,
   type TemplateMode,
@@ -8,7 +9,7 @@ import {
 
 /** Renders a `{contentType, content}` transform: JSON content becomes a value, other content a string. */
 export function renderTransform(transform: Transform, scope: Scope): JsonValue {
-  const mode: TemplateMode = transform.contentType === "application/json" ? "json" : "text";
+  const mode: TemplateMode = transform.contentType === contentTypeJson ? "json" : "text";
   const rendered = compileTemplate(transform.content, mode).render(scope);
   return mode === "text" && typeof rendered !== "string" ? JSON.stringify(rendered) : rendered;
 }

@@ -37,7 +37,7 @@ async function checkedDefinition(input: unknown, maxActions: number): Promise<Ap
 }
 
 /** The portable shape of an app: what SORACOM Flux exports, without our bookkeeping. */
-export function toExport(app: App): AppDefinition & { appId: string } {
+function toExport(app: App): AppDefinition & { appId: string } {
   const { createdAt: _created, updatedAt: _updated, ...definition } = app;
   return definition;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
 
 const flag = z.union([
@@ -35,7 +36,7 @@ export const configSchema = z.object({
     .default({ concurrency: 256, maxTries: 3, retryBaseMs: 1_000, leaseMs: 60_000, pollMs: 250 }),
   limits: z
     .object({
-      maxMessageBytes: z.coerce.number().int().min(1_024).default(32_768),
+      maxMessageBytes: z.coerce.number().int().min(1_024).default(defaultMaxMessageBytes),
       maxRequestBytes: z.coerce.number().int().min(1_024).default(1_048_576),
       maxActionsPerApp: z.coerce.number().int().min(1).default(10),
       emailsPerHour: z.coerce.number().int().min(0).default(10),
@@ -44,7 +45,7 @@ export const configSchema = z.object({
       authAttemptsPerMinute: z.coerce.number().int().min(1).default(30),
     })
     .default({
-      maxMessageBytes: 32_768,
+      maxMessageBytes: defaultMaxMessageBytes,
       maxRequestBytes: 1_048_576,
       maxActionsPerApp: 10,
       emailsPerHour: 10,

@@ -15,7 +15,7 @@ export interface MessageDraft {
   delaySeconds?: number;
 }
 
-export function messageBytes(payload: JsonValue): number {
+function messageBytes(payload: JsonValue): number {
   return Buffer.byteLength(JSON.stringify(payload));
 }
 

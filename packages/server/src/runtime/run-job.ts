@@ -139,7 +139,6 @@ async function runAction(
     outbound: services.outbound,
     mail: services.mail,
     openCredential: openCredentialFor(operator, services.cipher),
-    logger: services.logger.child({ appId: input.app.appId, actionId: action.actionId }),
   };
   return definition.run(action.config, context);
 }
