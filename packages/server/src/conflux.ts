@@ -11,6 +11,7 @@ import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
 import { startExecution } from "./runtime/start-execution.ts";
+import { StepEvents } from "./runtime/step-events.ts";
 import { Worker } from "./runtime/worker.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
 import { openDatabase } from "./store/database.ts";
@@ -25,6 +26,8 @@ export interface Services {
   cipher: Cipher;
   scheduler: Scheduler;
   logger: Logger;
+  /** Step changes in this process, for the live run stream of the studio. */
+  stepEvents: StepEvents;
 }
 
 export interface Conflux {
@@ -51,7 +54,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const scheduler = new Scheduler(async (tick) => {
     await startExecution(bus, tick, config.limits.maxMessageBytes);
   }, logger);
-  const services: Services = { config, store, bus, cipher, scheduler, logger };
+  const stepEvents = new StepEvents();
+  const services: Services = { config, store, bus, cipher, scheduler, logger, stepEvents };
 
   const worker = new Worker(
     bus,
@@ -66,6 +70,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
         maxTries: config.runtime.maxTries,
         retryBaseMs: config.runtime.retryBaseMs,
         maxMessageBytes: config.limits.maxMessageBytes,
+        stepEvents,
       }),
     config.runtime,
     logger,

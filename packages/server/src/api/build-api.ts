@@ -10,6 +10,8 @@ import { credentialRoutes } from "./credential-routes.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { historyRoutes } from "./history-routes.ts";
 import { incomingWebhookRoutes, messageRoutes } from "./message-routes.ts";
+import { runStreamRoutes } from "./run-stream-routes.ts";
+import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
 
 /** The HTTP API: each feature registers its own routes; authenticated ones share one hook. */
 export async function buildApi(services: Services): Promise<FastifyInstance> {
@@ -24,6 +26,7 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
   api.setValidatorCompiler(validatorCompiler);
   api.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(api);
+  addSecurityHeaders(api);
 
   await api.register(swagger, {
     openapi: {
@@ -59,6 +62,8 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
     await messageRoutes(authenticated, services);
     await historyRoutes(authenticated, services);
     await credentialRoutes(authenticated, services);
+    await runStreamRoutes(authenticated, services);
   });
+  await studioRoutes(api, services);
   return api;
 }

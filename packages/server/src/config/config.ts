@@ -13,6 +13,8 @@ export const configSchema = z.object({
   dataDir: z.string().default(".conflux"),
   host: z.string().default("127.0.0.1"),
   port: z.coerce.number().int().min(0).max(65_535).default(8480),
+  /** The studio's build folder, served at `/`; packages/studio/dist when absent. */
+  studioDir: z.string().optional(),
   /** Public base URL, used in links we hand out (incoming webhook URLs). */
   publicUrl: z.string().url().optional(),
   database: z
@@ -85,6 +87,7 @@ function fromEnvironment(env: Env): ConfigInput {
     host: env.CONFLUX_HOST,
     port: env.CONFLUX_PORT ?? env.PORT,
     publicUrl: env.CONFLUX_PUBLIC_URL,
+    studioDir: env.CONFLUX_STUDIO_DIR,
     secretKey: env.CONFLUX_SECRET_KEY,
     historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
     logLevel: env.CONFLUX_LOG_LEVEL as ConfigInput["logLevel"],

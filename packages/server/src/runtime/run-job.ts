@@ -19,6 +19,7 @@ import type { Cipher } from "../secrets/cipher.ts";
 import type { MessageRecord, OperatorStore, StepError, StepRecord, Store } from "../store/store.ts";
 import { planDelivery } from "./deliveries.ts";
 import { classifyError, retryDelayMs } from "./step-error.ts";
+import type { StepEvents } from "./step-events.ts";
 
 export interface RuntimeServices {
   store: Store;
@@ -30,6 +31,7 @@ export interface RuntimeServices {
   maxTries: number;
   retryBaseMs: number;
   maxMessageBytes: number;
+  stepEvents: StepEvents;
 }
 
 /** Tries beyond `maxTries` allowed for runs cut short by a crash or restart, before the job is given up. */
@@ -152,8 +154,13 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
   if (!message || !trigger) throw new Error(`message ${job.messageId} of job ${job.jobId} is missing`);
   const action = app?.actions.find((candidate) => candidate.actionId === job.actionId);
   const step = newStep(job, message, action);
-  const finish = (fields: Partial<StepRecord>, outputs: Delivery[] = []) =>
-    bus.complete(job, { ...step, ...fields, finishedAt: Date.now() }, outputs);
+  const announce = (record: StepRecord) =>
+    services.stepEvents.emit({ operatorId: job.operatorId, appId: job.appId, step: record });
+  const finish = async (fields: Partial<StepRecord>, outputs: Delivery[] = []) => {
+    const final = { ...step, ...fields, finishedAt: Date.now() };
+    await bus.complete(job, final, outputs);
+    announce(final);
+  };
 
   // Each claim counts a try, so a job whose run keeps killing the process stops here instead of looping.
   if (job.attempts > services.maxTries + maxCrashedTries)
@@ -177,6 +184,7 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     event: { payload: trigger.payload, context: trigger.context },
   };
   const input: StepInput = { job, app, action, message, scope };
+  announce(step);
 
   let result: ActionResult;
   try {
@@ -187,7 +195,9 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     const { transient, ...error } = classifyError(thrown);
     if (transient && job.attempts < services.maxTries) {
       const retryAt = Date.now() + retryDelayMs(job.attempts, services.retryBaseMs);
-      return bus.retryLater(job, retryAt, { ...step, status: "retrying", error });
+      const retrying: StepRecord = { ...step, status: "retrying", error };
+      await bus.retryLater(job, retryAt, retrying);
+      return announce(retrying);
     }
     let outputs: Delivery[] = [];
     try {
