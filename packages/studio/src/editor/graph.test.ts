@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { definitionOf } from "./app-edits.ts";
+import { buildGraph, summarizeCondition } from "./graph.ts";
+import { actionRunStates } from "./run-overlay.ts";
+import { coldChainApp } from "./test-apps.ts";
+
+const app = () => definitionOf(coldChainApp());
+
+describe("graph", () => {
+  it("has a node per event source, channel and action, carrying the element itself", () => {
+    const { nodes } = buildGraph(app());
+    expect(nodes.map((node) => node.id)).toEqual([
+      "source:readings",
+      "channel:readings",
+      "channel:alerts",
+      "channel:failures",
+      "action:too-warm",
+      "action:notify",
+      "action:tell",
+    ]);
+    const notify = nodes.find((node) => node.id === "action:notify");
+    expect(notify?.data).toMatchObject({
+      kind: "action",
+      action: app().actions[1],
+      conditionSummary: "always",
+    });
+  });
+
+  it("has an edge per connecting field, named after the field, error outputs labelled apart", () => {
+    const { edges } = buildGraph(app());
+    expect(
+      edges.map((edge) => [edge.id, edge.source, edge.sourceHandle ?? null, edge.target, edge.label ?? null]),
+    ).toEqual([
+      ["source:readings", "source:readings", null, "channel:readings", null],
+      ["input:too-warm", "channel:readings", null, "action:too-warm", null],
+      ["output:too-warm", "action:too-warm", "output", "channel:alerts", "output"],
+      ["input:notify", "channel:alerts", null, "action:notify", null],
+      ["errorOutput:notify", "action:notify", "errorOutput", "channel:failures", "error"],
+      ["input:tell", "channel:failures", null, "action:tell", null],
+    ]);
+    expect(edges.find((edge) => edge.id === "errorOutput:notify")?.className).toContain(
+      "cfx-edge-errorOutput",
+    );
+  });
+
+  it("shows a switched-off output that still names a channel as an 'off' edge, and no edge to a missing channel", () => {
+    const definition = structuredClone(app());
+    const [tooWarm, notify] = definition.actions;
+    if (!tooWarm || !notify) throw new Error("test app changed");
+    tooWarm.output.enabled = false;
+    notify.channelId = "gone";
+    const { edges } = buildGraph(definition);
+    expect(edges.find((edge) => edge.id === "output:too-warm")?.label).toBe("output (off)");
+    expect(edges.some((edge) => edge.id === "input:notify")).toBe(false);
+  });
+
+  it("lays out an app without stored positions from left to right", () => {
+    const { nodes } = buildGraph(app());
+    const x = (id: string) => nodes.find((node) => node.id === id)?.position.x ?? -1;
+    expect(x("source:readings")).toBeLessThan(x("channel:readings"));
+    expect(x("channel:readings")).toBeLessThan(x("action:too-warm"));
+    expect(x("action:too-warm")).toBeLessThan(x("channel:alerts"));
+    expect(x("action:notify")).toBeLessThan(x("channel:failures"));
+    expect(x("channel:failures")).toBeLessThan(x("action:tell"));
+  });
+
+  it("marks actions with their run state and animates the inputs a run went through", () => {
+    const definition = app();
+    const run = {
+      runId: "r",
+      channelId: "readings",
+      status: "running" as const,
+      steps: [
+        {
+          stepId: "1",
+          messageId: "m",
+          channelId: "readings",
+          actionId: "too-warm",
+          actionType: "republish",
+          status: "completed",
+          conditionValue: true,
+          input: {},
+          result: {},
+          error: null,
+          usage: null,
+          attempts: 1,
+          startedAt: 1,
+          finishedAt: 2,
+        },
+      ],
+    };
+    const { nodes, edges } = buildGraph(definition, { runStates: actionRunStates(definition, run) });
+    expect(nodes.find((n) => n.id === "action:too-warm")?.data).toMatchObject({
+      run: { status: "completed" },
+    });
+    expect(nodes.find((n) => n.id === "action:notify")?.data).toMatchObject({ run: { status: "waiting" } });
+    expect(edges.find((e) => e.id === "input:too-warm")?.animated).toBe(true);
+    expect(edges.find((e) => e.id === "input:notify")?.animated).toBeUndefined();
+  });
+
+  it("summarizes a condition on one short line", () => {
+    expect(summarizeCondition("")).toBe("always");
+    expect(summarizeCondition("payload.temp >\n   8")).toBe("payload.temp > 8");
+    expect(summarizeCondition(`payload.a == ${"1".repeat(60)}`)).toHaveLength(40);
+  });
+});

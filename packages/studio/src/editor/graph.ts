@@ -1,0 +1,155 @@
+// The canvas graph, derived from the app on every change: nodes for event sources, channels and
+// actions; edges for the fields that connect them. Edge ids name the field (`input:<actionId>`,
+// `output:<actionId>`, `errorOutput:<actionId>`, `source:<channelId>`) so removing an edge knows what to change.
+import type { Action, AppDefinition, Channel, EventSource } from "@conflux/core";
+import type { Edge, Node } from "@xyflow/react";
+import { nodeIdOf } from "./app-edits.ts";
+import { type Position, placeNodes, readLayout } from "./layout.ts";
+import type { ActionRunState } from "./run-overlay.ts";
+
+export type SourceNodeData = { kind: "source"; channelId: string; source: EventSource; problems: number };
+export type ChannelNodeData = { kind: "channel"; channel: Channel; problems: number; visited: boolean };
+export type ActionNodeData = {
+  kind: "action";
+  action: Action;
+  conditionSummary: string;
+  problems: number;
+  run?: ActionRunState;
+};
+export type EditorNodeData = SourceNodeData | ChannelNodeData | ActionNodeData;
+export type EditorNode = Node<EditorNodeData, EditorNodeData["kind"]>;
+
+export interface GraphOptions {
+  /** Number of problems per node id, shown as a badge. */
+  problemCounts?: ReadonlyMap<string, number>;
+  /** Per action id, when a run is shown. */
+  runStates?: ReadonlyMap<string, ActionRunState>;
+  visitedChannels?: ReadonlySet<string>;
+}
+
+const summaryLength = 40;
+
+/** The condition as the node shows it: "always" when empty, cut to one short line otherwise. */
+export function summarizeCondition(condition: string): string {
+  const oneLine = condition.trim().replace(/\s+/g, " ");
+  if (!oneLine) return "always";
+  return oneLine.length > summaryLength ? `${oneLine.slice(0, summaryLength - 1)}…` : oneLine;
+}
+
+/** Node ids and the edges between them, before positions: what the layout needs. */
+export function graphEdges(app: AppDefinition): Edge[] {
+  const channelIds = new Set(app.channels.map((channel) => channel.channelId));
+  const edges: Edge[] = [];
+  for (const channel of app.channels)
+    if (channel.eventSource)
+      edges.push({
+        id: `source:${channel.channelId}`,
+        source: nodeIdOf({ kind: "source", id: channel.channelId }),
+        target: nodeIdOf({ kind: "channel", id: channel.channelId }),
+        deletable: false,
+        className: "cfx-edge-source",
+      });
+  for (const action of app.actions) {
+    const actionNode = nodeIdOf({ kind: "action", id: action.actionId });
+    if (channelIds.has(action.channelId))
+      edges.push({
+        id: `input:${action.actionId}`,
+        source: nodeIdOf({ kind: "channel", id: action.channelId }),
+        target: actionNode,
+        targetHandle: "input",
+        deletable: false,
+        className: "cfx-edge-input",
+      });
+    for (const field of ["output", "errorOutput"] as const) {
+      const output = action[field];
+      if (!output.channelId || !channelIds.has(output.channelId)) continue;
+      const label = field === "output" ? "output" : "error";
+      edges.push({
+        id: `${field}:${action.actionId}`,
+        source: actionNode,
+        sourceHandle: field,
+        target: nodeIdOf({ kind: "channel", id: output.channelId }),
+        label: output.enabled ? label : `${label} (off)`,
+        className: `cfx-edge-${field}${output.enabled ? "" : " cfx-edge-off"}`,
+      });
+    }
+  }
+  return edges;
+}
+
+export function graphNodeIds(app: AppDefinition): string[] {
+  const ids: string[] = [];
+  for (const channel of app.channels) {
+    if (channel.eventSource) ids.push(nodeIdOf({ kind: "source", id: channel.channelId }));
+    ids.push(nodeIdOf({ kind: "channel", id: channel.channelId }));
+  }
+  for (const action of app.actions) ids.push(nodeIdOf({ kind: "action", id: action.actionId }));
+  return ids;
+}
+
+/** Where every node is: stored positions, or the automatic layout. */
+export function positionsOf(app: AppDefinition): Record<string, Position> {
+  return placeNodes(readLayout(app), graphNodeIds(app), graphEdges(app));
+}
+
+export function buildGraph(
+  app: AppDefinition,
+  options: GraphOptions = {},
+): { nodes: EditorNode[]; edges: Edge[] } {
+  const edges = graphEdges(app);
+  const positions = placeNodes(readLayout(app), graphNodeIds(app), edges);
+  const problems = (id: string) => options.problemCounts?.get(id) ?? 0;
+  const nodes: EditorNode[] = [];
+  const at = (id: string) => positions[id] ?? { x: 0, y: 0 };
+  for (const channel of app.channels) {
+    if (channel.eventSource) {
+      const id = nodeIdOf({ kind: "source", id: channel.channelId });
+      nodes.push({
+        id,
+        type: "source",
+        position: at(id),
+        data: {
+          kind: "source",
+          channelId: channel.channelId,
+          source: channel.eventSource,
+          problems: problems(id),
+        },
+      });
+    }
+    const id = nodeIdOf({ kind: "channel", id: channel.channelId });
+    nodes.push({
+      id,
+      type: "channel",
+      position: at(id),
+      data: {
+        kind: "channel",
+        channel,
+        problems: problems(id),
+        visited: options.visitedChannels?.has(channel.channelId) ?? false,
+      },
+    });
+  }
+  for (const action of app.actions) {
+    const id = nodeIdOf({ kind: "action", id: action.actionId });
+    const run = options.runStates?.get(action.actionId);
+    nodes.push({
+      id,
+      type: "action",
+      position: at(id),
+      data: {
+        kind: "action",
+        action,
+        conditionSummary: summarizeCondition(action.condition),
+        problems: problems(id),
+        ...(run ? { run } : {}),
+      },
+    });
+  }
+  if (options.runStates)
+    for (const edge of edges) {
+      const [field, actionId] = edge.id.split(":");
+      if (field === "input" && actionId && options.runStates.get(actionId)?.steps.length)
+        edge.animated = true;
+    }
+  return { nodes, edges };
+}

@@ -1,0 +1,132 @@
+import { actionConfigSchemas, codeConfigSchema, emailConfigSchema, webhookConfigSchema } from "@conflux/core";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { eventSourceConfigSchema } from "./app-edits.ts";
+import { checkFieldValue, defaultValueOf, describeConfig, type FormField, labelFor } from "./schema-form.ts";
+
+const summary = (fields: FormField[]): unknown[] =>
+  fields.map((field) =>
+    field.kind === "object"
+      ? [field.path.join("."), field.kind, summary(field.fields)]
+      : field.kind === "variant"
+        ? [field.path.join("."), field.kind, field.variants.map((v) => [v.value, summary(v.fields)])]
+        : [field.path.join("."), field.kind],
+  );
+
+describe("forms from the zod schemas", () => {
+  it("a webhook's form: enum, template, record, and variants with their own fields", () => {
+    expect(summary(describeConfig(webhookConfigSchema))).toEqual([
+      ["method", "enum"],
+      ["url", "template"],
+      ["headers", "record"],
+      [
+        "body",
+        "variant",
+        [
+          ["none", []],
+          ["json", [["body.content", "template"]]],
+          ["text", [["body.content", "template"]]],
+          [
+            "other",
+            [
+              ["body.contentType", "text"],
+              ["body.content", "template"],
+            ],
+          ],
+          ["forward", []],
+        ],
+      ],
+      [
+        "auth",
+        "variant",
+        [
+          ["none", []],
+          ["basic", [["auth.credentialsId", "credential"]]],
+          ["bearer", [["auth.credentialsId", "credential"]]],
+        ],
+      ],
+    ]);
+    const [method] = describeConfig(webhookConfigSchema);
+    expect(method).toMatchObject({
+      kind: "enum",
+      options: ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"],
+      optional: true,
+      label: "Method",
+    });
+  });
+
+  it("e-mail recipients are a list that also accepts one address; cc is optional", () => {
+    const fields = describeConfig(emailConfigSchema);
+    expect(fields.find((f) => f.path[0] === "to")).toMatchObject({
+      kind: "string-list",
+      allowSingle: true,
+      optional: false,
+    });
+    expect(fields.find((f) => f.path[0] === "cc")).toMatchObject({ kind: "string-list", optional: true });
+    expect(fields.find((f) => f.path[0] === "subject")?.kind).toBe("template");
+  });
+
+  it("numbers carry their bounds; long source text is multi-line", () => {
+    const fields = describeConfig(codeConfigSchema);
+    expect(fields).toMatchObject([
+      { path: ["source"], kind: "text", multiline: true },
+      { path: ["timeoutMs"], kind: "number", min: 10, max: 10_000, integer: true, optional: true },
+    ]);
+    expect(describeConfig(eventSourceConfigSchema("interval-timer") as z.ZodType)).toMatchObject([
+      { path: ["intervalMinutes"], kind: "number", min: 1, label: "Interval minutes" },
+      { path: ["payload"], kind: "json", optional: true },
+    ]);
+  });
+
+  it("arrays of enum values offer the values; a republish transform is a transform field", () => {
+    expect(describeConfig(eventSourceConfigSchema("file") as z.ZodType)[1]).toMatchObject({
+      kind: "string-list",
+      options: ["created", "updated", "deleted"],
+    });
+    expect(describeConfig(actionConfigSchemas.republish)).toMatchObject([
+      { path: ["transform"], kind: "transform", optional: true },
+    ]);
+  });
+
+  it("a loose config without known fields is one JSON field", () => {
+    expect(describeConfig(z.looseObject({}).default({}))).toMatchObject([{ kind: "json", path: [] }]);
+    expect(describeConfig(eventSourceConfigSchema("api") as z.ZodType)).toMatchObject([
+      { kind: "json", path: [] },
+    ]);
+  });
+
+  it("every runnable action type gets a form without a raw JSON fallback for its strings", () => {
+    for (const [type, schema] of Object.entries(actionConfigSchemas)) {
+      const fields = describeConfig(schema);
+      expect(fields.length, type).toBeGreaterThan(0);
+      expect(
+        fields.every((f) => f.label.length > 0),
+        type,
+      ).toBe(true);
+    }
+  });
+
+  it("default values fill what is required and leave out what is optional", () => {
+    expect(defaultValueOf(emailConfigSchema)).toEqual({ to: "", subject: "", body: "" });
+    expect(defaultValueOf(eventSourceConfigSchema("scheduled-timer") as z.ZodType)).toEqual({
+      cron: "",
+      timezone: "UTC",
+    });
+  });
+
+  it("a template field reports its syntax error with the column; other checks without one", () => {
+    const url = describeConfig(webhookConfigSchema).find((f) => f.path[0] === "url");
+    if (!url) throw new Error("the webhook has a url");
+    expect(checkFieldValue(url.schema, "https://x/${payload.temp +}")).toEqual({
+      message: expect.stringContaining("at column 27"),
+      column: 27,
+    });
+    expect(checkFieldValue(url.schema, "https://x/${payload.temp}")).toBeUndefined();
+    expect(checkFieldValue(z.number().min(1), 0)).toEqual({ message: expect.any(String) });
+  });
+
+  it("labels read as words", () => {
+    expect(labelFor("credentialsId")).toBe("Credentials");
+    expect(labelFor("splitArray")).toBe("Split array");
+  });
+});
