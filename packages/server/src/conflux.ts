@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { buildApi } from "./api/build-api.ts";
 import type { Bus } from "./bus/bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
@@ -17,6 +18,7 @@ import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
 import { openDatabase } from "./store/database.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
+import { UsageStore } from "./usage/usage-store.ts";
 
 /** What the API routes and the runtime share. */
 export interface Services {
@@ -28,6 +30,9 @@ export interface Services {
   logger: Logger;
   /** Step changes in this process, for the live run stream of the studio. */
   stepEvents: StepEvents;
+  /** Monthly usage counters (AI credits and tokens) per operator. */
+  usage: UsageStore;
+  ai: AiServices;
 }
 
 export interface Conflux {
@@ -55,7 +60,9 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     await startExecution(bus, tick, config.limits.maxMessageBytes);
   }, logger);
   const stepEvents = new StepEvents();
-  const services: Services = { config, store, bus, cipher, scheduler, logger, stepEvents };
+  const usage = new UsageStore(db);
+  const ai = createAiServices(config.ai, outbound, usage);
+  const services: Services = { config, store, bus, cipher, scheduler, logger, stepEvents, usage, ai };
 
   const worker = new Worker(
     bus,
@@ -66,6 +73,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
         cipher,
         outbound,
         mail,
+        ai,
         logger,
         maxTries: config.runtime.maxTries,
         retryBaseMs: config.runtime.retryBaseMs,

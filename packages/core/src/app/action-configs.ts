@@ -53,16 +53,75 @@ export const codeConfigSchema = z.looseObject({
   timeoutMs: z.number().int().min(10).max(10_000).optional(),
 });
 
+export const maxAiPromptChars = 4_096;
+
+/** A JSON Schema an AI answer must match; checked against the answer at run time. */
+const answerSchema = z
+  .record(z.string(), z.unknown())
+  .refine(
+    (schema) => JSON.stringify(schema).length <= 65_536,
+    "the JSON schema is at most 65,536 characters",
+  );
+
+/** `<provider>/<model id>`, e.g. `openai/gpt-4.1-mini`; the server's catalogue lists those it offers. */
+const aiModel = z.string().regex(/^[a-z-]+\/\S{1,200}$/, "a model is named <provider>/<model id>");
+
+export const aiConfigSchema = z.looseObject({
+  model: aiModel,
+  /** Tried in order when the model's provider is down or overloaded. */
+  fallbackModels: z.array(aiModel).max(3).default([]),
+  /** Bring-your-own key (credentials of type `ai-provider-key`); absent: the service's key, billed in credits. */
+  credentialsId: credentialsId.optional(),
+  prompt: templateField("text").refine(
+    (s) => s.length <= maxAiPromptChars,
+    `the prompt is at most ${maxAiPromptChars} characters`,
+  ),
+  systemPrompt: templateField("text")
+    .refine((s) => s.length <= 16_384, "the system prompt is at most 16,384 characters")
+    .default(""),
+  /** JSON content (e.g. `${payload}`) handed to the model as a fenced data block, never as instructions. */
+  data: templateField("json").optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(1).max(65_536).optional(),
+  /** An http(s) URL or a file-store path (`/cam1/a.jpg`). */
+  imageUrl: templateField("text").optional(),
+  videoUrl: templateField("text").optional(),
+  jsonOutput: z.boolean().default(false),
+  jsonSchema: answerSchema.optional(),
+});
+
+/** The classes object-detection counts when none are configured (the counts SORACOM Flux returns). */
+export const defaultDetectionClasses = ["person", "car", "bus", "truck", "cat", "dog"];
+
+export const objectDetectionConfigSchema = z.looseObject({
+  imageUrl: templateField("text"),
+  /** COCO labels to count; objects of other classes are not reported. */
+  classes: z.array(z.string().min(1).max(64)).min(1).max(80).default(defaultDetectionClasses),
+  minScore: z.number().min(0).max(1).default(0.5),
+  /** A vision model that finds the boxes (see docs/ai.md). */
+  model: aiModel.default("openai/gpt-4.1-mini"),
+  credentialsId: credentialsId.optional(),
+});
+
+export const boundingBoxConfigSchema = z.looseObject({
+  imageUrl: templateField("text"),
+  /**
+   * JSON content giving the shapes, in pixels: `{"x","y","width","height"}` rectangles (an
+   * object-detection result's `objects` work as they are), or `{"points": [[x, y], …]}` polygons;
+   * each may have `label` and `color`.
+   */
+  shapes: templateField("json"),
+  /** Where the drawn image is stored in the file store; default `/bounding-box/<run>.jpg`. */
+  path: templateField("text").optional(),
+  color: z
+    .string()
+    .regex(/^#[0-9a-fA-F]{6}$/, "a color is #rrggbb")
+    .default("#ff0000"),
+  lineWidth: z.number().int().min(1).max(50).default(3),
+});
+
 /** Types Conflux knows from SORACOM Flux but cannot run yet: accepted on import, failing at run time. */
-export const plannedActionTypes = [
-  "ai",
-  "line",
-  "api",
-  "object-detection",
-  "bounding-box",
-  "collect",
-  "data-store",
-] as const;
+export const plannedActionTypes = ["line", "api", "collect", "data-store"] as const;
 
 export const actionConfigSchemas = {
   republish: republishConfigSchema,
@@ -70,6 +129,9 @@ export const actionConfigSchemas = {
   slack: slackConfigSchema,
   email: emailConfigSchema,
   code: codeConfigSchema,
+  ai: aiConfigSchema,
+  "object-detection": objectDetectionConfigSchema,
+  "bounding-box": boundingBoxConfigSchema,
 } as const;
 
 export type RunnableActionType = keyof typeof actionConfigSchemas;

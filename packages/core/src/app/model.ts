@@ -57,6 +57,9 @@ export const actionSchema = z.discriminatedUnion("type", [
   runnableAction("slack"),
   runnableAction("email"),
   runnableAction("code"),
+  runnableAction("ai"),
+  runnableAction("object-detection"),
+  runnableAction("bounding-box"),
   plannedAction,
 ]);
 export type Action = z.infer<typeof actionSchema>;

@@ -27,6 +27,11 @@ export interface CompiledTemplate {
   render(scope: Scope, options?: EvaluationOptions): JsonValue;
   /** True when the template is exactly one `${…}`, so render returns that value unchanged. */
   readonly isSingleExpression: boolean;
+  /**
+   * Renders to text with every inserted value turned into text by `insert`, so a caller can mark
+   * where outside data went (the AI action fences device data off from its instructions).
+   */
+  renderMarked(scope: Scope, insert: (value: JsonValue) => string, options?: EvaluationOptions): string;
 }
 
 type TemplatePart =
@@ -37,11 +42,25 @@ export function compileTemplate(source: string, mode: TemplateMode): CompiledTem
   checkSourceLength(source, MAX_TEMPLATE_LENGTH, "Template");
   const parts = splitTemplate(source, mode);
   const [only] = parts;
+  const renderMarked: CompiledTemplate["renderMarked"] = (scope, insert, options) =>
+    withinLimits(() => {
+      let text = "";
+      for (const part of parts) {
+        text += part.kind === "text" ? part.text : insert(evaluateNode(part.node, scope, options));
+        checkStringLength(text.length);
+      }
+      return text;
+    });
   if (parts.length === 1 && only?.kind === "expression") {
-    return { isSingleExpression: true, render: (scope, options) => evaluateNode(only.node, scope, options) };
+    return {
+      isSingleExpression: true,
+      render: (scope, options) => evaluateNode(only.node, scope, options),
+      renderMarked,
+    };
   }
   return {
     isSingleExpression: false,
+    renderMarked,
     render: (scope, options) =>
       withinLimits(() => {
         const text = renderParts(parts, mode, scope, options);

@@ -1,4 +1,5 @@
 import type { ActionConfig, JsonValue, RunnableActionType, Scope } from "@conflux/core";
+import type { AiServices } from "../ai/ai-services.ts";
 import type { MailService } from "../mail/smtp.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
 import type { OperatorStore } from "../store/store.ts";
@@ -15,6 +16,8 @@ export interface ActionContext {
   readonly mail: MailService | undefined;
   /** The decrypted values of a stored credential of this operator. */
   openCredential(credentialsId: string): Promise<Record<string, string>>;
+  /** Providers, usage meter, AI rate limit and files, for the AI actions. */
+  readonly ai: AiServices;
 }
 
 export interface ActionResult {
@@ -34,6 +37,8 @@ export class ActionError extends Error {
     readonly code: string,
     message: string,
     readonly transient = false,
+    /** The earliest a retry may come, when the far side said (a 429's or 503's Retry-After). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "ActionError";

@@ -1,7 +1,10 @@
 import type { RunnableActionType } from "@conflux/core";
 import type { ActionDefinition } from "./action.ts";
+import { aiAction } from "./ai.ts";
+import { boundingBoxAction } from "./bounding-box.ts";
 import { codeAction } from "./code.ts";
 import { emailAction } from "./email.ts";
+import { objectDetectionAction } from "./object-detection.ts";
 import { republishAction } from "./republish.ts";
 import { slackAction } from "./slack.ts";
 import { webhookAction } from "./webhook.ts";
@@ -13,4 +16,7 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   slack: slackAction,
   email: emailAction,
   code: codeAction,
+  ai: aiAction,
+  "object-detection": objectDetectionAction,
+  "bounding-box": boundingBoxAction,
 };

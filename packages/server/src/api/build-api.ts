@@ -3,6 +3,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Services } from "../conflux.ts";
+import { aiRoutes } from "./ai-routes.ts";
 import { appRoutes } from "./app-routes.ts";
 import { authRoutes } from "./auth-routes.ts";
 import { requireOperator } from "./authenticate.ts";
@@ -62,6 +63,7 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
     await messageRoutes(authenticated, services);
     await historyRoutes(authenticated, services);
     await credentialRoutes(authenticated, services);
+    await aiRoutes(authenticated, services);
     await runStreamRoutes(authenticated, services);
   });
   await studioRoutes(api, services);

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { providerAccessSchema } from "../ai/provider-access.ts";
 import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
 import type { StoredCredential } from "../store/store.ts";
@@ -17,6 +18,12 @@ const credentialBody = z.discriminatedUnion("type", [
     type: z.literal("username-password"),
     description: z.string().max(1_024).default(""),
     credentials: z.object({ username: z.string().min(1).max(1_024), password: z.string().max(1_024) }),
+  }),
+  z.object({
+    /** An operator's own key for one AI provider (bring-your-own): its requests cost no credits. */
+    type: z.literal("ai-provider-key"),
+    description: z.string().max(1_024).default(""),
+    credentials: providerAccessSchema,
   }),
 ]);
 

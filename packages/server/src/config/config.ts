@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
+import { aiConfigFromEnvironment, aiConfigSchema } from "../ai/ai-config.ts";
 
 const flag = z.union([
   z.boolean(),
@@ -59,6 +60,8 @@ export const configSchema = z.object({
   outbound: z
     .object({ allowPrivateAddresses: flag.default(false) })
     .default({ allowPrivateAddresses: false }),
+  /** Generative AI: the service's provider keys and endpoints, credit quota, rate limit (ai/ai-config.ts). */
+  ai: aiConfigSchema.prefault({}),
   smtp: z
     .object({
       host: z.string(),
@@ -98,6 +101,7 @@ function fromEnvironment(env: Env): ConfigInput {
       env.CONFLUX_OUTBOUND_ALLOW_PRIVATE === undefined
         ? undefined
         : { allowPrivateAddresses: env.CONFLUX_OUTBOUND_ALLOW_PRIVATE as "0" | "1" },
+    ai: aiConfigFromEnvironment(env),
     smtp: env.CONFLUX_SMTP_HOST
       ? pick({
           host: env.CONFLUX_SMTP_HOST,

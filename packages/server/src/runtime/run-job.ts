@@ -12,6 +12,7 @@ import type { ActionContext, ActionResult } from "../actions/action.ts";
 import { ActionError } from "../actions/action.ts";
 import { actionRegistry } from "../actions/registry.ts";
 import { renderTransform } from "../actions/render.ts";
+import type { AiServices } from "../ai/ai-services.ts";
 import type { Bus, Delivery, Job } from "../bus/bus.ts";
 import type { MailService } from "../mail/smtp.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
@@ -27,6 +28,7 @@ export interface RuntimeServices {
   cipher: Cipher;
   outbound: OutboundClient;
   mail: MailService | undefined;
+  ai: AiServices;
   logger: Logger;
   maxTries: number;
   retryBaseMs: number;
@@ -141,6 +143,7 @@ async function runAction(
     outbound: services.outbound,
     mail: services.mail,
     openCredential: openCredentialFor(operator, services.cipher),
+    ai: services.ai,
   };
   return definition.run(action.config, context);
 }
@@ -192,9 +195,9 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     if (!step.conditionValue) return finish({ status: "skipped" });
     result = await runAction(input, services, operator);
   } catch (thrown) {
-    const { transient, ...error } = classifyError(thrown);
+    const { transient, retryAfterMs = 0, ...error } = classifyError(thrown);
     if (transient && job.attempts < services.maxTries) {
-      const retryAt = Date.now() + retryDelayMs(job.attempts, services.retryBaseMs);
+      const retryAt = Date.now() + Math.max(retryDelayMs(job.attempts, services.retryBaseMs), retryAfterMs);
       const retrying: StepRecord = { ...step, status: "retrying", error };
       await bus.retryLater(job, retryAt, retrying);
       return announce(retrying);
@@ -215,7 +218,7 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     const outputs = planOutputs(input, { result: result.result }, services.maxMessageBytes);
     return finish({ status: "completed", result: result.result, usage: result.usage ?? null }, outputs);
   } catch (thrown) {
-    const { transient: _, ...error } = classifyError(thrown);
+    const { transient: _, retryAfterMs: __, ...error } = classifyError(thrown);
     return finish({ status: "failed", result: result.result, usage: result.usage ?? null, error });
   }
 }

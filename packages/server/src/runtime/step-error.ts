@@ -7,10 +7,19 @@ import type { StepError } from "../store/store.ts";
 export interface ClassifiedError extends StepError {
   /** Worth another try: a timeout, a 429, a 5xx, a dropped connection. */
   transient: boolean;
+  /** Not before this long, when the far side said so (Retry-After). */
+  retryAfterMs?: number;
 }
 
 /** Turns whatever an action threw into what the history shows; unknown errors are not retried. */
 export function classifyError(error: unknown): ClassifiedError {
+  if (error instanceof ActionError && error.retryAfterMs !== undefined)
+    return {
+      code: error.code,
+      message: error.message,
+      transient: error.transient,
+      retryAfterMs: error.retryAfterMs,
+    };
   if (error instanceof ActionError || error instanceof OutboundError)
     return { code: error.code, message: error.message, transient: error.transient };
   if (error instanceof ExpressionError || error instanceof SandboxError)

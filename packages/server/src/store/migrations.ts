@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { usageMigration } from "../usage/migration.ts";
 
 /** Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -140,6 +141,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0003_ai_usage": usageMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

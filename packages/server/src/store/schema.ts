@@ -113,6 +113,15 @@ export interface EmailSendsTable {
   sentAt: number;
 }
 
+export interface UsageCountersTable {
+  operatorId: string;
+  /** UTC calendar month, `YYYY-MM`. */
+  month: string;
+  metric: string;
+  amount: number;
+  updatedAt: number;
+}
+
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
@@ -124,4 +133,5 @@ export interface Database {
   steps: StepsTable;
   jobs: JobsTable;
   emailSends: EmailSendsTable;
+  usageCounters: UsageCountersTable;
 }

@@ -1,0 +1,44 @@
+import { compileTemplate } from "@conflux/core";
+import { drawShapes, shapesSchema } from "../ai/draw-shapes.ts";
+import { type ActionDefinition, ActionError } from "./action.ts";
+import { loadReferenced } from "./ai.ts";
+import { renderText } from "./render.ts";
+
+/** Draws boxes and polygons on an image, stores the result in the file store and returns a signed link to it. */
+export const boundingBoxAction: ActionDefinition<"bounding-box"> = {
+  type: "bounding-box",
+  async run(config, context) {
+    const files = context.ai.files(context.operator.operatorId);
+    if (!files)
+      throw new ActionError("files_unavailable", "this Conflux has no file store to keep the drawn image in");
+    const shapes = shapesSchema.safeParse(compileTemplate(config.shapes, "json").render(context.scope));
+    if (!shapes.success)
+      throw new ActionError(
+        "bounding_box_shapes",
+        `the shapes are not a list of rectangles, detected objects or polygons: ${shapes.error.issues[0]?.message ?? "invalid"}`,
+      );
+    const image = await loadReferenced(config.imageUrl, "image", context);
+    let drawn: Awaited<ReturnType<typeof drawShapes>>;
+    try {
+      drawn = await drawShapes(image.data, shapes.data, { color: config.color, lineWidth: config.lineWidth });
+    } catch (error) {
+      throw new ActionError(
+        "bounding_box_image",
+        `the image cannot be drawn on: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    const extension = drawn.contentType === "image/jpeg" ? "jpg" : "png";
+    const path = config.path
+      ? renderText(config.path, context.scope)
+      : `/bounding-box/${context.idempotencyKey.replace(/[^A-Za-z0-9_-]/g, "-")}.${extension}`;
+    try {
+      await files.put(path, drawn.content, drawn.contentType);
+    } catch (error) {
+      // The file store refuses a bad path or an oversized file with a coded error the history can show.
+      if (error instanceof Error && "code" in error && typeof error.code === "string")
+        throw new ActionError(error.code, error.message);
+      throw error;
+    }
+    return { result: { imageUrl: files.signedUrl(path), path, width: drawn.width, height: drawn.height } };
+  },
+};

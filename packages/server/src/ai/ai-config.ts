@@ -1,0 +1,93 @@
+import { z } from "zod";
+
+/**
+ * The `ai` part of the configuration: the service's own provider keys and endpoints (set by whoever
+ * runs the service), and the limits every operator gets. A provider without a key offers no
+ * credit-billed models; operators can still use it with their own key.
+ */
+
+const endpoint = z.string().url();
+
+export const aiConfigSchema = z.object({
+  /** Credits each operator may spend a UTC calendar month on the service's own keys. */
+  monthlyCredits: z.coerce.number().int().min(0).default(1_000),
+  /** AI requests per operator per minute (per process), whatever key they use. */
+  requestsPerMinute: z.coerce.number().int().min(1).default(120),
+  /** One provider request; a slower answer counts as a timeout (retried, or the next fallback model). */
+  timeoutMs: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Images (and videos) handed to a model are fetched up to this size. */
+  maxImageBytes: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(10 * 1_048_576),
+  /** A provider's answer is read up to this size. */
+  maxResponseBytes: z.coerce
+    .number()
+    .int()
+    .min(1_024)
+    .default(4 * 1_048_576),
+  providers: z
+    .object({
+      openai: z.object({ baseUrl: endpoint.optional(), apiKey: z.string().optional() }).prefault({}),
+      /** baseUrl is the resource's `https://<resource>.openai.azure.com/openai`; models are deployment names. */
+      azure: z
+        .object({
+          baseUrl: endpoint.optional(),
+          apiKey: z.string().optional(),
+          apiVersion: z.string().default("2024-10-21"),
+        })
+        .prefault({}),
+      bedrock: z
+        .object({
+          baseUrl: endpoint.optional(),
+          region: z.string().default("us-east-1"),
+          accessKeyId: z.string().optional(),
+          secretAccessKey: z.string().optional(),
+        })
+        .prefault({}),
+      google: z.object({ baseUrl: endpoint.optional(), apiKey: z.string().optional() }).prefault({}),
+      /** A self-hosted server (Ollama, vLLM, llama.cpp): its URL up to and including `/v1`. */
+      "openai-compatible": z
+        .object({ baseUrl: endpoint.optional(), apiKey: z.string().optional() })
+        .prefault({}),
+    })
+    .prefault({}),
+});
+export type AiConfig = z.infer<typeof aiConfigSchema>;
+export type AiConfigInput = z.input<typeof aiConfigSchema>;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `CONFLUX_AI_*` variables; undefined when none is set, so the file's `ai` section stays whole. */
+export function aiConfigFromEnvironment(env: Env): AiConfigInput | undefined {
+  const defined = <T extends object>(entries: T): T | undefined => {
+    const kept = Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
+    return Object.keys(kept).length === 0 ? undefined : (kept as T);
+  };
+  const providers = defined({
+    openai: defined({ baseUrl: env.CONFLUX_AI_OPENAI_BASE_URL, apiKey: env.CONFLUX_AI_OPENAI_API_KEY }),
+    azure: defined({
+      baseUrl: env.CONFLUX_AI_AZURE_BASE_URL,
+      apiKey: env.CONFLUX_AI_AZURE_API_KEY,
+      apiVersion: env.CONFLUX_AI_AZURE_API_VERSION,
+    }),
+    bedrock: defined({
+      baseUrl: env.CONFLUX_AI_BEDROCK_BASE_URL,
+      region: env.CONFLUX_AI_BEDROCK_REGION,
+      accessKeyId: env.CONFLUX_AI_BEDROCK_ACCESS_KEY_ID,
+      secretAccessKey: env.CONFLUX_AI_BEDROCK_SECRET_ACCESS_KEY,
+    }),
+    google: defined({ baseUrl: env.CONFLUX_AI_GOOGLE_BASE_URL, apiKey: env.CONFLUX_AI_GOOGLE_API_KEY }),
+    "openai-compatible": defined({
+      baseUrl: env.CONFLUX_AI_COMPATIBLE_BASE_URL,
+      apiKey: env.CONFLUX_AI_COMPATIBLE_API_KEY,
+    }),
+  });
+  return defined({
+    monthlyCredits: env.CONFLUX_AI_MONTHLY_CREDITS,
+    requestsPerMinute: env.CONFLUX_AI_REQUESTS_PER_MINUTE,
+    timeoutMs: env.CONFLUX_AI_TIMEOUT_MS,
+    providers,
+  }) as AiConfigInput | undefined;
+}

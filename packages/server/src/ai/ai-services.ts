@@ -1,0 +1,43 @@
+import type { OutboundClient } from "../outbound/guarded-client.ts";
+import type { UsageStore } from "../usage/usage-store.ts";
+import type { AiConfig } from "./ai-config.ts";
+import { createGuardedFetch } from "./guarded-fetch.ts";
+import type { MediaFiles } from "./media.ts";
+import { AiRateLimiter } from "./rate-limit.ts";
+
+/** What the AI actions share across runs: one per process, built in conflux.ts. */
+export interface AiServices {
+  readonly config: AiConfig;
+  readonly usage: UsageStore;
+  readonly rateLimiter: AiRateLimiter;
+  /** `fetch` for the AI SDK, through the guarded client. */
+  readonly fetch: typeof fetch;
+  readonly outbound: OutboundClient;
+  /** An operator's files (images in, drawn images out); undefined when there is no file store. */
+  files(operatorId: string): AiFiles | undefined;
+}
+
+/** The part of the file store the AI actions use; files/file-store.ts's OperatorFiles fits it. */
+export interface AiFiles extends MediaFiles {
+  put(path: string, content: Buffer, contentType: string): Promise<unknown>;
+  signedUrl(path: string): string;
+}
+
+export function createAiServices(
+  config: AiConfig,
+  outbound: OutboundClient,
+  usage: UsageStore,
+  fileStore?: { forOperator(operatorId: string): AiFiles },
+): AiServices {
+  return {
+    config,
+    usage,
+    rateLimiter: new AiRateLimiter(config.requestsPerMinute),
+    fetch: createGuardedFetch(outbound, {
+      timeoutMs: config.timeoutMs,
+      maxResponseBytes: config.maxResponseBytes,
+    }),
+    outbound,
+    files: (operatorId) => fileStore?.forOperator(operatorId),
+  };
+}

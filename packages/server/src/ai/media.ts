@@ -1,0 +1,68 @@
+import { ActionError } from "../actions/action.ts";
+import type { OutboundClient } from "../outbound/guarded-client.ts";
+
+/** The part of the file store the AI actions use (files/file-store.ts's OperatorFiles fits it). */
+export interface MediaFiles {
+  get(path: string): Promise<{ content: Buffer; contentType: string } | undefined>;
+}
+
+export interface Media {
+  data: Uint8Array;
+  mediaType: string;
+}
+
+/**
+ * An image or video for a model, as bytes: a file-store path (`/cam1/a.jpg`) is read from the
+ * operator's files, anything else is fetched through the guarded client. Models get the bytes,
+ * never the URL, so no provider fetches an address on our behalf and a signed link never leaves us.
+ */
+export async function loadMedia(
+  reference: string,
+  kind: "image" | "video",
+  source: { outbound: OutboundClient; files: MediaFiles | undefined; maxBytes: number; timeoutMs: number },
+): Promise<Media> {
+  if (reference.startsWith("/")) {
+    if (!source.files)
+      throw new ActionError("ai_media_unavailable", "this Conflux has no file store to read the image from");
+    const file = await source.files.get(reference);
+    if (!file) throw new ActionError("ai_media_not_found", `no file '${reference}' in the file store`);
+    return checked({ data: file.content, mediaType: file.contentType }, kind, source.maxBytes);
+  }
+  const response = await source.outbound.send({
+    method: "GET",
+    url: reference,
+    timeoutMs: source.timeoutMs,
+    maxResponseBytes: source.maxBytes,
+  });
+  const host = new URL(reference).host;
+  if (response.status === 429 || response.status >= 500)
+    throw new ActionError("ai_media_fetch", `${host} answered ${response.status} for the ${kind}`, true);
+  if (response.status < 200 || response.status > 299)
+    throw new ActionError("ai_media_fetch", `${host} answered ${response.status} for the ${kind}`);
+  if (response.truncated)
+    throw new ActionError("ai_media_too_large", `the ${kind} is larger than ${source.maxBytes} bytes`);
+  const declared = response.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() ?? "";
+  return checked({ data: response.body, mediaType: declared }, kind, source.maxBytes);
+}
+
+function checked(media: Media, kind: "image" | "video", maxBytes: number): Media {
+  if (media.data.byteLength > maxBytes)
+    throw new ActionError("ai_media_too_large", `the ${kind} is larger than ${maxBytes} bytes`);
+  // Servers often say application/octet-stream; the bytes say what an image is.
+  const mediaType = media.mediaType.startsWith(`${kind}/`) ? media.mediaType : sniffImageType(media.data);
+  if (!mediaType?.startsWith(`${kind}/`))
+    throw new ActionError(
+      "ai_media_type",
+      `the ${kind} is not one (content type '${media.mediaType || "none"}')`,
+    );
+  return { data: media.data, mediaType };
+}
+
+function sniffImageType(bytes: Uint8Array): string | undefined {
+  const starts = (...signature: number[]) => signature.every((byte, index) => bytes[index] === byte);
+  if (starts(0xff, 0xd8, 0xff)) return "image/jpeg";
+  if (starts(0x89, 0x50, 0x4e, 0x47)) return "image/png";
+  if (starts(0x47, 0x49, 0x46, 0x38)) return "image/gif";
+  if (starts(0x52, 0x49, 0x46, 0x46) && bytes[8] === 0x57 && bytes[9] === 0x45) return "image/webp";
+  return undefined;
+}

@@ -1,0 +1,16 @@
+import type { Kysely, Migration } from "kysely";
+
+/** Monthly usage counters per operator: AI credits and tokens (and any metric added later). */
+export const usageMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("usage_counters")
+      .addColumn("operator_id", "text", (c) => c.notNull())
+      .addColumn("month", "text", (c) => c.notNull())
+      .addColumn("metric", "text", (c) => c.notNull())
+      .addColumn("amount", "bigint", (c) => c.notNull())
+      .addColumn("updated_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("usage_counters_pk", ["operator_id", "month", "metric"])
+      .execute();
+  },
+};

@@ -1,0 +1,69 @@
+import { type Kysely, sql } from "kysely";
+import type { Database } from "../store/schema.ts";
+
+/** What is counted per operator per UTC calendar month. */
+export type UsageMetric = "ai_credits" | "ai_input_tokens" | "ai_output_tokens" | "ai_requests";
+
+/** `2026-11` for any time in November 2026 UTC: the unit of quotas and invoices. */
+export function usageMonth(time: number): string {
+  return new Date(time).toISOString().slice(0, 7);
+}
+
+/**
+ * The usage meter: one counter row per operator, month and metric, added to atomically so
+ * concurrent actions (and several processes on one PostgreSQL database) never lose a count.
+ */
+export class UsageStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Adds to counters and returns their new values. */
+  async add(operatorId: string, amounts: Partial<Record<UsageMetric, number>>, now = Date.now()) {
+    const month = usageMonth(now);
+    const totals: Partial<Record<UsageMetric, number>> = {};
+    for (const [metric, amount] of Object.entries(amounts) as [UsageMetric, number][]) {
+      if (amount === 0) continue;
+      const row = await this.db
+        .insertInto("usageCounters")
+        .values({ operatorId, month, metric, amount, updatedAt: now })
+        .onConflict((conflict) =>
+          conflict.columns(["operatorId", "month", "metric"]).doUpdateSet({
+            amount: sql<number>`usage_counters.amount + ${amount}`,
+            updatedAt: now,
+          }),
+        )
+        .returning("amount")
+        .executeTakeFirstOrThrow();
+      totals[metric] = Number(row.amount);
+    }
+    return totals;
+  }
+
+  /**
+   * Takes `amount` from a monthly allowance of `limit`, or nothing when it would go over. The add
+   * comes first and is undone when it overshoots, so two concurrent reservations cannot both pass
+   * the last few credits.
+   */
+  async reserve(
+    operatorId: string,
+    metric: UsageMetric,
+    amount: number,
+    limit: number,
+    now = Date.now(),
+  ): Promise<{ granted: boolean; used: number }> {
+    if (amount === 0) return { granted: true, used: (await this.month(operatorId, now))[metric] ?? 0 };
+    const used = (await this.add(operatorId, { [metric]: amount }, now))[metric] ?? amount;
+    if (used <= limit) return { granted: true, used };
+    await this.add(operatorId, { [metric]: -amount }, now);
+    return { granted: false, used: used - amount };
+  }
+
+  async month(operatorId: string, now = Date.now()): Promise<Partial<Record<UsageMetric, number>>> {
+    const rows = await this.db
+      .selectFrom("usageCounters")
+      .select(["metric", "amount"])
+      .where("operatorId", "=", operatorId)
+      .where("month", "=", usageMonth(now))
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.metric, Number(row.amount)]));
+  }
+}
