@@ -1,11 +1,33 @@
+import react from "@vitejs/plugin-react";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
   test: {
-    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Suites start real servers on random ports; files run in parallel, tests within a file in order.
     pool: "forks",
+    // The studio's own code runs in a DOM (happy-dom); everything else, its browser test included, in Node.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "node",
+          include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+          exclude: ["packages/studio/src/**", "**/node_modules/**"],
+          environment: "node",
+        },
+      },
+      {
+        extends: true,
+        plugins: [react()],
+        test: {
+          name: "studio",
+          include: ["packages/studio/src/**/*.test.{ts,tsx}"],
+          environment: "happy-dom",
+          setupFiles: ["packages/studio/vitest.setup.ts"],
+        },
+      },
+    ],
   },
 });

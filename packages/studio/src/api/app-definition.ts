@@ -1,0 +1,47 @@
+import type { App, AppDefinition } from "@conflux/core";
+import type { FieldProblem, SaveOutcome } from "../editor/contract.ts";
+import { ApiError, describeError } from "./client.ts";
+
+/** An app without the server's bookkeeping: what PUT and POST take. */
+export function definitionOf(app: App): AppDefinition {
+  const { appId: _id, createdAt: _created, updatedAt: _updated, ...definition } = app;
+  return definition;
+}
+
+/** The API's `details[]` (`{path: "actions.2.condition", message, column?}`) as the editor's problems. */
+export function toFieldProblems(details: unknown): FieldProblem[] {
+  if (!Array.isArray(details)) return [];
+  return details.flatMap((detail: { path?: unknown; message?: unknown; column?: unknown }) => {
+    if (typeof detail?.message !== "string") return [];
+    const path =
+      typeof detail.path === "string" && detail.path
+        ? detail.path.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part))
+        : [];
+    return [
+      {
+        path,
+        message: detail.message,
+        ...(typeof detail.column === "number" ? { column: detail.column } : {}),
+      },
+    ];
+  });
+}
+
+/** A save the server refused, as the editor shows it: at the fields in `details`, or as one message. */
+export function saveOutcomeOf(error: unknown): SaveOutcome {
+  if (error instanceof ApiError && error.status === 400)
+    return { ok: false, message: error.message, problems: toFieldProblems(error.details) };
+  return { ok: false, message: describeError(error), problems: [] };
+}
+
+/** Saves a file the browser made (an export) under `filename`. */
+export function downloadText(text: string, filename: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 0);
+}

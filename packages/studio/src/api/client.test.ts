@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, createHttpClient } from "./client.ts";
+
+function answer(status: number, body: unknown) {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe("the API client", () => {
+  it("sends the API key and token as headers and the body as JSON", async () => {
+    const fetchMock = vi.fn(async () => answer(201, { appId: "a1" }));
+    vi.stubGlobal("fetch", fetchMock);
+    const http = createHttpClient(() => ({ apiKey: "key", token: "tok" }), vi.fn());
+    expect(await http.json("POST", "/v1/apps", { body: { name: "x" } })).toEqual({ appId: "a1" });
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe("/v1/apps");
+    expect(init.headers).toEqual({
+      "x-conflux-api-key": "key",
+      "x-conflux-token": "tok",
+      "content-type": "application/json",
+    });
+    expect(init.body).toBe('{"name":"x"}');
+    expect(init.credentials).toBeUndefined();
+  });
+
+  it("turns the API's {code, message, details} into an ApiError", async () => {
+    const details = [{ path: "actions.0.condition", message: "Unexpected ')' at column 3", column: 3 }];
+    vi.stubGlobal("fetch", async () =>
+      answer(400, { code: "validation_failed", message: "Unexpected ')'", details }),
+    );
+    const http = createHttpClient(() => undefined, vi.fn());
+    const error = await http.json("PUT", "/v1/apps/a1", { body: {} }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({
+      status: 400,
+      code: "validation_failed",
+      message: "Unexpected ')'",
+      details,
+    });
+  });
+
+  it("says the server cannot be reached when fetch fails, and names a non-JSON error by its status", async () => {
+    vi.stubGlobal("fetch", async () => {
+      throw new TypeError("Failed to fetch");
+    });
+    const http = createHttpClient(() => undefined, vi.fn());
+    await expect(http.json("GET", "/v1/apps")).rejects.toMatchObject({ status: 0, code: "network" });
+    vi.stubGlobal("fetch", async () => new Response("<html>bad gateway</html>", { status: 502 }));
+    await expect(http.json("GET", "/v1/apps")).rejects.toMatchObject({ status: 502, code: "http_error" });
+  });
+
+  it("ends the session on a 401 to an authenticated call, but not on a failed log-in", async () => {
+    vi.stubGlobal("fetch", async () => answer(401, { code: "unauthorized", message: "expired" }));
+    const onUnauthorized = vi.fn();
+    const signedIn = createHttpClient(() => ({ apiKey: "k", token: "t" }), onUnauthorized);
+    await expect(signedIn.json("GET", "/v1/apps")).rejects.toMatchObject({ code: "unauthorized" });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    const signedOut = createHttpClient(() => undefined, onUnauthorized);
+    await expect(signedOut.json("POST", "/v1/auth", { body: {} })).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it("returns undefined for 204 and sends a YAML body as it is", async () => {
+    const fetchMock = vi.fn(async () => new Response(null, { status: 204 }));
+    vi.stubGlobal("fetch", fetchMock);
+    const http = createHttpClient(() => undefined, vi.fn());
+    expect(
+      await http.json("POST", "/v1/apps/import", { body: "name: x\n", contentType: "application/yaml" }),
+    ).toBe(undefined);
+    const init = (fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1];
+    expect(init.body).toBe("name: x\n");
+    expect((init.headers as Record<string, string>)["content-type"]).toBe("application/yaml");
+  });
+});

@@ -1,0 +1,116 @@
+import type { App, AppDefinition, JsonValue } from "@conflux/core";
+import type { CredentialSummary, RunStep } from "../editor/contract.ts";
+import type { HttpClient } from "./client.ts";
+
+export type RunStatus = "running" | "completed" | "failed";
+
+export interface RunSummary {
+  runId: string;
+  appId: string;
+  channelId: string;
+  eventType: string;
+  status: RunStatus;
+  replayOf: string | null;
+  createdAt: number;
+}
+
+export interface RunMessage {
+  messageId: string;
+  channelId: string;
+  hop: number;
+  payload: JsonValue;
+  context: JsonValue;
+  parentStepId: string | null;
+  createdAt: number;
+}
+
+export interface RunDetail extends RunSummary {
+  messages: RunMessage[];
+  steps: RunStep[];
+}
+
+export interface RunFilter {
+  status?: RunStatus | undefined;
+  channelId?: string | undefined;
+  actionId?: string | undefined;
+  /** Unix ms, inclusive. */
+  from?: number | undefined;
+  /** Unix ms, exclusive. */
+  to?: number | undefined;
+  /** A runId: the page after it. */
+  before?: string | undefined;
+  limit?: number | undefined;
+}
+
+export interface LogInAnswer {
+  apiKey: string;
+  token: string;
+  operatorId: string;
+}
+
+export type NewCredential =
+  | { type: "api-token"; description: string; credentials: { token: string } }
+  | { type: "username-password"; description: string; credentials: { username: string; password: string } };
+
+const segment = encodeURIComponent;
+
+function query(filter: RunFilter): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(filter))
+    if (value !== undefined && value !== "") params.set(key, String(value));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
+
+/** The API calls the studio makes, typed; each throws ApiError with the server's code and message. */
+export function createConfluxApi(http: HttpClient) {
+  return {
+    signUp: (email: string, password: string) =>
+      http.json<{ operatorId: string; email: string }>("POST", "/v1/operators", {
+        body: { email, password },
+      }),
+    logIn: (email: string, password: string) =>
+      http.json<LogInAnswer>("POST", "/v1/auth", { body: { email, password } }),
+    logOut: () => http.json<void>("POST", "/v1/auth/logout"),
+
+    listApps: () => http.json<App[]>("GET", "/v1/apps"),
+    getApp: (appId: string) => http.json<App>("GET", `/v1/apps/${segment(appId)}`),
+    createApp: (definition: AppDefinition | Record<string, unknown>) =>
+      http.json<App>("POST", "/v1/apps", { body: definition }),
+    updateApp: (appId: string, definition: AppDefinition) =>
+      http.json<App>("PUT", `/v1/apps/${segment(appId)}`, { body: definition }),
+    deleteApp: (appId: string) => http.json<void>("DELETE", `/v1/apps/${segment(appId)}`),
+    importApp: (text: string, yaml: boolean) =>
+      http.json<App>("POST", "/v1/apps/import", {
+        body: text,
+        contentType: yaml ? "application/yaml" : "application/json",
+      }),
+    exportApp: async (appId: string, format: "json" | "yaml") => {
+      const response = await http.raw("GET", `/v1/apps/${segment(appId)}/export?format=${format}`);
+      return response.text();
+    },
+
+    sendMessage: (appId: string, channelId: string, payload: JsonValue) =>
+      http.json<{ executionId: string }>(
+        "POST",
+        `/v1/apps/${segment(appId)}/channels/${segment(channelId)}/messages`,
+        { body: payload },
+      ),
+    listRuns: (appId: string, filter: RunFilter) =>
+      http.json<RunSummary[]>("GET", `/v1/apps/${segment(appId)}/runs${query(filter)}`),
+    getRun: (appId: string, runId: string) =>
+      http.json<RunDetail>("GET", `/v1/apps/${segment(appId)}/runs/${segment(runId)}`),
+    replayRun: (appId: string, runId: string) =>
+      http.json<{ runId: string }>("POST", `/v1/apps/${segment(appId)}/runs/${segment(runId)}/replay`),
+    followRun: (appId: string, runId: string, signal: AbortSignal) =>
+      http.raw("GET", `/v1/apps/${segment(appId)}/runs/${segment(runId)}/events`, { signal }),
+
+    listCredentials: () => http.json<CredentialSummary[]>("GET", "/v1/credentials"),
+    putCredential: (credentialsId: string, credential: NewCredential) =>
+      http.json<CredentialSummary>("PUT", `/v1/credentials/${segment(credentialsId)}`, { body: credential }),
+    deleteCredential: (credentialsId: string) =>
+      http.json<void>("DELETE", `/v1/credentials/${segment(credentialsId)}`),
+  };
+}
+
+export type ConfluxApi = ReturnType<typeof createConfluxApi>;

@@ -1,0 +1,103 @@
+import type { App, AppDefinition, JsonValue } from "@conflux/core";
+import { useCallback, useEffect, useRef, useState } from "react";
+import { saveOutcomeOf } from "../api/app-definition.ts";
+import { describeError } from "../api/client.ts";
+import { followRun } from "../api/run-stream.ts";
+import { AppEditor } from "../editor/AppEditor.tsx";
+import type { RunView, SaveOutcome } from "../editor/contract.ts";
+import { Link, useNavigationGuard } from "../shell/router.tsx";
+import { useStudio } from "../shell/studio-context.tsx";
+import { useLoad } from "../shell/use-load.ts";
+import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Page } from "../ui/PageLayout.tsx";
+
+/** Follows the latest test run live; a new test run stops following the previous one. */
+function useLiveRun(appId: string) {
+  const { api } = useStudio();
+  const [run, setRun] = useState<RunView>();
+  const [error, setError] = useState<unknown>();
+  const following = useRef<AbortController | undefined>(undefined);
+  useEffect(() => () => following.current?.abort(), []);
+
+  const start = useCallback(
+    async (channelId: string, payload: JsonValue) => {
+      following.current?.abort();
+      setError(undefined);
+      const { executionId } = await api.sendMessage(appId, channelId, payload);
+      const controller = new AbortController();
+      following.current = controller;
+      setRun({ runId: executionId, channelId, status: "running", steps: [] });
+      followRun(api, appId, executionId, setRun, controller.signal).catch((caught: unknown) => {
+        if (!controller.signal.aborted) setError(caught);
+      });
+    },
+    [api, appId],
+  );
+  return { run, error, start, clearError: () => setError(undefined) };
+}
+
+/** One app in the editor: save, test-run with the live run on the canvas, and a guard for unsaved work. */
+export function AppPage({ appId }: { appId: string }) {
+  const { api } = useStudio();
+  const loaded = useLoad(async () => {
+    const [app, credentials] = await Promise.all([api.getApp(appId), api.listCredentials()]);
+    return { app, credentials };
+  }, [api, appId]);
+  const [dirty, setDirty] = useState(false);
+  useNavigationGuard(dirty, "This app has changes that are not saved. They will be lost.");
+  const live = useLiveRun(appId);
+
+  const save = useCallback(
+    async (definition: AppDefinition): Promise<SaveOutcome> => {
+      try {
+        const app: App = await api.updateApp(appId, definition);
+        return { ok: true, app };
+      } catch (error) {
+        return saveOutcomeOf(error);
+      }
+    },
+    [api, appId],
+  );
+
+  if (loaded.error)
+    return (
+      <Page title="App">
+        <ErrorBanner error={loaded.error} onRetry={loaded.reload} />
+      </Page>
+    );
+  if (!loaded.data)
+    return (
+      <Page title="App">
+        <p className="cfx-muted">Loading the app…</p>
+      </Page>
+    );
+  const { app, credentials } = loaded.data;
+  return (
+    <Page
+      full
+      title={app.name}
+      toolbar={
+        <Link className="cfx-button" to={`/apps/${encodeURIComponent(appId)}/history`}>
+          History
+        </Link>
+      }
+    >
+      <div className="cfx-editor-frame">
+        {live.error ? (
+          <ErrorBanner
+            error={new Error(`The live view of the run stopped: ${describeError(live.error)}`)}
+            onDismiss={live.clearError}
+          />
+        ) : null}
+        <AppEditor
+          app={app}
+          credentials={credentials}
+          onSave={save}
+          onTestRun={live.start}
+          onDirtyChange={setDirty}
+          {...(live.run ? { run: live.run } : {})}
+        />
+      </div>
+    </Page>
+  );
+}

@@ -1,0 +1,104 @@
+import type { App } from "@conflux/core";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import { ApiError } from "../api/client.ts";
+import { renderPage } from "../shell/testing.tsx";
+import { AppsPage } from "./AppsPage.tsx";
+
+function app(appId: string, name: string): App {
+  return {
+    appId,
+    name,
+    description: "",
+    tags: {},
+    channels: [],
+    actions: [],
+    createdAt: 0,
+    updatedAt: 0,
+  } as App;
+}
+
+describe("the apps page", () => {
+  it("lists apps, and deletes one only after confirming", async () => {
+    const apps = [app("a1", "Cold chain"), app("a2", "Door alarm")];
+    const deleteApp = vi.fn(async (appId: string) => {
+      apps.splice(
+        apps.findIndex((item) => item.appId === appId),
+        1,
+      );
+    });
+    renderPage(<AppsPage />, { listApps: async () => [...apps], deleteApp });
+    expect(await screen.findByRole("link", { name: "Cold chain" })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Delete Door alarm" }));
+    const dialog = screen.getByRole("dialog", { name: "Delete app?" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    expect(deleteApp).not.toHaveBeenCalled();
+
+    fireEvent.click(screen.getByRole("button", { name: "Delete Door alarm" }));
+    fireEvent.click(
+      within(screen.getByRole("dialog", { name: "Delete app?" })).getByRole("button", { name: "Delete app" }),
+    );
+    await waitFor(() => expect(screen.queryByRole("link", { name: "Door alarm" })).toBeNull());
+    expect(deleteApp).toHaveBeenCalledWith("a2");
+    expect(screen.getByRole("status").textContent).toContain('Deleted "Door alarm"');
+  });
+
+  it("shows why the list failed, with a retry, instead of an empty page", async () => {
+    let fail = true;
+    renderPage(<AppsPage />, {
+      listApps: async () => {
+        if (fail) throw new ApiError(0, "network", "Cannot reach the Conflux server.");
+        return [app("a1", "Back again")];
+      },
+    });
+    expect((await screen.findByRole("alert")).textContent).toContain("Cannot reach the Conflux server.");
+    fail = false;
+    fireEvent.click(screen.getByRole("button", { name: "Retry" }));
+    expect(await screen.findByRole("link", { name: "Back again" })).toBeTruthy();
+  });
+
+  it("renames through a dialog, keeping the rest of the app", async () => {
+    const original = {
+      ...app("a1", "Old"),
+      channels: [{ channelId: "in", name: "", description: "", tags: {} }],
+    };
+    const updateApp = vi.fn(async (_appId: string, definition: unknown) => ({
+      ...original,
+      ...(definition as App),
+    }));
+    renderPage(<AppsPage />, { listApps: async () => [original as App], updateApp });
+    fireEvent.click(await screen.findByRole("button", { name: "Rename Old" }));
+    const dialog = screen.getByRole("dialog", { name: "Rename app" });
+    fireEvent.change(within(dialog).getByLabelText("App name"), { target: { value: "New name" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Rename" }));
+    await waitFor(() => expect(updateApp).toHaveBeenCalled());
+    expect(updateApp.mock.calls[0]).toEqual([
+      "a1",
+      expect.objectContaining({ name: "New name", channels: original.channels }),
+    ]);
+    expect(updateApp.mock.calls[0]?.[1]).not.toHaveProperty("appId");
+  });
+
+  it("imports a YAML file and shows the server's validation problems", async () => {
+    const importApp = vi.fn(async () => {
+      throw new ApiError(
+        400,
+        "validation_failed",
+        "actions.0.condition: Unexpected ')' (and 1 more problems)",
+        [
+          { path: "actions.0.condition", message: "Unexpected ')'" },
+          { path: "name", message: "an app needs a name" },
+        ],
+      );
+    });
+    renderPage(<AppsPage />, { listApps: async () => [], importApp });
+    await screen.findByText(/No apps yet/);
+    const file = new File(["name: x\n"], "app.yaml", { type: "application/yaml" });
+    fireEvent.change(screen.getByLabelText("App file to import"), { target: { files: [file] } });
+    const alert = await screen.findByRole("alert");
+    expect(importApp).toHaveBeenCalledWith("name: x\n", true);
+    expect(alert.textContent).toContain("name: an app needs a name");
+    expect(alert.textContent).toContain("validation_failed");
+  });
+});

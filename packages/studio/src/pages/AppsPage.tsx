@@ -1,0 +1,248 @@
+import type { App } from "@conflux/core";
+import { type ChangeEvent, useRef, useState } from "react";
+import { definitionOf, downloadText } from "../api/app-definition.ts";
+import { Link, useRouter } from "../shell/router.tsx";
+import { useStudio } from "../shell/studio-context.tsx";
+import { useLoad } from "../shell/use-load.ts";
+import { Button } from "../ui/Button.tsx";
+import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
+import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Page } from "../ui/PageLayout.tsx";
+import { Table } from "../ui/Table.tsx";
+import { TextField } from "../ui/TextField.tsx";
+import { useToast } from "../ui/Toast.tsx";
+
+type NameDialog = { mode: "create" } | { mode: "rename"; app: App };
+
+function formatTime(ms: number): string {
+  return new Date(ms).toLocaleString();
+}
+
+/** The operator's apps: create, rename, duplicate, export, import and delete. */
+export function AppsPage() {
+  const { api } = useStudio();
+  const { navigate } = useRouter();
+  const toast = useToast();
+  const apps = useLoad(() => api.listApps(), [api]);
+  const [nameDialog, setNameDialog] = useState<NameDialog>();
+  const [name, setName] = useState("");
+  const [deleting, setDeleting] = useState<App>();
+  const [busy, setBusy] = useState(false);
+  const [actionError, setActionError] = useState<unknown>();
+  const [dialogError, setDialogError] = useState<unknown>();
+  const fileInput = useRef<HTMLInputElement>(null);
+
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setActionError(undefined);
+    try {
+      await work();
+    } catch (error) {
+      setActionError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const openNameDialog = (dialog: NameDialog) => {
+    setName(dialog.mode === "rename" ? dialog.app.name : "");
+    setDialogError(undefined);
+    setNameDialog(dialog);
+  };
+
+  const submitName = async () => {
+    if (!nameDialog) return;
+    setBusy(true);
+    setDialogError(undefined);
+    try {
+      if (nameDialog.mode === "create") {
+        const app = await api.createApp({ name, channels: [], actions: [] });
+        setNameDialog(undefined);
+        navigate(`/apps/${encodeURIComponent(app.appId)}`);
+      } else {
+        await api.updateApp(nameDialog.app.appId, { ...definitionOf(nameDialog.app), name });
+        setNameDialog(undefined);
+        toast.show(`Renamed to "${name}"`);
+        apps.reload();
+      }
+    } catch (error) {
+      setDialogError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const importFile = (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = "";
+    if (!file) return;
+    void run(async () => {
+      const text = await file.text();
+      const app = await api.importApp(text, /\.ya?ml$/i.test(file.name));
+      toast.show(`Imported "${app.name}"`);
+      apps.reload();
+    });
+  };
+
+  const exportApp = (app: App, format: "json" | "yaml") =>
+    run(async () => {
+      const text = await api.exportApp(app.appId, format);
+      const base = app.name.replace(/[^\w.-]+/g, "_") || app.appId;
+      downloadText(text, `${base}.${format}`, format === "json" ? "application/json" : "application/yaml");
+    });
+
+  const duplicate = (app: App) =>
+    run(async () => {
+      const copy = await api.createApp({ ...definitionOf(app), name: `${app.name} (copy)`.slice(0, 256) });
+      toast.show(`Created "${copy.name}"`);
+      apps.reload();
+    });
+
+  const confirmDelete = () =>
+    run(async () => {
+      if (!deleting) return;
+      await api.deleteApp(deleting.appId);
+      toast.show(`Deleted "${deleting.name}"`);
+      setDeleting(undefined);
+      apps.reload();
+    });
+
+  return (
+    <Page
+      title="Apps"
+      toolbar={
+        <>
+          <input
+            ref={fileInput}
+            type="file"
+            accept=".json,.yaml,.yml,application/json,application/yaml"
+            className="cfx-visually-hidden"
+            aria-label="App file to import"
+            tabIndex={-1}
+            onChange={importFile}
+          />
+          <Button onClick={() => fileInput.current?.click()} disabled={busy}>
+            Import file…
+          </Button>
+          <Button variant="primary" onClick={() => openNameDialog({ mode: "create" })}>
+            New app
+          </Button>
+        </>
+      }
+    >
+      <div className="cfx-stack">
+        {actionError ? <ErrorBanner error={actionError} onDismiss={() => setActionError(undefined)} /> : null}
+        {apps.error ? (
+          <ErrorBanner error={apps.error} onRetry={apps.reload} />
+        ) : apps.loading && !apps.data ? (
+          <p className="cfx-muted">Loading apps…</p>
+        ) : (
+          <Table
+            caption="Your apps"
+            rows={apps.data ?? []}
+            rowKey={(app) => app.appId}
+            empty="No apps yet. Create one, or import a Conflux or SORACOM Flux export."
+            columns={[
+              {
+                header: "Name",
+                cell: (app) => <Link to={`/apps/${encodeURIComponent(app.appId)}`}>{app.name}</Link>,
+              },
+              {
+                header: "Channels / actions",
+                cell: (app) => `${app.channels.length} / ${app.actions.length}`,
+              },
+              { header: "Updated", cell: (app) => formatTime(app.updatedAt) },
+              {
+                header: "Actions",
+                visuallyHiddenHeader: true,
+                cell: (app) => (
+                  <div className="cfx-table__actions">
+                    <Link className="cfx-button cfx-button--small" to={`/apps/${app.appId}/history`}>
+                      History
+                    </Link>
+                    <Button
+                      size="small"
+                      aria-label={`Rename ${app.name}`}
+                      onClick={() => openNameDialog({ mode: "rename", app })}
+                    >
+                      Rename
+                    </Button>
+                    <Button
+                      size="small"
+                      aria-label={`Duplicate ${app.name}`}
+                      disabled={busy}
+                      onClick={() => void duplicate(app)}
+                    >
+                      Duplicate
+                    </Button>
+                    <Button
+                      size="small"
+                      aria-label={`Export ${app.name} as JSON`}
+                      onClick={() => void exportApp(app, "json")}
+                    >
+                      JSON
+                    </Button>
+                    <Button
+                      size="small"
+                      aria-label={`Export ${app.name} as YAML`}
+                      onClick={() => void exportApp(app, "yaml")}
+                    >
+                      YAML
+                    </Button>
+                    <Button
+                      size="small"
+                      variant="danger"
+                      aria-label={`Delete ${app.name}`}
+                      onClick={() => setDeleting(app)}
+                    >
+                      Delete
+                    </Button>
+                  </div>
+                ),
+              },
+            ]}
+          />
+        )}
+      </div>
+
+      <Dialog
+        open={nameDialog !== undefined}
+        title={nameDialog?.mode === "rename" ? "Rename app" : "New app"}
+        onClose={() => setNameDialog(undefined)}
+        onSubmit={() => void submitName()}
+        actions={
+          <>
+            <Button onClick={() => setNameDialog(undefined)}>Cancel</Button>
+            <Button type="submit" variant="primary" disabled={busy || !name.trim()}>
+              {nameDialog?.mode === "rename" ? "Rename" : "Create"}
+            </Button>
+          </>
+        }
+      >
+        {dialogError ? <ErrorBanner error={dialogError} /> : null}
+        <TextField
+          label="App name"
+          value={name}
+          maxLength={256}
+          autoFocus
+          onChange={(event) => setName(event.target.value)}
+        />
+      </Dialog>
+
+      <ConfirmDialog
+        open={deleting !== undefined}
+        title="Delete app?"
+        confirmLabel="Delete app"
+        danger
+        busy={busy}
+        onCancel={() => setDeleting(undefined)}
+        onConfirm={() => void confirmDelete()}
+      >
+        <p>
+          "{deleting?.name}" and its timers stop at once. Its history is kept until retention ends. This
+          cannot be undone.
+        </p>
+      </ConfirmDialog>
+    </Page>
+  );
+}

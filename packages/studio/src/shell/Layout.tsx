@@ -1,0 +1,52 @@
+import type { ReactNode } from "react";
+import { Button } from "../ui/Button.tsx";
+import { Link, useRouter } from "./router.tsx";
+import { useSession, useStudio } from "./studio-context.tsx";
+
+/** Header (who is logged in, log out) and side navigation around every page behind log-in. */
+export function Layout({ children }: { children: ReactNode }) {
+  const session = useSession();
+  const { logOut } = useStudio();
+  const { pathname } = useRouter();
+  const section = pathname.startsWith("/credentials") ? "credentials" : "apps";
+  return (
+    <div className="cfx-layout">
+      <header className="cfx-header">
+        <Link className="cfx-header__brand" to="/apps" aria-current={false}>
+          Conflux
+        </Link>
+        <span className="cfx-header__spacer" />
+        <div className="cfx-header__identity">
+          <span className="cfx-visually-hidden">Logged in as</span>
+          <span data-testid="operator-email">{session.email}</span>
+          <span className="cfx-header__operator" data-testid="operator-id" title="Operator id">
+            {session.operatorId}
+          </span>
+        </div>
+        <Button size="small" onClick={() => void logOut()}>
+          Log out
+        </Button>
+      </header>
+      <nav className="cfx-nav" aria-label="Main">
+        <ul>
+          <li>
+            <Link to="/apps" aria-current={section === "apps" ? "page" : undefined}>
+              Apps
+            </Link>
+          </li>
+          <li>
+            <Link to="/credentials" aria-current={section === "credentials" ? "page" : undefined}>
+              Credentials
+            </Link>
+          </li>
+          <li>
+            <a href="/docs" target="_blank" rel="noreferrer">
+              API reference
+            </a>
+          </li>
+        </ul>
+      </nav>
+      <main className="cfx-main">{children}</main>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import { createHttpClient } from "../api/client.ts";
+import { createConfluxApi } from "../api/conflux-api.ts";
+import { loadSession, type Session, saveSession } from "../api/session.ts";
+import { AppPage } from "../pages/AppPage.tsx";
+import { AppsPage } from "../pages/AppsPage.tsx";
+import { AuthPage } from "../pages/AuthPage.tsx";
+import { CredentialsPage } from "../pages/CredentialsPage.tsx";
+import { HistoryPage } from "../pages/HistoryPage.tsx";
+import { NotFoundPage } from "../pages/NotFoundPage.tsx";
+import { RunPage } from "../pages/RunPage.tsx";
+import { ToastProvider, useToast } from "../ui/Toast.tsx";
+import { ErrorBoundary } from "./ErrorBoundary.tsx";
+import { Layout } from "./Layout.tsx";
+import { matchRoute, Router, useRouter } from "./router.tsx";
+import { StudioContext, type StudioContextValue } from "./studio-context.tsx";
+
+function Pages() {
+  const { pathname, navigate } = useRouter();
+  const route = matchRoute(pathname);
+  switch (route.page) {
+    case "apps":
+      return <AppsPage />;
+    case "app":
+      return <AppPage appId={route.appId} />;
+    case "history":
+      return <HistoryPage appId={route.appId} />;
+    case "run":
+      return <RunPage appId={route.appId} runId={route.runId} />;
+    case "credentials":
+      return <CredentialsPage />;
+    default:
+      return <NotFoundPage onHome={() => navigate("/apps")} />;
+  }
+}
+
+function Shell() {
+  const { pathname, search, navigate } = useRouter();
+  const toast = useToast();
+  const [session, setSession] = useState<Session | undefined>(loadSession);
+
+  const endSession = useCallback(
+    (reason?: string) => {
+      saveSession(undefined);
+      setSession(undefined);
+      if (reason) toast.show(reason, "error");
+    },
+    [toast],
+  );
+  const api = useMemo(
+    () =>
+      createConfluxApi(
+        createHttpClient(
+          () => loadSession(),
+          () => endSession("Your session expired. Log in again."),
+        ),
+      ),
+    [endSession],
+  );
+  const value: StudioContextValue = useMemo(
+    () => ({
+      api,
+      session,
+      logIn(next) {
+        saveSession(next);
+        setSession(next);
+      },
+      async logOut() {
+        try {
+          await api.logOut();
+        } finally {
+          endSession();
+          navigate("/login", { replace: true });
+        }
+      },
+    }),
+    [api, session, endSession, navigate],
+  );
+
+  const route = matchRoute(pathname);
+  const onAuthPage = route.page === "login" || route.page === "signup";
+  useEffect(() => {
+    if (!session && !onAuthPage) {
+      const next = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname + search)}`;
+      navigate(`/login${next}`, { replace: true });
+    } else if (session && onAuthPage) {
+      const next = new URLSearchParams(search).get("next");
+      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/apps", { replace: true });
+    }
+  }, [session, onAuthPage, pathname, search, navigate]);
+
+  return (
+    <StudioContext.Provider value={value}>
+      {onAuthPage || !session ? (
+        <AuthPage mode={route.page === "signup" ? "signup" : "login"} />
+      ) : (
+        <Layout>
+          <ErrorBoundary resetKey={pathname}>
+            <Pages />
+          </ErrorBoundary>
+        </Layout>
+      )}
+    </StudioContext.Provider>
+  );
+}
+
+/** The studio: routing, toasts, the session and the API client around the pages. */
+export function Studio() {
+  return (
+    <ToastProvider>
+      <Router>
+        <Shell />
+      </Router>
+    </ToastProvider>
+  );
+}

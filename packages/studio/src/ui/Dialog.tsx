@@ -1,0 +1,99 @@
+import { type FormEvent, type ReactNode, useEffect, useId, useRef } from "react";
+import { Button } from "./Button.tsx";
+
+export interface DialogProps {
+  open: boolean;
+  title: string;
+  onClose(): void;
+  children: ReactNode;
+  /** Buttons at the bottom; with `onSubmit` the body is a form and Enter submits it. */
+  actions: ReactNode;
+  onSubmit?(): void;
+}
+
+/** A modal on the native <dialog>: the browser traps focus, closes on Escape and puts it in the top layer. */
+export function Dialog({ open, title, onClose, children, actions, onSubmit }: DialogProps) {
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSubmit?.();
+  };
+  const body = (
+    <>
+      <h2 className="cfx-dialog__title" id={titleId}>
+        {title}
+      </h2>
+      {children}
+      <div className="cfx-dialog__actions">{actions}</div>
+    </>
+  );
+  return (
+    <dialog
+      ref={ref}
+      className="cfx-dialog"
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        onClose();
+      }}
+    >
+      {open ? (
+        onSubmit ? (
+          <form className="cfx-dialog__body" onSubmit={submit}>
+            {body}
+          </form>
+        ) : (
+          <div className="cfx-dialog__body">{body}</div>
+        )
+      ) : null}
+    </dialog>
+  );
+}
+
+export interface ConfirmDialogProps {
+  open: boolean;
+  title: string;
+  children: ReactNode;
+  confirmLabel: string;
+  danger?: boolean;
+  busy?: boolean;
+  onConfirm(): void;
+  onCancel(): void;
+}
+
+export function ConfirmDialog({
+  open,
+  title,
+  children,
+  confirmLabel,
+  danger,
+  busy,
+  onConfirm,
+  onCancel,
+}: ConfirmDialogProps) {
+  return (
+    <Dialog
+      open={open}
+      title={title}
+      onClose={onCancel}
+      onSubmit={onConfirm}
+      actions={
+        <>
+          <Button onClick={onCancel}>Cancel</Button>
+          <Button type="submit" variant={danger ? "danger" : "primary"} disabled={busy} autoFocus>
+            {confirmLabel}
+          </Button>
+        </>
+      }
+    >
+      {children}
+    </Dialog>
+  );
+}

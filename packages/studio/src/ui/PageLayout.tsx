@@ -1,0 +1,24 @@
+import type { ReactNode } from "react";
+
+/** Title, toolbar and body of a page; `full` pages (the editor) use the whole area below the header. */
+export function Page({
+  title,
+  toolbar,
+  children,
+  full,
+}: {
+  title: ReactNode;
+  toolbar?: ReactNode;
+  children: ReactNode;
+  full?: boolean;
+}) {
+  return (
+    <div className={full ? "cfx-page cfx-page--full" : "cfx-page"}>
+      <div className="cfx-page__header">
+        <h1 className="cfx-page__title">{title}</h1>
+        {toolbar ? <div className="cfx-page__toolbar">{toolbar}</div> : null}
+      </div>
+      <div className="cfx-page__body">{children}</div>
+    </div>
+  );
+}

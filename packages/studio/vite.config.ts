@@ -1,0 +1,9 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+// `npm run dev -w @conflux/studio` proxies the API to a Conflux on its default port.
+export default defineConfig({
+  plugins: [react()],
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
+  server: { proxy: { "/v1": "http://127.0.0.1:8480" } },
+});
