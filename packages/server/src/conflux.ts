@@ -5,6 +5,8 @@ import { buildApi } from "./api/build-api.ts";
 import type { Bus } from "./bus/bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import type { Config } from "./config/config.ts";
+import { createDeviceServices, type DeviceServices } from "./devices/device-services.ts";
+import type { FileStore } from "./files/file-store.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
@@ -33,6 +35,10 @@ export interface Services {
   /** Monthly usage counters (AI credits and tokens) per operator. */
   usage: UsageStore;
   ai: AiServices;
+  /** Device registry, ingest, downlink and data store. */
+  devices: DeviceServices;
+  /** Files by path per operator (uploads, images); `file` event sources fire on changes. */
+  files: FileStore;
 }
 
 export interface Conflux {
@@ -50,7 +56,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const bus = new SqlBus(db, kind);
   // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
   if (kind === "sqlite") await bus.releaseAllLeases();
-  const cipher = createCipher(loadSecretKey(config.secretKey, config.dataDir));
+  const secretKey = loadSecretKey(config.secretKey, config.dataDir);
+  const cipher = createCipher(secretKey);
   const outbound: OutboundClient = createGuardedClient({
     allowPrivateAddresses: config.outbound.allowPrivateAddresses,
   });
@@ -61,8 +68,31 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   }, logger);
   const stepEvents = new StepEvents();
   const usage = new UsageStore(db);
-  const ai = createAiServices(config.ai, outbound, usage);
-  const services: Services = { config, store, bus, cipher, scheduler, logger, stepEvents, usage, ai };
+  let url = "";
+  const devices = createDeviceServices({
+    db,
+    store,
+    bus,
+    config,
+    secretKey,
+    baseUrl: () => config.publicUrl ?? url,
+    logger,
+  });
+  const files = devices.files;
+  const ai = createAiServices(config.ai, outbound, usage, files);
+  const services: Services = {
+    config,
+    store,
+    bus,
+    cipher,
+    scheduler,
+    logger,
+    stepEvents,
+    usage,
+    ai,
+    devices,
+    files,
+  };
 
   const worker = new Worker(
     bus,
@@ -74,6 +104,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
         outbound,
         mail,
         ai,
+        devices,
         logger,
         maxTries: config.runtime.maxTries,
         retryBaseMs: config.runtime.retryBaseMs,
@@ -91,7 +122,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  const url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
+  await devices.start();
   logger.info({ url, database: kind }, "Conflux is running");
 
   return {
@@ -100,6 +132,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     url,
     async stop() {
       stopRetention();
+      await devices.stop();
       scheduler.stop();
       await api.close();
       await worker.stop();

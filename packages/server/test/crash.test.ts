@@ -29,6 +29,8 @@ async function startServer(port: number): Promise<string> {
       CONFLUX_PORT: String(port),
       CONFLUX_OUTBOUND_ALLOW_PRIVATE: "1",
       CONFLUX_LOG_LEVEL: "warn",
+      CONFLUX_MQTT_PORT: "0",
+      CONFLUX_SOCKET_PORT: "0",
     },
     stdio: ["ignore", "inherit", "inherit"],
   });

@@ -22,6 +22,8 @@ export async function startTestConflux(
       logLevel: "silent",
       outbound: { allowPrivateAddresses: true },
       runtime: { concurrency: 64, maxTries: 3, retryBaseMs: 20, leaseMs: 30_000, pollMs: 20 },
+      // Device listeners on free ports, so suites run side by side.
+      devices: { mqttPort: 0, socketPort: 0 },
       ...overrides,
     },
   );

@@ -1,5 +1,6 @@
 import type { ActionConfig, JsonValue, RunnableActionType, Scope } from "@conflux/core";
 import type { AiServices } from "../ai/ai-services.ts";
+import type { OperatorDeviceAccess } from "../devices/device-services.ts";
 import type { MailService } from "../mail/smtp.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
 import type { OperatorStore } from "../store/store.ts";
@@ -18,6 +19,8 @@ export interface ActionContext {
   openCredential(credentialsId: string): Promise<Record<string, string>>;
   /** Providers, usage meter, AI rate limit and files, for the AI actions. */
   readonly ai: AiServices;
+  /** This operator's devices, data store and downlink (data-store, device-command actions). */
+  readonly devices: OperatorDeviceAccess;
 }
 
 export interface ActionResult {

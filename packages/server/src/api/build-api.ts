@@ -3,6 +3,9 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Services } from "../conflux.ts";
+import { deviceRoutes } from "../devices/device-routes.ts";
+import { fileRoutes, signedFileRoutes } from "../files/file-routes.ts";
+import { httpIngestRoutes } from "../ingest/http-ingest.ts";
 import { aiRoutes } from "./ai-routes.ts";
 import { appRoutes } from "./app-routes.ts";
 import { authRoutes } from "./auth-routes.ts";
@@ -56,6 +59,9 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
   await api.register(async (open) => {
     await authRoutes(open, services);
     await incomingWebhookRoutes(open, services);
+    await signedFileRoutes(open, services);
+    // Its own scope: device bodies are raw bytes, not parsed JSON.
+    await open.register(async (ingest) => httpIngestRoutes(ingest, services));
   });
   await api.register(async (authenticated) => {
     requireOperator(authenticated, services.store);
@@ -65,6 +71,9 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
     await credentialRoutes(authenticated, services);
     await aiRoutes(authenticated, services);
     await runStreamRoutes(authenticated, services);
+    await deviceRoutes(authenticated, services);
+    // Its own scope: file bodies are raw bytes of any type.
+    await authenticated.register(async (files) => fileRoutes(files, services));
   });
   await studioRoutes(api, services);
   return api;

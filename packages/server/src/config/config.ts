@@ -3,6 +3,7 @@ import path from "node:path";
 import { defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
 import { aiConfigFromEnvironment, aiConfigSchema } from "../ai/ai-config.ts";
+import { devicesConfigFromEnvironment, devicesConfigSchema } from "../devices/device-config.ts";
 
 const flag = z.union([
   z.boolean(),
@@ -62,6 +63,8 @@ export const configSchema = z.object({
     .default({ allowPrivateAddresses: false }),
   /** Generative AI: the service's provider keys and endpoints, credit quota, rate limit (ai/ai-config.ts). */
   ai: aiConfigSchema.prefault({}),
+  /** Devices and data: MQTT, UDP/TCP listeners, payload and file limits, data retention (devices/device-config.ts). */
+  devices: devicesConfigSchema.prefault({}),
   smtp: z
     .object({
       host: z.string(),
@@ -102,6 +105,7 @@ function fromEnvironment(env: Env): ConfigInput {
         ? undefined
         : { allowPrivateAddresses: env.CONFLUX_OUTBOUND_ALLOW_PRIVATE as "0" | "1" },
     ai: aiConfigFromEnvironment(env),
+    devices: devicesConfigFromEnvironment(env),
     smtp: env.CONFLUX_SMTP_HOST
       ? pick({
           host: env.CONFLUX_SMTP_HOST,

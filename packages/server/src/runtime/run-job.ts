@@ -14,6 +14,7 @@ import { actionRegistry } from "../actions/registry.ts";
 import { renderTransform } from "../actions/render.ts";
 import type { AiServices } from "../ai/ai-services.ts";
 import type { Bus, Delivery, Job } from "../bus/bus.ts";
+import { type DeviceServices, deviceAccessFor } from "../devices/device-services.ts";
 import type { MailService } from "../mail/smtp.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
 import type { Cipher } from "../secrets/cipher.ts";
@@ -29,6 +30,7 @@ export interface RuntimeServices {
   outbound: OutboundClient;
   mail: MailService | undefined;
   ai: AiServices;
+  devices: DeviceServices;
   logger: Logger;
   maxTries: number;
   retryBaseMs: number;
@@ -144,6 +146,7 @@ async function runAction(
     mail: services.mail,
     openCredential: openCredentialFor(operator, services.cipher),
     ai: services.ai,
+    devices: deviceAccessFor(services.devices, operator.operatorId),
   };
   return definition.run(action.config, context);
 }

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { devicesMigration } from "../devices/migration.ts";
 import { usageMigration } from "../usage/migration.ts";
 
 /** Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL. */
@@ -141,6 +142,7 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  "0002_devices": devicesMigration,
   "0003_ai_usage": usageMigration,
 };
 

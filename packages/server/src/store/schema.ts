@@ -113,6 +113,48 @@ export interface EmailSendsTable {
   sentAt: number;
 }
 
+export interface DeviceGroupsTable {
+  groupId: string;
+  operatorId: string;
+  name: string;
+  tags: string;
+  /** JSON of the group's configuration: app binding, keep data, binary parser. */
+  config: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DevicesTable {
+  deviceId: string;
+  operatorId: string;
+  groupId: string | null;
+  name: string;
+  tags: string;
+  secretHash: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DataEntriesTable {
+  entryId: string;
+  operatorId: string;
+  resourceType: string;
+  resourceId: string;
+  time: number;
+  contentType: string;
+  content: string;
+}
+
+export interface FilesTable {
+  operatorId: string;
+  path: string;
+  contentType: string;
+  size: number;
+  content: Buffer;
+  createdAt: number;
+  updatedAt: number;
+}
+
 export interface UsageCountersTable {
   operatorId: string;
   /** UTC calendar month, `YYYY-MM`. */
@@ -134,4 +176,8 @@ export interface Database {
   jobs: JobsTable;
   emailSends: EmailSendsTable;
   usageCounters: UsageCountersTable;
+  deviceGroups: DeviceGroupsTable;
+  devices: DevicesTable;
+  dataEntries: DataEntriesTable;
+  files: FilesTable;
 }

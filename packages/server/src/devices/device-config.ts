@@ -1,0 +1,51 @@
+import { defaultMaxMessageBytes } from "@conflux/core";
+import { z } from "zod";
+
+/**
+ * The `devices` part of the configuration: ingest listeners, payload and file limits, data retention.
+ * Port 0 takes a free port (tests). 1883 is left to a broker the host may already run (Mosquitto).
+ */
+export const devicesConfigSchema = z.object({
+  /** `embedded`: our own broker (aedes) on mqttPort; `external`: read a broker at mqttUrl; `off`. */
+  mqtt: z.enum(["embedded", "external", "off"]).default("embedded"),
+  mqttPort: z.coerce.number().int().min(0).max(65_535).default(1884),
+  /** The external broker (MQTT 5, shared subscriptions), e.g. `mqtt://127.0.0.1:1883`. */
+  mqttUrl: z.string().url().optional(),
+  mqttUsername: z.string().optional(),
+  mqttPassword: z.string().optional(),
+  /** UDP and TCP listen on one port number for the framed format of docs/devices.md; false turns both off. */
+  socketEnabled: z.union([z.boolean(), z.enum(["0", "1"]).transform((v) => v === "1")]).default(true),
+  socketPort: z.coerce.number().int().min(0).max(65_535).default(23080),
+  /** One device message, before any binary parser (the decoded JSON must also fit a channel message). */
+  maxPayloadBytes: z.coerce.number().int().min(16).max(1_048_576).default(defaultMaxMessageBytes),
+  /** One file in the file store. */
+  maxFileBytes: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1_073_741_824)
+    .default(10 * 1_048_576),
+  /** Data store entries older than this are deleted (hourly). Plans do not exist yet: one value for all. */
+  dataRetentionDays: z.coerce.number().int().min(1).max(3_650).default(40),
+});
+export type DevicesConfig = z.infer<typeof devicesConfigSchema>;
+export type DevicesConfigInput = z.input<typeof devicesConfigSchema>;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** `CONFLUX_MQTT_*`, `CONFLUX_SOCKET_*`, …; undefined when none is set, so the file's section stays whole. */
+export function devicesConfigFromEnvironment(env: Env): DevicesConfigInput | undefined {
+  const entries = Object.entries({
+    mqtt: env.CONFLUX_MQTT,
+    mqttPort: env.CONFLUX_MQTT_PORT,
+    mqttUrl: env.CONFLUX_MQTT_URL,
+    mqttUsername: env.CONFLUX_MQTT_USERNAME,
+    mqttPassword: env.CONFLUX_MQTT_PASSWORD,
+    socketEnabled: env.CONFLUX_SOCKET_ENABLED,
+    socketPort: env.CONFLUX_SOCKET_PORT,
+    maxPayloadBytes: env.CONFLUX_DEVICE_MAX_PAYLOAD_BYTES,
+    maxFileBytes: env.CONFLUX_MAX_FILE_BYTES,
+    dataRetentionDays: env.CONFLUX_DATA_RETENTION_DAYS,
+  }).filter(([, value]) => value !== undefined);
+  return entries.length ? (Object.fromEntries(entries) as DevicesConfigInput) : undefined;
+}

@@ -1,0 +1,250 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { operatorOf } from "../api/authenticate.ts";
+import { hashSecret } from "../auth/tokens.ts";
+import type { Services } from "../conflux.ts";
+import { maxPage } from "../data-store/data-store.ts";
+import { UserError } from "../errors.ts";
+import type { OperatorStore } from "../store/store.ts";
+import { type GroupConfig, groupConfigSchema, newDeviceSecret, tagsSchema } from "./device-registry.ts";
+
+const groupBody = z.object({
+  name: z.string().min(1).max(256),
+  tags: tagsSchema,
+  config: groupConfigSchema.default({ binding: null, keepData: false, binaryParser: null }),
+});
+const deviceBody = z.object({
+  name: z.string().max(256).default(""),
+  groupId: z.string().max(64).nullable().default(null),
+  tags: tagsSchema,
+});
+const groupParams = z.object({ groupId: z.string().max(64) });
+const deviceParams = z.object({ deviceId: z.string().max(64) });
+
+/** A binding names a channel of one of the operator's apps whose event source is `device`. */
+async function checkBinding(store: OperatorStore, groupId: string | undefined, config: GroupConfig) {
+  const { binding } = config;
+  if (!binding) return;
+  const app = await store.getApp(binding.appId);
+  if (!app) throw new UserError("validation_failed", `config.binding: no app ${binding.appId}`);
+  const channel = app.channels.find((candidate) => candidate.channelId === binding.channelId);
+  if (!channel)
+    throw new UserError(
+      "validation_failed",
+      `config.binding: app ${app.appId} has no channel '${binding.channelId}'`,
+    );
+  const source = channel.eventSource;
+  if (source?.type !== "device")
+    throw new UserError(
+      "validation_failed",
+      `config.binding: channel '${channel.channelId}' has no 'device' event source`,
+    );
+  const named = source.config.groupId;
+  if (typeof named === "string" && named && groupId && named !== groupId)
+    throw new UserError(
+      "validation_failed",
+      `config.binding: channel '${channel.channelId}' is for group ${named}`,
+    );
+}
+
+/** Device groups, devices, their commands and their data (all per operator). */
+export async function deviceRoutes(api: FastifyInstance, services: Services): Promise<void> {
+  const { registry: devices, data, commands: deviceCommands } = services.devices;
+  const routes = api.withTypeProvider<ZodTypeProvider>();
+  const devicesOf = (request: FastifyRequest) => devices.forOperator(operatorOf(request).operatorId);
+  const deviceOf = async (request: FastifyRequest, deviceId: string) => {
+    const device = await devicesOf(request).getDevice(deviceId);
+    if (!device) throw new UserError("not_found", `no device ${deviceId}`);
+    return device;
+  };
+  const checkGroup = async (request: FastifyRequest, groupId: string | null) => {
+    if (groupId && !(await devicesOf(request).getGroup(groupId)))
+      throw new UserError("validation_failed", `groupId: no device group ${groupId}`);
+  };
+
+  routes.get(
+    "/v1/device_groups",
+    { schema: { summary: "List device groups", tags: ["devices"] } },
+    async (request) => devicesOf(request).listGroups(),
+  );
+  routes.post(
+    "/v1/device_groups",
+    { schema: { summary: "Create a device group", tags: ["devices"], body: groupBody } },
+    async (request, reply) => {
+      await checkBinding(operatorOf(request), undefined, request.body.config);
+      return reply.status(201).send(await devicesOf(request).createGroup(request.body));
+    },
+  );
+  routes.get(
+    "/v1/device_groups/:groupId",
+    { schema: { summary: "Read a device group", tags: ["devices"], params: groupParams } },
+    async (request) => {
+      const group = await devicesOf(request).getGroup(request.params.groupId);
+      if (!group) throw new UserError("not_found", `no device group ${request.params.groupId}`);
+      return group;
+    },
+  );
+  routes.put(
+    "/v1/device_groups/:groupId",
+    {
+      schema: {
+        summary:
+          "Replace a device group's name, tags and configuration (app binding, keep data, binary parser)",
+        tags: ["devices"],
+        params: groupParams,
+        body: groupBody,
+      },
+    },
+    async (request) => {
+      await checkBinding(operatorOf(request), request.params.groupId, request.body.config);
+      const group = await devicesOf(request).updateGroup(request.params.groupId, request.body);
+      if (!group) throw new UserError("not_found", `no device group ${request.params.groupId}`);
+      return group;
+    },
+  );
+  routes.delete(
+    "/v1/device_groups/:groupId",
+    {
+      schema: {
+        summary: "Delete a device group (its devices stay, without a group)",
+        tags: ["devices"],
+        params: groupParams,
+      },
+    },
+    async (request, reply) => {
+      if (!(await devicesOf(request).deleteGroup(request.params.groupId)))
+        throw new UserError("not_found", `no device group ${request.params.groupId}`);
+      return reply.status(204).send();
+    },
+  );
+
+  routes.get(
+    "/v1/devices",
+    {
+      schema: {
+        summary: "List devices",
+        tags: ["devices"],
+        querystring: z.object({ groupId: z.string().max(64).optional() }),
+      },
+    },
+    async (request) => devicesOf(request).listDevices(request.query),
+  );
+  routes.post(
+    "/v1/devices",
+    {
+      schema: {
+        summary: "Register a device; its secret is in this answer only (it is kept hashed)",
+        tags: ["devices"],
+        body: deviceBody.default({ name: "", groupId: null, tags: {} }),
+      },
+    },
+    async (request, reply) => {
+      await checkGroup(request, request.body.groupId);
+      const secret = newDeviceSecret();
+      const device = await devicesOf(request).createDevice(request.body, hashSecret(secret));
+      return reply.status(201).send({ ...device, secret });
+    },
+  );
+  routes.get(
+    "/v1/devices/:deviceId",
+    { schema: { summary: "Read a device", tags: ["devices"], params: deviceParams } },
+    async (request) => deviceOf(request, request.params.deviceId),
+  );
+  routes.put(
+    "/v1/devices/:deviceId",
+    {
+      schema: {
+        summary: "Replace a device's name, group and tags",
+        tags: ["devices"],
+        params: deviceParams,
+        body: deviceBody,
+      },
+    },
+    async (request) => {
+      await checkGroup(request, request.body.groupId);
+      const device = await devicesOf(request).updateDevice(request.params.deviceId, request.body);
+      if (!device) throw new UserError("not_found", `no device ${request.params.deviceId}`);
+      return device;
+    },
+  );
+  routes.post(
+    "/v1/devices/:deviceId/secret",
+    {
+      schema: {
+        summary: "Give a device a new secret (shown once); the old one stops working",
+        tags: ["devices"],
+        params: deviceParams,
+      },
+    },
+    async (request) => {
+      const secret = newDeviceSecret();
+      if (!(await devicesOf(request).setDeviceSecret(request.params.deviceId, hashSecret(secret))))
+        throw new UserError("not_found", `no device ${request.params.deviceId}`);
+      return { deviceId: request.params.deviceId, secret };
+    },
+  );
+  routes.delete(
+    "/v1/devices/:deviceId",
+    { schema: { summary: "Delete a device and its data", tags: ["devices"], params: deviceParams } },
+    async (request, reply) => {
+      const operatorId = operatorOf(request).operatorId;
+      if (!(await devicesOf(request).deleteDevice(request.params.deviceId)))
+        throw new UserError("not_found", `no device ${request.params.deviceId}`);
+      await data.forOperator(operatorId).deleteResource("Device", request.params.deviceId);
+      return reply.status(204).send();
+    },
+  );
+
+  routes.post(
+    "/v1/devices/:deviceId/commands",
+    {
+      schema: {
+        summary: "Send a command to a device (MQTT topic devices/{deviceId}/commands, QoS 1)",
+        tags: ["devices"],
+        params: deviceParams,
+        body: z.unknown(),
+      },
+    },
+    async (request, reply) => {
+      const device = await deviceOf(request, request.params.deviceId);
+      const body = request.body;
+      const payload = typeof body === "string" ? body : JSON.stringify(body ?? null);
+      const topic = await deviceCommands.send(device.deviceId, Buffer.from(payload));
+      return reply.status(202).send({ deviceId: device.deviceId, topic });
+    },
+  );
+
+  routes.get(
+    "/v1/data/:deviceId",
+    {
+      schema: {
+        summary:
+          "A device's entries in the data store, by time (?from, ?to in Unix ms; ?after is the previous page's next)",
+        tags: ["data"],
+        params: deviceParams,
+        querystring: z.object({
+          from: z.coerce.number().int().min(0).optional(),
+          to: z.coerce.number().int().min(0).optional(),
+          limit: z.coerce.number().int().min(1).max(maxPage).default(100),
+          order: z.enum(["asc", "desc"]).default("desc"),
+          after: z.string().max(64).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const device = await deviceOf(request, request.params.deviceId);
+      const page = await data
+        .forOperator(operatorOf(request).operatorId)
+        .query("Device", device.deviceId, request.query);
+      return {
+        entries: page.entries.map(({ time, contentType, content }) => ({
+          time,
+          contentType,
+          content: contentType === "application/json" ? JSON.parse(content) : content,
+        })),
+        ...(page.next ? { next: page.next } : {}),
+      };
+    },
+  );
+}

@@ -1,0 +1,133 @@
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Bus } from "../bus/bus.ts";
+import type { Config } from "../config/config.ts";
+import { startDataRetention } from "../data-store/data-retention.ts";
+import { DataStore, type OperatorData } from "../data-store/data-store.ts";
+import { UserError } from "../errors.ts";
+import { createFileEvents } from "../files/file-events.ts";
+import { createFileLinks } from "../files/file-links.ts";
+import { type FileStore, SqlFileStore } from "../files/file-store.ts";
+import type { DeviceCommands } from "../ingest/device-commands.ts";
+import { DeviceIngest } from "../ingest/device-ingest.ts";
+import { startMqttBroker } from "../ingest/mqtt-broker.ts";
+import { connectExternalMqtt } from "../ingest/mqtt-external.ts";
+import { startSocketListeners } from "../ingest/socket-ingest.ts";
+import type { Database } from "../store/schema.ts";
+import type { Store } from "../store/store.ts";
+import { DeviceRegistry, type OperatorDevices } from "./device-registry.ts";
+
+/** Devices, their ingest and downlink, the data store and the file store: one per process. */
+export interface DeviceServices {
+  readonly registry: DeviceRegistry;
+  readonly data: DataStore;
+  readonly files: FileStore;
+  readonly ingest: DeviceIngest;
+  readonly commands: DeviceCommands;
+  /** Where the listeners are, once started (port 0 in the config takes a free one). */
+  readonly listening: { mqttPort?: number; socketPort?: number };
+  /** Starts the MQTT, UDP and TCP listeners and the data retention sweep. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const mqttOff: DeviceCommands = {
+  async send() {
+    throw new UserError("conflict", "MQTT is turned off on this server: commands cannot reach devices");
+  },
+};
+
+export function createDeviceServices(deps: {
+  db: Kysely<Database>;
+  store: Store;
+  bus: Bus;
+  config: Config;
+  secretKey: Buffer;
+  /** The public base URL of the API, known once it listens. */
+  baseUrl(): string;
+  logger: Logger;
+}): DeviceServices {
+  const { config, logger } = deps;
+  const settings = config.devices;
+  const registry = new DeviceRegistry(deps.db);
+  const data = new DataStore(deps.db);
+  const files = new SqlFileStore(deps.db, {
+    maxFileBytes: settings.maxFileBytes,
+    links: createFileLinks(deps.secretKey),
+    baseUrl: deps.baseUrl,
+    onChange: createFileEvents(deps.store, deps.bus, config.limits.maxMessageBytes, logger),
+  });
+  const ingest = new DeviceIngest({
+    registry,
+    data,
+    store: deps.store,
+    bus: deps.bus,
+    maxPayloadBytes: settings.maxPayloadBytes,
+    maxMessageBytes: config.limits.maxMessageBytes,
+    logger,
+  });
+  const stops: Array<() => Promise<void> | void> = [];
+  let commands: DeviceCommands = mqttOff;
+  const listening: DeviceServices["listening"] = {};
+
+  return {
+    registry,
+    data,
+    files,
+    ingest,
+    // Resolved at call time: the MQTT side exists only once started.
+    commands: { send: (deviceId, payload) => commands.send(deviceId, payload) },
+    listening,
+    async start() {
+      const listenerOptions = {
+        ingest,
+        host: config.host,
+        maxPayloadBytes: settings.maxPayloadBytes,
+        logger,
+      };
+      if (settings.mqtt === "embedded") {
+        const broker = await startMqttBroker({ ...listenerOptions, port: settings.mqttPort });
+        commands = broker.commands;
+        listening.mqttPort = broker.port;
+        stops.push(() => broker.close());
+      } else if (settings.mqtt === "external") {
+        if (!settings.mqttUrl) throw new Error("devices.mqtt is 'external' but devices.mqttUrl is not set");
+        const external = await connectExternalMqtt({
+          ingest,
+          url: settings.mqttUrl,
+          username: settings.mqttUsername,
+          password: settings.mqttPassword,
+          logger,
+        });
+        commands = external.commands;
+        stops.push(() => external.close());
+      }
+      if (settings.socketEnabled) {
+        const sockets = await startSocketListeners({ ...listenerOptions, port: settings.socketPort });
+        listening.socketPort = sockets.port;
+        stops.push(() => sockets.close());
+      }
+      stops.push(startDataRetention(data, settings.dataRetentionDays, logger));
+      logger.info({ mqtt: settings.mqtt, ...listening }, "device listeners are running");
+    },
+    async stop() {
+      for (const stop of stops.reverse()) await stop();
+      stops.length = 0;
+    },
+  };
+}
+
+/** What actions may use of devices: one operator's registry and data, and downlink. */
+export interface OperatorDeviceAccess {
+  readonly registry: OperatorDevices;
+  readonly data: OperatorData;
+  readonly commands: DeviceCommands;
+}
+
+export function deviceAccessFor(services: DeviceServices, operatorId: string): OperatorDeviceAccess {
+  return {
+    registry: services.registry.forOperator(operatorId),
+    data: services.data.forOperator(operatorId),
+    commands: services.commands,
+  };
+}

@@ -1,0 +1,171 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresSchema } from "../../test/databases.ts";
+import type { Config } from "../config/config.ts";
+import { DataStore } from "../data-store/data-store.ts";
+import { createFileLinks } from "../files/file-links.ts";
+import { type FileChange, SqlFileStore } from "../files/file-store.ts";
+import { openDatabase } from "../store/database.ts";
+import { SqlStore } from "../store/sql-store.ts";
+import { DeviceRegistry } from "./device-registry.ts";
+
+// Devices, data entries and files run the same queries on both databases: one suite, both engines.
+const postgres = await createPostgresSchema();
+const sqliteDir = mkdtempSync(path.join(tmpdir(), "conflux-devices-"));
+const implementations: Array<[string, Config["database"] | undefined]> = [
+  ["SQLite", { kind: "sqlite", file: path.join(sqliteDir, "devices.db") }],
+  ["PostgreSQL", postgres?.database],
+];
+
+afterAll(async () => {
+  await postgres?.drop();
+  rmSync(sqliteDir, { recursive: true, force: true });
+});
+
+describe.each(implementations)("device storage on %s", (_name, database) => {
+  let store: SqlStore;
+  let registry: DeviceRegistry;
+  let data: DataStore;
+  let files: SqlFileStore;
+  const changes: FileChange[] = [];
+
+  beforeAll(async () => {
+    if (!database) return;
+    const opened = await openDatabase(database, sqliteDir);
+    store = new SqlStore(opened.db);
+    registry = new DeviceRegistry(opened.db, 0);
+    data = new DataStore(opened.db);
+    files = new SqlFileStore(opened.db, {
+      maxFileBytes: 1_000_000,
+      links: createFileLinks(Buffer.alloc(32, 7)),
+      baseUrl: () => "http://conflux.test",
+      onChange: async (change) => void changes.push(change),
+    });
+    for (const operatorId of ["OP0000000001", "OP0000000002"])
+      await store.createOperator({
+        operatorId,
+        email: `${operatorId}@example.com`,
+        passwordHash: "x",
+        createdAt: 0,
+      });
+  });
+  afterAll(async () => store?.close());
+
+  it.skipIf(!database)(
+    "finds a device with its group for ingest, and only its own operator lists it",
+    async () => {
+      const mine = registry.forOperator("OP0000000001");
+      const group = await mine.createGroup({
+        name: "fridges",
+        tags: {},
+        config: { binding: null, keepData: true, binaryParser: "t:0:int16:/10" },
+      });
+      const device = await mine.createDevice(
+        { name: "fridge 1", groupId: group.groupId, tags: { room: "a" } },
+        "hash",
+      );
+      expect(device.deviceId).toMatch(/^d-[0-9a-z]{26}$/);
+      expect(await registry.findForIngest(device.deviceId)).toEqual({
+        deviceId: device.deviceId,
+        operatorId: "OP0000000001",
+        secretHash: "hash",
+        group: { groupId: group.groupId, config: group.config },
+      });
+      const theirs = registry.forOperator("OP0000000002");
+      expect(await theirs.getDevice(device.deviceId)).toBeUndefined();
+      expect(await theirs.listDevices()).toEqual([]);
+      expect(await theirs.deleteDevice(device.deviceId)).toBe(false);
+      expect(
+        await theirs.updateGroup(group.groupId, { name: "x", tags: {}, config: group.config }),
+      ).toBeUndefined();
+      expect(await mine.deleteGroup(group.groupId)).toBe(true);
+      expect((await mine.getDevice(device.deviceId))?.groupId).toBeNull();
+      expect((await registry.findForIngest(device.deviceId))?.group).toBeNull();
+    },
+  );
+
+  it.skipIf(!database)("reads data entries by time range, in either order, a page at a time", async () => {
+    const mine = data.forOperator("OP0000000001");
+    const base = 1_700_000_000_000;
+    const entries = Array.from({ length: 10 }, (_, i) => ({
+      resourceType: "Device" as const,
+      resourceId: "d-range",
+      // Two entries share each millisecond: pages must not lose or repeat either.
+      time: base + Math.floor(i / 2),
+      contentType: "application/json",
+      content: JSON.stringify({ i }),
+    }));
+    await mine.put(entries);
+    const all = await mine.query("Device", "d-range", { limit: 100, order: "asc" });
+    expect(all.entries.map((entry) => JSON.parse(entry.content).i).sort()).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    expect(all.next).toBeUndefined();
+
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await mine.query("Device", "d-range", {
+        limit: 3,
+        order: "desc",
+        from: base + 1,
+        to: base + 3,
+        after,
+      });
+      seen.push(...page.entries.map((entry) => entry.content));
+      after = page.next;
+    } while (after);
+    expect(seen).toHaveLength(6);
+    expect(new Set(seen).size).toBe(6);
+    const times = seen.map((content) => base + Math.floor(JSON.parse(content).i / 2));
+    expect(times).toEqual([...times].sort().reverse());
+
+    expect(
+      (await data.forOperator("OP0000000002").query("Device", "d-range", { limit: 100, order: "asc" }))
+        .entries,
+    ).toEqual([]);
+  });
+
+  it.skipIf(!database)(
+    "retention deletes entries older than the cut-off, in batches, and keeps the rest",
+    async () => {
+      const mine = data.forOperator("OP0000000001");
+      const old = Array.from({ length: 7 }, (_, i) => ({
+        resourceType: "Device" as const,
+        resourceId: "d-old",
+        time: 1_000 + i,
+        contentType: "application/json",
+        content: "{}",
+      }));
+      await mine.put(old);
+      await mine.put([{ ...old[0], time: Date.now() } as (typeof old)[number]]);
+      expect(await data.deleteBefore(Date.now() - 60_000, 3)).toBeGreaterThanOrEqual(7);
+      const left = await mine.query("Device", "d-old", { limit: 100, order: "asc" });
+      expect(left.entries).toHaveLength(1);
+    },
+  );
+
+  it.skipIf(!database)(
+    "keeps file bytes exactly, tells created from updated, lists by prefix with '%' and '_' taken literally",
+    async () => {
+      const mine = files.forOperator("OP0000000001");
+      const bytes = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+      expect((await mine.put("/bin/all.bytes", bytes, "application/octet-stream")).eventType).toBe("created");
+      expect((await mine.put("/bin/all.bytes", bytes, "application/octet-stream")).eventType).toBe("updated");
+      const read = await mine.get("/bin/all.bytes");
+      expect(read?.content.equals(bytes)).toBe(true);
+      expect(read?.size).toBe(256);
+      await mine.put("/100%_done/a", Buffer.from("a"), "text/plain");
+      await mine.put("/100x_done/b", Buffer.from("b"), "text/plain");
+      expect((await mine.list("/100%_done/")).map((file) => file.path)).toEqual(["/100%_done/a"]);
+      expect(await files.forOperator("OP0000000002").get("/bin/all.bytes")).toBeUndefined();
+      expect(await files.forOperator("OP0000000002").delete("/bin/all.bytes")).toBe(false);
+      expect(await mine.delete("/bin/all.bytes")).toBe(true);
+      expect(
+        changes.filter((change) => change.path === "/bin/all.bytes").map((change) => change.eventType),
+      ).toEqual(["created", "updated", "deleted"]);
+    },
+  );
+});

@@ -1,0 +1,47 @@
+import type { App, EventSource } from "@conflux/core";
+import type { Logger } from "pino";
+import type { Bus } from "../bus/bus.ts";
+import { startExecution } from "../runtime/start-execution.ts";
+import type { Store } from "../store/store.ts";
+import type { FileChange } from "./file-store.ts";
+
+type FileSource = Extract<EventSource, { type: "file" }>;
+
+function fileSourcesOf(app: App): Array<{ channelId: string; source: FileSource }> {
+  return app.channels.flatMap((channel) =>
+    channel.eventSource?.type === "file" && channel.eventSource.enabled
+      ? [{ channelId: channel.channelId, source: channel.eventSource }]
+      : [],
+  );
+}
+
+/** The `file` event source: each stored change starts an execution in every app listening to its path. */
+export function createFileEvents(store: Store, bus: Bus, maxMessageBytes: number, logger: Logger) {
+  return async function raise(change: FileChange): Promise<void> {
+    const apps = await store.forOperator(change.operatorId).listApps();
+    for (const app of apps) {
+      for (const { channelId, source } of fileSourcesOf(app)) {
+        if (!change.path.startsWith(source.config.pathPrefix)) continue;
+        if (!source.config.eventTypes.includes(change.eventType)) continue;
+        const payload = {
+          eventType: change.eventType,
+          path: change.path,
+          contentType: change.contentType,
+          ...(change.url ? { presignedUrls: { get: change.url } } : {}),
+        };
+        await startExecution(
+          bus,
+          {
+            operatorId: change.operatorId,
+            app,
+            channelId,
+            payload,
+            context: { eventType: "harvest_files", configurationId: `${app.appId}:${channelId}` },
+          },
+          maxMessageBytes,
+        );
+        logger.debug({ appId: app.appId, channelId, path: change.path }, "file event delivered");
+      }
+    }
+  };
+}

@@ -1,0 +1,197 @@
+import type { Kysely } from "kysely";
+import { UserError } from "../errors.ts";
+import type { Database } from "../store/schema.ts";
+import type { FileLinks } from "./file-links.ts";
+import { checkFilePath } from "./file-path.ts";
+
+/**
+ * The file store (like SORACOM Harvest Files): files by path per operator.
+ *
+ * The bytes live in the store's own database (a blob / bytea column), not in a folder on disk: several
+ * Conflux processes on one PostgreSQL database then see the same files with nothing else to share or
+ * back up, and a file is on the same durable footing as the executions its upload starts. The cost is
+ * database size, which the per-file limit bounds; an S3-compatible implementation of this interface is
+ * the way to large files.
+ */
+
+export interface StoredFile {
+  path: string;
+  contentType: string;
+  size: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface FileContent extends StoredFile {
+  content: Buffer;
+}
+
+export type FileEventType = "created" | "updated" | "deleted";
+
+export interface FileChange {
+  operatorId: string;
+  eventType: FileEventType;
+  path: string;
+  contentType: string;
+  /** A signed GET URL, valid 1 hour; absent on delete. */
+  url?: string;
+}
+
+/** One operator's files; nothing here reaches another operator's. */
+export interface OperatorFiles {
+  readonly operatorId: string;
+  /** Writes or overwrites a file; `file` event sources fire once it is stored. Paths as `/cam1/a.jpg`. */
+  put(path: string, content: Buffer, contentType: string): Promise<StoredFile & { eventType: FileEventType }>;
+  get(path: string): Promise<FileContent | undefined>;
+  /** Files whose path starts with `prefix`, by path; `after` continues from the last path of a page. */
+  list(prefix: string, options?: { limit?: number; after?: string }): Promise<StoredFile[]>;
+  delete(path: string): Promise<boolean>;
+  /** A URL anyone can GET the file with, until it expires (1 hour by default). */
+  signedUrl(path: string, ttlSeconds?: number): string;
+}
+
+export interface FileStore {
+  forOperator(operatorId: string): OperatorFiles;
+  /** Whether a signed URL's `expires` and `signature` are valid for this operator's path now. */
+  verifySignedUrl(operatorId: string, path: string, expires: number, signature: string): boolean;
+  readonly maxFileBytes: number;
+}
+
+export const signedUrlSeconds = 3_600;
+
+export interface FileStoreOptions {
+  maxFileBytes: number;
+  links: FileLinks;
+  /** The public base URL of the API, known once it listens. */
+  baseUrl(): string;
+  /** Called after every change is stored; the answer to the writer waits for it (events are durable). */
+  onChange(change: FileChange): Promise<void>;
+}
+
+/** The public URL shape of a signed link; the route that serves it is in file-routes.ts. */
+export function signedFilePath(operatorId: string, path: string): string {
+  return `/v1/signed/files/${operatorId}${path.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+class SqlOperatorFiles implements OperatorFiles {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly operatorId: string,
+    private readonly options: FileStoreOptions,
+  ) {}
+
+  async put(path: string, content: Buffer, contentType: string) {
+    checkFilePath(path);
+    if (content.length > this.options.maxFileBytes)
+      throw new UserError(
+        "payload_too_large",
+        `the file is ${content.length} bytes; the limit is ${this.options.maxFileBytes}`,
+      );
+    const now = Date.now();
+    const stored = await this.db.transaction().execute(async (trx) => {
+      const existing = await trx
+        .selectFrom("files")
+        .select("createdAt")
+        .where("operatorId", "=", this.operatorId)
+        .where("path", "=", path)
+        .executeTakeFirst();
+      const row = { contentType, size: content.length, content, updatedAt: now };
+      if (existing)
+        await trx
+          .updateTable("files")
+          .set(row)
+          .where("operatorId", "=", this.operatorId)
+          .where("path", "=", path)
+          .execute();
+      else
+        await trx
+          .insertInto("files")
+          .values({ ...row, operatorId: this.operatorId, path, createdAt: now })
+          .execute();
+      return {
+        path,
+        contentType,
+        size: content.length,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+        eventType: (existing ? "updated" : "created") as FileEventType,
+      };
+    });
+    await this.options.onChange({
+      operatorId: this.operatorId,
+      eventType: stored.eventType,
+      path,
+      contentType,
+      url: this.signedUrl(path),
+    });
+    return stored;
+  }
+
+  async get(path: string): Promise<FileContent | undefined> {
+    checkFilePath(path);
+    const row = await this.db
+      .selectFrom("files")
+      .select(["path", "contentType", "size", "content", "createdAt", "updatedAt"])
+      .where("operatorId", "=", this.operatorId)
+      .where("path", "=", path)
+      .executeTakeFirst();
+    return row && { ...row, content: Buffer.from(row.content) };
+  }
+
+  async list(prefix: string, { limit = 100, after }: { limit?: number; after?: string } = {}) {
+    checkFilePath(prefix, { allowFolder: true });
+    let query = this.db
+      .selectFrom("files")
+      .select(["path", "contentType", "size", "createdAt", "updatedAt"])
+      .where("operatorId", "=", this.operatorId)
+      // substr, not LIKE: a prefix may hold '%' or '_'. Both databases count characters, not bytes.
+      .where((eb) => eb(eb.fn("substr", ["path", eb.lit(1), eb.val([...prefix].length)]), "=", prefix))
+      .orderBy("path")
+      .limit(Math.min(Math.max(limit, 1), 1_000));
+    if (after) query = query.where("path", ">", after);
+    return query.execute();
+  }
+
+  async delete(path: string): Promise<boolean> {
+    checkFilePath(path);
+    const row = await this.db
+      .deleteFrom("files")
+      .where("operatorId", "=", this.operatorId)
+      .where("path", "=", path)
+      .returning("contentType")
+      .executeTakeFirst();
+    if (!row) return false;
+    await this.options.onChange({
+      operatorId: this.operatorId,
+      eventType: "deleted",
+      path,
+      contentType: row.contentType,
+    });
+    return true;
+  }
+
+  signedUrl(path: string, ttlSeconds = signedUrlSeconds): string {
+    checkFilePath(path);
+    const query = this.options.links.sign(this.operatorId, path, ttlSeconds);
+    return `${this.options.baseUrl()}${signedFilePath(this.operatorId, path)}?${query}`;
+  }
+}
+
+export class SqlFileStore implements FileStore {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly options: FileStoreOptions,
+  ) {}
+
+  get maxFileBytes(): number {
+    return this.options.maxFileBytes;
+  }
+
+  forOperator(operatorId: string): OperatorFiles {
+    return new SqlOperatorFiles(this.db, operatorId, this.options);
+  }
+
+  verifySignedUrl(operatorId: string, path: string, expires: number, signature: string): boolean {
+    return this.options.links.verify(operatorId, path, expires, signature);
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * The framed format of the UDP and TCP listeners (docs/devices.md), for devices too small for HTTP or MQTT:
+ *
+ *   request: version (1) | sequence (uint16) | id length (uint8) | device id | secret length (uint8) | secret
+ *            | payload length (uint16) | payload
+ *   reply:   version (1) | sequence (uint16) | status (uint8) | message length (uint16) | message (UTF-8)
+ *
+ * Numbers are big-endian. UDP carries one frame per datagram; TCP carries frames back to back, each
+ * answered in order. A reply with status `ok` means the message is durable.
+ */
+
+export const frameVersion = 1;
+
+export const frameStatus = { ok: 0, unauthorized: 1, malformed: 2, tooLarge: 3, serverError: 4 } as const;
+export type FrameStatus = (typeof frameStatus)[keyof typeof frameStatus];
+
+export interface Frame {
+  sequence: number;
+  deviceId: string;
+  secret: string;
+  payload: Buffer;
+}
+
+export type Decoded =
+  | { kind: "frame"; frame: Frame; bytes: number }
+  /** Not enough bytes yet (TCP). */
+  | { kind: "partial" }
+  | { kind: "error"; sequence: number; status: FrameStatus; message: string };
+
+/** Decodes one frame at the start of `buffer`; the payload length is checked before the payload is awaited. */
+export function decodeFrame(buffer: Buffer, maxPayloadBytes: number): Decoded {
+  if (buffer.length < 4) return { kind: "partial" };
+  const sequence = buffer.readUInt16BE(1);
+  const malformed = (message: string): Decoded => ({
+    kind: "error",
+    sequence,
+    status: frameStatus.malformed,
+    message,
+  });
+  if (buffer[0] !== frameVersion)
+    return malformed(`unknown frame version ${buffer[0]}; this server speaks ${frameVersion}`);
+  const idLength = buffer.readUInt8(3);
+  if (idLength === 0 || idLength > 64) return malformed("the device id is 1 to 64 bytes");
+  if (buffer.length < 5 + idLength) return { kind: "partial" };
+  const secretLength = buffer.readUInt8(4 + idLength);
+  if (secretLength === 0) return malformed("the secret is missing");
+  const lengthAt = 5 + idLength + secretLength;
+  if (buffer.length < lengthAt + 2) return { kind: "partial" };
+  const payloadLength = buffer.readUInt16BE(lengthAt);
+  if (payloadLength > maxPayloadBytes)
+    return {
+      kind: "error",
+      sequence,
+      status: frameStatus.tooLarge,
+      message: `the payload is ${payloadLength} bytes; the limit is ${maxPayloadBytes}`,
+    };
+  const end = lengthAt + 2 + payloadLength;
+  if (buffer.length < end) return { kind: "partial" };
+  return {
+    kind: "frame",
+    bytes: end,
+    frame: {
+      sequence,
+      deviceId: buffer.toString("ascii", 4, 4 + idLength),
+      secret: buffer.toString("utf8", 5 + idLength, lengthAt),
+      payload: buffer.subarray(lengthAt + 2, end),
+    },
+  };
+}
+
+export function encodeFrame(frame: Omit<Frame, "sequence"> & { sequence?: number }): Buffer {
+  const id = Buffer.from(frame.deviceId, "ascii");
+  const secret = Buffer.from(frame.secret, "utf8");
+  const header = Buffer.alloc(4);
+  header.writeUInt8(frameVersion, 0);
+  header.writeUInt16BE(frame.sequence ?? 0, 1);
+  header.writeUInt8(id.length, 3);
+  const payloadLength = Buffer.alloc(2);
+  payloadLength.writeUInt16BE(frame.payload.length, 0);
+  return Buffer.concat([header, id, Buffer.from([secret.length]), secret, payloadLength, frame.payload]);
+}
+
+export function encodeReply(sequence: number, status: FrameStatus, message: string): Buffer {
+  const text = Buffer.from(message.slice(0, 512), "utf8");
+  const header = Buffer.alloc(6);
+  header.writeUInt8(frameVersion, 0);
+  header.writeUInt16BE(sequence, 1);
+  header.writeUInt8(status, 3);
+  header.writeUInt16BE(text.length, 4);
+  return Buffer.concat([header, text]);
+}
+
+export function decodeReply(
+  buffer: Buffer,
+): { sequence: number; status: number; message: string; bytes: number } | undefined {
+  if (buffer.length < 6) return undefined;
+  const length = buffer.readUInt16BE(4);
+  if (buffer.length < 6 + length) return undefined;
+  return {
+    sequence: buffer.readUInt16BE(1),
+    status: buffer.readUInt8(3),
+    message: buffer.toString("utf8", 6, 6 + length),
+    bytes: 6 + length,
+  };
+}

@@ -1,0 +1,145 @@
+import { once } from "node:events";
+import { createServer, type Server } from "node:net";
+import { Aedes, type AuthenticateError, type Client } from "aedes";
+import type { Logger } from "pino";
+import { UserError } from "../errors.ts";
+import { commandTopic, type DeviceCommands, dataTopic } from "./device-commands.ts";
+import type { DeviceIngest } from "./device-ingest.ts";
+
+export interface MqttBroker {
+  port: number;
+  commands: DeviceCommands;
+  close(): Promise<void>;
+}
+
+/** Room for the topic, properties and headers of a publish around the largest payload we accept. */
+const packetOverheadBytes = 4_096;
+
+type PacketParser = {
+  _parseLength(): boolean;
+  packet: { length: number };
+  emit(event: string, error: Error): void;
+};
+
+/**
+ * aedes enforces no packet size: its parser buffers whatever length a header announces. The parser has
+ * no option for it, so its length state is wrapped: a larger packet ends the connection before its
+ * bytes are read (test: "an oversized packet…" in test/devices-mqtt.test.ts).
+ */
+function limitPacketSize(client: Client, maxBytes: number): void {
+  const parser = (client as unknown as { _parser?: PacketParser })._parser;
+  if (!parser) return;
+  const parseLength = parser._parseLength.bind(parser);
+  parser._parseLength = () => {
+    const done = parseLength();
+    if (done && parser.packet.length > maxBytes) {
+      parser.emit(
+        "error",
+        new Error(`packet of ${parser.packet.length} bytes refused; the limit is ${maxBytes}`),
+      );
+      return false;
+    }
+    return done;
+  };
+}
+
+function authError(message: string): AuthenticateError {
+  // 4: bad user name or password (MQTT 3.1.1 CONNACK return code).
+  return Object.assign(new Error(message), { returnCode: 4 }) as AuthenticateError;
+}
+
+/**
+ * The embedded broker. A device logs in with its id as user name and its secret as password, publishes to
+ * `devices/{id}/data` and may subscribe to `devices/{id}/commands` only. A QoS 1 publish is acknowledged
+ * only when it is durable: aedes writes PUBACK after `authorizePublish` calls back, and that is where the
+ * message is accepted. A refused message (not JSON, too large, another device's topic) ends the connection
+ * (aedes speaks MQTT 3.1.1, which has no reason codes); the reason is logged.
+ */
+export async function startMqttBroker(options: {
+  ingest: DeviceIngest;
+  host: string;
+  port: number;
+  maxPayloadBytes: number;
+  logger: Logger;
+}): Promise<MqttBroker> {
+  const { ingest, logger } = options;
+  const devices = new WeakMap<Client, string>();
+
+  const broker = await Aedes.createBroker({
+    authenticate(client, username, password, done) {
+      ingest
+        .authenticate(username ?? "", password?.toString("utf8") ?? "")
+        .then((device) => {
+          devices.set(client, device.deviceId);
+          done(null, true);
+        })
+        .catch((error: unknown) => {
+          if (!(error instanceof UserError)) logger.error({ err: error }, "MQTT authentication failed");
+          done(authError("unknown device or wrong secret"), false);
+        });
+    },
+    authorizePublish(client, packet, done) {
+      // Our own publishes (commands) have no client.
+      if (!client) return done(null);
+      const deviceId = devices.get(client);
+      const refuse = (reason: string) => {
+        logger.warn({ deviceId, topic: packet.topic, reason }, "MQTT publish refused; connection closed");
+        done(new Error(reason));
+      };
+      if (!deviceId || packet.topic !== dataTopic(deviceId))
+        return refuse(`a device publishes to ${deviceId ? dataTopic(deviceId) : "its own data topic"} only`);
+      ingest
+        .current(deviceId)
+        .then((device) =>
+          ingest.accept(device, packet.payload as Buffer, {
+            protocol: "mqtt",
+            topic: packet.topic,
+            qos: packet.qos,
+          }),
+        )
+        .then(
+          () => done(null),
+          (error: unknown) => {
+            if (error instanceof UserError) return refuse(error.message);
+            logger.error({ err: error, deviceId }, "MQTT message not stored");
+            done(new Error("the message could not be stored"));
+          },
+        );
+    },
+    authorizeSubscribe(client, subscription, done) {
+      const deviceId = devices.get(client);
+      // A null subscription is a refusal in the SUBACK (0x80); the connection stays.
+      done(null, deviceId && subscription.topic === commandTopic(deviceId) ? subscription : null);
+    },
+  });
+
+  const server: Server = createServer((socket) => {
+    const client = broker.handle(socket) as unknown as Client;
+    limitPacketSize(client, options.maxPayloadBytes + packetOverheadBytes);
+  });
+  server.listen(options.port, options.host);
+  await once(server, "listening");
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : options.port;
+
+  return {
+    port,
+    commands: {
+      async send(deviceId, payload) {
+        const topic = commandTopic(deviceId);
+        await new Promise<void>((resolve, reject) =>
+          broker.publish({ cmd: "publish", topic, payload, qos: 1, retain: false, dup: false }, (error) =>
+            error ? reject(error) : resolve(),
+          ),
+        );
+        return topic;
+      },
+    },
+    async close() {
+      // Stop taking connections, then close the ones there are (aedes closes its clients).
+      const closed = new Promise((resolve) => server.close(resolve));
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await closed;
+    },
+  };
+}
