@@ -36,13 +36,24 @@ export function studioBuildIsStale(): boolean {
 }
 
 /** Runs `vite build` in the studio package; resolves with "built", or "fresh" when nothing changed. */
-export async function ensureStudioBuild(output: "inherit" | "ignore" = "inherit"): Promise<"built" | "fresh"> {
+export async function ensureStudioBuild(
+  output: "inherit" | "ignore" = "inherit",
+): Promise<"built" | "fresh"> {
   if (!studioBuildIsStale()) return "fresh";
-  const vite = path.join(path.dirname(createRequire(import.meta.url).resolve("vite/package.json")), "bin", "vite.js");
+  const vite = path.join(
+    path.dirname(createRequire(import.meta.url).resolve("vite/package.json")),
+    "bin",
+    "vite.js",
+  );
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [vite, "build", "--logLevel", "warn"], { cwd: studioDir, stdio: output });
+    const child = spawn(process.execPath, [vite, "build", "--logLevel", "warn"], {
+      cwd: studioDir,
+      stdio: output,
+    });
     child.on("error", reject);
-    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`))));
+    child.on("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`vite build exited with ${code}`)),
+    );
   });
   return "built";
 }
