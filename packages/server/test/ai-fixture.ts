@@ -17,6 +17,7 @@ export const serviceKeys = {
 
 export interface AiSuite {
   standIn: AiStandIn;
+  standInUrl: string;
   /** Serves images (and anything else scripted) to the actions. */
   images: HttpSink;
   imagesUrl: string;
@@ -34,6 +35,7 @@ export function useAiSuite(
   const suite = { standIn: new AiStandIn(), images: new HttpSink() } as AiSuite;
   beforeAll(async () => {
     const url = await suite.standIn.start();
+    suite.standInUrl = url;
     suite.imagesUrl = await suite.images.start();
     suite.conflux = await startTestConflux({ ai: ai(url), ...overrides });
     suite.session = await signUp(suite.conflux.url);
