@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresSchema } from "../../test/databases.ts";
+import type { Config } from "../config/config.ts";
+import { openDatabase } from "../store/database.ts";
+import { UsageStore, usageMonth } from "./usage-store.ts";
+
+const postgres = await createPostgresSchema();
+const sqliteDir = mkdtempSync(path.join(tmpdir(), "conflux-usage-"));
+const implementations: Array<[string, Config["database"] | undefined]> = [
+  ["SQLite", { kind: "sqlite", file: path.join(sqliteDir, "usage.db") }],
+  ["PostgreSQL", postgres?.database],
+];
+
+afterAll(async () => {
+  await postgres?.drop();
+  rmSync(sqliteDir, { recursive: true, force: true });
+});
+
+const november = Date.UTC(2026, 10, 25, 12);
+const december = Date.UTC(2026, 11, 1, 0, 0, 0, 1);
+
+describe.each(implementations)("the usage counters on %s", (_name, database) => {
+  let usage: UsageStore;
+  let close: () => Promise<void>;
+
+  beforeAll(async () => {
+    if (!database) return;
+    const opened = await openDatabase(database, sqliteDir);
+    usage = new UsageStore(opened.db);
+    close = () => opened.db.destroy();
+  });
+  afterAll(async () => close?.());
+
+  it.skipIf(!database)("adds up per operator and per UTC calendar month", async () => {
+    await usage.add("OPA", { ai_credits: 2, ai_input_tokens: 100 }, november);
+    await usage.add("OPA", { ai_credits: 3 }, november);
+    await usage.add("OPB", { ai_credits: 7 }, november);
+    await usage.add("OPA", { ai_credits: 1 }, december);
+    expect(await usage.month("OPA", november)).toEqual({ ai_credits: 5, ai_input_tokens: 100 });
+    expect(await usage.month("OPB", november)).toEqual({ ai_credits: 7 });
+    expect(await usage.month("OPA", december)).toEqual({ ai_credits: 1 });
+  });
+
+  it.skipIf(!database)("never lets concurrent reservations together go over the limit", async () => {
+    const results = await Promise.all(
+      Array.from({ length: 40 }, () => usage.reserve("OPC", "ai_credits", 1, 25, november)),
+    );
+    expect(results.filter((result) => result.granted)).toHaveLength(25);
+    expect((await usage.month("OPC", november)).ai_credits).toBe(25);
+    expect(await usage.reserve("OPC", "ai_credits", 0, 25, november)).toEqual({ granted: true, used: 25 });
+  });
+});
+
+describe("usageMonth", () => {
+  it("is the UTC calendar month, whatever the local time zone", () => {
+    expect(usageMonth(Date.UTC(2026, 0, 31, 23, 59, 59))).toBe("2026-01");
+    expect(usageMonth(Date.UTC(2026, 1, 1))).toBe("2026-02");
+  });
+});
