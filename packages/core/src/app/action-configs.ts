@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { dataStoreConfigSchema, deviceCommandConfigSchema } from "./device-action-configs.ts";
 import { templateField, transformSchema } from "./fields.ts";
 
 /**
@@ -121,7 +122,7 @@ export const boundingBoxConfigSchema = z.looseObject({
 });
 
 /** Types Conflux knows from SORACOM Flux but cannot run yet: accepted on import, failing at run time. */
-export const plannedActionTypes = ["line", "api", "collect", "data-store"] as const;
+export const plannedActionTypes = ["line", "api", "collect"] as const;
 
 export const actionConfigSchemas = {
   republish: republishConfigSchema,
@@ -132,6 +133,8 @@ export const actionConfigSchemas = {
   ai: aiConfigSchema,
   "object-detection": objectDetectionConfigSchema,
   "bounding-box": boundingBoxConfigSchema,
+  "data-store": dataStoreConfigSchema,
+  "device-command": deviceCommandConfigSchema,
 } as const;
 
 export type RunnableActionType = keyof typeof actionConfigSchemas;

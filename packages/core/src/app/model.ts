@@ -60,6 +60,8 @@ export const actionSchema = z.discriminatedUnion("type", [
   runnableAction("ai"),
   runnableAction("object-detection"),
   runnableAction("bounding-box"),
+  runnableAction("data-store"),
+  runnableAction("device-command"),
   plannedAction,
 ]);
 export type Action = z.infer<typeof actionSchema>;

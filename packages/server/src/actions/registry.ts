@@ -3,6 +3,8 @@ import type { ActionDefinition } from "./action.ts";
 import { aiAction } from "./ai.ts";
 import { boundingBoxAction } from "./bounding-box.ts";
 import { codeAction } from "./code.ts";
+import { dataStoreAction } from "./data-store.ts";
+import { deviceCommandAction } from "./device-command.ts";
 import { emailAction } from "./email.ts";
 import { objectDetectionAction } from "./object-detection.ts";
 import { republishAction } from "./republish.ts";
@@ -19,4 +21,6 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   ai: aiAction,
   "object-detection": objectDetectionAction,
   "bounding-box": boundingBoxAction,
+  "data-store": dataStoreAction,
+  "device-command": deviceCommandAction,
 };

@@ -13,6 +13,10 @@ export const devicesConfigSchema = z.object({
   mqttUrl: z.string().url().optional(),
   mqttUsername: z.string().optional(),
   mqttPassword: z.string().optional(),
+  /** Stable across restarts (the broker keeps the session's unacknowledged messages); the host name by default. */
+  mqttClientId: z.string().min(1).max(128).optional(),
+  /** How long the external broker keeps our session (and its unacknowledged messages) while we are away. */
+  mqttSessionExpirySeconds: z.coerce.number().int().min(0).max(4_294_967_295).default(86_400),
   /** UDP and TCP listen on one port number for the framed format of docs/devices.md; false turns both off. */
   socketEnabled: z.union([z.boolean(), z.enum(["0", "1"]).transform((v) => v === "1")]).default(true),
   socketPort: z.coerce.number().int().min(0).max(65_535).default(23080),
@@ -41,6 +45,7 @@ export function devicesConfigFromEnvironment(env: Env): DevicesConfigInput | und
     mqttUrl: env.CONFLUX_MQTT_URL,
     mqttUsername: env.CONFLUX_MQTT_USERNAME,
     mqttPassword: env.CONFLUX_MQTT_PASSWORD,
+    mqttClientId: env.CONFLUX_MQTT_CLIENT_ID,
     socketEnabled: env.CONFLUX_SOCKET_ENABLED,
     socketPort: env.CONFLUX_SOCKET_PORT,
     maxPayloadBytes: env.CONFLUX_DEVICE_MAX_PAYLOAD_BYTES,

@@ -97,6 +97,8 @@ export function createDeviceServices(deps: {
           url: settings.mqttUrl,
           username: settings.mqttUsername,
           password: settings.mqttPassword,
+          clientId: settings.mqttClientId,
+          sessionExpirySeconds: settings.mqttSessionExpirySeconds,
           logger,
         });
         commands = external.commands;

@@ -30,6 +30,7 @@ export async function connectExternalMqtt(options: {
   password?: string;
   /** Stable across restarts, so the broker keeps the session's unacknowledged messages. */
   clientId?: string;
+  sessionExpirySeconds: number;
   logger: Logger;
 }): Promise<ExternalMqtt> {
   const { ingest, logger } = options;
@@ -37,7 +38,7 @@ export async function connectExternalMqtt(options: {
     protocolVersion: 5,
     clientId: options.clientId ?? `conflux-${hostname()}`,
     clean: false,
-    properties: { sessionExpiryInterval: 24 * 60 * 60 },
+    properties: { sessionExpiryInterval: options.sessionExpirySeconds },
     reconnectPeriod: 1_000,
     ...(options.username ? { username: options.username, password: options.password } : {}),
     customHandleAcks(topic, message, packet, done) {

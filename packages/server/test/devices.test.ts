@@ -1,0 +1,200 @@
+import { describe, expect, it } from "vitest";
+import { createDeviceFixture, dataOf, runsOf } from "./device-fixture.ts";
+import { signUp, useSuite, waitForRun } from "./harness.ts";
+
+const suite = useSuite({ devices: { mqttPort: 0, socketPort: 0, maxPayloadBytes: 1_024 } });
+
+async function send(
+  deviceId: string,
+  secret: string,
+  body: string | Buffer,
+  contentType = "application/json",
+) {
+  const response = await fetch(`${suite.conflux.url}/v1/devices/${deviceId}/data`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${secret}`, "content-type": contentType, "x-sensor-model": "T-1000" },
+    body,
+  });
+  return { status: response.status, body: (await response.json()) as any };
+}
+
+describe("the device registry", () => {
+  it("shows a device's secret once, keeps groups and tags, and deletes a device with its data", async () => {
+    const { session } = suite;
+    const { body: group } = await session.call("POST", "/v1/device_groups", { name: "plain" });
+    expect(group.config).toEqual({ binding: null, keepData: false, binaryParser: null });
+    const created = await session.call("POST", "/v1/devices", {
+      name: "gate",
+      groupId: group.groupId,
+      tags: { site: "north" },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.secret).toMatch(/^[\w-]{32}$/);
+    const read = await session.call("GET", `/v1/devices/${created.body.deviceId}`);
+    expect(read.body).toMatchObject({ name: "gate", groupId: group.groupId, tags: { site: "north" } });
+    expect(read.body.secret).toBeUndefined();
+    expect(JSON.stringify((await session.call("GET", "/v1/devices")).body)).not.toContain(
+      created.body.secret,
+    );
+
+    const rotated = await session.call("POST", `/v1/devices/${created.body.deviceId}/secret`);
+    expect(rotated.body.secret).not.toBe(created.body.secret);
+    const moved = await session.call("PUT", `/v1/devices/${created.body.deviceId}`, {
+      name: "gate 2",
+      groupId: null,
+    });
+    expect(moved.body).toMatchObject({ name: "gate 2", groupId: null, tags: {} });
+    expect((await session.call("DELETE", `/v1/devices/${created.body.deviceId}`)).status).toBe(204);
+    expect((await session.call("GET", `/v1/devices/${created.body.deviceId}`)).status).toBe(404);
+  });
+
+  it("refuses a binding to a channel without a device source, a bad binary parser and an unknown group", async () => {
+    const { session } = suite;
+    const { body: app } = await session.call("POST", "/v1/apps", {
+      name: "api only",
+      channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }],
+    });
+    const notDevice = await session.call("POST", "/v1/device_groups", {
+      name: "g",
+      config: { binding: { appId: app.appId, channelId: "in" } },
+    });
+    expect(notDevice.status).toBe(400);
+    expect(notDevice.body.message).toMatch(/no 'device' event source/);
+    const badParser = await session.call("POST", "/v1/device_groups", {
+      name: "g",
+      config: { binaryParser: "t:0:int24" },
+    });
+    expect(badParser.status).toBe(400);
+    expect(badParser.body.message).toMatch(/unknown type 'int24'/);
+    const noGroup = await session.call("POST", "/v1/devices", { groupId: "g-nothing" });
+    expect(noGroup.status).toBe(400);
+  });
+});
+
+describe("HTTP ingest", () => {
+  it("answers 202 once the message is in the data store and has started a run with the device context", async () => {
+    const { session, conflux } = suite;
+    const fixture = await createDeviceFixture(session);
+    const sent = await send(fixture.deviceId, fixture.secret, JSON.stringify({ temp: 4.5 }));
+    expect(sent.status).toBe(202);
+    expect(sent.body.stored).toBe(true);
+    expect(await dataOf(session, fixture.deviceId)).toEqual([{ temp: 4.5 }]);
+
+    const run = await waitForRun(session, fixture.appId, sent.body.executionId);
+    expect(run.status).toBe("completed");
+    const [message] = run.messages;
+    expect(message.payload).toEqual({ temp: 4.5 });
+    const port = Number(new URL(conflux.url).port);
+    expect(message.context).toMatchObject({
+      eventType: "device",
+      request: {
+        protocol: "http",
+        httpMethod: "POST",
+        httpPath: `/v1/devices/${fixture.deviceId}/data`,
+        port,
+      },
+      resource: { resourceId: fixture.deviceId, resourceType: "Device", deviceId: fixture.deviceId },
+      group: { groupId: fixture.groupId },
+    });
+    expect(message.context.request.httpHeaders["x-sensor-model"]).toBe("T-1000");
+    // The device's secret is its password: never in an app's context or history.
+    expect(JSON.stringify(run)).not.toContain(fixture.secret);
+  });
+
+  it("refuses a wrong secret, an unknown device, malformed and oversized payloads, storing nothing", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session);
+    const wrong = await send(fixture.deviceId, "not-the-secret", "{}");
+    expect(wrong.status).toBe(401);
+    expect((await send("d-unknown", fixture.secret, "{}")).status).toBe(401);
+    const malformed = await send(fixture.deviceId, fixture.secret, "{temp: 4");
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.message).toMatch(/not JSON/);
+    const big = await send(fixture.deviceId, fixture.secret, JSON.stringify({ pad: "x".repeat(2_000) }));
+    expect(big.status).toBe(413);
+    expect((await send(fixture.deviceId, fixture.secret, "")).status).toBe(400);
+    expect(await dataOf(session, fixture.deviceId)).toEqual([]);
+    expect(await runsOf(session, fixture.appId)).toEqual([]);
+  });
+
+  it("decodes a binary payload with the group's parser", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session, { binaryParser: "temp:0:int16:/100 hum:2:uint8" });
+    const sent = await send(
+      fixture.deviceId,
+      fixture.secret,
+      Buffer.from([0x08, 0x66, 40]),
+      "application/octet-stream",
+    );
+    expect(sent.status).toBe(202);
+    expect(await dataOf(session, fixture.deviceId)).toEqual([{ temp: 21.5, hum: 40 }]);
+    const short = await send(fixture.deviceId, fixture.secret, Buffer.from([1]), "application/octet-stream");
+    expect(short.status).toBe(400);
+    expect(short.body.message).toMatch(/field 'temp' needs bytes 0–1/);
+  });
+
+  it("keeps no data when the group does not, and starts no run when the device source is disabled", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session, { keepData: false });
+    const { body: app } = await session.call("GET", `/v1/apps/${fixture.appId}`);
+    app.channels[0].eventSource.enabled = false;
+    await session.call("PUT", `/v1/apps/${fixture.appId}`, app);
+    const sent = await send(fixture.deviceId, fixture.secret, "{}");
+    expect(sent.body).toEqual({ stored: false });
+    expect(await dataOf(session, fixture.deviceId)).toEqual([]);
+    expect(await runsOf(session, fixture.appId)).toEqual([]);
+  });
+});
+
+describe("the data store API", () => {
+  it("reads by time range, newest or oldest first, a page at a time", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session);
+    for (let i = 0; i < 5; i++) await send(fixture.deviceId, fixture.secret, JSON.stringify({ i }));
+    const newest = await session.call("GET", `/v1/data/${fixture.deviceId}?limit=2`);
+    expect(newest.body.entries.map((entry: any) => entry.content.i)).toEqual([4, 3]);
+    const next = await session.call("GET", `/v1/data/${fixture.deviceId}?limit=2&after=${newest.body.next}`);
+    expect(next.body.entries.map((entry: any) => entry.content.i)).toEqual([2, 1]);
+    const all = await session.call("GET", `/v1/data/${fixture.deviceId}?order=asc`);
+    const times = all.body.entries.map((entry: any) => entry.time);
+    const ranged = await session.call(
+      "GET",
+      `/v1/data/${fixture.deviceId}?order=asc&from=${times[1]}&to=${times[3]}`,
+    );
+    expect(ranged.body.entries.every((entry: any) => entry.time >= times[1] && entry.time <= times[3])).toBe(
+      true,
+    );
+    expect(ranged.body.entries.length).toBeGreaterThanOrEqual(3);
+    expect((await session.call("GET", `/v1/data/${fixture.deviceId}?limit=5000`)).status).toBe(400);
+  });
+});
+
+describe("another operator", () => {
+  it("gets 404 for a device, its data, its commands and its group, and cannot bind to another's app", async () => {
+    const { session, conflux } = suite;
+    const fixture = await createDeviceFixture(session);
+    await send(fixture.deviceId, fixture.secret, JSON.stringify({ secret: "reading" }));
+    const other = await signUp(conflux.url);
+    for (const [method, url, body] of [
+      ["GET", `/v1/devices/${fixture.deviceId}`],
+      ["PUT", `/v1/devices/${fixture.deviceId}`, { name: "mine" }],
+      ["DELETE", `/v1/devices/${fixture.deviceId}`],
+      ["POST", `/v1/devices/${fixture.deviceId}/secret`],
+      ["POST", `/v1/devices/${fixture.deviceId}/commands`, { open: true }],
+      ["GET", `/v1/data/${fixture.deviceId}`],
+      ["GET", `/v1/device_groups/${fixture.groupId}`],
+      ["DELETE", `/v1/device_groups/${fixture.groupId}`],
+    ] as const) {
+      expect((await other.call(method, url, body)).status, `${method} ${url}`).toBe(404);
+    }
+    expect((await other.call("GET", "/v1/devices")).body).toEqual([]);
+    const stolen = await other.call("POST", "/v1/device_groups", {
+      name: "g",
+      config: { binding: { appId: fixture.appId, channelId: "sensors" } },
+    });
+    expect(stolen.status).toBe(400);
+    const moved = await other.call("POST", "/v1/devices", { groupId: fixture.groupId });
+    expect(moved.status).toBe(400);
+    expect(await dataOf(session, fixture.deviceId)).toEqual([{ secret: "reading" }]);
+  });
+});
