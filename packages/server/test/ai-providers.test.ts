@@ -260,6 +260,33 @@ describe("the ai action on Google Gemini", () => {
   });
 });
 
+describe("video input", () => {
+  it("goes to a model that takes video as inline bytes, and is refused for one that does not", async () => {
+    const video = Buffer.from("not really an mp4, but bytes all the same");
+    suite.images.reply = () => ({
+      status: 200,
+      body: video as unknown as string,
+      headers: { "content-type": "video/mp4" },
+    });
+    const videoUrl = `${suite.imagesUrl}/cam1/clip.mp4`;
+    suite.standIn.answer = () => ({ text: "someone walks by" });
+    const before = suite.standIn.received.length;
+    const step = await suite.runOne(
+      { type: "ai", config: { model: "google/gemini-2.5-flash", prompt: "What happens?", videoUrl } },
+      {},
+    );
+    expect(step).toMatchObject({ status: "completed", result: { output: "someone walks by" } });
+    expect(onlyRequestSince(before).body.contents[0].parts[1]).toEqual({
+      inlineData: { mimeType: "video/mp4", data: video.toString("base64") },
+    });
+    const refused = await suite.runOne(
+      { type: "ai", config: { model: "openai/gpt-4.1", prompt: "?", videoUrl } },
+      {},
+    );
+    expect(refused).toMatchObject({ status: "failed", error: { code: "ai_model_capability" } });
+  });
+});
+
 describe("the ai action on an OpenAI-compatible server", () => {
   it("calls chat completions with a bearer key and a JSON schema response format", async () => {
     suite.standIn.answer = () => ({ text: JSON.stringify({ alert: false, reason: "local" }) });
@@ -286,6 +313,24 @@ describe("the ai action on an OpenAI-compatible server", () => {
     expect(request.body).toMatchObject({
       model: "qwen2.5",
       response_format: { type: "json_schema", json_schema: { schema: answerSchema } },
+    });
+  });
+
+  it("sends an image to a vision model as a data URL in the chat message", async () => {
+    const image = await testImage(4, 4);
+    const imageUrl = serveImage(suite, image);
+    suite.standIn.answer = () => ({ text: "a blue square" });
+    const before = suite.standIn.received.length;
+    const step = await suite.runOne(
+      { type: "ai", config: { model: "openai-compatible/llama3.2-vision", prompt: "What is it?", imageUrl } },
+      {},
+    );
+    expect(step).toMatchObject({ status: "completed", result: { output: "a blue square" } });
+    const request = onlyRequestSince(before);
+    expect(request.body.model).toBe("llama3.2-vision");
+    expect(request.body.messages[1].content[1]).toEqual({
+      type: "image_url",
+      image_url: { url: `data:image/png;base64,${image.toString("base64")}` },
     });
   });
 

@@ -16,26 +16,27 @@ export function usageMonth(time: number): string {
 export class UsageStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Adds to counters and returns their new values. */
+  /** Adds to counters (one statement for all of them) and returns their new values. */
   async add(operatorId: string, amounts: Partial<Record<UsageMetric, number>>, now = Date.now()) {
     const month = usageMonth(now);
-    const totals: Partial<Record<UsageMetric, number>> = {};
-    for (const [metric, amount] of Object.entries(amounts) as [UsageMetric, number][]) {
-      if (amount === 0) continue;
-      const row = await this.db
-        .insertInto("usageCounters")
-        .values({ operatorId, month, metric, amount, updatedAt: now })
-        .onConflict((conflict) =>
-          conflict.columns(["operatorId", "month", "metric"]).doUpdateSet({
-            amount: sql<number>`usage_counters.amount + ${amount}`,
-            updatedAt: now,
-          }),
-        )
-        .returning("amount")
-        .executeTakeFirstOrThrow();
-      totals[metric] = Number(row.amount);
-    }
-    return totals;
+    const rows = (Object.entries(amounts) as [UsageMetric, number][])
+      .filter(([, amount]) => amount !== 0)
+      .map(([metric, amount]) => ({ operatorId, month, metric, amount, updatedAt: now }));
+    if (rows.length === 0) return {};
+    const updated = await this.db
+      .insertInto("usageCounters")
+      .values(rows)
+      .onConflict((conflict) =>
+        conflict.columns(["operatorId", "month", "metric"]).doUpdateSet({
+          amount: sql<number>`usage_counters.amount + excluded.amount`,
+          updatedAt: now,
+        }),
+      )
+      .returning(["metric", "amount"])
+      .execute();
+    return Object.fromEntries(updated.map((row) => [row.metric, Number(row.amount)])) as Partial<
+      Record<UsageMetric, number>
+    >;
   }
 
   /**
