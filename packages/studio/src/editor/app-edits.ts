@@ -7,11 +7,13 @@ import {
   type App,
   type AppDefinition,
   actionConfigSchemas,
+  actionSchema,
   type Channel,
   type EventSource,
   type EventSourceType,
   eventSourceSchema,
   isRunnableActionType,
+  plannedActionTypes,
 } from "@conflux/core";
 import type { z } from "zod";
 import { defaultValueOf } from "./schema-form.ts";
@@ -62,6 +64,20 @@ export function defaultEventSource(type: EventSourceType): EventSource {
   const config = defaultValueOf(eventSourceConfigSchema(type) as z.ZodType) ?? {};
   return { type, enabled: true, config } as EventSource;
 }
+
+/** The config schema of any action type, planned ones included (their loose config), from core's action schema. */
+export function actionConfigSchemaOf(type: string): z.ZodType | undefined {
+  if (isRunnableActionType(type)) return actionConfigSchemas[type];
+  const options = (actionSchema as unknown as { options: z.ZodObject[] }).options;
+  const option = options.find((candidate) => (candidate.shape.type as z.ZodType).safeParse(type).success);
+  return option?.shape.config as z.ZodType | undefined;
+}
+
+/** Every action type the app model accepts: those that run first, then the planned ones. */
+export const actionTypes: ActionType[] = [
+  ...(Object.keys(actionConfigSchemas) as ActionType[]),
+  ...plannedActionTypes,
+];
 
 export function defaultActionConfig(type: ActionType): Record<string, unknown> {
   return isRunnableActionType(type)

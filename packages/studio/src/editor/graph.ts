@@ -5,7 +5,7 @@ import type { Action, AppDefinition, Channel, EventSource } from "@conflux/core"
 import type { Edge, Node } from "@xyflow/react";
 import { nodeIdOf } from "./app-edits.ts";
 import { type Position, placeNodes, readLayout } from "./layout.ts";
-import type { ActionRunState } from "./run-overlay.ts";
+import { type ActionRunState, statusLabels } from "./run-overlay.ts";
 
 export type SourceNodeData = { kind: "source"; channelId: string; source: EventSource; problems: number };
 export type ChannelNodeData = { kind: "channel"; channel: Channel; problems: number; visited: boolean };
@@ -114,6 +114,7 @@ export function buildGraph(
           source: channel.eventSource,
           problems: problems(id),
         },
+        ariaLabel: `Event source ${channel.eventSource.type} of channel ${channel.name || channel.channelId}`,
       });
     }
     const id = nodeIdOf({ kind: "channel", id: channel.channelId });
@@ -127,6 +128,7 @@ export function buildGraph(
         problems: problems(id),
         visited: options.visitedChannels?.has(channel.channelId) ?? false,
       },
+      ariaLabel: `Channel ${channel.name || channel.channelId}`,
     });
   }
   for (const action of app.actions) {
@@ -143,6 +145,7 @@ export function buildGraph(
         problems: problems(id),
         ...(run ? { run } : {}),
       },
+      ariaLabel: `Action ${action.name || action.actionId} (${action.type})${run ? `, ${statusLabels[run.status]}` : ""}`,
     });
   }
   if (options.runStates)

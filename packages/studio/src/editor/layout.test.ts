@@ -3,6 +3,7 @@ import { definitionOf } from "./app-edits.ts";
 import {
   clearLayout,
   columnGap,
+  freeSpot,
   layoutGraph,
   layoutTag,
   placeNodes,
@@ -80,5 +81,11 @@ describe("layout", () => {
     expect(readLayout(written)).toEqual({ "channel:alerts": { x: 10, y: 21 } });
     expect(readLayout({ ...app, tags: { [layoutTag]: "{not json" } })).toEqual({});
     expect(clearLayout(written).tags).toEqual({ team: "ops" });
+  });
+
+  it("finds a free spot for a new node below the ones in its way", () => {
+    const taken = { a: { x: 0, y: 0 }, b: { x: 10, y: rowGap } };
+    expect(freeSpot(taken, { x: 0, y: 0 })).toEqual({ x: 0, y: 2 * rowGap });
+    expect(freeSpot(taken, { x: columnGap, y: 0 })).toEqual({ x: columnGap, y: 0 });
   });
 });

@@ -137,3 +137,12 @@ export function placeNodes(
   }
   return positions;
 }
+
+/** The first place at or below `start` (one row at a time) that no node occupies, for a node being added. */
+export function freeSpot(positions: Record<string, Position>, start: Position): Position {
+  const taken = Object.values(positions);
+  const spot = { ...start };
+  while (taken.some((p) => Math.abs(p.x - spot.x) < columnGap / 2 && Math.abs(p.y - spot.y) < rowGap / 2))
+    spot.y += rowGap;
+  return spot;
+}

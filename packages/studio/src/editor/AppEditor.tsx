@@ -1,0 +1,415 @@
+import "./editor.css";
+import {
+  type ActionType,
+  type AppDefinition,
+  type EventSourceType,
+  isRunnableActionType,
+  validateApp,
+} from "@conflux/core";
+import { ReactFlowProvider } from "@xyflow/react";
+import { type KeyboardEvent, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { Button } from "../ui/Button.tsx";
+import {
+  actionTypes,
+  definitionOf,
+  eventSourceTypes,
+  getIn,
+  type NodeRef,
+  parseNodeId,
+  removeNode,
+} from "./app-edits.ts";
+import { Canvas, paletteDragType } from "./Canvas.tsx";
+import type { AppEditorProps, FieldProblem } from "./contract.ts";
+import { canonicalJson, editorReducer, initialEditorState, isDirty } from "./editor-state.ts";
+import { buildGraph } from "./graph.ts";
+import { clearLayout, type Position } from "./layout.ts";
+import { addFromPalette, type PaletteItem } from "./palette.ts";
+import { countByNode, type LocatedProblem, locateProblems } from "./problems.ts";
+import { actionRunStates, countStatuses, statusLabels, visitedChannels } from "./run-overlay.ts";
+import { SidePanel } from "./SidePanel.tsx";
+import { TestRunPanel } from "./TestRunPanel.tsx";
+
+/** The app editor: canvas, palette, side panel, test run and run overlay. See contract.ts for what the shell passes. */
+export function AppEditor(props: AppEditorProps) {
+  return (
+    <ReactFlowProvider>
+      <EditorRoot {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+/** A problem the server reported, kept until the value it points at changes. */
+interface ServerProblem {
+  problem: FieldProblem;
+  valueJson: string;
+}
+
+function pathParts(path: FieldProblem["path"] | string): (string | number)[] {
+  return typeof path === "string" ? path.split(".").filter(Boolean) : path;
+}
+
+function focusField(root: HTMLElement | null, field: string): void {
+  if (!root) return;
+  // The field itself, else the closest enclosing one (a problem inside a JSON value points below its field).
+  for (let parts = field.split("."); parts.length; parts = parts.slice(0, -1)) {
+    const container = root.querySelector(`[data-field="${CSS.escape(parts.join("."))}"]`);
+    const control = container?.querySelector<HTMLElement>(
+      "input, select, textarea, [contenteditable='true']",
+    );
+    if (control) {
+      control.focus();
+      return;
+    }
+  }
+}
+
+function EditorRoot(props: AppEditorProps) {
+  const readOnly = props.readOnly ?? false;
+  const [state, dispatch] = useReducer(editorReducer, props.app, (app) =>
+    initialEditorState(definitionOf(app)),
+  );
+  const dirty = isDirty(state);
+  const [serverProblems, setServerProblems] = useState<ServerProblem[]>([]);
+  const [saveMessage, setSaveMessage] = useState<{ ok: boolean; text: string }>();
+  const [saving, setSaving] = useState(false);
+  const [focusRequest, setFocusRequest] = useState<{ field: string; nonce: number }>();
+  const [newSourceType, setNewSourceType] = useState<EventSourceType>("api");
+  const [newActionType, setNewActionType] = useState<ActionType>("webhook");
+  const [testChannelId, setTestChannelId] = useState(
+    props.run?.channelId ?? props.app.channels[0]?.channelId ?? "",
+  );
+  const [payloadText, setPayloadText] = useState("{}");
+  const panel = useRef<HTMLElement>(null);
+  const { app, selected } = state;
+
+  // A different app, or a new version of it while nothing is unsaved, replaces what is edited.
+  const shown = useRef(props.app);
+  useEffect(() => {
+    if (shown.current === props.app) return;
+    const switched = shown.current.appId !== props.app.appId;
+    shown.current = props.app;
+    const incoming = definitionOf(props.app);
+    if (switched || (!dirty && canonicalJson(incoming) !== state.savedJson))
+      dispatch({ type: "load", app: incoming });
+  }, [props.app, dirty, state.savedJson]);
+
+  const onDirtyChange = props.onDirtyChange;
+  useEffect(() => onDirtyChange?.(dirty), [dirty, onDirtyChange]);
+
+  const liveProblems = useMemo(() => {
+    const validation = validateApp(app);
+    return validation.ok ? [] : validation.problems;
+  }, [app]);
+  const problems: LocatedProblem[] = useMemo(() => {
+    const stillTrue = serverProblems
+      .filter(
+        ({ problem, valueJson }) => canonicalJson(getIn(app, pathParts(problem.path)) ?? null) === valueJson,
+      )
+      .map(({ problem }) => problem);
+    return locateProblems(app, [...stillTrue, ...liveProblems]);
+  }, [app, serverProblems, liveProblems]);
+
+  const runStates = useMemo(
+    () => (props.run ? actionRunStates(app, props.run) : undefined),
+    [app, props.run],
+  );
+  const graph = useMemo(
+    () =>
+      buildGraph(app, {
+        problemCounts: countByNode(problems),
+        ...(runStates ? { runStates } : {}),
+        ...(props.run ? { visitedChannels: visitedChannels(props.run) } : {}),
+      }),
+    [app, problems, runStates, props.run],
+  );
+
+  const edit = useCallback(
+    (change: (app: AppDefinition) => AppDefinition, mergeKey?: string, select?: string | null) =>
+      dispatch({
+        type: "edit",
+        change,
+        ...(mergeKey ? { mergeKey } : {}),
+        ...(select !== undefined ? { select } : {}),
+      }),
+    [],
+  );
+  const select = useCallback((nodeId: string | null) => dispatch({ type: "select", nodeId }), []);
+
+  const add = (item: PaletteItem, at?: Position) => {
+    const added = addFromPalette(app, item, { selected, ...(at ? { at } : {}) });
+    edit(() => added.app, undefined, added.nodeId);
+  };
+
+  const deleteNode = (ref: NodeRef) => edit((current) => removeNode(current, ref), undefined, null);
+
+  const save = async () => {
+    if (readOnly || saving) return;
+    setSaving(true);
+    setSaveMessage(undefined);
+    const definition = app;
+    try {
+      const outcome = await props.onSave(definition);
+      if (outcome.ok) {
+        dispatch({ type: "saved", app: definitionOf(outcome.app) });
+        setServerProblems([]);
+        setSaveMessage({ ok: true, text: "Saved" });
+      } else {
+        setServerProblems(
+          outcome.problems.map((problem) => ({
+            problem,
+            valueJson: canonicalJson(getIn(definition, pathParts(problem.path)) ?? null),
+          })),
+        );
+        setSaveMessage({ ok: false, text: outcome.message });
+        const [first] = locateProblems(definition, outcome.problems);
+        if (first) {
+          select(first.nodeId);
+          setFocusRequest({ field: first.field, nonce: Date.now() });
+        }
+      }
+    } catch (error) {
+      setSaveMessage({
+        ok: false,
+        text: `Not saved: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  // Focus the field of the first problem once its node's form is on screen.
+  useEffect(() => {
+    if (focusRequest) focusField(panel.current, focusRequest.field);
+  }, [focusRequest]);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    const mod = event.ctrlKey || event.metaKey;
+    if (!mod) return;
+    const key = event.key.toLowerCase();
+    if (key === "s") {
+      event.preventDefault();
+      void save();
+    } else if (!readOnly && key === "z") {
+      event.preventDefault();
+      dispatch({ type: event.shiftKey ? "redo" : "undo" });
+    } else if (!readOnly && key === "y") {
+      event.preventDefault();
+      dispatch({ type: "redo" });
+    }
+  };
+
+  const counts = runStates ? countStatuses(runStates) : [];
+  const selectedRef = selected ? parseNodeId(selected) : undefined;
+  const appProblems = problems.filter((problem) => problem.nodeId === null);
+
+  return (
+    <div className="cfx-editor" onKeyDownCapture={onKeyDown}>
+      <div className="cfx-editor__toolbar" role="toolbar" aria-label="App editor">
+        {readOnly ? null : (
+          <fieldset className="cfx-editor__palette">
+            <legend className="cfx-visually-hidden">Palette</legend>
+            <label className="cfx-editor__inline">
+              <span>New event source type</span>
+              <select
+                className="cfx-select"
+                value={newSourceType}
+                onChange={(event) => setNewSourceType(event.target.value as EventSourceType)}
+              >
+                {eventSourceTypes.map((type) => (
+                  <option key={type}>{type}</option>
+                ))}
+              </select>
+            </label>
+            <PaletteButton item={{ kind: "source", type: newSourceType }} onAdd={add}>
+              Add event source
+            </PaletteButton>
+            <PaletteButton item={{ kind: "channel" }} onAdd={add}>
+              Add channel
+            </PaletteButton>
+            <label className="cfx-editor__inline">
+              <span>New action type</span>
+              <select
+                className="cfx-select"
+                value={newActionType}
+                onChange={(event) => setNewActionType(event.target.value as ActionType)}
+              >
+                {actionTypes.map((type) => (
+                  <option key={type} value={type}>
+                    {isRunnableActionType(type) ? type : `${type} (not available yet)`}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <PaletteButton item={{ kind: "action", type: newActionType }} onAdd={add}>
+              Add action
+            </PaletteButton>
+          </fieldset>
+        )}
+        {readOnly ? null : (
+          <fieldset className="cfx-editor__history">
+            <legend className="cfx-visually-hidden">History</legend>
+            <Button
+              size="small"
+              onClick={() => dispatch({ type: "undo" })}
+              disabled={!state.past.length}
+              title="Ctrl+Z"
+            >
+              Undo
+            </Button>
+            <Button
+              size="small"
+              onClick={() => dispatch({ type: "redo" })}
+              disabled={!state.future.length}
+              title="Ctrl+Shift+Z"
+            >
+              Redo
+            </Button>
+            <Button
+              size="small"
+              onClick={() => edit(clearLayout)}
+              title="Forget stored positions and lay out left to right"
+            >
+              Tidy layout
+            </Button>
+            <Button
+              size="small"
+              variant="danger"
+              disabled={!selectedRef}
+              onClick={() => selectedRef && deleteNode(selectedRef)}
+              title="Delete key"
+            >
+              Delete selected
+            </Button>
+          </fieldset>
+        )}
+        <div className="cfx-editor__status" aria-live="polite">
+          {problems.length ? (
+            <span className="cfx-editor__problem-count">
+              {problems.length} {problems.length === 1 ? "problem" : "problems"}
+            </span>
+          ) : null}
+          {dirty ? <span>Unsaved changes</span> : null}
+          {saveMessage ? (
+            <span
+              className={saveMessage.ok ? "cfx-editor__saved" : "cfx-field__error"}
+              role={saveMessage.ok ? "status" : "alert"}
+            >
+              {saveMessage.text}
+            </span>
+          ) : null}
+        </div>
+        {readOnly ? null : (
+          <Button
+            variant="primary"
+            onClick={() => void save()}
+            disabled={saving}
+            aria-busy={saving}
+            title="Ctrl+S"
+          >
+            Save
+          </Button>
+        )}
+      </div>
+      {props.run ? (
+        <div className="cfx-editor__run" role="status" aria-label="Run summary">
+          <span>
+            Run <span className="cfx-mono">{props.run.runId}</span>:{" "}
+            <span className={`cfx-badge cfx-badge--${props.run.status}`}>{props.run.status}</span>
+          </span>
+          {counts.map(({ status, count }) => (
+            <span key={status} className={`cfx-badge cfx-badge--${status}`}>
+              {count} {statusLabels[status]}
+            </span>
+          ))}
+          <span className="cfx-muted">Select an action to see its step.</span>
+        </div>
+      ) : null}
+      <div className="cfx-editor__body">
+        <Canvas
+          app={app}
+          nodes={graph.nodes}
+          edges={graph.edges}
+          selected={selected}
+          readOnly={readOnly}
+          onSelect={select}
+          onEdit={(change) => edit(change)}
+          onDrop={(item, at) => add(item, at)}
+        />
+        <aside className="cfx-editor__panel" ref={panel} aria-label="Properties">
+          {appProblems.length ? (
+            <ul className="cfx-editor__app-problems" aria-label="App problems">
+              {appProblems.map((problem) => (
+                <li key={`${problem.field}:${problem.message}`} className="cfx-field__error">
+                  {problem.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          <SidePanel
+            app={app}
+            selected={selected}
+            problems={problems}
+            credentials={props.credentials}
+            readOnly={readOnly}
+            samplePayload={parsePayloadOrUndefined(payloadText)}
+            {...(runStates ? { runStates } : {})}
+            onEdit={(change, mergeKey) => edit(change, mergeKey)}
+            onDelete={deleteNode}
+          />
+          {readOnly ? null : (
+            <TestRunPanel
+              channels={app.channels}
+              channelId={
+                testChannelId || (selectedChannelOf(app, selected) ?? app.channels[0]?.channelId ?? "")
+              }
+              onChannelChange={setTestChannelId}
+              payloadText={payloadText}
+              onPayloadChange={setPayloadText}
+              dirty={dirty}
+              onSend={props.onTestRun}
+            />
+          )}
+        </aside>
+      </div>
+    </div>
+  );
+}
+
+function parsePayloadOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function selectedChannelOf(app: AppDefinition, selected: string | null): string | undefined {
+  const ref = selected ? parseNodeId(selected) : undefined;
+  if (ref?.kind === "action") return app.actions.find((action) => action.actionId === ref.id)?.channelId;
+  return ref?.id;
+}
+
+/** A palette entry: click (or Enter) adds the node next to the selection; dragging it onto the canvas places it there. */
+function PaletteButton({
+  item,
+  onAdd,
+  children,
+}: {
+  item: PaletteItem;
+  onAdd(item: PaletteItem): void;
+  children: string;
+}) {
+  return (
+    <Button
+      size="small"
+      draggable
+      onDragStart={(event) => {
+        event.dataTransfer.setData(paletteDragType, JSON.stringify(item));
+        event.dataTransfer.effectAllowed = "copy";
+      }}
+      onClick={() => onAdd(item)}
+    >
+      {children}
+    </Button>
+  );
+}

@@ -1,0 +1,154 @@
+import "@xyflow/react/dist/style.css";
+import type { AppDefinition } from "@conflux/core";
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  type Connection,
+  Controls,
+  type Edge,
+  type EdgeChange,
+  MiniMap,
+  type NodeChange,
+  ReactFlow,
+  useReactFlow,
+} from "@xyflow/react";
+import { type DragEvent, useEffect, useState } from "react";
+import { canConnect, connect, parseNodeId, removeEdge, removeNode } from "./app-edits.ts";
+import type { EditorNode } from "./graph.ts";
+import { positionsOf } from "./graph.ts";
+import { type Position, writeLayout } from "./layout.ts";
+import { nodeTypes } from "./nodes.tsx";
+import type { PaletteItem } from "./palette.ts";
+
+/** The drag-and-drop type of a palette item dragged onto the canvas. */
+export const paletteDragType = "application/x-conflux-palette";
+
+export interface CanvasProps {
+  app: AppDefinition;
+  nodes: EditorNode[];
+  edges: Edge[];
+  selected: string | null;
+  readOnly: boolean;
+  onSelect(nodeId: string | null): void;
+  onEdit(change: (app: AppDefinition) => AppDefinition): void;
+  onDrop(item: PaletteItem, at: Position): void;
+}
+
+/**
+ * React Flow over the derived graph. React Flow keeps measured sizes and drag positions in its node
+ * objects, so the canvas holds a local copy refreshed from the app; edits go to the editor store
+ * when a gesture ends (drop, connect, delete), which makes each gesture one undo step.
+ */
+export function Canvas(props: CanvasProps) {
+  const { screenToFlowPosition } = useReactFlow();
+  const [nodes, setNodes] = useState<EditorNode[]>(props.nodes);
+  const [edges, setEdges] = useState<Edge[]>(props.edges);
+
+  useEffect(() => {
+    setNodes((previous) => {
+      const byId = new Map(previous.map((node) => [node.id, node]));
+      return props.nodes.map((node) => {
+        const old = byId.get(node.id);
+        return {
+          ...node,
+          selected: node.id === props.selected,
+          ...(old?.measured ? { measured: old.measured } : {}),
+        };
+      });
+    });
+  }, [props.nodes, props.selected]);
+
+  useEffect(() => {
+    setEdges((previous) => {
+      const selected = new Set(previous.filter((edge) => edge.selected).map((edge) => edge.id));
+      return props.edges.map((edge) => ({ ...edge, selected: selected.has(edge.id) }));
+    });
+  }, [props.edges]);
+
+  const onNodesChange = (changes: NodeChange<EditorNode>[]) => {
+    // Removal goes through onDelete, as an edit of the app; the rest (sizes, dragging) is React Flow's own.
+    setNodes((current) =>
+      applyNodeChanges(
+        changes.filter((change) => change.type !== "remove"),
+        current,
+      ),
+    );
+    const selections = changes.filter((change) => change.type === "select");
+    const chosen = selections.find((change) => change.selected);
+    if (chosen) props.onSelect(chosen.id);
+    else if (selections.some((change) => change.id === props.selected)) props.onSelect(null);
+  };
+
+  const onEdgesChange = (changes: EdgeChange[]) =>
+    setEdges((current) =>
+      applyEdgeChanges(
+        changes.filter((change) => change.type !== "remove"),
+        current,
+      ),
+    );
+
+  const onConnect = (connection: Connection) => props.onEdit((app) => connect(app, connection) ?? app);
+
+  const onDelete = ({ nodes: gone, edges: cut }: { nodes: EditorNode[]; edges: Edge[] }) =>
+    props.onEdit((app) => {
+      let next = cut.reduce((current, edge) => removeEdge(current, edge.id), app);
+      for (const node of gone) {
+        const ref = parseNodeId(node.id);
+        if (ref) next = removeNode(next, ref);
+      }
+      return next;
+    });
+
+  const onNodeDragStop = (_event: unknown, _node: EditorNode, moved: EditorNode[]) =>
+    props.onEdit((app) => {
+      const positions = positionsOf(app);
+      for (const node of moved) positions[node.id] = node.position;
+      return writeLayout(app, positions);
+    });
+
+  const onDrop = (event: DragEvent) => {
+    const data = event.dataTransfer.getData(paletteDragType);
+    if (!data || props.readOnly) return;
+    event.preventDefault();
+    props.onDrop(
+      JSON.parse(data) as PaletteItem,
+      screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+    );
+  };
+
+  return (
+    <section
+      className="cfx-canvas"
+      aria-label="Canvas"
+      onDragOver={(event) => {
+        if (event.dataTransfer.types.includes(paletteDragType)) event.preventDefault();
+      }}
+      onDrop={onDrop}
+    >
+      <ReactFlow<EditorNode, Edge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onConnect={onConnect}
+        isValidConnection={(connection) => canConnect(props.app, connection as Connection)}
+        onDelete={onDelete}
+        onNodeDragStop={onNodeDragStop}
+        onPaneClick={() => props.onSelect(null)}
+        nodesDraggable={!props.readOnly}
+        nodesConnectable={!props.readOnly}
+        elementsSelectable
+        deleteKeyCode={props.readOnly ? null : ["Delete", "Backspace"]}
+        fitView
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        minZoom={0.2}
+      >
+        <Background gap={20} />
+        <Controls showInteractive={false} />
+        <MiniMap pannable zoomable ariaLabel="Minimap of the app" />
+      </ReactFlow>
+    </section>
+  );
+}

@@ -1,0 +1,74 @@
+// @vitest-environment happy-dom
+import { cleanup, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ExpressionField } from "./ExpressionField.tsx";
+import { checkExpression } from "./expression-assist.ts";
+
+afterEach(cleanup);
+
+const condition = { kind: "condition" } as const;
+const scope = { contextKeys: ["eventType"] };
+
+describe("ExpressionField", () => {
+  it("shows a syntax error under the field, labelled, with the column", async () => {
+    render(
+      <ExpressionField
+        label="Condition"
+        value="payload.temp > "
+        onChange={() => {}}
+        kind={condition}
+        check={(source) => checkExpression(source, condition)}
+        scope={scope}
+      />,
+    );
+    const textbox = screen.getByLabelText("Condition");
+    expect(textbox.getAttribute("contenteditable")).toBe("true");
+    expect(screen.getByRole("alert").textContent).toMatch(/at column 16/);
+    expect(textbox.getAttribute("aria-describedby")).toBe(screen.getByRole("alert").id);
+    await waitFor(() => expect(document.querySelector(".cm-lintRange-error")).not.toBeNull());
+    // the underlined character is the 16th: the end of the source, so the last character
+    const view = document.querySelector(".cm-content")?.textContent;
+    expect(view).toBe("payload.temp > ");
+  });
+
+  it("shows a problem located at the field by the server", () => {
+    render(
+      <ExpressionField
+        label="URL"
+        value="https://x"
+        onChange={() => {}}
+        kind={{ kind: "template", mode: "text" }}
+        check={() => undefined}
+        problems={[{ message: "private address refused", column: 3 }]}
+        scope={scope}
+      />,
+    );
+    expect(screen.getByRole("alert").textContent).toBe("private address refused");
+  });
+
+  it("reports typing and follows the value it is given", async () => {
+    const onChange = vi.fn();
+    const { rerender } = render(
+      <ExpressionField
+        label="Condition"
+        value="a"
+        onChange={onChange}
+        kind={condition}
+        check={() => undefined}
+        scope={scope}
+      />,
+    );
+    rerender(
+      <ExpressionField
+        label="Condition"
+        value="payload.x"
+        onChange={onChange}
+        kind={condition}
+        check={() => undefined}
+        scope={scope}
+      />,
+    );
+    expect(screen.getByLabelText("Condition").textContent).toBe("payload.x");
+    expect(onChange).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,67 @@
+import type { JsonValue } from "@conflux/core";
+import type { RunStep } from "./contract.ts";
+import { type ActionRunState, formatDuration, statusLabels } from "./run-overlay.ts";
+
+function JsonBlock({ label, value }: { label: string; value: JsonValue | null }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        {value === null ? (
+          <span className="cfx-muted">none</span>
+        ) : (
+          <pre className="cfx-editor-json">{JSON.stringify(value, null, 2)}</pre>
+        )}
+      </dd>
+    </>
+  );
+}
+
+function conditionText(step: RunStep): string {
+  if (step.conditionValue === null)
+    return step.status === "disabled" ? "not evaluated (disabled)" : "not evaluated";
+  return String(step.conditionValue);
+}
+
+/** What each step of the selected action saw and did in the run on the canvas. */
+export function StepDetails({ state }: { state: ActionRunState }) {
+  return (
+    <section className="cfx-step-details" aria-label="Step details">
+      <h3>
+        In this run:{" "}
+        <span className={`cfx-badge cfx-badge--${state.status}`}>{statusLabels[state.status]}</span>
+      </h3>
+      {state.steps.length === 0 ? <p className="cfx-muted">The run has not reached this action.</p> : null}
+      {state.steps.map((step, index) => (
+        <div key={step.stepId} className="cfx-step">
+          {state.steps.length > 1 ? (
+            <h4>
+              Step {index + 1} of {state.steps.length}
+            </h4>
+          ) : null}
+          <dl className="cfx-step__facts">
+            <dt>Status</dt>
+            <dd>{statusLabels[step.status as keyof typeof statusLabels] ?? step.status}</dd>
+            <dt>Condition value</dt>
+            <dd>{conditionText(step)}</dd>
+            <dt>Duration</dt>
+            <dd>{formatDuration(step)}</dd>
+            <dt>Attempts</dt>
+            <dd>{step.attempts}</dd>
+            {step.error ? (
+              <>
+                <dt>Error</dt>
+                <dd className="cfx-step__error">
+                  <code>{step.error.code}</code>: {step.error.message}
+                </dd>
+              </>
+            ) : null}
+            <JsonBlock label="Input" value={step.input} />
+            <JsonBlock label="Result" value={step.result} />
+            {step.usage !== null ? <JsonBlock label="Usage" value={step.usage} /> : null}
+          </dl>
+        </div>
+      ))}
+    </section>
+  );
+}
