@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { serveImage, serviceKeys, testImage, useAiSuite } from "./ai-fixture.ts";
 import type { ProviderRequest } from "./ai-stand-in.ts";
+import { waitForRun } from "./harness.ts";
 
 const suite = useAiSuite();
 
@@ -347,5 +349,29 @@ describe("the ai action on an OpenAI-compatible server", () => {
       {},
     );
     expect(step).toMatchObject({ status: "failed", error: { code: "ai_model_capability" } });
+  });
+});
+
+describe("docs/ai.md", () => {
+  it("its example app saves and runs as the page says", async () => {
+    const markdown = readFileSync(new URL("../../../docs/ai.md", import.meta.url), "utf8");
+    const example = /```json ai-example-app\n([\s\S]*?)```/.exec(markdown)?.[1] ?? "";
+    const created = await suite.session.call("POST", "/v1/apps", JSON.parse(example));
+    expect(created.status, created.text).toBe(201);
+    suite.standIn.answer = () => ({ text: JSON.stringify({ act: true, reason: "9.5 °C is above 8 °C" }) });
+    const sent = await suite.session.call(
+      "POST",
+      `/v1/apps/${created.body.appId}/channels/readings/messages`,
+      {
+        sensor: "fridge-1",
+        temp: 9.5,
+      },
+    );
+    const run = await waitForRun(suite.session, created.body.appId, sent.body.executionId);
+    const advice = run.messages.find((message: any) => message.channelId === "advice");
+    expect(advice.payload).toMatchObject({
+      output: { act: true, reason: "9.5 °C is above 8 °C" },
+      model: "openai/gpt-4.1-mini",
+    });
   });
 });
