@@ -198,3 +198,52 @@ describe("another operator", () => {
     expect(await dataOf(session, fixture.deviceId)).toEqual([{ secret: "reading" }]);
   });
 });
+
+describe("the data-store action", () => {
+  it("writes the device message, or a rendered value, under the sending device or a named one", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session, { keepData: false });
+    const { body: target } = await session.call("POST", "/v1/devices", { name: "summary" });
+    const { body: app } = await session.call("GET", `/v1/apps/${fixture.appId}`);
+    app.actions = [
+      { actionId: "keep", channelId: "sensors", type: "data-store", config: {} },
+      {
+        actionId: "summarise",
+        channelId: "sensors",
+        type: "data-store",
+        condition: "payload.temp > 8",
+        config: {
+          deviceId: target.deviceId,
+          value: '{"warm": ${payload.temp}, "from": "${event.context.resource.deviceId}"}',
+        },
+      },
+    ];
+    expect((await session.call("PUT", `/v1/apps/${fixture.appId}`, app)).status).toBe(200);
+    const sent = await send(fixture.deviceId, fixture.secret, JSON.stringify({ temp: 9 }));
+    const run = await waitForRun(session, fixture.appId, sent.body.executionId);
+    expect(run.steps.map((step: any) => [step.actionId, step.status]).sort()).toEqual([
+      ["keep", "completed"],
+      ["summarise", "completed"],
+    ]);
+    expect(run.steps[0].result).toEqual({ stored: true, time: expect.any(Number) });
+    expect(await dataOf(session, fixture.deviceId)).toEqual([{ temp: 9 }]);
+    expect(await dataOf(session, target.deviceId)).toEqual([{ warm: 9, from: fixture.deviceId }]);
+  });
+
+  it("fails with device_not_found for a device of another operator, writing nothing there", async () => {
+    const { session, conflux } = suite;
+    const victim = await createDeviceFixture(session, { keepData: false });
+    const other = await signUp(conflux.url);
+    const { body: app } = await other.call("POST", "/v1/apps", {
+      name: "writer",
+      channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }],
+      actions: [
+        { actionId: "w", channelId: "in", type: "data-store", config: { deviceId: victim.deviceId } },
+      ],
+    });
+    const { body } = await other.call("POST", `/v1/apps/${app.appId}/channels/in/messages`, { forged: 1 });
+    const run = await waitForRun(other, app.appId, body.executionId);
+    expect(run.steps[0]).toMatchObject({ status: "failed", error: { code: "device_not_found" } });
+    expect(await dataOf(session, victim.deviceId)).toEqual([]);
+  });
+});

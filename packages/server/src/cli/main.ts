@@ -4,6 +4,7 @@ import { loadConfig } from "../config/config.ts";
 import { startConflux } from "../conflux.ts";
 import { createLogger } from "../logging/logger.ts";
 import { type ApiClient, connect } from "./client.ts";
+import { parseRate, type SimulatedProtocol, simulate } from "./simulate.ts";
 
 const usage = `Usage:
   conflux serve [--port N] [--host H] [--data-dir DIR]   start Conflux (embedded default: SQLite in ./.conflux/)
@@ -11,6 +12,9 @@ const usage = `Usage:
   conflux apps import <file.json|file.yaml>              import an app (Conflux or SORACOM Flux export)
   conflux apps export <appId> [--format json|yaml]       print an app
   conflux send <appId> <channelId> <json>                send a message into a channel
+  conflux simulate [--devices 100] [--rate 10/s] [--protocol mqtt|http|udp] [--duration 60]
+                   [--group <groupId>] [--mqtt-url mqtt://host:1884] [--udp-port 23080]
+                                                         register devices and send sensor readings
 
 The commands other than serve talk to CONFLUX_URL (default http://127.0.0.1:8480) as
 CONFLUX_EMAIL/CONFLUX_PASSWORD, or with CONFLUX_API_KEY/CONFLUX_TOKEN.`;
@@ -77,6 +81,44 @@ async function send(client: ApiClient, [appId, channelId, json]: string[]): Prom
   return print(await client.request("POST", path, json));
 }
 
+async function runSimulation(client: ApiClient, args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      devices: { type: "string", default: "100" },
+      rate: { type: "string", default: "10/s" },
+      protocol: { type: "string", default: "mqtt" },
+      duration: { type: "string" },
+      group: { type: "string" },
+      "mqtt-url": { type: "string" },
+      "udp-port": { type: "string", default: "23080" },
+    },
+  });
+  const protocol = values.protocol as SimulatedProtocol;
+  if (!["mqtt", "http", "udp"].includes(protocol)) throw new Error("--protocol is mqtt, http or udp");
+  const devices = Number(values.devices);
+  if (!Number.isInteger(devices) || devices < 1 || devices > 100_000)
+    throw new Error("--devices is 1 to 100000");
+  const apiUrl = (process.env.CONFLUX_URL ?? "http://127.0.0.1:8480").replace(/\/$/, "");
+  const controller = new AbortController();
+  process.once("SIGINT", () => controller.abort());
+  await simulate(
+    client,
+    {
+      devices,
+      rate: parseRate(values.rate),
+      protocol,
+      ...(values.duration ? { durationSeconds: Number(values.duration) } : {}),
+      ...(values.group ? { groupId: values.group } : {}),
+      apiUrl,
+      mqttUrl: values["mqtt-url"] ?? `mqtt://${new URL(apiUrl).hostname}:1884`,
+      udpPort: Number(values["udp-port"]),
+      log: (line) => process.stdout.write(`${line}\n`),
+    },
+    controller.signal,
+  );
+}
+
 async function main([command, ...args]: string[]): Promise<void> {
   switch (command) {
     case "serve":
@@ -85,6 +127,8 @@ async function main([command, ...args]: string[]): Promise<void> {
       return apps(await connect(process.env), args);
     case "send":
       return send(await connect(process.env), args);
+    case "simulate":
+      return runSimulation(await connect(process.env), args);
     default:
       process.stdout.write(`${usage}\n`);
       if (command && command !== "help" && command !== "--help") process.exitCode = 2;
