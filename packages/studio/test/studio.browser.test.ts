@@ -1,0 +1,206 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { logIn, startTestConflux, testPassword } from "../../server/test/harness.ts";
+import { HttpSink } from "../../server/test/http-sink.ts";
+import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
+
+/**
+ * The studio in a real browser (Debian's chromium, driven by playwright-core) against a real Conflux
+ * serving the built studio, with a local HTTP sink as the webhook's receiver. Slow: it builds the
+ * studio when the build is missing or stale, and starts a browser.
+ */
+
+const artifacts = fileURLToPath(new URL("../../../test-artifacts", import.meta.url));
+const email = `studio-${Date.now()}@example.com`;
+
+let conflux: Awaited<ReturnType<typeof startTestConflux>>;
+let sink: HttpSink;
+let sinkUrl: string;
+let browser: BrowserContext;
+let profileDir: string;
+let page: Page;
+/** Console messages that mean the CSP blocked something the studio needs. */
+const cspViolations: string[] = [];
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  await ensureStudioBuild("ignore");
+  conflux = await startTestConflux({ studioDir: studioBuildDir });
+  sink = new HttpSink();
+  sinkUrl = await sink.start();
+  profileDir = mkdtempSync(path.join(tmpdir(), "conflux-chromium-"));
+  browser = await chromium.launchPersistentContext(profileDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  page = browser.pages()[0] ?? (await browser.newPage());
+  page.setDefaultTimeout(15_000);
+  page.on("console", (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await conflux?.cleanUp();
+  await sink?.stop();
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+/** Types into a CodeMirror field (a contenteditable textbox) the way a person does. */
+async function typeInto(label: string, text: string) {
+  const field = page.getByRole("textbox", { name: label, exact: true });
+  await field.click();
+  await page.keyboard.press("ControlOrMeta+A");
+  await page.keyboard.press("Backspace");
+  await page.keyboard.type(text);
+  // The autocomplete list would take the next Enter; close it.
+  await page.keyboard.press("Escape");
+}
+
+describe("the studio in a browser", () => {
+  let appUrl: string;
+
+  it("signs up, builds an app with an API source, a condition and a webhook, test-runs it and finds the run", async () => {
+    await page.goto(`${conflux.url}/`);
+    await page.getByRole("link", { name: "Create an account" }).click();
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(testPassword);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect.poll(() => page.getByTestId("operator-email").textContent()).toBe(email);
+    expect(await page.getByTestId("operator-id").textContent()).toMatch(/^OP/);
+
+    await page.getByRole("button", { name: "New app" }).click();
+    await page.getByRole("dialog", { name: "New app" }).getByLabel("App name").fill("Cold chain");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.waitForURL(/\/apps\/[0-9A-Z]+$/);
+    appUrl = page.url();
+
+    await page.getByRole("button", { name: "Add event source" }).click();
+    await page.getByRole("button", { name: "Add action" }).click();
+    await typeInto("Condition", "payload.temp > 8");
+    await typeInto("Url", `${sinkUrl}/alerts`);
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect.poll(() => page.getByRole("status").filter({ hasText: "Saved" }).count()).toBe(1);
+
+    // Below the threshold the condition is false: the run completes and the sink hears nothing.
+    await page.getByLabel("Test message (JSON)").fill('{"temp": 4}');
+    await page.getByRole("button", { name: "Send test message" }).click();
+    const summary = page.getByRole("status", { name: "Run summary" });
+    await expect.poll(() => summary.textContent()).toContain("completed");
+    expect(sink.received).toHaveLength(0);
+
+    await page.getByLabel("Test message (JSON)").fill('{"temp": 9.5}');
+    await page.getByRole("button", { name: "Send test message" }).click();
+    const [request] = await sink.waitFor(1);
+    expect(request?.url).toBe("/alerts");
+    expect(JSON.parse(request?.body ?? "null")).toEqual({ temp: 9.5 });
+    await expect.poll(() => summary.textContent()).toMatch(/completed/);
+
+    await page.getByRole("link", { name: "History" }).click();
+    const runs = page.getByRole("table", { name: "Runs" });
+    await expect.poll(() => runs.getByRole("row").count()).toBe(3);
+    expect(await runs.getByRole("row").nth(1).textContent()).toContain("completed");
+
+    // Filter by status, then open the newest run: the canvas, read-only, with the run on it.
+    await page.getByLabel("Status").selectOption("failed");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await expect.poll(() => runs.textContent()).toContain("No runs match");
+    await page.getByRole("button", { name: "Clear" }).click();
+    await runs
+      .getByRole("link", { name: /^Open run / })
+      .first()
+      .click();
+    await page.waitForURL(/\/runs\//);
+    await expect
+      .poll(() => page.getByRole("status", { name: "Run summary" }).textContent())
+      .toContain("completed");
+    expect(await page.getByRole("button", { name: "Save", exact: true }).count()).toBe(0);
+
+    await page.getByRole("button", { name: "Replay" }).click();
+    await sink.waitFor(2);
+    await expect
+      .poll(() => page.getByRole("status", { name: "Run summary" }).textContent())
+      .toContain("completed");
+  });
+
+  it("shows a bad expression's error at its field, before and after saving", async () => {
+    await page.goto(appUrl);
+    await page.getByText("webhook 1", { exact: true }).first().click();
+    await typeInto("Condition", "payload.temp > ");
+    const condition = page.locator('[data-field="condition"]');
+    await expect.poll(() => condition.getByRole("alert").textContent()).toMatch(/column/i);
+
+    await page.getByRole("button", { name: "Save", exact: true }).click();
+    await expect
+      .poll(() => page.getByRole("alert").filter({ hasText: "condition" }).count())
+      .toBeGreaterThan(0);
+    expect(await condition.getByRole("alert").textContent()).toMatch(/column/i);
+
+    // Leaving with the unsaved change asks first; staying keeps the edit.
+    await page.getByRole("link", { name: "Credentials" }).click();
+    const leave = page.getByRole("dialog", { name: "Leave without saving?" });
+    await leave.getByRole("button", { name: "Cancel" }).click();
+    expect(page.url()).toBe(appUrl);
+  });
+
+  it("shows a five-node app with its last run, saved as a screenshot", async () => {
+    const session = await logIn(conflux.url, email);
+    const created = await session.call("POST", "/v1/apps", {
+      name: "Cold chain alerts",
+      channels: [
+        { channelId: "readings", name: "Readings", eventSource: { type: "api", config: {} } },
+        { channelId: "alerts", name: "Alerts" },
+      ],
+      actions: [
+        {
+          actionId: "too-warm",
+          name: "Too warm?",
+          channelId: "readings",
+          type: "republish",
+          condition: "payload.temp > 8",
+          config: {},
+          output: { enabled: true, channelId: "alerts" },
+        },
+        {
+          actionId: "notify",
+          name: "Notify the warehouse",
+          channelId: "alerts",
+          type: "webhook",
+          config: { url: `${sinkUrl}/warehouse` },
+        },
+      ],
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${conflux.url}/apps/${created.body.appId}`);
+    await page.getByLabel("Test message (JSON)").fill('{"sensor": "fridge-1", "temp": 9.5}');
+    await page.getByRole("button", { name: "Send test message" }).click();
+    const summary = page.getByRole("status", { name: "Run summary" });
+    await expect.poll(() => summary.textContent()).toContain("completed");
+    expect(await page.locator(".react-flow__node").count()).toBe(5);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, "studio-five-node-app.png") });
+    expect(sink.received.some((request) => request.url === "/warehouse")).toBe(true);
+  });
+
+  it("ran without CSP violations or uncaught errors", () => {
+    expect(cspViolations).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+});
