@@ -352,6 +352,26 @@ describe("the ai action on an OpenAI-compatible server", () => {
   });
 });
 
+describe("the model catalogue", () => {
+  it("is listed with what each model takes and costs, and whether the service has a key for it", async () => {
+    const listed = await suite.session.call("GET", "/v1/ai/models");
+    expect(listed.status).toBe(200);
+    expect(listed.body).toContainEqual({
+      model: "bedrock/amazon.nova-lite-v1:0",
+      provider: "bedrock",
+      modelId: "amazon.nova-lite-v1:0",
+      label: "Amazon Nova Lite (Bedrock)",
+      image: true,
+      video: true,
+      credits: 1,
+      available: true,
+    });
+    expect(new Set(listed.body.map((model: { provider: string }) => model.provider))).toEqual(
+      new Set(["openai", "azure", "bedrock", "google", "openai-compatible"]),
+    );
+  });
+});
+
 describe("docs/ai.md", () => {
   it("its example app saves and runs as the page says", async () => {
     const markdown = readFileSync(new URL("../../../docs/ai.md", import.meta.url), "utf8");

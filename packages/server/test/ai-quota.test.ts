@@ -88,6 +88,39 @@ describe("the AI request rate limit", () => {
   });
 });
 
+describe("a service without a key for a provider", () => {
+  const suite = useAiSuite((url) => ({
+    providers: { google: { baseUrl: `${url}/google/v1beta`, apiKey: "g-key" } },
+  }));
+
+  it("lists its models as unavailable and falls through to a model it can reach", async () => {
+    const models = (await suite.session.call("GET", "/v1/ai/models")).body as {
+      model: string;
+      available: boolean;
+    }[];
+    expect(models.find((model) => model.model === "openai/gpt-4.1-mini")?.available).toBe(false);
+    expect(models.find((model) => model.model === "google/gemini-2.5-flash")?.available).toBe(true);
+    suite.standIn.answer = () => ({ text: "from Gemini" });
+    const step = await suite.runOne(
+      {
+        type: "ai",
+        config: { model: "openai/gpt-4.1-mini", fallbackModels: ["google/gemini-2.5-flash"], prompt: "Hi" },
+      },
+      {},
+    );
+    expect(step).toMatchObject({ status: "completed", result: { model: "google/gemini-2.5-flash" } });
+    const alone = await suite.runOne(
+      { type: "ai", config: { model: "openai/gpt-4.1-mini", prompt: "Hi" } },
+      {},
+    );
+    expect(alone).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { code: "ai_provider_not_configured" },
+    });
+  });
+});
+
 describe("provider calls through the guarded client", () => {
   it("are refused for a provider URL on a private address unless the operator allows them", async () => {
     const standIn = new AiStandIn();

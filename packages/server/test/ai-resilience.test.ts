@@ -61,7 +61,18 @@ describe("an AI provider that is overloaded, down or slow", () => {
     suite.standIn.answer = () => ({ text: "too late", delayMs: 1_500 });
     const step = await suite.runOne(ask(), {});
     expect(step).toMatchObject({ status: "failed", attempts: 3, error: { code: "ai_timeout" } });
-    expect(step.error.message).toMatch(/did not answer within 400 ms/);
+    expect(step.error.message).toMatch(/did not answer within \d+ ms/);
+  });
+
+  it("a slow first provider leaves the fallback model its share of the time", async () => {
+    suite.standIn.answer = (request) =>
+      request.provider === "openai" ? { text: "too late", delayMs: 1_500 } : { text: "from Bedrock" };
+    const step = await suite.runOne(ask({ fallbackModels: ["bedrock/amazon.nova-micro-v1:0"] }), {});
+    expect(step).toMatchObject({
+      status: "completed",
+      attempts: 1,
+      result: { output: "from Bedrock", model: "bedrock/amazon.nova-micro-v1:0" },
+    });
   });
 
   it("a refused request (400) is not tried again and does not fall back", async () => {

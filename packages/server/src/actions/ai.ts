@@ -44,6 +44,9 @@ export const aiAction: ActionDefinition<"ai"> = {
   },
 };
 
+/** Like a webhook's; with ai.timeoutMs it stays under the runtime's job lease. */
+const mediaTimeoutMs = 15_000;
+
 /** A templated image or video reference, read as bytes. */
 export async function loadReferenced(
   template: string,
@@ -56,6 +59,6 @@ export async function loadReferenced(
     outbound: context.ai.outbound,
     files: context.ai.files(context.operator.operatorId),
     maxBytes: context.ai.config.maxImageBytes,
-    timeoutMs: context.ai.config.timeoutMs,
+    timeoutMs: mediaTimeoutMs,
   });
 }

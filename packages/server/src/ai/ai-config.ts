@@ -13,8 +13,12 @@ export const aiConfigSchema = z.object({
   monthlyCredits: z.coerce.number().int().min(0).default(1_000),
   /** AI requests per operator per minute (per process), whatever key they use. */
   requestsPerMinute: z.coerce.number().int().min(1).default(120),
-  /** One provider request; a slower answer counts as a timeout (retried, or the next fallback model). */
-  timeoutMs: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /**
+   * All provider requests of one action run together (fallbacks and the JSON repair try included);
+   * past it the run fails with a transient ai_timeout. Kept under the runtime's job lease (60 s),
+   * with the image fetch's 15 s, so a slow provider never makes a second worker take the job.
+   */
+  timeoutMs: z.coerce.number().int().min(100).max(600_000).default(40_000),
   /** Images (and videos) handed to a model are fetched up to this size. */
   maxImageBytes: z.coerce
     .number()

@@ -10,8 +10,8 @@ export interface AiServices {
   readonly config: AiConfig;
   readonly usage: UsageStore;
   readonly rateLimiter: AiRateLimiter;
-  /** `fetch` for the AI SDK, through the guarded client. */
-  readonly fetch: typeof fetch;
+  /** A `fetch` for the AI SDK, through the guarded client, that gives up after `timeoutMs`. */
+  fetchWithin(timeoutMs: number): typeof fetch;
   readonly outbound: OutboundClient;
   /** An operator's files (images in, drawn images out); undefined when there is no file store. */
   files(operatorId: string): AiFiles | undefined;
@@ -33,10 +33,8 @@ export function createAiServices(
     config,
     usage,
     rateLimiter: new AiRateLimiter(config.requestsPerMinute),
-    fetch: createGuardedFetch(outbound, {
-      timeoutMs: config.timeoutMs,
-      maxResponseBytes: config.maxResponseBytes,
-    }),
+    fetchWithin: (timeoutMs) =>
+      createGuardedFetch(outbound, { timeoutMs, maxResponseBytes: config.maxResponseBytes }),
     outbound,
     files: (operatorId) => fileStore?.forOperator(operatorId),
   };

@@ -78,16 +78,19 @@ export async function askModel(
     ? await openOwnKey(request.credentialsId, openCredential)
     : undefined;
   const usage: ModelUsage = { inputTokens: 0, outputTokens: 0, totalTokens: 0, credits: 0, requests: 0 };
+  const deadline = Date.now() + services.config.timeoutMs;
   let unusable: ActionError | undefined;
   let unavailable: ActionError | undefined;
-  for (const model of request.models) {
+  for (const [index, model] of request.models.entries()) {
     const attempt = planAttempt(model, ownAccess, services, request);
     if (attempt instanceof ActionError) {
       unusable ??= attempt;
       continue;
     }
+    // Each model gets an equal share of the time left, so a slow first provider leaves the fallbacks theirs.
+    const share = (deadline - Date.now()) / (request.models.length - index);
     try {
-      const output = await answerWith(attempt, request, services, usage);
+      const output = await answerWith(attempt, request, services, usage, Date.now() + share);
       return { output, model, usage };
     } catch (error) {
       const failure = toActionError(error, attempt);
@@ -144,10 +147,11 @@ async function answerWith(
   request: ModelRequest,
   services: AiServices,
   usage: ModelUsage,
+  deadline: number,
 ): Promise<JsonValue> {
   const validate = request.json?.schema ? compileAnswerSchema(request.json.schema) : undefined;
   const messages: ModelMessage[] = [{ role: "user", content: userContent(request) }];
-  const first = await callModel(attempt, request, messages, services, usage);
+  const first = await callModel(attempt, request, messages, services, usage, deadline);
   if (!request.json) return first.text;
   let problems = first.problem ?? answerProblems(validate, first.value);
   if (problems === undefined) return first.value as JsonValue;
@@ -159,7 +163,7 @@ async function answerWith(
       content: `That answer is not valid: ${problems}. Answer again with only the corrected JSON${validate ? " that matches the schema" : ""}.`,
     },
   );
-  const repaired = await callModel(attempt, request, messages, services, usage);
+  const repaired = await callModel(attempt, request, messages, services, usage, deadline);
   problems = repaired.problem ?? answerProblems(validate, repaired.value);
   if (problems === undefined) return repaired.value as JsonValue;
   throw new ActionError(
@@ -181,7 +185,15 @@ async function callModel(
   messages: ModelMessage[],
   services: AiServices,
   usage: ModelUsage,
+  deadline: number,
 ): Promise<Reply> {
+  const remainingMs = deadline - Date.now();
+  if (remainingMs <= 0)
+    throw new ActionError(
+      "ai_timeout",
+      `no answer within ${services.config.timeoutMs} ms (every model and try of this run together)`,
+      true,
+    );
   const credits = attempt.ownKey ? 0 : (attempt.entry?.credits ?? 0);
   const quota = services.config.monthlyCredits;
   const reserved = await services.usage.reserve(request.operatorId, "ai_credits", credits, quota);
@@ -190,10 +202,15 @@ async function callModel(
       "quota_exceeded",
       `the monthly AI credit quota (${quota}) is used up: ${reserved.used} spent, ${attempt.model} needs ${credits}`,
     );
-  const model = createLanguageModel(attempt.access, modelIdOf(attempt.model), services.fetch);
+  const model = createLanguageModel(
+    attempt.access,
+    modelIdOf(attempt.model),
+    services.fetchWithin(remainingMs),
+  );
   const settings = {
     model,
-    system: request.system,
+    // OpenAI's JSON mode refuses a request that does not mention JSON; every model does better told.
+    system: request.json ? `${request.system}\n\nAnswer with JSON only.` : request.system,
     messages,
     maxRetries: 0,
     ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
