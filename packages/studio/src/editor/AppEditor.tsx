@@ -79,6 +79,7 @@ function EditorRoot(props: AppEditorProps) {
     props.run?.channelId ?? props.app.channels[0]?.channelId ?? "",
   );
   const [payloadText, setPayloadText] = useState("{}");
+  const [reveal, setReveal] = useState<{ nodeId: string; nonce: number }>();
   const panel = useRef<HTMLElement>(null);
   const { app, selected } = state;
 
@@ -138,6 +139,7 @@ function EditorRoot(props: AppEditorProps) {
   const add = (item: PaletteItem, at?: Position) => {
     const added = addFromPalette(app, item, { selected, ...(at ? { at } : {}) });
     edit(() => added.app, undefined, added.nodeId);
+    if (!at) setReveal({ nodeId: added.nodeId, nonce: Date.now() });
   };
 
   const deleteNode = (ref: NodeRef) => edit((current) => removeNode(current, ref), undefined, null);
@@ -334,6 +336,7 @@ function EditorRoot(props: AppEditorProps) {
           onSelect={select}
           onEdit={(change) => edit(change)}
           onDrop={(item, at) => add(item, at)}
+          {...(reveal ? { reveal } : {})}
         />
         <aside className="cfx-editor__panel" ref={panel} aria-label="Properties">
           {appProblems.length ? (

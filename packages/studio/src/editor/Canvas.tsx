@@ -33,6 +33,8 @@ export interface CanvasProps {
   onSelect(nodeId: string | null): void;
   onEdit(change: (app: AppDefinition) => AppDefinition): void;
   onDrop(item: PaletteItem, at: Position): void;
+  /** A node just added: the view pans to it, so a node added by keyboard is never off screen. */
+  reveal?: { nodeId: string; nonce: number };
 }
 
 /**
@@ -41,7 +43,7 @@ export interface CanvasProps {
  * when a gesture ends (drop, connect, delete), which makes each gesture one undo step.
  */
 export function Canvas(props: CanvasProps) {
-  const { screenToFlowPosition } = useReactFlow();
+  const { screenToFlowPosition, setCenter, getZoom } = useReactFlow();
   const [nodes, setNodes] = useState<EditorNode[]>(props.nodes);
   const [edges, setEdges] = useState<Edge[]>(props.edges);
 
@@ -65,6 +67,13 @@ export function Canvas(props: CanvasProps) {
       return props.edges.map((edge) => ({ ...edge, selected: selected.has(edge.id) }));
     });
   }, [props.edges]);
+
+  const reveal = props.reveal;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new reveal request pans, not every change of the graph
+  useEffect(() => {
+    const node = reveal && props.nodes.find((candidate) => candidate.id === reveal.nodeId);
+    if (node) void setCenter(node.position.x + 90, node.position.y + 30, { zoom: getZoom(), duration: 200 });
+  }, [reveal]);
 
   const onNodesChange = (changes: NodeChange<EditorNode>[]) => {
     // Removal goes through onDelete, as an edit of the app; the rest (sizes, dragging) is React Flow's own.

@@ -4,6 +4,7 @@ import { type Diagnostic, forceLinting, linter } from "@codemirror/lint";
 import { Annotation, Compartment, EditorState } from "@codemirror/state";
 import { EditorView, keymap, placeholder as placeholderText } from "@codemirror/view";
 import { useEffect, useId, useRef } from "react";
+import { mountCodeMirrorStylesWithoutInlineStyle } from "./codemirror-styles.ts";
 import {
   type CompletionScope,
   completeExpression,
@@ -44,6 +45,8 @@ function fieldErrors(own: FieldError | undefined, problems: readonly FieldError[
       errors.push(problem);
   return errors;
 }
+
+mountCodeMirrorStylesWithoutInlineStyle();
 
 /** Marks document changes made to follow the `value` prop, so they are not reported back as edits. */
 const fromProps = Annotation.define<boolean>();
