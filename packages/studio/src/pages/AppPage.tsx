@@ -3,13 +3,13 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { saveOutcomeOf } from "../api/app-definition.ts";
 import { describeError } from "../api/client.ts";
 import { followRun } from "../api/run-stream.ts";
-import { AppEditor } from "../editor/AppEditor.tsx";
 import type { RunView, SaveOutcome } from "../editor/contract.ts";
 import { Link, useNavigationGuard } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Page } from "../ui/PageLayout.tsx";
+import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 /** Follows the latest test run live; a new test run stops following the previous one. */
 function useLiveRun(appId: string) {
@@ -89,7 +89,7 @@ export function AppPage({ appId }: { appId: string }) {
             onDismiss={live.clearError}
           />
         ) : null}
-        <AppEditor
+        <LazyAppEditor
           app={app}
           credentials={credentials}
           onSave={save}

@@ -1,7 +1,6 @@
 import { useEffect, useState } from "react";
 import type { RunDetail } from "../api/conflux-api.ts";
 import { followRun } from "../api/run-stream.ts";
-import { AppEditor } from "../editor/AppEditor.tsx";
 import type { RunView } from "../editor/contract.ts";
 import { Link, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
@@ -10,6 +9,7 @@ import { Button } from "../ui/Button.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { StatusBadge } from "../ui/Table.tsx";
+import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 function viewOf(run: RunDetail): RunView {
   return { runId: run.runId, channelId: run.channelId, status: run.status, steps: run.steps };
@@ -94,7 +94,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
     >
       <div className="cfx-editor-frame">
         {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
-        <AppEditor
+        <LazyAppEditor
           app={app}
           readOnly
           credentials={credentials}
