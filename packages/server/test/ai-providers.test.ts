@@ -372,6 +372,35 @@ describe("the model catalogue", () => {
   });
 });
 
+describe("trying an AI action on a sample input (POST /v1/ai/try)", () => {
+  it("runs it once without an app and answers its result, or its error", async () => {
+    suite.standIn.answer = () => ({ text: "Looks fine." });
+    const tried = await suite.session.call("POST", "/v1/ai/try", {
+      type: "ai",
+      config: { model: "openai/gpt-4.1-mini", prompt: "Temp ${payload.temp}?" },
+      payload: { temp: 4 },
+    });
+    expect(tried.status, tried.text).toBe(200);
+    expect(tried.body).toMatchObject({
+      status: "completed",
+      result: { output: "Looks fine.", model: "openai/gpt-4.1-mini" },
+      usage: { credits: 1 },
+    });
+    expect(JSON.stringify(suite.standIn.received.at(-1)?.body)).toMatch(/Temp <data-[0-9a-f]{12}>4<\/data-/);
+
+    suite.standIn.answer = () => ({ status: 400, body: { error: { message: "no" } } });
+    const failed = await suite.session.call("POST", "/v1/ai/try", {
+      type: "ai",
+      config: { model: "openai/gpt-4.1-mini", prompt: "x" },
+    });
+    expect(failed.body).toMatchObject({ status: "failed", error: { code: "ai_request_refused" } });
+
+    const invalid = await suite.session.call("POST", "/v1/ai/try", { type: "ai", config: { prompt: "x" } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.code).toBe("validation_failed");
+  });
+});
+
 describe("docs/ai.md", () => {
   it("its example app saves and runs as the page says", async () => {
     const markdown = readFileSync(new URL("../../../docs/ai.md", import.meta.url), "utf8");

@@ -1,13 +1,43 @@
+import {
+  aiConfigSchema,
+  boundingBoxConfigSchema,
+  type JsonValue,
+  objectDetectionConfigSchema,
+} from "@conflux/core";
 import type { FastifyInstance } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { ulid } from "ulid";
+import { z } from "zod";
+import type { ActionContext, ActionDefinition, ActionResult } from "../actions/action.ts";
+import { actionRegistry } from "../actions/registry.ts";
 import { catalogue } from "../ai/catalogue.ts";
 import { serviceAccess } from "../ai/provider-access.ts";
 import type { Services } from "../conflux.ts";
+import { deviceAccessFor } from "../devices/device-services.ts";
+import { openCredentialFor } from "../runtime/run-job.ts";
+import { classifyError } from "../runtime/step-error.ts";
 import { usageMonth } from "../usage/usage-store.ts";
 import { operatorOf } from "./authenticate.ts";
 
-/** The model catalogue (for the studio's model picker) and the operator's AI usage this month. */
-export async function aiRoutes(api: FastifyInstance, { config, usage }: Services): Promise<void> {
-  api.get(
+const sampleInput = z.unknown().default(null);
+
+/** An AI action and a sample input, run once without an app: the studio's "try it". */
+const tryBody = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("ai"), config: aiConfigSchema, payload: sampleInput }),
+  z.object({
+    type: z.literal("object-detection"),
+    config: objectDetectionConfigSchema,
+    payload: sampleInput,
+  }),
+  z.object({ type: z.literal("bounding-box"), config: boundingBoxConfigSchema, payload: sampleInput }),
+]);
+
+/** The model catalogue (for the studio's model picker), a "try it" run, and this month's AI usage. */
+export async function aiRoutes(api: FastifyInstance, services: Services): Promise<void> {
+  const { config, usage } = services;
+  const routes = api.withTypeProvider<ZodTypeProvider>();
+
+  routes.get(
     "/v1/ai/models",
     {
       schema: { summary: "Models offered on the service's keys, with what they take and cost", tags: ["ai"] },
@@ -26,7 +56,43 @@ export async function aiRoutes(api: FastifyInstance, { config, usage }: Services
       })),
   );
 
-  api.get(
+  routes.post(
+    "/v1/ai/try",
+    {
+      schema: {
+        summary:
+          "Run an ai, object-detection or bounding-box action once on a sample input (counts credits and the rate limit like any run)",
+        tags: ["ai"],
+        body: tryBody,
+      },
+    },
+    async (request) => {
+      const operator = operatorOf(request);
+      const payload = request.body.payload as JsonValue;
+      const context: ActionContext = {
+        operator,
+        scope: { payload, context: { eventType: "try" }, event: { payload, context: { eventType: "try" } } },
+        idempotencyKey: `try-${ulid()}`,
+        outbound: services.ai.outbound,
+        mail: undefined,
+        openCredential: openCredentialFor(operator, services.cipher),
+        ai: services.ai,
+        devices: deviceAccessFor(services.devices, operator.operatorId),
+      };
+      const definition = actionRegistry[request.body.type] as ActionDefinition as {
+        run(config: unknown, context: ActionContext): Promise<ActionResult>;
+      };
+      try {
+        const { result, usage: used } = await definition.run(request.body.config, context);
+        return { status: "completed", result, usage: used ?? null };
+      } catch (thrown) {
+        const { code, message } = classifyError(thrown);
+        return { status: "failed", error: { code, message } };
+      }
+    },
+  );
+
+  routes.get(
     "/v1/usage",
     { schema: { summary: "This month's usage (UTC calendar month) and the AI credit quota", tags: ["ai"] } },
     async (request) => {

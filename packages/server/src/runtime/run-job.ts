@@ -73,7 +73,8 @@ function newStep(
   };
 }
 
-function openCredentialFor(operator: OperatorStore, cipher: Cipher) {
+/** The decrypted values of one of the operator's credentials, as actions receive them. */
+export function openCredentialFor(operator: OperatorStore, cipher: Cipher) {
   return async (credentialsId: string): Promise<Record<string, string>> => {
     const credential = await operator.getCredential(credentialsId);
     if (!credential) throw new ActionError("credentials_not_found", `no credentials '${credentialsId}'`);
