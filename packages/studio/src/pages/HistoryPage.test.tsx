@@ -1,0 +1,72 @@
+import type { App } from "@conflux/core";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
+import type { RunFilter, RunSummary } from "../api/conflux-api.ts";
+import { renderPage } from "../shell/testing.tsx";
+import { HistoryPage } from "./HistoryPage.tsx";
+
+const app = {
+  appId: "a1",
+  name: "Cold chain",
+  channels: [{ channelId: "readings", name: "Readings" }],
+  actions: [{ actionId: "notify", name: "Notify", channelId: "readings" }],
+} as unknown as App;
+
+function runs(count: number, newest: number): RunSummary[] {
+  return Array.from({ length: count }, (_, index) => ({
+    runId: `R${String(newest - index).padStart(4, "0")}`,
+    appId: "a1",
+    channelId: "readings",
+    eventType: "api",
+    status: "completed",
+    replayOf: null,
+    createdAt: 1_700_000_000_000,
+  }));
+}
+
+describe("the history page", () => {
+  it("sends the filters to the API and pages with `before`", async () => {
+    const listRuns = vi.fn(async (_appId: string, filter: RunFilter) =>
+      filter.before === "R0081" ? runs(5, 80) : runs(20, 100),
+    );
+    renderPage(<HistoryPage appId="a1" />, { getApp: async () => app, listRuns });
+    expect(await screen.findByRole("link", { name: "Open run R0100" })).toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Older runs" }));
+    expect(await screen.findByRole("link", { name: "Open run R0080" })).toBeTruthy();
+    expect(listRuns).toHaveBeenLastCalledWith("a1", expect.objectContaining({ before: "R0081", limit: 20 }));
+    expect((screen.getByRole("button", { name: "Older runs" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Newer runs" }));
+    expect(await screen.findByRole("link", { name: "Open run R0100" })).toBeTruthy();
+
+    await screen.findByRole("option", { name: "Notify" });
+    fireEvent.change(screen.getByLabelText("Status"), { target: { value: "failed" } });
+    fireEvent.change(screen.getByLabelText("Channel"), { target: { value: "readings" } });
+    fireEvent.change(screen.getByLabelText("Action"), { target: { value: "notify" } });
+    fireEvent.change(screen.getByLabelText("From"), { target: { value: "2026-01-02T03:04" } });
+    fireEvent.click(screen.getByRole("button", { name: "Apply filters" }));
+    await waitFor(() =>
+      expect(listRuns).toHaveBeenLastCalledWith("a1", {
+        status: "failed",
+        channelId: "readings",
+        actionId: "notify",
+        from: new Date("2026-01-02T03:04").getTime(),
+        to: undefined,
+        before: undefined,
+        limit: 20,
+      }),
+    );
+  });
+
+  it("replays a run and opens the new one", async () => {
+    const replayRun = vi.fn(async () => ({ runId: "R9999" }));
+    renderPage(<HistoryPage appId="a1" />, {
+      getApp: async () => app,
+      listRuns: async () => runs(1, 5),
+      replayRun,
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Replay run R0005" }));
+    await waitFor(() => expect(window.location.pathname).toBe("/apps/a1/runs/R9999"));
+    expect(replayRun).toHaveBeenCalledWith("a1", "R0005");
+  });
+});

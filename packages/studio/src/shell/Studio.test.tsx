@@ -1,0 +1,61 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { loadSession } from "../api/session.ts";
+import { Studio } from "./Studio.tsx";
+
+function json(status: number, body: unknown) {
+  return new Response(body === undefined ? null : JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json" },
+  });
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  sessionStorage.clear();
+  window.history.replaceState(null, "", "/");
+});
+
+describe("the studio shell", () => {
+  it("sends a visitor to log in, then back where they were going, with who they are in the header", async () => {
+    const calls: string[] = [];
+    vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
+      calls.push(`${init.method} ${url}`);
+      if (url === "/v1/auth") return json(200, { apiKey: "key", token: "tok", operatorId: "OP0012345678" });
+      if (url === "/v1/credentials") return json(200, []);
+      if (url === "/v1/auth/logout") return json(204, undefined);
+      return json(404, { code: "not_found", message: "nothing" });
+    });
+    window.history.replaceState(null, "", "/credentials");
+    render(<Studio />);
+    await waitFor(() => expect(window.location.pathname).toBe("/login"));
+    expect(window.location.search).toBe("?next=%2Fcredentials");
+
+    fireEvent.change(screen.getByLabelText("E-mail"), { target: { value: "me@example.com" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "a long password" } });
+    fireEvent.click(screen.getByRole("button", { name: "Log in" }));
+    expect(await screen.findByRole("heading", { name: "Credentials" })).toBeTruthy();
+    expect(window.location.pathname).toBe("/credentials");
+    expect(screen.getByTestId("operator-id").textContent).toBe("OP0012345678");
+    expect(screen.getByTestId("operator-email").textContent).toBe("me@example.com");
+    expect(loadSession()?.token).toBe("tok");
+
+    fireEvent.click(screen.getByRole("button", { name: "Log out" }));
+    await waitFor(() => expect(window.location.pathname).toBe("/login"));
+    expect(calls).toContain("POST /v1/auth/logout");
+    expect(loadSession()).toBeUndefined();
+  });
+
+  it("ends an expired session with a message instead of failing silently", async () => {
+    sessionStorage.setItem(
+      "conflux.session",
+      JSON.stringify({ apiKey: "k", token: "old", operatorId: "OP1", email: "me@example.com" }),
+    );
+    vi.stubGlobal("fetch", async () => json(401, { code: "unauthorized", message: "expired" }));
+    window.history.replaceState(null, "", "/apps");
+    render(<Studio />);
+    expect((await screen.findByRole("alert")).textContent).toContain("Your session expired. Log in again.");
+    await waitFor(() => expect(window.location.pathname).toBe("/login"));
+    expect(loadSession()).toBeUndefined();
+  });
+});
