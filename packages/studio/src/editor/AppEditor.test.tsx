@@ -64,7 +64,7 @@ describe("AppEditor", () => {
     fireEvent.click(screen.getByRole("button", { name: "Add action" }));
     expect(((await screen.findByLabelText("Action name")) as HTMLInputElement).value).toBe("slack 1");
     expect((screen.getByLabelText("Input channel") as HTMLSelectElement).value).toBe("alerts");
-    expect(screen.getByLabelText("Url")).toBeTruthy();
+    expect(screen.getByLabelText("URL")).toBeTruthy();
     expect(screen.getByLabelText("Text")).toBeTruthy();
     expect(within(screen.getByRole("region", { name: "Canvas" })).getByText("slack 1")).toBeTruthy();
     fireEvent.click(screen.getByRole("button", { name: "Delete action" }));
@@ -96,7 +96,7 @@ describe("AppEditor", () => {
     renderEditor({ onSave });
     fireEvent.click(screen.getByRole("button", { name: "Save" }));
     await waitFor(() => expect(onSave).toHaveBeenCalledTimes(1));
-    const url = await screen.findByLabelText("Url");
+    const url = await screen.findByLabelText("URL");
     await waitFor(() => expect(document.activeElement).toBe(url));
     expect(screen.getAllByText("private address refused").length).toBeGreaterThan(0);
     type(url, "https://pager.example/ok");

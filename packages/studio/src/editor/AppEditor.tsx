@@ -362,9 +362,7 @@ function EditorRoot(props: AppEditorProps) {
           {readOnly ? null : (
             <TestRunPanel
               channels={app.channels}
-              channelId={
-                testChannelId || (selectedChannelOf(app, selected) ?? app.channels[0]?.channelId ?? "")
-              }
+              channelId={testChannelId || defaultTestChannel(app)}
               onChannelChange={setTestChannelId}
               payloadText={payloadText}
               onPayloadChange={setPayloadText}
@@ -386,10 +384,9 @@ function parsePayloadOrUndefined(text: string): unknown {
   }
 }
 
-function selectedChannelOf(app: AppDefinition, selected: string | null): string | undefined {
-  const ref = selected ? parseNodeId(selected) : undefined;
-  if (ref?.kind === "action") return app.actions.find((action) => action.actionId === ref.id)?.channelId;
-  return ref?.id;
+/** Until one is chosen, test messages go where the app's messages come from: a channel with an event source. */
+function defaultTestChannel(app: AppDefinition): string {
+  return (app.channels.find((channel) => channel.eventSource) ?? app.channels[0])?.channelId ?? "";
 }
 
 /** A palette entry: click (or Enter) adds the node next to the selection; dragging it onto the canvas places it there. */

@@ -128,5 +128,8 @@ describe("forms from the zod schemas", () => {
   it("labels read as words", () => {
     expect(labelFor("credentialsId")).toBe("Credentials");
     expect(labelFor("splitArray")).toBe("Split array");
+    expect(labelFor("imageUrl")).toBe("Image URL");
+    expect(labelFor("url")).toBe("URL");
+    expect(labelFor("timeoutMs")).toBe("Timeout (ms)");
   });
 });

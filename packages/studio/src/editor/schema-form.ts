@@ -63,13 +63,18 @@ function unwrap(schema: Schema): { inner: Schema; optional: boolean } {
   }
 }
 
-/** "intervalMinutes" → "Interval minutes", "credentialsId" → "Credentials". */
+const acronyms: Record<string, string> = { url: "URL", json: "JSON", api: "API", http: "HTTP", ms: "(ms)" };
+
+/** "intervalMinutes" → "Interval minutes", "credentialsId" → "Credentials", "imageUrl" → "Image URL". */
 export function labelFor(key: string): string {
   const words = key
     .replace(/Id$/, "")
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/[-_]/g, " ")
-    .toLowerCase();
+    .toLowerCase()
+    .split(" ")
+    .map((word) => acronyms[word] ?? word)
+    .join(" ");
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
 
