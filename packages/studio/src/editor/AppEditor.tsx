@@ -75,9 +75,7 @@ function EditorRoot(props: AppEditorProps) {
   const [focusRequest, setFocusRequest] = useState<{ field: string; nonce: number }>();
   const [newSourceType, setNewSourceType] = useState<EventSourceType>("api");
   const [newActionType, setNewActionType] = useState<ActionType>("webhook");
-  const [testChannelId, setTestChannelId] = useState(
-    props.run?.channelId ?? props.app.channels[0]?.channelId ?? "",
-  );
+  const [testChannelId, setTestChannelId] = useState(props.run?.channelId ?? "");
   const [payloadText, setPayloadText] = useState("{}");
   const [reveal, setReveal] = useState<{ nodeId: string; nonce: number }>();
   const panel = useRef<HTMLElement>(null);
