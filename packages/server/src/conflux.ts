@@ -79,7 +79,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     logger,
   });
   const files = devices.files;
-  const ai = createAiServices(config.ai, outbound, usage, files);
+  const ai = createAiServices(config.ai, outbound, usage, files, logger);
   const services: Services = {
     config,
     store,

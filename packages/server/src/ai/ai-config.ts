@@ -19,12 +19,15 @@ export const aiConfigSchema = z.object({
    * with the image fetch's 15 s, so a slow provider never makes a second worker take the job.
    */
   timeoutMs: z.coerce.number().int().min(100).max(600_000).default(40_000),
-  /** Images (and videos) handed to a model are fetched up to this size. */
+  /**
+   * Images (and videos) handed to a model are fetched up to this size. Each action in flight holds
+   * its image (and its base64 copy in the request), so memory grows with runtime.concurrency × this.
+   */
   maxImageBytes: z.coerce
     .number()
     .int()
     .min(1_024)
-    .default(10 * 1_048_576),
+    .default(5 * 1_048_576),
   /** A provider's answer is read up to this size. */
   maxResponseBytes: z.coerce
     .number()

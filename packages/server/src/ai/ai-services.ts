@@ -1,3 +1,4 @@
+import type { Logger } from "pino";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
 import type { AiConfig } from "./ai-config.ts";
@@ -27,8 +28,21 @@ export function createAiServices(
   config: AiConfig,
   outbound: OutboundClient,
   usage: UsageStore,
-  fileStore?: { forOperator(operatorId: string): AiFiles },
+  fileStore: { forOperator(operatorId: string): AiFiles } | undefined,
+  logger: Logger,
 ): AiServices {
+  // The AI SDK prints its warnings (a setting a model ignores…) on the console; they belong in our log.
+  Object.assign(globalThis, {
+    AI_SDK_LOG_WARNINGS: ({
+      warnings,
+      provider,
+      model,
+    }: {
+      warnings: unknown[];
+      provider: string;
+      model: string;
+    }) => logger.debug({ warnings, provider, model }, "AI SDK warnings"),
+  });
   return {
     config,
     usage,
