@@ -47,16 +47,19 @@ export function AppPage({ appId }: { appId: string }) {
   useNavigationGuard(dirty, "This app has changes that are not saved. They will be lost.");
   const live = useLiveRun(appId);
 
+  const { setData } = loaded;
   const save = useCallback(
     async (definition: AppDefinition): Promise<SaveOutcome> => {
       try {
         const app: App = await api.updateApp(appId, definition);
+        // The title follows a rename; the editor sees the app it just saved and keeps its state.
+        setData((current) => (current ? { ...current, app } : current));
         return { ok: true, app };
       } catch (error) {
         return saveOutcomeOf(error);
       }
     },
-    [api, appId],
+    [api, appId, setData],
   );
 
   if (loaded.error)

@@ -101,4 +101,28 @@ describe("the apps page", () => {
     expect(alert.textContent).toContain("name: an app needs a name");
     expect(alert.textContent).toContain("validation_failed");
   });
+
+  it("duplicates an app under a new name, and exports one as a file download", async () => {
+    const original = { ...app("a1", "Cold chain"), description: "keeps fridges cold" };
+    const createApp = vi.fn(async (definition: unknown) => ({ ...(definition as App), appId: "a2" }));
+    const exportApp = vi.fn(async () => "name: Cold chain\n");
+    renderPage(<AppsPage />, { listApps: async () => [original], createApp, exportApp });
+    fireEvent.click(await screen.findByRole("button", { name: "Duplicate Cold chain" }));
+    await waitFor(() => expect(createApp).toHaveBeenCalled());
+    expect(createApp.mock.calls[0]?.[0]).toEqual(
+      expect.objectContaining({ name: "Cold chain (copy)", description: "keeps fridges cold" }),
+    );
+    expect(createApp.mock.calls[0]?.[0]).not.toHaveProperty("appId");
+
+    const clicked: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (
+      this: HTMLAnchorElement,
+    ) {
+      clicked.push(this.download);
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Export Cold chain as YAML" }));
+    await waitFor(() => expect(clicked).toEqual(["Cold_chain.yaml"]));
+    expect(exportApp).toHaveBeenCalledWith("a1", "yaml");
+    click.mockRestore();
+  });
 });

@@ -5,12 +5,12 @@ export interface Loaded<T> {
   error: unknown;
   loading: boolean;
   reload(): void;
-  setData(data: T): void;
+  setData(update: T | ((current: T | undefined) => T | undefined)): void;
 }
 
 /** Loads data for a page; a failure is kept as `error` for the page to show where the data would be. */
 export function useLoad<T>(load: (signal: AbortSignal) => Promise<T>, deps: DependencyList): Loaded<T> {
-  const [data, setData] = useState<T>();
+  const [data, setData] = useState<T | undefined>();
   const [error, setError] = useState<unknown>();
   const [loading, setLoading] = useState(true);
   const [generation, setGeneration] = useState(0);
