@@ -218,10 +218,19 @@ async function callModel(
     // OpenAI's strict mode refuses schemas that do not list every property as required; we check the answer ourselves.
     providerOptions: { openai: { strictJsonSchema: false }, azure: { strictJsonSchema: false } },
   };
+  // An answer, usable or not, is metered as it comes; tokens and requests count on any key.
+  const spent = async (reported: LanguageModelUsage | undefined) => {
+    addUsage(usage, reported, credits);
+    await services.usage.add(request.operatorId, {
+      ai_input_tokens: reported?.inputTokens ?? 0,
+      ai_output_tokens: reported?.outputTokens ?? 0,
+      ai_requests: 1,
+    });
+  };
   try {
     if (!request.json) {
       const result = await generateText(settings);
-      addUsage(usage, result.usage, credits);
+      await spent(result.usage);
       return { text: result.text };
     }
     const schema = request.json.schema;
@@ -229,18 +238,16 @@ async function callModel(
       ...settings,
       output: schema ? Output.object({ schema: jsonSchema(schema), name: "answer" }) : Output.json(),
     });
-    addUsage(usage, result.usage, credits);
+    await spent(result.usage);
     return { text: result.text, value: result.output };
   } catch (error) {
     if (NoObjectGeneratedError.isInstance(error)) {
-      addUsage(usage, error.usage, credits);
+      await spent(error.usage);
       return { text: error.text ?? "", problem: "it is not JSON" };
     }
     // Nothing was answered: the credits go back.
     await services.usage.add(request.operatorId, { ai_credits: -credits });
     throw error;
-  } finally {
-    await recordTokens(request.operatorId, services, usage);
   }
 }
 
@@ -265,22 +272,6 @@ function addUsage(usage: ModelUsage, reported: LanguageModelUsage | undefined, c
   usage.inputTokens += reported?.inputTokens ?? 0;
   usage.outputTokens += reported?.outputTokens ?? 0;
   usage.totalTokens += reported?.totalTokens ?? (reported?.inputTokens ?? 0) + (reported?.outputTokens ?? 0);
-}
-
-/** Tokens are metered as they are spent; `recorded` keeps a repair try from counting the first answer twice. */
-const recorded = new WeakMap<ModelUsage, { inputTokens: number; outputTokens: number; requests: number }>();
-async function recordTokens(operatorId: string, services: AiServices, usage: ModelUsage): Promise<void> {
-  const before = recorded.get(usage) ?? { inputTokens: 0, outputTokens: 0, requests: 0 };
-  await services.usage.add(operatorId, {
-    ai_input_tokens: usage.inputTokens - before.inputTokens,
-    ai_output_tokens: usage.outputTokens - before.outputTokens,
-    ai_requests: usage.requests - before.requests,
-  });
-  recorded.set(usage, {
-    inputTokens: usage.inputTokens,
-    outputTokens: usage.outputTokens,
-    requests: usage.requests,
-  });
 }
 
 /** What the history shows for a failed provider call; keys never reach the message. */
