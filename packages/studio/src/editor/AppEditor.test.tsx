@@ -70,6 +70,9 @@ describe("AppEditor", () => {
     fireEvent.click(screen.getByRole("button", { name: "Delete action" }));
     expect(within(screen.getByRole("region", { name: "Canvas" })).queryByText("slack 1")).toBeNull();
     expect(screen.getByLabelText("App name")).toBeTruthy();
+    // the deleted node had the focus; Ctrl+Z on the page body still undoes
+    fireEvent.keyDown(document.body, { key: "z", ctrlKey: true });
+    expect(within(screen.getByRole("region", { name: "Canvas" })).getByText("slack 1")).toBeTruthy();
   });
 
   it("shows a bad condition's error at the field with its column, and counts the problem", async () => {

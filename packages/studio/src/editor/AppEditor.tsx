@@ -7,7 +7,7 @@ import {
   validateApp,
 } from "@conflux/core";
 import { ReactFlowProvider } from "@xyflow/react";
-import { type KeyboardEvent, useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { Button } from "../ui/Button.tsx";
 import {
   actionTypes,
@@ -21,7 +21,7 @@ import {
 import { Canvas, paletteDragType } from "./Canvas.tsx";
 import type { AppEditorProps, FieldProblem } from "./contract.ts";
 import { canonicalJson, editorReducer, initialEditorState, isDirty } from "./editor-state.ts";
-import { buildGraph } from "./graph.ts";
+import { buildGraph, keepingPositions } from "./graph.ts";
 import { clearLayout, type Position } from "./layout.ts";
 import { addFromPalette, type PaletteItem } from "./palette.ts";
 import { countByNode, type LocatedProblem, locateProblems } from "./problems.ts";
@@ -140,7 +140,12 @@ function EditorRoot(props: AppEditorProps) {
     if (!at) setReveal({ nodeId: added.nodeId, nonce: Date.now() });
   };
 
-  const deleteNode = (ref: NodeRef) => edit((current) => removeNode(current, ref), undefined, null);
+  const deleteNode = (ref: NodeRef) =>
+    edit(
+      keepingPositions((current) => removeNode(current, ref)),
+      undefined,
+      null,
+    );
 
   const save = async () => {
     if (readOnly || saving) return;
@@ -182,9 +187,14 @@ function EditorRoot(props: AppEditorProps) {
     if (focusRequest) focusField(panel.current, focusRequest.field);
   }, [focusRequest]);
 
-  const onKeyDown = (event: KeyboardEvent) => {
+  // Shortcuts work wherever the focus is in the editor, and on the page body (where focus falls when the
+  // focused node is deleted). Capture phase, so CodeMirror and inputs do not keep Ctrl+Z to themselves.
+  const root = useRef<HTMLDivElement>(null);
+  const shortcuts = useRef<(event: globalThis.KeyboardEvent) => void>(() => {});
+  shortcuts.current = (event) => {
     const mod = event.ctrlKey || event.metaKey;
-    if (!mod) return;
+    const target = event.target as Node | null;
+    if (!mod || !(target === document.body || root.current?.contains(target))) return;
     const key = event.key.toLowerCase();
     if (key === "s") {
       event.preventDefault();
@@ -197,13 +207,18 @@ function EditorRoot(props: AppEditorProps) {
       dispatch({ type: "redo" });
     }
   };
+  useEffect(() => {
+    const listener = (event: globalThis.KeyboardEvent) => shortcuts.current(event);
+    document.addEventListener("keydown", listener, true);
+    return () => document.removeEventListener("keydown", listener, true);
+  }, []);
 
   const counts = runStates ? countStatuses(runStates) : [];
   const selectedRef = selected ? parseNodeId(selected) : undefined;
   const appProblems = problems.filter((problem) => problem.nodeId === null);
 
   return (
-    <div className="cfx-editor" onKeyDownCapture={onKeyDown}>
+    <div className="cfx-editor" ref={root}>
       <div className="cfx-editor__toolbar" role="toolbar" aria-label="App editor">
         {readOnly ? null : (
           <fieldset className="cfx-editor__palette">
@@ -332,7 +347,7 @@ function EditorRoot(props: AppEditorProps) {
           selected={selected}
           readOnly={readOnly}
           onSelect={select}
-          onEdit={(change) => edit(change)}
+          onEdit={(change) => edit(keepingPositions(change))}
           onDrop={(item, at) => add(item, at)}
           {...(reveal ? { reveal } : {})}
         />

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { definitionOf } from "./app-edits.ts";
-import { buildGraph, summarizeCondition } from "./graph.ts";
+import { definitionOf, removeNode } from "./app-edits.ts";
+import { buildGraph, keepingPositions, positionsOf, summarizeCondition } from "./graph.ts";
+import { readLayout } from "./layout.ts";
 import { actionRunStates } from "./run-overlay.ts";
 import { coldChainApp } from "./test-apps.ts";
 
@@ -102,5 +103,26 @@ describe("graph", () => {
     expect(summarizeCondition("")).toBe("always");
     expect(summarizeCondition("payload.temp >\n   8")).toBe("payload.temp > 8");
     expect(summarizeCondition(`payload.a == ${"1".repeat(60)}`)).toHaveLength(40);
+  });
+
+  it("removing a node from an automatically laid out app keeps the others where they were", () => {
+    const before = positionsOf(app());
+    const next = keepingPositions((current) => removeNode(current, { kind: "action", id: "too-warm" }))(
+      app(),
+    );
+    const after = readLayout(next);
+    expect(after["action:too-warm"]).toBeUndefined();
+    for (const id of [
+      "source:readings",
+      "channel:alerts",
+      "action:notify",
+      "channel:failures",
+      "action:tell",
+    ])
+      expect(after[id], id).toEqual(before[id]);
+    // without the change, positionsOf would have reflowed: Notify moves a column left
+    expect(positionsOf(removeNode(app(), { kind: "action", id: "too-warm" }))["action:notify"]).not.toEqual(
+      before["action:notify"],
+    );
   });
 });

@@ -4,7 +4,7 @@
 import type { Action, AppDefinition, Channel, EventSource } from "@conflux/core";
 import type { Edge, Node } from "@xyflow/react";
 import { nodeIdOf } from "./app-edits.ts";
-import { type Position, placeNodes, readLayout } from "./layout.ts";
+import { layoutTag, type Position, placeNodes, readLayout, writeLayout } from "./layout.ts";
 import { type ActionRunState, statusLabels } from "./run-overlay.ts";
 
 export type SourceNodeData = { kind: "source"; channelId: string; source: EventSource; problems: number };
@@ -155,4 +155,21 @@ export function buildGraph(
         edge.animated = true;
     }
   return { nodes, edges };
+}
+
+/**
+ * Runs a change that adds, removes or rewires nodes so that the others stay where they are: an app
+ * still on the automatic layout gets its current positions stored first, else removing one node
+ * would reflow the whole canvas under the pointer.
+ */
+export function keepingPositions(change: (app: AppDefinition) => AppDefinition) {
+  return (app: AppDefinition): AppDefinition => {
+    const next = change(app);
+    if (next === app || layoutTag in next.tags) return next;
+    const before = positionsOf(app);
+    const kept = Object.fromEntries(
+      graphNodeIds(next).flatMap((id) => (before[id] ? [[id, before[id]]] : [])),
+    );
+    return writeLayout(next, kept);
+  };
 }
