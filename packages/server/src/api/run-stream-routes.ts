@@ -79,8 +79,11 @@ export async function runStreamRoutes(api: FastifyInstance, { stepEvents }: Serv
       };
       open.add(end);
       out.on("close", end);
+      let quietSince = Date.now();
       const send = (event: string, data: unknown) => {
-        if (!ended) out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        if (ended) return;
+        out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        quietSince = Date.now();
       };
 
       const sent = new Map<string, string>();
@@ -88,7 +91,6 @@ export async function runStreamRoutes(api: FastifyInstance, { stepEvents }: Serv
       send("run", { runId: executionId, ...rest });
       for (const step of first.steps) sent.set(step.stepId, stepVersion(step));
       let status = first.status;
-      let quietSince = Date.now();
 
       try {
         while (!ended && status === "running") {
