@@ -83,6 +83,13 @@ describe("editor state", () => {
     expect(state.selected).toBe("action:slack-1");
     state = editorReducer(state, { type: "undo" });
     expect(state.selected).toBeNull();
+    state = editorReducer(state, { type: "select", nodeId: "action:tell" });
+    state = editorReducer(state, {
+      type: "edit",
+      change: (app) => removeNode(app, { kind: "action", id: "tell" }),
+    });
+    expect(state.selected).toBeNull();
+    state = editorReducer(state, { type: "undo" });
     state = editorReducer(state, { type: "select", nodeId: "action:notify" });
     state = editorReducer(state, {
       type: "edit",

@@ -46,7 +46,7 @@ export function editorReducer(state: EditorState, command: EditorCommand): Edito
   switch (command.type) {
     case "edit": {
       const app = command.change(state.app);
-      const selected = command.select === undefined ? state.selected : command.select;
+      const selected = command.select === undefined ? keepSelection(app, state.selected) : command.select;
       if (app === state.app) return selected === state.selected ? state : { ...state, selected };
       const merge = command.mergeKey !== undefined && command.mergeKey === state.lastMergeKey;
       return {
