@@ -8,7 +8,7 @@ export const dataStoreAction: ActionDefinition<"data-store"> = {
   async run(config, { scope, devices }) {
     const deviceId = renderText(config.deviceId, scope);
     // The registry is scoped to this operator: another operator's device is as absent as a missing one.
-    if (!deviceId || !(await devices.registry.getDevice(deviceId)))
+    if (!deviceId || !(await devices.registry.owns(deviceId)))
       throw new ActionError("device_not_found", `no device '${deviceId}' to store data under`);
     const value = config.value
       ? compileTemplate(config.value, "json").render(scope)

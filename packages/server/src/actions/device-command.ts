@@ -6,7 +6,7 @@ export const deviceCommandAction: ActionDefinition<"device-command"> = {
   type: "device-command",
   async run(config, { scope, devices }) {
     const deviceId = renderText(config.deviceId, scope);
-    if (!deviceId || !(await devices.registry.getDevice(deviceId)))
+    if (!deviceId || !(await devices.registry.owns(deviceId)))
       throw new ActionError("device_not_found", `no device '${deviceId}' to send a command to`);
     const topic = await devices.commands.send(deviceId, Buffer.from(renderText(config.payload, scope)));
     return { result: { deviceId, topic } };

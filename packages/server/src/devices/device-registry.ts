@@ -86,7 +86,13 @@ export class OperatorDevices {
     private readonly db: Kysely<Database>,
     readonly operatorId: string,
     private readonly changed: (deviceIds?: string[]) => void,
+    private readonly lookUp: (deviceId: string) => Promise<IngestDevice | null>,
   ) {}
+
+  /** Whether the device is this operator's; cached like ingest's lookups (actions check it per run). */
+  async owns(deviceId: string): Promise<boolean> {
+    return (await this.lookUp(deviceId))?.operatorId === this.operatorId;
+  }
 
   async listGroups(): Promise<DeviceGroup[]> {
     const rows = await this.db
@@ -265,10 +271,15 @@ export class DeviceRegistry {
   ) {}
 
   forOperator(operatorId: string): OperatorDevices {
-    return new OperatorDevices(this.db, operatorId, (deviceIds) => {
-      if (!deviceIds) this.cache.clear();
-      else for (const deviceId of deviceIds) this.cache.delete(deviceId);
-    });
+    return new OperatorDevices(
+      this.db,
+      operatorId,
+      (deviceIds) => {
+        if (!deviceIds) this.cache.clear();
+        else for (const deviceId of deviceIds) this.cache.delete(deviceId);
+      },
+      (deviceId) => this.findForIngest(deviceId),
+    );
   }
 
   /** A device by id across operators, for authenticating a connection; null when there is none. */

@@ -9,7 +9,10 @@ const hiddenHeaders = new Set([
   "authorization",
   "x-device-secret",
   "cookie",
+  "proxy-authorization",
   "x-conflux-api-key",
+  "x-soracom-api-key",
+  "x-soracom-token",
   "x-conflux-token",
 ]);
 
