@@ -86,6 +86,32 @@ describe("the object-detection action", () => {
   });
 });
 
+describe("an image given as a signed link to the operator's own file", () => {
+  it("is read from the file store, not fetched from ourselves over HTTP", async () => {
+    const image = await testImage(30, 20);
+    await upload("/cam2/in.png", image, "image/png");
+    const signed = new URL(
+      suite.conflux.services.files.forOperator(suite.session.operatorId).signedUrl("/cam2/in.png"),
+    );
+    // An expired link: over HTTP it would be refused, so bytes arriving prove the file store read them.
+    signed.searchParams.set("expires", "1");
+    expect((await fetch(signed)).status).toBeGreaterThanOrEqual(400);
+    suite.standIn.answer = () => ({ text: "a small blue picture" });
+    const before = suite.standIn.received.length;
+    const step = await suite.runOne(
+      {
+        type: "ai",
+        config: { model: "openai/gpt-4.1-mini", prompt: "What is it?", imageUrl: "${payload.url}" },
+      },
+      { url: signed.href },
+    );
+    expect(step).toMatchObject({ status: "completed", result: { output: "a small blue picture" } });
+    expect(suite.standIn.received[before]?.body.input[1].content[1].image_url).toBe(
+      `data:image/png;base64,${image.toString("base64")}`,
+    );
+  });
+});
+
 describe("the bounding-box action", () => {
   it("draws the boxes of a detection on an image from the file store and returns a link to the stored result", async () => {
     const image = await testImage(200, 100);

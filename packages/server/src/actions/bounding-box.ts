@@ -1,7 +1,7 @@
 import { compileTemplate } from "@conflux/core";
 import { drawShapes, shapesSchema } from "../ai/draw-shapes.ts";
+import { loadActionMedia } from "../ai/media.ts";
 import { type ActionDefinition, ActionError } from "./action.ts";
-import { loadReferenced } from "./ai.ts";
 import { renderText } from "./render.ts";
 
 /** Draws boxes and polygons on an image, stores the result in the file store and returns a signed link to it. */
@@ -17,7 +17,7 @@ export const boundingBoxAction: ActionDefinition<"bounding-box"> = {
         "bounding_box_shapes",
         `the shapes are not a list of rectangles, detected objects or polygons: ${shapes.error.issues[0]?.message ?? "invalid"}`,
       );
-    const image = await loadReferenced(config.imageUrl, "image", context);
+    const image = await loadActionMedia(config.imageUrl, "image", context);
     let drawn: Awaited<ReturnType<typeof drawShapes>>;
     try {
       drawn = await drawShapes(image.data, shapes.data, { color: config.color, lineWidth: config.lineWidth });

@@ -1,8 +1,8 @@
 import type { JsonValue } from "@conflux/core";
 import sharp from "sharp";
 import { askModel } from "../ai/ask-model.ts";
+import { loadActionMedia } from "../ai/media.ts";
 import { type ActionDefinition, ActionError } from "./action.ts";
-import { loadReferenced } from "./ai.ts";
 
 /**
  * Finds COCO objects in an image with a vision model held to a strict JSON schema. No npm package
@@ -13,7 +13,7 @@ import { loadReferenced } from "./ai.ts";
 export const objectDetectionAction: ActionDefinition<"object-detection"> = {
   type: "object-detection",
   async run(config, context) {
-    const image = await loadReferenced(config.imageUrl, "image", context);
+    const image = await loadActionMedia(config.imageUrl, "image", context);
     let size: { width: number; height: number };
     try {
       const metadata = await sharp(image.data).metadata();

@@ -21,7 +21,6 @@ export interface AiServices {
 /** The part of the file store the AI actions use; files/file-store.ts's OperatorFiles fits it. */
 export interface AiFiles extends MediaFiles {
   put(path: string, content: Buffer, contentType: string): Promise<unknown>;
-  signedUrl(path: string): string;
 }
 
 export function createAiServices(

@@ -1,9 +1,31 @@
-import { ActionError } from "../actions/action.ts";
+import { type ActionContext, ActionError } from "../actions/action.ts";
+import { renderText } from "../actions/render.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
 
 /** The part of the file store the AI actions use (files/file-store.ts's OperatorFiles fits it). */
 export interface MediaFiles {
   get(path: string): Promise<{ content: Buffer; contentType: string } | undefined>;
+  signedUrl(path: string): string;
+}
+
+/** Like a webhook's; with ai.timeoutMs it stays under the runtime's job lease. */
+const mediaTimeoutMs = 15_000;
+
+/** An action's templated image or video reference (URL or file-store path), read as bytes. */
+export async function loadActionMedia(
+  template: string,
+  kind: "image" | "video",
+  context: ActionContext,
+): Promise<Media> {
+  const reference = renderText(template, context.scope).trim();
+  if (reference === "") throw new ActionError("ai_media_missing", `the ${kind} URL is empty`);
+  return loadMedia(reference, kind, {
+    outbound: context.ai.outbound,
+    files: context.ai.files(context.operator.operatorId),
+    operatorId: context.operator.operatorId,
+    maxBytes: context.ai.config.maxImageBytes,
+    timeoutMs: mediaTimeoutMs,
+  });
 }
 
 export interface Media {
@@ -19,13 +41,23 @@ export interface Media {
 export async function loadMedia(
   reference: string,
   kind: "image" | "video",
-  source: { outbound: OutboundClient; files: MediaFiles | undefined; maxBytes: number; timeoutMs: number },
+  source: {
+    outbound: OutboundClient;
+    files: MediaFiles | undefined;
+    operatorId: string;
+    maxBytes: number;
+    timeoutMs: number;
+  },
 ): Promise<Media> {
-  if (reference.startsWith("/")) {
+  const path = reference.startsWith("/") ? reference : ownSignedFilePath(reference, source);
+  if (path !== undefined) {
     if (!source.files)
-      throw new ActionError("ai_media_unavailable", "this Conflux has no file store to read the image from");
-    const file = await source.files.get(reference);
-    if (!file) throw new ActionError("ai_media_not_found", `no file '${reference}' in the file store`);
+      throw new ActionError(
+        "ai_media_unavailable",
+        `this Conflux has no file store to read the ${kind} from`,
+      );
+    const file = await source.files.get(path);
+    if (!file) throw new ActionError("ai_media_not_found", `no file '${path}' in the file store`);
     return checked({ data: file.content, mediaType: file.contentType }, kind, source.maxBytes);
   }
   const response = await source.outbound.send({
@@ -43,6 +75,28 @@ export async function loadMedia(
     throw new ActionError("ai_media_too_large", `the ${kind} is larger than ${source.maxBytes} bytes`);
   const declared = response.headers["content-type"]?.split(";")[0]?.trim().toLowerCase() ?? "";
   return checked({ data: response.body, mediaType: declared }, kind, source.maxBytes);
+}
+
+/**
+ * A signed link to one of this operator's own files (a `file` event's `presignedUrls.get`) is read
+ * from the file store: no request to ourselves, which the private-address block would refuse anyway.
+ */
+function ownSignedFilePath(
+  reference: string,
+  source: { files: MediaFiles | undefined; operatorId: string },
+): string | undefined {
+  if (!source.files) return undefined;
+  let url: URL;
+  try {
+    url = new URL(reference);
+  } catch {
+    return undefined;
+  }
+  // Any path shows where our signed links point; the service knows its public base URL, we do not.
+  if (url.origin !== new URL(source.files.signedUrl("/a")).origin) return undefined;
+  const match = /^\/v1\/signed\/files\/([^/]+)(\/.+)$/.exec(url.pathname);
+  if (match?.[1] !== source.operatorId || !match[2]) return undefined;
+  return match[2].split("/").map(decodeURIComponent).join("/");
 }
 
 function checked(media: Media, kind: "image" | "video", maxBytes: number): Media {
