@@ -85,7 +85,7 @@ describe("validateApp", () => {
 
   it("accepts action types Conflux knows from Flux but cannot run yet, and refuses unknown ones", () => {
     const planned = withChange((app) => {
-      app.actions[1] = { actionId: "ask", channelId: "alerts", type: "ai", config: { model: "x" } };
+      app.actions[1] = { actionId: "notify", channelId: "alerts", type: "line", config: { to: "x" } };
     });
     expect(planned.ok).toBe(true);
     const unknown = withChange((app) => {
