@@ -5,7 +5,7 @@ import type { Action, AppDefinition, Channel, EventSource } from "@conflux/core"
 import type { Edge, Node } from "@xyflow/react";
 import { nodeIdOf } from "./app-edits.ts";
 import { layoutTag, type Position, placeNodes, readLayout, writeLayout } from "./layout.ts";
-import { type ActionRunState, statusLabels } from "./run-overlay.ts";
+import type { ActionRunState } from "./run-overlay.ts";
 
 export type SourceNodeData = { kind: "source"; channelId: string; source: EventSource; problems: number };
 export type ChannelNodeData = { kind: "channel"; channel: Channel; problems: number; visited: boolean };
@@ -145,7 +145,8 @@ export function buildGraph(
         problems: problems(id),
         ...(run ? { run } : {}),
       },
-      ariaLabel: `Action ${action.name || action.actionId} (${action.type})${run ? `, ${statusLabels[run.status]}` : ""}`,
+      // The raw status, not its label: "skipped (condition false)" would make the node match getByLabel("Condition").
+      ariaLabel: `Action ${action.name || action.actionId} (${action.type})${run ? `, ${run.status}` : ""}`,
     });
   }
   if (options.runStates)
