@@ -95,7 +95,7 @@ describe("the studio in a browser", () => {
     await page.getByRole("button", { name: "Add event source" }).click();
     await page.getByRole("button", { name: "Add action" }).click();
     await typeInto("Condition", "payload.temp > 8");
-    await typeInto("Url", `${sinkUrl}/alerts`);
+    await typeInto("URL", `${sinkUrl}/alerts`);
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => page.getByRole("status").filter({ hasText: "Saved" }).count()).toBe(1);
 
@@ -142,7 +142,7 @@ describe("the studio in a browser", () => {
 
   it("shows a bad expression's error at its field, before and after saving", async () => {
     await page.goto(appUrl);
-    await page.getByText("webhook 1", { exact: true }).first().click();
+    await page.getByLabel(/^Action webhook 1 \(webhook\)/).click();
     await typeInto("Condition", "payload.temp > ");
     const condition = page.locator('[data-field="condition"]');
     await expect.poll(() => condition.getByRole("alert").textContent()).toMatch(/column/i);
@@ -158,6 +158,18 @@ describe("the studio in a browser", () => {
     const leave = page.getByRole("dialog", { name: "Leave without saving?" });
     await leave.getByRole("button", { name: "Cancel" }).click();
     expect(page.url()).toBe(appUrl);
+
+    // Logging out asks too; once out, the studio holds no session and the pages need a log-in again.
+    await page.getByRole("button", { name: "Log out" }).click();
+    await leave.getByRole("button", { name: "Leave and discard changes" }).click();
+    await page.waitForURL(/\/login$/);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.goto(appUrl);
+    await page.waitForURL(/\/login\?next=/);
+    await page.getByLabel("E-mail").fill(email);
+    await page.getByLabel("Password").fill(testPassword);
+    await page.getByRole("button", { name: "Log in" }).click();
+    await page.waitForURL(appUrl);
   });
 
   it("shows a five-node app with its last run, saved as a screenshot", async () => {

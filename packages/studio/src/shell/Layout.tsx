@@ -1,13 +1,12 @@
 import type { ReactNode } from "react";
 import { Button } from "../ui/Button.tsx";
 import { Link, useRouter } from "./router.tsx";
-import { useSession, useStudio } from "./studio-context.tsx";
+import { useSession } from "./studio-context.tsx";
 
 /** Header (who is logged in, log out) and side navigation around every page behind log-in. */
 export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
-  const { logOut } = useStudio();
-  const { pathname } = useRouter();
+  const { pathname, navigate } = useRouter();
   const section = pathname.startsWith("/credentials") ? "credentials" : "apps";
   return (
     <div className="cfx-layout">
@@ -23,7 +22,8 @@ export function Layout({ children }: { children: ReactNode }) {
             {session.operatorId}
           </span>
         </div>
-        <Button size="small" onClick={() => void logOut()}>
+        {/* A page of its own, so the unsaved-changes guard asks before the session ends. */}
+        <Button size="small" onClick={() => navigate("/logout")}>
           Log out
         </Button>
       </header>

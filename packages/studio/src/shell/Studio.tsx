@@ -7,6 +7,7 @@ import { AppsPage } from "../pages/AppsPage.tsx";
 import { AuthPage } from "../pages/AuthPage.tsx";
 import { CredentialsPage } from "../pages/CredentialsPage.tsx";
 import { HistoryPage } from "../pages/HistoryPage.tsx";
+import { LogOutPage } from "../pages/LogOutPage.tsx";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { RunPage } from "../pages/RunPage.tsx";
 import { ToastProvider, useToast } from "../ui/Toast.tsx";
@@ -29,6 +30,8 @@ function Pages() {
       return <RunPage appId={route.appId} runId={route.runId} />;
     case "credentials":
       return <CredentialsPage />;
+    case "logout":
+      return <LogOutPage />;
     default:
       return <NotFoundPage onHome={() => navigate("/apps")} />;
   }

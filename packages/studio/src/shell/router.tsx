@@ -21,6 +21,7 @@ export type Route =
   | { page: "history"; appId: string }
   | { page: "run"; appId: string; runId: string }
   | { page: "credentials" }
+  | { page: "logout" }
   | { page: "not-found" };
 
 export function matchRoute(pathname: string): Route {
@@ -30,6 +31,7 @@ export function matchRoute(pathname: string): Route {
   if (first === "login" && parts.length === 1) return { page: "login" };
   if (first === "signup" && parts.length === 1) return { page: "signup" };
   if (first === "credentials" && parts.length === 1) return { page: "credentials" };
+  if (first === "logout" && parts.length === 1) return { page: "logout" };
   if (first !== "apps" || rest.length) return { page: "not-found" };
   if (!appId) return { page: "apps" };
   if (!third) return { page: "app", appId };
