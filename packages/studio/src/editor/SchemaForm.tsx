@@ -385,7 +385,7 @@ function TransformField({ field, value, context }: FieldProps<Extract<FormField,
               )
             }
           />{" "}
-          Use a {field.label.toLowerCase()}
+          Use {/^[aeiou]/i.test(field.label) ? "an" : "a"} {field.label.toLowerCase()}
         </label>
       </div>
       {transform ? (
@@ -417,7 +417,7 @@ function TransformField({ field, value, context }: FieldProps<Extract<FormField,
 }
 
 /** Any JSON value, edited as text: applied only while it parses, so a half-typed value loses nothing. */
-export function JsonField({ field, value, context }: FieldProps) {
+function JsonField({ field, value, context }: FieldProps) {
   const serialized = value === undefined ? "" : JSON.stringify(value, null, 2);
   const [text, setText] = useState(serialized);
   const [parseError, setParseError] = useState<string>();

@@ -15,9 +15,7 @@ export interface TestRunPanelProps {
   onSend(channelId: string, payload: JsonValue): Promise<void>;
 }
 
-export function parsePayload(
-  text: string,
-): { ok: true; payload: JsonValue } | { ok: false; message: string } {
+function parsePayload(text: string): { ok: true; payload: JsonValue } | { ok: false; message: string } {
   try {
     return { ok: true, payload: JSON.parse(text) as JsonValue };
   } catch (error) {

@@ -18,7 +18,7 @@ import {
 import type { z } from "zod";
 import { defaultValueOf } from "./schema-form.ts";
 
-export type NodeKind = "source" | "channel" | "action";
+type NodeKind = "source" | "channel" | "action";
 export interface NodeRef {
   kind: NodeKind;
   id: string;
@@ -60,7 +60,7 @@ export function eventSourceConfigSchema(type: string): z.ZodType | undefined {
   return eventSourceOption(type)?.shape.config as z.ZodType | undefined;
 }
 
-export function defaultEventSource(type: EventSourceType): EventSource {
+function defaultEventSource(type: EventSourceType): EventSource {
   const config = defaultValueOf(eventSourceConfigSchema(type) as z.ZodType) ?? {};
   return { type, enabled: true, config } as EventSource;
 }
@@ -79,7 +79,7 @@ export const actionTypes: ActionType[] = [
   ...plannedActionTypes,
 ];
 
-export function defaultActionConfig(type: ActionType): Record<string, unknown> {
+function defaultActionConfig(type: ActionType): Record<string, unknown> {
   return isRunnableActionType(type)
     ? (defaultValueOf(actionConfigSchemas[type]) as Record<string, unknown>)
     : {};
@@ -221,7 +221,7 @@ function withoutChannel<T extends { enabled: boolean; channelId?: string }>(outp
 }
 
 /** Handles on the canvas: where an edge starts on an action says which field it sets. */
-export type ActionHandle = "output" | "errorOutput";
+type ActionHandle = "output" | "errorOutput";
 
 export interface Connection {
   source: string;

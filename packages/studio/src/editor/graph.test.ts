@@ -125,4 +125,40 @@ describe("graph", () => {
       before["action:notify"],
     );
   });
+
+  it("round trip: the app rebuilt from the nodes and the edges alone equals the app", () => {
+    const original = app();
+    const { nodes, edges } = buildGraph(original);
+    const idOf = (nodeId: string) => nodeId.slice(nodeId.indexOf(":") + 1);
+    const targetOf = (edgeId: string) => {
+      const edge = edges.find((candidate) => candidate.id === edgeId);
+      return edge ? idOf(edge.target) : undefined;
+    };
+    const channels = nodes.flatMap((node) => {
+      if (node.data.kind !== "channel") return [];
+      const { eventSource: _fromSourceNode, ...channel } = node.data.channel;
+      const sourceEdge = edges.find((edge) => edge.target === node.id && edge.id.startsWith("source:"));
+      const source = nodes.find((candidate) => candidate.id === sourceEdge?.source)?.data;
+      return [source?.kind === "source" ? { ...channel, eventSource: source.source } : channel];
+    });
+    const actions = nodes.flatMap((node) => {
+      if (node.data.kind !== "action") return [];
+      const { channelId: _input, output, errorOutput, ...action } = node.data.action;
+      const input = edges.find((edge) => edge.target === node.id && edge.id.startsWith("input:"));
+      const { channelId: _output, ...outputRest } = output;
+      const { channelId: _error, ...errorRest } = errorOutput;
+      const outputChannel = targetOf(`output:${action.actionId}`);
+      const errorChannel = targetOf(`errorOutput:${action.actionId}`);
+      return [
+        {
+          ...action,
+          channelId: input ? idOf(input.source) : "",
+          output: outputChannel ? { ...outputRest, channelId: outputChannel } : outputRest,
+          errorOutput: errorChannel ? { ...errorRest, channelId: errorChannel } : errorRest,
+        },
+      ];
+    });
+    const { channels: _c, actions: _a, ...appFields } = original;
+    expect({ ...appFields, channels, actions }).toEqual(original);
+  });
 });

@@ -16,7 +16,7 @@ export type ActionNodeData = {
   problems: number;
   run?: ActionRunState;
 };
-export type EditorNodeData = SourceNodeData | ChannelNodeData | ActionNodeData;
+type EditorNodeData = SourceNodeData | ChannelNodeData | ActionNodeData;
 export type EditorNode = Node<EditorNodeData, EditorNodeData["kind"]>;
 
 export interface GraphOptions {
@@ -37,7 +37,7 @@ export function summarizeCondition(condition: string): string {
 }
 
 /** Node ids and the edges between them, before positions: what the layout needs. */
-export function graphEdges(app: AppDefinition): Edge[] {
+function graphEdges(app: AppDefinition): Edge[] {
   const channelIds = new Set(app.channels.map((channel) => channel.channelId));
   const edges: Edge[] = [];
   for (const channel of app.channels)
@@ -77,7 +77,7 @@ export function graphEdges(app: AppDefinition): Edge[] {
   return edges;
 }
 
-export function graphNodeIds(app: AppDefinition): string[] {
+function graphNodeIds(app: AppDefinition): string[] {
   const ids: string[] = [];
   for (const channel of app.channels) {
     if (channel.eventSource) ids.push(nodeIdOf({ kind: "source", id: channel.channelId }));

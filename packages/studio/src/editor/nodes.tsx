@@ -58,7 +58,7 @@ function ActionNode({ data, selected }: NodeProps<EditorNode & { data: ActionNod
       </span>
       <span className="cfx-node__name">{action.name || action.actionId}</span>
       <span className="cfx-node__detail cfx-mono" title={action.condition || "always"}>
-        if {data.conditionSummary}
+        {action.condition.trim() ? `if ${data.conditionSummary}` : "always"}
       </span>
       {run ? (
         <span className={`cfx-badge cfx-badge--${run.status}`}>
