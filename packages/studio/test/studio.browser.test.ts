@@ -206,6 +206,11 @@ describe("the studio in a browser", () => {
     const summary = page.getByRole("status", { name: "Run summary" });
     await expect.poll(() => summary.textContent()).toContain("completed");
     expect(await page.locator(".react-flow__node").count()).toBe(5);
+    // The action's step, as the run saw it, opens beside the canvas.
+    await page.getByLabel(/^Action Too warm\? \(republish\)/).click();
+    const step = page.getByRole("region", { name: "Step details" });
+    await expect.poll(() => step.textContent()).toContain("fridge-1");
+    await step.scrollIntoViewIfNeeded();
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: path.join(artifacts, "studio-five-node-app.png") });
     expect(sink.received.some((request) => request.url === "/warehouse")).toBe(true);
