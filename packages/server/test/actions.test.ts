@@ -179,7 +179,7 @@ describe("the webhook action", () => {
   });
 
   it("fails a planned action type clearly at run time", async () => {
-    const step = await runOne({ type: "ai", config: { prompt: "hi" } }, {});
+    const step = await runOne({ type: "line", config: { to: "someone", text: "hi" } }, {});
     expect(step).toMatchObject({ status: "failed", error: { code: "action_type_unavailable" } });
   });
 });
