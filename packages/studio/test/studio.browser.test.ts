@@ -74,7 +74,7 @@ async function typeInto(label: string, text: string) {
   await page.keyboard.press("Escape");
 }
 
-describe("the studio in a browser", () => {
+describe("the studio in a browser", { timeout: 90_000 }, () => {
   let appUrl: string;
 
   it("signs up, builds an app with an API source, a condition and a webhook, test-runs it and finds the run", async () => {

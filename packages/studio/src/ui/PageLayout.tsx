@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
 
 /** Title, toolbar and body of a page; `full` pages (the editor) use the whole area below the header. */
 export function Page({
@@ -12,6 +12,10 @@ export function Page({
   children: ReactNode;
   full?: boolean;
 }) {
+  // The tab's title names the page, for the tab strip, history and screen readers.
+  useEffect(() => {
+    if (typeof title === "string") document.title = `${title} · Conflux`;
+  }, [title]);
   return (
     <div className={full ? "cfx-page cfx-page--full" : "cfx-page"}>
       <div className="cfx-page__header">
