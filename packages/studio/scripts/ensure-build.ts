@@ -28,7 +28,7 @@ function newestChange(target: string): number {
   return newest;
 }
 
-export function studioBuildIsStale(): boolean {
+function studioBuildIsStale(): boolean {
   const built = path.join(studioBuildDir, "index.html");
   if (!existsSync(built)) return true;
   const builtAt = statSync(built).mtimeMs;

@@ -7,14 +7,14 @@ import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
 
 /** The studio's build, as `npm start` leaves it: packages/studio/dist beside this package. */
-export const defaultStudioDir = fileURLToPath(new URL("../../../studio/dist", import.meta.url));
+const defaultStudioDir = fileURLToPath(new URL("../../../studio/dist", import.meta.url));
 
 /**
  * Scripts only from our origin (no inline script, no eval), so an injected string cannot run code and
  * reach the token the studio keeps in session storage. Styles: React Flow and CodeMirror set element
  * styles through the DOM, which CSP does not govern, so 'self' suffices. No framing (clickjacking).
  */
-export const studioContentSecurityPolicy = [
+const studioContentSecurityPolicy = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self'",
