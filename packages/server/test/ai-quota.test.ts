@@ -22,7 +22,11 @@ describe("the monthly AI credit quota", () => {
     expect(errorMessage.payload).toMatchObject({ code: "quota_exceeded" });
 
     const usage = await suite.session.call("GET", "/v1/usage");
-    expect(usage.body).toMatchObject({ aiCredits: { used: 3, quota: 3 }, aiRequests: 3, aiInputTokens: 33 });
+    expect(usage.body).toMatchObject({
+      aiCredits: { used: 3, quota: 3, serviceQuota: 3 },
+      aiRequests: 3,
+      aiInputTokens: 33,
+    });
   });
 
   it("a model dearer than what is left is refused even when cheaper requests would still fit", async () => {
@@ -35,6 +39,30 @@ describe("the monthly AI credit quota", () => {
     );
     expect(step).toMatchObject({ status: "failed", error: { code: "quota_exceeded" } });
     expect((await other.call("GET", "/v1/usage")).body.aiCredits.used).toBe(1);
+  });
+
+  it("can be capped lower by the operator itself, never raised above the service's", async () => {
+    const capped = await signUp(suite.conflux.url);
+    expect((await capped.call("PUT", "/v1/usage/quotas", { aiCredits: 1 })).body).toEqual({ aiCredits: 1 });
+    const ask = { type: "ai", config: { model: "openai/gpt-4.1-mini", prompt: "Hi" } };
+    expect(await suite.runOne(ask, {}, capped)).toMatchObject({ status: "completed" });
+    expect(await suite.runOne(ask, {}, capped)).toMatchObject({
+      status: "failed",
+      error: { code: "quota_exceeded" },
+    });
+    expect((await capped.call("GET", "/v1/usage")).body.aiCredits).toEqual({
+      used: 1,
+      quota: 1,
+      serviceQuota: 3,
+    });
+
+    const raised = await capped.call("PUT", "/v1/usage/quotas", { aiCredits: 4 });
+    expect(raised.status).toBe(400);
+    expect(raised.body.message).toContain("at most the service's 3 a month");
+    expect((await capped.call("PUT", "/v1/usage/quotas", { aiCredits: null })).body).toEqual({
+      aiCredits: 3,
+    });
+    expect(await suite.runOne(ask, {}, capped)).toMatchObject({ status: "completed" });
   });
 
   it("is counted per operator: another operator's spending does not use it up", async () => {

@@ -195,7 +195,7 @@ async function callModel(
       true,
     );
   const credits = attempt.ownKey ? 0 : (attempt.entry?.credits ?? 0);
-  const quota = services.config.monthlyCredits;
+  const quota = await creditQuota(request.operatorId, services);
   const reserved = await services.usage.reserve(request.operatorId, "ai_credits", credits, quota);
   if (!reserved.granted)
     throw new ActionError(
@@ -249,6 +249,12 @@ async function callModel(
     await services.usage.add(request.operatorId, { ai_credits: -credits });
     throw error;
   }
+}
+
+/** The service's monthly credits, or less when the operator capped its own spending. */
+export async function creditQuota(operatorId: string, services: AiServices): Promise<number> {
+  const own = await services.usage.quota(operatorId, "ai_credits");
+  return Math.min(services.config.monthlyCredits, own ?? Number.POSITIVE_INFINITY);
 }
 
 function modelIdOf(model: string): string {

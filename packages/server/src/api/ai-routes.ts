@@ -10,10 +10,12 @@ import { ulid } from "ulid";
 import { z } from "zod";
 import type { ActionContext, ActionDefinition, ActionResult } from "../actions/action.ts";
 import { actionRegistry } from "../actions/registry.ts";
+import { creditQuota } from "../ai/ask-model.ts";
 import { catalogue } from "../ai/catalogue.ts";
 import { serviceAccess } from "../ai/provider-access.ts";
 import type { Services } from "../conflux.ts";
 import { deviceAccessFor } from "../devices/device-services.ts";
+import { UserError } from "../errors.ts";
 import { openCredentialFor } from "../runtime/run-job.ts";
 import { classifyError } from "../runtime/step-error.ts";
 import { usageMonth } from "../usage/usage-store.ts";
@@ -92,6 +94,29 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
     },
   );
 
+  routes.put(
+    "/v1/usage/quotas",
+    {
+      schema: {
+        summary:
+          "Cap this operator's own monthly AI credits (null removes the cap); the service's quota still applies",
+        tags: ["ai"],
+        body: z.object({ aiCredits: z.number().int().min(0).nullable() }),
+      },
+    },
+    async (request) => {
+      const { aiCredits } = request.body;
+      if (aiCredits !== null && aiCredits > config.ai.monthlyCredits)
+        throw new UserError(
+          "bad_request",
+          `the AI credit quota can be at most the service's ${config.ai.monthlyCredits} a month`,
+        );
+      const operatorId = operatorOf(request).operatorId;
+      await usage.setQuota(operatorId, "ai_credits", aiCredits ?? undefined);
+      return { aiCredits: await creditQuota(operatorId, services.ai) };
+    },
+  );
+
   routes.get(
     "/v1/usage",
     { schema: { summary: "This month's usage (UTC calendar month) and the AI credit quota", tags: ["ai"] } },
@@ -101,7 +126,11 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
       const counters = await usage.month(operatorId, now);
       return {
         month: usageMonth(now),
-        aiCredits: { used: counters.ai_credits ?? 0, quota: config.ai.monthlyCredits },
+        aiCredits: {
+          used: counters.ai_credits ?? 0,
+          quota: await creditQuota(operatorId, services.ai),
+          serviceQuota: config.ai.monthlyCredits,
+        },
         aiRequests: counters.ai_requests ?? 0,
         aiInputTokens: counters.ai_input_tokens ?? 0,
         aiOutputTokens: counters.ai_output_tokens ?? 0,

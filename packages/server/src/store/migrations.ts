@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
 import { devicesMigration } from "../devices/migration.ts";
-import { usageMigration } from "../usage/migration.ts";
+import { usageMigration, usageQuotasMigration } from "../usage/migration.ts";
 
 /** Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -144,6 +144,7 @@ const migrations: Record<string, Migration> = {
   },
   "0002_devices": devicesMigration,
   "0003_ai_usage": usageMigration,
+  "0003_ai_usage_quotas": usageQuotasMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

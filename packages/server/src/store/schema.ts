@@ -164,6 +164,13 @@ export interface UsageCountersTable {
   updatedAt: number;
 }
 
+export interface UsageQuotasTable {
+  operatorId: string;
+  metric: string;
+  quota: number;
+  updatedAt: number;
+}
+
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
@@ -176,6 +183,7 @@ export interface Database {
   jobs: JobsTable;
   emailSends: EmailSendsTable;
   usageCounters: UsageCountersTable;
+  usageQuotas: UsageQuotasTable;
   deviceGroups: DeviceGroupsTable;
   devices: DevicesTable;
   dataEntries: DataEntriesTable;

@@ -14,3 +14,17 @@ export const usageMigration: Migration = {
       .execute();
   },
 };
+
+/** The monthly limits operators set themselves (a spending cap under the service's own). */
+export const usageQuotasMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("usage_quotas")
+      .addColumn("operator_id", "text", (c) => c.notNull())
+      .addColumn("metric", "text", (c) => c.notNull())
+      .addColumn("quota", "bigint", (c) => c.notNull())
+      .addColumn("updated_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("usage_quotas_pk", ["operator_id", "metric"])
+      .execute();
+  },
+};

@@ -44,6 +44,16 @@ describe.each(implementations)("the usage counters on %s", (_name, database) => 
     expect(await usage.month("OPA", december)).toEqual({ ai_credits: 1 });
   });
 
+  it.skipIf(!database)("keeps an operator's own quota until it is removed", async () => {
+    expect(await usage.quota("OPQ", "ai_credits")).toBeUndefined();
+    await usage.setQuota("OPQ", "ai_credits", 50);
+    await usage.setQuota("OPQ", "ai_credits", 40);
+    expect(await usage.quota("OPQ", "ai_credits")).toBe(40);
+    expect(await usage.quota("OPA", "ai_credits")).toBeUndefined();
+    await usage.setQuota("OPQ", "ai_credits", undefined);
+    expect(await usage.quota("OPQ", "ai_credits")).toBeUndefined();
+  });
+
   it.skipIf(!database)("never lets concurrent reservations together go over the limit", async () => {
     const results = await Promise.all(
       Array.from({ length: 40 }, () => usage.reserve("OPC", "ai_credits", 1, 25, november)),

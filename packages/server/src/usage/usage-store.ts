@@ -58,6 +58,36 @@ export class UsageStore {
     return { granted: false, used: used - amount };
   }
 
+  /** The limit the operator set itself for a metric, if any. */
+  async quota(operatorId: string, metric: UsageMetric): Promise<number | undefined> {
+    const row = await this.db
+      .selectFrom("usageQuotas")
+      .select("quota")
+      .where("operatorId", "=", operatorId)
+      .where("metric", "=", metric)
+      .executeTakeFirst();
+    return row ? Number(row.quota) : undefined;
+  }
+
+  /** Sets (or, with undefined, removes) the operator's own limit for a metric. */
+  async setQuota(operatorId: string, metric: UsageMetric, quota: number | undefined, now = Date.now()) {
+    if (quota === undefined) {
+      await this.db
+        .deleteFrom("usageQuotas")
+        .where("operatorId", "=", operatorId)
+        .where("metric", "=", metric)
+        .execute();
+      return;
+    }
+    await this.db
+      .insertInto("usageQuotas")
+      .values({ operatorId, metric, quota, updatedAt: now })
+      .onConflict((conflict) =>
+        conflict.columns(["operatorId", "metric"]).doUpdateSet({ quota, updatedAt: now }),
+      )
+      .execute();
+  }
+
   async month(operatorId: string, now = Date.now()): Promise<Partial<Record<UsageMetric, number>>> {
     const rows = await this.db
       .selectFrom("usageCounters")
