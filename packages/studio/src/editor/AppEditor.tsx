@@ -21,7 +21,7 @@ import {
 import { Canvas, paletteDragType } from "./Canvas.tsx";
 import type { AppEditorProps, FieldProblem } from "./contract.ts";
 import { canonicalJson, editorReducer, initialEditorState, isDirty } from "./editor-state.ts";
-import { buildGraph, keepingPositions } from "./graph.ts";
+import { buildGraph, keepingPositions, moveNodes } from "./graph.ts";
 import { clearLayout, type Position } from "./layout.ts";
 import { addFromPalette, type PaletteItem } from "./palette.ts";
 import { countByNode, type LocatedProblem, locateProblems } from "./problems.ts";
@@ -155,7 +155,7 @@ function EditorRoot(props: AppEditorProps) {
     try {
       const outcome = await props.onSave(definition);
       if (outcome.ok) {
-        dispatch({ type: "saved", app: definitionOf(outcome.app) });
+        dispatch({ type: "saved", sent: definition, app: definitionOf(outcome.app) });
         setServerProblems([]);
         setSaveMessage({ ok: true, text: "Saved" });
       } else {
@@ -304,7 +304,7 @@ function EditorRoot(props: AppEditorProps) {
             </span>
           ) : null}
           {dirty ? <span>Unsaved changes</span> : null}
-          {saveMessage ? (
+          {saveMessage && !(saveMessage.ok && dirty) ? (
             <span
               className={saveMessage.ok ? "cfx-editor__saved" : "cfx-field__error"}
               role={saveMessage.ok ? "status" : "alert"}
@@ -348,6 +348,7 @@ function EditorRoot(props: AppEditorProps) {
           readOnly={readOnly}
           onSelect={select}
           onEdit={(change) => edit(keepingPositions(change))}
+          onMove={(moved) => edit(moveNodes(moved), `move:${moved.map((node) => node.id).join(",")}`)}
           onDrop={(item, at) => add(item, at)}
           {...(reveal ? { reveal } : {})}
         />

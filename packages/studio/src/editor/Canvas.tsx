@@ -16,8 +16,7 @@ import {
 import { type DragEvent, useEffect, useState } from "react";
 import { canConnect, connect, parseNodeId, removeEdge, removeNode } from "./app-edits.ts";
 import type { EditorNode } from "./graph.ts";
-import { positionsOf } from "./graph.ts";
-import { type Position, writeLayout } from "./layout.ts";
+import type { Position } from "./layout.ts";
 import { nodeTypes } from "./nodes.tsx";
 import type { PaletteItem } from "./palette.ts";
 
@@ -32,6 +31,7 @@ export interface CanvasProps {
   readOnly: boolean;
   onSelect(nodeId: string | null): void;
   onEdit(change: (app: AppDefinition) => AppDefinition): void;
+  onMove(moved: { id: string; position: Position }[]): void;
   onDrop(item: PaletteItem, at: Position): void;
   /** A node just added: the view pans to it, so a node added by keyboard is never off screen. */
   reveal?: { nodeId: string; nonce: number };
@@ -87,6 +87,13 @@ export function Canvas(props: CanvasProps) {
     const chosen = selections.find((change) => change.selected);
     if (chosen) props.onSelect(chosen.id);
     else if (selections.some((change) => change.id === props.selected)) props.onSelect(null);
+    // A position that is final (a drag ended, or arrow keys moved the selection) is stored in the app.
+    const moved = changes.flatMap((change) =>
+      change.type === "position" && change.dragging === false && change.position
+        ? [{ id: change.id, position: change.position }]
+        : [],
+    );
+    if (moved.length) props.onMove(moved);
   };
 
   const onEdgesChange = (changes: EdgeChange[]) =>
@@ -107,13 +114,6 @@ export function Canvas(props: CanvasProps) {
         if (ref) next = removeNode(next, ref);
       }
       return next;
-    });
-
-  const onNodeDragStop = (_event: unknown, _node: EditorNode, moved: EditorNode[]) =>
-    props.onEdit((app) => {
-      const positions = positionsOf(app);
-      for (const node of moved) positions[node.id] = node.position;
-      return writeLayout(app, positions);
     });
 
   const onDrop = (event: DragEvent) => {
@@ -144,7 +144,6 @@ export function Canvas(props: CanvasProps) {
         onConnect={onConnect}
         isValidConnection={(connection) => canConnect(props.app, connection as Connection)}
         onDelete={onDelete}
-        onNodeDragStop={onNodeDragStop}
         onPaneClick={() => props.onSelect(null)}
         nodesDraggable={!props.readOnly}
         nodesConnectable={!props.readOnly}

@@ -57,7 +57,7 @@ describe("editor state", () => {
     state = editorReducer(state, { type: "undo" });
     expect(isDirty(state)).toBe(false);
     state = editorReducer(state, { type: "redo" });
-    state = editorReducer(state, { type: "saved", app: state.app });
+    state = editorReducer(state, { type: "saved", sent: state.app, app: state.app });
     expect(isDirty(state)).toBe(false);
     expect(state.past).toHaveLength(1);
     state = editorReducer(state, { type: "undo" });
@@ -97,5 +97,16 @@ describe("editor state", () => {
     });
     state = editorReducer(state, { type: "undo" });
     expect(state.selected).toBe("action:notify");
+  });
+
+  it("an edit made while a save was under way is kept and stays unsaved", () => {
+    let state = editorReducer(start(), rename("A"));
+    const sent = state.app;
+    state = editorReducer(state, rename("B"));
+    state = editorReducer(state, { type: "saved", sent, app: structuredClone(sent) });
+    expect(nameOf(state)).toBe("B");
+    expect(isDirty(state)).toBe(true);
+    state = editorReducer(state, { type: "undo" });
+    expect(isDirty(state)).toBe(false);
   });
 });

@@ -22,7 +22,8 @@ export type EditorCommand =
   | { type: "undo" }
   | { type: "redo" }
   | { type: "select"; nodeId: string | null }
-  | { type: "saved"; app: AppDefinition }
+  /** `sent` is the app as it was sent; `app` the server's copy of it. */
+  | { type: "saved"; sent: AppDefinition; app: AppDefinition }
   | { type: "load"; app: AppDefinition };
 
 /** JSON with object keys sorted, so two apps that differ only in key order compare equal. */
@@ -87,8 +88,14 @@ export function editorReducer(state: EditorState, command: EditorCommand): Edito
         ? state
         : { ...state, selected: command.nodeId, lastMergeKey: null };
     case "saved":
-      // The server's copy becomes the baseline; history stays, so a save can still be undone.
-      return { ...state, app: command.app, savedJson: canonicalJson(command.app), lastMergeKey: null };
+      // The server's copy becomes the baseline; history stays, so a save can still be undone. Edits
+      // made while the save was under way stay too (and keep the app dirty).
+      return {
+        ...state,
+        app: state.app === command.sent ? command.app : state.app,
+        savedJson: canonicalJson(command.app),
+        lastMergeKey: null,
+      };
     case "load":
       return initialEditorState(command.app);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { definitionOf, removeNode } from "./app-edits.ts";
-import { buildGraph, keepingPositions, positionsOf, summarizeCondition } from "./graph.ts";
+import { buildGraph, keepingPositions, moveNodes, positionsOf, summarizeCondition } from "./graph.ts";
 import { readLayout } from "./layout.ts";
 import { actionRunStates } from "./run-overlay.ts";
 import { coldChainApp } from "./test-apps.ts";
@@ -160,5 +160,13 @@ describe("graph", () => {
     });
     const { channels: _c, actions: _a, ...appFields } = original;
     expect({ ...appFields, channels, actions }).toEqual(original);
+  });
+
+  it("a move stores every node's position; a move to the same place changes nothing", () => {
+    const original = app();
+    const moved = moveNodes([{ id: "action:notify", position: { x: 900, y: 480 } }])(original);
+    expect(readLayout(moved)["action:notify"]).toEqual({ x: 900, y: 480 });
+    expect(readLayout(moved)["channel:alerts"]).toEqual(positionsOf(original)["channel:alerts"]);
+    expect(moveNodes([{ id: "action:notify", position: { x: 900.2, y: 480 } }])(moved)).toBe(moved);
   });
 });

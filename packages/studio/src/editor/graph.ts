@@ -174,3 +174,19 @@ export function keepingPositions(change: (app: AppDefinition) => AppDefinition) 
     return writeLayout(next, kept);
   };
 }
+
+/** Stores moved nodes' positions (and everyone else's); moving nothing leaves the app as it is. */
+export function moveNodes(moved: readonly { id: string; position: Position }[]) {
+  return (app: AppDefinition): AppDefinition => {
+    const positions = positionsOf(app);
+    const changed = moved.filter(({ id, position }) => {
+      const old = positions[id];
+      return (
+        !old || Math.round(old.x) !== Math.round(position.x) || Math.round(old.y) !== Math.round(position.y)
+      );
+    });
+    if (!changed.length) return app;
+    for (const { id, position } of changed) positions[id] = position;
+    return writeLayout(app, positions);
+  };
+}
