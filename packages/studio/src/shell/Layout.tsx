@@ -7,7 +7,8 @@ import { useSession } from "./studio-context.tsx";
 export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
   const { pathname, navigate } = useRouter();
-  const section = pathname.startsWith("/credentials") ? "credentials" : "apps";
+  const section =
+    ["credentials", "devices", "files"].find((name) => pathname.startsWith(`/${name}`)) ?? "apps";
   return (
     <div className="cfx-layout">
       <header className="cfx-header">
@@ -32,6 +33,16 @@ export function Layout({ children }: { children: ReactNode }) {
           <li>
             <Link to="/apps" aria-current={section === "apps" ? "page" : undefined}>
               Apps
+            </Link>
+          </li>
+          <li>
+            <Link to="/devices" aria-current={section === "devices" ? "page" : undefined}>
+              Devices
+            </Link>
+          </li>
+          <li>
+            <Link to="/files" aria-current={section === "files" ? "page" : undefined}>
+              Files
             </Link>
           </li>
           <li>

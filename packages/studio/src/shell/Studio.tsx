@@ -2,6 +2,9 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { createHttpClient } from "../api/client.ts";
 import { createConfluxApi } from "../api/conflux-api.ts";
 import { loadSession, type Session, saveSession } from "../api/session.ts";
+import { DevicePage } from "../console/DevicePage.tsx";
+import { DevicesPage } from "../console/DevicesPage.tsx";
+import { FilesPage } from "../console/FilesPage.tsx";
 import { AppPage } from "../pages/AppPage.tsx";
 import { AppsPage } from "../pages/AppsPage.tsx";
 import { AuthPage } from "../pages/AuthPage.tsx";
@@ -30,6 +33,12 @@ function Pages() {
       return <RunPage appId={route.appId} runId={route.runId} />;
     case "credentials":
       return <CredentialsPage />;
+    case "devices":
+      return <DevicesPage />;
+    case "device":
+      return <DevicePage deviceId={route.deviceId} />;
+    case "files":
+      return <FilesPage />;
     case "logout":
       return <LogOutPage />;
     default:

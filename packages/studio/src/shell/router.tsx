@@ -21,6 +21,9 @@ export type Route =
   | { page: "history"; appId: string }
   | { page: "run"; appId: string; runId: string }
   | { page: "credentials" }
+  | { page: "devices" }
+  | { page: "device"; deviceId: string }
+  | { page: "files" }
   | { page: "logout" }
   | { page: "not-found" };
 
@@ -31,6 +34,9 @@ export function matchRoute(pathname: string): Route {
   if (first === "login" && parts.length === 1) return { page: "login" };
   if (first === "signup" && parts.length === 1) return { page: "signup" };
   if (first === "credentials" && parts.length === 1) return { page: "credentials" };
+  if (first === "files" && parts.length === 1) return { page: "files" };
+  if (first === "devices" && parts.length === 1) return { page: "devices" };
+  if (first === "devices" && parts.length === 2 && appId) return { page: "device", deviceId: appId };
   if (first === "logout" && parts.length === 1) return { page: "logout" };
   if (first !== "apps" || rest.length) return { page: "not-found" };
   if (!appId) return { page: "apps" };
@@ -49,6 +55,8 @@ export function pathOf(route: Route): string {
       return `/apps/${id(route.appId)}/history`;
     case "run":
       return `/apps/${id(route.appId)}/runs/${id(route.runId)}`;
+    case "device":
+      return `/devices/${id(route.deviceId)}`;
     case "not-found":
     case "apps":
       return "/apps";

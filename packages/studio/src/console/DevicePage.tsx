@@ -1,0 +1,95 @@
+import { lazy, Suspense, useState } from "react";
+import { Link } from "../shell/router.tsx";
+import { useLoad } from "../shell/use-load.ts";
+import { Button } from "../ui/Button.tsx";
+import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Page } from "../ui/PageLayout.tsx";
+import { Table } from "../ui/Table.tsx";
+import { TextField } from "../ui/TextField.tsx";
+import { useToast } from "../ui/Toast.tsx";
+import { useConsoleApi } from "./console-api.ts";
+
+const recentEntries = 200;
+
+// uPlot loads with the first device page, not with the studio.
+const DataChart = lazy(() => import("./DataChart.tsx").then((module) => ({ default: module.DataChart })));
+
+/** One device: its recent data as a chart and a table, and a command to send it. */
+export function DevicePage({ deviceId }: { deviceId: string }) {
+  const api = useConsoleApi();
+  const toast = useToast();
+  const device = useLoad(() => api.getDevice(deviceId), [api, deviceId]);
+  const data = useLoad(() => api.recentData(deviceId, recentEntries), [api, deviceId]);
+  const [command, setCommand] = useState("");
+  const [error, setError] = useState<unknown>();
+
+  const send = async () => {
+    setError(undefined);
+    try {
+      await api.sendCommand(deviceId, command);
+      toast.show(`Sent to ${deviceId}`);
+      setCommand("");
+    } catch (caught) {
+      setError(caught);
+    }
+  };
+
+  return (
+    <Page title={device.data?.name || deviceId} toolbar={<Button onClick={data.reload}>Refresh</Button>}>
+      <div className="cfx-stack">
+        <p className="cfx-muted">
+          <Link to="/devices">Devices</Link> / <span className="cfx-mono">{deviceId}</span>
+        </p>
+        {device.error ? <ErrorBanner error={device.error} onRetry={device.reload} /> : null}
+        {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        <h2>Recent data</h2>
+        {data.error ? (
+          <ErrorBanner error={data.error} onRetry={data.reload} />
+        ) : data.data && data.data.length > 0 ? (
+          <>
+            <Suspense fallback={<p className="cfx-muted">Loading the chart…</p>}>
+              <DataChart entries={data.data} />
+            </Suspense>
+            <Table
+              caption="Latest entries"
+              rows={data.data.slice(0, 20)}
+              rowKey={(entry) => `${entry.time}-${JSON.stringify(entry.content)}`}
+              empty="No data."
+              columns={[
+                { header: "Time", cell: (entry) => new Date(entry.time).toLocaleString() },
+                {
+                  header: "Content",
+                  cell: (entry) => <span className="cfx-mono">{JSON.stringify(entry.content)}</span>,
+                },
+              ]}
+            />
+          </>
+        ) : (
+          <p className="cfx-muted">
+            {data.loading
+              ? "Loading…"
+              : "No data kept for this device yet (its group keeps data, or a data-store action writes it)."}
+          </p>
+        )}
+        <h2>Send a command</h2>
+        <form
+          className="cfx-row"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void send();
+          }}
+        >
+          <TextField
+            label="Command"
+            hint="Published to devices/{deviceId}/commands (MQTT, QoS 1)."
+            value={command}
+            onChange={(event) => setCommand(event.target.value)}
+          />
+          <Button type="submit" disabled={!command}>
+            Send
+          </Button>
+        </form>
+      </div>
+    </Page>
+  );
+}

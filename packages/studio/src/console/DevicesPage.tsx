@@ -1,0 +1,325 @@
+import { useState } from "react";
+import { Link } from "../shell/router.tsx";
+import { useLoad } from "../shell/use-load.ts";
+import { Button } from "../ui/Button.tsx";
+import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
+import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Page } from "../ui/PageLayout.tsx";
+import { Select } from "../ui/Select.tsx";
+import { Table } from "../ui/Table.tsx";
+import { TextField } from "../ui/TextField.tsx";
+import { useToast } from "../ui/Toast.tsx";
+import { type Device, type DeviceGroup, useConsoleApi } from "./console-api.ts";
+
+interface GroupDraft {
+  name: string;
+  appId: string;
+  channelId: string;
+  keepData: boolean;
+  binaryParser: string;
+}
+
+const emptyGroup: GroupDraft = { name: "", appId: "", channelId: "", keepData: true, binaryParser: "" };
+
+/** Device groups and devices: register, see the secret once, delete. */
+export function DevicesPage() {
+  const api = useConsoleApi();
+  const toast = useToast();
+  const groups = useLoad(() => api.listGroups(), [api]);
+  const devices = useLoad(() => api.listDevices(), [api]);
+  const [groupDraft, setGroupDraft] = useState<GroupDraft>();
+  const [deviceDraft, setDeviceDraft] = useState<{ name: string; groupId: string }>();
+  const [created, setCreated] = useState<Device & { secret: string }>();
+  const [deleting, setDeleting] = useState<
+    { kind: "device"; item: Device } | { kind: "group"; item: DeviceGroup }
+  >();
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const createGroup = () =>
+    run(async () => {
+      if (!groupDraft) return;
+      const group = await api.createGroup({
+        name: groupDraft.name,
+        config: {
+          binding:
+            groupDraft.appId && groupDraft.channelId
+              ? { appId: groupDraft.appId, channelId: groupDraft.channelId }
+              : null,
+          keepData: groupDraft.keepData,
+          binaryParser: groupDraft.binaryParser.trim() || null,
+        },
+      });
+      setGroupDraft(undefined);
+      toast.show(`Created group "${group.name}"`);
+      groups.reload();
+    });
+
+  const createDevice = () =>
+    run(async () => {
+      if (!deviceDraft) return;
+      const device = await api.createDevice({ name: deviceDraft.name, groupId: deviceDraft.groupId || null });
+      setDeviceDraft(undefined);
+      setCreated(device);
+      devices.reload();
+    });
+
+  const remove = () =>
+    run(async () => {
+      if (!deleting) return;
+      if (deleting.kind === "device") await api.deleteDevice(deleting.item.deviceId);
+      else await api.deleteGroup(deleting.item.groupId);
+      setDeleting(undefined);
+      groups.reload();
+      devices.reload();
+    });
+
+  const groupName = (groupId: string | null) =>
+    groupId ? (groups.data?.find((group) => group.groupId === groupId)?.name ?? groupId) : "—";
+  const setGroup = (fields: Partial<GroupDraft>) =>
+    setGroupDraft((current) => (current ? { ...current, ...fields } : current));
+
+  return (
+    <Page
+      title="Devices"
+      toolbar={
+        <>
+          <Button onClick={() => setGroupDraft(emptyGroup)}>New group</Button>
+          <Button
+            variant="primary"
+            onClick={() => setDeviceDraft({ name: "", groupId: groups.data?.[0]?.groupId ?? "" })}
+          >
+            New device
+          </Button>
+        </>
+      }
+    >
+      <div className="cfx-stack">
+        {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        <h2>Groups</h2>
+        {groups.error ? (
+          <ErrorBanner error={groups.error} onRetry={groups.reload} />
+        ) : (
+          <Table
+            caption="Device groups"
+            rows={groups.data ?? []}
+            rowKey={(group) => group.groupId}
+            empty={groups.loading ? "Loading…" : "No groups yet."}
+            columns={[
+              { header: "Name", cell: (group) => group.name },
+              { header: "Id", cell: (group) => <span className="cfx-mono">{group.groupId}</span> },
+              {
+                header: "Sends to",
+                cell: (group) =>
+                  group.config.binding ? (
+                    <Link to={`/apps/${encodeURIComponent(group.config.binding.appId)}`}>
+                      {group.config.binding.appId} / {group.config.binding.channelId}
+                    </Link>
+                  ) : (
+                    "no app"
+                  ),
+              },
+              { header: "Keeps data", cell: (group) => (group.config.keepData ? "yes" : "no") },
+              {
+                header: "Binary parser",
+                cell: (group) => <span className="cfx-mono">{group.config.binaryParser ?? "—"}</span>,
+              },
+              {
+                header: "Actions",
+                visuallyHiddenHeader: true,
+                cell: (group) => (
+                  <div className="cfx-table__actions">
+                    <Button
+                      size="small"
+                      variant="danger"
+                      aria-label={`Delete group ${group.name}`}
+                      onClick={() => setDeleting({ kind: "group", item: group })}
+                    >
+                      Delete
+                    </Button>
+                  </div>
+                ),
+              },
+            ]}
+          />
+        )}
+        <h2>Devices</h2>
+        {devices.error ? (
+          <ErrorBanner error={devices.error} onRetry={devices.reload} />
+        ) : (
+          <Table
+            caption="Devices"
+            rows={devices.data ?? []}
+            rowKey={(device) => device.deviceId}
+            empty={devices.loading ? "Loading…" : "No devices yet."}
+            columns={[
+              {
+                header: "Id",
+                cell: (device) => (
+                  <Link className="cfx-mono" to={`/devices/${encodeURIComponent(device.deviceId)}`}>
+                    {device.deviceId}
+                  </Link>
+                ),
+              },
+              { header: "Name", cell: (device) => device.name },
+              { header: "Group", cell: (device) => groupName(device.groupId) },
+              {
+                header: "Actions",
+                visuallyHiddenHeader: true,
+                cell: (device) => (
+                  <div className="cfx-table__actions">
+                    <Button
+                      size="small"
+                      variant="danger"
+                      aria-label={`Delete device ${device.deviceId}`}
+                      onClick={() => setDeleting({ kind: "device", item: device })}
+                    >
+                      Delete
+                    </Button>
+                  </div>
+                ),
+              },
+            ]}
+          />
+        )}
+      </div>
+
+      <Dialog
+        open={groupDraft !== undefined}
+        title="New device group"
+        onClose={() => setGroupDraft(undefined)}
+        onSubmit={() => void createGroup()}
+        actions={
+          <>
+            <Button onClick={() => setGroupDraft(undefined)}>Cancel</Button>
+            <Button type="submit" variant="primary" disabled={busy || !groupDraft?.name}>
+              Create group
+            </Button>
+          </>
+        }
+      >
+        {groupDraft ? (
+          <>
+            <TextField
+              label="Name"
+              value={groupDraft.name}
+              autoFocus
+              onChange={(event) => setGroup({ name: event.target.value })}
+            />
+            <TextField
+              label="App id"
+              hint="The app whose channel (with a device event source) receives this group's messages; empty for none."
+              value={groupDraft.appId}
+              onChange={(event) => setGroup({ appId: event.target.value })}
+            />
+            <TextField
+              label="Channel id"
+              value={groupDraft.channelId}
+              onChange={(event) => setGroup({ channelId: event.target.value })}
+            />
+            <Select
+              label="Keep data"
+              value={groupDraft.keepData ? "yes" : "no"}
+              options={[
+                { value: "yes", label: "Keep every message in the data store" },
+                { value: "no", label: "Do not keep messages" },
+              ]}
+              onChange={(event) => setGroup({ keepData: event.target.value === "yes" })}
+            />
+            <TextField
+              label="Binary parser"
+              hint="For binary payloads, e.g. temp:0:int16:/100 hum:2:uint8 (see docs/devices.md); empty for JSON."
+              value={groupDraft.binaryParser}
+              onChange={(event) => setGroup({ binaryParser: event.target.value })}
+            />
+          </>
+        ) : null}
+      </Dialog>
+
+      <Dialog
+        open={deviceDraft !== undefined}
+        title="New device"
+        onClose={() => setDeviceDraft(undefined)}
+        onSubmit={() => void createDevice()}
+        actions={
+          <>
+            <Button onClick={() => setDeviceDraft(undefined)}>Cancel</Button>
+            <Button type="submit" variant="primary" disabled={busy}>
+              Register device
+            </Button>
+          </>
+        }
+      >
+        {deviceDraft ? (
+          <>
+            <TextField
+              label="Name"
+              value={deviceDraft.name}
+              autoFocus
+              onChange={(event) => setDeviceDraft({ ...deviceDraft, name: event.target.value })}
+            />
+            <Select
+              label="Group"
+              value={deviceDraft.groupId}
+              options={[
+                { value: "", label: "No group" },
+                ...(groups.data ?? []).map((group) => ({ value: group.groupId, label: group.name })),
+              ]}
+              onChange={(event) => setDeviceDraft({ ...deviceDraft, groupId: event.target.value })}
+            />
+          </>
+        ) : null}
+      </Dialog>
+
+      <Dialog
+        open={created !== undefined}
+        title="Device registered"
+        onClose={() => setCreated(undefined)}
+        actions={
+          <Button variant="primary" onClick={() => setCreated(undefined)}>
+            I have copied the secret
+          </Button>
+        }
+      >
+        <p>
+          Device <span className="cfx-mono">{created?.deviceId}</span>. Its secret is shown this once: put it
+          in the device now.
+        </p>
+        <TextField
+          label="Secret"
+          readOnly
+          value={created?.secret ?? ""}
+          onFocus={(event) => event.target.select()}
+        />
+      </Dialog>
+
+      <ConfirmDialog
+        open={deleting !== undefined}
+        title={deleting?.kind === "group" ? "Delete group?" : "Delete device?"}
+        confirmLabel={deleting?.kind === "group" ? "Delete group" : "Delete device"}
+        danger
+        busy={busy}
+        onCancel={() => setDeleting(undefined)}
+        onConfirm={() => void remove()}
+      >
+        <p>
+          {deleting?.kind === "group"
+            ? "Its devices stay, without a group: their messages reach no app until you give them one."
+            : "The device can no longer send, and its data is deleted."}
+        </p>
+      </ConfirmDialog>
+    </Page>
+  );
+}
