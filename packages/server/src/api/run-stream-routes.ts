@@ -44,11 +44,14 @@ export async function runStreamRoutes(api: FastifyInstance, { stepEvents }: Serv
       const store = operatorOf(request);
       const { appId, runId } = request.params;
       let wake: (() => void) | undefined;
+      // Set by an event that arrives while the loop is busy reading, so the loop does not sleep on it.
+      let signalled = false;
       const pending: StepRecord[] = [];
       const unsubscribe = stepEvents.subscribe(runId, (event) => {
         if (event.operatorId !== store.operatorId || event.appId !== appId) return;
         // A started step is not stored yet, so it is passed on as it is; stored ones are re-read.
         if (event.step.status === "running") pending.push(structuredClone(event.step));
+        signalled = true;
         wake?.();
       });
       const first = await store.getExecution(appId, runId).catch((error: unknown) => {
@@ -94,11 +97,16 @@ export async function runStreamRoutes(api: FastifyInstance, { stepEvents }: Serv
 
       try {
         while (!ended && status === "running") {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            setTimeout(resolve, pollMs);
-          });
+          if (!signalled)
+            await new Promise<void>((resolve) => {
+              const timer = setTimeout(resolve, pollMs);
+              wake = () => {
+                clearTimeout(timer);
+                resolve();
+              };
+            });
           wake = undefined;
+          signalled = false;
           if (ended) break;
           for (const step of pending.splice(0)) {
             if (sent.has(step.stepId)) continue;
