@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { compileBinaryParser } from "./binary-parser.ts";
 
@@ -33,4 +34,19 @@ describe("the binary parser", () => {
   ])("refuses the format %s with a message that says why", (format, message) => {
     expect(() => compileBinaryParser(format)).toThrow(message);
   });
+});
+
+describe("the binary parser examples in docs/devices.md", () => {
+  const docs = readFileSync(new URL("../../../../docs/devices.md", import.meta.url), "utf8");
+  // "`<format>` reads `<hex bytes>` as `<JSON>`"
+  const examples = [...docs.matchAll(/`([^`]+)` reads `([0-9a-f ]+)` as\s+`(\{[^`]+\})`/g)];
+
+  it("has examples to check", () => expect(examples.length).toBeGreaterThanOrEqual(2));
+  it.each(examples.map((match) => [match[1], match[2], match[3]]))(
+    "%s reads %s as documented",
+    (format, hex, json) => {
+      const bytes = Buffer.from((hex as string).replaceAll(" ", ""), "hex");
+      expect(compileBinaryParser(format as string)(bytes)).toEqual(JSON.parse(json as string));
+    },
+  );
 });
