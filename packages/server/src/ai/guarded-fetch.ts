@@ -25,7 +25,7 @@ export function createGuardedFetch(
         "ai_response_too_large",
         `the provider's answer is larger than ${limits.maxResponseBytes} bytes`,
       );
-    // 1xx, 204 and 304 answers may not carry a body in a Response.
+    // A Response refuses a body for 204 and 304.
     const bodyless = response.status === 204 || response.status === 304;
     return new Response(bodyless ? null : new Uint8Array(response.body), {
       status: response.status,
