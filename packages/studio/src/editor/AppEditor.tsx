@@ -1,25 +1,11 @@
 import "./editor.css";
-import {
-  type ActionType,
-  type AppDefinition,
-  type EventSourceType,
-  isRunnableActionType,
-  validateApp,
-} from "@conflux/core";
+import { type AppDefinition, validateApp } from "@conflux/core";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
-import { Button } from "../ui/Button.tsx";
-import {
-  actionTypes,
-  definitionOf,
-  eventSourceTypes,
-  getIn,
-  type NodeRef,
-  parseNodeId,
-  removeNode,
-} from "./app-edits.ts";
-import { Canvas, paletteDragType } from "./Canvas.tsx";
+import { definitionOf, getIn, type NodeRef, parseNodeId, removeNode } from "./app-edits.ts";
+import { Canvas } from "./Canvas.tsx";
 import type { AppEditorProps, FieldProblem } from "./contract.ts";
+import { EditorToolbar } from "./EditorToolbar.tsx";
 import { canonicalJson, editorReducer, initialEditorState, isDirty } from "./editor-state.ts";
 import { buildGraph, keepingPositions, moveNodes } from "./graph.ts";
 import { clearLayout, type Position } from "./layout.ts";
@@ -73,8 +59,6 @@ function EditorRoot(props: AppEditorProps) {
   const [saveMessage, setSaveMessage] = useState<{ ok: boolean; text: string }>();
   const [saving, setSaving] = useState(false);
   const [focusRequest, setFocusRequest] = useState<{ field: string; nonce: number }>();
-  const [newSourceType, setNewSourceType] = useState<EventSourceType>("api");
-  const [newActionType, setNewActionType] = useState<ActionType>("webhook");
   const [testChannelId, setTestChannelId] = useState(props.run?.channelId ?? "");
   const [payloadText, setPayloadText] = useState("{}");
   const [reveal, setReveal] = useState<{ nodeId: string; nonce: number }>();
@@ -219,112 +203,23 @@ function EditorRoot(props: AppEditorProps) {
 
   return (
     <div className="cfx-editor" ref={root}>
-      <div className="cfx-editor__toolbar" role="toolbar" aria-label="App editor">
-        {readOnly ? null : (
-          <fieldset className="cfx-editor__palette">
-            <legend className="cfx-visually-hidden">Palette</legend>
-            <label className="cfx-editor__inline">
-              <span>New event source type</span>
-              <select
-                className="cfx-select"
-                value={newSourceType}
-                onChange={(event) => setNewSourceType(event.target.value as EventSourceType)}
-              >
-                {eventSourceTypes.map((type) => (
-                  <option key={type}>{type}</option>
-                ))}
-              </select>
-            </label>
-            <PaletteButton item={{ kind: "source", type: newSourceType }} onAdd={add}>
-              Add event source
-            </PaletteButton>
-            <PaletteButton item={{ kind: "channel" }} onAdd={add}>
-              Add channel
-            </PaletteButton>
-            <label className="cfx-editor__inline">
-              <span>New action type</span>
-              <select
-                className="cfx-select"
-                value={newActionType}
-                onChange={(event) => setNewActionType(event.target.value as ActionType)}
-              >
-                {actionTypes.map((type) => (
-                  <option key={type} value={type}>
-                    {isRunnableActionType(type) ? type : `${type} (not available yet)`}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <PaletteButton item={{ kind: "action", type: newActionType }} onAdd={add}>
-              Add action
-            </PaletteButton>
-          </fieldset>
-        )}
-        {readOnly ? null : (
-          <fieldset className="cfx-editor__history">
-            <legend className="cfx-visually-hidden">History</legend>
-            <Button
-              size="small"
-              onClick={() => dispatch({ type: "undo" })}
-              disabled={!state.past.length}
-              title="Ctrl+Z"
-            >
-              Undo
-            </Button>
-            <Button
-              size="small"
-              onClick={() => dispatch({ type: "redo" })}
-              disabled={!state.future.length}
-              title="Ctrl+Shift+Z"
-            >
-              Redo
-            </Button>
-            <Button
-              size="small"
-              onClick={() => edit(clearLayout)}
-              title="Forget stored positions and lay out left to right"
-            >
-              Tidy layout
-            </Button>
-            <Button
-              size="small"
-              variant="danger"
-              disabled={!selectedRef}
-              onClick={() => selectedRef && deleteNode(selectedRef)}
-              title="Delete key"
-            >
-              Delete selected
-            </Button>
-          </fieldset>
-        )}
-        <div className="cfx-editor__status" aria-live="polite">
-          {problems.length ? (
-            <span className="cfx-editor__problem-count">
-              {problems.length} {problems.length === 1 ? "problem" : "problems"}
-            </span>
-          ) : null}
-          {dirty ? <span>Unsaved changes</span> : null}
-          {saveMessage && !(saveMessage.ok && dirty) ? (
-            <span
-              className={saveMessage.ok ? "cfx-editor__saved" : "cfx-field__error"}
-              role={saveMessage.ok ? "status" : "alert"}
-            >
-              {saveMessage.text}
-            </span>
-          ) : null}
-        </div>
-        {readOnly ? null : (
-          <Button
-            variant="primary"
-            onClick={() => void save()}
-            disabled={saving}
-            aria-busy={saving}
-            title="Ctrl+S"
-          >
-            Save
-          </Button>
-        )}
-      </div>
+      {readOnly ? null : (
+        <EditorToolbar
+          onAdd={add}
+          canUndo={state.past.length > 0}
+          canRedo={state.future.length > 0}
+          onUndo={() => dispatch({ type: "undo" })}
+          onRedo={() => dispatch({ type: "redo" })}
+          onTidy={() => edit(clearLayout)}
+          canDelete={selectedRef !== undefined}
+          onDelete={() => selectedRef && deleteNode(selectedRef)}
+          problemCount={problems.length}
+          dirty={dirty}
+          saving={saving}
+          {...(saveMessage ? { saveMessage } : {})}
+          onSave={() => void save()}
+        />
+      )}
       {props.run ? (
         <div className="cfx-editor__run" role="status" aria-label="Run summary">
           <span>
@@ -401,29 +296,4 @@ function parsePayloadOrUndefined(text: string): unknown {
 /** Until one is chosen, test messages go where the app's messages come from: a channel with an event source. */
 function defaultTestChannel(app: AppDefinition): string {
   return (app.channels.find((channel) => channel.eventSource) ?? app.channels[0])?.channelId ?? "";
-}
-
-/** A palette entry: click (or Enter) adds the node next to the selection; dragging it onto the canvas places it there. */
-function PaletteButton({
-  item,
-  onAdd,
-  children,
-}: {
-  item: PaletteItem;
-  onAdd(item: PaletteItem): void;
-  children: string;
-}) {
-  return (
-    <Button
-      size="small"
-      draggable
-      onDragStart={(event) => {
-        event.dataTransfer.setData(paletteDragType, JSON.stringify(item));
-        event.dataTransfer.effectAllowed = "copy";
-      }}
-      onClick={() => onAdd(item)}
-    >
-      {children}
-    </Button>
-  );
 }

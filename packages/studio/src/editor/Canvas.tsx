@@ -150,7 +150,7 @@ export function Canvas(props: CanvasProps) {
         elementsSelectable
         deleteKeyCode={props.readOnly ? null : ["Delete", "Backspace"]}
         fitView
-        fitViewOptions={{ padding: 0.2, maxZoom: 1.2 }}
+        fitViewOptions={{ padding: 0.15, maxZoom: 1, minZoom: 0.55 }}
         minZoom={0.2}
       >
         <Background gap={20} />

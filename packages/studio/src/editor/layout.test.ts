@@ -81,6 +81,7 @@ describe("layout", () => {
     expect(readLayout(written)).toEqual({ "channel:alerts": { x: 10, y: 21 } });
     expect(readLayout({ ...app, tags: { [layoutTag]: "{not json" } })).toEqual({});
     expect(clearLayout(written).tags).toEqual({ team: "ops" });
+    expect(clearLayout(app)).toBe(app);
   });
 
   it("finds a free spot for a new node below the ones in its way", () => {

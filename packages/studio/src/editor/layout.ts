@@ -40,6 +40,7 @@ export function writeLayout(app: AppDefinition, positions: Record<string, Positi
 }
 
 export function clearLayout(app: AppDefinition): AppDefinition {
+  if (!(layoutTag in app.tags)) return app;
   const { [layoutTag]: _removed, ...tags } = app.tags;
   return { ...app, tags };
 }
