@@ -86,6 +86,25 @@ describe("the object-detection action", () => {
   });
 });
 
+describe("object-detection classes", () => {
+  it("are checked against the COCO labels when the app is saved", async () => {
+    const saved = await suite.session.call("POST", "/v1/apps", {
+      name: "unicorns",
+      channels: [{ channelId: "in" }],
+      actions: [
+        {
+          actionId: "find",
+          channelId: "in",
+          type: "object-detection",
+          config: { imageUrl: "/x.png", classes: ["person", "unicorn"] },
+        },
+      ],
+    });
+    expect(saved.status).toBe(400);
+    expect(saved.text).toContain("'unicorn' is not a COCO class");
+  });
+});
+
 describe("an image given as a signed link to the operator's own file", () => {
   it("is read from the file store, not fetched from ourselves over HTTP", async () => {
     const image = await testImage(30, 20);
