@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -15,6 +15,7 @@ import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
  */
 
 const artifacts = fileURLToPath(new URL("../../../test-artifacts", import.meta.url));
+const examples = fileURLToPath(new URL("../../../docs/examples", import.meta.url));
 const email = `studio-${Date.now()}@example.com`;
 
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
@@ -175,7 +176,7 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
   it("shows a five-node app with its last run, saved as a screenshot", async () => {
     const session = await logIn(conflux.url, email);
     const created = await session.call("POST", "/v1/apps", {
-      name: "Cold chain alerts",
+      name: "Cold-chain alerts",
       channels: [
         { channelId: "readings", name: "Readings", eventSource: { type: "api", config: {} } },
         { channelId: "alerts", name: "Alerts" },
@@ -214,6 +215,46 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: path.join(artifacts, "studio-five-node-app.png") });
     expect(sink.received.some((request) => request.url === "/warehouse")).toBe(true);
+  });
+
+  it("imports, exports, duplicates, renames and deletes apps, from the keyboard too", async () => {
+    await page.goto(`${conflux.url}/apps`);
+    await page.getByLabel("App file to import").setInputFiles(path.join(examples, "cold-chain-alert.json"));
+    const apps = page.getByRole("table", { name: "Your apps" });
+    const imported = apps.getByRole("link", { name: "Cold-chain alert", exact: true });
+    await imported.waitFor();
+
+    const download = page.waitForEvent("download");
+    await page.getByRole("button", { name: "Export Cold-chain alert as YAML", exact: true }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe("Cold-chain_alert.yaml");
+    expect(readFileSync((await file.path()) ?? "", "utf8")).toContain("name: Cold-chain alert");
+
+    await page.getByRole("button", { name: "Duplicate Cold-chain alert", exact: true }).click();
+    await apps.getByRole("link", { name: "Cold-chain alert (copy)" }).waitFor();
+
+    // Keyboard only: open the rename dialog, type, Enter submits; Escape closes a dialog.
+    const copyRow = apps.getByRole("row").filter({ hasText: "Cold-chain alert (copy)" });
+    await copyRow.getByRole("link", { name: "History" }).focus();
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement.getAttribute('aria-label')")).toBe(
+      "Rename Cold-chain alert (copy)",
+    );
+    expect(await page.evaluate("getComputedStyle(document.activeElement).boxShadow")).not.toBe("none");
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("ControlOrMeta+A");
+    await page.keyboard.type("Second site");
+    await page.keyboard.press("Enter");
+    await apps.getByRole("link", { name: "Second site" }).waitFor();
+    await page.getByRole("button", { name: "Delete Second site" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("dialog", { name: "Delete app?" }).waitFor();
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog", { name: "Delete app?" }).waitFor({ state: "hidden" });
+    await page.getByRole("button", { name: "Delete Second site" }).click();
+    await page.getByRole("button", { name: "Delete app" }).click();
+    await apps.getByRole("link", { name: "Second site" }).waitFor({ state: "detached" });
+    expect(await imported.count()).toBe(1);
   });
 
   it("ran without CSP violations or uncaught errors", () => {
