@@ -182,29 +182,7 @@ function SchemaField({ field, value, context }: FieldProps) {
     }
     case "string-list":
       return field.options ? (
-        <fieldset className="cfx-fieldset" data-field={path}>
-          <legend>{field.label}</legend>
-          {field.options.map((option) => {
-            const list = Array.isArray(value) ? (value as string[]) : [];
-            return (
-              <label key={option} className="cfx-field--check">
-                <input
-                  type="checkbox"
-                  checked={list.includes(option)}
-                  onChange={(event) =>
-                    change(
-                      event.target.checked
-                        ? field.options?.filter((o) => o === option || list.includes(o))
-                        : list.filter((o) => o !== option),
-                    )
-                  }
-                />{" "}
-                {option}
-              </label>
-            );
-          })}
-          <FieldMessage text={messagesAt(context, field, true)} />
-        </fieldset>
+        <ChoicesField field={field} options={field.options} value={value} context={context} />
       ) : (
         <LinesField field={field} value={value} context={context} />
       );
@@ -236,6 +214,49 @@ function FieldMessage({ text }: { text: string | undefined }) {
       {text}
     </span>
   ) : null;
+}
+
+/** A few choices are checkboxes; many (the 80 COCO classes) a multiple select, which the keyboard handles as well. */
+function ChoicesField({ field, options, value, context }: FieldProps & { options: string[] }) {
+  const list = Array.isArray(value) ? (value as string[]) : [];
+  const path = problemPath(context, field);
+  const change = (next: string[]) => context.onChange(field.path, next);
+  if (options.length > 12)
+    return (
+      <div data-field={path}>
+        <Select
+          label={`${field.label} (choose several with Ctrl or Shift)`}
+          multiple
+          size={8}
+          value={list}
+          options={options.map((option) => ({ value: option, label: option }))}
+          error={messagesAt(context, field, true)}
+          onChange={(event) => change([...event.target.selectedOptions].map((option) => option.value))}
+        />
+      </div>
+    );
+  return (
+    <fieldset className="cfx-fieldset" data-field={path}>
+      <legend>{field.label}</legend>
+      {options.map((option) => (
+        <label key={option} className="cfx-field--check">
+          <input
+            type="checkbox"
+            checked={list.includes(option)}
+            onChange={(event) =>
+              change(
+                event.target.checked
+                  ? options.filter((o) => o === option || list.includes(o))
+                  : list.filter((o) => o !== option),
+              )
+            }
+          />{" "}
+          {option}
+        </label>
+      ))}
+      <FieldMessage text={messagesAt(context, field, true)} />
+    </fieldset>
+  );
 }
 
 /** A list of strings (e-mail addresses), one per line; a field that takes one or many keeps a single one as a string. */
