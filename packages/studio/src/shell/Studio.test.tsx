@@ -42,6 +42,8 @@ describe("the studio shell", () => {
 
     fireEvent.click(screen.getByRole("button", { name: "Log out" }));
     await waitFor(() => expect(window.location.pathname).toBe("/login"));
+    // Not "?next=/logout": logging in again must not log out at once.
+    expect(window.location.search).toBe("");
     expect(calls).toContain("POST /v1/auth/logout");
     expect(loadSession()).toBeUndefined();
   });

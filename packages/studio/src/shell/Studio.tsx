@@ -93,13 +93,14 @@ function Shell() {
   const onAuthPage = route.page === "login" || route.page === "signup";
   useEffect(() => {
     if (!session && !onAuthPage) {
-      const next = pathname === "/" ? "" : `?next=${encodeURIComponent(pathname + search)}`;
+      const comeBack = pathname !== "/" && route.page !== "logout";
+      const next = comeBack ? `?next=${encodeURIComponent(pathname + search)}` : "";
       navigate(`/login${next}`, { replace: true });
     } else if (session && onAuthPage) {
       const next = new URLSearchParams(search).get("next");
       navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/apps", { replace: true });
     }
-  }, [session, onAuthPage, pathname, search, navigate]);
+  }, [session, onAuthPage, pathname, search, navigate, route.page]);
 
   return (
     <StudioContext.Provider value={value}>
