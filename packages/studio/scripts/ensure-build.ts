@@ -13,6 +13,7 @@ const studioDir = fileURLToPath(new URL("..", import.meta.url));
 export const studioBuildDir = path.join(studioDir, "dist");
 const sources = [
   path.join(studioDir, "src"),
+  path.join(studioDir, "public"),
   path.join(studioDir, "index.html"),
   path.join(studioDir, "vite.config.ts"),
   path.join(studioDir, "package.json"),
