@@ -258,12 +258,13 @@ function EditorRoot(props: AppEditorProps) {
             </ul>
           ) : null}
           <SidePanel
+            appId={props.app.appId}
             app={app}
             selected={selected}
             problems={problems}
             credentials={props.credentials}
             readOnly={readOnly}
-            samplePayload={parsePayloadOrUndefined(payloadText)}
+            samplePayload={readOnly ? props.run?.steps[0]?.input : parsePayloadOrUndefined(payloadText)}
             {...(runStates ? { runStates } : {})}
             onEdit={(change, mergeKey) => edit(change, mergeKey)}
             onDelete={deleteNode}

@@ -36,6 +36,7 @@ import { describeConfig, type FormField } from "./schema-form.ts";
 type Edit = (change: (app: AppDefinition) => AppDefinition, mergeKey?: string) => void;
 
 export interface SidePanelProps {
+  appId: string;
   app: AppDefinition;
   selected: string | null;
   problems: readonly LocatedProblem[];
@@ -115,7 +116,7 @@ function AppForm({ app, problems, onEdit }: SidePanelProps) {
   );
 }
 
-function ChannelForm({ channel, problems, onEdit, onDelete }: SidePanelProps & { channel: Channel }) {
+function ChannelForm({ appId, channel, problems, onEdit, onDelete }: SidePanelProps & { channel: Channel }) {
   const nodeId = `channel:${channel.channelId}`;
   const edit = (field: "name" | "description", value: string) =>
     onEdit(
@@ -127,6 +128,11 @@ function ChannelForm({ channel, problems, onEdit, onDelete }: SidePanelProps & {
       <h2 className="cfx-editor-panel__title">Channel</h2>
       <p className="cfx-muted">
         Id <code>{channel.channelId}</code>: messages sent to this channel go to every enabled action on it.
+        The API takes them at{" "}
+        <code>
+          POST /v1/apps/{appId}/channels/{channel.channelId}/messages
+        </code>
+        .
       </p>
       <div data-field="name">
         <TextField
