@@ -11,6 +11,9 @@ export function Layout({ children }: { children: ReactNode }) {
     ["credentials", "devices", "files"].find((name) => pathname.startsWith(`/${name}`)) ?? "apps";
   return (
     <div className="cfx-layout">
+      <a className="cfx-skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="cfx-header">
         <Link className="cfx-header__brand" to="/apps" aria-current={false}>
           Conflux
@@ -57,7 +60,9 @@ export function Layout({ children }: { children: ReactNode }) {
           </li>
         </ul>
       </nav>
-      <main className="cfx-main">{children}</main>
+      <main className="cfx-main" id="main" tabIndex={-1}>
+        {children}
+      </main>
     </div>
   );
 }

@@ -60,6 +60,30 @@ describe("the unsaved-changes guard", () => {
     expect(screen.getByText("at /credentials")).toBeTruthy();
   });
 
+  it("asks on the back button while dirty, but not when only the #fragment changes", () => {
+    render(
+      <Router>
+        <Editor />
+      </Router>,
+    );
+    fireEvent.click(screen.getByRole("button", { name: "edit" }));
+    act(() => {
+      window.history.pushState(null, "", "/#main");
+      window.dispatchEvent(new PopStateEvent("popstate"));
+    });
+    expect(screen.queryByText("Unsaved changes will be lost.")).toBeNull();
+
+    // The browser moves before popstate: the router puts the page back and asks.
+    act(() => {
+      window.history.pushState(null, "", "/credentials");
+      window.dispatchEvent(new PopStateEvent("popstate"));
+    });
+    expect(window.location.pathname).toBe("/");
+    expect(screen.getByText("Unsaved changes will be lost.")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Leave and discard changes" }));
+    expect(screen.getByText("at /credentials")).toBeTruthy();
+  });
+
   it("makes the browser prompt on reload or close while dirty", () => {
     render(
       <Router>

@@ -117,9 +117,11 @@ export function Router({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const onPopState = () => {
+      const target = `${window.location.pathname}${window.location.search}`;
+      // Only the #fragment changed (the skip link): the page stays.
+      if (target === `${location.pathname}${location.search}`) return;
       if (!guard.current) return setLocation(currentLocation());
       // The browser has already moved: put the page back, then ask.
-      const target = `${window.location.pathname}${window.location.search}`;
       window.history.pushState(null, "", `${location.pathname}${location.search}`);
       setPending({ to: target, replace: false });
     };
