@@ -275,4 +275,24 @@ describe("AppEditor forms", () => {
       delaySeconds: 0,
     });
   });
+
+  it("an event source's form follows its type: an API source has no settings, a timer has an interval", async () => {
+    const { props } = renderEditor();
+    fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("event source"));
+    const type = (await screen.findByLabelText("Event source type")) as HTMLSelectElement;
+    expect(type.value).toBe("api");
+    expect(screen.getByText("This event source has no settings.")).toBeTruthy();
+    fireEvent.change(type, { target: { value: "interval-timer" } });
+    const minutes = screen.getByLabelText("Interval minutes") as HTMLInputElement;
+    expect(minutes.value).toBe("1");
+    fireEvent.change(minutes, { target: { value: "15" } });
+    fireEvent.click(screen.getByLabelText("Event source enabled"));
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(props.onSave).toHaveBeenCalled());
+    expect(vi.mocked(props.onSave).mock.calls[0]?.[0].channels[0]?.eventSource).toEqual({
+      type: "interval-timer",
+      enabled: false,
+      config: { intervalMinutes: 15 },
+    });
+  });
 });

@@ -215,7 +215,11 @@ function SourceForm(props: SidePanelProps & { channel: Channel }) {
           Event source enabled
         </label>
       </div>
-      <SchemaForm fields={fields} context={context} />
+      {fields.length === 1 && fields[0]?.kind === "json" && Object.keys(source.config).length === 0 ? (
+        <p className="cfx-muted">This event source has no settings.</p>
+      ) : (
+        <SchemaForm fields={fields} context={context} />
+      )}
       <Button variant="danger" onClick={() => onDelete({ kind: "source", id: channel.channelId })}>
         Delete event source
       </Button>
