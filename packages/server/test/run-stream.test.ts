@@ -1,3 +1,4 @@
+import { ulid } from "ulid";
 import { describe, expect, it } from "vitest";
 import { type ApiSession, signUp, useSuite, waitForRun } from "./harness.ts";
 
@@ -94,6 +95,77 @@ describe("the live run stream", () => {
     expect(anonymous.status).toBe(401);
     const unknownRun = await follow(suite.session, suite.conflux.url, appId, "01NOSUCHRUN");
     expect(unknownRun.status).toBe(404);
+  });
+
+  it("finds a step stored by another process, which sends no event here, by re-reading the store", async () => {
+    const appId = await createChainApp(suite.sinkUrl);
+    const { bus } = suite.conflux.services;
+    const executionId = ulid();
+    const operatorId = suite.session.operatorId;
+    // A job not due for an hour: this process's worker leaves it, as if another instance had claimed it.
+    await bus.startExecution(
+      {
+        executionId,
+        operatorId,
+        appId,
+        channelId: "next",
+        eventType: "api",
+        dedupeKey: null,
+        replayOf: null,
+      },
+      {
+        message: {
+          messageId: executionId,
+          executionId,
+          operatorId,
+          appId,
+          channelId: "next",
+          hop: 0,
+          payload: { from: "elsewhere" },
+          context: { eventType: "api" },
+          parentStepId: null,
+        },
+        actionIds: ["copy"],
+        availableAt: Date.now() + 3_600_000,
+      },
+    );
+    const reading = readStream(await follow(suite.session, suite.conflux.url, appId, executionId));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const job = {
+      jobId: `${executionId}:copy`,
+      operatorId,
+      appId,
+      executionId,
+      messageId: executionId,
+      actionId: "copy",
+      attempts: 1,
+    };
+    const now = Date.now();
+    await bus.complete(
+      job,
+      {
+        stepId: job.jobId,
+        executionId,
+        messageId: executionId,
+        channelId: "next",
+        actionId: "copy",
+        actionType: "republish",
+        status: "completed",
+        conditionValue: true,
+        input: { from: "elsewhere" },
+        result: { from: "elsewhere" },
+        error: null,
+        usage: null,
+        attempts: 1,
+        startedAt: now,
+        finishedAt: now,
+      },
+      [],
+    );
+    const events = await reading;
+    expect(events.map((event) => event.event)).toEqual(["run", "step", "end"]);
+    expect(events[1]?.data).toMatchObject({ actionId: "copy", status: "completed" });
+    expect(events[2]?.data.status).toBe("completed");
   });
 
   it("ends when the server stops, instead of holding the shutdown", async () => {
