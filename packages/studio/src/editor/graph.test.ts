@@ -97,6 +97,17 @@ describe("graph", () => {
     expect(nodes.find((n) => n.id === "action:notify")?.data).toMatchObject({ run: { status: "waiting" } });
     expect(edges.find((e) => e.id === "input:too-warm")?.animated).toBe(true);
     expect(edges.find((e) => e.id === "input:notify")?.animated).toBeUndefined();
+    expect(edges.find((e) => e.id === "output:too-warm")?.animated).toBe(true);
+    expect(edges.find((e) => e.id === "errorOutput:notify")?.animated).toBeUndefined();
+    const [completed] = run.steps;
+    if (!completed) throw new Error("the run has a step");
+    const failed = {
+      ...run,
+      steps: [...run.steps, { ...completed, stepId: "2", actionId: "notify", status: "failed" }],
+    };
+    const withFailure = buildGraph(definition, { runStates: actionRunStates(definition, failed) }).edges;
+    expect(withFailure.find((e) => e.id === "errorOutput:notify")?.animated).toBe(true);
+    expect(withFailure.find((e) => e.id === "output:notify")).toBeUndefined();
   });
 
   it("summarizes a condition on one short line", () => {

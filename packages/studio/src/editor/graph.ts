@@ -149,11 +149,19 @@ export function buildGraph(
       ariaLabel: `Action ${action.name || action.actionId} (${action.type})${run ? `, ${run.status}` : ""}`,
     });
   }
+  // The path the run took moves: inputs of actions it reached, outputs of those that completed, error
+  // outputs of those that failed.
   if (options.runStates)
     for (const edge of edges) {
       const [field, actionId] = edge.id.split(":");
-      if (field === "input" && actionId && options.runStates.get(actionId)?.steps.length)
-        edge.animated = true;
+      const steps = (actionId && options.runStates.get(actionId)?.steps) || [];
+      const took =
+        field === "input"
+          ? steps.length > 0
+          : field === "output"
+            ? steps.some((step) => step.status === "completed")
+            : field === "errorOutput" && steps.some((step) => step.status === "failed");
+      if (took) edge.animated = true;
     }
   return { nodes, edges };
 }
