@@ -117,6 +117,15 @@ describe("what an ai action is given", () => {
     expect(step).toMatchObject({ status: "failed", error: { code: "outbound_invalid_url" } });
   });
 
+  it("a prompt that renders past 32,768 characters with its data fails before any request", async () => {
+    const before = suite.standIn.received.length;
+    const step = await suite.runOne(ask({ prompt: "Read ${payload.log}", data: "${payload}" }), {
+      log: "x".repeat(20_000),
+    });
+    expect(step).toMatchObject({ status: "failed", attempts: 1, error: { code: "ai_prompt_too_long" } });
+    expect(suite.standIn.received.length).toBe(before);
+  });
+
   it("an unknown model fails with a message that points at the catalogue", async () => {
     const step = await suite.runOne(ask({ model: "openai/gpt-does-not-exist" }), {});
     expect(step).toMatchObject({ status: "failed", attempts: 1, error: { code: "ai_model_unknown" } });
