@@ -35,7 +35,8 @@ async function startServer(port: number, mqttPort: number): Promise<string> {
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
+  // Generous: under a full parallel test run, starting a process with tsx takes a while.
+  const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
     try {
       if ((await fetch(`${url}/healthz`)).ok) return url;

@@ -37,7 +37,7 @@ describe("the log, with devices", () => {
       reconnectPeriod: 0,
     });
     await client.publishAsync(`devices/${fixture.deviceId}/data`, '{"ok":2}', { qos: 1 });
-    const gone = new Promise((resolve) => client.once("close", resolve));
+    const gone = new Promise((resolve) => client.once("close", () => resolve(undefined)));
     client.publish(`devices/${fixture.deviceId}/data`, "not json", { qos: 1 });
     await gone;
     client.end(true);

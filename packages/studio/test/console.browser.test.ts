@@ -110,7 +110,9 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
     await page.getByRole("button", { name: "dot.png", exact: true }).click();
     const image = page.getByRole("img", { name: "/cam1/dot.png" });
     await image.waitFor();
-    await expect.poll(() => image.evaluate((element) => (element as HTMLImageElement).naturalWidth)).toBe(1);
+    await expect
+      .poll(() => image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth))
+      .toBe(1);
     expect(await image.getAttribute("src")).toMatch(
       /\/v1\/signed\/files\/OP\d+\/cam1\/dot\.png\?expires=\d+&signature=/,
     );

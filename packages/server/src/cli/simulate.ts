@@ -149,8 +149,14 @@ function udpSender(host: string, port: number): Sender {
           reject(new Error("no UDP reply within 5 s"));
         }, 5_000);
         waiting.set(current, {
-          resolve: () => (clearTimeout(timer), resolve()),
-          reject: (error) => (clearTimeout(timer), reject(error)),
+          resolve() {
+            clearTimeout(timer);
+            resolve();
+          },
+          reject(error) {
+            clearTimeout(timer);
+            reject(error);
+          },
         });
         socket.send(
           encodeFrame({

@@ -8,7 +8,7 @@ import type { Database } from "../store/schema.ts";
  * every read in either order and keeps tenants apart at the store layer.
  */
 
-export type ResourceType = "Device";
+type ResourceType = "Device";
 
 export interface DataEntry {
   time: number;
@@ -16,12 +16,12 @@ export interface DataEntry {
   content: string;
 }
 
-export interface NewDataEntry extends DataEntry {
+interface NewDataEntry extends DataEntry {
   resourceType: ResourceType;
   resourceId: string;
 }
 
-export interface DataQuery {
+interface DataQuery {
   from?: number;
   to?: number;
   limit: number;
@@ -30,14 +30,14 @@ export interface DataQuery {
   after?: string;
 }
 
-export interface DataPage {
+interface DataPage {
   entries: Array<DataEntry & { entryId: string }>;
   /** Pass as `after` for the next page; absent on the last page. */
   next?: string;
 }
 
 /** Harvest writes in batches of up to 100. */
-export const maxBatch = 100;
+const maxBatch = 100;
 export const maxPage = 1_000;
 
 function cursorOf(entry: { time: number; entryId: string }): string {

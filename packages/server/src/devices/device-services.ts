@@ -64,7 +64,6 @@ export function createDeviceServices(deps: {
     bus: deps.bus,
     maxPayloadBytes: settings.maxPayloadBytes,
     maxMessageBytes: config.limits.maxMessageBytes,
-    logger,
   });
   const stops: Array<() => Promise<void> | void> = [];
   let commands: DeviceCommands = mqttOff;

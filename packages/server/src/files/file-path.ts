@@ -1,8 +1,8 @@
 import { UserError } from "../errors.ts";
 
 /** Harvest Files' limits: a path starts with `/`, is at most 1,024 bytes and 16 levels deep. */
-export const maxPathBytes = 1_024;
-export const maxPathLevels = 16;
+const maxPathBytes = 1_024;
+const maxPathLevels = 16;
 
 /** Checks a file path (or, with `allowFolder`, a prefix ending in `/`); returns it unchanged. */
 export function checkFilePath(path: string, { allowFolder = false } = {}): string {

@@ -26,7 +26,7 @@ export interface FileContent extends StoredFile {
   content: Buffer;
 }
 
-export type FileEventType = "created" | "updated" | "deleted";
+type FileEventType = "created" | "updated" | "deleted";
 
 export interface FileChange {
   operatorId: string;
@@ -57,9 +57,9 @@ export interface FileStore {
   readonly maxFileBytes: number;
 }
 
-export const signedUrlSeconds = 3_600;
+const signedUrlSeconds = 3_600;
 
-export interface FileStoreOptions {
+interface FileStoreOptions {
   maxFileBytes: number;
   links: FileLinks;
   /** The public base URL of the API, known once it listens. */
@@ -69,7 +69,7 @@ export interface FileStoreOptions {
 }
 
 /** The public URL shape of a signed link; the route that serves it is in file-routes.ts. */
-export function signedFilePath(operatorId: string, path: string): string {
+function signedFilePath(operatorId: string, path: string): string {
   return `/v1/signed/files/${operatorId}${path.split("/").map(encodeURIComponent).join("/")}`;
 }
 

@@ -1,6 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
 import type { JsonValue } from "@conflux/core";
-import type { Logger } from "pino";
 import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
 import type { DataStore } from "../data-store/data-store.ts";
@@ -11,7 +10,7 @@ import { startExecution } from "../runtime/start-execution.ts";
 import type { Store } from "../store/store.ts";
 
 /** How a message arrived: the `request` of the `device` event source's context (shared/spec/apps.md). */
-export type DeviceRequest =
+type DeviceRequest =
   | {
       protocol: "http";
       httpPath: string;
@@ -22,7 +21,7 @@ export type DeviceRequest =
   | { protocol: "mqtt"; topic: string; qos: number }
   | { protocol: "udp" | "tcp"; port: number };
 
-export interface AcceptedMessage {
+interface AcceptedMessage {
   /** Kept in the data store (the group keeps data). */
   stored: boolean;
   /** The execution started in the group's bound app, if any. */
@@ -44,7 +43,6 @@ export class DeviceIngest {
       bus: Bus;
       maxPayloadBytes: number;
       maxMessageBytes: number;
-      logger: Logger;
     },
   ) {}
 

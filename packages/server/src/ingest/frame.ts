@@ -9,7 +9,7 @@
  * answered in order. A reply with status `ok` means the message is durable.
  */
 
-export const frameVersion = 1;
+const frameVersion = 1;
 
 export const frameStatus = { ok: 0, unauthorized: 1, malformed: 2, tooLarge: 3, serverError: 4 } as const;
 export type FrameStatus = (typeof frameStatus)[keyof typeof frameStatus];
@@ -21,7 +21,7 @@ export interface Frame {
   payload: Buffer;
 }
 
-export type Decoded =
+type Decoded =
   | { kind: "frame"; frame: Frame; bytes: number }
   /** Not enough bytes yet (TCP). */
   | { kind: "partial" }

@@ -6,7 +6,7 @@ import { UserError } from "../errors.ts";
 import { commandTopic, type DeviceCommands, dataTopic } from "./device-commands.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 
-export interface MqttBroker {
+interface MqttBroker {
   port: number;
   commands: DeviceCommands;
   close(): Promise<void>;

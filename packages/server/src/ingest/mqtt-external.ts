@@ -5,13 +5,13 @@ import { UserError } from "../errors.ts";
 import { commandTopic, type DeviceCommands } from "./device-commands.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 
-export interface ExternalMqtt {
+interface ExternalMqtt {
   commands: DeviceCommands;
   close(): Promise<void>;
 }
 
 /** Every Conflux process joins one shared subscription: the broker hands each message to one of them. */
-export const sharedDataSubscription = "$share/conflux/devices/+/data";
+const sharedDataSubscription = "$share/conflux/devices/+/data";
 
 /** MQTT 5 PUBACK reason codes. */
 const reason = { notAuthorized: 0x87, payloadFormatInvalid: 0x99, quotaExceeded: 0x97 } as const;

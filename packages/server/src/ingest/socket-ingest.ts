@@ -6,7 +6,7 @@ import { UserError } from "../errors.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 import { decodeFrame, encodeReply, type Frame, type FrameStatus, frameStatus } from "./frame.ts";
 
-export interface SocketListeners {
+interface SocketListeners {
   /** UDP and TCP share this port number. */
   port: number;
   close(): Promise<void>;
