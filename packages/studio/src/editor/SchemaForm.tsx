@@ -7,7 +7,7 @@ import { getIn } from "./app-edits.ts";
 import type { CredentialSummary } from "./contract.ts";
 import { ExpressionField } from "./ExpressionField.tsx";
 import type { CompletionScope, FieldError } from "./expression-assist.ts";
-import { type LocatedProblem, problemsAt } from "./problems.ts";
+import { type LocatedProblem, messagesAt, problemsAt } from "./problems.ts";
 import { checkFieldValue, defaultValueOf, type FormField } from "./schema-form.ts";
 
 export interface FormContext {
@@ -33,9 +33,8 @@ function problemPath(context: FormContext, field: FormField): string {
   return [context.prefix, ...field.path].filter(Boolean).join(".");
 }
 
-function messagesAt(context: FormContext, field: FormField, nested: boolean): string | undefined {
-  const found = problemsAt(context.problems, context.nodeId, problemPath(context, field), nested);
-  return found.length ? found.map((problem) => problem.message).join("; ") : undefined;
+function fieldMessages(context: FormContext, field: FormField, nested: boolean): string | undefined {
+  return messagesAt(context.problems, context.nodeId, problemPath(context, field), nested);
 }
 
 /** A form for an object value (`context.root`), one control per field of its schema. */
@@ -69,7 +68,7 @@ function SchemaField({ field, value, context }: FieldProps) {
               rows={8}
               className="cfx-mono"
               spellCheck={false}
-              error={messagesAt(context, field, false)}
+              error={fieldMessages(context, field, false)}
               onChange={(event) =>
                 change(event.target.value === "" && field.optional ? undefined : event.target.value)
               }
@@ -78,7 +77,7 @@ function SchemaField({ field, value, context }: FieldProps) {
             <TextField
               label={`${field.label}${optional}`}
               value={typeof value === "string" ? value : ""}
-              error={messagesAt(context, field, false)}
+              error={fieldMessages(context, field, false)}
               onChange={(event) =>
                 change(event.target.value === "" && field.optional ? undefined : event.target.value)
               }
@@ -116,7 +115,7 @@ function SchemaField({ field, value, context }: FieldProps) {
             max={field.max}
             step={field.integer ? 1 : "any"}
             value={typeof value === "number" ? value : ""}
-            error={messagesAt(context, field, false)}
+            error={fieldMessages(context, field, false)}
             onChange={(event) =>
               change(
                 event.target.value === "" ? (field.optional ? undefined : 0) : Number(event.target.value),
@@ -148,7 +147,7 @@ function SchemaField({ field, value, context }: FieldProps) {
               ...(field.optional && typeof value !== "string" ? [{ value: "", label: "(default)" }] : []),
               ...field.options.map((option) => ({ value: option, label: option })),
             ]}
-            error={messagesAt(context, field, false)}
+            error={fieldMessages(context, field, false)}
             onChange={(event) => change(event.target.value || undefined)}
           />
         </div>
@@ -174,7 +173,7 @@ function SchemaField({ field, value, context }: FieldProps) {
               })),
               ...(current && !known ? [{ value: current, label: `${current} (not found)` }] : []),
             ]}
-            error={messagesAt(context, field, false)}
+            error={fieldMessages(context, field, false)}
             onChange={(event) => change(event.target.value || undefined)}
           />
         </div>
@@ -230,7 +229,7 @@ function ChoicesField({ field, options, value, context }: FieldProps & { options
           size={8}
           value={list}
           options={options.map((option) => ({ value: option, label: option }))}
-          error={messagesAt(context, field, true)}
+          error={fieldMessages(context, field, true)}
           onChange={(event) => change([...event.target.selectedOptions].map((option) => option.value))}
         />
       </div>
@@ -254,7 +253,7 @@ function ChoicesField({ field, options, value, context }: FieldProps & { options
           {option}
         </label>
       ))}
-      <FieldMessage text={messagesAt(context, field, true)} />
+      <FieldMessage text={fieldMessages(context, field, true)} />
     </fieldset>
   );
 }
@@ -278,7 +277,7 @@ function LinesField({ field, value, context }: FieldProps<Extract<FormField, { k
         hint="One per line"
         rows={Math.max(2, lines.length + 1)}
         value={text}
-        error={messagesAt(context, field, true)}
+        error={fieldMessages(context, field, true)}
         onChange={(event) => {
           setText(event.target.value);
           const items = event.target.value
@@ -336,7 +335,7 @@ function RecordField({ field, value, context }: FieldProps<Extract<FormField, { 
       <Button size="small" onClick={() => write([...entries, [uniqueKey(entries), ""]])}>
         Add {field.label.toLowerCase()}
       </Button>
-      <FieldMessage text={messagesAt(context, field, false)} />
+      <FieldMessage text={fieldMessages(context, field, false)} />
     </fieldset>
   );
 }
@@ -378,7 +377,7 @@ function VariantField({ field, value, context }: FieldProps<Extract<FormField, {
         label={`${field.label} ${field.discriminator}`}
         value={chosen}
         options={field.variants.map((candidate) => ({ value: candidate.value, label: candidate.value }))}
-        error={messagesAt(context, field, false)}
+        error={fieldMessages(context, field, false)}
         onChange={(event) => choose(event.target.value)}
       />
       {variant ? <SchemaForm fields={variant.fields} context={context} /> : null}
@@ -432,7 +431,7 @@ function TransformField({ field, value, context }: FieldProps<Extract<FormField,
           />
         </>
       ) : null}
-      <FieldMessage text={messagesAt(context, field, false)} />
+      <FieldMessage text={fieldMessages(context, field, false)} />
     </fieldset>
   );
 }
@@ -454,7 +453,7 @@ function JsonField({ field, value, context }: FieldProps) {
     });
     setParseError(undefined);
   }, [serialized]);
-  const error = parseError ?? messagesAt(context, field, true);
+  const error = parseError ?? fieldMessages(context, field, true);
   return (
     <div data-field={problemPath(context, field)}>
       <TextAreaField

@@ -76,3 +76,14 @@ export function problemsAt(
       (problem.field === field || (nested && (field === "" || problem.field.startsWith(`${field}.`)))),
   );
 }
+
+/** The messages of the problems at one field, joined for the text under it. */
+export function messagesAt(
+  problems: readonly LocatedProblem[],
+  nodeId: string | null,
+  field: string,
+  nested = false,
+): string | undefined {
+  const found = problemsAt(problems, nodeId, field, nested);
+  return found.length ? found.map((problem) => problem.message).join("; ") : undefined;
+}
