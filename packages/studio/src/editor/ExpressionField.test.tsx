@@ -31,7 +31,7 @@ describe("ExpressionField", () => {
     expect(view).toBe("payload.temp > ");
   });
 
-  it("shows a problem located at the field by the server", () => {
+  it("shows a problem located at the field by the server, underlined at its column", async () => {
     render(
       <ExpressionField
         label="URL"
@@ -39,11 +39,12 @@ describe("ExpressionField", () => {
         onChange={() => {}}
         kind={{ kind: "template", mode: "text" }}
         check={() => undefined}
-        problems={[{ message: "private address refused", column: 3 }]}
+        problems={[{ message: "private address refused", column: 5 }]}
         scope={scope}
       />,
     );
     expect(screen.getByRole("alert").textContent).toBe("private address refused");
+    await waitFor(() => expect(document.querySelector(".cm-lintRange-error")?.textContent).toBe("s"));
   });
 
   it("reports typing and follows the value it is given", async () => {
