@@ -82,6 +82,7 @@ describe("a server killed with SIGKILL while devices publish QoS 1", () => {
         username: device.deviceId,
         password: device.secret,
         reconnectPeriod: 0,
+        connectTimeout: 90_000,
       });
       clients.push(client);
       const gone = new Promise<void>((resolve) => client.once("close", () => resolve()));
