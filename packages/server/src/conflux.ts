@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
 import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { buildApi } from "./api/build-api.ts";
 import type { Bus } from "./bus/bus.ts";
@@ -79,7 +80,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     logger,
   });
   const files = devices.files;
-  const ai = createAiServices(config.ai, outbound, usage, files, logger);
+  const ai = createAiServices(
+    fitAiTimeoutToLease(config.ai, config.runtime.leaseMs),
+    outbound,
+    usage,
+    files,
+    logger,
+  );
   const services: Services = {
     config,
     store,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { aiConfigFor, useAiSuite } from "./ai-fixture.ts";
 
-// Provider requests time out after 400 ms here, so a "slow provider" is quick to test.
-const suite = useAiSuite((url) => aiConfigFor(url, { timeoutMs: 400 }));
+// A run's provider requests get 1.5 s here, so a "slow provider" (4 s) is quick to test.
+const suite = useAiSuite((url) => aiConfigFor(url, { timeoutMs: 1_500 }));
 
 const ask = (config: Record<string, unknown> = {}) => ({
   type: "ai",
@@ -58,7 +58,7 @@ describe("an AI provider that is overloaded, down or slow", () => {
   });
 
   it("a provider slower than the timeout is a transient ai_timeout, tried again, then failed", async () => {
-    suite.standIn.answer = () => ({ text: "too late", delayMs: 1_500 });
+    suite.standIn.answer = () => ({ text: "too late", delayMs: 4_000 });
     const step = await suite.runOne(ask(), {});
     expect(step).toMatchObject({ status: "failed", attempts: 3, error: { code: "ai_timeout" } });
     expect(step.error.message).toMatch(/did not answer within \d+ ms/);
@@ -66,7 +66,7 @@ describe("an AI provider that is overloaded, down or slow", () => {
 
   it("a slow first provider leaves the fallback model its share of the time", async () => {
     suite.standIn.answer = (request) =>
-      request.provider === "openai" ? { text: "too late", delayMs: 1_500 } : { text: "from Bedrock" };
+      request.provider === "openai" ? { text: "too late", delayMs: 4_000 } : { text: "from Bedrock" };
     const step = await suite.runOne(ask({ fallbackModels: ["bedrock/amazon.nova-micro-v1:0"] }), {});
     expect(step).toMatchObject({
       status: "completed",

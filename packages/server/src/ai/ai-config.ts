@@ -62,6 +62,20 @@ export const aiConfigSchema = z.object({
     .prefault({}),
 });
 export type AiConfig = z.infer<typeof aiConfigSchema>;
+
+/** Fetching an action's image or video; a webhook gets 10 s. */
+export const mediaTimeoutMs = 15_000;
+
+/**
+ * A run's AI time and its media fetch must end before the job's lease does, or another worker
+ * would take the job while the first still waits on the provider (a double request, double
+ * credits): the budget is cut to fit a short lease, with 5 s to spare.
+ */
+export function fitAiTimeoutToLease(ai: AiConfig, leaseMs: number): AiConfig {
+  const fits = leaseMs - mediaTimeoutMs - 5_000;
+  return { ...ai, timeoutMs: Math.max(1_000, Math.min(ai.timeoutMs, fits)) };
+}
+
 export type AiConfigInput = z.input<typeof aiConfigSchema>;
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { loadConfig } from "../config/config.ts";
+import { fitAiTimeoutToLease } from "./ai-config.ts";
 import { parseRetryAfter } from "./ask-model.ts";
 import { catalogue, findCatalogueModel, parseModelReference } from "./catalogue.ts";
 import { buildPrompt } from "./prompt.ts";
@@ -66,5 +68,15 @@ describe("the AI rate limiter", () => {
     expect(limiter.take("A", start + 20_000)).toEqual({ allowed: false, retryAfterMs: 40_000 });
     expect(limiter.take("B", start + 20_000).allowed).toBe(true);
     expect(limiter.take("A", start + 60_000).allowed).toBe(true);
+  });
+});
+
+describe("the AI time budget", () => {
+  it("is cut to end before the runtime's job lease, so no second worker takes a job still waiting on a provider", () => {
+    const ai = loadConfig({}, {}).ai;
+    expect(ai.timeoutMs).toBe(40_000);
+    expect(fitAiTimeoutToLease(ai, 60_000).timeoutMs).toBe(40_000);
+    expect(fitAiTimeoutToLease(ai, 30_000).timeoutMs).toBe(10_000);
+    expect(fitAiTimeoutToLease(ai, 5_000).timeoutMs).toBe(1_000);
   });
 });

@@ -1,15 +1,13 @@
 import { type ActionContext, ActionError } from "../actions/action.ts";
 import { renderText } from "../actions/render.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
+import { mediaTimeoutMs } from "./ai-config.ts";
 
 /** The part of the file store the AI actions use (files/file-store.ts's OperatorFiles fits it). */
 export interface MediaFiles {
   get(path: string): Promise<{ content: Buffer; contentType: string } | undefined>;
   signedUrl(path: string): string;
 }
-
-/** Like a webhook's; with ai.timeoutMs it stays under the runtime's job lease. */
-const mediaTimeoutMs = 15_000;
 
 /** An action's templated image or video reference (URL or file-store path), read as bytes. */
 export async function loadActionMedia(
