@@ -1,0 +1,63 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { aiConfigFor } from "./ai-fixture.ts";
+import { AiStandIn } from "./ai-stand-in.ts";
+import { createPostgresSchema } from "./databases.ts";
+import { logIn, signUp, startTestConflux, waitForRun } from "./harness.ts";
+
+// Two Conflux processes on one PostgreSQL database share one operator's credit quota.
+const postgres = await createPostgresSchema();
+const secretKey = randomBytes(32).toString("base64");
+const standIn = new AiStandIn();
+let first: Awaited<ReturnType<typeof startTestConflux>>;
+let second: Awaited<ReturnType<typeof startTestConflux>>;
+
+beforeAll(async () => {
+  if (!postgres) return;
+  const url = await standIn.start();
+  const ai = aiConfigFor(url, { monthlyCredits: 5 });
+  first = await startTestConflux({ database: postgres.database, secretKey, ai });
+  second = await startTestConflux({ database: postgres.database, secretKey, ai });
+});
+
+afterAll(async () => {
+  await first?.cleanUp();
+  await second?.cleanUp();
+  await standIn.stop();
+  await postgres?.drop();
+});
+
+describe.skipIf(!postgres)("AI credits on PostgreSQL with two instances", () => {
+  it("never let concurrent runs on both instances spend past the quota", async () => {
+    standIn.answer = () => ({ text: "ok", delayMs: 50 });
+    const email = `ai-quota-${Date.now()}@example.com`;
+    const onFirst = await signUp(first.url, email);
+    const onSecond = await logIn(second.url, email);
+    const created = await onFirst.call("POST", "/v1/apps", {
+      name: "shared quota",
+      channels: [{ channelId: "in" }],
+      actions: [
+        {
+          actionId: "a",
+          channelId: "in",
+          type: "ai",
+          config: { model: "openai/gpt-4.1-mini", prompt: "Hi" },
+        },
+      ],
+    });
+    expect(created.status, created.text).toBe(201);
+    const appId = created.body.appId;
+    const sent = await Promise.all(
+      Array.from({ length: 12 }, (_, index) =>
+        (index % 2 ? onSecond : onFirst).call("POST", `/v1/apps/${appId}/channels/in/messages`, { index }),
+      ),
+    );
+    const steps = await Promise.all(
+      sent.map(async (answer) => (await waitForRun(onFirst, appId, answer.body.executionId)).steps[0]),
+    );
+    const statuses = steps.map((step) => (step.status === "completed" ? "completed" : step.error.code));
+    expect(statuses.filter((status) => status === "completed")).toHaveLength(5);
+    expect(statuses.filter((status) => status === "quota_exceeded")).toHaveLength(7);
+    expect((await onSecond.call("GET", "/v1/usage")).body.aiCredits).toMatchObject({ used: 5, quota: 5 });
+  });
+});
