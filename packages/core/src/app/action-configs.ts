@@ -65,7 +65,7 @@ const answerSchema = z
   );
 
 /** `<provider>/<model id>`, e.g. `openai/gpt-4.1-mini`; the server's catalogue lists those it offers. */
-const aiModel = z.string().regex(/^[a-z-]+\/\S{1,200}$/, "a model is named <provider>/<model id>");
+export const aiModel = z.string().regex(/^[a-z-]+\/\S{1,200}$/, "a model is named <provider>/<model id>");
 
 export const aiConfigSchema = z.looseObject({
   model: aiModel,
