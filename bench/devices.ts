@@ -41,7 +41,12 @@ async function publishFor(
 ): Promise<number> {
   const clients = await Promise.all(
     devices.map((device) =>
-      mqtt.connectAsync(url, { username: device.deviceId, password: device.secret, reconnectPeriod: 0 }),
+      mqtt.connectAsync(url, {
+        clientId: device.deviceId,
+        username: device.deviceId,
+        password: device.secret,
+        reconnectPeriod: 0,
+      }),
     ),
   );
   let acknowledged = 0;

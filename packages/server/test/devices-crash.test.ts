@@ -79,6 +79,7 @@ describe("a server killed with SIGKILL while devices publish QoS 1", () => {
     const killAfter = 300;
     const publisher = async (device: DeviceFixture) => {
       const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+        clientId: device.deviceId,
         username: device.deviceId,
         password: device.secret,
         reconnectPeriod: 0,

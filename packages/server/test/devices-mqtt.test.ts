@@ -17,6 +17,7 @@ function brokerUrl() {
 
 async function connectDevice(deviceId: string, secret: string, url = brokerUrl()): Promise<MqttClient> {
   const client = await mqtt.connectAsync(url, {
+    clientId: `${deviceId}-${clients.length}`,
     username: deviceId,
     password: secret,
     reconnectPeriod: 0,
@@ -57,6 +58,21 @@ describe("the embedded MQTT broker", () => {
     const fixture = await createDeviceFixture(suite.session);
     await expect(connectDevice(fixture.deviceId, "wrong")).rejects.toThrow(/Bad username or password/);
     await expect(connectDevice("d-unknown", fixture.secret)).rejects.toThrow(/Bad username or password/);
+  });
+
+  it("refuses a client id that is not the device's own, so no device can push another off the broker", async () => {
+    const victim = await createDeviceFixture(suite.session);
+    const intruder = await createDeviceFixture(suite.session);
+    const connected = await connectDevice(victim.deviceId, victim.secret);
+    const takeover = mqtt.connectAsync(brokerUrl(), {
+      clientId: connected.options.clientId as string,
+      username: intruder.deviceId,
+      password: intruder.secret,
+      reconnectPeriod: 0,
+    });
+    await expect(takeover).rejects.toThrow(/Identifier rejected/);
+    expect(connected.connected).toBe(true);
+    await connected.publishAsync(`devices/${victim.deviceId}/data`, "{}", { qos: 1 });
   });
 
   it("disconnects a device that publishes to another device's topic, malformed JSON or an oversized payload, storing nothing", async () => {

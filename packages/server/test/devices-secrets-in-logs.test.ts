@@ -32,6 +32,7 @@ describe("the log, with devices", () => {
     await fetch(url, { method: "POST", headers: { authorization: `Bearer ${fixture.secret}x` }, body: "{}" });
 
     const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${devices.listening.mqttPort}`, {
+      clientId: fixture.deviceId,
       username: fixture.deviceId,
       password: fixture.secret,
       reconnectPeriod: 0,
@@ -43,6 +44,7 @@ describe("the log, with devices", () => {
     client.end(true);
     await mqtt
       .connectAsync(`mqtt://127.0.0.1:${devices.listening.mqttPort}`, {
+        clientId: fixture.deviceId,
         username: fixture.deviceId,
         password: `${fixture.secret}x`,
         reconnectPeriod: 0,

@@ -100,7 +100,11 @@ async function mqttSender(devices: SimulatedDevice[], url: string): Promise<Send
   for (const device of devices)
     clients.set(
       device.deviceId,
-      await mqtt.connectAsync(url, { username: device.deviceId, password: device.secret }),
+      await mqtt.connectAsync(url, {
+        clientId: device.deviceId,
+        username: device.deviceId,
+        password: device.secret,
+      }),
     );
   return {
     async send(device, body) {

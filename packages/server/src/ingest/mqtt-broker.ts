@@ -43,13 +43,14 @@ function limitPacketSize(client: Client, maxBytes: number): void {
   };
 }
 
-function authError(message: string): AuthenticateError {
-  // 4: bad user name or password (MQTT 3.1.1 CONNACK return code).
-  return Object.assign(new Error(message), { returnCode: 4 }) as AuthenticateError;
+/** CONNACK return codes of MQTT 3.1.1: 2 identifier rejected, 4 bad user name or password. */
+function authError(message: string, returnCode: 2 | 4): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
 }
 
 /**
- * The embedded broker. A device logs in with its id as user name and its secret as password, publishes to
+ * The embedded broker. A device logs in with its id as user name and its secret as password (and a client
+ * id that starts with its id), publishes to
  * `devices/{id}/data` and may subscribe to `devices/{id}/commands` only. A QoS 1 publish is acknowledged
  * only when it is durable: aedes writes PUBACK after `authorizePublish` calls back, and that is where the
  * message is accepted. A refused message (not JSON, too large, another device's topic) ends the connection
@@ -70,12 +71,19 @@ export async function startMqttBroker(options: {
       ingest
         .authenticate(username ?? "", password?.toString("utf8") ?? "")
         .then((device) => {
+          // A second connection with a client id takes over the first: tying ids to the device keeps one
+          // device (of any operator) from pushing another off the broker.
+          if (!client.id.startsWith(device.deviceId))
+            return done(
+              authError(`the client id must start with the device id ${device.deviceId}`, 2),
+              false,
+            );
           devices.set(client, device.deviceId);
           done(null, true);
         })
         .catch((error: unknown) => {
           if (!(error instanceof UserError)) logger.error({ err: error }, "MQTT authentication failed");
-          done(authError("unknown device or wrong secret"), false);
+          done(authError("unknown device or wrong secret", 4), false);
         });
     },
     authorizePublish(client, packet, done) {
