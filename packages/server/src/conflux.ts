@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
 import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { buildApi } from "./api/build-api.ts";
+import { AppVersionStore } from "./app-versions/app-versions.ts";
 import type { Bus } from "./bus/bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import type { Config } from "./config/config.ts";
@@ -27,6 +28,8 @@ import { UsageStore } from "./usage/usage-store.ts";
 export interface Services {
   config: Config;
   store: Store;
+  /** Every saved definition of every app, for runs opened from the history. */
+  appVersions: AppVersionStore;
   bus: Bus;
   cipher: Cipher;
   scheduler: Scheduler;
@@ -90,6 +93,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const services: Services = {
     config,
     store,
+    appVersions: new AppVersionStore(db),
     bus,
     cipher,
     scheduler,

@@ -87,6 +87,8 @@ export type AppDefinition = z.infer<typeof appDefinitionSchema>;
 
 export interface App extends AppDefinition {
   appId: string;
+  /** The saved version (1, 2, 3…), set on every app the server returns; absent in an app not yet saved. */
+  version?: number;
   createdAt: number;
   updatedAt: number;
 }

@@ -19,7 +19,7 @@ function refuse(problems: AppProblem[]): never {
 }
 
 /** Validates an app as saved: shape, expression syntax with column, dangling channel ids, code that compiles. */
-async function checkedDefinition(input: unknown, maxActions: number): Promise<AppDefinition> {
+export async function checkedDefinition(input: unknown, maxActions: number): Promise<AppDefinition> {
   const validation = validateApp(input, { maxActions });
   if (!validation.ok) return refuse(validation.problems);
   const problems: AppProblem[] = [];
@@ -38,7 +38,7 @@ async function checkedDefinition(input: unknown, maxActions: number): Promise<Ap
 
 /** The portable shape of an app: what SORACOM Flux exports, without our bookkeeping. */
 function toExport(app: App): AppDefinition & { appId: string } {
-  const { createdAt: _created, updatedAt: _updated, ...definition } = app;
+  const { createdAt: _created, updatedAt: _updated, version: _version, ...definition } = app;
   return definition;
 }
 

@@ -2,6 +2,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { appVersionRoutes } from "../app-versions/app-version-routes.ts";
 import type { Services } from "../conflux.ts";
 import { deviceRoutes } from "../devices/device-routes.ts";
 import { fileRoutes, signedFileRoutes } from "../files/file-routes.ts";
@@ -66,6 +67,7 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
   await api.register(async (authenticated) => {
     requireOperator(authenticated, services.store);
     await appRoutes(authenticated, services);
+    await appVersionRoutes(authenticated, services);
     await messageRoutes(authenticated, services);
     await historyRoutes(authenticated, services);
     await credentialRoutes(authenticated, services);

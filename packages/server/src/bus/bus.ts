@@ -34,6 +34,8 @@ export interface NewExecution {
   /** Sources that may send twice (timers, clients with an Idempotency-Key) start one execution only. */
   dedupeKey: string | null;
   replayOf: string | null;
+  /** The app version the execution starts on, when the app has one. */
+  appVersion?: number | null;
 }
 
 export interface Job {

@@ -54,6 +54,7 @@ export async function startExecution(
       eventType: request.context.eventType,
       dedupeKey: request.dedupeKey ?? null,
       replayOf: request.replayOf ?? null,
+      appVersion: app.version ?? null,
     },
     delivery,
   );

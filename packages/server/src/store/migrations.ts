@@ -1,4 +1,5 @@
-import { type Kysely, type Migration, type MigrationProvider, Migrator } from "kysely";
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
+import { appVersionsMigration } from "../app-versions/migration.ts";
 import { devicesMigration } from "../devices/migration.ts";
 import { usageMigration, usageQuotasMigration } from "../usage/migration.ts";
 
@@ -145,12 +146,23 @@ const migrations: Record<string, Migration> = {
   "0002_devices": devicesMigration,
   "0003_ai_usage": usageMigration,
   "0003_ai_usage_quotas": usageQuotasMigration,
+  "0005_app_versions": appVersionsMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
+/**
+ * On PostgreSQL, Kysely looks for its migration tables in every schema it can see: naming the current
+ * one keeps databases in other schemas (test suites side by side) from passing for this one.
+ */
+export async function migratorFor(db: Kysely<unknown>): Promise<Migrator> {
+  if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return new Migrator({ db, provider });
+  const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
+  return new Migrator({ db, provider, migrationTableSchema: rows[0]?.schema ?? "public" });
+}
+
 export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  const { error, results } = await (await migratorFor(db)).migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
   if (error || failed)
     throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);

@@ -20,8 +20,19 @@ export interface AppsTable {
   operatorId: string;
   name: string;
   definition: string;
+  /** The newest of the app's versions (app_versions). */
+  version: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/** One saved definition of an app; never changed, deleted with the app. */
+export interface AppVersionsTable {
+  appId: string;
+  version: number;
+  operatorId: string;
+  definition: string;
+  createdAt: number;
 }
 
 export interface CredentialsTable {
@@ -53,6 +64,8 @@ export interface ExecutionsTable {
   eventType: string;
   dedupeKey: string | null;
   replayOf: string | null;
+  /** The app version the execution started on; null for executions from before versions. */
+  appVersion: number | null;
   createdAt: number;
 }
 
@@ -175,6 +188,7 @@ export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
   apps: AppsTable;
+  appVersions: AppVersionsTable;
   credentials: CredentialsTable;
   incomingWebhooks: IncomingWebhooksTable;
   executions: ExecutionsTable;

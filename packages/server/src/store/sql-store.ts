@@ -1,6 +1,7 @@
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
 import { type Kysely, type Selectable, sql } from "kysely";
 import { ulid } from "ulid";
+import { recordAppVersion } from "../app-versions/app-versions.ts";
 import type { Database, MessagesTable, StepsTable } from "./schema.ts";
 import type {
   ApiToken,
@@ -61,10 +62,17 @@ export function toStepRecord(row: Selectable<StepsTable>): StepRecord {
   };
 }
 
-function toApp(row: { appId: string; definition: string; createdAt: number; updatedAt: number }): App {
+function toApp(row: {
+  appId: string;
+  definition: string;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}): App {
   return {
     ...(JSON.parse(row.definition) as AppDefinition),
     appId: row.appId,
+    version: row.version,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -112,7 +120,7 @@ class SqlOperatorStore implements OperatorStore {
   async listApps(): Promise<App[]> {
     const rows = await this.db
       .selectFrom("apps")
-      .select(["appId", "definition", "createdAt", "updatedAt"])
+      .select(["appId", "definition", "version", "createdAt", "updatedAt"])
       .where("operatorId", "=", this.operatorId)
       .orderBy("appId")
       .execute();
@@ -124,7 +132,7 @@ class SqlOperatorStore implements OperatorStore {
     if (cached) return cached;
     const row = await this.db
       .selectFrom("apps")
-      .select(["appId", "definition", "createdAt", "updatedAt"])
+      .select(["appId", "definition", "version", "createdAt", "updatedAt"])
       .where("operatorId", "=", this.operatorId)
       .where("appId", "=", appId)
       .executeTakeFirst();
@@ -135,30 +143,46 @@ class SqlOperatorStore implements OperatorStore {
 
   async createApp(appId: string, definition: AppDefinition): Promise<App> {
     const now = Date.now();
-    await this.db
-      .insertInto("apps")
-      .values({
-        appId,
-        operatorId: this.operatorId,
-        name: definition.name,
-        definition: JSON.stringify(definition),
-        createdAt: now,
-        updatedAt: now,
-      })
-      .execute();
-    return { ...definition, appId, createdAt: now, updatedAt: now };
+    const json = JSON.stringify(definition);
+    const saved = { operatorId: this.operatorId, appId, version: 1, definition: json, createdAt: now };
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("apps")
+        .values({ ...saved, name: definition.name, updatedAt: now })
+        .execute();
+      await recordAppVersion(trx, saved);
+    });
+    return { ...definition, appId, version: 1, createdAt: now, updatedAt: now };
   }
 
+  /** Saves the definition as the app's next version; the row lock on the app keeps version numbers unique. */
   async updateApp(appId: string, definition: AppDefinition): Promise<App | undefined> {
     this.apps.forget(appId);
     const now = Date.now();
-    const row = await this.db
-      .updateTable("apps")
-      .set({ name: definition.name, definition: JSON.stringify(definition), updatedAt: now })
-      .where("operatorId", "=", this.operatorId)
-      .where("appId", "=", appId)
-      .returning(["appId", "definition", "createdAt", "updatedAt"])
-      .executeTakeFirst();
+    const json = JSON.stringify(definition);
+    const row = await this.db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable("apps")
+        .set((eb) => ({
+          name: definition.name,
+          definition: json,
+          version: eb("version", "+", 1),
+          updatedAt: now,
+        }))
+        .where("operatorId", "=", this.operatorId)
+        .where("appId", "=", appId)
+        .returning(["appId", "definition", "version", "createdAt", "updatedAt"])
+        .executeTakeFirst();
+      if (updated)
+        await recordAppVersion(trx, {
+          operatorId: this.operatorId,
+          appId,
+          version: updated.version,
+          definition: json,
+          createdAt: now,
+        });
+      return updated;
+    });
     return row && toApp(row);
   }
 
@@ -262,7 +286,15 @@ class SqlOperatorStore implements OperatorStore {
   async listExecutions(appId: string, filter: ExecutionFilter): Promise<ExecutionSummary[]> {
     let inner = this.db
       .selectFrom("executions as e")
-      .select(["e.executionId", "e.appId", "e.channelId", "e.eventType", "e.replayOf", "e.createdAt"])
+      .select([
+        "e.executionId",
+        "e.appId",
+        "e.channelId",
+        "e.eventType",
+        "e.replayOf",
+        "e.appVersion",
+        "e.createdAt",
+      ])
       .select(executionStatus.as("status"))
       .where("e.operatorId", "=", this.operatorId)
       .where("e.appId", "=", appId);
@@ -299,7 +331,15 @@ class SqlOperatorStore implements OperatorStore {
   async getExecution(appId: string, executionId: string): Promise<ExecutionDetail | undefined> {
     const summary = await this.db
       .selectFrom("executions as e")
-      .select(["e.executionId", "e.appId", "e.channelId", "e.eventType", "e.replayOf", "e.createdAt"])
+      .select([
+        "e.executionId",
+        "e.appId",
+        "e.channelId",
+        "e.eventType",
+        "e.replayOf",
+        "e.appVersion",
+        "e.createdAt",
+      ])
       .select(executionStatus.as("status"))
       .where("e.operatorId", "=", this.operatorId)
       .where("e.appId", "=", appId)
@@ -407,7 +447,7 @@ export class SqlStore implements Store {
   async listAllApps(): Promise<Array<{ operatorId: string; app: App }>> {
     const rows = await this.db
       .selectFrom("apps")
-      .select(["operatorId", "appId", "definition", "createdAt", "updatedAt"])
+      .select(["operatorId", "appId", "definition", "version", "createdAt", "updatedAt"])
       .execute();
     return rows.map((row) => ({ operatorId: row.operatorId, app: toApp(row) }));
   }

@@ -79,6 +79,8 @@ export interface ExecutionSummary {
   eventType: string;
   status: ExecutionStatus;
   replayOf: string | null;
+  /** The app version the execution started on; null for executions from before app versions. */
+  appVersion: number | null;
   createdAt: number;
 }
 

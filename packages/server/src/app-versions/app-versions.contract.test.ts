@@ -1,0 +1,188 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import type { AppDefinition } from "@conflux/core";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPostgresSchema } from "../../test/databases.ts";
+import { SqlBus } from "../bus/sql-bus.ts";
+import type { Config } from "../config/config.ts";
+import { openDatabase } from "../store/database.ts";
+import { migratorFor } from "../store/migrations.ts";
+import { SqlStore } from "../store/sql-store.ts";
+import { AppVersionStore } from "./app-versions.ts";
+
+const definition = (name: string): AppDefinition => ({
+  name,
+  description: "",
+  tags: {},
+  channels: [{ channelId: "in", name: "", description: "", tags: {} }],
+  actions: [],
+});
+
+const postgres = await createPostgresSchema();
+const sqliteDir = mkdtempSync(path.join(tmpdir(), "conflux-versions-"));
+const implementations: Array<[string, Config["database"] | undefined]> = [
+  ["SQLite", { kind: "sqlite", file: path.join(sqliteDir, "versions.db") }],
+  ["PostgreSQL", postgres?.database],
+];
+
+afterAll(async () => {
+  await postgres?.drop();
+  rmSync(sqliteDir, { recursive: true, force: true });
+});
+
+describe.each(implementations)("app versions on %s", (_name, database) => {
+  let store: SqlStore;
+  let versions: AppVersionStore;
+  let bus: SqlBus;
+
+  beforeAll(async () => {
+    if (!database) return;
+    const opened = await openDatabase(database, sqliteDir);
+    store = new SqlStore(opened.db);
+    versions = new AppVersionStore(opened.db);
+    bus = new SqlBus(opened.db, opened.kind);
+    for (const operatorId of ["OP0000000001", "OP0000000002"])
+      await store.createOperator({
+        operatorId,
+        email: `${operatorId}@example.com`,
+        passwordHash: "x",
+        createdAt: 0,
+      });
+  });
+  afterAll(async () => store?.close());
+
+  it.skipIf(!database)("records every save as the next version, newest first, paged", async () => {
+    const alice = store.forOperator("OP0000000001");
+    expect((await alice.createApp("APP-V", definition("v1"))).version).toBe(1);
+    expect((await alice.updateApp("APP-V", definition("v2")))?.version).toBe(2);
+    expect((await alice.updateApp("APP-V", definition("v3")))?.version).toBe(3);
+    expect((await alice.getApp("APP-V"))?.version).toBe(3);
+    expect((await alice.listApps()).find((app) => app.appId === "APP-V")?.version).toBe(3);
+
+    const mine = versions.forOperator("OP0000000001");
+    expect((await mine.list("APP-V", { limit: 10 })).map((v) => v.version)).toEqual([3, 2, 1]);
+    expect((await mine.list("APP-V", { limit: 2 })).map((v) => v.version)).toEqual([3, 2]);
+    expect((await mine.list("APP-V", { before: 2, limit: 2 })).map((v) => v.version)).toEqual([1]);
+    expect((await mine.get("APP-V", 2))?.definition).toEqual(definition("v2"));
+    expect(await mine.get("APP-V", 4)).toBeUndefined();
+  });
+
+  it.skipIf(!database)("numbers concurrent saves without a gap or a duplicate", async () => {
+    const alice = store.forOperator("OP0000000001");
+    await alice.createApp("APP-C", definition("c"));
+    const saved = await Promise.all(
+      [1, 2, 3, 4, 5].map((n) => alice.updateApp("APP-C", definition(`c${n}`))),
+    );
+    expect(saved.map((app) => app?.version).sort()).toEqual([2, 3, 4, 5, 6]);
+    const listed = await versions.forOperator("OP0000000001").list("APP-C", { limit: 10 });
+    expect(listed.map((v) => v.version)).toEqual([6, 5, 4, 3, 2, 1]);
+  });
+
+  it.skipIf(!database)("keeps another operator out of an app's versions", async () => {
+    const bob = versions.forOperator("OP0000000002");
+    expect(await bob.list("APP-V", { limit: 10 })).toEqual([]);
+    expect(await bob.get("APP-V", 1)).toBeUndefined();
+    expect(await store.forOperator("OP0000000002").updateApp("APP-V", definition("taken"))).toBeUndefined();
+    expect((await versions.forOperator("OP0000000001").list("APP-V", { limit: 10 }))[0]?.version).toBe(3);
+  });
+
+  it.skipIf(!database)("records the version an execution started on; null when none", async () => {
+    const execution = (executionId: string) => ({
+      executionId,
+      operatorId: "OP0000000001",
+      appId: "APP-V",
+      channelId: "in",
+      eventType: "api",
+      dedupeKey: null,
+      replayOf: null,
+    });
+    const delivery = (messageId: string) => ({
+      message: {
+        messageId,
+        executionId: messageId,
+        operatorId: "OP0000000001",
+        appId: "APP-V",
+        channelId: "in",
+        hop: 0,
+        payload: null,
+        context: { eventType: "api" },
+        parentStepId: null,
+      },
+      actionIds: [],
+      availableAt: 0,
+    });
+    await bus.startExecution({ ...execution("EXEC-V2"), appVersion: 2 }, delivery("EXEC-V2"));
+    await bus.startExecution(execution("EXEC-OLD"), delivery("EXEC-OLD"));
+    await store.forOperator("OP0000000001").updateApp("APP-V", definition("v4"));
+    const alice = store.forOperator("OP0000000001");
+    expect((await alice.getExecution("APP-V", "EXEC-V2"))?.appVersion).toBe(2);
+    expect((await alice.getExecution("APP-V", "EXEC-OLD"))?.appVersion).toBeNull();
+    const listed = await alice.listExecutions("APP-V", { limit: 10 });
+    expect(listed.find((run) => run.executionId === "EXEC-V2")?.appVersion).toBe(2);
+  });
+
+  it.skipIf(!database)("deletes an app's versions with the app", async () => {
+    const alice = store.forOperator("OP0000000001");
+    expect(await alice.deleteApp("APP-V")).toBe(true);
+    const mine = versions.forOperator("OP0000000001");
+    expect(await mine.list("APP-V", { limit: 10 })).toEqual([]);
+    expect(await mine.get("APP-V", 1)).toBeUndefined();
+    expect((await mine.list("APP-C", { limit: 10 })).length).toBe(6);
+  });
+});
+
+/** A database migrated up to just before app versions, as an install upgraded from then would have it. */
+async function openBeforeVersions(database: Config["database"]): Promise<Kysely<unknown>> {
+  const db =
+    database.kind === "postgres"
+      ? new Kysely<unknown>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) }),
+        })
+      : new Kysely<unknown>({
+          dialect: new SqliteDialect({ database: new SqliteDatabase(database.file ?? "") }),
+        });
+  const { error } = await (await migratorFor(db)).migrateTo("0003_ai_usage_quotas");
+  if (error) throw error;
+  return db;
+}
+
+describe("the app versions migration", () => {
+  it.each([
+    [
+      "SQLite",
+      async () => ({
+        database: { kind: "sqlite", file: path.join(sqliteDir, "upgraded.db") },
+        drop: async () => {},
+      }),
+    ],
+    ["PostgreSQL", createPostgresSchema],
+  ] as const)("gives apps saved before it their definition as version 1 on %s", async (_name, create) => {
+    const scratch = await create();
+    if (!scratch) return;
+    const before = await openBeforeVersions(scratch.database as Config["database"]);
+    await sql`insert into operators (operator_id, email, password_hash, created_at)
+      values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
+    await sql`insert into apps (app_id, operator_id, name, definition, created_at, updated_at)
+      values ('APP-OLD', 'OP0000000001', 'old', ${JSON.stringify(definition("old"))}, 1, 2)`.execute(before);
+    await sql`insert into executions (execution_id, operator_id, app_id, channel_id, event_type, created_at)
+      values ('EXEC-OLD', 'OP0000000001', 'APP-OLD', 'in', 'api', 3)`.execute(before);
+    await before.destroy();
+
+    const upgraded = await openDatabase(scratch.database as Config["database"], sqliteDir);
+    try {
+      const store = new SqlStore(upgraded.db).forOperator("OP0000000001");
+      expect((await store.getApp("APP-OLD"))?.version).toBe(1);
+      const version = await new AppVersionStore(upgraded.db).forOperator("OP0000000001").get("APP-OLD", 1);
+      expect(version).toEqual({ appId: "APP-OLD", version: 1, createdAt: 2, definition: definition("old") });
+      expect((await store.getExecution("APP-OLD", "EXEC-OLD"))?.appVersion).toBeNull();
+      expect((await store.updateApp("APP-OLD", definition("new")))?.version).toBe(2);
+    } finally {
+      await upgraded.db.destroy();
+      await scratch.drop();
+    }
+  });
+});
