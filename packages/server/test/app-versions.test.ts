@@ -1,0 +1,155 @@
+import { describe, expect, it } from "vitest";
+import { type ApiSession, signUp, useSuite, waitForRun } from "./harness.ts";
+
+const suite = useSuite();
+
+const firstDefinition = {
+  name: "versioned",
+  channels: [
+    { channelId: "in", eventSource: { type: "api", config: {} } },
+    { channelId: "uploads", eventSource: { type: "file", config: { pathPrefix: "/versions/" } } },
+  ],
+  actions: [
+    { actionId: "copy", channelId: "in", type: "republish", config: {} },
+    { actionId: "seen", channelId: "uploads", type: "republish", config: {} },
+  ],
+};
+
+async function createApp(session: ApiSession): Promise<string> {
+  const created = await session.call("POST", "/v1/apps", firstDefinition);
+  expect(created.status).toBe(201);
+  expect(created.body.version).toBe(1);
+  return created.body.appId;
+}
+
+async function send(session: ApiSession, appId: string): Promise<any> {
+  const sent = await session.call("POST", `/v1/apps/${appId}/channels/in/messages`, { temp: 9 });
+  return waitForRun(session, appId, sent.body.executionId);
+}
+
+describe("app versions", () => {
+  it("every save is the next version; the list is newest first, paged and without definitions", async () => {
+    const { session } = suite;
+    const appId = await createApp(session);
+    const renamed = await session.call("PUT", `/v1/apps/${appId}`, { ...firstDefinition, name: "renamed" });
+    expect(renamed.body.version).toBe(2);
+    expect((await session.call("GET", `/v1/apps/${appId}`)).body.version).toBe(2);
+
+    const listed = await session.call("GET", `/v1/apps/${appId}/versions`);
+    expect(listed.body).toEqual([
+      { appId, version: 2, createdAt: expect.any(Number) },
+      { appId, version: 1, createdAt: expect.any(Number) },
+    ]);
+    expect((await session.call("GET", `/v1/apps/${appId}/versions?limit=1`)).body).toHaveLength(1);
+    const older = await session.call("GET", `/v1/apps/${appId}/versions?before=2`);
+    expect(older.body.map((version: { version: number }) => version.version)).toEqual([1]);
+
+    const first = await session.call("GET", `/v1/apps/${appId}/versions/1`);
+    expect(first.body).toMatchObject({ appId, version: 1, definition: { name: "versioned" } });
+    const exported = await session.call("GET", `/v1/apps/${appId}/export`);
+    expect(exported.body).not.toHaveProperty("version");
+
+    const imported = await session.call("POST", "/v1/apps/import", JSON.stringify(exported.body), {
+      "content-type": "application/json",
+    });
+    expect(imported.body.version).toBe(1);
+    const importedVersion = await session.call("GET", `/v1/apps/${imported.body.appId}/versions/1`);
+    expect(importedVersion.body.definition.name).toBe("renamed");
+  });
+
+  it("answers 404 for a version that does not exist and 400 for one that is not a number", async () => {
+    const { session } = suite;
+    const appId = await createApp(session);
+    const missing = await session.call("GET", `/v1/apps/${appId}/versions/7`);
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ code: "not_found", message: `app ${appId} has no version 7` });
+    const noApp = await session.call("GET", "/v1/apps/NOAPP/versions");
+    expect(noApp.status).toBe(404);
+    expect(noApp.body.message).toBe("no app NOAPP");
+    expect((await session.call("GET", `/v1/apps/${appId}/versions/latest`)).status).toBe(400);
+    expect((await session.call("GET", `/v1/apps/${appId}/versions?limit=0`)).status).toBe(400);
+  });
+
+  it("a run keeps the version it ran against after the app changes; a replay runs the current one", async () => {
+    const { session } = suite;
+    const appId = await createApp(session);
+    const run = await send(session, appId);
+    expect(run.appVersion).toBe(1);
+
+    // Version 2 drops the action the run went through.
+    await session.call("PUT", `/v1/apps/${appId}`, { ...firstDefinition, actions: [] });
+    const reread = await session.call("GET", `/v1/apps/${appId}/runs/${run.runId}`);
+    expect(reread.body.appVersion).toBe(1);
+    expect(reread.body.steps.map((step: { actionId: string }) => step.actionId)).toEqual(["copy"]);
+    const seen = await session.call("GET", `/v1/apps/${appId}/versions/${reread.body.appVersion}`);
+    expect(seen.body.definition.actions.map((action: { actionId: string }) => action.actionId)).toContain(
+      "copy",
+    );
+
+    expect((await send(session, appId)).appVersion).toBe(2);
+    const replayed = await session.call("POST", `/v1/apps/${appId}/runs/${run.runId}/replay`);
+    expect((await waitForRun(session, appId, replayed.body.runId)).appVersion).toBe(2);
+    const listed = await session.call("GET", `/v1/apps/${appId}/runs?limit=100`);
+    expect(listed.body.find((summary: { runId: string }) => summary.runId === run.runId).appVersion).toBe(1);
+  });
+
+  it("a run started by a file event records the version too", async () => {
+    const { session } = suite;
+    const appId = await createApp(session);
+    await session.call("PUT", `/v1/apps/${appId}`, { ...firstDefinition, name: "second" });
+    const stored = await session.call("PUT", "/v1/files/versions/a.txt", "hello", {
+      "content-type": "text/plain",
+    });
+    expect(stored.status).toBe(201);
+    let runs: Array<{ runId: string; appVersion: number | null; channelId: string }> = [];
+    for (let tries = 0; tries < 200 && runs.length === 0; tries++) {
+      runs = (await session.call("GET", `/v1/apps/${appId}/runs?channelId=uploads`)).body;
+      if (runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(runs).toEqual([expect.objectContaining({ channelId: "uploads", appVersion: 2 })]);
+  });
+
+  it("restores an earlier version as a new one, checked as any save", async () => {
+    const { session } = suite;
+    const appId = await createApp(session);
+    await session.call("PUT", `/v1/apps/${appId}`, { ...firstDefinition, name: "changed", actions: [] });
+    const restored = await session.call("POST", `/v1/apps/${appId}/versions/1/restore`);
+    expect(restored.status).toBe(200);
+    expect(restored.body).toMatchObject({ appId, version: 3, name: "versioned" });
+    expect(restored.body.actions.map((action: { actionId: string }) => action.actionId)).toEqual([
+      "copy",
+      "seen",
+    ]);
+    expect((await session.call("GET", `/v1/apps/${appId}/versions`)).body[0].version).toBe(3);
+    expect((await session.call("POST", `/v1/apps/${appId}/versions/9/restore`)).status).toBe(404);
+  });
+
+  it("another operator gets 404 for every version call, and versions go with the app", async () => {
+    const { session, conflux } = suite;
+    const appId = await createApp(session);
+    const bob = await signUp(conflux.url);
+    for (const [method, url] of [
+      ["GET", `/v1/apps/${appId}/versions`],
+      ["GET", `/v1/apps/${appId}/versions/1`],
+      ["POST", `/v1/apps/${appId}/versions/1/restore`],
+    ] as const) {
+      const answer = await bob.call(method, url);
+      expect(answer.status, `${method} ${url}`).toBe(404);
+      expect(answer.body.message).toBe(`no app ${appId}`);
+    }
+    expect((await session.call("GET", `/v1/apps/${appId}/versions`)).body).toHaveLength(1);
+
+    expect((await session.call("DELETE", `/v1/apps/${appId}`)).status).toBe(204);
+    expect((await session.call("GET", `/v1/apps/${appId}/versions/1`)).status).toBe(404);
+  });
+
+  it("the OpenAPI document describes the version routes", async () => {
+    const { conflux } = suite;
+    const document = (await (await fetch(`${conflux.url}/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { tags?: string[] }>>;
+    };
+    expect(document.paths["/v1/apps/{appId}/versions"]?.get?.tags).toEqual(["apps"]);
+    expect(document.paths["/v1/apps/{appId}/versions/{version}"]?.get?.tags).toEqual(["apps"]);
+    expect(document.paths["/v1/apps/{appId}/versions/{version}/restore"]?.post).toBeDefined();
+  });
+});
