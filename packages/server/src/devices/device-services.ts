@@ -5,6 +5,7 @@ import type { Config } from "../config/config.ts";
 import { startDataRetention } from "../data-store/data-retention.ts";
 import { DataStore, type OperatorData } from "../data-store/data-store.ts";
 import { UserError } from "../errors.ts";
+import { startFileEventRedelivery } from "../files/file-event-redelivery.ts";
 import { createFileEvents } from "../files/file-events.ts";
 import { createFileLinks } from "../files/file-links.ts";
 import { type FileStore, SqlFileStore } from "../files/file-store.ts";
@@ -109,6 +110,7 @@ export function createDeviceServices(deps: {
         stops.push(() => sockets.close());
       }
       stops.push(startDataRetention(data, settings.dataRetentionDays, logger));
+      stops.push(startFileEventRedelivery(files, logger));
       logger.info({ mqtt: settings.mqtt, ...listening }, "device listeners are running");
     },
     async stop() {

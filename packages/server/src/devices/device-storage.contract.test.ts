@@ -1,13 +1,19 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresSchema } from "../../test/databases.ts";
+import { SqlBus } from "../bus/sql-bus.ts";
 import type { Config } from "../config/config.ts";
+import { loadConfig } from "../config/config.ts";
 import { DataStore } from "../data-store/data-store.ts";
+import { createFileEvents } from "../files/file-events.ts";
 import { createFileLinks } from "../files/file-links.ts";
 import { type FileChange, SqlFileStore } from "../files/file-store.ts";
+import { createLogger } from "../logging/logger.ts";
 import { openDatabase } from "../store/database.ts";
+import type { Database } from "../store/schema.ts";
 import { SqlStore } from "../store/sql-store.ts";
 import { DeviceRegistry } from "./device-registry.ts";
 
@@ -29,11 +35,15 @@ describe.each(implementations)("device storage on %s", (_name, database) => {
   let registry: DeviceRegistry;
   let data: DataStore;
   let files: SqlFileStore;
+  let db: Kysely<Database>;
+  let bus: SqlBus;
   const changes: FileChange[] = [];
 
   beforeAll(async () => {
     if (!database) return;
     const opened = await openDatabase(database, sqliteDir);
+    db = opened.db;
+    bus = new SqlBus(opened.db, opened.kind);
     store = new SqlStore(opened.db);
     registry = new DeviceRegistry(opened.db, 0);
     data = new DataStore(opened.db);
@@ -166,6 +176,93 @@ describe.each(implementations)("device storage on %s", (_name, database) => {
       expect(
         changes.filter((change) => change.path === "/bin/all.bytes").map((change) => change.eventType),
       ).toEqual(["created", "updated", "deleted"]);
+    },
+  );
+
+  it.skipIf(!database)(
+    "delivers a file event left in the outbox by a crash, starting its run once however often it runs",
+    async () => {
+      const operator = store.forOperator("OP0000000001");
+      const app = await operator.createApp("01JFILEEVENTS0000000000000", {
+        name: "uploads",
+        description: "",
+        tags: {},
+        channels: [
+          {
+            channelId: "in",
+            name: "",
+            description: "",
+            tags: {},
+            eventSource: {
+              type: "file",
+              enabled: true,
+              config: { pathPrefix: "/crash/", eventTypes: ["created", "updated", "deleted"] },
+            },
+          },
+        ],
+        actions: [],
+      });
+      const logger = createLogger(loadConfig({}, { logLevel: "silent" }));
+      const delivering = new SqlFileStore(db, {
+        maxFileBytes: 1_000,
+        links: createFileLinks(Buffer.alloc(32, 7)),
+        baseUrl: () => "http://conflux.test",
+        onChange: createFileEvents(store, bus, 32_768, logger),
+      });
+      // What a process killed after the file's transaction leaves behind: the file and its outbox row.
+      await db
+        .insertInto("files")
+        .values({
+          operatorId: "OP0000000001",
+          path: "/crash/a.txt",
+          contentType: "text/plain",
+          size: 1,
+          content: Buffer.from("a"),
+          createdAt: 1,
+          updatedAt: 1,
+        })
+        .execute();
+      await db
+        .insertInto("fileEvents")
+        .values({
+          eventId: "01JFILEEVENT00000000000001",
+          operatorId: "OP0000000001",
+          eventType: "created",
+          path: "/crash/a.txt",
+          contentType: "text/plain",
+          createdAt: 1,
+        })
+        .execute();
+      expect(await delivering.redeliverPending(0)).toBe(1);
+      expect(await delivering.redeliverPending(0)).toBe(0);
+      // Another process that delivered it too (its outbox read raced ours) starts no second run.
+      await createFileEvents(
+        store,
+        bus,
+        32_768,
+        logger,
+      )({
+        eventId: "01JFILEEVENT00000000000001",
+        operatorId: "OP0000000001",
+        eventType: "created",
+        path: "/crash/a.txt",
+        contentType: "text/plain",
+      });
+      const runs = await operator.listExecutions(app.appId, { limit: 10 });
+      expect(runs).toHaveLength(1);
+      const run = await operator.getExecution(app.appId, runs[0]?.executionId as string);
+      expect(run?.messages[0]?.payload).toMatchObject({
+        eventType: "created",
+        path: "/crash/a.txt",
+        presignedUrls: {
+          get: expect.stringContaining(
+            "http://conflux.test/v1/signed/files/OP0000000001/crash/a.txt?expires=",
+          ),
+        },
+      });
+      // A change made normally clears its own outbox row.
+      await delivering.forOperator("OP0000000001").delete("/crash/a.txt");
+      expect(await db.selectFrom("fileEvents").selectAll().execute()).toEqual([]);
     },
   );
 });

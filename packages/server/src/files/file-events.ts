@@ -37,6 +37,8 @@ export function createFileEvents(store: Store, bus: Bus, maxMessageBytes: number
             channelId,
             payload,
             context: { eventType: "harvest_files", configurationId: `${app.appId}:${channelId}` },
+            // A redelivered event (after a crash) starts no second run.
+            dedupeKey: `file:${change.eventId}:${channelId}`,
           },
           maxMessageBytes,
         );

@@ -1,4 +1,5 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
+import { ulid } from "ulid";
 import { UserError } from "../errors.ts";
 import type { Database } from "../store/schema.ts";
 import type { FileLinks } from "./file-links.ts";
@@ -29,6 +30,8 @@ export interface FileContent extends StoredFile {
 type FileEventType = "created" | "updated" | "deleted";
 
 export interface FileChange {
+  /** The outbox row: executions started for it are deduplicated by it, so a redelivery starts none twice. */
+  eventId: string;
   operatorId: string;
   eventType: FileEventType;
   path: string;
@@ -64,7 +67,10 @@ interface FileStoreOptions {
   links: FileLinks;
   /** The public base URL of the API, known once it listens. */
   baseUrl(): string;
-  /** Called after every change is stored; the answer to the writer waits for it (events are durable). */
+  /**
+   * Called after every change is stored, before the writer gets its answer. The change is in the outbox
+   * (file_events) from the same transaction as the file, so a crash before this finishes loses nothing.
+   */
   onChange(change: FileChange): Promise<void>;
 }
 
@@ -108,23 +114,27 @@ class SqlOperatorFiles implements OperatorFiles {
           .insertInto("files")
           .values({ ...row, operatorId: this.operatorId, path, createdAt: now })
           .execute();
+      const eventType: FileEventType = existing ? "updated" : "created";
       return {
-        path,
-        contentType,
-        size: content.length,
-        createdAt: existing?.createdAt ?? now,
-        updatedAt: now,
-        eventType: (existing ? "updated" : "created") as FileEventType,
+        file: {
+          path,
+          contentType,
+          size: content.length,
+          createdAt: existing?.createdAt ?? now,
+          updatedAt: now,
+          eventType,
+        },
+        eventId: await this.recordEvent(trx, eventType, path, contentType, now),
       };
     });
-    await this.options.onChange({
+    await this.deliver({
+      eventId: stored.eventId,
       operatorId: this.operatorId,
-      eventType: stored.eventType,
+      eventType: stored.file.eventType,
       path,
       contentType,
-      url: this.signedUrl(path),
     });
-    return stored;
+    return stored.file;
   }
 
   async get(path: string): Promise<FileContent | undefined> {
@@ -154,20 +164,49 @@ class SqlOperatorFiles implements OperatorFiles {
 
   async delete(path: string): Promise<boolean> {
     checkFilePath(path);
-    const row = await this.db
-      .deleteFrom("files")
-      .where("operatorId", "=", this.operatorId)
-      .where("path", "=", path)
-      .returning("contentType")
-      .executeTakeFirst();
-    if (!row) return false;
-    await this.options.onChange({
+    const deleted = await this.db.transaction().execute(async (trx) => {
+      const row = await trx
+        .deleteFrom("files")
+        .where("operatorId", "=", this.operatorId)
+        .where("path", "=", path)
+        .returning("contentType")
+        .executeTakeFirst();
+      return (
+        row && { ...row, eventId: await this.recordEvent(trx, "deleted", path, row.contentType, Date.now()) }
+      );
+    });
+    if (!deleted) return false;
+    await this.deliver({
+      eventId: deleted.eventId,
       operatorId: this.operatorId,
       eventType: "deleted",
       path,
-      contentType: row.contentType,
+      contentType: deleted.contentType,
     });
     return true;
+  }
+
+  private async recordEvent(
+    trx: Transaction<Database>,
+    eventType: FileEventType,
+    path: string,
+    contentType: string,
+    createdAt: number,
+  ): Promise<string> {
+    const eventId = ulid();
+    await trx
+      .insertInto("fileEvents")
+      .values({ eventId, operatorId: this.operatorId, eventType, path, contentType, createdAt })
+      .execute();
+    return eventId;
+  }
+
+  /** Starts the event's executions (with a fresh signed URL, except on delete), then clears its outbox row. */
+  async deliver(change: Omit<FileChange, "url">): Promise<void> {
+    await this.options.onChange(
+      change.eventType === "deleted" ? change : { ...change, url: this.signedUrl(change.path) },
+    );
+    await this.db.deleteFrom("fileEvents").where("eventId", "=", change.eventId).execute();
   }
 
   signedUrl(path: string, ttlSeconds = signedUrlSeconds): string {
@@ -193,5 +232,33 @@ export class SqlFileStore implements FileStore {
 
   verifySignedUrl(operatorId: string, path: string, expires: number, signature: string): boolean {
     return this.options.links.verify(operatorId, path, expires, signature);
+  }
+
+  /**
+   * Delivers outbox events older than `olderThanMs` (left by a process that stopped between storing a
+   * change and starting its executions); returns how many. Safe to run anywhere, any number of times.
+   */
+  async redeliverPending(olderThanMs: number): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const rows = await this.db
+        .selectFrom("fileEvents")
+        .selectAll()
+        .where("createdAt", "<", Date.now() - olderThanMs)
+        .orderBy("createdAt")
+        .limit(100)
+        .execute();
+      for (const row of rows) {
+        await new SqlOperatorFiles(this.db, row.operatorId, this.options).deliver({
+          eventId: row.eventId,
+          operatorId: row.operatorId,
+          eventType: row.eventType as FileEventType,
+          path: row.path,
+          contentType: row.contentType,
+        });
+        delivered += 1;
+      }
+      if (rows.length < 100) return delivered;
+    }
   }
 }

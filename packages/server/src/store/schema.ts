@@ -184,6 +184,15 @@ export interface UsageQuotasTable {
   updatedAt: number;
 }
 
+export interface FileEventsTable {
+  eventId: string;
+  operatorId: string;
+  eventType: string;
+  path: string;
+  contentType: string;
+  createdAt: number;
+}
+
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
@@ -202,4 +211,5 @@ export interface Database {
   devices: DevicesTable;
   dataEntries: DataEntriesTable;
   files: FilesTable;
+  fileEvents: FileEventsTable;
 }
