@@ -3,6 +3,7 @@ import {
   type ActionType,
   type Channel,
   isRunnableActionType,
+  type JsonValue,
   outputSchema,
 } from "@conflux/core";
 import { useMemo } from "react";
@@ -10,6 +11,7 @@ import { Button } from "../ui/Button.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { actionConfigSchemaOf, actionTypes, changeActionType, setIn, updateAction } from "./app-edits.ts";
+import type { TryActionType } from "./contract.ts";
 import { ExpressionField } from "./ExpressionField.tsx";
 import { type CompletionScope, checkExpression, contextKeysFor } from "./expression-assist.ts";
 import { messagesAt, problemsAt } from "./problems.ts";
@@ -17,6 +19,9 @@ import { type FormContext, SchemaForm } from "./SchemaForm.tsx";
 import type { SidePanelProps } from "./SidePanel.tsx";
 import { StepDetails } from "./StepDetails.tsx";
 import { describeConfig, type FormField } from "./schema-form.ts";
+import { TryAction } from "./TryAction.tsx";
+
+const tryableTypes: readonly string[] = ["ai", "object-detection", "bounding-box"] satisfies TryActionType[];
 
 function channelOptions(channels: readonly Channel[], current: string | undefined, none?: string) {
   return [
@@ -62,6 +67,7 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
     prefix,
     problems,
     credentials: props.credentials,
+    aiModels: props.aiModels,
     scope: { ...scope, extraVariables },
     readOnly: props.readOnly,
     root: action[prefix],
@@ -134,6 +140,15 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
           </p>
         )}
         <SchemaForm fields={fields} context={formContext("config")} />
+        {props.onTryAction && !props.readOnly && tryableTypes.includes(action.type) ? (
+          <TryAction
+            key={action.actionId}
+            type={action.type as TryActionType}
+            config={action.config as JsonValue}
+            payload={props.samplePayload as JsonValue | undefined}
+            onTry={props.onTryAction}
+          />
+        ) : null}
       </fieldset>
       <fieldset className="cfx-fieldset" data-field="output">
         <legend>Output</legend>

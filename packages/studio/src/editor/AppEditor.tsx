@@ -266,6 +266,8 @@ function EditorRoot(props: AppEditorProps) {
             readOnly={readOnly}
             samplePayload={readOnly ? props.run?.steps[0]?.input : parsePayloadOrUndefined(payloadText)}
             {...(runStates ? { runStates } : {})}
+            {...(props.aiModels ? { aiModels: props.aiModels } : {})}
+            {...(props.onTryAction ? { onTryAction: props.onTryAction } : {})}
             onEdit={(change, mergeKey) => edit(change, mergeKey)}
             onDelete={deleteNode}
           />

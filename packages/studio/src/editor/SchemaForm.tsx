@@ -4,9 +4,10 @@ import { Button } from "../ui/Button.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { getIn } from "./app-edits.ts";
-import type { CredentialSummary } from "./contract.ts";
+import type { AiModel, CredentialSummary } from "./contract.ts";
 import { ExpressionField } from "./ExpressionField.tsx";
 import type { CompletionScope, FieldError } from "./expression-assist.ts";
+import { ModelPicker } from "./ModelPicker.tsx";
 import { type LocatedProblem, messagesAt, problemsAt } from "./problems.ts";
 import { checkFieldValue, defaultValueOf, type FormField } from "./schema-form.ts";
 
@@ -16,6 +17,8 @@ export interface FormContext {
   prefix: string;
   problems: readonly LocatedProblem[];
   credentials: readonly CredentialSummary[];
+  /** The model catalogue for model fields; without it a model is typed as text. */
+  aiModels?: readonly AiModel[] | undefined;
   scope: CompletionScope;
   readOnly: boolean;
   /** The whole value the form edits: field paths start at it. */
@@ -179,6 +182,32 @@ function SchemaField({ field, value, context }: FieldProps) {
         </div>
       );
     }
+    case "ai-model":
+      return context.aiModels?.length ? (
+        <div data-field={path}>
+          <ModelPicker
+            label={`${field.label}${optional}`}
+            value={typeof value === "string" ? value : ""}
+            models={context.aiModels}
+            ownKey={typeof getIn(context.root, [...field.path.slice(0, -1), "credentialsId"]) === "string"}
+            readOnly={context.readOnly}
+            error={fieldMessages(context, field, false)}
+            onChange={(next) => change(next === "" && field.optional ? undefined : next)}
+          />
+        </div>
+      ) : (
+        <div data-field={path}>
+          <TextField
+            label={`${field.label}${optional}`}
+            hint="<provider>/<model id>, e.g. openai/gpt-4.1-mini"
+            value={typeof value === "string" ? value : ""}
+            error={fieldMessages(context, field, false)}
+            onChange={(event) =>
+              change(event.target.value === "" && field.optional ? undefined : event.target.value)
+            }
+          />
+        </div>
+      );
     case "string-list":
       return field.options ? (
         <ChoicesField field={field} options={field.options} value={value} context={context} />

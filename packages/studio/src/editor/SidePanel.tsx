@@ -13,7 +13,7 @@ import {
   setIn,
   updateChannel,
 } from "./app-edits.ts";
-import type { CredentialSummary } from "./contract.ts";
+import type { AppEditorProps, CredentialSummary } from "./contract.ts";
 import { type LocatedProblem, messagesAt } from "./problems.ts";
 import type { ActionRunState } from "./run-overlay.ts";
 import { type FormContext, SchemaForm } from "./SchemaForm.tsx";
@@ -31,6 +31,8 @@ export interface SidePanelProps {
   /** The test message being edited: `payload.` suggests its fields. */
   samplePayload: unknown;
   runStates?: ReadonlyMap<string, ActionRunState>;
+  aiModels?: AppEditorProps["aiModels"];
+  onTryAction?: AppEditorProps["onTryAction"];
   onEdit: Edit;
   onDelete(ref: NodeRef): void;
 }

@@ -42,6 +42,29 @@ export interface CredentialSummary {
   description: string;
 }
 
+/** A model of the service's catalogue (`GET /v1/ai/models`), offered by the model picker. */
+export interface AiModel {
+  /** `<provider>/<model id>`, the value an action's `model` holds. */
+  model: string;
+  provider: string;
+  modelId: string;
+  label: string;
+  image: boolean;
+  video: boolean;
+  /** Credits one request costs on the service's keys. */
+  credits: number;
+  /** False when the service has no key for the provider: only the operator's own key reaches it. */
+  available: boolean;
+}
+
+/** The action types "Try it" runs (`POST /v1/ai/try`). */
+export type TryActionType = "ai" | "object-detection" | "bounding-box";
+
+/** A "Try it" run: the action's result and usage, or the error code and message it failed with. */
+export type TryOutcome =
+  | { ok: true; result: JsonValue; usage: JsonValue | null }
+  | { ok: false; code: string; message: string };
+
 /** What the studio shell hands the editor; the editor owns nothing but the canvas, panels and their state. */
 export interface AppEditorProps {
   app: App;
@@ -54,4 +77,8 @@ export interface AppEditorProps {
   run?: RunView;
   /** Tells the shell whether there are unsaved changes (for its navigation guard). */
   onDirtyChange?(dirty: boolean): void;
+  /** The model catalogue; without it a model is typed as text. */
+  aiModels?: AiModel[];
+  /** Runs an AI action's current settings once on a sample payload; without it there is no "Try it". */
+  onTryAction?(type: TryActionType, config: JsonValue, payload: JsonValue): Promise<TryOutcome>;
 }

@@ -88,6 +88,21 @@ describe("forms from the zod schemas", () => {
     ]);
   });
 
+  it("an AI action's model is a model field, its prompts templates, its key a credential", () => {
+    const kinds = Object.fromEntries(summary(describeConfig(actionConfigSchemas.ai)) as [string, string][]);
+    expect(kinds).toMatchObject({
+      model: "ai-model",
+      prompt: "template",
+      systemPrompt: "template",
+      data: "template",
+      credentialsId: "credential",
+      fallbackModels: "string-list",
+    });
+    expect(describeConfig(actionConfigSchemas["object-detection"])).toContainEqual(
+      expect.objectContaining({ path: ["model"], kind: "ai-model", optional: true }),
+    );
+  });
+
   it("a loose config without known fields is one JSON field", () => {
     expect(describeConfig(z.looseObject({}).default({}))).toMatchObject([{ kind: "json", path: [] }]);
     expect(describeConfig(eventSourceConfigSchema("api") as z.ZodType)).toMatchObject([

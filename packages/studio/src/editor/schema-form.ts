@@ -2,7 +2,7 @@
 // type or config field appears in the studio without studio code. We walk the zod 4 schema rather
 // than converting it with z.toJSONSchema because the JSON Schema loses what the form needs most:
 // which strings are templates (their superRefine calls checkTemplate) and which object is a transform.
-import { transformSchema } from "@conflux/core";
+import { aiModel, transformSchema } from "@conflux/core";
 import type { z } from "zod";
 
 type Schema = z.core.$ZodType;
@@ -25,6 +25,8 @@ export type FormField =
   | (FieldBase & { kind: "boolean" })
   | (FieldBase & { kind: "enum"; options: string[] })
   | (FieldBase & { kind: "credential" })
+  /** `<provider>/<model id>`: picked from the service's model catalogue. */
+  | (FieldBase & { kind: "ai-model" })
   | (FieldBase & { kind: "string-list"; options?: string[]; allowSingle: boolean })
   | (FieldBase & { kind: "record" })
   | (FieldBase & { kind: "object"; fields: FormField[] })
@@ -105,6 +107,7 @@ function describeField(key: string, path: string[], schema: Schema): FormField {
   const def = defOf(inner);
   const base = { path, label: labelFor(key), optional, schema: inner };
   if (inner === transformSchema) return { ...base, kind: "transform" };
+  if (inner === aiModel) return { ...base, kind: "ai-model" };
   switch (def.type) {
     case "string": {
       if (key === "credentialsId") return { ...base, kind: "credential" };
