@@ -4,7 +4,7 @@ import { ApiError, describeError } from "./client.ts";
 
 /** An app without the server's bookkeeping: what PUT and POST take. */
 export function definitionOf(app: App): AppDefinition {
-  const { appId: _id, createdAt: _created, updatedAt: _updated, ...definition } = app;
+  const { appId: _id, version: _version, createdAt: _created, updatedAt: _updated, ...definition } = app;
   return definition;
 }
 

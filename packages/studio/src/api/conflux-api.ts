@@ -1,5 +1,5 @@
 import type { App, AppDefinition, JsonValue } from "@conflux/core";
-import type { CredentialSummary, RunStep } from "../editor/contract.ts";
+import type { AiModel, CredentialSummary, RunStep, TryActionType } from "../editor/contract.ts";
 import type { HttpClient } from "./client.ts";
 
 export type RunStatus = "running" | "completed" | "failed";
@@ -11,7 +11,17 @@ export interface RunSummary {
   eventType: string;
   status: RunStatus;
   replayOf: string | null;
+  /** The app version the run started on; null for runs from before app versions were kept. */
+  appVersion: number | null;
   createdAt: number;
+}
+
+/** One saved definition of an app (`GET /v1/apps/{appId}/versions/{version}`). */
+export interface AppVersion {
+  appId: string;
+  version: number;
+  createdAt: number;
+  definition: AppDefinition;
 }
 
 export interface RunMessage {
@@ -41,6 +51,11 @@ export interface RunFilter {
   before?: string | undefined;
   limit?: number | undefined;
 }
+
+/** `POST /v1/ai/try`: the action ran (its result and usage) or failed (its error), both with status 200. */
+export type TryAnswer =
+  | { status: "completed"; result: JsonValue; usage: JsonValue | null }
+  | { status: "failed"; error: { code: string; message: string } };
 
 export interface LogInAnswer {
   apiKey: string;
@@ -85,6 +100,10 @@ export function createConfluxApi(http: HttpClient) {
         body: text,
         contentType: yaml ? "application/yaml" : "application/json",
       }),
+    getAppVersion: (appId: string, version: number) =>
+      http.json<AppVersion>("GET", `/v1/apps/${segment(appId)}/versions/${version}`),
+    restoreAppVersion: (appId: string, version: number) =>
+      http.json<App>("POST", `/v1/apps/${segment(appId)}/versions/${version}/restore`),
     exportApp: async (appId: string, format: "json" | "yaml") => {
       const response = await http.raw("GET", `/v1/apps/${segment(appId)}/export?format=${format}`);
       return response.text();
@@ -110,6 +129,10 @@ export function createConfluxApi(http: HttpClient) {
       http.json<CredentialSummary>("PUT", `/v1/credentials/${segment(credentialsId)}`, { body: credential }),
     deleteCredential: (credentialsId: string) =>
       http.json<void>("DELETE", `/v1/credentials/${segment(credentialsId)}`),
+
+    listAiModels: () => http.json<AiModel[]>("GET", "/v1/ai/models"),
+    tryAction: (type: TryActionType, config: JsonValue, payload: JsonValue) =>
+      http.json<TryAnswer>("POST", "/v1/ai/try", { body: { type, config, payload } }),
   };
 }
 

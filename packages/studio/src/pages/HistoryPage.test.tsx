@@ -20,6 +20,7 @@ function runs(count: number, newest: number): RunSummary[] {
     eventType: "api",
     status: "completed",
     replayOf: null,
+    appVersion: 1,
     createdAt: 1_700_000_000_000,
   }));
 }

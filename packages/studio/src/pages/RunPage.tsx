@@ -1,14 +1,18 @@
+import type { App } from "@conflux/core";
 import { useEffect, useState } from "react";
-import type { RunDetail } from "../api/conflux-api.ts";
+import type { AppVersion, ConfluxApi, RunDetail } from "../api/conflux-api.ts";
 import { followRun } from "../api/run-stream.ts";
 import type { RunView } from "../editor/contract.ts";
 import { Link, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
+import { ConfirmDialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Notice } from "../ui/Notice.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { StatusBadge } from "../ui/Table.tsx";
+import { useToast } from "../ui/Toast.tsx";
 import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 function viewOf(run: RunDetail): RunView {
@@ -17,22 +21,44 @@ function viewOf(run: RunDetail): RunView {
 
 const rejectEdits = async () => ({ ok: false as const, message: "a run is read-only", problems: [] });
 
+function appAt(current: App, saved: AppVersion): App {
+  return {
+    ...saved.definition,
+    appId: current.appId,
+    version: saved.version,
+    createdAt: current.createdAt,
+    updatedAt: saved.createdAt,
+  };
+}
+
+/**
+ * The app as the run saw it: the version it started on (`seen`), or the app as it is now for a run from
+ * before versions were kept (`seen` undefined; the page says so).
+ */
+async function loadRun(api: ConfluxApi, appId: string, runId: string) {
+  const [current, run, credentials] = await Promise.all([
+    api.getApp(appId),
+    api.getRun(appId, runId),
+    api.listCredentials(),
+  ]);
+  const seen = run.appVersion ?? undefined;
+  const app =
+    seen === undefined || seen === current.version
+      ? current
+      : appAt(current, await api.getAppVersion(appId, seen));
+  return { current, app, seen, run, credentials };
+}
+
 /**
  * A run on the canvas, read-only, with each step's input, condition, result, error and duration in the
- * editor's panels. A run still going is followed live. The canvas shows the app as it is now: apps are
- * not versioned, so an action changed since the run may differ from what the run saw.
+ * editor's panels, on the app version the run started on. A run still going is followed live.
  */
 export function RunPage({ appId, runId }: { appId: string; runId: string }) {
   const { api } = useStudio();
   const { navigate } = useRouter();
-  const loaded = useLoad(async () => {
-    const [app, run, credentials] = await Promise.all([
-      api.getApp(appId),
-      api.getRun(appId, runId),
-      api.listCredentials(),
-    ]);
-    return { app, run, credentials };
-  }, [api, appId, runId]);
+  const toast = useToast();
+  const loaded = useLoad(() => loadRun(api, appId, runId), [api, appId, runId]);
+  const [restoring, setRestoring] = useState<"asking" | "saving">();
   const [live, setLive] = useState<RunView>();
   const [error, setError] = useState<unknown>();
   const running = loaded.data?.run.status === "running";
@@ -45,6 +71,18 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
     });
     return () => controller.abort();
   }, [api, appId, runId, running]);
+
+  const restore = async (version: number) => {
+    setRestoring("saving");
+    try {
+      const app = await api.restoreAppVersion(appId, version);
+      toast.show(`Version ${version} restored as version ${app.version}`);
+      navigate(`/apps/${encodeURIComponent(appId)}`);
+    } catch (caught) {
+      setError(caught);
+      setRestoring(undefined);
+    }
+  };
 
   const replay = async () => {
     setError(undefined);
@@ -68,7 +106,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
         <p className="cfx-muted">Loading the run…</p>
       </Page>
     );
-  const { app, run, credentials } = loaded.data;
+  const { current, app, seen, run, credentials } = loaded.data;
   const view = live ?? viewOf(run);
   return (
     <Page
@@ -82,6 +120,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
         <>
           <span className="cfx-muted">
             {new Date(run.createdAt).toLocaleString()} · {run.eventType} on {run.channelId}
+            {seen === undefined ? null : ` · version ${seen}`}
           </span>
           <Link className="cfx-button" to={`/apps/${encodeURIComponent(appId)}/history`}>
             Back to history
@@ -94,6 +133,23 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
     >
       <div className="cfx-editor-frame">
         {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        {seen === undefined ? (
+          <Notice tone="warning">
+            This run is older than app versions: the canvas shows the app as it is now, which may differ from
+            what the run saw.
+          </Notice>
+        ) : seen !== current.version ? (
+          <Notice
+            action={
+              <Button size="small" onClick={() => setRestoring("asking")}>
+                Restore version {seen}
+              </Button>
+            }
+          >
+            The canvas shows version {seen}, the app as this run saw it. The app is now at version{" "}
+            {current.version}.
+          </Notice>
+        ) : null}
         <LazyAppEditor
           app={app}
           readOnly
@@ -103,6 +159,19 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
           onTestRun={async () => {}}
         />
       </div>
+      <ConfirmDialog
+        open={restoring !== undefined}
+        title={`Restore version ${seen}?`}
+        confirmLabel={`Restore version ${seen}`}
+        busy={restoring === "saving"}
+        onCancel={() => setRestoring(undefined)}
+        onConfirm={() => seen !== undefined && void restore(seen)}
+      >
+        <p>
+          Version {seen} is saved as the app's newest version and runs from now on, timers and device sources
+          included. Version {current.version} stays in the app's versions.
+        </p>
+      </ConfirmDialog>
     </Page>
   );
 }
