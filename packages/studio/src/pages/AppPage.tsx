@@ -1,5 +1,6 @@
 import type { App, AppDefinition, JsonValue } from "@conflux/core";
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { tryActionWith } from "../api/ai-try.ts";
 import { saveOutcomeOf } from "../api/app-definition.ts";
 import { describeError } from "../api/client.ts";
 import { followRun } from "../api/run-stream.ts";
@@ -40,12 +41,18 @@ function useLiveRun(appId: string) {
 export function AppPage({ appId }: { appId: string }) {
   const { api } = useStudio();
   const loaded = useLoad(async () => {
-    const [app, credentials] = await Promise.all([api.getApp(appId), api.listCredentials()]);
-    return { app, credentials };
+    const [app, credentials, aiModels] = await Promise.all([
+      api.getApp(appId),
+      api.listCredentials(),
+      // The catalogue only helps pick a model: without it the editor takes the model as text.
+      api.listAiModels().catch(() => []),
+    ]);
+    return { app, credentials, aiModels };
   }, [api, appId]);
   const [dirty, setDirty] = useState(false);
   useNavigationGuard(dirty, "This app has changes that are not saved. They will be lost.");
   const live = useLiveRun(appId);
+  const tryAction = useMemo(() => tryActionWith(api), [api]);
 
   const { setData } = loaded;
   const save = useCallback(
@@ -74,7 +81,7 @@ export function AppPage({ appId }: { appId: string }) {
         <p className="cfx-muted">Loading the app…</p>
       </Page>
     );
-  const { app, credentials } = loaded.data;
+  const { app, credentials, aiModels } = loaded.data;
   return (
     <Page
       full
@@ -98,6 +105,8 @@ export function AppPage({ appId }: { appId: string }) {
           onSave={save}
           onTestRun={live.start}
           onDirtyChange={setDirty}
+          aiModels={aiModels}
+          onTryAction={tryAction}
           {...(live.run ? { run: live.run } : {})}
         />
       </div>
