@@ -11,7 +11,17 @@ export interface RunSummary {
   eventType: string;
   status: RunStatus;
   replayOf: string | null;
+  /** The app version the run started on; null for runs from before app versions were kept. */
+  appVersion: number | null;
   createdAt: number;
+}
+
+/** One saved definition of an app (`GET /v1/apps/{appId}/versions/{version}`). */
+export interface AppVersion {
+  appId: string;
+  version: number;
+  createdAt: number;
+  definition: AppDefinition;
 }
 
 export interface RunMessage {
@@ -90,6 +100,10 @@ export function createConfluxApi(http: HttpClient) {
         body: text,
         contentType: yaml ? "application/yaml" : "application/json",
       }),
+    getAppVersion: (appId: string, version: number) =>
+      http.json<AppVersion>("GET", `/v1/apps/${segment(appId)}/versions/${version}`),
+    restoreAppVersion: (appId: string, version: number) =>
+      http.json<App>("POST", `/v1/apps/${segment(appId)}/versions/${version}/restore`),
     exportApp: async (appId: string, format: "json" | "yaml") => {
       const response = await http.raw("GET", `/v1/apps/${segment(appId)}/export?format=${format}`);
       return response.text();
