@@ -4,6 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AiStandIn } from "../../server/test/ai-stand-in.ts";
 import { logIn, startTestConflux, testPassword } from "../../server/test/harness.ts";
 import { HttpSink } from "../../server/test/http-sink.ts";
 import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
@@ -21,6 +22,8 @@ const email = `studio-${Date.now()}@example.com`;
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
 let sink: HttpSink;
 let sinkUrl: string;
+/** Stands in for OpenAI, the one provider the service has a key for here; the others need the operator's own. */
+const openAi = new AiStandIn();
 let browser: BrowserContext;
 let profileDir: string;
 let page: Page;
@@ -30,7 +33,11 @@ const pageErrors: string[] = [];
 
 beforeAll(async () => {
   await ensureStudioBuild("ignore");
-  conflux = await startTestConflux({ studioDir: studioBuildDir });
+  const openAiUrl = await openAi.start();
+  conflux = await startTestConflux({
+    studioDir: studioBuildDir,
+    ai: { providers: { openai: { baseUrl: `${openAiUrl}/openai/v1`, apiKey: "sk-studio-test" } } },
+  });
   sink = new HttpSink();
   sinkUrl = await sink.start();
   profileDir = mkdtempSync(path.join(tmpdir(), "conflux-chromium-"));
@@ -61,6 +68,7 @@ afterAll(async () => {
   await browser?.close();
   await conflux?.cleanUp();
   await sink?.stop();
+  await openAi.stop();
   if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
@@ -255,6 +263,39 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     await page.getByRole("button", { name: "Delete app" }).click();
     await apps.getByRole("link", { name: "Second site" }).waitFor({ state: "detached" });
     expect(await imported.count()).toBe(1);
+  });
+
+  it("picks a model for an AI action, writes its prompt and tries it on the test message", async () => {
+    openAi.answer = () => ({ text: "Yes: 9.5 C is too warm for milk." });
+    const session = await logIn(conflux.url, email);
+    const created = await session.call("POST", "/v1/apps", {
+      name: "Milk advisor",
+      channels: [{ channelId: "readings", name: "Readings", eventSource: { type: "api", config: {} } }],
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${conflux.url}/apps/${created.body.appId}`);
+    await page.getByLabel("New action type").selectOption("ai");
+    await page.getByRole("button", { name: "Add action" }).click();
+
+    const models = page.getByRole("listbox", { name: "Model", exact: true });
+    expect(
+      await models
+        .getByRole("option", { name: /Gemini/ })
+        .first()
+        .textContent(),
+    ).toContain("needs your own key");
+    await models.getByRole("option", { name: /^GPT-4\.1 mini Takes images 1 credit/ }).click();
+    await typeInto("Prompt", "Is ${payload.temp} C too warm for milk?");
+    await page.getByLabel("Test message (JSON)").fill('{"temp": 9.5}');
+    await page.getByRole("button", { name: "Try it" }).click();
+
+    const result = page.getByRole("region", { name: "Try result" });
+    await expect.poll(() => result.textContent()).toContain("Yes: 9.5 C is too warm for milk.");
+    expect(await result.textContent()).toMatch(/openai\/gpt-4\.1-mini.*1 credit/);
+    const [asked] = openAi.received;
+    expect(asked?.model).toBe("gpt-4.1-mini");
+    expect(asked?.raw).toContain("Is ");
+    expect(asked?.raw).toContain("9.5");
   });
 
   it("ran without CSP violations or uncaught errors", () => {
