@@ -1,5 +1,5 @@
 import type { App } from "@conflux/core";
-import { fireEvent, screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { RunFilter, RunSummary } from "../api/conflux-api.ts";
 import { renderPage } from "../shell/testing.tsx";
@@ -57,6 +57,23 @@ describe("the history page", () => {
         limit: 20,
       }),
     );
+  });
+
+  it("shows the app version each run ran against, and a dash for runs from before versions", async () => {
+    const [newer, older] = runs(2, 2);
+    renderPage(<HistoryPage appId="a1" />, {
+      getApp: async () => app,
+      listRuns: async () => [
+        { ...(newer as RunSummary), appVersion: 3 },
+        { ...(older as RunSummary), appVersion: null },
+      ],
+    });
+    await screen.findByRole("link", { name: "Open run R0002" });
+    expect(screen.getByRole("columnheader", { name: "App version" })).toBeTruthy();
+    const rowOf = (runId: string) =>
+      screen.getByRole("link", { name: `Open run ${runId}` }).closest("tr") as HTMLElement;
+    expect(within(rowOf("R0002")).getByRole("cell", { name: "3" })).toBeTruthy();
+    expect(within(rowOf("R0001")).getByRole("cell", { name: "—" })).toBeTruthy();
   });
 
   it("replays a run and opens the new one", async () => {

@@ -154,6 +154,8 @@ export function HistoryPage({ appId }: { appId: string }) {
               { header: "Started", cell: (run) => new Date(run.createdAt).toLocaleString() },
               { header: "Status", cell: (run) => <StatusBadge status={run.status} /> },
               { header: "Channel", cell: (run) => run.channelId },
+              // Runs from before app versions were kept have none.
+              { header: "App version", cell: (run) => run.appVersion ?? "—" },
               {
                 header: "Source",
                 cell: (run) => (run.replayOf ? `replay of ${run.replayOf.slice(-6)}` : run.eventType),
