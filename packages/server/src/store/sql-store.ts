@@ -157,7 +157,6 @@ class SqlOperatorStore implements OperatorStore {
 
   /** Saves the definition as the app's next version; the row lock on the app keeps version numbers unique. */
   async updateApp(appId: string, definition: AppDefinition): Promise<App | undefined> {
-    this.apps.forget(appId);
     const now = Date.now();
     const json = JSON.stringify(definition);
     const row = await this.db.transaction().execute(async (trx) => {
@@ -183,6 +182,8 @@ class SqlOperatorStore implements OperatorStore {
         });
       return updated;
     });
+    // After the commit: a read between the two would otherwise cache the version being replaced.
+    this.apps.forget(appId);
     return row && toApp(row);
   }
 
