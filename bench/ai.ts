@@ -21,6 +21,8 @@ interface RoundResult {
   concurrency: number;
   seconds: number;
   acceptSeconds: number;
+  /** CPU time of this process per action (all of it: API, runtime, AI SDK, stand-in), less sensitive to a busy machine than wall time. */
+  cpuMsPerAction: number;
   actionsPerSecond: number;
   providerPeakInFlight: number;
   completed: number;
@@ -105,6 +107,7 @@ async function round(concurrency: number, standIn: AiStandIn, standInUrl: string
       allFinished = resolve;
     });
     const started = Date.now();
+    const cpuBefore = process.cpuUsage();
     let next = 0;
     await Promise.all(
       Array.from({ length: senders }, async () => {
@@ -127,11 +130,13 @@ async function round(concurrency: number, standIn: AiStandIn, standInUrl: string
     const acceptSeconds = (Date.now() - started) / 1000;
     await done;
     const seconds = (Date.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
     return {
       concurrency,
       seconds,
       acceptSeconds,
+      cpuMsPerAction: (cpu.user + cpu.system) / 1000 / actions,
       actionsPerSecond: actions / seconds,
       providerPeakInFlight: standIn.maxInFlight,
       completed: standIn.received.length,
@@ -162,6 +167,7 @@ console.table(
         "all accepted s": Number(r.acceptSeconds.toFixed(2)),
         "batch s": Number(r.seconds.toFixed(2)),
         "actions/s": Math.round(r.actionsPerSecond),
+        "CPU ms/action": Number(r.cpuMsPerAction.toFixed(2)),
         "provider peak in flight": r.providerPeakInFlight,
         "provider requests": r.completed,
         "RSS before MiB": r.rssBeforeMiB,
