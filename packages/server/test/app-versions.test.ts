@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createDeviceFixture } from "./device-fixture.ts";
 import { type ApiSession, signUp, useSuite, waitForRun } from "./harness.ts";
 
 const suite = useSuite();
@@ -107,6 +108,22 @@ describe("app versions", () => {
       if (runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
     }
     expect(runs).toEqual([expect.objectContaining({ channelId: "uploads", appVersion: 2 })]);
+  });
+
+  it("a run started by a device message records the version too", async () => {
+    const { session, conflux } = suite;
+    const device = await createDeviceFixture(session, { keepData: false });
+    const { body: app } = await session.call("GET", `/v1/apps/${device.appId}`);
+    const { appId: _id, version: _version, createdAt: _created, updatedAt: _updated, ...definition } = app;
+    expect((await session.call("PUT", `/v1/apps/${device.appId}`, definition)).body.version).toBe(2);
+    const sent = await fetch(`${conflux.url}/v1/devices/${device.deviceId}/data`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${device.secret}`, "content-type": "application/json" },
+      body: JSON.stringify({ temp: 9 }),
+    });
+    expect(sent.status).toBeLessThan(300);
+    const [run] = (await session.call("GET", `/v1/apps/${device.appId}/runs`)).body;
+    expect(run).toMatchObject({ eventType: "device", appVersion: 2 });
   });
 
   it("restores an earlier version as a new one, checked as any save", async () => {
