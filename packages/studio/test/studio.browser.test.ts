@@ -83,6 +83,25 @@ async function typeInto(label: string, text: string) {
   await page.keyboard.press("Escape");
 }
 
+/** Labels of the canvas nodes not wholly inside the visible canvas. */
+async function nodesOutOfView(): Promise<string[]> {
+  const canvas = await page.locator(".react-flow").boundingBox();
+  const outside: string[] = [];
+  for (const node of await page.locator(".react-flow__node").all()) {
+    const box = await node.boundingBox();
+    if (
+      !canvas ||
+      !box ||
+      box.x < canvas.x ||
+      box.y < canvas.y ||
+      box.x + box.width > canvas.x + canvas.width ||
+      box.y + box.height > canvas.y + canvas.height
+    )
+      outside.push((await node.getAttribute("aria-label")) ?? "?");
+  }
+  return outside;
+}
+
 describe("the studio in a browser", { timeout: 90_000 }, () => {
   let appUrl: string;
 
@@ -215,6 +234,7 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     const summary = page.getByRole("status", { name: "Run summary" });
     await expect.poll(() => summary.textContent()).toContain("completed");
     expect(await page.locator(".react-flow__node").count()).toBe(5);
+    expect(await nodesOutOfView()).toEqual([]);
     // The action's step, as the run saw it, opens beside the canvas.
     await page.getByLabel(/^Action Too warm\? \(republish\)/).click();
     const step = page.getByRole("region", { name: "Step details" });
@@ -276,6 +296,10 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     await page.goto(`${conflux.url}/apps/${created.body.appId}`);
     await page.getByLabel("New action type").selectOption("ai");
     await page.getByRole("button", { name: "Add action" }).click();
+    // The new action comes into view with its channel, not centred alone.
+    await expect
+      .poll(async () => (await nodesOutOfView()).filter((node) => !node.startsWith("Event source")))
+      .toEqual([]);
 
     const models = page.getByRole("listbox", { name: "Model", exact: true });
     expect(
@@ -292,6 +316,9 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     const result = page.getByRole("region", { name: "Try result" });
     await expect.poll(() => result.textContent()).toContain("Yes: 9.5 C is too warm for milk.");
     expect(await result.textContent()).toMatch(/openai\/gpt-4\.1-mini.*1 credit/);
+    await result.scrollIntoViewIfNeeded();
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, "studio-ai-try-it.png") });
     const [asked] = openAi.received;
     expect(asked?.model).toBe("gpt-4.1-mini");
     expect(asked?.raw).toContain("Is ");

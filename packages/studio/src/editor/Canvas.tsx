@@ -20,6 +20,12 @@ import type { Position } from "./layout.ts";
 import { nodeTypes } from "./nodes.tsx";
 import type { PaletteItem } from "./palette.ts";
 
+/**
+ * The first view shows the whole app: a chain of five nodes needs about 0.45 at 1280 px wide beside
+ * the side panel, so the floor is below that (a floor of 0.55 cut off the first and last node).
+ */
+const fitOptions = { padding: 0.08, maxZoom: 1, minZoom: 0.3 };
+
 /** The drag-and-drop type of a palette item dragged onto the canvas. */
 export const paletteDragType = "application/x-conflux-palette";
 
@@ -43,7 +49,7 @@ export interface CanvasProps {
  * when a gesture ends (drop, connect, delete), which makes each gesture one undo step.
  */
 export function Canvas(props: CanvasProps) {
-  const { screenToFlowPosition, setCenter, getZoom } = useReactFlow();
+  const { screenToFlowPosition, fitView, getZoom } = useReactFlow();
   const [nodes, setNodes] = useState<EditorNode[]>(props.nodes);
   const [edges, setEdges] = useState<Edge[]>(props.edges);
 
@@ -68,12 +74,27 @@ export function Canvas(props: CanvasProps) {
     });
   }, [props.edges]);
 
-  const reveal = props.reveal;
-  // biome-ignore lint/correctness/useExhaustiveDependencies: only a new reveal request pans, not every change of the graph
+  // A reveal waits until React Flow has measured the new node: fitting before that misses it.
+  const [pendingReveal, setPendingReveal] = useState<string>();
+  useEffect(() => setPendingReveal(props.reveal?.nodeId), [props.reveal]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the nodes are measured, with the edges of that moment
   useEffect(() => {
-    const node = reveal && props.nodes.find((candidate) => candidate.id === reveal.nodeId);
-    if (node) void setCenter(node.position.x + 90, node.position.y + 30, { zoom: getZoom(), duration: 200 });
-  }, [reveal]);
+    if (!pendingReveal || !nodes.find((node) => node.id === pendingReveal)?.measured) return;
+    setPendingReveal(undefined);
+    // The new node with what it is wired to, so it appears in its context rather than centred alone
+    // (which pushed its channel off the edge); never zoomed in beyond where the person was.
+    const near = new Set([pendingReveal]);
+    for (const edge of props.edges) {
+      if (edge.source === pendingReveal) near.add(edge.target);
+      if (edge.target === pendingReveal) near.add(edge.source);
+    }
+    void fitView({
+      nodes: [...near].map((id) => ({ id })),
+      ...fitOptions,
+      maxZoom: getZoom(),
+      duration: 200,
+    });
+  }, [pendingReveal, nodes]);
 
   const onNodesChange = (changes: NodeChange<EditorNode>[]) => {
     // Removal goes through onDelete, as an edit of the app; the rest (sizes, dragging) is React Flow's own.
@@ -150,7 +171,7 @@ export function Canvas(props: CanvasProps) {
         elementsSelectable
         deleteKeyCode={props.readOnly ? null : ["Delete", "Backspace"]}
         fitView
-        fitViewOptions={{ padding: 0.15, maxZoom: 1, minZoom: 0.55 }}
+        fitViewOptions={fitOptions}
         minZoom={0.2}
       >
         <Background gap={20} />
