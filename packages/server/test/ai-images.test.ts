@@ -1,6 +1,7 @@
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { serveImage, testImage, useAiSuite } from "./ai-fixture.ts";
+import { waitForRun } from "./harness.ts";
 
 const suite = useAiSuite();
 
@@ -190,6 +191,46 @@ describe("the bounding-box action", () => {
     expect(step.result.path).toMatch(/^\/bounding-box\/[A-Za-z0-9_-]+\.jpg$/);
     const drawn = Buffer.from(await (await fetch(step.result.imageUrl)).arrayBuffer());
     expect((await sharp(drawn).metadata()).format).toBe("jpeg");
+  });
+
+  it("starts the runs of the file it stores one hop on, so a loop through files ends at the hop limit", async () => {
+    const created = await suite.session.call("POST", "/v1/apps", {
+      name: "boxes of new frames",
+      channels: [
+        {
+          channelId: "frames",
+          eventSource: { type: "file", config: { pathPrefix: "/loop/", eventTypes: ["created"] } },
+        },
+      ],
+      actions: [
+        {
+          actionId: "box",
+          channelId: "frames",
+          type: "bounding-box",
+          config: {
+            imageUrl: "${payload.path}",
+            shapes: '[{"x": 1, "y": 1, "width": 4, "height": 4}]',
+            path: "/loop/boxed.png",
+          },
+        },
+      ],
+    });
+    expect(created.status).toBe(201);
+    const appId = created.body.appId;
+    await upload("/loop/frame.png", await testImage(16, 16), "image/png");
+
+    // The upload starts a run at hop 0; the drawn file it stores is new under the prefix and starts
+    // another at hop 1 (whose own write only updates the file, which this source does not listen to).
+    let runs: any[] = [];
+    for (const deadline = Date.now() + 20_000; runs.length < 2 && Date.now() < deadline; ) {
+      runs = (await suite.session.call("GET", `/v1/apps/${appId}/runs`)).body;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(runs).toHaveLength(2);
+    const hops = await Promise.all(
+      runs.map(async (run) => (await waitForRun(suite.session, appId, run.runId)).messages[0].hop),
+    );
+    expect(hops.sort()).toEqual([0, 1]);
   });
 
   it("fails with a clear code when the shapes are not shapes", async () => {

@@ -12,6 +12,8 @@ export interface ActionContext {
   readonly scope: Scope;
   /** `<message id>:<action id>`: the same on every try, so a receiver can recognise a retry. */
   readonly idempotencyKey: string;
+  /** Hops the message took from its run's trigger; a side effect that starts runs (a file) passes it on. */
+  readonly hop: number;
   readonly outbound: OutboundClient;
   /** Absent when the service has no SMTP server configured. */
   readonly mail: MailService | undefined;

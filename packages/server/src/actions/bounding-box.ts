@@ -32,7 +32,8 @@ export const boundingBoxAction: ActionDefinition<"bounding-box"> = {
       ? renderText(config.path, context.scope)
       : `/bounding-box/${context.idempotencyKey.replace(/[^A-Za-z0-9_-]/g, "-")}.${extension}`;
     try {
-      await files.put(path, drawn.content, drawn.contentType);
+      // The runs this file starts are one hop on, as an output would be, so a loop through files ends.
+      await files.put(path, drawn.content, drawn.contentType, { hop: context.hop + 1 });
     } catch (error) {
       // The file store refuses a bad path or an oversized file with a coded error the history can show.
       if (error instanceof Error && "code" in error && typeof error.code === "string")

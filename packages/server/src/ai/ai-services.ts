@@ -20,7 +20,7 @@ export interface AiServices {
 
 /** The part of the file store the AI actions use; files/file-store.ts's OperatorFiles fits it. */
 export interface AiFiles extends MediaFiles {
-  put(path: string, content: Buffer, contentType: string): Promise<unknown>;
+  put(path: string, content: Buffer, contentType: string, options?: { hop?: number }): Promise<unknown>;
 }
 
 export function createAiServices(

@@ -75,6 +75,7 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
         operator,
         scope: { payload, context: { eventType: "try" }, event: { payload, context: { eventType: "try" } } },
         idempotencyKey: `try-${ulid()}`,
+        hop: 0,
         outbound: services.ai.outbound,
         mail: undefined,
         openCredential: openCredentialFor(operator, services.cipher),

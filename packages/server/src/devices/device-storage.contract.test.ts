@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { maxHops } from "@conflux/core";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresSchema } from "../../test/databases.ts";
@@ -230,6 +231,7 @@ describe.each(implementations)("device storage on %s", (_name, database) => {
           eventType: "created",
           path: "/crash/a.txt",
           contentType: "text/plain",
+          hop: 3,
           createdAt: 1,
         })
         .execute();
@@ -247,10 +249,13 @@ describe.each(implementations)("device storage on %s", (_name, database) => {
         eventType: "created",
         path: "/crash/a.txt",
         contentType: "text/plain",
+        hop: 3,
       });
       const runs = await operator.listExecutions(app.appId, { limit: 10 });
       expect(runs).toHaveLength(1);
       const run = await operator.getExecution(app.appId, runs[0]?.executionId as string);
+      // The hop an action's write was at survives the crash, so a loop through files still ends.
+      expect(run?.messages[0]?.hop).toBe(3);
       expect(run?.messages[0]?.payload).toMatchObject({
         eventType: "created",
         path: "/crash/a.txt",
@@ -260,6 +265,21 @@ describe.each(implementations)("device storage on %s", (_name, database) => {
           ),
         },
       });
+      // An event further from its upload than the hop limit (an app writing the files that start it) starts nothing.
+      await createFileEvents(
+        store,
+        bus,
+        32_768,
+        logger,
+      )({
+        eventId: "01JFILEEVENT00000000000002",
+        operatorId: "OP0000000001",
+        eventType: "created",
+        path: "/crash/b.txt",
+        contentType: "text/plain",
+        hop: maxHops + 1,
+      });
+      expect(await operator.listExecutions(app.appId, { limit: 10 })).toHaveLength(1);
       // A change made normally clears its own outbox row.
       await delivering.forOperator("OP0000000001").delete("/crash/a.txt");
       expect(await db.selectFrom("fileEvents").selectAll().execute()).toEqual([]);

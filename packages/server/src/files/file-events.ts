@@ -1,4 +1,4 @@
-import type { App, EventSource } from "@conflux/core";
+import { type App, type EventSource, maxHops } from "@conflux/core";
 import type { Logger } from "pino";
 import type { Bus } from "../bus/bus.ts";
 import { startExecution } from "../runtime/start-execution.ts";
@@ -18,6 +18,14 @@ function fileSourcesOf(app: App): Array<{ channelId: string; source: FileSource 
 /** The `file` event source: each stored change starts an execution in every app listening to its path. */
 export function createFileEvents(store: Store, bus: Bus, maxMessageBytes: number, logger: Logger) {
   return async function raise(change: FileChange): Promise<void> {
+    if (change.hop > maxHops) {
+      // An app writes the files that start it: the chain ends here, as a chain of outputs does.
+      logger.warn(
+        { operatorId: change.operatorId, path: change.path, hop: change.hop },
+        `file event not delivered: it is ${change.hop} hops from its upload (a loop through files?); the limit is ${maxHops}`,
+      );
+      return;
+    }
     const apps = await store.forOperator(change.operatorId).listApps();
     for (const app of apps) {
       for (const { channelId, source } of fileSourcesOf(app)) {
@@ -37,6 +45,7 @@ export function createFileEvents(store: Store, bus: Bus, maxMessageBytes: number
             channelId,
             payload,
             context: { eventType: "harvest_files", configurationId: `${app.appId}:${channelId}` },
+            hop: change.hop,
             // A redelivered event (after a crash) starts no second run.
             dedupeKey: `file:${change.eventId}:${channelId}`,
           },

@@ -36,6 +36,8 @@ export interface FileChange {
   eventType: FileEventType;
   path: string;
   contentType: string;
+  /** The hop its executions start at, so a loop through files (an action writing what starts it) ends. */
+  hop: number;
   /** A signed GET URL, valid 1 hour; absent on delete. */
   url?: string;
 }
@@ -43,8 +45,16 @@ export interface FileChange {
 /** One operator's files; nothing here reaches another operator's. */
 export interface OperatorFiles {
   readonly operatorId: string;
-  /** Writes or overwrites a file; `file` event sources fire once it is stored. Paths as `/cam1/a.jpg`. */
-  put(path: string, content: Buffer, contentType: string): Promise<StoredFile & { eventType: FileEventType }>;
+  /**
+   * Writes or overwrites a file; `file` event sources fire once it is stored. Paths as `/cam1/a.jpg`.
+   * An action passes the hop its outputs would take (`hop`), so runs its file starts count toward the limit.
+   */
+  put(
+    path: string,
+    content: Buffer,
+    contentType: string,
+    options?: { hop?: number },
+  ): Promise<StoredFile & { eventType: FileEventType }>;
   get(path: string): Promise<FileContent | undefined>;
   /** Files whose path starts with `prefix`, by path; `after` continues from the last path of a page. */
   list(prefix: string, options?: { limit?: number; after?: string }): Promise<StoredFile[]>;
@@ -86,7 +96,7 @@ class SqlOperatorFiles implements OperatorFiles {
     private readonly options: FileStoreOptions,
   ) {}
 
-  async put(path: string, content: Buffer, contentType: string) {
+  async put(path: string, content: Buffer, contentType: string, { hop = 0 }: { hop?: number } = {}) {
     checkFilePath(path);
     if (content.length > this.options.maxFileBytes)
       throw new UserError(
@@ -124,7 +134,7 @@ class SqlOperatorFiles implements OperatorFiles {
           updatedAt: now,
           eventType,
         },
-        eventId: await this.recordEvent(trx, eventType, path, contentType, now),
+        eventId: await this.recordEvent(trx, { eventType, path, contentType, hop }, now),
       };
     });
     await this.deliver({
@@ -133,6 +143,7 @@ class SqlOperatorFiles implements OperatorFiles {
       eventType: stored.file.eventType,
       path,
       contentType,
+      hop,
     });
     return stored.file;
   }
@@ -172,7 +183,14 @@ class SqlOperatorFiles implements OperatorFiles {
         .returning("contentType")
         .executeTakeFirst();
       return (
-        row && { ...row, eventId: await this.recordEvent(trx, "deleted", path, row.contentType, Date.now()) }
+        row && {
+          ...row,
+          eventId: await this.recordEvent(
+            trx,
+            { eventType: "deleted", path, contentType: row.contentType, hop: 0 },
+            Date.now(),
+          ),
+        }
       );
     });
     if (!deleted) return false;
@@ -182,21 +200,20 @@ class SqlOperatorFiles implements OperatorFiles {
       eventType: "deleted",
       path,
       contentType: deleted.contentType,
+      hop: 0,
     });
     return true;
   }
 
   private async recordEvent(
     trx: Transaction<Database>,
-    eventType: FileEventType,
-    path: string,
-    contentType: string,
+    event: Pick<FileChange, "eventType" | "path" | "contentType" | "hop">,
     createdAt: number,
   ): Promise<string> {
     const eventId = ulid();
     await trx
       .insertInto("fileEvents")
-      .values({ eventId, operatorId: this.operatorId, eventType, path, contentType, createdAt })
+      .values({ ...event, eventId, operatorId: this.operatorId, createdAt })
       .execute();
     return eventId;
   }
@@ -255,6 +272,7 @@ export class SqlFileStore implements FileStore {
           eventType: row.eventType as FileEventType,
           path: row.path,
           contentType: row.contentType,
+          hop: row.hop,
         });
         delivered += 1;
       }

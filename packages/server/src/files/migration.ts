@@ -13,6 +13,7 @@ export const fileEventsMigration: Migration = {
       .addColumn("event_type", "text", (c) => c.notNull())
       .addColumn("path", "text", (c) => c.notNull())
       .addColumn("content_type", "text", (c) => c.notNull())
+      .addColumn("hop", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("created_at", "bigint", (c) => c.notNull())
       .execute();
     await db.schema.createIndex("file_events_by_time").on("file_events").columns(["created_at"]).execute();

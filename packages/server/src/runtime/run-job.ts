@@ -143,6 +143,7 @@ async function runAction(
     operator,
     scope: input.scope,
     idempotencyKey: input.job.jobId,
+    hop: input.message.hop,
     outbound: services.outbound,
     mail: services.mail,
     openCredential: openCredentialFor(operator, services.cipher),

@@ -13,6 +13,8 @@ export interface ExecutionRequest {
   context: MessageContext;
   dedupeKey?: string;
   replayOf?: string;
+  /** Hops taken before this execution: a run an action's side effect (a stored file) starts continues the count. */
+  hop?: number;
 }
 
 /** Every event source enters here: the message is durable when this resolves. */
@@ -34,7 +36,7 @@ export async function startExecution(
         executionId,
         messageId: executionId,
         channelId,
-        hop: 0,
+        hop: request.hop ?? 0,
         payload: request.payload,
         context: request.context,
         parentStepId: null,

@@ -190,6 +190,8 @@ export interface FileEventsTable {
   eventType: string;
   path: string;
   contentType: string;
+  /** The hop the event's executions start at: 0 for an upload, more for a file an app's action wrote. */
+  hop: number;
   createdAt: number;
 }
 
