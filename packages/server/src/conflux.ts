@@ -4,6 +4,7 @@ import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
 import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { buildApi } from "./api/build-api.ts";
 import { AppVersionStore } from "./app-versions/app-versions.ts";
+import { RunApps } from "./app-versions/run-app.ts";
 import type { Bus } from "./bus/bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import type { Config } from "./config/config.ts";
@@ -105,11 +106,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     files,
   };
 
+  const runApps = new RunApps(db);
   const worker = new Worker(
     bus,
     (job) =>
       runJob(job, {
         store,
+        runApps,
         bus,
         cipher,
         outbound,

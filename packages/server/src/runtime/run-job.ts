@@ -13,6 +13,7 @@ import { ActionError } from "../actions/action.ts";
 import { actionRegistry } from "../actions/registry.ts";
 import { renderTransform } from "../actions/render.ts";
 import type { AiServices } from "../ai/ai-services.ts";
+import type { RunApps } from "../app-versions/run-app.ts";
 import type { Bus, Delivery, Job } from "../bus/bus.ts";
 import { type DeviceServices, deviceAccessFor } from "../devices/device-services.ts";
 import type { MailService } from "../mail/smtp.ts";
@@ -25,6 +26,7 @@ import type { StepEvents } from "./step-events.ts";
 
 export interface RuntimeServices {
   store: Store;
+  runApps: RunApps;
   bus: Bus;
   cipher: Cipher;
   outbound: OutboundClient;
@@ -157,7 +159,10 @@ async function runAction(
 export async function runJob(job: Job, services: RuntimeServices): Promise<void> {
   const { bus } = services;
   const operator = services.store.forOperator(job.operatorId);
-  const [app, message] = await Promise.all([operator.getApp(job.appId), operator.getMessage(job.messageId)]);
+  const [app, message] = await Promise.all([
+    services.runApps.appFor(operator, job.appId, job.executionId),
+    operator.getMessage(job.messageId),
+  ]);
   const trigger = job.messageId === job.executionId ? message : await operator.getMessage(job.executionId);
   if (!message || !trigger) throw new Error(`message ${job.messageId} of job ${job.jobId} is missing`);
   const action = app?.actions.find((candidate) => candidate.actionId === job.actionId);
