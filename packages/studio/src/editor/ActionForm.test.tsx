@@ -276,3 +276,63 @@ describe("Try it", () => {
     expect(screen.queryByRole("button", { name: "Try it" })).toBeNull();
   });
 });
+
+describe("the code action's script", () => {
+  it("is a JavaScript editor with highlighting, the syntax check at the field, and payload completions", async () => {
+    const app = coldChainApp();
+    const onSave = vi.fn(
+      async (definition: AppDefinition): Promise<SaveOutcome> => ({ ok: true, app: definition as App }),
+    );
+    render(
+      <AppEditor
+        app={{
+          ...app,
+          actions: [
+            {
+              ...aiAction({}),
+              type: "code",
+              config: { source: "function main(input) {\n  return input.payload.temp * 1.8 + 32;\n}" },
+            } as Action,
+          ],
+        }}
+        credentials={[]}
+        onSave={onSave}
+        onTestRun={vi.fn()}
+      />,
+    );
+    fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Ask"));
+    const source = screen.getByRole("textbox", { name: "Source" });
+    const field = source.closest("[data-field]") as HTMLElement;
+    expect(field.querySelector(".cm-lineNumbers")).not.toBeNull();
+    await waitFor(() => expect(field.querySelector(".cm-line span[class]")).not.toBeNull());
+    expect(within(field).queryByRole("alert")).toBeNull();
+
+    const view = EditorView.findFromDOM(source) as EditorView;
+    act(() => view.dispatch({ changes: { from: view.state.doc.length - 2, insert: " *" } }));
+    await waitFor(() =>
+      expect(within(field).getByRole("alert").textContent).toMatch(/syntax error at line 2/),
+    );
+
+    fireEvent.change(screen.getByLabelText("Test message (JSON)"), {
+      target: { value: '{"temp": 9.5, "site": "a"}' },
+    });
+    const typed = "function main(input) { return input.payload.";
+    act(() =>
+      view.dispatch({
+        changes: { from: 0, to: view.state.doc.length, insert: `${typed} }` },
+        selection: { anchor: typed.length },
+      }),
+    );
+    act(() => {
+      startCompletion(view);
+    });
+    await waitFor(() =>
+      expect(currentCompletions(view.state).map((option) => option.label)).toEqual(
+        expect.arrayContaining(["temp", "site"]),
+      ),
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(onSave).toHaveBeenCalled());
+    expect(vi.mocked(onSave).mock.lastCall?.[0].actions[0]?.config).toEqual({ source: `${typed} }` });
+  });
+});

@@ -1,9 +1,23 @@
-import { autocompletion, type CompletionContext, completionKeymap } from "@codemirror/autocomplete";
-import { defaultKeymap } from "@codemirror/commands";
+import {
+  autocompletion,
+  type CompletionContext,
+  type CompletionSource,
+  completeFromList,
+  completionKeymap,
+} from "@codemirror/autocomplete";
+import { defaultKeymap, indentWithTab } from "@codemirror/commands";
+import { javascript, localCompletionSource, snippets } from "@codemirror/lang-javascript";
+import {
+  bracketMatching,
+  defaultHighlightStyle,
+  indentOnInput,
+  syntaxHighlighting,
+} from "@codemirror/language";
 import { type Diagnostic, forceLinting, linter } from "@codemirror/lint";
-import { Annotation, Compartment, EditorState } from "@codemirror/state";
-import { EditorView, keymap, placeholder as placeholderText } from "@codemirror/view";
+import { Annotation, Compartment, EditorState, type Extension } from "@codemirror/state";
+import { EditorView, keymap, lineNumbers, placeholder as placeholderText } from "@codemirror/view";
 import { useEffect, useId, useRef } from "react";
+import { completeInputField } from "./code-assist.ts";
 import { mountCodeMirrorStylesWithoutInlineStyle } from "./codemirror-styles.ts";
 import {
   type CompletionScope,
@@ -17,7 +31,8 @@ export interface ExpressionFieldProps {
   label: string;
   value: string;
   onChange(value: string): void;
-  kind: ExpressionKind;
+  /** An expression language field, or JavaScript (the code action's source). */
+  kind: ExpressionKind | { kind: "javascript" };
   /** The syntax check; the field shows its message underneath and underlines its column. */
   check(source: string): FieldError | undefined;
   /** Problems from the server or the app-wide validation located at this field. */
@@ -47,6 +62,27 @@ function fieldErrors(own: FieldError | undefined, problems: readonly FieldError[
 }
 
 mountCodeMirrorStylesWithoutInlineStyle();
+
+/**
+ * JavaScript: highlighting, line numbers, brackets, and Tab indents (Escape then Tab leaves the
+ * field, CodeMirror's way out of a Tab-taking editor). Completions are the script's own names,
+ * snippets, and the test message's fields after `payload.`.
+ */
+function javascriptExtensions(scope: () => CompletionScope): Extension[] {
+  const inputFields: CompletionSource = (context) => {
+    const result = completeInputField(context.state.doc.toString(), context.pos, scope());
+    return result ? { from: result.from, options: result.options, validFor: /^[\w$]*$/ } : null;
+  };
+  return [
+    javascript(),
+    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    lineNumbers(),
+    bracketMatching(),
+    indentOnInput(),
+    keymap.of([indentWithTab]),
+    autocompletion({ override: [inputFields, localCompletionSource, completeFromList(snippets)] }),
+  ];
+}
 
 /** Marks document changes made to follow the `value` prop, so they are not reported back as edits. */
 const fromProps = Annotation.define<boolean>();
@@ -80,8 +116,10 @@ export function ExpressionField(props: ExpressionFieldProps) {
       { delay: 150 },
     );
     const complete = (context: CompletionContext) => {
+      const kind = latest.current.kind;
+      if (kind.kind === "javascript") return null;
       const source = context.state.doc.toString();
-      const result = completeExpression(source, context.pos, latest.current.kind, latest.current.scope);
+      const result = completeExpression(source, context.pos, kind, latest.current.scope);
       if (!result) return null;
       if (result.from === context.pos && !context.explicit && !source.slice(0, context.pos).endsWith("."))
         return null;
@@ -93,7 +131,9 @@ export function ExpressionField(props: ExpressionFieldProps) {
         doc: latest.current.value,
         extensions: [
           keymap.of([...completionKeymap, ...defaultKeymap]),
-          autocompletion({ override: [complete], activateOnTyping: true }),
+          latest.current.kind.kind === "javascript"
+            ? javascriptExtensions(() => latest.current.scope)
+            : autocompletion({ override: [complete], activateOnTyping: true }),
           lint,
           EditorView.lineWrapping,
           placeholderText(latest.current.placeholder ?? ""),

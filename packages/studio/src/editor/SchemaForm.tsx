@@ -4,6 +4,7 @@ import { Button } from "../ui/Button.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { getIn } from "./app-edits.ts";
+import { checkScript } from "./code-assist.ts";
 import type { AiModel, CredentialSummary } from "./contract.ts";
 import { ExpressionField } from "./ExpressionField.tsx";
 import type { CompletionScope, FieldError } from "./expression-assist.ts";
@@ -103,6 +104,21 @@ function SchemaField({ field, value, context }: FieldProps) {
           readOnly={context.readOnly}
           hint="Text with ${…} expressions"
           onChange={(next) => change(next === "" && field.optional ? undefined : next)}
+        />
+      );
+    case "javascript":
+      return (
+        <ExpressionField
+          label={`${field.label}${optional}`}
+          fieldPath={path}
+          value={typeof value === "string" ? value : ""}
+          kind={{ kind: "javascript" }}
+          check={(source) => checkFieldValue(field.schema, source) ?? checkScript(source)}
+          problems={problemsAt(context.problems, context.nodeId, path).map(errorOf)}
+          scope={context.scope}
+          readOnly={context.readOnly}
+          hint="JavaScript defining main(input); Tab indents, Esc then Tab leaves the editor"
+          onChange={change}
         />
       );
     case "transform":

@@ -66,11 +66,15 @@ describe("forms from the zod schemas", () => {
     expect(fields.find((f) => f.path[0] === "subject")?.kind).toBe("template");
   });
 
-  it("numbers carry their bounds; long source text is multi-line", () => {
+  it("numbers carry their bounds; long text is multi-line; the code action's source is JavaScript", () => {
     const fields = describeConfig(codeConfigSchema);
     expect(fields).toMatchObject([
-      { path: ["source"], kind: "text", multiline: true },
+      { path: ["source"], kind: "javascript" },
       { path: ["timeoutMs"], kind: "number", min: 10, max: 10_000, integer: true, optional: true },
+    ]);
+    expect(describeConfig(z.object({ notes: z.string().max(10_000), name: z.string() }))).toMatchObject([
+      { path: ["notes"], kind: "text", multiline: true },
+      { path: ["name"], kind: "text", multiline: false },
     ]);
     expect(describeConfig(eventSourceConfigSchema("interval-timer") as z.ZodType)).toMatchObject([
       { path: ["intervalMinutes"], kind: "number", min: 1, label: "Interval minutes" },

@@ -2,7 +2,7 @@
 // type or config field appears in the studio without studio code. We walk the zod 4 schema rather
 // than converting it with z.toJSONSchema because the JSON Schema loses what the form needs most:
 // which strings are templates (their superRefine calls checkTemplate) and which object is a transform.
-import { aiModel, transformSchema } from "@conflux/core";
+import { aiModel, codeConfigSchema, transformSchema } from "@conflux/core";
 import type { z } from "zod";
 
 type Schema = z.core.$ZodType;
@@ -27,6 +27,8 @@ export type FormField =
   | (FieldBase & { kind: "credential" })
   /** `<provider>/<model id>`: picked from the service's model catalogue. */
   | (FieldBase & { kind: "ai-model" })
+  /** The code action's script. */
+  | (FieldBase & { kind: "javascript" })
   | (FieldBase & { kind: "string-list"; options?: string[]; allowSingle: boolean })
   | (FieldBase & { kind: "record" })
   | (FieldBase & { kind: "object"; fields: FormField[] })
@@ -108,6 +110,7 @@ function describeField(key: string, path: string[], schema: Schema): FormField {
   const base = { path, label: labelFor(key), optional, schema: inner };
   if (inner === transformSchema) return { ...base, kind: "transform" };
   if (inner === aiModel) return { ...base, kind: "ai-model" };
+  if (inner === codeConfigSchema.shape.source) return { ...base, kind: "javascript" };
   switch (def.type) {
     case "string": {
       if (key === "credentialsId") return { ...base, kind: "credential" };
