@@ -127,6 +127,25 @@ describe("the model picker", () => {
     expect(picker.getAttribute("aria-describedby")).toBeNull();
   });
 
+  it("with an image to hand over, models that take no images are marked, and choosing one says why it would fail", () => {
+    renderAiEditor({
+      imageUrl: "${payload.url}",
+      model: "openai-compatible/llama3.2",
+      credentialsId: "my-ollama",
+    });
+    const picker = screen.getByRole("listbox", { name: "Model" });
+    expect(within(picker).getByRole("option", { name: /Llama 3\.2/ }).textContent).toContain(
+      "takes no images",
+    );
+    expect(within(picker).getByRole("option", { name: /^GPT-4\.1 mini/ }).textContent).not.toContain(
+      "takes no",
+    );
+    const message = document.getElementById(picker.getAttribute("aria-describedby") ?? "");
+    expect(message?.textContent).toBe(
+      "Llama 3.2 takes no images: the action would fail with ai_model_capability.",
+    );
+  });
+
   it("a model outside the catalogue is typed, and kept", async () => {
     const props = renderAiEditor({ model: "openai/gpt-5-preview" });
     const other = screen.getByLabelText("Other model (<provider>/<model id>)") as HTMLInputElement;

@@ -8,6 +8,8 @@ export interface ModelPickerProps {
   models: readonly AiModel[];
   /** The action names its own key (`credentialsId`): models the service has no key for still run. */
   ownKey: boolean;
+  /** What the action hands the model (its `imageUrl`, `videoUrl`): models that cannot take it are marked. */
+  needs: { image: boolean; video: boolean };
   readOnly: boolean;
   error?: string | undefined;
   onChange(model: string): void;
@@ -61,7 +63,15 @@ export function ModelPicker(props: ModelPickerProps) {
     choose(flat[next]);
     document.getElementById(`${id}-${next}`)?.scrollIntoView?.({ block: "nearest" });
   };
-  const needsKey = current && !current.available && !props.ownKey;
+  const lacking = (model: AiModel) =>
+    props.needs.image && !model.image ? "images" : props.needs.video && !model.video ? "videos" : undefined;
+  const problem =
+    props.error ??
+    (current && lacking(current)
+      ? `${current.label} takes no ${lacking(current)}: the action would fail with ai_model_capability.`
+      : current && !current.available && !props.ownKey
+        ? `The service has no key for ${providerNames[current.provider] ?? current.provider}: choose your own key in Credentials.`
+        : undefined);
 
   return (
     <div className="cfx-field cfx-model-picker">
@@ -72,7 +82,7 @@ export function ModelPicker(props: ModelPickerProps) {
         role="listbox"
         className="cfx-model-picker__list"
         aria-labelledby={`${id}-label`}
-        aria-describedby={props.error || needsKey ? `${id}-message` : undefined}
+        aria-describedby={problem ? `${id}-message` : undefined}
         aria-invalid={props.error ? true : undefined}
         aria-disabled={props.readOnly || undefined}
         aria-activedescendant={current ? optionId(current) : undefined}
@@ -104,16 +114,18 @@ export function ModelPicker(props: ModelPickerProps) {
                   {model.available ? null : (
                     <span className="cfx-badge cfx-badge--warning">needs your own key</span>
                   )}
+                  {lacking(model) ? (
+                    <span className="cfx-badge cfx-badge--failed">takes no {lacking(model)}</span>
+                  ) : null}
                 </span>
               </div>
             ))}
           </div>
         ))}
       </div>
-      {props.error || needsKey ? (
+      {problem ? (
         <span className="cfx-field__error" id={`${id}-message`} role="alert">
-          {props.error ??
-            `The service has no key for ${providerNames[current?.provider ?? ""] ?? current?.provider}: choose your own key in Credentials.`}
+          {problem}
         </span>
       ) : null}
       <TextField

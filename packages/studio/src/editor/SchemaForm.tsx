@@ -205,7 +205,11 @@ function SchemaField({ field, value, context }: FieldProps) {
             label={`${field.label}${optional}`}
             value={typeof value === "string" ? value : ""}
             models={context.aiModels}
-            ownKey={typeof getIn(context.root, [...field.path.slice(0, -1), "credentialsId"]) === "string"}
+            ownKey={typeof sibling(field, context, "credentialsId") === "string"}
+            needs={{
+              image: Boolean(sibling(field, context, "imageUrl")),
+              video: Boolean(sibling(field, context, "videoUrl")),
+            }}
             readOnly={context.readOnly}
             error={fieldMessages(context, field, false)}
             onChange={(next) => change(next === "" && field.optional ? undefined : next)}
@@ -244,6 +248,11 @@ function SchemaField({ field, value, context }: FieldProps) {
     case "json":
       return <JsonField field={field} value={value} context={context} />;
   }
+}
+
+/** A field beside this one in the same object (a model's `credentialsId`, `imageUrl`). */
+function sibling(field: FormField, context: FormContext, key: string): unknown {
+  return getIn(context.root, [...field.path.slice(0, -1), key]);
 }
 
 function errorOf(problem: LocatedProblem): FieldError {
