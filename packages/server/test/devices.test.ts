@@ -140,7 +140,7 @@ describe("HTTP ingest", () => {
     app.channels[0].eventSource.enabled = false;
     await session.call("PUT", `/v1/apps/${fixture.appId}`, app);
     const sent = await send(fixture.deviceId, fixture.secret, "{}");
-    expect(sent.body).toEqual({ stored: false });
+    expect(sent.body).toEqual({ stored: false, duplicate: false });
     expect(await dataOf(session, fixture.deviceId)).toEqual([]);
     expect(await runsOf(session, fixture.appId)).toEqual([]);
   });

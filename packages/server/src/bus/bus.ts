@@ -1,4 +1,6 @@
 import type { JsonValue, MessageContext } from "@conflux/core";
+import type { Transaction } from "kysely";
+import type { Database } from "../store/schema.ts";
 import type { StepRecord } from "../store/store.ts";
 
 /**
@@ -49,11 +51,18 @@ export interface Job {
   attempts: number;
 }
 
+/**
+ * Writes of the caller that commit or roll back with the execution (a device message's data entry), run
+ * last in its transaction. The bus and the data they go with share one database, so this is a transaction.
+ */
+export type WriteWithExecution = (trx: Transaction<Database>, executionId: string) => Promise<void>;
+
 export interface Bus {
   /** Durable when it resolves: the caller may answer 202. A repeated dedupe key returns the first execution. */
   startExecution(
     execution: NewExecution,
     delivery: Delivery,
+    alsoWrite?: WriteWithExecution,
   ): Promise<{ executionId: string; duplicate: boolean }>;
   /** Leases up to `max` due jobs to this worker for `leaseMs`. */
   claim(max: number, leaseMs: number): Promise<Job[]>;

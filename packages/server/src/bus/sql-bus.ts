@@ -4,7 +4,7 @@ import type { DatabaseKind } from "../store/database.ts";
 import type { Database, StepsTable } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
-import type { Bus, Delivery, Job, NewExecution } from "./bus.ts";
+import type { Bus, Delivery, Job, NewExecution, WriteWithExecution } from "./bus.ts";
 
 function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -89,6 +89,7 @@ export class SqlBus implements Bus {
   async startExecution(
     execution: NewExecution,
     delivery: Delivery,
+    alsoWrite?: WriteWithExecution,
   ): Promise<{ executionId: string; duplicate: boolean }> {
     try {
       await this.db.transaction().execute(async (trx) => {
@@ -97,6 +98,7 @@ export class SqlBus implements Bus {
           .values({ ...execution, createdAt: Date.now() })
           .execute();
         await this.insertDeliveries(trx, [delivery]);
+        await alsoWrite?.(trx, execution.executionId);
       });
     } catch (error) {
       if (!execution.dedupeKey || !isUniqueViolation(error)) throw error;

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { Kysely, Transaction } from "kysely";
 import { ulid } from "ulid";
 import type { Database } from "../store/schema.ts";
 
@@ -106,8 +106,9 @@ export class OperatorData {
 export class DataStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  forOperator(operatorId: string): OperatorData {
-    return new OperatorData(this.db, operatorId);
+  /** Inside `trx` when given: a device message's entry commits with its execution, or neither does. */
+  forOperator(operatorId: string, trx?: Transaction<Database>): OperatorData {
+    return new OperatorData(trx ?? this.db, operatorId);
   }
 
   /** Deletes entries older than `cutoff` in bounded batches (a long delete would stall ingest); returns how many. */

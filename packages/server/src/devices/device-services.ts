@@ -11,6 +11,7 @@ import { createFileLinks } from "../files/file-links.ts";
 import { type FileStore, SqlFileStore } from "../files/file-store.ts";
 import type { DeviceCommands } from "../ingest/device-commands.ts";
 import { DeviceIngest } from "../ingest/device-ingest.ts";
+import { DeviceMessageKeys, startMessageKeyExpiry } from "../ingest/device-message-keys.ts";
 import { startMqttBroker } from "../ingest/mqtt-broker.ts";
 import { connectExternalMqtt } from "../ingest/mqtt-external.ts";
 import { startSocketListeners } from "../ingest/socket-ingest.ts";
@@ -58,9 +59,12 @@ export function createDeviceServices(deps: {
     baseUrl: deps.baseUrl,
     onChange: createFileEvents(deps.store, deps.bus, config.limits.maxMessageBytes, logger),
   });
+  const keys = new DeviceMessageKeys(deps.db);
   const ingest = new DeviceIngest({
+    db: deps.db,
     registry,
     data,
+    keys,
     store: deps.store,
     bus: deps.bus,
     maxPayloadBytes: settings.maxPayloadBytes,
@@ -110,6 +114,7 @@ export function createDeviceServices(deps: {
         stops.push(() => sockets.close());
       }
       stops.push(startDataRetention(data, settings.dataRetentionDays, logger));
+      stops.push(startMessageKeyExpiry(keys, logger));
       stops.push(startFileEventRedelivery(files, logger));
       logger.info({ mqtt: settings.mqtt, ...listening }, "device listeners are running");
     },

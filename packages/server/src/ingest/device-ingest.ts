@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { JsonValue } from "@conflux/core";
+import type { Kysely, Transaction } from "kysely";
 import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
 import type { DataStore } from "../data-store/data-store.ts";
@@ -7,7 +8,10 @@ import { type BinaryParser, BinaryParserError, compileBinaryParser } from "../de
 import type { DeviceRegistry, IngestDevice } from "../devices/device-registry.ts";
 import { UserError } from "../errors.ts";
 import { startExecution } from "../runtime/start-execution.ts";
+import type { Database } from "../store/schema.ts";
+import { isUniqueViolation } from "../store/sql-store.ts";
 import type { Store } from "../store/store.ts";
+import type { DeviceMessageKeys, FirstAnswer } from "./device-message-keys.ts";
 
 /** How a message arrived: the `request` of the `device` event source's context (shared/spec/apps.md). */
 type DeviceRequest =
@@ -21,11 +25,9 @@ type DeviceRequest =
   | { protocol: "mqtt"; topic: string; qos: number }
   | { protocol: "udp" | "tcp"; port: number };
 
-interface AcceptedMessage {
-  /** Kept in the data store (the group keeps data). */
-  stored: boolean;
-  /** The execution started in the group's bound app, if any. */
-  executionId?: string;
+interface AcceptedMessage extends FirstAnswer {
+  /** A retry of a message already accepted with the same idempotency key: nothing new was stored or run. */
+  duplicate: boolean;
 }
 
 /**
@@ -37,8 +39,10 @@ export class DeviceIngest {
 
   constructor(
     private readonly deps: {
+      db: Kysely<Database>;
       registry: DeviceRegistry;
       data: DataStore;
+      keys: DeviceMessageKeys;
       store: Store;
       bus: Bus;
       maxPayloadBytes: number;
@@ -63,8 +67,17 @@ export class DeviceIngest {
     return device;
   }
 
-  /** Nothing is stored when this throws; once it resolves, the message is durable. */
-  async accept(device: IngestDevice, raw: Buffer, request: DeviceRequest): Promise<AcceptedMessage> {
+  /**
+   * Nothing is stored when this throws; once it resolves, the message is durable: its data entry, its
+   * execution and its idempotency key commit in one transaction. A key the device used before returns the
+   * first answer, marked duplicate.
+   */
+  async accept(
+    device: IngestDevice,
+    raw: Buffer,
+    request: DeviceRequest,
+    idempotencyKey?: string,
+  ): Promise<AcceptedMessage> {
     const { maxPayloadBytes } = this.deps;
     if (raw.length > maxPayloadBytes)
       throw new UserError(
@@ -83,42 +96,60 @@ export class DeviceIngest {
     const binding = group?.config.binding;
     const app = binding && (await this.deps.store.forOperator(device.operatorId).getApp(binding.appId));
     const source = app?.channels.find((channel) => channel.channelId === binding?.channelId)?.eventSource;
-    const result: AcceptedMessage = { stored: false };
     const time = Date.now();
-    if (group?.config.keepData) {
-      await this.deps.data.forOperator(device.operatorId).put([
-        {
-          resourceType: "Device",
+    const entry = group?.config.keepData
+      ? {
+          resourceType: "Device" as const,
           resourceId: device.deviceId,
           time,
           contentType: "application/json",
           content,
-        },
-      ]);
-      result.stored = true;
-    }
-    // A disabled (or since removed) device source publishes nothing.
-    if (group && binding && app && source?.type === "device" && source.enabled) {
-      const { executionId } = await startExecution(
-        this.deps.bus,
-        {
-          operatorId: device.operatorId,
-          app,
-          channelId: binding.channelId,
-          payload,
-          context: {
-            eventType: "device",
-            request,
-            resource: { resourceId: device.deviceId, resourceType: "Device", deviceId: device.deviceId },
-            group: { groupId: group.groupId },
-            timestamp: time,
+        }
+      : undefined;
+    const stored = entry !== undefined;
+    const write = async (trx: Transaction<Database>, executionId?: string) => {
+      if (entry) await this.deps.data.forOperator(device.operatorId, trx).put([entry]);
+      if (idempotencyKey)
+        await this.deps.keys.record(
+          trx,
+          { deviceId: device.deviceId, operatorId: device.operatorId, idempotencyKey },
+          { stored, executionId },
+        );
+    };
+    try {
+      // A disabled (or since removed) device source publishes nothing.
+      if (group && binding && app && source?.type === "device" && source.enabled) {
+        const { executionId } = await startExecution(
+          this.deps.bus,
+          {
+            operatorId: device.operatorId,
+            app,
+            channelId: binding.channelId,
+            payload,
+            context: {
+              eventType: "device",
+              request,
+              resource: { resourceId: device.deviceId, resourceType: "Device", deviceId: device.deviceId },
+              group: { groupId: group.groupId },
+              timestamp: time,
+            },
+            alsoWrite: write,
           },
-        },
-        this.deps.maxMessageBytes,
-      );
-      result.executionId = executionId;
+          this.deps.maxMessageBytes,
+        );
+        return { stored, executionId, duplicate: false };
+      }
+      if (entry || idempotencyKey) await this.deps.db.transaction().execute((trx) => write(trx));
+      return { stored, duplicate: false };
+    } catch (error) {
+      // The key's row refused the transaction: the first message with it is durable, so this one is not stored.
+      const first =
+        idempotencyKey && isUniqueViolation(error)
+          ? await this.deps.keys.find(device.deviceId, idempotencyKey)
+          : undefined;
+      if (first) return { ...first, duplicate: true };
+      throw error;
     }
-    return result;
   }
 
   private decode(device: IngestDevice, raw: Buffer): JsonValue {

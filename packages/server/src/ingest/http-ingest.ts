@@ -25,6 +25,14 @@ function secretOf(request: FastifyRequest): string {
   throw new UserError("unauthorized", "send the device secret as 'Authorization: Bearer <secret>'");
 }
 
+/** A device that sends again after getting no answer sends the same key: the message is stored and run once. */
+function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const value = request.headers["idempotency-key"];
+  if (typeof value !== "string" || !value) return undefined;
+  if (value.length > 256) throw new UserError("bad_request", "Idempotency-Key is at most 256 characters");
+  return value;
+}
+
 function visibleHeaders(request: FastifyRequest): Record<string, string> {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers))
@@ -47,24 +55,32 @@ export async function httpIngestRoutes(api: FastifyInstance, { devices, config }
     {
       bodyLimit: limit,
       schema: {
-        summary: "A device sends data (device secret as a bearer token); 202 once it is durable",
+        summary:
+          "A device sends data (device secret as a bearer token); 202 once it is durable; an Idempotency-Key header stores and runs it once",
         tags: ["ingest"],
         security: [],
         params: z.object({ deviceId: z.string().max(64) }),
-        response: { 202: z.object({ stored: z.boolean(), executionId: z.string().optional() }) },
+        response: {
+          202: z.object({ stored: z.boolean(), executionId: z.string().optional(), duplicate: z.boolean() }),
+        },
       },
     },
     async (request, reply) => {
       const deviceIngest = devices.ingest;
       const device = await deviceIngest.authenticate(request.params.deviceId, secretOf(request));
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-      const accepted = await deviceIngest.accept(device, body, {
-        protocol: "http",
-        httpPath: request.url.split("?")[0] ?? "/",
-        httpHeaders: visibleHeaders(request),
-        httpMethod: request.method,
-        port: request.socket.localPort ?? config.port,
-      });
+      const accepted = await deviceIngest.accept(
+        device,
+        body,
+        {
+          protocol: "http",
+          httpPath: request.url.split("?")[0] ?? "/",
+          httpHeaders: visibleHeaders(request),
+          httpMethod: request.method,
+          port: request.socket.localPort ?? config.port,
+        },
+        idempotencyKeyOf(request),
+      );
       return reply.status(202).send(accepted);
     },
   );

@@ -1,7 +1,7 @@
 import type { App, JsonValue, MessageContext } from "@conflux/core";
 import { ulid } from "ulid";
 import { ActionError } from "../actions/action.ts";
-import type { Bus } from "../bus/bus.ts";
+import type { Bus, WriteWithExecution } from "../bus/bus.ts";
 import { UserError } from "../errors.ts";
 import { planDelivery } from "./deliveries.ts";
 
@@ -13,6 +13,8 @@ export interface ExecutionRequest {
   context: MessageContext;
   dedupeKey?: string;
   replayOf?: string;
+  /** The caller's writes that must commit with the execution, or not at all (bus.ts). */
+  alsoWrite?: WriteWithExecution;
   /** Hops taken before this execution: a run an action's side effect (a stored file) starts continues the count. */
   hop?: number;
 }
@@ -59,5 +61,6 @@ export async function startExecution(
       appVersion: app.version ?? null,
     },
     delivery,
+    request.alsoWrite,
   );
 }

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, Postgres
 import { appVersionsMigration } from "../app-versions/migration.ts";
 import { devicesMigration } from "../devices/migration.ts";
 import { fileEventsMigration } from "../files/migration.ts";
+import { deviceMessageKeysMigration } from "../ingest/migration.ts";
 import { usageMigration, usageQuotasMigration } from "../usage/migration.ts";
 
 /** Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL. */
@@ -149,6 +150,7 @@ const migrations: Record<string, Migration> = {
   "0003_ai_usage_quotas": usageQuotasMigration,
   "0005_app_versions": appVersionsMigration,
   "0006_file_events": fileEventsMigration,
+  "0007_device_message_keys": deviceMessageKeysMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -195,6 +195,16 @@ export interface FileEventsTable {
   createdAt: number;
 }
 
+export interface DeviceMessageKeysTable {
+  deviceId: string;
+  idempotencyKey: string;
+  operatorId: string;
+  /** 1 when the first message went into the data store. */
+  stored: number;
+  executionId: string | null;
+  createdAt: number;
+}
+
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
@@ -214,4 +224,5 @@ export interface Database {
   dataEntries: DataEntriesTable;
   files: FilesTable;
   fileEvents: FileEventsTable;
+  deviceMessageKeys: DeviceMessageKeysTable;
 }
