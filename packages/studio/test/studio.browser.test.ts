@@ -160,6 +160,7 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
       .poll(() => page.getByRole("status", { name: "Run summary" }).textContent())
       .toContain("completed");
     expect(await page.getByRole("button", { name: "Save", exact: true }).count()).toBe(0);
+    expect(await nodesOutOfView()).toEqual([]);
 
     await page.getByRole("button", { name: "Replay" }).click();
     await sink.waitFor(2);
