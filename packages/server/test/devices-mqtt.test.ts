@@ -1,3 +1,4 @@
+import { once } from "node:events";
 import { connect } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
@@ -52,6 +53,55 @@ describe("the embedded MQTT broker", () => {
     });
     await client.publishAsync(topic, JSON.stringify({ temp: 8 }), { qos: 0 });
     await expect.poll(() => dataOf(session, fixture.deviceId)).toHaveLength(2);
+  });
+
+  it("stores a QoS 1 message its device sends again on a new connection of its session, before the first PUBACK, once", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session);
+    const ingest = suite.conflux.services.devices.ingest;
+    const accept = ingest.accept;
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let calls = 0;
+    // The first message stays in its transaction until the device has sent it again.
+    ingest.accept = async (...args: Parameters<typeof accept>) => {
+      calls++;
+      if (calls === 1) await held;
+      return accept.apply(ingest, args);
+    };
+    try {
+      const client = mqtt.connect(brokerUrl(), {
+        clientId: `${fixture.deviceId}-kept`,
+        clean: false,
+        username: fixture.deviceId,
+        password: fixture.secret,
+        reconnectPeriod: 20,
+      });
+      clients.push(client);
+      await once(client, "connect");
+      const published = client.publishAsync(`devices/${fixture.deviceId}/data`, JSON.stringify({ n: 1 }), {
+        qos: 1,
+      });
+      await expect.poll(() => calls).toBe(1);
+      const resent = new Promise<void>((resolve) =>
+        client.on("packetsend", (packet) => packet.cmd === "publish" && resolve()),
+      );
+      // The connection drops before the PUBACK: the client reconnects to its session and resends.
+      client.stream.destroy();
+      await resent;
+      // Time for the broker to read the resent publish while the first is still being stored.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      await published;
+      expect(calls).toBe(1);
+      expect(await dataOf(session, fixture.deviceId)).toEqual([{ n: 1 }]);
+      expect(await runsOf(session, fixture.appId)).toHaveLength(1);
+    } finally {
+      ingest.accept = accept;
+      release();
+    }
   });
 
   it("refuses a wrong secret and an unknown device at CONNECT", async () => {

@@ -43,6 +43,18 @@ function limitPacketSize(client: Client, maxBytes: number): void {
   };
 }
 
+/**
+ * Names a QoS 1 publish within a kept session (clean session 0), or nothing. MQTT 3.1.1 (4.3.2, 4.4): a
+ * client may not reuse a packet id before it gets the PUBACK, and on reconnecting to its session it sends
+ * unacknowledged publishes again with their ids. So while a publish is being stored (no PUBACK yet), one
+ * with the same client id and packet id is that message again. After the PUBACK the same id is a new
+ * message, even with DUP set; a clean session starts its ids afresh, so it gets no key.
+ */
+function sessionPacketKey(client: Client, packet: { qos: number; messageId?: number }): string | undefined {
+  if (packet.qos !== 1 || client.clean || packet.messageId === undefined) return undefined;
+  return `${client.id}\n${packet.messageId}`;
+}
+
 /** CONNACK return codes of MQTT 3.1.1: 2 identifier rejected, 4 bad user name or password. */
 function authError(message: string, returnCode: 2 | 4): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -65,6 +77,8 @@ export async function startMqttBroker(options: {
 }): Promise<MqttBroker> {
   const { ingest, logger } = options;
   const devices = new WeakMap<Client, string>();
+  /** QoS 1 publishes being stored, by session and packet id (sessionPacketKey): settles true once durable. */
+  const storing = new Map<string, Promise<boolean>>();
 
   const broker = await Aedes.createBroker({
     authenticate(client, username, password, done) {
@@ -96,16 +110,26 @@ export async function startMqttBroker(options: {
       };
       if (!deviceId || packet.topic !== dataTopic(deviceId))
         return refuse(`a device publishes to ${deviceId ? dataTopic(deviceId) : "its own data topic"} only`);
-      ingest
-        .current(deviceId)
-        .then((device) =>
+      const store = () => {
+        const stored = ingest.current(deviceId).then((device) =>
           ingest.accept(device, packet.payload as Buffer, {
             protocol: "mqtt",
             topic: packet.topic,
             qos: packet.qos,
           }),
-        )
-        .then(
+        );
+        const key = sessionPacketKey(client, packet);
+        if (key) {
+          const settled = stored.then(
+            () => true,
+            () => false,
+          );
+          storing.set(key, settled);
+          void settled.then(() => {
+            if (storing.get(key) === settled) storing.delete(key);
+          });
+        }
+        stored.then(
           () => done(null),
           (error: unknown) => {
             if (error instanceof UserError) return refuse(error.message);
@@ -113,6 +137,13 @@ export async function startMqttBroker(options: {
             done(new Error("the message could not be stored"));
           },
         );
+      };
+      const key = sessionPacketKey(client, packet);
+      const earlier = key ? storing.get(key) : undefined;
+      if (!earlier) return store();
+      // The same message sent again on a new connection before we answered the first: answer it with the
+      // first's outcome instead of storing it twice.
+      void earlier.then((stored) => (stored ? done(null) : store()));
     },
     authorizeSubscribe(client, subscription, done) {
       const deviceId = devices.get(client);
