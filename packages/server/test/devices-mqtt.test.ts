@@ -1,4 +1,3 @@
-import { once } from "node:events";
 import { connect } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
@@ -80,7 +79,7 @@ describe("the embedded MQTT broker", () => {
         reconnectPeriod: 20,
       });
       clients.push(client);
-      await once(client, "connect");
+      await new Promise<void>((resolve) => client.once("connect", () => resolve()));
       const published = client.publishAsync(`devices/${fixture.deviceId}/data`, JSON.stringify({ n: 1 }), {
         qos: 1,
       });
