@@ -67,6 +67,44 @@ describe("the UDP listener", () => {
     expect(detail.messages[0].context.request).toEqual({ protocol: "udp", port: port() });
   });
 
+  it("stores a version 2 frame sent again with its message key once, over UDP and TCP", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session);
+    // Built by hand, as firmware would: version 2, sequence 7, id, secret, key "m-1", payload.
+    const id = Buffer.from(fixture.deviceId);
+    const secret = Buffer.from(fixture.secret);
+    const key = Buffer.from("m-1");
+    const payload = Buffer.from('{"temp":5}');
+    const frame = Buffer.concat([
+      Buffer.from([2, 0, 7, id.length]),
+      id,
+      Buffer.from([secret.length]),
+      secret,
+      Buffer.from([key.length]),
+      key,
+      Buffer.from([0, payload.length]),
+      payload,
+    ]);
+    expect(await sendUdp(frame)).toMatchObject({ sequence: 7, status: frameStatus.ok, message: "stored" });
+    expect(await sendUdp(frame)).toMatchObject({ status: frameStatus.ok, message: "already stored" });
+    const again = encodeFrame({ ...fixture, messageKey: "m-1", payload: Buffer.from('{"temp":5}') });
+    const other = encodeFrame({ ...fixture, messageKey: "m-2", payload: Buffer.from('{"temp":6}') });
+    const tcp = await sendTcp(Buffer.concat([again, other]), 2);
+    expect(tcp.replies.map((reply) => reply.message)).toEqual(["already stored", "stored"]);
+    expect(await dataOf(session, fixture.deviceId)).toEqual([{ temp: 5 }, { temp: 6 }]);
+    await expect.poll(async () => (await runsOf(session, fixture.appId)).length).toBe(2);
+
+    const keyless = Buffer.concat([
+      Buffer.from([2, 0, 8, id.length]),
+      id,
+      Buffer.from([secret.length]),
+      secret,
+      Buffer.from([0, 0, 2]),
+      Buffer.from("{}"),
+    ]);
+    expect(await sendUdp(keyless)).toMatchObject({ sequence: 8, status: frameStatus.malformed });
+  });
+
   it("refuses a wrong secret, malformed JSON, an oversized payload and a truncated frame, storing nothing", async () => {
     const { session } = suite;
     const fixture = await createDeviceFixture(session);

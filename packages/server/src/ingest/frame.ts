@@ -1,15 +1,18 @@
 /**
  * The framed format of the UDP and TCP listeners (docs/devices.md), for devices too small for HTTP or MQTT:
  *
- *   request: version (1) | sequence (uint16) | id length (uint8) | device id | secret length (uint8) | secret
- *            | payload length (uint16) | payload
+ *   request: version (1 or 2) | sequence (uint16) | id length (uint8) | device id | secret length (uint8)
+ *            | secret | [version 2: key length (uint8) | message key] | payload length (uint16) | payload
  *   reply:   version (1) | sequence (uint16) | status (uint8) | message length (uint16) | message (UTF-8)
  *
  * Numbers are big-endian. UDP carries one frame per datagram; TCP carries frames back to back, each
- * answered in order. A reply with status `ok` means the message is durable.
+ * answered in order. A reply with status `ok` means the message is durable. Version 2 adds a message key
+ * (the Idempotency-Key of HTTP): a frame sent again with its key is stored once. Version 1 frames stay
+ * valid; the reply is the same for both.
  */
 
 const frameVersion = 1;
+const keyedFrameVersion = 2;
 
 export const frameStatus = { ok: 0, unauthorized: 1, malformed: 2, tooLarge: 3, serverError: 4 } as const;
 export type FrameStatus = (typeof frameStatus)[keyof typeof frameStatus];
@@ -18,6 +21,8 @@ export interface Frame {
   sequence: number;
   deviceId: string;
   secret: string;
+  /** Version 2: the device's key for this message, the same when it sends the frame again. */
+  messageKey?: string;
   payload: Buffer;
 }
 
@@ -37,14 +42,22 @@ export function decodeFrame(buffer: Buffer, maxPayloadBytes: number): Decoded {
     status: frameStatus.malformed,
     message,
   });
-  if (buffer[0] !== frameVersion)
-    return malformed(`unknown frame version ${buffer[0]}; this server speaks ${frameVersion}`);
+  const version = buffer[0];
+  if (version !== frameVersion && version !== keyedFrameVersion)
+    return malformed(`unknown frame version ${version}; this server speaks 1 and 2`);
   const idLength = buffer.readUInt8(3);
   if (idLength === 0 || idLength > 64) return malformed("the device id is 1 to 64 bytes");
   if (buffer.length < 5 + idLength) return { kind: "partial" };
   const secretLength = buffer.readUInt8(4 + idLength);
   if (secretLength === 0) return malformed("the secret is missing");
-  const lengthAt = 5 + idLength + secretLength;
+  const secretEnd = 5 + idLength + secretLength;
+  let lengthAt = secretEnd;
+  if (version === keyedFrameVersion) {
+    if (buffer.length < secretEnd + 1) return { kind: "partial" };
+    const keyLength = buffer.readUInt8(secretEnd);
+    if (keyLength === 0) return malformed("a version 2 frame carries a message key of 1 to 255 bytes");
+    lengthAt = secretEnd + 1 + keyLength;
+  }
   if (buffer.length < lengthAt + 2) return { kind: "partial" };
   const payloadLength = buffer.readUInt16BE(lengthAt);
   if (payloadLength > maxPayloadBytes)
@@ -62,7 +75,8 @@ export function decodeFrame(buffer: Buffer, maxPayloadBytes: number): Decoded {
     frame: {
       sequence,
       deviceId: buffer.toString("ascii", 4, 4 + idLength),
-      secret: buffer.toString("utf8", 5 + idLength, lengthAt),
+      secret: buffer.toString("utf8", 5 + idLength, secretEnd),
+      ...(lengthAt > secretEnd ? { messageKey: buffer.toString("utf8", secretEnd + 1, lengthAt) } : {}),
       payload: buffer.subarray(lengthAt + 2, end),
     },
   };
@@ -71,13 +85,23 @@ export function decodeFrame(buffer: Buffer, maxPayloadBytes: number): Decoded {
 export function encodeFrame(frame: Omit<Frame, "sequence"> & { sequence?: number }): Buffer {
   const id = Buffer.from(frame.deviceId, "ascii");
   const secret = Buffer.from(frame.secret, "utf8");
+  const key = frame.messageKey === undefined ? undefined : Buffer.from(frame.messageKey, "utf8");
   const header = Buffer.alloc(4);
-  header.writeUInt8(frameVersion, 0);
+  header.writeUInt8(key ? keyedFrameVersion : frameVersion, 0);
   header.writeUInt16BE(frame.sequence ?? 0, 1);
   header.writeUInt8(id.length, 3);
   const payloadLength = Buffer.alloc(2);
   payloadLength.writeUInt16BE(frame.payload.length, 0);
-  return Buffer.concat([header, id, Buffer.from([secret.length]), secret, payloadLength, frame.payload]);
+  const keyField = key ? [Buffer.from([key.length]), key] : [];
+  return Buffer.concat([
+    header,
+    id,
+    Buffer.from([secret.length]),
+    secret,
+    ...keyField,
+    payloadLength,
+    frame.payload,
+  ]);
 }
 
 export function encodeReply(sequence: number, status: FrameStatus, message: string): Buffer {

@@ -32,8 +32,8 @@ export async function startSocketListeners(options: {
   const handle = async (frame: Frame, protocol: "udp" | "tcp", port: number): Promise<Buffer> => {
     try {
       const device = await ingest.authenticate(frame.deviceId, frame.secret);
-      await ingest.accept(device, frame.payload, { protocol, port });
-      return encodeReply(frame.sequence, frameStatus.ok, "stored");
+      const accepted = await ingest.accept(device, frame.payload, { protocol, port }, frame.messageKey);
+      return encodeReply(frame.sequence, frameStatus.ok, accepted.duplicate ? "already stored" : "stored");
     } catch (error) {
       const status = statusOf(error);
       if (status === frameStatus.serverError)
