@@ -31,15 +31,8 @@ export const boundingBoxAction: ActionDefinition<"bounding-box"> = {
     const path = config.path
       ? renderText(config.path, context.scope)
       : `/bounding-box/${context.idempotencyKey.replace(/[^A-Za-z0-9_-]/g, "-")}.${extension}`;
-    try {
-      // The runs this file starts are one hop on, as an output would be, so a loop through files ends.
-      await files.put(path, drawn.content, drawn.contentType, { hop: context.hop + 1 });
-    } catch (error) {
-      // The file store refuses a bad path or an oversized file with a coded error the history can show.
-      if (error instanceof Error && "code" in error && typeof error.code === "string")
-        throw new ActionError(error.code, error.message);
-      throw error;
-    }
+    // The runs this file starts are one hop on, as an output would be, so a loop through files ends.
+    await files.put(path, drawn.content, drawn.contentType, { hop: context.hop + 1 });
     return { result: { imageUrl: files.signedUrl(path), path, width: drawn.width, height: drawn.height } };
   },
 };

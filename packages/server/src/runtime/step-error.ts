@@ -1,5 +1,6 @@
 import { ExpressionError } from "@conflux/core";
 import { ActionError } from "../actions/action.ts";
+import { UserError } from "../errors.ts";
 import { OutboundError } from "../outbound/guarded-client.ts";
 import { SandboxError } from "../sandbox/quickjs.ts";
 import type { StepError } from "../store/store.ts";
@@ -13,16 +14,17 @@ export interface ClassifiedError extends StepError {
 
 /** Turns whatever an action threw into what the history shows; unknown errors are not retried. */
 export function classifyError(error: unknown): ClassifiedError {
-  if (error instanceof ActionError && error.retryAfterMs !== undefined)
+  if (error instanceof ActionError)
     return {
       code: error.code,
       message: error.message,
       transient: error.transient,
       retryAfterMs: error.retryAfterMs,
     };
-  if (error instanceof ActionError || error instanceof OutboundError)
+  if (error instanceof OutboundError)
     return { code: error.code, message: error.message, transient: error.transient };
-  if (error instanceof ExpressionError || error instanceof SandboxError)
+  // A user error raised under an action (a bad file path, a file over the limit) is the input's fault: not retried.
+  if (error instanceof ExpressionError || error instanceof SandboxError || error instanceof UserError)
     return { code: error.code, message: error.message, transient: false };
   return {
     code: "internal",
