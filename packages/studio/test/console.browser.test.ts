@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeviceFixture } from "../../server/test/device-fixture.ts";
-import { type ApiSession, signUp, startTestConflux, testPassword } from "../../server/test/harness.ts";
-import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
+import type { ApiSession } from "../../server/test/harness.ts";
+import { openStudioLoggedIn, type StudioInBrowser } from "./browser-fixture.ts";
 
 /**
  * The console's device and file pages in a real browser against a real Conflux serving the built studio
@@ -13,49 +10,17 @@ import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
  * through its signed link. Slow: it builds the studio when the build is stale, and starts a browser.
  */
 
-let conflux: Awaited<ReturnType<typeof startTestConflux>>;
-let browser: BrowserContext;
-let profileDir: string;
+let studio: Awaited<ReturnType<typeof openStudioLoggedIn>>;
+let conflux: StudioInBrowser["conflux"];
 let page: Page;
 let session: ApiSession;
-const email = `console-${Date.now()}@example.com`;
-const problems: string[] = [];
 
 beforeAll(async () => {
-  await ensureStudioBuild("ignore");
-  conflux = await startTestConflux({ studioDir: studioBuildDir });
-  session = await signUp(conflux.url, email);
-  profileDir = mkdtempSync(path.join(tmpdir(), "conflux-chromium-"));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--no-first-run",
-    ],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(15_000);
-  page.on("console", (message) => {
-    if (/Content Security Policy/i.test(message.text())) problems.push(message.text());
-  });
-  page.on("pageerror", (error) => problems.push(error.message));
-  await page.goto(`${conflux.url}/login`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(testPassword);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("operator-email").filter({ hasText: email }).waitFor();
+  studio = await openStudioLoggedIn(`console-${Date.now()}@example.com`);
+  ({ conflux, page, session } = studio);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await conflux?.cleanUp();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+afterAll(async () => studio?.close());
 
 describe("the console in a browser", { timeout: 90_000 }, () => {
   it("lists a device, charts its data, and sends it a command", async () => {
@@ -116,6 +81,6 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
     expect(await image.getAttribute("src")).toMatch(
       /\/v1\/signed\/files\/OP\d+\/cam1\/dot\.png\?expires=\d+&signature=/,
     );
-    expect(problems).toEqual([]);
+    expect([...studio.cspViolations, ...studio.pageErrors]).toEqual([]);
   });
 });

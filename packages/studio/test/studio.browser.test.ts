@@ -1,13 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AiStandIn } from "../../server/test/ai-stand-in.ts";
-import { logIn, startTestConflux, testPassword } from "../../server/test/harness.ts";
+import { logIn, testPassword } from "../../server/test/harness.ts";
 import { HttpSink } from "../../server/test/http-sink.ts";
-import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
+import { openStudioInBrowser, type StudioInBrowser } from "./browser-fixture.ts";
 
 /**
  * The studio in a real browser (Debian's chromium, driven by playwright-core) against a real Conflux
@@ -19,57 +18,28 @@ const artifacts = fileURLToPath(new URL("../../../test-artifacts", import.meta.u
 const examples = fileURLToPath(new URL("../../../docs/examples", import.meta.url));
 const email = `studio-${Date.now()}@example.com`;
 
-let conflux: Awaited<ReturnType<typeof startTestConflux>>;
+let studio: StudioInBrowser;
+let conflux: StudioInBrowser["conflux"];
+let page: Page;
 let sink: HttpSink;
 let sinkUrl: string;
 /** Stands in for OpenAI, the one provider the service has a key for here; the others need the operator's own. */
 const openAi = new AiStandIn();
-let browser: BrowserContext;
-let profileDir: string;
-let page: Page;
-/** Console messages that mean the CSP blocked something the studio needs. */
-const cspViolations: string[] = [];
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  await ensureStudioBuild("ignore");
   const openAiUrl = await openAi.start();
-  conflux = await startTestConflux({
-    studioDir: studioBuildDir,
+  studio = await openStudioInBrowser({
     ai: { providers: { openai: { baseUrl: `${openAiUrl}/openai/v1`, apiKey: "sk-studio-test" } } },
   });
+  ({ conflux, page } = studio);
   sink = new HttpSink();
   sinkUrl = await sink.start();
-  profileDir = mkdtempSync(path.join(tmpdir(), "conflux-chromium-"));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(15_000);
-  page.on("console", (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
-  page.on("pageerror", (error) => pageErrors.push(error.message));
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await conflux?.cleanUp();
+  await studio?.close();
   await sink?.stop();
   await openAi.stop();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
 });
 
 /** Types into a CodeMirror field (a contenteditable textbox) the way a person does. */
@@ -327,7 +297,7 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
   });
 
   it("ran without CSP violations or uncaught errors", () => {
-    expect(cspViolations).toEqual([]);
-    expect(pageErrors).toEqual([]);
+    expect(studio.cspViolations).toEqual([]);
+    expect(studio.pageErrors).toEqual([]);
   });
 });

@@ -1,16 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { type BrowserContext, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  type ApiSession,
-  signUp,
-  startTestConflux,
-  testPassword,
-  waitForRun,
-} from "../../server/test/harness.ts";
-import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
+import { type ApiSession, waitForRun } from "../../server/test/harness.ts";
+import { openStudioLoggedIn, type StudioInBrowser } from "./browser-fixture.ts";
 
 /**
  * A run opened from the history in a real browser after its app changed: the canvas shows the version
@@ -18,46 +9,17 @@ import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
  * stale, and starts a browser.
  */
 
-let conflux: Awaited<ReturnType<typeof startTestConflux>>;
-let browser: BrowserContext;
-let profileDir: string;
+let studio: Awaited<ReturnType<typeof openStudioLoggedIn>>;
+let conflux: StudioInBrowser["conflux"];
 let page: Page;
 let session: ApiSession;
-const email = `versions-${Date.now()}@example.com`;
-const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  await ensureStudioBuild("ignore");
-  conflux = await startTestConflux({ studioDir: studioBuildDir });
-  session = await signUp(conflux.url, email);
-  profileDir = mkdtempSync(path.join(tmpdir(), "conflux-chromium-"));
-  browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    viewport: { width: 1280, height: 800 },
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--no-first-run",
-    ],
-  });
-  page = browser.pages()[0] ?? (await browser.newPage());
-  page.setDefaultTimeout(15_000);
-  page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto(`${conflux.url}/login`);
-  await page.getByLabel("E-mail").fill(email);
-  await page.getByLabel("Password").fill(testPassword);
-  await page.getByRole("button", { name: "Log in" }).click();
-  await page.getByTestId("operator-email").filter({ hasText: email }).waitFor();
+  studio = await openStudioLoggedIn(`versions-${Date.now()}@example.com`);
+  ({ conflux, page, session } = studio);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await conflux?.cleanUp();
-  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
-});
+afterAll(async () => studio?.close());
 
 describe("app versions in a browser", { timeout: 90_000 }, () => {
   it("opens a run on the version it ran against after the action was deleted, and restores it", async () => {
@@ -96,6 +58,6 @@ describe("app versions in a browser", { timeout: 90_000 }, () => {
       "keep",
       "gone",
     ]);
-    expect(pageErrors).toEqual([]);
+    expect(studio.pageErrors).toEqual([]);
   });
 });
