@@ -1,5 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import pg from "pg";
+import { afterAll } from "vitest";
 import type { Config } from "../src/config/config.ts";
+import { type OpenDatabase, openDatabase } from "../src/store/database.ts";
+import { SqlStore } from "../src/store/sql-store.ts";
 
 export const postgresUrl = process.env.CONFLUX_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
@@ -29,4 +35,46 @@ export async function createPostgresSchema(): Promise<
       await admin.end();
     },
   };
+}
+
+/** The two databases a contract suite runs on, by name; PostgreSQL's is undefined when unreachable. */
+type ContractDatabases = Array<[string, Config["database"] | undefined]>;
+
+/**
+ * SQLite in a temporary folder and PostgreSQL in a schema of its own, both removed after the file's
+ * tests. Call at the top of a test file, so describe.each can run one suite per database.
+ */
+export async function useContractDatabases(
+  name: string,
+): Promise<{ databases: ContractDatabases; sqliteDir: string }> {
+  const postgres = await createPostgresSchema();
+  const sqliteDir = mkdtempSync(path.join(tmpdir(), `conflux-${name}-`));
+  afterAll(async () => {
+    await postgres?.drop();
+    rmSync(sqliteDir, { recursive: true, force: true });
+  });
+  return {
+    databases: [
+      ["SQLite", { kind: "sqlite", file: path.join(sqliteDir, `${name}.db`) }],
+      ["PostgreSQL", postgres?.database],
+    ],
+    sqliteDir,
+  };
+}
+
+/** Opens and migrates `database`, with two operators in it: OP0000000001 and OP0000000002. */
+export async function openWithOperators(
+  database: Config["database"],
+  dataDir: string,
+): Promise<OpenDatabase & { store: SqlStore }> {
+  const opened = await openDatabase(database, dataDir);
+  const store = new SqlStore(opened.db);
+  for (const operatorId of ["OP0000000001", "OP0000000002"])
+    await store.createOperator({
+      operatorId,
+      email: `${operatorId}@example.com`,
+      passwordHash: "x",
+      createdAt: 0,
+    });
+  return { ...opened, store };
 }

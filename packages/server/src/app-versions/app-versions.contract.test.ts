@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import type { AppDefinition } from "@conflux/core";
 import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresSchema } from "../../test/databases.ts";
+import { createPostgresSchema, openWithOperators, useContractDatabases } from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
 import type { Config } from "../config/config.ts";
 import { openDatabase } from "../store/database.ts";
@@ -22,36 +20,19 @@ const definition = (name: string): AppDefinition => ({
   actions: [],
 });
 
-const postgres = await createPostgresSchema();
-const sqliteDir = mkdtempSync(path.join(tmpdir(), "conflux-versions-"));
-const implementations: Array<[string, Config["database"] | undefined]> = [
-  ["SQLite", { kind: "sqlite", file: path.join(sqliteDir, "versions.db") }],
-  ["PostgreSQL", postgres?.database],
-];
+const { databases, sqliteDir } = await useContractDatabases("versions");
 
-afterAll(async () => {
-  await postgres?.drop();
-  rmSync(sqliteDir, { recursive: true, force: true });
-});
-
-describe.each(implementations)("app versions on %s", (_name, database) => {
+describe.each(databases)("app versions on %s", (_name, database) => {
   let store: SqlStore;
   let versions: AppVersionStore;
   let bus: SqlBus;
 
   beforeAll(async () => {
     if (!database) return;
-    const opened = await openDatabase(database, sqliteDir);
-    store = new SqlStore(opened.db);
+    const opened = await openWithOperators(database, sqliteDir);
+    store = opened.store;
     versions = new AppVersionStore(opened.db);
     bus = new SqlBus(opened.db, opened.kind);
-    for (const operatorId of ["OP0000000001", "OP0000000002"])
-      await store.createOperator({
-        operatorId,
-        email: `${operatorId}@example.com`,
-        passwordHash: "x",
-        createdAt: 0,
-      });
   });
   afterAll(async () => store?.close());
 

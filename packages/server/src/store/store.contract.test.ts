@@ -1,13 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import type { AppDefinition } from "@conflux/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresSchema } from "../../test/databases.ts";
+import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
-import type { Config } from "../config/config.ts";
-import { openDatabase } from "./database.ts";
-import { SqlStore } from "./sql-store.ts";
+import type { SqlStore } from "./sql-store.ts";
 import type { StepRecord } from "./store.ts";
 
 const definition: AppDefinition = {
@@ -18,34 +13,17 @@ const definition: AppDefinition = {
   actions: [],
 };
 
-const postgres = await createPostgresSchema();
-const sqliteDir = mkdtempSync(path.join(tmpdir(), "conflux-store-"));
-const implementations: Array<[string, Config["database"] | undefined]> = [
-  ["SQLite", { kind: "sqlite", file: path.join(sqliteDir, "contract.db") }],
-  ["PostgreSQL", postgres?.database],
-];
+const { databases, sqliteDir } = await useContractDatabases("store");
 
-afterAll(async () => {
-  await postgres?.drop();
-  rmSync(sqliteDir, { recursive: true, force: true });
-});
-
-describe.each(implementations)("the store on %s", (_name, database) => {
+describe.each(databases)("the store on %s", (_name, database) => {
   let store: SqlStore;
   let bus: SqlBus;
 
   beforeAll(async () => {
     if (!database) return;
-    const opened = await openDatabase(database, sqliteDir);
-    store = new SqlStore(opened.db);
+    const opened = await openWithOperators(database, sqliteDir);
+    store = opened.store;
     bus = new SqlBus(opened.db, opened.kind);
-    for (const operatorId of ["OP0000000001", "OP0000000002"])
-      await store.createOperator({
-        operatorId,
-        email: `${operatorId}@example.com`,
-        passwordHash: "x",
-        createdAt: Date.now(),
-      });
   });
   afterAll(async () => store?.close());
 

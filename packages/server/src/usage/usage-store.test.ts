@@ -1,28 +1,14 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresSchema } from "../../test/databases.ts";
-import type { Config } from "../config/config.ts";
+import { useContractDatabases } from "../../test/databases.ts";
 import { openDatabase } from "../store/database.ts";
 import { UsageStore, usageMonth } from "./usage-store.ts";
 
-const postgres = await createPostgresSchema();
-const sqliteDir = mkdtempSync(path.join(tmpdir(), "conflux-usage-"));
-const implementations: Array<[string, Config["database"] | undefined]> = [
-  ["SQLite", { kind: "sqlite", file: path.join(sqliteDir, "usage.db") }],
-  ["PostgreSQL", postgres?.database],
-];
-
-afterAll(async () => {
-  await postgres?.drop();
-  rmSync(sqliteDir, { recursive: true, force: true });
-});
+const { databases, sqliteDir } = await useContractDatabases("usage");
 
 const november = Date.UTC(2026, 10, 25, 12);
 const december = Date.UTC(2026, 11, 1, 0, 0, 0, 1);
 
-describe.each(implementations)("the usage counters on %s", (_name, database) => {
+describe.each(databases)("the usage counters on %s", (_name, database) => {
   let usage: UsageStore;
   let close: () => Promise<void>;
 
