@@ -258,10 +258,24 @@ describe("reading from an external broker (Mosquitto) with an MQTT 5 shared subs
         topic: `devices/${fixture.deviceId}/data`,
         qos: 1,
       });
+      // An MQTT 5 device names its message: publishing it again stores nothing new.
+      const named = await mqtt.connectAsync("mqtt://127.0.0.1:1883", {
+        protocolVersion: 5,
+        clientId: `${fixture.deviceId}-v5`,
+        reconnectPeriod: 0,
+      });
+      clients.push(named);
+      for (let i = 0; i < 2; i++)
+        await named.publishAsync(`devices/${fixture.deviceId}/data`, JSON.stringify({ named: 1 }), {
+          qos: 1,
+          properties: { userProperties: { "idempotency-key": "reading-1" } },
+        });
+      await expect.poll(() => dataOf(session, fixture.deviceId)).toHaveLength(6);
       await device.publishAsync(`devices/${fixture.deviceId}/data`, "not json", { qos: 1 });
       await session.call("POST", `/v1/devices/${fixture.deviceId}/commands`, "reboot");
       await expect.poll(() => commands).toEqual(["reboot"]);
-      expect(await dataOf(session, fixture.deviceId)).toHaveLength(5);
+      expect(await dataOf(session, fixture.deviceId)).toHaveLength(6);
+      expect(await runsOf(session, fixture.appId)).toHaveLength(6);
     } finally {
       await external.cleanUp();
     }

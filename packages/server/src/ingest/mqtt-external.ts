@@ -17,6 +17,18 @@ const sharedDataSubscription = "$share/conflux/devices/+/data";
 const reason = { notAuthorized: 0x87, payloadFormatInvalid: 0x99, quotaExceeded: 0x97 } as const;
 
 /**
+ * An MQTT 5 device names a message with the user property `idempotency-key` (HTTP's header), so one it
+ * publishes again after a lost PUBACK is stored once. Brokers forward user properties unchanged.
+ */
+function idempotencyKeyOf(packet: { properties?: { userProperties?: Record<string, string | string[]> } }) {
+  const value = packet.properties?.userProperties?.["idempotency-key"];
+  const key = Array.isArray(value) ? value[0] : value;
+  if (key && key.length > 256)
+    throw new UserError("bad_request", "idempotency-key is at most 256 characters");
+  return key || undefined;
+}
+
+/**
  * Reads device messages from an external broker (Mosquitto, EMQX…) instead of the embedded one. The broker
  * authenticates devices and must let each publish to its own `devices/{id}/data` only (its ACL); the id in
  * the topic must be a registered device. Each message is acknowledged after it is durable; a message we
@@ -46,7 +58,14 @@ export async function connectExternalMqtt(options: {
       if (!deviceId) return done(0, reason.notAuthorized);
       ingest
         .current(deviceId)
-        .then((device) => ingest.accept(device, message, { protocol: "mqtt", topic, qos: packet.qos ?? 0 }))
+        .then((device) =>
+          ingest.accept(
+            device,
+            message,
+            { protocol: "mqtt", topic, qos: packet.qos ?? 0 },
+            idempotencyKeyOf(packet),
+          ),
+        )
         .then(
           () => done(0, 0),
           (error: unknown) => {
@@ -78,7 +97,9 @@ export async function connectExternalMqtt(options: {
     if (!deviceId) return;
     ingest
       .current(deviceId)
-      .then((device) => ingest.accept(device, message, { protocol: "mqtt", topic, qos: 0 }))
+      .then((device) =>
+        ingest.accept(device, message, { protocol: "mqtt", topic, qos: 0 }, idempotencyKeyOf(packet)),
+      )
       .catch((error: unknown) => logger.warn({ err: error, deviceId }, "MQTT QoS 0 message dropped"));
   });
   await new Promise<void>((resolve, reject) => {
