@@ -58,6 +58,8 @@ type OpenCredential = (credentialsId: string) => Promise<Record<string, string>>
 
 interface Attempt {
   model: string;
+  /** The provider's own id: the part of `model` after the provider. */
+  modelId: string;
   entry: CatalogueModel | undefined;
   access: ProviderAccess;
   ownKey: boolean;
@@ -139,7 +141,7 @@ function planAttempt(
       "ai_provider_not_configured",
       `this service has no ${reference.provider} key; add your own (credentials of type ai-provider-key)`,
     );
-  return { model, entry, access, ownKey: ownKey === true };
+  return { model, modelId: reference.modelId, entry, access, ownKey: ownKey === true };
 }
 
 async function answerWith(
@@ -195,18 +197,17 @@ async function callModel(
       true,
     );
   const credits = attempt.ownKey ? 0 : (attempt.entry?.credits ?? 0);
-  const quota = await creditQuota(request.operatorId, services);
-  const reserved = await services.usage.reserve(request.operatorId, "ai_credits", credits, quota);
-  if (!reserved.granted)
-    throw new ActionError(
-      "quota_exceeded",
-      `the monthly AI credit quota (${quota}) is used up: ${reserved.used} spent, ${attempt.model} needs ${credits}`,
-    );
-  const model = createLanguageModel(
-    attempt.access,
-    modelIdOf(attempt.model),
-    services.fetchWithin(remainingMs),
-  );
+  // A request that costs nothing (own key, free model) is always granted: no quota to read.
+  if (credits > 0) {
+    const quota = await creditQuota(request.operatorId, services);
+    const reserved = await services.usage.reserve(request.operatorId, "ai_credits", credits, quota);
+    if (!reserved.granted)
+      throw new ActionError(
+        "quota_exceeded",
+        `the monthly AI credit quota (${quota}) is used up: ${reserved.used} spent, ${attempt.model} needs ${credits}`,
+      );
+  }
+  const model = createLanguageModel(attempt.access, attempt.modelId, services.fetchWithin(remainingMs));
   const settings = {
     model,
     // OpenAI's JSON mode refuses a request that does not mention JSON; every model does better told.
@@ -255,10 +256,6 @@ async function callModel(
 export async function creditQuota(operatorId: string, services: AiServices): Promise<number> {
   const own = await services.usage.quota(operatorId, "ai_credits");
   return Math.min(services.config.monthlyCredits, own ?? Number.POSITIVE_INFINITY);
-}
-
-function modelIdOf(model: string): string {
-  return model.slice(model.indexOf("/") + 1);
 }
 
 function userContent(request: ModelRequest): UserContent {
