@@ -1,5 +1,5 @@
 import { useState } from "react";
-import { Link } from "../shell/router.tsx";
+import { Link, pathOf } from "../shell/router.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
@@ -124,7 +124,7 @@ export function DevicesPage() {
                 header: "Sends to",
                 cell: (group) =>
                   group.config.binding ? (
-                    <Link to={`/apps/${encodeURIComponent(group.config.binding.appId)}`}>
+                    <Link to={pathOf({ page: "app", appId: group.config.binding.appId })}>
                       {group.config.binding.appId} / {group.config.binding.channelId}
                     </Link>
                   ) : (
@@ -168,7 +168,7 @@ export function DevicesPage() {
               {
                 header: "Id",
                 cell: (device) => (
-                  <Link className="cfx-mono" to={`/devices/${encodeURIComponent(device.deviceId)}`}>
+                  <Link className="cfx-mono" to={pathOf({ page: "device", deviceId: device.deviceId })}>
                     {device.deviceId}
                   </Link>
                 ),

@@ -5,7 +5,7 @@ import { saveOutcomeOf } from "../api/app-definition.ts";
 import { describeError } from "../api/client.ts";
 import { followRun } from "../api/run-stream.ts";
 import type { RunView, SaveOutcome } from "../editor/contract.ts";
-import { Link, useNavigationGuard } from "../shell/router.tsx";
+import { Link, pathOf, useNavigationGuard } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
@@ -87,7 +87,7 @@ export function AppPage({ appId }: { appId: string }) {
       full
       title={app.name}
       toolbar={
-        <Link className="cfx-button" to={`/apps/${encodeURIComponent(appId)}/history`}>
+        <Link className="cfx-button" to={pathOf({ page: "history", appId })}>
           History
         </Link>
       }

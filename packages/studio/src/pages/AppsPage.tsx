@@ -1,7 +1,7 @@
 import type { App } from "@conflux/core";
 import { type ChangeEvent, useRef, useState } from "react";
 import { definitionOf, downloadText } from "../api/app-definition.ts";
-import { Link, useRouter } from "../shell/router.tsx";
+import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
@@ -58,7 +58,7 @@ export function AppsPage() {
       if (nameDialog.mode === "create") {
         const app = await api.createApp({ name, channels: [], actions: [] });
         setNameDialog(undefined);
-        navigate(`/apps/${encodeURIComponent(app.appId)}`);
+        navigate(pathOf({ page: "app", appId: app.appId }));
       } else {
         await api.updateApp(nameDialog.app.appId, { ...definitionOf(nameDialog.app), name });
         setNameDialog(undefined);
@@ -145,7 +145,7 @@ export function AppsPage() {
             columns={[
               {
                 header: "Name",
-                cell: (app) => <Link to={`/apps/${encodeURIComponent(app.appId)}`}>{app.name}</Link>,
+                cell: (app) => <Link to={pathOf({ page: "app", appId: app.appId })}>{app.name}</Link>,
               },
               {
                 header: "Channels / actions",
@@ -157,7 +157,10 @@ export function AppsPage() {
                 visuallyHiddenHeader: true,
                 cell: (app) => (
                   <div className="cfx-table__actions">
-                    <Link className="cfx-button cfx-button--small" to={`/apps/${app.appId}/history`}>
+                    <Link
+                      className="cfx-button cfx-button--small"
+                      to={pathOf({ page: "history", appId: app.appId })}
+                    >
                       History
                     </Link>
                     <Button

@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from "react";
 import type { RunFilter, RunStatus, RunSummary } from "../api/conflux-api.ts";
-import { Link, useRouter } from "../shell/router.tsx";
+import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
@@ -61,7 +61,7 @@ export function HistoryPage({ appId }: { appId: string }) {
     setReplayError(undefined);
     try {
       const { runId } = await api.replayRun(appId, run.runId);
-      navigate(`/apps/${encodeURIComponent(appId)}/runs/${encodeURIComponent(runId)}`);
+      navigate(pathOf({ page: "run", appId, runId }));
     } catch (error) {
       setReplayError(error);
     }
@@ -74,7 +74,7 @@ export function HistoryPage({ appId }: { appId: string }) {
     <Page
       title={`History${app.data ? ` of ${app.data.name}` : ""}`}
       toolbar={
-        <Link className="cfx-button" to={`/apps/${encodeURIComponent(appId)}`}>
+        <Link className="cfx-button" to={pathOf({ page: "app", appId })}>
           Open the app
         </Link>
       }
@@ -165,7 +165,7 @@ export function HistoryPage({ appId }: { appId: string }) {
                 cell: (run) => (
                   <Link
                     className="cfx-mono"
-                    to={`/apps/${encodeURIComponent(appId)}/runs/${encodeURIComponent(run.runId)}`}
+                    to={pathOf({ page: "run", appId, runId: run.runId })}
                     aria-label={`Open run ${run.runId}`}
                   >
                     {run.runId}

@@ -3,7 +3,7 @@ import { useEffect, useState } from "react";
 import type { AppVersion, ConfluxApi, RunDetail } from "../api/conflux-api.ts";
 import { followRun } from "../api/run-stream.ts";
 import type { RunView } from "../editor/contract.ts";
-import { Link, useRouter } from "../shell/router.tsx";
+import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
@@ -77,7 +77,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
     try {
       const app = await api.restoreAppVersion(appId, version);
       toast.show(`Version ${version} restored as version ${app.version}`);
-      navigate(`/apps/${encodeURIComponent(appId)}`);
+      navigate(pathOf({ page: "app", appId }));
     } catch (caught) {
       setError(caught);
       setRestoring(undefined);
@@ -88,7 +88,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
     setError(undefined);
     try {
       const next = await api.replayRun(appId, runId);
-      navigate(`/apps/${encodeURIComponent(appId)}/runs/${encodeURIComponent(next.runId)}`);
+      navigate(pathOf({ page: "run", appId, runId: next.runId }));
     } catch (caught) {
       setError(caught);
     }
@@ -122,7 +122,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
             {new Date(run.createdAt).toLocaleString()} · {run.eventType} on {run.channelId}
             {seen === undefined ? null : ` · version ${seen}`}
           </span>
-          <Link className="cfx-button" to={`/apps/${encodeURIComponent(appId)}/history`}>
+          <Link className="cfx-button" to={pathOf({ page: "history", appId })}>
             Back to history
           </Link>
           <Button variant="primary" onClick={() => void replay()}>

@@ -46,6 +46,7 @@ export function matchRoute(pathname: string): Route {
   return { page: "not-found" };
 }
 
+/** The address of a page, ids encoded: every in-app link and navigation is built here. */
 export function pathOf(route: Route): string {
   const id = encodeURIComponent;
   switch (route.page) {
