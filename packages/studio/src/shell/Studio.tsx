@@ -109,7 +109,9 @@ function Shell() {
       ) : (
         <Layout>
           <ErrorBoundary resetKey={pathname}>
-            <Pages />
+            {/* A new address is a new page: nothing a page holds (a followed run, filters, a
+                pending error) carries over, e.g. from a run to its replay. */}
+            <Pages key={pathname} />
           </ErrorBoundary>
         </Layout>
       )}
