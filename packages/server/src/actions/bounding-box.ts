@@ -9,8 +9,6 @@ export const boundingBoxAction: ActionDefinition<"bounding-box"> = {
   type: "bounding-box",
   async run(config, context) {
     const files = context.ai.files(context.operator.operatorId);
-    if (!files)
-      throw new ActionError("files_unavailable", "this Conflux has no file store to keep the drawn image in");
     const shapes = shapesSchema.safeParse(compileTemplate(config.shapes, "json").render(context.scope));
     if (!shapes.success)
       throw new ActionError(

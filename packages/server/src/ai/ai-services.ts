@@ -14,8 +14,8 @@ export interface AiServices {
   /** A `fetch` for the AI SDK, through the guarded client, that gives up after `timeoutMs`. */
   fetchWithin(timeoutMs: number): typeof fetch;
   readonly outbound: OutboundClient;
-  /** An operator's files (images in, drawn images out); undefined when there is no file store. */
-  files(operatorId: string): AiFiles | undefined;
+  /** An operator's files (images in, drawn images out). */
+  files(operatorId: string): AiFiles;
 }
 
 /** The part of the file store the AI actions use; files/file-store.ts's OperatorFiles fits it. */
@@ -27,7 +27,7 @@ export function createAiServices(
   config: AiConfig,
   outbound: OutboundClient,
   usage: UsageStore,
-  fileStore: { forOperator(operatorId: string): AiFiles } | undefined,
+  fileStore: { forOperator(operatorId: string): AiFiles },
   logger: Logger,
 ): AiServices {
   // The AI SDK prints its warnings (a setting a model ignores…) on the console; they belong in our log.
@@ -49,6 +49,6 @@ export function createAiServices(
     fetchWithin: (timeoutMs) =>
       createGuardedFetch(outbound, { timeoutMs, maxResponseBytes: config.maxResponseBytes }),
     outbound,
-    files: (operatorId) => fileStore?.forOperator(operatorId),
+    files: (operatorId) => fileStore.forOperator(operatorId),
   };
 }

@@ -36,12 +36,12 @@ export interface Media {
  * operator's files, anything else is fetched through the guarded client. Models get the bytes,
  * never the URL, so no provider fetches an address on our behalf and a signed link never leaves us.
  */
-export async function loadMedia(
+async function loadMedia(
   reference: string,
   kind: "image" | "video",
   source: {
     outbound: OutboundClient;
-    files: MediaFiles | undefined;
+    files: MediaFiles;
     operatorId: string;
     maxBytes: number;
     timeoutMs: number;
@@ -49,11 +49,6 @@ export async function loadMedia(
 ): Promise<Media> {
   const path = reference.startsWith("/") ? reference : ownSignedFilePath(reference, source);
   if (path !== undefined) {
-    if (!source.files)
-      throw new ActionError(
-        "ai_media_unavailable",
-        `this Conflux has no file store to read the ${kind} from`,
-      );
     const file = await source.files.get(path);
     if (!file) throw new ActionError("ai_media_not_found", `no file '${path}' in the file store`);
     return checked({ data: file.content, mediaType: file.contentType }, kind, source.maxBytes);
@@ -81,9 +76,8 @@ export async function loadMedia(
  */
 function ownSignedFilePath(
   reference: string,
-  source: { files: MediaFiles | undefined; operatorId: string },
+  source: { files: MediaFiles; operatorId: string },
 ): string | undefined {
-  if (!source.files) return undefined;
   let url: URL;
   try {
     url = new URL(reference);
