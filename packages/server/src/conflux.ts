@@ -91,10 +91,11 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     files,
     logger,
   );
+  const appVersions = new AppVersionStore(db);
   const services: Services = {
     config,
     store,
-    appVersions: new AppVersionStore(db),
+    appVersions,
     bus,
     cipher,
     scheduler,
@@ -106,7 +107,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     files,
   };
 
-  const runApps = new RunApps(db);
+  const runApps = new RunApps(db, appVersions);
   const worker = new Worker(
     bus,
     (job) =>

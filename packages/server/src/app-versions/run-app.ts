@@ -1,7 +1,8 @@
-import type { App, AppDefinition } from "@conflux/core";
+import type { App } from "@conflux/core";
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.ts";
 import type { OperatorStore } from "../store/store.ts";
+import type { AppVersionStore } from "./app-versions.ts";
 
 /** Enough for the executions and versions a busy worker touches; both are immutable, so entries never go stale. */
 const cacheLimit = 10_000;
@@ -15,7 +16,10 @@ export class RunApps {
   private readonly startedOn = new Map<string, number | null>();
   private readonly versions = new Map<string, App>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly appVersions: AppVersionStore,
+  ) {}
 
   async appFor(operator: OperatorStore, appId: string, executionId: string): Promise<App | undefined> {
     const [current, version] = await Promise.all([
@@ -44,20 +48,14 @@ export class RunApps {
     const key = `${operatorId}:${current.appId}:${version}`;
     const cached = this.versions.get(key);
     if (cached) return cached;
-    const row = await this.db
-      .selectFrom("appVersions")
-      .select(["definition", "createdAt"])
-      .where("operatorId", "=", operatorId)
-      .where("appId", "=", current.appId)
-      .where("version", "=", version)
-      .executeTakeFirst();
-    if (!row) return undefined;
+    const saved = await this.appVersions.forOperator(operatorId).get(current.appId, version);
+    if (!saved) return undefined;
     const app: App = {
-      ...(JSON.parse(row.definition) as AppDefinition),
+      ...saved.definition,
       appId: current.appId,
       version,
       createdAt: current.createdAt,
-      updatedAt: row.createdAt,
+      updatedAt: saved.createdAt,
     };
     remember(this.versions, key, app);
     return app;
