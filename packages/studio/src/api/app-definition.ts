@@ -1,12 +1,5 @@
-import type { App, AppDefinition } from "@conflux/core";
 import type { FieldProblem, SaveOutcome } from "../editor/contract.ts";
 import { ApiError, describeError } from "./client.ts";
-
-/** An app without the server's bookkeeping: what PUT and POST take. */
-export function definitionOf(app: App): AppDefinition {
-  const { appId: _id, version: _version, createdAt: _created, updatedAt: _updated, ...definition } = app;
-  return definition;
-}
 
 /** The API's `details[]` (`{path: "actions.2.condition", message, column?}`) as the editor's problems. */
 export function toFieldProblems(details: unknown): FieldProblem[] {

@@ -4,7 +4,6 @@
 import {
   type Action,
   type ActionType,
-  type App,
   type AppDefinition,
   actionConfigSchemas,
   actionSchema,
@@ -36,10 +35,8 @@ export function parseNodeId(nodeId: string): NodeRef | undefined {
   return { kind, id: nodeId.slice(separator + 1) };
 }
 
-export function definitionOf(app: App): AppDefinition {
-  const { appId: _appId, createdAt: _createdAt, updatedAt: _updatedAt, ...definition } = app;
-  return definition;
-}
+// The contract's, so the pages and the editor strip the same bookkeeping from an app.
+export { definitionOf } from "./contract.ts";
 
 /** A readable id unique in the app (`webhook-2`), so API paths and exports stay legible. */
 function newId(prefix: string, taken: Iterable<string>): string {

@@ -1,5 +1,11 @@
 import type { App, AppDefinition, JsonValue } from "@conflux/core";
 
+/** An app without the server's bookkeeping (id, version, times): what the editor edits and PUT and POST take. */
+export function definitionOf(app: App): AppDefinition {
+  const { appId: _id, version: _version, createdAt: _created, updatedAt: _updated, ...definition } = app;
+  return definition;
+}
+
 /** A problem the server (or core's validateApp in the browser) found in an app, as in the API's 400 `details[]`. */
 export interface FieldProblem {
   /** e.g. ["actions", 2, "condition"] */

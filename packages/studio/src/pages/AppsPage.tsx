@@ -1,6 +1,7 @@
 import type { App } from "@conflux/core";
 import { type ChangeEvent, useRef, useState } from "react";
-import { definitionOf, downloadText } from "../api/app-definition.ts";
+import { downloadText } from "../api/app-definition.ts";
+import { definitionOf } from "../editor/contract.ts";
 import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
