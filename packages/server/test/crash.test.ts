@@ -1,55 +1,19 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { signUp, waitForRun } from "./harness.ts";
 import { HttpSink } from "./http-sink.ts";
+import { freePort, useServeProcess } from "./serve-process.ts";
 
 // Slow suite: a real `conflux serve` process, killed with SIGKILL under load and started again.
-const cli = new URL("../bin/conflux.js", import.meta.url).pathname;
-const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-crash-"));
-let child: ChildProcess | undefined;
+const serve = useServeProcess("crash");
+const env = {
+  CONFLUX_OUTBOUND_ALLOW_PRIVATE: "1",
+  CONFLUX_LOG_LEVEL: "warn",
+  CONFLUX_MQTT_PORT: "0",
+  CONFLUX_SOCKET_PORT: "0",
+};
 const sink = new HttpSink();
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startServer(port: number): Promise<string> {
-  child = spawn(process.execPath, [cli, "serve"], {
-    env: {
-      ...process.env,
-      CONFLUX_DATA_DIR: dataDir,
-      CONFLUX_PORT: String(port),
-      CONFLUX_OUTBOUND_ALLOW_PRIVATE: "1",
-      CONFLUX_LOG_LEVEL: "warn",
-      CONFLUX_MQTT_PORT: "0",
-      CONFLUX_SOCKET_PORT: "0",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return url;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("conflux serve did not start");
-}
-
-afterAll(async () => {
-  child?.kill("SIGKILL");
-  await sink.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(async () => sink.stop());
 
 describe("a server killed with SIGKILL under load", () => {
   it("processes every accepted message after restart, each action once in the history", {
@@ -58,7 +22,7 @@ describe("a server killed with SIGKILL under load", () => {
     const sinkUrl = await sink.start();
     sink.reply = () => ({ status: 200, delayMs: 30 });
     const port = await freePort();
-    const url = await startServer(port);
+    const url = await serve.start(port, env);
     const session = await signUp(url);
     const { body: app } = await session.call("POST", "/v1/apps", {
       name: "crash",
@@ -87,7 +51,7 @@ describe("a server killed with SIGKILL under load", () => {
         } catch {
           return; // the server is gone: this message was never accepted
         }
-        if (accepted.length === killAfter) child?.kill("SIGKILL");
+        if (accepted.length === killAfter) serve.kill();
       }
     };
     await Promise.all(Array.from({ length: 8 }, sender));
@@ -95,7 +59,7 @@ describe("a server killed with SIGKILL under load", () => {
 
     // Same port and data folder: the session's token is in the database and still valid.
     const deliveredBeforeRestart = sink.received.length;
-    await startServer(port);
+    await serve.start(port, env);
     for (const runId of accepted) {
       const run = await waitForRun(session, app.appId, runId, 60_000);
       expect(run.status, runId).toBe("completed");

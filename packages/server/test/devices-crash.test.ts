@@ -1,56 +1,25 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDeviceFixture, type DeviceFixture } from "./device-fixture.ts";
 import { type ApiSession, signUp } from "./harness.ts";
+import { freePort, useServeProcess } from "./serve-process.ts";
 
 // Slow suite: a real `conflux serve` process, killed with SIGKILL while devices publish QoS 1, started again.
-const cli = new URL("../bin/conflux.js", import.meta.url).pathname;
-const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-devices-crash-"));
-let child: ChildProcess | undefined;
+const serve = useServeProcess("devices-crash");
 const clients: MqttClient[] = [];
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startServer(port: number, mqttPort: number): Promise<string> {
-  child = spawn(process.execPath, [cli, "serve"], {
-    env: {
-      ...process.env,
-      CONFLUX_DATA_DIR: dataDir,
-      CONFLUX_PORT: String(port),
-      CONFLUX_MQTT_PORT: String(mqttPort),
-      CONFLUX_SOCKET_ENABLED: "0",
-      CONFLUX_LOG_LEVEL: "error",
-    },
-    stdio: ["ignore", "inherit", "inherit"],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  // Generous: under a full parallel test run, starting a process with tsx takes a while.
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return url;
-    } catch {}
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error("conflux serve did not start");
-}
-
-afterAll(async () => {
-  child?.kill("SIGKILL");
+afterAll(() => {
   for (const client of clients) client.end(true);
-  rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** `conflux serve` with its MQTT broker on `mqttPort` and no socket listener. */
+function startServer(port: number, mqttPort: number): Promise<string> {
+  return serve.start(port, {
+    CONFLUX_MQTT_PORT: String(mqttPort),
+    CONFLUX_SOCKET_ENABLED: "0",
+    CONFLUX_LOG_LEVEL: "error",
+  });
+}
 
 async function storedSequences(session: ApiSession, deviceId: string): Promise<Set<number>> {
   const seen = new Set<number>();
@@ -99,7 +68,7 @@ describe("a server killed with SIGKILL while devices publish QoS 1", () => {
           ]);
           if (outcome === "gone") return;
           acknowledged.get(device.deviceId)?.push(seq);
-          if (++total === killAfter) child?.kill("SIGKILL");
+          if (++total === killAfter) serve.kill();
         }
       };
       await Promise.all([0, 1, 2, 3].map(lane));
