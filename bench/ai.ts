@@ -6,11 +6,8 @@
  *
  *   npm run ai -w @conflux/bench        # BENCH_ACTIONS=2000 BENCH_DELAY_MS=2000 BENCH_CONCURRENCY=256,2000
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createLogger, loadConfig, startConflux } from "@conflux/server";
 import { AiStandIn } from "../packages/server/test/ai-stand-in.ts";
+import { startBenchConflux } from "./bench-conflux.ts";
 
 const actions = Number(process.env.BENCH_ACTIONS ?? 2_000);
 const delayMs = Number(process.env.BENCH_DELAY_MS ?? 2_000);
@@ -34,13 +31,8 @@ interface RoundResult {
 const mib = (bytes: number) => Math.round(bytes / 1_048_576);
 
 async function round(concurrency: number, standIn: AiStandIn, standInUrl: string): Promise<RoundResult> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-bench-ai-"));
-  const config = loadConfig(
-    {},
+  const bench = await startBenchConflux(
     {
-      dataDir,
-      port: 0,
-      logLevel: "silent",
       outbound: { allowPrivateAddresses: true },
       // Free ports for the device listeners, which this bench does not use.
       devices: { mqttPort: 0, socketPort: 0 },
@@ -52,43 +44,27 @@ async function round(concurrency: number, standIn: AiStandIn, standInUrl: string
         providers: { openai: { baseUrl: `${standInUrl}/openai/v1`, apiKey: "sk-bench" } },
       },
     },
+    `bench-${concurrency}@example.com`,
   );
-  const conflux = await startConflux(config, createLogger(config));
+  const { conflux, headers } = bench;
   try {
-    const json = { "content-type": "application/json" };
-    const account = { email: `bench-${concurrency}@example.com`, password: "bench password" };
-    await fetch(`${conflux.url}/v1/operators`, {
-      method: "POST",
-      headers: json,
-      body: JSON.stringify(account),
+    const app = await bench.post<{ appId: string }>("/v1/apps", {
+      name: "bench ai",
+      channels: [{ channelId: "in" }],
+      actions: [
+        {
+          actionId: "ask",
+          channelId: "in",
+          type: "ai",
+          config: {
+            model: "openai/gpt-4.1-mini",
+            systemPrompt: "You watch fridges.",
+            prompt: "Is ${payload.sensor} too warm at ${payload.temp} °C?",
+            data: "${payload}",
+          },
+        },
+      ],
     });
-    const auth = (await (
-      await fetch(`${conflux.url}/v1/auth`, { method: "POST", headers: json, body: JSON.stringify(account) })
-    ).json()) as { apiKey: string; token: string };
-    const headers = { ...json, "x-conflux-api-key": auth.apiKey, "x-conflux-token": auth.token };
-    const app = (await (
-      await fetch(`${conflux.url}/v1/apps`, {
-        method: "POST",
-        headers,
-        body: JSON.stringify({
-          name: "bench ai",
-          channels: [{ channelId: "in" }],
-          actions: [
-            {
-              actionId: "ask",
-              channelId: "in",
-              type: "ai",
-              config: {
-                model: "openai/gpt-4.1-mini",
-                systemPrompt: "You watch fridges.",
-                prompt: "Is ${payload.sensor} too warm at ${payload.temp} °C?",
-                data: "${payload}",
-              },
-            },
-          ],
-        }),
-      })
-    ).json()) as { appId: string };
 
     standIn.maxInFlight = 0;
     standIn.received.length = 0;
@@ -145,8 +121,7 @@ async function round(concurrency: number, standIn: AiStandIn, standInUrl: string
       rssBeforeMiB: mib(rssBefore),
     };
   } finally {
-    await conflux.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 

@@ -15,6 +15,7 @@ import { ulid } from "ulid";
 import { DataStore } from "../packages/server/src/data-store/data-store.ts";
 import { openDatabase } from "../packages/server/src/store/database.ts";
 import type { Database } from "../packages/server/src/store/schema.ts";
+import { percentile } from "./statistics.ts";
 
 const entries = Number(process.env.BENCH_ENTRIES ?? 1_000_000);
 const deviceCount = Number(process.env.BENCH_DEVICES ?? 100);
@@ -22,11 +23,6 @@ const queries = Number(process.env.BENCH_QUERIES ?? 200);
 const postgresUrl = process.env.CONFLUX_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const operatorId = "OP0000000001";
 const start = Date.UTC(2026, 0, 1);
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 /** Every device reports once every `deviceCount` seconds, in turn: entry i is at start + i seconds. */
 async function load(db: Kysely<Database>): Promise<number> {

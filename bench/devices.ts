@@ -10,16 +10,15 @@
  *   npm run devices -w @conflux/bench     # BENCH_SECONDS=5 BENCH_ROUNDS=3 BENCH_DEVICES=10 BENCH_WINDOW=16
  */
 import { once } from "node:events";
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
-import { tmpdir } from "node:os";
 import path from "node:path";
-import { createLogger, loadConfig, startConflux } from "@conflux/server";
 import { Aedes } from "aedes";
 import autocannon from "autocannon";
 import SqliteDatabase from "better-sqlite3";
 import Fastify from "fastify";
 import mqtt from "mqtt";
+import { startBenchConflux } from "./bench-conflux.ts";
+import { median } from "./statistics.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,11 +27,6 @@ const deviceCount = Number(process.env.BENCH_DEVICES ?? 10);
 const window = Number(process.env.BENCH_WINDOW ?? 16);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const body = JSON.stringify({ temp: 21.5, humidity: 48, battery: 0.91 });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
 
 /** Each device keeps `window` QoS 1 publishes in flight for `seconds`; returns acknowledgements a second. */
 async function publishFor(
@@ -113,31 +107,10 @@ async function http(url: string, headers: Record<string, string>): Promise<numbe
   return result["2xx"] / seconds;
 }
 
-async function startBenchConflux() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-bench-devices-"));
-  const config = loadConfig(
-    {},
-    { dataDir, port: 0, logLevel: "silent", devices: { mqttPort: 0, socketEnabled: false } },
-  );
-  const conflux = await startConflux(config, createLogger(config));
-  const json = { "content-type": "application/json" };
-  const account = { email: "bench@example.com", password: "bench password" };
-  await fetch(`${conflux.url}/v1/operators`, {
-    method: "POST",
-    headers: json,
-    body: JSON.stringify(account),
-  });
-  const auth = (await (
-    await fetch(`${conflux.url}/v1/auth`, { method: "POST", headers: json, body: JSON.stringify(account) })
-  ).json()) as {
-    apiKey: string;
-    token: string;
-  };
-  const headers = { ...json, "x-conflux-api-key": auth.apiKey, "x-conflux-token": auth.token };
-  const post = async (url: string, payload: unknown) =>
-    (await (
-      await fetch(`${conflux.url}${url}`, { method: "POST", headers, body: JSON.stringify(payload) })
-    ).json()) as Record<string, string>;
+/** Conflux with a device group bound to a one-action app (`data-store`) and `deviceCount` devices in it. */
+async function startDeviceBench() {
+  const bench = await startBenchConflux({ devices: { mqttPort: 0, socketEnabled: false } });
+  const { conflux, dataDir, post } = bench;
   const app = await post("/v1/apps", {
     name: "bench",
     channels: [{ channelId: "sensors", eventSource: { type: "device", config: {} } }],
@@ -168,8 +141,7 @@ async function startBenchConflux() {
     },
     async close() {
       reader.close();
-      await conflux.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      await bench.close();
     },
   };
 }
@@ -183,7 +155,7 @@ const results = {
 };
 
 for (let round = 1; round <= rounds; round++) {
-  const bench = await startBenchConflux();
+  const bench = await startDeviceBench();
   try {
     const before = bench.entries();
     const began = performance.now();

@@ -6,16 +6,14 @@
  *   npm run pipeline -w @conflux/bench            # BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=32
  *   BENCH_RATE=300 npm run pipeline -w @conflux/bench   # paced: latency at a load both sides sustain
  */
-import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { createLogger, loadConfig, startConflux } from "@conflux/server";
 import autocannon from "autocannon";
 import Fastify from "fastify";
 import { decodeTime } from "ulid";
 import { request } from "undici";
+import { startBenchConflux } from "./bench-conflux.ts";
+import { median, percentile } from "./statistics.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -28,16 +26,6 @@ interface RoundResult {
   eventsPerSecond: number;
   p50: number;
   p99: number;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /** The webhook receiver: notes when each idempotency key arrived. */
@@ -72,48 +60,24 @@ async function load(url: string, headers: Record<string, string>) {
 }
 
 async function benchConflux(sink: Awaited<ReturnType<typeof startSink>>): Promise<RoundResult> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-bench-"));
-  const config = loadConfig(
-    {},
-    { dataDir, port: 0, logLevel: "silent", outbound: { allowPrivateAddresses: true } },
-  );
-  const conflux = await startConflux(config, createLogger(config));
+  const bench = await startBenchConflux({ outbound: { allowPrivateAddresses: true } });
+  const { conflux, headers } = bench;
   try {
-    const json = { "content-type": "application/json" };
-    const account = { email: "bench@example.com", password: "bench password" };
-    await fetch(`${conflux.url}/v1/operators`, {
-      method: "POST",
-      headers: json,
-      body: JSON.stringify(account),
+    const app = await bench.post<{ appId: string }>("/v1/apps", {
+      name: "bench",
+      channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }, { channelId: "out" }],
+      actions: [
+        {
+          actionId: "shape",
+          channelId: "in",
+          type: "republish",
+          condition: "payload.temp > 8",
+          config: {},
+          output: { enabled: true, channelId: "out" },
+        },
+        { actionId: "hook", channelId: "out", type: "webhook", config: { url: `${sink.url}/hook` } },
+      ],
     });
-    const auth = (await (
-      await fetch(`${conflux.url}/v1/auth`, { method: "POST", headers: json, body: JSON.stringify(account) })
-    ).json()) as {
-      apiKey: string;
-      token: string;
-    };
-    const headers = { "x-conflux-api-key": auth.apiKey, "x-conflux-token": auth.token };
-    const app = (await (
-      await fetch(`${conflux.url}/v1/apps`, {
-        method: "POST",
-        headers: { ...json, ...headers },
-        body: JSON.stringify({
-          name: "bench",
-          channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }, { channelId: "out" }],
-          actions: [
-            {
-              actionId: "shape",
-              channelId: "in",
-              type: "republish",
-              condition: "payload.temp > 8",
-              config: {},
-              output: { enabled: true, channelId: "out" },
-            },
-            { actionId: "hook", channelId: "out", type: "webhook", config: { url: `${sink.url}/hook` } },
-          ],
-        }),
-      })
-    ).json()) as { appId: string };
 
     sink.arrivals.clear();
     const started = Date.now();
@@ -135,8 +99,7 @@ async function benchConflux(sink: Awaited<ReturnType<typeof startSink>>): Promis
       p99: percentile(latencies, 99),
     };
   } finally {
-    await conflux.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await bench.close();
   }
 }
 
