@@ -42,15 +42,9 @@ export function compileTemplate(source: string, mode: TemplateMode): CompiledTem
   checkSourceLength(source, MAX_TEMPLATE_LENGTH, "Template");
   const parts = splitTemplate(source, mode);
   const [only] = parts;
+  const insertForMode = (value: JsonValue, quoted: boolean) => insertValue(mode, value, quoted);
   const renderMarked: CompiledTemplate["renderMarked"] = (scope, insert, options) =>
-    withinLimits(() => {
-      let text = "";
-      for (const part of parts) {
-        text += part.kind === "text" ? part.text : insert(evaluateNode(part.node, scope, options));
-        checkStringLength(text.length);
-      }
-      return text;
-    });
+    withinLimits(() => renderParts(parts, scope, options, insert));
   if (parts.length === 1 && only?.kind === "expression") {
     return {
       isSingleExpression: true,
@@ -63,7 +57,7 @@ export function compileTemplate(source: string, mode: TemplateMode): CompiledTem
     renderMarked,
     render: (scope, options) =>
       withinLimits(() => {
-        const text = renderParts(parts, mode, scope, options);
+        const text = renderParts(parts, scope, options, insertForMode);
         return mode === "json" ? parseJsonText(text, "The rendered template") : text;
       }),
   };
@@ -112,27 +106,27 @@ function splitTemplate(source: string, mode: TemplateMode): TemplatePart[] {
   return parts;
 }
 
+/** The template's text with each expression's value turned into text by `insert`. */
 function renderParts(
   parts: readonly TemplatePart[],
-  mode: TemplateMode,
   scope: Scope,
   options: EvaluationOptions | undefined,
+  insert: (value: JsonValue, quoted: boolean) => string,
 ): string {
   const pieces: string[] = [];
   let length = 0;
   for (const part of parts) {
-    let piece: string;
-    if (part.kind === "text") {
-      piece = part.text;
-    } else {
-      const value = evaluateNode(part.node, scope, options);
-      if (mode === "text") piece = toText(value);
-      else if (part.quoted) piece = JSON.stringify(toText(value)).slice(1, -1);
-      else piece = stringifyJson(value);
-    }
+    const piece =
+      part.kind === "text" ? part.text : insert(evaluateNode(part.node, scope, options), part.quoted);
     length += piece.length;
     checkStringLength(length);
     pieces.push(piece);
   }
   return pieces.join("");
+}
+
+/** How a value goes into the text of a template of this mode (see the top of this file). */
+function insertValue(mode: TemplateMode, value: JsonValue, quoted: boolean): string {
+  if (mode === "text") return toText(value);
+  return quoted ? JSON.stringify(toText(value)).slice(1, -1) : stringifyJson(value);
 }
