@@ -110,6 +110,7 @@ export async function startMqttBroker(options: {
       };
       if (!deviceId || packet.topic !== dataTopic(deviceId))
         return refuse(`a device publishes to ${deviceId ? dataTopic(deviceId) : "its own data topic"} only`);
+      const key = sessionPacketKey(client, packet);
       const store = () => {
         const stored = ingest.current(deviceId).then((device) =>
           ingest.accept(device, packet.payload as Buffer, {
@@ -118,7 +119,6 @@ export async function startMqttBroker(options: {
             qos: packet.qos,
           }),
         );
-        const key = sessionPacketKey(client, packet);
         if (key) {
           const settled = stored.then(
             () => true,
@@ -138,7 +138,6 @@ export async function startMqttBroker(options: {
           },
         );
       };
-      const key = sessionPacketKey(client, packet);
       const earlier = key ? storing.get(key) : undefined;
       if (!earlier) return store();
       // The same message sent again on a new connection before we answered the first: answer it with the
