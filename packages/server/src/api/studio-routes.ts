@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
 
@@ -26,11 +26,6 @@ const studioContentSecurityPolicy = [
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join("; ");
-
-function studioHeaders(reply: FastifyReply, immutable: boolean): void {
-  reply.header("content-security-policy", studioContentSecurityPolicy);
-  reply.header("cache-control", immutable ? "public, max-age=31536000, immutable" : "no-cache");
-}
 
 /**
  * Serves the studio from the API's own port: built files as they are, and index.html for every other
@@ -64,7 +59,7 @@ export async function studioRoutes(api: FastifyInstance, { config, logger }: Ser
     const pathname = request.url.split("?")[0] ?? "/";
     if (pathname.startsWith("/v1/") || pathname.startsWith("/assets/"))
       throw new UserError("not_found", `no route GET ${pathname}`);
-    studioHeaders(reply, false);
+    // sendFile goes through setHeaders above: the policy, and no-cache for index.html.
     return reply.sendFile("index.html");
   });
 }
