@@ -1,16 +1,10 @@
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aiConfigFor, serviceKeys } from "./ai-fixture.ts";
 import { AiStandIn } from "./ai-stand-in.ts";
 import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
+import { captureLog } from "./log-capture.ts";
 
-const lines: string[] = [];
-const capture = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    lines.push(chunk.toString("utf8"));
-    done();
-  },
-});
+const { lines, destination: capture } = captureLog();
 const standIn = new AiStandIn();
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
 let session: ApiSession;

@@ -1,18 +1,12 @@
 import { createSocket } from "node:dgram";
-import { Writable } from "node:stream";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeReply, encodeFrame } from "../src/ingest/frame.ts";
 import { createDeviceFixture } from "./device-fixture.ts";
 import { signUp, startTestConflux } from "./harness.ts";
+import { captureLog } from "./log-capture.ts";
 
-const lines: string[] = [];
-const capture = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    lines.push(chunk.toString("utf8"));
-    done();
-  },
-});
+const { lines, destination: capture } = captureLog();
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
 
 beforeAll(async () => {

@@ -1,16 +1,10 @@
-import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redactUrl } from "../src/logging/logger.ts";
 import { signUp, startTestConflux, testPassword, waitForRun } from "./harness.ts";
 import { HttpSink } from "./http-sink.ts";
+import { captureLog } from "./log-capture.ts";
 
-const lines: string[] = [];
-const capture = new Writable({
-  write(chunk: Buffer, _encoding, done) {
-    lines.push(chunk.toString("utf8"));
-    done();
-  },
-});
+const { lines, destination: capture } = captureLog();
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
 const sink = new HttpSink();
 
