@@ -18,7 +18,7 @@ export interface AuthHeaders {
 
 export interface RequestOptions {
   body?: unknown;
-  /** Sends `body` (a string) as is with this content type, instead of as JSON. */
+  /** Sends `body` (a string or a Blob) as is with this content type, instead of as JSON. */
   contentType?: string;
   signal?: AbortSignal;
 }
@@ -61,11 +61,13 @@ export function createHttpClient(
       headers["x-conflux-api-key"] = credentials.apiKey;
       headers["x-conflux-token"] = credentials.token;
     }
-    let body: string | undefined;
+    let body: string | Blob | undefined;
     if (options.body !== undefined) {
       headers["content-type"] = options.contentType ?? "application/json";
       body =
-        options.contentType && typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+        options.contentType && (typeof options.body === "string" || options.body instanceof Blob)
+          ? options.body
+          : JSON.stringify(options.body);
     }
     let response: Response;
     try {

@@ -1,7 +1,5 @@
-import { createContext, useContext, useMemo } from "react";
-import { ApiError, type AuthHeaders, createHttpClient, type HttpClient } from "../api/client.ts";
-import { loadSession } from "../api/session.ts";
-import { useStudio } from "../shell/studio-context.tsx";
+import { createContext, useContext } from "react";
+import type { HttpClient } from "../api/client.ts";
 
 /** The console's view of devices, their data and files (server: packages/server/src/devices, files). */
 
@@ -62,7 +60,7 @@ export interface ConsoleApi {
 const segment = encodeURIComponent;
 const pathSegments = (path: string) => path.split("/").map(segment).join("/");
 
-export function createConsoleApi(http: HttpClient, auth: () => AuthHeaders | undefined): ConsoleApi {
+export function createConsoleApi(http: HttpClient): ConsoleApi {
   return {
     listGroups: () => http.json("GET", "/v1/device_groups"),
     createGroup: (group) => http.json("POST", "/v1/device_groups", { body: group }),
@@ -86,26 +84,11 @@ export function createConsoleApi(http: HttpClient, auth: () => AuthHeaders | und
     },
     listFiles: (prefix) => http.json("GET", `/v1/files${pathSegments(prefix)}?limit=1000`),
     async uploadFile(path, file) {
-      // Bytes as they are, with their own content type: the JSON client does not fit.
-      const credentials = auth();
-      const response = await fetch(`/v1/files${pathSegments(path)}`, {
-        method: "PUT",
-        headers: {
-          "content-type": file.type || "application/octet-stream",
-          ...(credentials
-            ? { "x-conflux-api-key": credentials.apiKey, "x-conflux-token": credentials.token }
-            : {}),
-        },
+      // The bytes as they are, with their own content type.
+      await http.json("PUT", `/v1/files${pathSegments(path)}`, {
         body: file,
+        contentType: file.type || "application/octet-stream",
       });
-      if (!response.ok) {
-        const body = (await response.json().catch(() => ({}))) as { code?: string; message?: string };
-        throw new ApiError(
-          response.status,
-          body.code ?? "http_error",
-          body.message ?? `upload failed (${response.status})`,
-        );
-      }
     },
     deleteFile: (path) => http.json("DELETE", `/v1/files${pathSegments(path)}`),
     async fileUrl(path) {
@@ -114,22 +97,14 @@ export function createConsoleApi(http: HttpClient, auth: () => AuthHeaders | und
   };
 }
 
-/** Tests put a stand-in here; the studio uses the logged-in session. */
+/**
+ * The shell provides it over its own HTTP client, so the console's calls carry the session and end it
+ * the same way on a 401; tests put a stand-in here.
+ */
 export const ConsoleApiContext = createContext<ConsoleApi | undefined>(undefined);
 
 export function useConsoleApi(): ConsoleApi {
-  const provided = useContext(ConsoleApiContext);
-  const { logOut } = useStudio();
-  return useMemo(
-    () =>
-      provided ??
-      createConsoleApi(
-        createHttpClient(
-          () => loadSession(),
-          () => void logOut(),
-        ),
-        () => loadSession(),
-      ),
-    [provided, logOut],
-  );
+  const api = useContext(ConsoleApiContext);
+  if (!api) throw new Error("useConsoleApi outside <Studio>");
+  return api;
 }

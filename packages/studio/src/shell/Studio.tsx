@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import { createHttpClient } from "../api/client.ts";
 import { createConfluxApi } from "../api/conflux-api.ts";
 import { loadSession, type Session, saveSession } from "../api/session.ts";
+import { ConsoleApiContext, createConsoleApi } from "../console/console-api.ts";
 import { DevicePage } from "../console/DevicePage.tsx";
 import { DevicesPage } from "../console/DevicesPage.tsx";
 import { FilesPage } from "../console/FilesPage.tsx";
@@ -59,16 +60,16 @@ function Shell() {
     },
     [toast],
   );
-  const api = useMemo(
+  const http = useMemo(
     () =>
-      createConfluxApi(
-        createHttpClient(
-          () => loadSession(),
-          () => endSession("Your session expired. Log in again."),
-        ),
+      createHttpClient(
+        () => loadSession(),
+        () => endSession("Your session expired. Log in again."),
       ),
     [endSession],
   );
+  const api = useMemo(() => createConfluxApi(http), [http]);
+  const consoleApi = useMemo(() => createConsoleApi(http), [http]);
   const value: StudioContextValue = useMemo(
     () => ({
       api,
@@ -104,17 +105,19 @@ function Shell() {
 
   return (
     <StudioContext.Provider value={value}>
-      {onAuthPage || !session ? (
-        <AuthPage mode={route.page === "signup" ? "signup" : "login"} />
-      ) : (
-        <Layout>
-          <ErrorBoundary resetKey={pathname}>
-            {/* A new address is a new page: nothing a page holds (a followed run, filters, a
-                pending error) carries over, e.g. from a run to its replay. */}
-            <Pages key={pathname} />
-          </ErrorBoundary>
-        </Layout>
-      )}
+      <ConsoleApiContext.Provider value={consoleApi}>
+        {onAuthPage || !session ? (
+          <AuthPage mode={route.page === "signup" ? "signup" : "login"} />
+        ) : (
+          <Layout>
+            <ErrorBoundary resetKey={pathname}>
+              {/* A new address is a new page: nothing a page holds (a followed run, filters, a
+                  pending error) carries over, e.g. from a run to its replay. */}
+              <Pages key={pathname} />
+            </ErrorBoundary>
+          </Layout>
+        )}
+      </ConsoleApiContext.Provider>
     </StudioContext.Provider>
   );
 }
