@@ -84,6 +84,17 @@ const executionStatus = sql<ExecutionStatus>`case
   when exists (select 1 from steps s where s.execution_id = e.execution_id and s.status = 'failed') then 'failed'
   else 'completed' end`;
 
+/** What a run's summary shows besides its status (listed and read alike). */
+const executionSummaryColumns = [
+  "e.executionId",
+  "e.appId",
+  "e.channelId",
+  "e.eventType",
+  "e.replayOf",
+  "e.appVersion",
+  "e.createdAt",
+] as const;
+
 /**
  * The runtime reads an app for every job; apps change rarely. Writes through this process drop their
  * entry at once; another process's change is seen within `ttlMs` (PostgreSQL with several workers).
@@ -287,15 +298,7 @@ class SqlOperatorStore implements OperatorStore {
   async listExecutions(appId: string, filter: ExecutionFilter): Promise<ExecutionSummary[]> {
     let inner = this.db
       .selectFrom("executions as e")
-      .select([
-        "e.executionId",
-        "e.appId",
-        "e.channelId",
-        "e.eventType",
-        "e.replayOf",
-        "e.appVersion",
-        "e.createdAt",
-      ])
+      .select(executionSummaryColumns)
       .select(executionStatus.as("status"))
       .where("e.operatorId", "=", this.operatorId)
       .where("e.appId", "=", appId);
@@ -332,15 +335,7 @@ class SqlOperatorStore implements OperatorStore {
   async getExecution(appId: string, executionId: string): Promise<ExecutionDetail | undefined> {
     const summary = await this.db
       .selectFrom("executions as e")
-      .select([
-        "e.executionId",
-        "e.appId",
-        "e.channelId",
-        "e.eventType",
-        "e.replayOf",
-        "e.appVersion",
-        "e.createdAt",
-      ])
+      .select(executionSummaryColumns)
       .select(executionStatus.as("status"))
       .where("e.operatorId", "=", this.operatorId)
       .where("e.appId", "=", appId)
