@@ -61,6 +61,17 @@ export function useAiSuite(
   return suite;
 }
 
+/** Saves an app whose one action (`a`) asks OpenAI's cheapest model "Hi"; resolves with the API's answer. */
+export function createAskingApp(session: ApiSession, name: string) {
+  return session.call("POST", "/v1/apps", {
+    name,
+    channels: [{ channelId: "in" }],
+    actions: [
+      { actionId: "a", channelId: "in", type: "ai", config: { model: "openai/gpt-4.1-mini", prompt: "Hi" } },
+    ],
+  });
+}
+
 export function aiConfigFor(url: string, extra: Partial<NonNullable<ConfigInput["ai"]>> = {}) {
   return {
     timeoutMs: 5_000,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aiConfigFor } from "./ai-fixture.ts";
+import { aiConfigFor, createAskingApp } from "./ai-fixture.ts";
 import { AiStandIn } from "./ai-stand-in.ts";
 import { createPostgresSchema } from "./databases.ts";
 import { logIn, signUp, startTestConflux, waitForRun } from "./harness.ts";
@@ -33,18 +33,7 @@ describe.skipIf(!postgres)("AI credits on PostgreSQL with two instances", () => 
     const email = `ai-quota-${Date.now()}@example.com`;
     const onFirst = await signUp(first.url, email);
     const onSecond = await logIn(second.url, email);
-    const created = await onFirst.call("POST", "/v1/apps", {
-      name: "shared quota",
-      channels: [{ channelId: "in" }],
-      actions: [
-        {
-          actionId: "a",
-          channelId: "in",
-          type: "ai",
-          config: { model: "openai/gpt-4.1-mini", prompt: "Hi" },
-        },
-      ],
-    });
+    const created = await createAskingApp(onFirst, "shared quota");
     expect(created.status, created.text).toBe(201);
     const appId = created.body.appId;
     const sent = await Promise.all(

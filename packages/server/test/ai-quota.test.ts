@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { aiConfigFor, useAiSuite } from "./ai-fixture.ts";
+import { aiConfigFor, createAskingApp, useAiSuite } from "./ai-fixture.ts";
 import { AiStandIn } from "./ai-stand-in.ts";
 import { signUp, startTestConflux, waitForRun } from "./harness.ts";
 
@@ -159,18 +159,7 @@ describe("provider calls through the guarded client", () => {
     });
     try {
       const session = await signUp(conflux.url);
-      const created = await session.call("POST", "/v1/apps", {
-        name: "guarded",
-        channels: [{ channelId: "in" }],
-        actions: [
-          {
-            actionId: "a",
-            channelId: "in",
-            type: "ai",
-            config: { model: "openai/gpt-4.1-mini", prompt: "Hi" },
-          },
-        ],
-      });
+      const created = await createAskingApp(session, "guarded");
       const sent = await session.call("POST", `/v1/apps/${created.body.appId}/channels/in/messages`, {});
       const run = await waitForRun(session, created.body.appId, sent.body.executionId);
       expect(run.steps[0]).toMatchObject({ status: "failed", error: { code: "outbound_blocked" } });
