@@ -1,8 +1,9 @@
-import { type ChangeEvent, useState } from "react";
+import { useState } from "react";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { FileButton } from "../ui/FileButton.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Table } from "../ui/Table.tsx";
 import { useToast } from "../ui/Toast.tsx";
@@ -53,10 +54,7 @@ export function FilesPage() {
     }
   };
 
-  const upload = async (event: ChangeEvent<HTMLInputElement>) => {
-    const chosen = event.target.files?.[0];
-    event.target.value = "";
-    if (!chosen) return;
+  const upload = async (chosen: File) => {
     setError(undefined);
     try {
       await api.uploadFile(`${prefix}${chosen.name}`, chosen);
@@ -85,10 +83,9 @@ export function FilesPage() {
     <Page
       title="Files"
       toolbar={
-        <label className="cfx-button cfx-button--primary">
+        <FileButton variant="primary" inputLabel="File to upload" onFile={(file) => void upload(file)}>
           Upload to {prefix}
-          <input type="file" className="cfx-visually-hidden" onChange={(event) => void upload(event)} />
-        </label>
+        </FileButton>
       }
     >
       <div className="cfx-stack">
@@ -150,7 +147,9 @@ export function FilesPage() {
         {preview ? (
           <section aria-label="Preview" className="cfx-stack">
             <h2 className="cfx-mono">{preview.path}</h2>
-            {preview.image ? <img src={preview.url} alt={preview.path} style={{ maxWidth: "100%" }} /> : null}
+            {preview.image ? (
+              <img className="cfx-preview-image" src={preview.url} alt={preview.path} />
+            ) : null}
             <a href={preview.url} target="_blank" rel="noreferrer">
               Download (link valid one hour)
             </a>

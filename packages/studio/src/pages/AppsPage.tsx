@@ -1,5 +1,5 @@
 import type { App } from "@conflux/core";
-import { type ChangeEvent, useRef, useState } from "react";
+import { useState } from "react";
 import { downloadText } from "../api/app-definition.ts";
 import { definitionOf } from "../editor/contract.ts";
 import { Link, pathOf, useRouter } from "../shell/router.tsx";
@@ -8,6 +8,7 @@ import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { FileButton } from "../ui/FileButton.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
@@ -31,7 +32,6 @@ export function AppsPage() {
   const [busy, setBusy] = useState(false);
   const [actionError, setActionError] = useState<unknown>();
   const [dialogError, setDialogError] = useState<unknown>();
-  const fileInput = useRef<HTMLInputElement>(null);
 
   const run = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -73,17 +73,13 @@ export function AppsPage() {
     }
   };
 
-  const importFile = (event: ChangeEvent<HTMLInputElement>) => {
-    const file = event.target.files?.[0];
-    event.target.value = "";
-    if (!file) return;
-    void run(async () => {
+  const importFile = (file: File) =>
+    run(async () => {
       const text = await file.text();
       const app = await api.importApp(text, /\.ya?ml$/i.test(file.name));
       toast.show(`Imported "${app.name}"`);
       apps.reload();
     });
-  };
 
   const exportApp = (app: App, format: "json" | "yaml") =>
     run(async () => {
@@ -113,18 +109,14 @@ export function AppsPage() {
       title="Apps"
       toolbar={
         <>
-          <input
-            ref={fileInput}
-            type="file"
+          <FileButton
+            inputLabel="App file to import"
             accept=".json,.yaml,.yml,application/json,application/yaml"
-            className="cfx-visually-hidden"
-            aria-label="App file to import"
-            tabIndex={-1}
-            onChange={importFile}
-          />
-          <Button onClick={() => fileInput.current?.click()} disabled={busy}>
+            disabled={busy}
+            onFile={(file) => void importFile(file)}
+          >
             Import file…
-          </Button>
+          </FileButton>
           <Button variant="primary" onClick={() => openNameDialog({ mode: "create" })}>
             New app
           </Button>
