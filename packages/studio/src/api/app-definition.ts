@@ -1,23 +1,12 @@
 import type { FieldProblem, SaveOutcome } from "../editor/contract.ts";
-import { ApiError, describeError } from "./client.ts";
+import { ApiError, describeError, errorDetailsOf } from "./client.ts";
 
 /** The API's `details[]` (`{path: "actions.2.condition", message, column?}`) as the editor's problems. */
 export function toFieldProblems(details: unknown): FieldProblem[] {
-  if (!Array.isArray(details)) return [];
-  return details.flatMap((detail: { path?: unknown; message?: unknown; column?: unknown }) => {
-    if (typeof detail?.message !== "string") return [];
-    const path =
-      typeof detail.path === "string" && detail.path
-        ? detail.path.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part))
-        : [];
-    return [
-      {
-        path,
-        message: detail.message,
-        ...(typeof detail.column === "number" ? { column: detail.column } : {}),
-      },
-    ];
-  });
+  return errorDetailsOf(details).map(({ path, ...detail }) => ({
+    path: path ? path.split(".").map((part) => (/^\d+$/.test(part) ? Number(part) : part)) : [],
+    ...detail,
+  }));
 }
 
 /** A save the server refused, as the editor shows it: at the fields in `details`, or as one message. */

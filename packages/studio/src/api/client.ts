@@ -1,14 +1,36 @@
+/** One of an API error's `details[]`: the field it is about (`actions.2.condition`), and the column in an expression. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  column?: number;
+}
+
 /** What every API error looks like (`{code, message, details?}`), plus the HTTP status; 0 = no answer. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details?: unknown,
+    readonly details: readonly ErrorDetail[] = [],
   ) {
     super(message);
     this.name = "ApiError";
   }
+}
+
+/** The `details` of an error body as it came over the wire; entries without a message are left out. */
+export function errorDetailsOf(value: unknown): ErrorDetail[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((detail: { path?: unknown; message?: unknown; column?: unknown } | null) => {
+    if (typeof detail?.message !== "string") return [];
+    return [
+      {
+        path: typeof detail.path === "string" ? detail.path : "",
+        message: detail.message,
+        ...(typeof detail.column === "number" ? { column: detail.column } : {}),
+      },
+    ];
+  });
 }
 
 export interface AuthHeaders {
@@ -35,7 +57,7 @@ async function toApiError(response: Response): Promise<ApiError> {
   try {
     const body = JSON.parse(text) as { code?: unknown; message?: unknown; details?: unknown };
     if (typeof body.code === "string" && typeof body.message === "string")
-      return new ApiError(response.status, body.code, body.message, body.details);
+      return new ApiError(response.status, body.code, body.message, errorDetailsOf(body.details));
   } catch {}
   return new ApiError(
     response.status,

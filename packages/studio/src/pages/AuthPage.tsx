@@ -8,9 +8,9 @@ import { TextField } from "../ui/TextField.tsx";
 
 /** The API's validation details name the body field: show each message under its field. */
 function fieldErrors(error: unknown): { email?: string; password?: string } {
-  if (!(error instanceof ApiError) || !Array.isArray(error.details)) return {};
+  if (!(error instanceof ApiError)) return {};
   const errors: { email?: string; password?: string } = {};
-  for (const detail of error.details as Array<{ path?: string; message?: string }>) {
+  for (const detail of error.details) {
     if (detail.path === "email" || detail.path === "password") errors[detail.path] ??= detail.message;
   }
   return errors;

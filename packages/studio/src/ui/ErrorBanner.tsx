@@ -1,17 +1,11 @@
 import { ApiError, describeError } from "../api/client.ts";
 import { Button } from "./Button.tsx";
 
-interface Detail {
-  path?: unknown;
-  message?: unknown;
-}
-
 function detailLines(error: unknown): string[] {
-  if (!(error instanceof ApiError) || !Array.isArray(error.details)) return [];
-  return (error.details as Detail[]).slice(0, 10).map((detail) => {
-    const where = typeof detail.path === "string" && detail.path ? `${detail.path}: ` : "";
-    return `${where}${String(detail.message ?? "")}`;
-  });
+  if (!(error instanceof ApiError)) return [];
+  return error.details
+    .slice(0, 10)
+    .map((detail) => (detail.path ? `${detail.path}: ${detail.message}` : detail.message));
 }
 
 /** An error where it happened: the server's message and code, its details, and a way to retry. */
