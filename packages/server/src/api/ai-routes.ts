@@ -9,14 +9,13 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import { z } from "zod";
 import type { ActionContext, ActionDefinition, ActionResult } from "../actions/action.ts";
+import { createActionContext } from "../actions/action-context.ts";
 import { actionRegistry } from "../actions/registry.ts";
 import { creditQuota } from "../ai/ask-model.ts";
 import { catalogue } from "../ai/catalogue.ts";
 import { serviceAccess } from "../ai/provider-access.ts";
 import type { Services } from "../conflux.ts";
-import { deviceAccessFor } from "../devices/device-services.ts";
 import { UserError } from "../errors.ts";
-import { openCredentialFor } from "../runtime/run-job.ts";
 import { classifyError } from "../runtime/step-error.ts";
 import { usageMonth } from "../usage/usage-store.ts";
 import { operatorOf } from "./authenticate.ts";
@@ -71,17 +70,19 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
     async (request) => {
       const operator = operatorOf(request);
       const payload = request.body.payload as JsonValue;
-      const context: ActionContext = {
+      const context = createActionContext(
+        { ...services, outbound: services.ai.outbound, mail: undefined },
         operator,
-        scope: { payload, context: { eventType: "try" }, event: { payload, context: { eventType: "try" } } },
-        idempotencyKey: `try-${ulid()}`,
-        hop: 0,
-        outbound: services.ai.outbound,
-        mail: undefined,
-        openCredential: openCredentialFor(operator, services.cipher),
-        ai: services.ai,
-        devices: deviceAccessFor(services.devices, operator.operatorId),
-      };
+        {
+          scope: {
+            payload,
+            context: { eventType: "try" },
+            event: { payload, context: { eventType: "try" } },
+          },
+          idempotencyKey: `try-${ulid()}`,
+          hop: 0,
+        },
+      );
       const definition = actionRegistry[request.body.type] as ActionDefinition as {
         run(config: unknown, context: ActionContext): Promise<ActionResult>;
       };

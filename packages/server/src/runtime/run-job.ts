@@ -10,29 +10,21 @@ import {
 import type { Logger } from "pino";
 import type { ActionContext, ActionResult } from "../actions/action.ts";
 import { ActionError } from "../actions/action.ts";
+import { type ActionServices, createActionContext } from "../actions/action-context.ts";
 import { actionRegistry } from "../actions/registry.ts";
 import { renderTransform } from "../actions/render.ts";
-import type { AiServices } from "../ai/ai-services.ts";
 import type { RunApps } from "../app-versions/run-app.ts";
 import type { Bus, Delivery, Job } from "../bus/bus.ts";
-import { type DeviceServices, deviceAccessFor } from "../devices/device-services.ts";
-import type { MailService } from "../mail/smtp.ts";
-import type { OutboundClient } from "../outbound/guarded-client.ts";
-import type { Cipher } from "../secrets/cipher.ts";
 import type { MessageRecord, OperatorStore, StepError, StepRecord, Store } from "../store/store.ts";
 import { planDelivery } from "./deliveries.ts";
 import { classifyError, retryDelayMs } from "./step-error.ts";
 import type { StepEvents } from "./step-events.ts";
 
-export interface RuntimeServices {
+/** What running a job needs: the stores and bus, and what the action itself draws on. */
+export interface RuntimeServices extends ActionServices {
   store: Store;
   runApps: RunApps;
   bus: Bus;
-  cipher: Cipher;
-  outbound: OutboundClient;
-  mail: MailService | undefined;
-  ai: AiServices;
-  devices: DeviceServices;
   logger: Logger;
   maxTries: number;
   retryBaseMs: number;
@@ -72,15 +64,6 @@ function newStep(
     attempts: job.attempts,
     startedAt: Date.now(),
     finishedAt: null,
-  };
-}
-
-/** The decrypted values of one of the operator's credentials, as actions receive them. */
-export function openCredentialFor(operator: OperatorStore, cipher: Cipher) {
-  return async (credentialsId: string): Promise<Record<string, string>> => {
-    const credential = await operator.getCredential(credentialsId);
-    if (!credential) throw new ActionError("credentials_not_found", `no credentials '${credentialsId}'`);
-    return JSON.parse(cipher.open(credential.sealed)) as Record<string, string>;
   };
 }
 
@@ -141,17 +124,11 @@ async function runAction(
   const definition = actionRegistry[action.type] as {
     run(config: unknown, context: ActionContext): Promise<ActionResult>;
   };
-  const context: ActionContext = {
-    operator,
+  const context = createActionContext(services, operator, {
     scope: input.scope,
     idempotencyKey: input.job.jobId,
     hop: input.message.hop,
-    outbound: services.outbound,
-    mail: services.mail,
-    openCredential: openCredentialFor(operator, services.cipher),
-    ai: services.ai,
-    devices: deviceAccessFor(services.devices, operator.operatorId),
-  };
+  });
   return definition.run(action.config, context);
 }
 
