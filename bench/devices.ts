@@ -13,11 +13,11 @@ import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
 import { Aedes } from "aedes";
-import autocannon from "autocannon";
 import SqliteDatabase from "better-sqlite3";
 import Fastify from "fastify";
 import mqtt from "mqtt";
 import { startBenchConflux } from "./bench-conflux.ts";
+import { postLoad } from "./post-load.ts";
 import { median } from "./statistics.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
@@ -96,14 +96,7 @@ async function bareHttp() {
 }
 
 async function http(url: string, headers: Record<string, string>): Promise<number> {
-  const result = await autocannon({
-    url,
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-    connections,
-    duration: seconds,
-  });
+  const result = await postLoad(url, { body, headers, connections, seconds });
   return result["2xx"] / seconds;
 }
 

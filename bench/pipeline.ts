@@ -8,11 +8,11 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import autocannon from "autocannon";
 import Fastify from "fastify";
 import { decodeTime } from "ulid";
 import { request } from "undici";
 import { startBenchConflux } from "./bench-conflux.ts";
+import { postLoad } from "./post-load.ts";
 import { median, percentile } from "./statistics.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
@@ -47,16 +47,8 @@ async function startSink() {
   };
 }
 
-async function load(url: string, headers: Record<string, string>) {
-  return autocannon({
-    url,
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body,
-    connections,
-    duration: seconds,
-    ...(rate ? { overallRate: rate } : {}),
-  });
+function load(url: string, headers: Record<string, string>) {
+  return postLoad(url, { body, headers, connections, seconds, rate });
 }
 
 async function benchConflux(sink: Awaited<ReturnType<typeof startSink>>): Promise<RoundResult> {
