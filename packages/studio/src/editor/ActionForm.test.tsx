@@ -72,6 +72,21 @@ function renderAiEditor(config: Record<string, unknown> = {}, overrides: Partial
   return props;
 }
 
+/** Renders the editor on an app whose only action, "Ask", has the given type and config, and selects it. */
+function renderOnlyAction(action: Pick<Action, "type" | "config">, overrides: Partial<AppEditorProps> = {}) {
+  const app = coldChainApp();
+  render(
+    <AppEditor
+      app={{ ...app, actions: [{ ...aiAction({}), ...action } as Action] }}
+      credentials={[]}
+      onSave={vi.fn()}
+      onTestRun={vi.fn()}
+      {...overrides}
+    />,
+  );
+  fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Ask"));
+}
+
 /** Saves and returns the ai action's config as it was sent. */
 async function savedConfig(props: AppEditorProps): Promise<Record<string, unknown>> {
   fireEvent.click(screen.getByRole("button", { name: "Save" }));
@@ -158,26 +173,13 @@ describe("the model picker", () => {
   });
 
   it("object-detection's vision model is picked the same way", () => {
-    const app = coldChainApp();
-    render(
-      <AppEditor
-        app={{
-          ...app,
-          actions: [
-            {
-              ...aiAction({}),
-              type: "object-detection",
-              config: { imageUrl: "${payload.url}", classes: ["person"], minScore: 0.5 },
-            } as Action,
-          ],
-        }}
-        credentials={[]}
-        onSave={vi.fn()}
-        onTestRun={vi.fn()}
-        aiModels={models}
-      />,
+    renderOnlyAction(
+      {
+        type: "object-detection",
+        config: { imageUrl: "${payload.url}", classes: ["person"], minScore: 0.5 },
+      },
+      { aiModels: models },
     );
-    fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Ask"));
     expect(screen.getByRole("listbox", { name: "Model (optional)" })).toBeTruthy();
   });
 
@@ -298,28 +300,16 @@ describe("Try it", () => {
 
 describe("the code action's script", () => {
   it("is a JavaScript editor with highlighting, the syntax check at the field, and payload completions", async () => {
-    const app = coldChainApp();
     const onSave = vi.fn(
       async (definition: AppDefinition): Promise<SaveOutcome> => ({ ok: true, app: definition as App }),
     );
-    render(
-      <AppEditor
-        app={{
-          ...app,
-          actions: [
-            {
-              ...aiAction({}),
-              type: "code",
-              config: { source: "function main(input) {\n  return input.payload.temp * 1.8 + 32;\n}" },
-            } as Action,
-          ],
-        }}
-        credentials={[]}
-        onSave={onSave}
-        onTestRun={vi.fn()}
-      />,
+    renderOnlyAction(
+      {
+        type: "code",
+        config: { source: "function main(input) {\n  return input.payload.temp * 1.8 + 32;\n}" },
+      },
+      { onSave },
     );
-    fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Ask"));
     const source = screen.getByRole("textbox", { name: "Source" });
     const field = source.closest("[data-field]") as HTMLElement;
     expect(field.querySelector(".cm-lineNumbers")).not.toBeNull();
