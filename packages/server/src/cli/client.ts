@@ -1,5 +1,7 @@
 /** A small client of the Conflux HTTP API for the CLI, authenticated from the environment. */
 export interface ApiClient {
+  /** CONFLUX_URL without a trailing slash. */
+  readonly baseUrl: string;
   request(method: string, path: string, body?: string, contentType?: string): Promise<Response>;
 }
 
@@ -26,6 +28,7 @@ export async function connect(env: NodeJS.ProcessEnv): Promise<ApiClient> {
     credentials = await logIn(baseUrl, env.CONFLUX_EMAIL, env.CONFLUX_PASSWORD);
   else throw new Error("set CONFLUX_EMAIL and CONFLUX_PASSWORD (or CONFLUX_API_KEY and CONFLUX_TOKEN)");
   return {
+    baseUrl,
     request(method, path, body, contentType = "application/json") {
       return fetch(`${baseUrl}${path}`, {
         method,

@@ -99,7 +99,6 @@ async function runSimulation(client: ApiClient, args: string[]): Promise<void> {
   const devices = Number(values.devices);
   if (!Number.isInteger(devices) || devices < 1 || devices > 100_000)
     throw new Error("--devices is 1 to 100000");
-  const apiUrl = (process.env.CONFLUX_URL ?? "http://127.0.0.1:8480").replace(/\/$/, "");
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   await simulate(
@@ -110,8 +109,7 @@ async function runSimulation(client: ApiClient, args: string[]): Promise<void> {
       protocol,
       ...(values.duration ? { durationSeconds: Number(values.duration) } : {}),
       ...(values.group ? { groupId: values.group } : {}),
-      apiUrl,
-      mqttUrl: values["mqtt-url"] ?? `mqtt://${new URL(apiUrl).hostname}:1884`,
+      mqttUrl: values["mqtt-url"] ?? `mqtt://${new URL(client.baseUrl).hostname}:1884`,
       udpPort: Number(values["udp-port"]),
       log: (line) => process.stdout.write(`${line}\n`),
     },

@@ -16,7 +16,6 @@ export interface SimulateOptions {
   durationSeconds?: number;
   /** Put the devices in this group; otherwise a new group that keeps data. */
   groupId?: string;
-  apiUrl: string;
   mqttUrl: string;
   udpPort: number;
   log(line: string): void;
@@ -183,12 +182,12 @@ function udpSender(host: string, port: number): Sender {
 /** Registers the devices, then sends at the given rate until the duration ends or `signal` aborts. */
 export async function simulate(client: ApiClient, options: SimulateOptions, signal?: AbortSignal) {
   const devices = await registerDevices(client, options);
-  const host = new URL(options.apiUrl).hostname;
+  const host = new URL(client.baseUrl).hostname;
   const sender =
     options.protocol === "mqtt"
       ? await mqttSender(devices, options.mqttUrl)
       : options.protocol === "http"
-        ? httpSender(options.apiUrl)
+        ? httpSender(client.baseUrl)
         : udpSender(host, options.udpPort);
   const counts = { sent: 0, acknowledged: 0, failed: 0 };
   let lastError = "";
