@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { Link, pathOf } from "../shell/router.tsx";
+import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
@@ -33,23 +34,13 @@ export function DevicesPage() {
   const [deleting, setDeleting] = useState<
     { kind: "device"; item: Device } | { kind: "group"; item: DeviceGroup }
   >();
-  const [error, setError] = useState<unknown>();
-  const [busy, setBusy] = useState(false);
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await work();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+  // Deleting reports on the page; creating in the open dialog, which covers the page.
+  const action = useAction();
+  const creating = useAction();
+  const busy = action.busy || creating.busy;
 
   const createGroup = () =>
-    run(async () => {
+    creating.run(async () => {
       if (!groupDraft) return;
       const group = await api.createGroup({
         name: groupDraft.name,
@@ -68,7 +59,7 @@ export function DevicesPage() {
     });
 
   const createDevice = () =>
-    run(async () => {
+    creating.run(async () => {
       if (!deviceDraft) return;
       const device = await api.createDevice({ name: deviceDraft.name, groupId: deviceDraft.groupId || null });
       setDeviceDraft(undefined);
@@ -77,11 +68,15 @@ export function DevicesPage() {
     });
 
   const remove = () =>
-    run(async () => {
+    action.run(async () => {
       if (!deleting) return;
-      if (deleting.kind === "device") await api.deleteDevice(deleting.item.deviceId);
-      else await api.deleteGroup(deleting.item.groupId);
-      setDeleting(undefined);
+      try {
+        if (deleting.kind === "device") await api.deleteDevice(deleting.item.deviceId);
+        else await api.deleteGroup(deleting.item.groupId);
+      } finally {
+        // Closed either way: a failure shows on the page, which the modal would cover.
+        setDeleting(undefined);
+      }
       groups.reload();
       devices.reload();
     });
@@ -96,10 +91,20 @@ export function DevicesPage() {
       title="Devices"
       toolbar={
         <>
-          <Button onClick={() => setGroupDraft(emptyGroup)}>New group</Button>
+          <Button
+            onClick={() => {
+              creating.clearError();
+              setGroupDraft(emptyGroup);
+            }}
+          >
+            New group
+          </Button>
           <Button
             variant="primary"
-            onClick={() => setDeviceDraft({ name: "", groupId: groups.data?.[0]?.groupId ?? "" })}
+            onClick={() => {
+              creating.clearError();
+              setDeviceDraft({ name: "", groupId: groups.data?.[0]?.groupId ?? "" });
+            }}
           >
             New device
           </Button>
@@ -107,7 +112,7 @@ export function DevicesPage() {
       }
     >
       <div className="cfx-stack">
-        {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        {action.error ? <ErrorBanner error={action.error} onDismiss={action.clearError} /> : null}
         <h2>Groups</h2>
         {groups.error ? (
           <ErrorBanner error={groups.error} onRetry={groups.reload} />
@@ -210,6 +215,7 @@ export function DevicesPage() {
           </>
         }
       >
+        {creating.error ? <ErrorBanner error={creating.error} /> : null}
         {groupDraft ? (
           <>
             <TextField
@@ -262,6 +268,7 @@ export function DevicesPage() {
           </>
         }
       >
+        {creating.error ? <ErrorBanner error={creating.error} /> : null}
         {deviceDraft ? (
           <>
             <TextField

@@ -4,6 +4,7 @@ import { downloadText } from "../api/app-definition.ts";
 import { definitionOf } from "../editor/contract.ts";
 import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
+import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
@@ -29,33 +30,20 @@ export function AppsPage() {
   const [nameDialog, setNameDialog] = useState<NameDialog>();
   const [name, setName] = useState("");
   const [deleting, setDeleting] = useState<App>();
-  const [busy, setBusy] = useState(false);
-  const [actionError, setActionError] = useState<unknown>();
-  const [dialogError, setDialogError] = useState<unknown>();
-
-  const run = async (work: () => Promise<void>) => {
-    setBusy(true);
-    setActionError(undefined);
-    try {
-      await work();
-    } catch (error) {
-      setActionError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  // Import, export, duplicate and delete report on the page; create and rename in their dialog.
+  const action = useAction();
+  const naming = useAction();
+  const busy = action.busy || naming.busy;
 
   const openNameDialog = (dialog: NameDialog) => {
     setName(dialog.mode === "rename" ? dialog.app.name : "");
-    setDialogError(undefined);
+    naming.clearError();
     setNameDialog(dialog);
   };
 
-  const submitName = async () => {
-    if (!nameDialog) return;
-    setBusy(true);
-    setDialogError(undefined);
-    try {
+  const submitName = () =>
+    naming.run(async () => {
+      if (!nameDialog) return;
       if (nameDialog.mode === "create") {
         const app = await api.createApp({ name, channels: [], actions: [] });
         setNameDialog(undefined);
@@ -66,15 +54,10 @@ export function AppsPage() {
         toast.show(`Renamed to "${name}"`);
         apps.reload();
       }
-    } catch (error) {
-      setDialogError(error);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const importFile = (file: File) =>
-    run(async () => {
+    action.run(async () => {
       const text = await file.text();
       const app = await api.importApp(text, /\.ya?ml$/i.test(file.name));
       toast.show(`Imported "${app.name}"`);
@@ -82,25 +65,29 @@ export function AppsPage() {
     });
 
   const exportApp = (app: App, format: "json" | "yaml") =>
-    run(async () => {
+    action.run(async () => {
       const text = await api.exportApp(app.appId, format);
       const base = app.name.replace(/[^\w.-]+/g, "_") || app.appId;
       downloadText(text, `${base}.${format}`, format === "json" ? "application/json" : "application/yaml");
     });
 
   const duplicate = (app: App) =>
-    run(async () => {
+    action.run(async () => {
       const copy = await api.createApp({ ...definitionOf(app), name: `${app.name} (copy)`.slice(0, 256) });
       toast.show(`Created "${copy.name}"`);
       apps.reload();
     });
 
   const confirmDelete = () =>
-    run(async () => {
+    action.run(async () => {
       if (!deleting) return;
-      await api.deleteApp(deleting.appId);
+      try {
+        await api.deleteApp(deleting.appId);
+      } finally {
+        // Closed either way: a failure shows on the page, which the modal would cover.
+        setDeleting(undefined);
+      }
       toast.show(`Deleted "${deleting.name}"`);
-      setDeleting(undefined);
       apps.reload();
     });
 
@@ -124,7 +111,7 @@ export function AppsPage() {
       }
     >
       <div className="cfx-stack">
-        {actionError ? <ErrorBanner error={actionError} onDismiss={() => setActionError(undefined)} /> : null}
+        {action.error ? <ErrorBanner error={action.error} onDismiss={action.clearError} /> : null}
         {apps.error ? (
           <ErrorBanner error={apps.error} onRetry={apps.reload} />
         ) : apps.loading && !apps.data ? (
@@ -215,7 +202,7 @@ export function AppsPage() {
           </>
         }
       >
-        {dialogError ? <ErrorBanner error={dialogError} /> : null}
+        {naming.error ? <ErrorBanner error={naming.error} /> : null}
         <TextField
           label="App name"
           value={name}

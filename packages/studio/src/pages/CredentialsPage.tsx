@@ -2,6 +2,7 @@ import { useState } from "react";
 import type { NewCredential } from "../api/conflux-api.ts";
 import type { CredentialSummary } from "../editor/contract.ts";
 import { useStudio } from "../shell/studio-context.tsx";
+import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
@@ -47,43 +48,33 @@ export function CredentialsPage() {
   const credentials = useLoad(() => api.listCredentials(), [api]);
   const [draft, setDraft] = useState<Draft>();
   const [deleting, setDeleting] = useState<CredentialSummary>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>();
-  const [dialogError, setDialogError] = useState<unknown>();
+  // Saving reports in its dialog; deleting on the page.
+  const saving = useAction();
+  const action = useAction();
+  const busy = saving.busy || action.busy;
 
-  const create = async () => {
-    if (!draft) return;
-    setBusy(true);
-    setDialogError(undefined);
-    try {
+  const create = () =>
+    saving.run(async () => {
+      if (!draft) return;
       await api.putCredential(draft.credentialsId, toCredential(draft));
       // The values leave the page with the dialog: the server never returns them.
       setDraft(undefined);
       toast.show(`Saved credentials "${draft.credentialsId}"`);
       credentials.reload();
-    } catch (caught) {
-      setDialogError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const remove = async () => {
-    if (!deleting) return;
-    setBusy(true);
-    setError(undefined);
-    try {
-      await api.deleteCredential(deleting.credentialsId);
+  const remove = () =>
+    action.run(async () => {
+      if (!deleting) return;
+      try {
+        await api.deleteCredential(deleting.credentialsId);
+      } finally {
+        // Closed either way: a failure shows on the page, which the modal would cover.
+        setDeleting(undefined);
+      }
       toast.show(`Deleted credentials "${deleting.credentialsId}"`);
-      setDeleting(undefined);
       credentials.reload();
-    } catch (caught) {
-      setDeleting(undefined);
-      setError(caught);
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const set = (fields: Partial<Draft>) =>
     setDraft((current) => (current ? { ...current, ...fields } : current));
@@ -95,7 +86,7 @@ export function CredentialsPage() {
         <Button
           variant="primary"
           onClick={() => {
-            setDialogError(undefined);
+            saving.clearError();
             setDraft(emptyDraft);
           }}
         >
@@ -108,7 +99,7 @@ export function CredentialsPage() {
           Secrets that webhook actions use for Basic or bearer auth. They are encrypted at rest, and their
           values are never shown again after you save them.
         </p>
-        {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        {action.error ? <ErrorBanner error={action.error} onDismiss={action.clearError} /> : null}
         {credentials.error ? (
           <ErrorBanner error={credentials.error} onRetry={credentials.reload} />
         ) : (
@@ -156,7 +147,7 @@ export function CredentialsPage() {
           </>
         }
       >
-        {dialogError ? <ErrorBanner error={dialogError} /> : null}
+        {saving.error ? <ErrorBanner error={saving.error} /> : null}
         {draft ? (
           <>
             <TextField
