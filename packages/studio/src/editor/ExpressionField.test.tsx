@@ -47,26 +47,18 @@ describe("ExpressionField", () => {
 
   it("reports typing and follows the value it is given", async () => {
     const onChange = vi.fn();
-    const { rerender } = render(
+    const field = (value: string) => (
       <ExpressionField
         label="Condition"
-        value="a"
+        value={value}
         onChange={onChange}
         kind={condition}
         check={() => undefined}
         scope={scope}
-      />,
+      />
     );
-    rerender(
-      <ExpressionField
-        label="Condition"
-        value="payload.x"
-        onChange={onChange}
-        kind={condition}
-        check={() => undefined}
-        scope={scope}
-      />,
-    );
+    const { rerender } = render(field("a"));
+    rerender(field("payload.x"));
     expect(screen.getByLabelText("Condition").textContent).toBe("payload.x");
     expect(onChange).not.toHaveBeenCalled();
   });
