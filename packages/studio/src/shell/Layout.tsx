@@ -3,12 +3,19 @@ import { Button } from "../ui/Button.tsx";
 import { Link, useRouter } from "./router.tsx";
 import { useSession } from "./studio-context.tsx";
 
+/** The side navigation: a page under a section's path marks that section current. */
+const sections = [
+  { path: "/apps", label: "Apps" },
+  { path: "/devices", label: "Devices" },
+  { path: "/files", label: "Files" },
+  { path: "/credentials", label: "Credentials" },
+];
+
 /** Header (who is logged in, log out) and side navigation around every page behind log-in. */
 export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
   const { pathname, navigate } = useRouter();
-  const section =
-    ["credentials", "devices", "files"].find((name) => pathname.startsWith(`/${name}`)) ?? "apps";
+  const current = sections.find((section) => pathname.startsWith(section.path))?.path ?? "/apps";
   return (
     <div className="cfx-layout">
       <a className="cfx-skip-link" href="#main">
@@ -33,26 +40,13 @@ export function Layout({ children }: { children: ReactNode }) {
       </header>
       <nav className="cfx-nav" aria-label="Main">
         <ul>
-          <li>
-            <Link to="/apps" aria-current={section === "apps" ? "page" : undefined}>
-              Apps
-            </Link>
-          </li>
-          <li>
-            <Link to="/devices" aria-current={section === "devices" ? "page" : undefined}>
-              Devices
-            </Link>
-          </li>
-          <li>
-            <Link to="/files" aria-current={section === "files" ? "page" : undefined}>
-              Files
-            </Link>
-          </li>
-          <li>
-            <Link to="/credentials" aria-current={section === "credentials" ? "page" : undefined}>
-              Credentials
-            </Link>
-          </li>
+          {sections.map((section) => (
+            <li key={section.path}>
+              <Link to={section.path} aria-current={section.path === current ? "page" : undefined}>
+                {section.label}
+              </Link>
+            </li>
+          ))}
           <li>
             <a href="/docs" target="_blank" rel="noreferrer">
               API reference
