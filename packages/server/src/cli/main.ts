@@ -99,6 +99,13 @@ async function runSimulation(client: ApiClient, args: string[]): Promise<void> {
   const devices = Number(values.devices);
   if (!Number.isInteger(devices) || devices < 1 || devices > 100_000)
     throw new Error("--devices is 1 to 100000");
+  const durationSeconds = values.duration === undefined ? undefined : Number(values.duration);
+  // Number("1m") is NaN, and a NaN end time would end the run before its first message.
+  if (durationSeconds !== undefined && !(durationSeconds > 0))
+    throw new Error("--duration is a number of seconds above 0");
+  const udpPort = Number(values["udp-port"]);
+  if (!Number.isInteger(udpPort) || udpPort < 1 || udpPort > 65_535)
+    throw new Error("--udp-port is 1 to 65535");
   const controller = new AbortController();
   process.once("SIGINT", () => controller.abort());
   await simulate(
@@ -107,10 +114,10 @@ async function runSimulation(client: ApiClient, args: string[]): Promise<void> {
       devices,
       rate: parseRate(values.rate),
       protocol,
-      ...(values.duration ? { durationSeconds: Number(values.duration) } : {}),
+      ...(durationSeconds === undefined ? {} : { durationSeconds }),
       ...(values.group ? { groupId: values.group } : {}),
       mqttUrl: values["mqtt-url"] ?? `mqtt://${new URL(client.baseUrl).hostname}:1884`,
-      udpPort: Number(values["udp-port"]),
+      udpPort,
       log: (line) => process.stdout.write(`${line}\n`),
     },
     controller.signal,
