@@ -1,4 +1,4 @@
-import { checkTemplate, contentTypeJson } from "@conflux/core";
+import { contentTypeJson } from "@conflux/core";
 import { useEffect, useState } from "react";
 import { Button } from "../ui/Button.tsx";
 import { Select } from "../ui/Select.tsx";
@@ -7,7 +7,7 @@ import { getIn } from "./app-edits.ts";
 import { checkScript } from "./code-assist.ts";
 import type { AiModel, CredentialSummary } from "./contract.ts";
 import { ExpressionField } from "./ExpressionField.tsx";
-import type { CompletionScope, FieldError } from "./expression-assist.ts";
+import { type CompletionScope, checkExpression, toFieldError } from "./expression-assist.ts";
 import { ModelPicker } from "./ModelPicker.tsx";
 import { type LocatedProblem, messagesAt, problemsAt } from "./problems.ts";
 import { checkFieldValue, defaultValueOf, type FormField } from "./schema-form.ts";
@@ -99,7 +99,7 @@ function SchemaField({ field, value, context }: FieldProps) {
           check={(source) =>
             source === "" && field.optional ? undefined : checkFieldValue(field.schema, source)
           }
-          problems={problemsAt(context.problems, context.nodeId, path).map(errorOf)}
+          problems={problemsAt(context.problems, context.nodeId, path).map(toFieldError)}
           scope={context.scope}
           readOnly={context.readOnly}
           hint="Text with ${…} expressions"
@@ -114,7 +114,7 @@ function SchemaField({ field, value, context }: FieldProps) {
           value={typeof value === "string" ? value : ""}
           kind={{ kind: "javascript" }}
           check={(source) => checkFieldValue(field.schema, source) ?? checkScript(source)}
-          problems={problemsAt(context.problems, context.nodeId, path).map(errorOf)}
+          problems={problemsAt(context.problems, context.nodeId, path).map(toFieldError)}
           scope={context.scope}
           readOnly={context.readOnly}
           hint="JavaScript defining main(input); Tab indents, Esc then Tab leaves the editor"
@@ -255,12 +255,6 @@ function sibling(field: FormField, context: FormContext, key: string): unknown {
   return getIn(context.root, [...field.path.slice(0, -1), key]);
 }
 
-function errorOf(problem: LocatedProblem): FieldError {
-  return problem.column === undefined
-    ? { message: problem.message }
-    : { message: problem.message, column: problem.column };
-}
-
 function FieldMessage({ text }: { text: string | undefined }) {
   return text ? (
     <span className="cfx-field__error" role="alert">
@@ -370,8 +364,8 @@ function RecordField({ field, value, context }: FieldProps<Extract<FormField, { 
             fieldPath={`${path}.${key}`}
             value={entryValue}
             kind={{ kind: "template", mode: "text" }}
-            check={(source) => checkTemplateError(source, "text")}
-            problems={problemsAt(context.problems, context.nodeId, `${path}.${key}`).map(errorOf)}
+            check={(source) => checkExpression(source, { kind: "template", mode: "text" })}
+            problems={problemsAt(context.problems, context.nodeId, `${path}.${key}`).map(toFieldError)}
             scope={context.scope}
             readOnly={context.readOnly}
             onChange={(next) => write(entries.map((entry, i) => (i === index ? [entry[0], next] : entry)))}
@@ -397,14 +391,6 @@ function RecordField({ field, value, context }: FieldProps<Extract<FormField, { 
 function uniqueKey(entries: [string, string][]): string {
   for (let n = entries.length + 1; ; n++)
     if (!entries.some(([key]) => key === `name-${n}`)) return `name-${n}`;
-}
-
-function checkTemplateError(source: string, mode: "text" | "json"): FieldError | undefined {
-  const error = checkTemplate(source, mode);
-  if (!error) return undefined;
-  return error.column === undefined
-    ? { message: error.message }
-    : { message: error.message, column: error.column };
 }
 
 /** One of several shapes chosen by a discriminator (a webhook body's `mode`, its `auth.type`). */
@@ -474,8 +460,8 @@ function TransformField({ field, value, context }: FieldProps<Extract<FormField,
             fieldPath={`${path}.content`}
             value={transform.content ?? ""}
             kind={{ kind: "template", mode }}
-            check={(source) => checkTemplateError(source, mode)}
-            problems={problemsAt(context.problems, context.nodeId, `${path}.content`).map(errorOf)}
+            check={(source) => checkExpression(source, { kind: "template", mode })}
+            problems={problemsAt(context.problems, context.nodeId, `${path}.content`).map(toFieldError)}
             scope={context.scope}
             readOnly={context.readOnly}
             hint={

@@ -17,12 +17,16 @@ export interface FieldError {
   column?: number;
 }
 
-export function checkExpression(source: string, kind: ExpressionKind): FieldError | undefined {
-  const error = kind.kind === "condition" ? checkCondition(source) : checkTemplate(source, kind.mode);
-  if (!error) return undefined;
+/** A checker's error, or a problem located at a field, as the field shows it. */
+export function toFieldError(error: { message: string; column?: number | undefined }): FieldError {
   return error.column === undefined
     ? { message: error.message }
     : { message: error.message, column: error.column };
+}
+
+export function checkExpression(source: string, kind: ExpressionKind): FieldError | undefined {
+  const error = kind.kind === "condition" ? checkCondition(source) : checkTemplate(source, kind.mode);
+  return error ? toFieldError(error) : undefined;
 }
 
 /** The character range a diagnostic underlines: the column's character, or the last one at the end. */
