@@ -100,7 +100,7 @@ export async function fileRoutes(api: FastifyInstance, { files }: Services): Pro
     async (request) => {
       const path = `/${request.params["*"]}`;
       const operatorFiles = filesOf(request);
-      if (!(await operatorFiles.get(path))) throw new UserError("not_found", `no file ${path}`);
+      if (!(await operatorFiles.stat(path))) throw new UserError("not_found", `no file ${path}`);
       return { url: operatorFiles.signedUrl(path), expiresAt: Date.now() + 3_600_000 };
     },
   );

@@ -56,6 +56,8 @@ export interface OperatorFiles {
     options?: { hop?: number },
   ): Promise<StoredFile & { eventType: FileEventType }>;
   get(path: string): Promise<FileContent | undefined>;
+  /** A file's details without its content (which may be megabytes). */
+  stat(path: string): Promise<StoredFile | undefined>;
   /** Files whose path starts with `prefix`, by path; `after` continues from the last path of a page. */
   list(prefix: string, options?: { limit?: number; after?: string }): Promise<StoredFile[]>;
   delete(path: string): Promise<boolean>;
@@ -71,6 +73,9 @@ export interface FileStore {
 }
 
 const signedUrlSeconds = 3_600;
+
+/** The columns of a StoredFile: everything but the content. */
+const storedFileColumns = ["path", "contentType", "size", "createdAt", "updatedAt"] as const;
 
 interface FileStoreOptions {
   maxFileBytes: number;
@@ -152,18 +157,28 @@ class SqlOperatorFiles implements OperatorFiles {
     checkFilePath(path);
     const row = await this.db
       .selectFrom("files")
-      .select(["path", "contentType", "size", "content", "createdAt", "updatedAt"])
+      .select([...storedFileColumns, "content"])
       .where("operatorId", "=", this.operatorId)
       .where("path", "=", path)
       .executeTakeFirst();
     return row && { ...row, content: Buffer.from(row.content) };
   }
 
+  async stat(path: string): Promise<StoredFile | undefined> {
+    checkFilePath(path);
+    return this.db
+      .selectFrom("files")
+      .select(storedFileColumns)
+      .where("operatorId", "=", this.operatorId)
+      .where("path", "=", path)
+      .executeTakeFirst();
+  }
+
   async list(prefix: string, { limit = 100, after }: { limit?: number; after?: string } = {}) {
     checkFilePath(prefix, { allowFolder: true });
     let query = this.db
       .selectFrom("files")
-      .select(["path", "contentType", "size", "createdAt", "updatedAt"])
+      .select(storedFileColumns)
       .where("operatorId", "=", this.operatorId)
       // substr, not LIKE: a prefix may hold '%' or '_'. Both databases count characters, not bytes.
       .where((eb) => eb(eb.fn("substr", ["path", eb.lit(1), eb.val([...prefix].length)]), "=", prefix))
