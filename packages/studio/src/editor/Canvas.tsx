@@ -13,7 +13,7 @@ import {
   ReactFlow,
   useReactFlow,
 } from "@xyflow/react";
-import { type DragEvent, useEffect, useState } from "react";
+import { type DragEvent, useEffect, useRef, useState } from "react";
 import { canConnect, connect, parseNodeId, removeEdge, removeNode } from "./app-edits.ts";
 import type { EditorNode } from "./graph.ts";
 import type { Position } from "./layout.ts";
@@ -74,19 +74,21 @@ export function Canvas(props: CanvasProps) {
     });
   }, [props.edges]);
 
-  // A reveal waits until React Flow has measured the new node: fitting before that misses it.
-  const [pendingReveal, setPendingReveal] = useState<string>();
-  useEffect(() => setPendingReveal(props.reveal?.nodeId), [props.reveal]);
+  // A reveal waits until React Flow has measured the new node (fitting before that misses it), then
+  // happens once: this is the nonce of the last one done.
+  const revealed = useRef<number | undefined>(undefined);
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the nodes are measured, with the edges of that moment
   useEffect(() => {
-    if (!pendingReveal || !nodes.find((node) => node.id === pendingReveal)?.measured) return;
-    setPendingReveal(undefined);
+    const reveal = props.reveal;
+    if (!reveal || revealed.current === reveal.nonce) return;
+    if (!nodes.find((node) => node.id === reveal.nodeId)?.measured) return;
+    revealed.current = reveal.nonce;
     // The new node with what it is wired to, so it appears in its context rather than centred alone
     // (which pushed its channel off the edge); never zoomed in beyond where the person was.
-    const near = new Set([pendingReveal]);
+    const near = new Set([reveal.nodeId]);
     for (const edge of props.edges) {
-      if (edge.source === pendingReveal) near.add(edge.target);
-      if (edge.target === pendingReveal) near.add(edge.source);
+      if (edge.source === reveal.nodeId) near.add(edge.target);
+      if (edge.target === reveal.nodeId) near.add(edge.source);
     }
     void fitView({
       nodes: [...near].map((id) => ({ id })),
@@ -94,7 +96,7 @@ export function Canvas(props: CanvasProps) {
       maxZoom: getZoom(),
       duration: 200,
     });
-  }, [pendingReveal, nodes]);
+  }, [props.reveal, nodes]);
 
   const onNodesChange = (changes: NodeChange<EditorNode>[]) => {
     // Removal goes through onDelete, as an edit of the app; the rest (sizes, dragging) is React Flow's own.
