@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { definedEntries, type Env } from "../config/environment.ts";
 
 /**
  * The `ai` part of the configuration: the service's own provider keys and endpoints (set by whoever
@@ -78,34 +79,34 @@ export function fitAiTimeoutToLease(ai: AiConfig, leaseMs: number): AiConfig {
 
 export type AiConfigInput = z.input<typeof aiConfigSchema>;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** `CONFLUX_AI_*` variables; undefined when none is set, so the file's `ai` section stays whole. */
 export function aiConfigFromEnvironment(env: Env): AiConfigInput | undefined {
-  const defined = <T extends object>(entries: T): T | undefined => {
-    const kept = Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined));
-    return Object.keys(kept).length === 0 ? undefined : (kept as T);
-  };
-  const providers = defined({
-    openai: defined({ baseUrl: env.CONFLUX_AI_OPENAI_BASE_URL, apiKey: env.CONFLUX_AI_OPENAI_API_KEY }),
-    azure: defined({
+  const providers = definedEntries({
+    openai: definedEntries({
+      baseUrl: env.CONFLUX_AI_OPENAI_BASE_URL,
+      apiKey: env.CONFLUX_AI_OPENAI_API_KEY,
+    }),
+    azure: definedEntries({
       baseUrl: env.CONFLUX_AI_AZURE_BASE_URL,
       apiKey: env.CONFLUX_AI_AZURE_API_KEY,
       apiVersion: env.CONFLUX_AI_AZURE_API_VERSION,
     }),
-    bedrock: defined({
+    bedrock: definedEntries({
       baseUrl: env.CONFLUX_AI_BEDROCK_BASE_URL,
       region: env.CONFLUX_AI_BEDROCK_REGION,
       accessKeyId: env.CONFLUX_AI_BEDROCK_ACCESS_KEY_ID,
       secretAccessKey: env.CONFLUX_AI_BEDROCK_SECRET_ACCESS_KEY,
     }),
-    google: defined({ baseUrl: env.CONFLUX_AI_GOOGLE_BASE_URL, apiKey: env.CONFLUX_AI_GOOGLE_API_KEY }),
-    "openai-compatible": defined({
+    google: definedEntries({
+      baseUrl: env.CONFLUX_AI_GOOGLE_BASE_URL,
+      apiKey: env.CONFLUX_AI_GOOGLE_API_KEY,
+    }),
+    "openai-compatible": definedEntries({
       baseUrl: env.CONFLUX_AI_COMPATIBLE_BASE_URL,
       apiKey: env.CONFLUX_AI_COMPATIBLE_API_KEY,
     }),
   });
-  return defined({
+  return definedEntries({
     monthlyCredits: env.CONFLUX_AI_MONTHLY_CREDITS,
     requestsPerMinute: env.CONFLUX_AI_REQUESTS_PER_MINUTE,
     timeoutMs: env.CONFLUX_AI_TIMEOUT_MS,

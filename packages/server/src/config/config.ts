@@ -4,6 +4,7 @@ import { defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
 import { aiConfigFromEnvironment, aiConfigSchema } from "../ai/ai-config.ts";
 import { devicesConfigFromEnvironment, devicesConfigSchema } from "../devices/device-config.ts";
+import { definedEntries, type Env } from "./environment.ts";
 
 const flag = z.union([
   z.boolean(),
@@ -81,14 +82,10 @@ export const configSchema = z.object({
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** Environment variables win over the optional JSON file named by CONFLUX_CONFIG. */
 function fromEnvironment(env: Env): ConfigInput {
-  const pick = <T extends object>(entries: T): Partial<T> =>
-    Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined)) as Partial<T>;
   const databaseUrl = env.CONFLUX_DATABASE_URL;
-  return pick({
+  const set = definedEntries({
     dataDir: env.CONFLUX_DATA_DIR,
     host: env.CONFLUX_HOST,
     port: env.CONFLUX_PORT ?? env.PORT,
@@ -107,7 +104,7 @@ function fromEnvironment(env: Env): ConfigInput {
     ai: aiConfigFromEnvironment(env),
     devices: devicesConfigFromEnvironment(env),
     smtp: env.CONFLUX_SMTP_HOST
-      ? pick({
+      ? definedEntries({
           host: env.CONFLUX_SMTP_HOST,
           port: env.CONFLUX_SMTP_PORT ?? "587",
           secure: env.CONFLUX_SMTP_SECURE as "0" | "1" | undefined,
@@ -116,7 +113,8 @@ function fromEnvironment(env: Env): ConfigInput {
           from: env.CONFLUX_SMTP_FROM,
         })
       : undefined,
-  }) as ConfigInput;
+  });
+  return (set ?? {}) as ConfigInput;
 }
 
 export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}): Config {

@@ -1,5 +1,6 @@
 import { defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
+import { definedEntries, type Env } from "../config/environment.ts";
 
 /**
  * The `devices` part of the configuration: ingest listeners, payload and file limits, data retention.
@@ -34,11 +35,9 @@ export const devicesConfigSchema = z.object({
 });
 type DevicesConfigInput = z.input<typeof devicesConfigSchema>;
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /** `CONFLUX_MQTT_*`, `CONFLUX_SOCKET_*`, …; undefined when none is set, so the file's section stays whole. */
 export function devicesConfigFromEnvironment(env: Env): DevicesConfigInput | undefined {
-  const entries = Object.entries({
+  return definedEntries({
     mqtt: env.CONFLUX_MQTT,
     mqttPort: env.CONFLUX_MQTT_PORT,
     mqttUrl: env.CONFLUX_MQTT_URL,
@@ -50,6 +49,5 @@ export function devicesConfigFromEnvironment(env: Env): DevicesConfigInput | und
     maxPayloadBytes: env.CONFLUX_DEVICE_MAX_PAYLOAD_BYTES,
     maxFileBytes: env.CONFLUX_MAX_FILE_BYTES,
     dataRetentionDays: env.CONFLUX_DATA_RETENTION_DAYS,
-  }).filter(([, value]) => value !== undefined);
-  return entries.length ? (Object.fromEntries(entries) as DevicesConfigInput) : undefined;
+  }) as DevicesConfigInput | undefined;
 }
