@@ -1,37 +1,22 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { maxHops } from "@conflux/core";
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresSchema } from "../../test/databases.ts";
+import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
-import type { Config } from "../config/config.ts";
 import { loadConfig } from "../config/config.ts";
 import { DataStore } from "../data-store/data-store.ts";
 import { createFileEvents } from "../files/file-events.ts";
 import { createFileLinks } from "../files/file-links.ts";
 import { type FileChange, SqlFileStore } from "../files/file-store.ts";
 import { createLogger } from "../logging/logger.ts";
-import { openDatabase } from "../store/database.ts";
 import type { Database } from "../store/schema.ts";
-import { SqlStore } from "../store/sql-store.ts";
+import type { SqlStore } from "../store/sql-store.ts";
 import { DeviceRegistry } from "./device-registry.ts";
 
 // Devices, data entries and files run the same queries on both databases: one suite, both engines.
-const postgres = await createPostgresSchema();
-const sqliteDir = mkdtempSync(path.join(tmpdir(), "conflux-devices-"));
-const implementations: Array<[string, Config["database"] | undefined]> = [
-  ["SQLite", { kind: "sqlite", file: path.join(sqliteDir, "devices.db") }],
-  ["PostgreSQL", postgres?.database],
-];
+const { databases, sqliteDir } = await useContractDatabases("devices");
 
-afterAll(async () => {
-  await postgres?.drop();
-  rmSync(sqliteDir, { recursive: true, force: true });
-});
-
-describe.each(implementations)("device storage on %s", (_name, database) => {
+describe.each(databases)("device storage on %s", (_name, database) => {
   let store: SqlStore;
   let registry: DeviceRegistry;
   let data: DataStore;
@@ -42,10 +27,10 @@ describe.each(implementations)("device storage on %s", (_name, database) => {
 
   beforeAll(async () => {
     if (!database) return;
-    const opened = await openDatabase(database, sqliteDir);
+    const opened = await openWithOperators(database, sqliteDir);
     db = opened.db;
     bus = new SqlBus(opened.db, opened.kind);
-    store = new SqlStore(opened.db);
+    store = opened.store;
     registry = new DeviceRegistry(opened.db, 0);
     data = new DataStore(opened.db);
     files = new SqlFileStore(opened.db, {
@@ -54,13 +39,6 @@ describe.each(implementations)("device storage on %s", (_name, database) => {
       baseUrl: () => "http://conflux.test",
       onChange: async (change) => void changes.push(change),
     });
-    for (const operatorId of ["OP0000000001", "OP0000000002"])
-      await store.createOperator({
-        operatorId,
-        email: `${operatorId}@example.com`,
-        passwordHash: "x",
-        createdAt: 0,
-      });
   });
   afterAll(async () => store?.close());
 
