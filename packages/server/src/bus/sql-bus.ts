@@ -5,6 +5,7 @@ import type { Database, StepsTable } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
 import type { Bus, Delivery, Job, NewExecution, WriteWithExecution } from "./bus.ts";
+import { GroupCommit } from "./group-commit.ts";
 
 function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -32,12 +33,19 @@ function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
 /** The queue lives in the store's own database, so history, outputs and acknowledgement commit together. */
 export class SqlBus implements Bus {
   private readonly events = new EventEmitter();
+  /** SQLite only: PostgreSQL commits concurrent transactions on connections of their own. */
+  private readonly groupCommit: GroupCommit | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly kind: DatabaseKind,
   ) {
     this.events.setMaxListeners(0);
+    if (kind === "sqlite") this.groupCommit = new GroupCommit(db);
+  }
+
+  private transaction<T>(write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.groupCommit ? this.groupCommit.run(write) : this.db.transaction().execute(write);
   }
 
   private async insertDeliveries(trx: Transaction<Database>, deliveries: Delivery[]): Promise<void> {
@@ -92,7 +100,7 @@ export class SqlBus implements Bus {
     alsoWrite?: WriteWithExecution,
   ): Promise<{ executionId: string; duplicate: boolean }> {
     try {
-      await this.db.transaction().execute(async (trx) => {
+      await this.transaction(async (trx) => {
         await trx
           .insertInto("executions")
           .values({ ...execution, createdAt: Date.now() })
@@ -139,7 +147,7 @@ export class SqlBus implements Bus {
   }
 
   async retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.transaction(async (trx) => {
       await this.upsertStep(trx, stepRow(job, step));
       await trx
         .updateTable("jobs")
@@ -150,7 +158,7 @@ export class SqlBus implements Bus {
   }
 
   async complete(job: Job, step: StepRecord, outputs: Delivery[]): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
+    await this.transaction(async (trx) => {
       const acknowledged = await trx.deleteFrom("jobs").where("jobId", "=", job.jobId).executeTakeFirst();
       // The lease ran out and another worker finished the job first: its result stands.
       if (acknowledged.numDeletedRows === 0n) return;

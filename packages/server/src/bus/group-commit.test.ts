@@ -1,0 +1,34 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openDatabase } from "../store/database.ts";
+import { GroupCommit } from "./group-commit.ts";
+
+const dir = mkdtempSync(path.join(tmpdir(), "conflux-group-commit-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("group commit on SQLite", async () => {
+  const { db } = await openDatabase({ kind: "sqlite", file: path.join(dir, "group.db") }, dir);
+  afterAll(() => db.destroy());
+  const groupCommit = new GroupCommit(db);
+  const operator = (operatorId: string) => (trx: Parameters<Parameters<GroupCommit["run"]>[0]>[0]) =>
+    trx
+      .insertInto("operators")
+      .values({ operatorId, email: `${operatorId}@example.com`, passwordHash: "x", createdAt: 1 })
+      .execute();
+
+  it("of writes requested at once, one that fails rolls back alone and the others are stored", async () => {
+    const outcomes = await Promise.allSettled([
+      groupCommit.run(operator("a")),
+      groupCommit.run(async (trx) => {
+        await operator("b")(trx);
+        await operator("a")(trx); // a duplicate: b must not be stored either
+      }),
+      groupCommit.run(operator("c")),
+    ]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const stored = await db.selectFrom("operators").select("operatorId").orderBy("operatorId").execute();
+    expect(stored.map((row) => row.operatorId)).toEqual(["a", "c"]);
+  });
+});

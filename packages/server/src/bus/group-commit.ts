@@ -1,0 +1,70 @@
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { Database } from "../store/schema.ts";
+
+type Write<T> = (trx: Transaction<Database>) => Promise<T>;
+
+interface Pending {
+  write: Write<unknown>;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+/** Enough to share a commit widely while keeping the wait of the last write in a batch short. */
+const maxBatch = 256;
+
+/**
+ * Group commit for SQLite, which has one writer: each commit appends every page it touched to the WAL
+ * (and now and then checkpoints), and that cost, not the statements, dominates a bus write. Writes
+ * requested in the same turn of the event loop share one transaction; each runs under a savepoint of
+ * its own, so one that fails (a duplicate idempotency key) rolls back alone. A write's promise settles
+ * only after the shared commit, so "durable when it resolves" holds for every one of them.
+ */
+export class GroupCommit {
+  private queue: Pending[] = [];
+  private scheduled = false;
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  run<T>(write: Write<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      // After the I/O callbacks of this turn, so the writes they request join the batch.
+      setImmediate(() => void this.flush());
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    const batch = this.queue.splice(0, maxBatch);
+    if (this.queue.length) {
+      this.scheduled = true;
+      setImmediate(() => void this.flush());
+    }
+    const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const pending of batch) {
+          await sql`savepoint bus_write`.execute(trx);
+          try {
+            outcomes.push({ value: await pending.write(trx) });
+          } catch (error) {
+            await sql`rollback to bus_write`.execute(trx);
+            outcomes.push({ error });
+          }
+          await sql`release bus_write`.execute(trx);
+        }
+      });
+    } catch (error) {
+      // The commit (or a rollback to a savepoint) failed: none of the batch is stored.
+      for (const pending of batch) pending.reject(error);
+      return;
+    }
+    batch.forEach((pending, index) => {
+      const outcome = outcomes[index] as { value: unknown } | { error: unknown };
+      if ("error" in outcome) pending.reject(outcome.error);
+      else pending.resolve(outcome.value);
+    });
+  }
+}
