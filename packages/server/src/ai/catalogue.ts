@@ -7,7 +7,7 @@ import models from "./models.json" with { type: "json" };
  */
 
 export const providerNames = ["openai", "azure", "bedrock", "google", "openai-compatible"] as const;
-export const providerNameSchema = z.enum(providerNames);
+const providerNameSchema = z.enum(providerNames);
 export type ProviderName = z.infer<typeof providerNameSchema>;
 
 const catalogueEntry = z.object({
