@@ -8,6 +8,7 @@ import {
 } from "@conflux/core";
 import { useMemo } from "react";
 import { Button } from "../ui/Button.tsx";
+import { CheckboxField } from "../ui/CheckboxField.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { actionConfigSchemaOf, actionTypes, changeActionType, setIn, updateAction } from "./app-edits.ts";
@@ -100,16 +101,12 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
           }
         />
       </div>
-      <div className="cfx-field cfx-field--check" data-field="enabled">
-        <label>
-          <input
-            type="checkbox"
-            checked={action.enabled}
-            onChange={(event) => set(["enabled"], event.target.checked, false)}
-          />{" "}
-          Action enabled
-        </label>
-      </div>
+      <CheckboxField
+        data-field="enabled"
+        label="Action enabled"
+        checked={action.enabled}
+        onChange={(enabled) => set(["enabled"], enabled, false)}
+      />
       <div data-field="channelId">
         <Select
           label="Input channel"
@@ -152,16 +149,12 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
       </fieldset>
       <fieldset className="cfx-fieldset" data-field="output">
         <legend>Output</legend>
-        <div className="cfx-field cfx-field--check" data-field="output.enabled">
-          <label>
-            <input
-              type="checkbox"
-              checked={action.output.enabled}
-              onChange={(event) => set(["output", "enabled"], event.target.checked, false)}
-            />{" "}
-            Send the result on
-          </label>
-        </div>
+        <CheckboxField
+          data-field="output.enabled"
+          label="Send the result on"
+          checked={action.output.enabled}
+          onChange={(enabled) => set(["output", "enabled"], enabled, false)}
+        />
         <div data-field="output.channelId">
           <Select
             label="Output channel"
@@ -191,16 +184,12 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
       </fieldset>
       <fieldset className="cfx-fieldset" data-field="errorOutput">
         <legend>Error output</legend>
-        <div className="cfx-field cfx-field--check" data-field="errorOutput.enabled">
-          <label>
-            <input
-              type="checkbox"
-              checked={action.errorOutput.enabled}
-              onChange={(event) => set(["errorOutput", "enabled"], event.target.checked, false)}
-            />{" "}
-            Send failures on
-          </label>
-        </div>
+        <CheckboxField
+          data-field="errorOutput.enabled"
+          label="Send failures on"
+          checked={action.errorOutput.enabled}
+          onChange={(enabled) => set(["errorOutput", "enabled"], enabled, false)}
+        />
         <div data-field="errorOutput.channelId">
           <Select
             label="Error output channel"

@@ -1,6 +1,7 @@
 import { contentTypeJson } from "@conflux/core";
 import { useEffect, useState } from "react";
 import { Button } from "../ui/Button.tsx";
+import { CheckboxField } from "../ui/CheckboxField.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { getIn } from "./app-edits.ts";
@@ -145,16 +146,7 @@ function SchemaField({ field, value, context }: FieldProps) {
       );
     case "boolean":
       return (
-        <div className="cfx-field cfx-field--check" data-field={path}>
-          <label>
-            <input
-              type="checkbox"
-              checked={value === true}
-              onChange={(event) => change(event.target.checked)}
-            />{" "}
-            {field.label}
-          </label>
-        </div>
+        <CheckboxField data-field={path} label={field.label} checked={value === true} onChange={change} />
       );
     case "enum":
       return (
@@ -433,21 +425,16 @@ function TransformField({ field, value, context }: FieldProps<Extract<FormField,
   return (
     <fieldset className="cfx-fieldset" data-field={path}>
       <legend>{field.label}</legend>
-      <div className="cfx-field cfx-field--check">
-        <label>
-          <input
-            type="checkbox"
-            checked={transform !== undefined}
-            onChange={(event) =>
-              context.onChange(
-                field.path,
-                event.target.checked ? { contentType: contentTypeJson, content: "${payload}" } : undefined,
-              )
-            }
-          />{" "}
-          Use {/^[aeiou]/i.test(field.label) ? "an" : "a"} {field.label.toLowerCase()}
-        </label>
-      </div>
+      <CheckboxField
+        label={`Use ${/^[aeiou]/i.test(field.label) ? "an" : "a"} ${field.label.toLowerCase()}`}
+        checked={transform !== undefined}
+        onChange={(used) =>
+          context.onChange(
+            field.path,
+            used ? { contentType: contentTypeJson, content: "${payload}" } : undefined,
+          )
+        }
+      />
       {transform ? (
         <>
           <TextField

@@ -1,6 +1,7 @@
 import type { AppDefinition, Channel, EventSourceType } from "@conflux/core";
 import { useMemo } from "react";
 import { Button } from "../ui/Button.tsx";
+import { CheckboxField } from "../ui/CheckboxField.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { ActionForm } from "./ActionForm.tsx";
@@ -163,24 +164,18 @@ function SourceForm(props: SidePanelProps & { channel: Channel }) {
           }
         />
       </div>
-      <div className="cfx-field cfx-field--check" data-field="enabled">
-        <label>
-          <input
-            type="checkbox"
-            checked={source.enabled}
-            onChange={(event) =>
-              onEdit((app) =>
-                updateChannel(app, channel.channelId, (c) =>
-                  c.eventSource
-                    ? { ...c, eventSource: { ...c.eventSource, enabled: event.target.checked } }
-                    : c,
-                ),
-              )
-            }
-          />{" "}
-          Event source enabled
-        </label>
-      </div>
+      <CheckboxField
+        data-field="enabled"
+        label="Event source enabled"
+        checked={source.enabled}
+        onChange={(enabled) =>
+          onEdit((app) =>
+            updateChannel(app, channel.channelId, (c) =>
+              c.eventSource ? { ...c, eventSource: { ...c.eventSource, enabled } } : c,
+            ),
+          )
+        }
+      />
       {fields.length === 1 && fields[0]?.kind === "json" && Object.keys(source.config).length === 0 ? (
         <p className="cfx-muted">This event source has no settings.</p>
       ) : (
