@@ -111,6 +111,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
   return (
     <Page
       full
+      tabTitle={`Run ${run.runId}`}
       title={
         <span className="cfx-row">
           Run <span className="cfx-mono">{run.runId}</span> <StatusBadge status={view.status} />

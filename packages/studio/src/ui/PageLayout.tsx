@@ -6,16 +6,20 @@ export function Page({
   toolbar,
   children,
   full,
+  tabTitle,
 }: {
   title: ReactNode;
   toolbar?: ReactNode;
   children: ReactNode;
   full?: boolean;
+  /** The tab's title, for a `title` that is not plain text. */
+  tabTitle?: string;
 }) {
   // The tab's title names the page, for the tab strip, history and screen readers.
+  const tab = tabTitle ?? (typeof title === "string" ? title : undefined);
   useEffect(() => {
-    if (typeof title === "string") document.title = `${title} · Conflux`;
-  }, [title]);
+    if (tab) document.title = `${tab} · Conflux`;
+  }, [tab]);
   return (
     <div className={full ? "cfx-page cfx-page--full" : "cfx-page"}>
       <div className="cfx-page__header">
