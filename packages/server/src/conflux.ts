@@ -33,6 +33,8 @@ export interface Services {
   appVersions: AppVersionStore;
   bus: Bus;
   cipher: Cipher;
+  /** The guarded client every outbound request goes through. */
+  outbound: OutboundClient;
   scheduler: Scheduler;
   logger: Logger;
   /** Step changes in this process, for the live run stream of the studio. */
@@ -98,6 +100,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     appVersions,
     bus,
     cipher,
+    outbound,
     scheduler,
     logger,
     stepEvents,

@@ -13,7 +13,6 @@ export interface AiServices {
   readonly rateLimiter: AiRateLimiter;
   /** A `fetch` for the AI SDK, through the guarded client, that gives up after `timeoutMs`. */
   fetchWithin(timeoutMs: number): typeof fetch;
-  readonly outbound: OutboundClient;
   /** An operator's files (images in, drawn images out). */
   files(operatorId: string): AiFiles;
 }
@@ -48,7 +47,6 @@ export function createAiServices(
     rateLimiter: new AiRateLimiter(config.requestsPerMinute),
     fetchWithin: (timeoutMs) =>
       createGuardedFetch(outbound, { timeoutMs, maxResponseBytes: config.maxResponseBytes }),
-    outbound,
     files: (operatorId) => fileStore.forOperator(operatorId),
   };
 }

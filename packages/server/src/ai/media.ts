@@ -18,7 +18,7 @@ export async function loadActionMedia(
   const reference = renderText(template, context.scope).trim();
   if (reference === "") throw new ActionError("ai_media_missing", `the ${kind} URL is empty`);
   return loadMedia(reference, kind, {
-    outbound: context.ai.outbound,
+    outbound: context.outbound,
     files: context.ai.files(context.operator.operatorId),
     operatorId: context.operator.operatorId,
     maxBytes: context.ai.config.maxImageBytes,

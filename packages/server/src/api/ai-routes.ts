@@ -70,19 +70,15 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
     async (request) => {
       const operator = operatorOf(request);
       const payload = request.body.payload as JsonValue;
-      const context = createActionContext(
-        { ...services, outbound: services.ai.outbound, mail: undefined },
-        operator,
-        {
-          scope: {
-            payload,
-            context: { eventType: "try" },
-            event: { payload, context: { eventType: "try" } },
-          },
-          idempotencyKey: `try-${ulid()}`,
-          hop: 0,
+      const context = createActionContext({ ...services, mail: undefined }, operator, {
+        scope: {
+          payload,
+          context: { eventType: "try" },
+          event: { payload, context: { eventType: "try" } },
         },
-      );
+        idempotencyKey: `try-${ulid()}`,
+        hop: 0,
+      });
       const definition = actionRegistry[request.body.type] as ActionDefinition as {
         run(config: unknown, context: ActionContext): Promise<ActionResult>;
       };
