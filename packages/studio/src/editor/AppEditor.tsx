@@ -13,7 +13,7 @@ import { addFromPalette, type PaletteItem } from "./palette.ts";
 import { countByNode, type LocatedProblem, locateProblems } from "./problems.ts";
 import { actionRunStates, countStatuses, statusLabels, visitedChannels } from "./run-overlay.ts";
 import { SidePanel } from "./SidePanel.tsx";
-import { TestRunPanel } from "./TestRunPanel.tsx";
+import { parsePayload, TestRunPanel } from "./TestRunPanel.tsx";
 
 /** The app editor: canvas, palette, side panel, test run and run overlay. See contract.ts for what the shell passes. */
 export function AppEditor(props: AppEditorProps) {
@@ -61,6 +61,7 @@ function EditorRoot(props: AppEditorProps) {
   const [focusRequest, setFocusRequest] = useState<{ field: string; nonce: number }>();
   const [testChannelId, setTestChannelId] = useState(props.run?.channelId ?? "");
   const [payloadText, setPayloadText] = useState("{}");
+  const testMessage = useMemo(() => parsePayload(payloadText), [payloadText]);
   const [reveal, setReveal] = useState<{ nodeId: string; nonce: number }>();
   const panel = useRef<HTMLElement>(null);
   const { app, selected } = state;
@@ -264,7 +265,9 @@ function EditorRoot(props: AppEditorProps) {
             problems={problems}
             credentials={props.credentials}
             readOnly={readOnly}
-            samplePayload={readOnly ? props.run?.steps[0]?.input : parsePayloadOrUndefined(payloadText)}
+            samplePayload={
+              readOnly ? props.run?.steps[0]?.input : testMessage.ok ? testMessage.payload : undefined
+            }
             {...(runStates ? { runStates } : {})}
             {...(props.aiModels ? { aiModels: props.aiModels } : {})}
             {...(props.onTryAction ? { onTryAction: props.onTryAction } : {})}
@@ -277,6 +280,7 @@ function EditorRoot(props: AppEditorProps) {
               channelId={testChannelId || defaultTestChannel(app)}
               onChannelChange={setTestChannelId}
               payloadText={payloadText}
+              parsed={testMessage}
               onPayloadChange={setPayloadText}
               dirty={dirty}
               onSend={props.onTestRun}
@@ -286,14 +290,6 @@ function EditorRoot(props: AppEditorProps) {
       </div>
     </div>
   );
-}
-
-function parsePayloadOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Until one is chosen, test messages go where the app's messages come from: a channel with an event source. */

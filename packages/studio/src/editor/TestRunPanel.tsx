@@ -4,18 +4,22 @@ import { Button } from "../ui/Button.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField } from "../ui/TextField.tsx";
 
+export type ParsedPayload = { ok: true; payload: JsonValue } | { ok: false; message: string };
+
 export interface TestRunPanelProps {
   channels: readonly Channel[];
   channelId: string;
   onChannelChange(channelId: string): void;
   payloadText: string;
+  /** `payloadText` parsed (by the editor, which also feeds it to completions and "Try it"). */
+  parsed: ParsedPayload;
   onPayloadChange(text: string): void;
   /** Test runs use the saved app: say so while there are unsaved changes. */
   dirty: boolean;
   onSend(channelId: string, payload: JsonValue): Promise<void>;
 }
 
-function parsePayload(text: string): { ok: true; payload: JsonValue } | { ok: false; message: string } {
+export function parsePayload(text: string): ParsedPayload {
   try {
     return { ok: true, payload: JSON.parse(text) as JsonValue };
   } catch (error) {
@@ -27,7 +31,7 @@ function parsePayload(text: string): { ok: true; payload: JsonValue } | { ok: fa
 export function TestRunPanel(props: TestRunPanelProps) {
   const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<string>();
-  const parsed = parsePayload(props.payloadText);
+  const { parsed } = props;
   const channelExists = props.channels.some((channel) => channel.channelId === props.channelId);
 
   const send = async () => {
