@@ -19,7 +19,11 @@ const binaryParserFormat = z
     }
   });
 
-export const groupConfigSchema = z.object({
+/**
+ * A group's configuration as stored: it was checked when written, so reading it (ingest does, for every
+ * device every second) does not compile its binary parser again just to validate it.
+ */
+const storedGroupConfigSchema = z.object({
   /** The one app channel whose `device` event source receives this group's messages. */
   binding: z
     .object({ appId: z.string().min(1).max(64), channelId: z.string().min(1).max(64) })
@@ -28,6 +32,11 @@ export const groupConfigSchema = z.object({
   /** Keep every message of the group's devices in the data store. */
   keepData: z.boolean().default(false),
   /** Decodes binary payloads to JSON (docs/devices.md); without it, payloads must be JSON. */
+  binaryParser: z.string().nullable().default(null),
+});
+
+/** A group's configuration as the API takes it: the binary parser must compile. */
+export const groupConfigSchema = storedGroupConfigSchema.extend({
   binaryParser: binaryParserFormat.nullable().default(null),
 });
 export type GroupConfig = z.infer<typeof groupConfigSchema>;
@@ -69,7 +78,7 @@ function toGroup(row: Selectable<DeviceGroupsTable>): DeviceGroup {
     groupId: row.groupId,
     name: row.name,
     tags: JSON.parse(row.tags) as Record<string, string>,
-    config: groupConfigSchema.parse(JSON.parse(row.config)),
+    config: storedGroupConfigSchema.parse(JSON.parse(row.config)),
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -309,7 +318,7 @@ export class DeviceRegistry {
           secretHash: row.secretHash,
           group:
             row.groupId && row.config
-              ? { groupId: row.groupId, config: groupConfigSchema.parse(JSON.parse(row.config)) }
+              ? { groupId: row.groupId, config: storedGroupConfigSchema.parse(JSON.parse(row.config)) }
               : null,
         }
       : null;
