@@ -24,13 +24,13 @@ const providerNames: Record<string, string> = {
 };
 
 /** Models grouped by provider, in the catalogue's order. */
-export function groupByProvider(models: readonly AiModel[]): { provider: string; models: AiModel[] }[] {
+function groupByProvider(models: readonly AiModel[]): { provider: string; models: AiModel[] }[] {
   const groups = new Map<string, AiModel[]>();
   for (const model of models) groups.set(model.provider, [...(groups.get(model.provider) ?? []), model]);
   return [...groups].map(([provider, grouped]) => ({ provider, models: grouped }));
 }
 
-export function creditsText(credits: number): string {
+function creditsText(credits: number): string {
   return `${credits} credit${credits === 1 ? "" : "s"} per request`;
 }
 

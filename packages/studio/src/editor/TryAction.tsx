@@ -123,7 +123,7 @@ function asRecord(value: JsonValue | null | undefined): Record<string, JsonValue
 }
 
 /** "11 input + 7 output tokens, 1 credit" from the step usage the AI actions report. */
-export function usageText(usage: Record<string, JsonValue>): string {
+function usageText(usage: Record<string, JsonValue>): string {
   const count = (key: string) => (typeof usage[key] === "number" ? (usage[key] as number) : undefined);
   const parts: string[] = [];
   const input = count("inputTokens");
