@@ -1,9 +1,9 @@
 import type { Logger } from "pino";
+import type { FileStore, OperatorFiles } from "../files/file-store.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
 import type { AiConfig } from "./ai-config.ts";
 import { createGuardedFetch } from "./guarded-fetch.ts";
-import type { MediaFiles } from "./media.ts";
 import { AiRateLimiter } from "./rate-limit.ts";
 
 /** What the AI actions share across runs: one per process, built in conflux.ts. */
@@ -14,19 +14,14 @@ export interface AiServices {
   /** A `fetch` for the AI SDK, through the guarded client, that gives up after `timeoutMs`. */
   fetchWithin(timeoutMs: number): typeof fetch;
   /** An operator's files (images in, drawn images out). */
-  files(operatorId: string): AiFiles;
-}
-
-/** The part of the file store the AI actions use; files/file-store.ts's OperatorFiles fits it. */
-export interface AiFiles extends MediaFiles {
-  put(path: string, content: Buffer, contentType: string, options?: { hop?: number }): Promise<unknown>;
+  files(operatorId: string): OperatorFiles;
 }
 
 export function createAiServices(
   config: AiConfig,
   outbound: OutboundClient,
   usage: UsageStore,
-  fileStore: { forOperator(operatorId: string): AiFiles },
+  fileStore: FileStore,
   logger: Logger,
 ): AiServices {
   // The AI SDK prints its warnings (a setting a model ignores…) on the console; they belong in our log.

@@ -1,13 +1,11 @@
 import { type ActionContext, ActionError } from "../actions/action.ts";
 import { renderText } from "../actions/render.ts";
+import type { OperatorFiles } from "../files/file-store.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
 import { mediaTimeoutMs } from "./ai-config.ts";
 
-/** The part of the file store the AI actions use (files/file-store.ts's OperatorFiles fits it). */
-export interface MediaFiles {
-  get(path: string): Promise<{ content: Buffer; contentType: string } | undefined>;
-  signedUrl(path: string): string;
-}
+/** The part of an operator's files that media are read from. */
+type MediaFiles = Pick<OperatorFiles, "get" | "signedUrl">;
 
 /** An action's templated image or video reference (URL or file-store path), read as bytes. */
 export async function loadActionMedia(
