@@ -6,6 +6,7 @@ import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
+import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import { useConsoleApi } from "./console-api.ts";
 
@@ -56,7 +57,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
               rowKey={(entry) => `${entry.time}-${JSON.stringify(entry.content)}`}
               empty="No data."
               columns={[
-                { header: "Time", cell: (entry) => new Date(entry.time).toLocaleString() },
+                { header: "Time", cell: (entry) => <Time ms={entry.time} /> },
                 {
                   header: "Content",
                   cell: (entry) => <span className="cfx-mono">{JSON.stringify(entry.content)}</span>,

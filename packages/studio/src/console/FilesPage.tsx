@@ -6,6 +6,7 @@ import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { FileButton } from "../ui/FileButton.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Table } from "../ui/Table.tsx";
+import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import { type StoredFile, useConsoleApi } from "./console-api.ts";
 
@@ -122,7 +123,7 @@ export function FilesPage() {
               { header: "Size", cell: (row) => (row.kind === "file" ? formatSize(row.size) : "") },
               {
                 header: "Updated",
-                cell: (row) => (row.kind === "file" ? new Date(row.updatedAt).toLocaleString() : ""),
+                cell: (row) => (row.kind === "file" ? <Time ms={row.updatedAt} /> : ""),
               },
               {
                 header: "Actions",

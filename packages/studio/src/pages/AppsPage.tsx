@@ -13,13 +13,10 @@ import { FileButton } from "../ui/FileButton.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
+import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 
 type NameDialog = { mode: "create" } | { mode: "rename"; app: App };
-
-function formatTime(ms: number): string {
-  return new Date(ms).toLocaleString();
-}
 
 /** The operator's apps: create, rename, duplicate, export, import and delete. */
 export function AppsPage() {
@@ -131,7 +128,7 @@ export function AppsPage() {
                 header: "Channels / actions",
                 cell: (app) => `${app.channels.length} / ${app.actions.length}`,
               },
-              { header: "Updated", cell: (app) => formatTime(app.updatedAt) },
+              { header: "Updated", cell: (app) => <Time ms={app.updatedAt} /> },
               {
                 header: "Actions",
                 visuallyHiddenHeader: true,

@@ -9,6 +9,7 @@ import { Page } from "../ui/PageLayout.tsx";
 import { Select } from "../ui/Select.tsx";
 import { StatusBadge, Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
+import { Time } from "../ui/Time.tsx";
 
 const pageSize = 20;
 
@@ -151,7 +152,7 @@ export function HistoryPage({ appId }: { appId: string }) {
             rowKey={(run) => run.runId}
             empty="No runs match. Send a test message from the app's editor."
             columns={[
-              { header: "Started", cell: (run) => new Date(run.createdAt).toLocaleString() },
+              { header: "Started", cell: (run) => <Time ms={run.createdAt} /> },
               { header: "Status", cell: (run) => <StatusBadge status={run.status} /> },
               { header: "Channel", cell: (run) => run.channelId },
               // Runs from before app versions were kept have none.

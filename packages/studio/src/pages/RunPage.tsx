@@ -12,6 +12,7 @@ import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Notice } from "../ui/Notice.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { StatusBadge } from "../ui/Table.tsx";
+import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
@@ -120,7 +121,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
       toolbar={
         <>
           <span className="cfx-muted">
-            {new Date(run.createdAt).toLocaleString()} · {run.eventType} on {run.channelId}
+            <Time ms={run.createdAt} /> · {run.eventType} on {run.channelId}
             {seen === undefined ? null : ` · version ${seen}`}
           </span>
           <Link className="cfx-button" to={pathOf({ page: "history", appId })}>
