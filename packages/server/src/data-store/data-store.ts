@@ -1,5 +1,5 @@
 import type { Kysely, Transaction } from "kysely";
-import { ulid } from "ulid";
+import { newId } from "../ids.ts";
 import type { Database } from "../store/schema.ts";
 
 /**
@@ -61,7 +61,7 @@ export class OperatorData {
     if (entries.length > maxBatch) throw new Error(`at most ${maxBatch} entries per write`);
     await this.db
       .insertInto("dataEntries")
-      .values(entries.map((entry) => ({ ...entry, entryId: ulid(), operatorId: this.operatorId })))
+      .values(entries.map((entry) => ({ ...entry, entryId: newId(), operatorId: this.operatorId })))
       .execute();
   }
 

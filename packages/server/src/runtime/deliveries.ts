@@ -1,7 +1,7 @@
 import type { App, JsonValue, MessageContext } from "@conflux/core";
-import { ulid } from "ulid";
 import { ActionError } from "../actions/action.ts";
 import type { Delivery } from "../bus/bus.ts";
+import { newId } from "../ids.ts";
 
 export interface MessageDraft {
   operatorId: string;
@@ -29,7 +29,7 @@ export function planDelivery(app: App, draft: MessageDraft, maxMessageBytes: num
     );
   return {
     message: {
-      messageId: draft.messageId ?? ulid(),
+      messageId: draft.messageId ?? newId(),
       executionId: draft.executionId,
       operatorId: draft.operatorId,
       appId: app.appId,

@@ -1,8 +1,8 @@
 import type { App, JsonValue, MessageContext } from "@conflux/core";
-import { ulid } from "ulid";
 import { ActionError } from "../actions/action.ts";
 import type { Bus, WriteWithExecution } from "../bus/bus.ts";
 import { UserError } from "../errors.ts";
+import { newId } from "../ids.ts";
 import { planDelivery } from "./deliveries.ts";
 
 export interface ExecutionRequest {
@@ -28,7 +28,7 @@ export async function startExecution(
   const { app, channelId } = request;
   if (!app.channels.some((channel) => channel.channelId === channelId))
     throw new UserError("not_found", `app ${app.appId} has no channel '${channelId}'`);
-  const executionId = ulid();
+  const executionId = newId();
   let delivery: ReturnType<typeof planDelivery>;
   try {
     delivery = planDelivery(
