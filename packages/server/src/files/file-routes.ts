@@ -4,7 +4,7 @@ import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
-import type { FileContent } from "./file-store.ts";
+import { type FileContent, signedUrlSeconds } from "./file-store.ts";
 
 const wildcard = z.object({ "*": z.string() });
 const storedFile = z.object({
@@ -101,7 +101,7 @@ export async function fileRoutes(api: FastifyInstance, { files }: Services): Pro
       const path = `/${request.params["*"]}`;
       const operatorFiles = filesOf(request);
       if (!(await operatorFiles.stat(path))) throw new UserError("not_found", `no file ${path}`);
-      return { url: operatorFiles.signedUrl(path), expiresAt: Date.now() + 3_600_000 };
+      return { url: operatorFiles.signedUrl(path), expiresAt: Date.now() + signedUrlSeconds * 1000 };
     },
   );
 

@@ -72,7 +72,8 @@ export interface FileStore {
   readonly maxFileBytes: number;
 }
 
-const signedUrlSeconds = 3_600;
+/** How long a signed link lasts unless its caller says otherwise. */
+export const signedUrlSeconds = 3_600;
 
 /** The columns of a StoredFile: everything but the content. */
 const storedFileColumns = ["path", "contentType", "size", "createdAt", "updatedAt"] as const;
