@@ -1,5 +1,5 @@
 import type { RunnableActionType } from "@conflux/core";
-import type { ActionDefinition } from "./action.ts";
+import type { ActionContext, ActionDefinition, ActionResult } from "./action.ts";
 import { aiAction } from "./ai.ts";
 import { boundingBoxAction } from "./bounding-box.ts";
 import { codeAction } from "./code.ts";
@@ -24,3 +24,16 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   "data-store": dataStoreAction,
   "device-command": deviceCommandAction,
 };
+
+/** Runs an action on a config already parsed by its type's schema (by the app model, or by a route). */
+export function runActionOfType(
+  type: RunnableActionType,
+  config: unknown,
+  context: ActionContext,
+): Promise<ActionResult> {
+  // TypeScript cannot tie a config of the union to its own type's definition: the schemas have.
+  const definition = actionRegistry[type] as ActionDefinition as {
+    run(config: unknown, context: ActionContext): Promise<ActionResult>;
+  };
+  return definition.run(config, context);
+}

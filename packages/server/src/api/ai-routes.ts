@@ -8,9 +8,8 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import { z } from "zod";
-import type { ActionContext, ActionDefinition, ActionResult } from "../actions/action.ts";
 import { createActionContext } from "../actions/action-context.ts";
-import { actionRegistry } from "../actions/registry.ts";
+import { runActionOfType } from "../actions/registry.ts";
 import { creditQuota } from "../ai/ask-model.ts";
 import { catalogue } from "../ai/catalogue.ts";
 import { serviceAccess } from "../ai/provider-access.ts";
@@ -79,11 +78,12 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
         idempotencyKey: `try-${ulid()}`,
         hop: 0,
       });
-      const definition = actionRegistry[request.body.type] as ActionDefinition as {
-        run(config: unknown, context: ActionContext): Promise<ActionResult>;
-      };
       try {
-        const { result, usage: used } = await definition.run(request.body.config, context);
+        const { result, usage: used } = await runActionOfType(
+          request.body.type,
+          request.body.config,
+          context,
+        );
         return { status: "completed", result, usage: used ?? null };
       } catch (thrown) {
         const { code, message } = classifyError(thrown);

@@ -8,10 +8,10 @@ import {
   type Scope,
 } from "@conflux/core";
 import type { Logger } from "pino";
-import type { ActionContext, ActionResult } from "../actions/action.ts";
+import type { ActionResult } from "../actions/action.ts";
 import { ActionError } from "../actions/action.ts";
 import { type ActionServices, createActionContext } from "../actions/action-context.ts";
-import { actionRegistry } from "../actions/registry.ts";
+import { runActionOfType } from "../actions/registry.ts";
 import { renderTransform } from "../actions/render.ts";
 import type { RunApps } from "../app-versions/run-app.ts";
 import type { Bus, Delivery, Job } from "../bus/bus.ts";
@@ -121,15 +121,12 @@ async function runAction(
       "action_type_unavailable",
       `action type '${action.type}' cannot run in this Conflux yet`,
     );
-  const definition = actionRegistry[action.type] as {
-    run(config: unknown, context: ActionContext): Promise<ActionResult>;
-  };
   const context = createActionContext(services, operator, {
     scope: input.scope,
     idempotencyKey: input.job.jobId,
     hop: input.message.hop,
   });
-  return definition.run(action.config, context);
+  return runActionOfType(action.type, action.config, context);
 }
 
 /** Runs one job: condition, action, retries, outputs; the step and the outputs commit with the acknowledgement. */
