@@ -9,7 +9,7 @@ import { definedEntries, type Env } from "../config/environment.ts";
 
 const endpoint = z.string().url();
 
-export const aiConfigSchema = z.object({
+export const aiServiceConfigSchema = z.object({
   /** Credits each operator may spend a UTC calendar month on the service's own keys. */
   monthlyCredits: z.coerce.number().int().min(0).default(1_000),
   /** AI requests per operator per minute (per process), whatever key they use. */
@@ -62,7 +62,7 @@ export const aiConfigSchema = z.object({
     })
     .prefault({}),
 });
-export type AiConfig = z.infer<typeof aiConfigSchema>;
+export type AiConfig = z.infer<typeof aiServiceConfigSchema>;
 
 /** Fetching an action's image or video; a webhook gets 10 s. */
 export const mediaTimeoutMs = 15_000;
@@ -77,7 +77,7 @@ export function fitAiTimeoutToLease(ai: AiConfig, leaseMs: number): AiConfig {
   return { ...ai, timeoutMs: Math.max(1_000, Math.min(ai.timeoutMs, fits)) };
 }
 
-export type AiConfigInput = z.input<typeof aiConfigSchema>;
+export type AiConfigInput = z.input<typeof aiServiceConfigSchema>;
 
 /** `CONFLUX_AI_*` variables; undefined when none is set, so the file's `ai` section stays whole. */
 export function aiConfigFromEnvironment(env: Env): AiConfigInput | undefined {

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
-import { aiConfigFromEnvironment, aiConfigSchema } from "../ai/ai-config.ts";
+import { aiConfigFromEnvironment, aiServiceConfigSchema } from "../ai/ai-config.ts";
 import { devicesConfigFromEnvironment, devicesConfigSchema } from "../devices/device-config.ts";
 import { definedEntries, type Env } from "./environment.ts";
 
@@ -63,7 +63,7 @@ export const configSchema = z.object({
     .object({ allowPrivateAddresses: flag.default(false) })
     .default({ allowPrivateAddresses: false }),
   /** Generative AI: the service's provider keys and endpoints, credit quota, rate limit (ai/ai-config.ts). */
-  ai: aiConfigSchema.prefault({}),
+  ai: aiServiceConfigSchema.prefault({}),
   /** Devices and data: MQTT, UDP/TCP listeners, payload and file limits, data retention (devices/device-config.ts). */
   devices: devicesConfigSchema.prefault({}),
   smtp: z
