@@ -60,7 +60,7 @@ export interface Conflux {
 export async function startConflux(config: Config, logger: Logger = createLogger(config)): Promise<Conflux> {
   const { db, kind } = await openDatabase(config.database, config.dataDir);
   const store = new SqlStore(db);
-  const bus = new SqlBus(db, kind);
+  const bus = new SqlBus(db, kind, store.messages);
   // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
   if (kind === "sqlite") await bus.releaseAllLeases();
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);

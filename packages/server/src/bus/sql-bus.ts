@@ -1,7 +1,8 @@
 import { EventEmitter } from "node:events";
-import type { Insertable, Kysely, Transaction } from "kysely";
+import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
 import type { DatabaseKind } from "../store/database.ts";
-import type { Database, StepsTable } from "../store/schema.ts";
+import type { MessageCache } from "../store/message-cache.ts";
+import type { Database, MessagesTable, StepsTable } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
 import type { Bus, Delivery, Job, NewExecution, WriteWithExecution } from "./bus.ts";
@@ -39,6 +40,8 @@ export class SqlBus implements Bus {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly kind: DatabaseKind,
+    /** The store's cache: the steps that read these messages next are usually this process's. */
+    private readonly messages?: MessageCache,
   ) {
     this.events.setMaxListeners(0);
     if (kind === "sqlite") this.groupCommit = new GroupCommit(db);
@@ -48,18 +51,22 @@ export class SqlBus implements Bus {
     return this.groupCommit ? this.groupCommit.run(write) : this.db.transaction().execute(write);
   }
 
-  private async insertDeliveries(trx: Transaction<Database>, deliveries: Delivery[]): Promise<void> {
+  /** Returns the message rows, for the cache once they are committed. */
+  private async insertDeliveries(
+    trx: Transaction<Database>,
+    deliveries: Delivery[],
+  ): Promise<Selectable<MessagesTable>[]> {
     const now = Date.now();
+    const rows: Selectable<MessagesTable>[] = [];
     for (const { message, actionIds, availableAt } of deliveries) {
-      await trx
-        .insertInto("messages")
-        .values({
-          ...message,
-          payload: JSON.stringify(message.payload),
-          context: JSON.stringify(message.context),
-          createdAt: now,
-        })
-        .execute();
+      const row = {
+        ...message,
+        payload: JSON.stringify(message.payload),
+        context: JSON.stringify(message.context),
+        createdAt: now,
+      };
+      await trx.insertInto("messages").values(row).execute();
+      rows.push(row);
       if (actionIds.length === 0) continue;
       await trx
         .insertInto("jobs")
@@ -79,6 +86,11 @@ export class SqlBus implements Bus {
         )
         .execute();
     }
+    return rows;
+  }
+
+  private remember(rows: Selectable<MessagesTable>[]): void {
+    for (const row of rows) this.messages?.remember(row);
   }
 
   private async upsertStep(trx: Kysely<Database>, row: Insertable<StepsTable>): Promise<void> {
@@ -100,14 +112,16 @@ export class SqlBus implements Bus {
     alsoWrite?: WriteWithExecution,
   ): Promise<{ executionId: string; duplicate: boolean }> {
     try {
-      await this.transaction(async (trx) => {
+      const rows = await this.transaction(async (trx) => {
         await trx
           .insertInto("executions")
           .values({ ...execution, createdAt: Date.now() })
           .execute();
-        await this.insertDeliveries(trx, [delivery]);
+        const inserted = await this.insertDeliveries(trx, [delivery]);
         await alsoWrite?.(trx, execution.executionId);
+        return inserted;
       });
+      this.remember(rows);
     } catch (error) {
       if (!execution.dedupeKey || !isUniqueViolation(error)) throw error;
       const first = await this.db
@@ -158,13 +172,14 @@ export class SqlBus implements Bus {
   }
 
   async complete(job: Job, step: StepRecord, outputs: Delivery[]): Promise<void> {
-    await this.transaction(async (trx) => {
+    const rows = await this.transaction(async (trx) => {
       const acknowledged = await trx.deleteFrom("jobs").where("jobId", "=", job.jobId).executeTakeFirst();
       // The lease ran out and another worker finished the job first: its result stands.
-      if (acknowledged.numDeletedRows === 0n) return;
+      if (acknowledged.numDeletedRows === 0n) return [];
       await this.upsertStep(trx, stepRow(job, step));
-      await this.insertDeliveries(trx, outputs);
+      return this.insertDeliveries(trx, outputs);
     });
+    this.remember(rows);
     if (outputs.length) this.notify();
   }
 

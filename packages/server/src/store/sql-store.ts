@@ -2,6 +2,7 @@ import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/cor
 import { type Kysely, type Selectable, sql } from "kysely";
 import { ulid } from "ulid";
 import { recordAppVersion } from "../app-versions/app-versions.ts";
+import { MessageCache } from "./message-cache.ts";
 import type { Database, MessagesTable, StepsTable } from "./schema.ts";
 import type {
   ApiToken,
@@ -126,6 +127,7 @@ class SqlOperatorStore implements OperatorStore {
     private readonly db: Kysely<Database>,
     readonly operatorId: string,
     private readonly apps: AppCache,
+    private readonly messages: MessageCache,
   ) {}
 
   async listApps(): Promise<App[]> {
@@ -363,12 +365,15 @@ class SqlOperatorStore implements OperatorStore {
   }
 
   async getMessage(messageId: string): Promise<MessageRecord | undefined> {
+    const cached = this.messages.get(this.operatorId, messageId);
+    if (cached) return toMessageRecord(cached);
     const row = await this.db
       .selectFrom("messages")
       .selectAll()
       .where("operatorId", "=", this.operatorId)
       .where("messageId", "=", messageId)
       .executeTakeFirst();
+    if (row) this.messages.remember(row);
     return row && toMessageRecord(row);
   }
 
@@ -392,11 +397,13 @@ class SqlOperatorStore implements OperatorStore {
 
 export class SqlStore implements Store {
   private readonly apps = new AppCache();
+  /** Shared with the bus, which adds the messages it commits. */
+  readonly messages = new MessageCache();
 
   constructor(readonly db: Kysely<Database>) {}
 
   forOperator(operatorId: string): OperatorStore {
-    return new SqlOperatorStore(this.db, operatorId, this.apps);
+    return new SqlOperatorStore(this.db, operatorId, this.apps, this.messages);
   }
 
   async createOperator(operator: Operator): Promise<"created" | "email_taken" | "id_taken"> {
