@@ -86,7 +86,12 @@ function ownSignedFilePath(
   if (url.origin !== new URL(source.files.signedUrl("/a")).origin) return undefined;
   const match = /^\/v1\/signed\/files\/([^/]+)(\/.+)$/.exec(url.pathname);
   if (match?.[1] !== source.operatorId || !match[2]) return undefined;
-  return match[2].split("/").map(decodeURIComponent).join("/");
+  try {
+    return match[2].split("/").map(decodeURIComponent).join("/");
+  } catch {
+    // A stray '%' in a hand-written link: the reference's fault, not an internal error.
+    throw new ActionError("ai_media_not_found", "the link to a file in the file store has a malformed path");
+  }
 }
 
 function checked(media: Media, kind: "image" | "video", maxBytes: number): Media {
