@@ -4,7 +4,7 @@ import { defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
 import { aiConfigFromEnvironment, aiServiceConfigSchema } from "../ai/ai-config.ts";
 import { devicesConfigFromEnvironment, devicesConfigSchema } from "../devices/device-config.ts";
-import { definedEntries, type Env } from "./environment.ts";
+import { definedEntries, type Env, mergeLayers } from "./environment.ts";
 
 const flag = z.union([
   z.boolean(),
@@ -121,7 +121,9 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
   const file = env.CONFLUX_CONFIG
     ? (JSON.parse(readFileSync(path.resolve(env.CONFLUX_CONFIG), "utf8")) as ConfigInput)
     : {};
-  const result = configSchema.safeParse({ ...file, ...fromEnvironment(env), ...overrides });
+  const result = configSchema.safeParse(
+    mergeLayers(file as Record<string, unknown>, fromEnvironment(env), overrides as Record<string, unknown>),
+  );
   if (!result.success) {
     const detail = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
     throw new Error(`invalid configuration: ${detail}`);
