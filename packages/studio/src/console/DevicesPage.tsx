@@ -221,7 +221,6 @@ export function DevicesPage() {
             <TextField
               label="Name"
               value={groupDraft.name}
-              autoFocus
               onChange={(event) => setGroup({ name: event.target.value })}
             />
             <TextField
@@ -274,7 +273,6 @@ export function DevicesPage() {
             <TextField
               label="Name"
               value={deviceDraft.name}
-              autoFocus
               onChange={(event) => setDeviceDraft({ ...deviceDraft, name: event.target.value })}
             />
             <Select

@@ -204,7 +204,6 @@ export function AppsPage() {
           label="App name"
           value={name}
           maxLength={256}
-          autoFocus
           onChange={(event) => setName(event.target.value)}
         />
       </Dialog>

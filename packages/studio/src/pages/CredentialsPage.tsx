@@ -159,7 +159,6 @@ export function CredentialsPage() {
               }
               value={draft.credentialsId}
               pattern="[A-Za-z0-9_.\-]{1,128}"
-              autoFocus
               onChange={(event) => set({ credentialsId: event.target.value })}
             />
             <Select

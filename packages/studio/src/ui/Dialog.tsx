@@ -11,7 +11,11 @@ export interface DialogProps {
   onSubmit?(): void;
 }
 
-/** A modal on the native <dialog>: the browser traps focus, closes on Escape and puts it in the top layer. */
+/**
+ * A modal on the native <dialog>: the browser traps focus, closes on Escape and puts it in the top layer.
+ * Opening focuses the first control, so put the one to start on first: React's `autoFocus` does
+ * nothing in here (it focuses while the dialog is still closed, before `showModal`).
+ */
 export function Dialog({ open, title, onClose, children, actions, onSubmit }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -85,9 +89,10 @@ export function ConfirmDialog({
       onClose={onCancel}
       onSubmit={onConfirm}
       actions={
+        // Cancel comes first, so it has the focus: a reflexive Enter keeps the data.
         <>
           <Button onClick={onCancel}>Cancel</Button>
-          <Button type="submit" variant={danger ? "danger" : "primary"} disabled={busy} autoFocus>
+          <Button type="submit" variant={danger ? "danger" : "primary"} disabled={busy}>
             {confirmLabel}
           </Button>
         </>
