@@ -230,6 +230,42 @@ describe("the data-store action", () => {
     expect(await dataOf(session, target.deviceId)).toEqual([{ warm: 9, from: fixture.deviceId }]);
   });
 
+  it("refuses an entry or a command over the size limits, storing and sending nothing", async () => {
+    const { session, conflux } = suite;
+    const fixture = await createDeviceFixture(session, { keepData: false });
+    const { body: app } = await session.call("POST", "/v1/apps", {
+      name: "amplifier",
+      channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }],
+      actions: [
+        {
+          actionId: "twice",
+          channelId: "in",
+          type: "data-store",
+          config: { deviceId: fixture.deviceId, value: '["${payload.s}", "${payload.s}"]' },
+        },
+      ],
+    });
+    // A 20,000-character message fits the 32,768-byte limit; the entry the template makes of it does not.
+    const { body } = await session.call("POST", `/v1/apps/${app.appId}/channels/in/messages`, {
+      s: "x".repeat(20_000),
+    });
+    const run = await waitForRun(session, app.appId, body.executionId);
+    expect(run.steps[0]).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { code: "payload_too_large", message: expect.stringContaining("the limit is 32768") },
+    });
+    expect(await dataOf(session, fixture.deviceId)).toEqual([]);
+
+    const command = await fetch(`${conflux.url}/v1/devices/${fixture.deviceId}/commands`, {
+      method: "POST",
+      headers: { ...session.headers, "content-type": "application/json" },
+      body: JSON.stringify({ blob: "y".repeat(2_000) }),
+    });
+    expect(command.status).toBe(413);
+    expect(((await command.json()) as any).message).toMatch(/the limit is 1024/);
+  });
+
   it("fails with device_not_found for a device of another operator, writing nothing there", async () => {
     const { session, conflux } = suite;
     const victim = await createDeviceFixture(session, { keepData: false });

@@ -1,4 +1,6 @@
+import { defaultMaxMessageBytes } from "@conflux/core";
 import type { Kysely, Transaction } from "kysely";
+import { UserError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { Database } from "../store/schema.ts";
 
@@ -53,12 +55,21 @@ export class OperatorData {
   constructor(
     private readonly db: Kysely<Database>,
     readonly operatorId: string,
+    private readonly maxEntryBytes: number,
   ) {}
 
-  /** Writes up to 100 entries in one transaction. */
+  /** Writes up to 100 entries in one transaction; an entry over the size limit fails them all. */
   async put(entries: NewDataEntry[]): Promise<void> {
     if (entries.length === 0) return;
     if (entries.length > maxBatch) throw new Error(`at most ${maxBatch} entries per write`);
+    for (const { content } of entries) {
+      const size = Buffer.byteLength(content);
+      if (size > this.maxEntryBytes)
+        throw new UserError(
+          "payload_too_large",
+          `a data entry is ${size} bytes; the limit is ${this.maxEntryBytes}`,
+        );
+    }
     await this.db
       .insertInto("dataEntries")
       .values(entries.map((entry) => ({ ...entry, entryId: newId(), operatorId: this.operatorId })))
@@ -104,11 +115,15 @@ export class OperatorData {
 }
 
 export class DataStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** The largest entry: entries come from device messages and actions, both bounded by the message limit. */
+    private readonly maxEntryBytes = defaultMaxMessageBytes,
+  ) {}
 
   /** Inside `trx` when given: a device message's entry commits with its execution, or neither does. */
   forOperator(operatorId: string, trx?: Transaction<Database>): OperatorData {
-    return new OperatorData(trx ?? this.db, operatorId);
+    return new OperatorData(trx ?? this.db, operatorId, this.maxEntryBytes);
   }
 
   /** Deletes entries older than `cutoff` in bounded batches (a long delete would stall ingest); returns how many. */

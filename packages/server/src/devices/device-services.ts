@@ -52,7 +52,7 @@ export function createDeviceServices(deps: {
   const { config, logger } = deps;
   const settings = config.devices;
   const registry = new DeviceRegistry(deps.db);
-  const data = new DataStore(deps.db);
+  const data = new DataStore(deps.db, config.limits.maxMessageBytes);
   const files = new SqlFileStore(deps.db, {
     maxFileBytes: settings.maxFileBytes,
     links: createFileLinks(deps.secretKey),
@@ -79,8 +79,18 @@ export function createDeviceServices(deps: {
     data,
     files,
     ingest,
-    // Resolved at call time: the MQTT side exists only once started.
-    commands: { send: (deviceId, payload) => commands.send(deviceId, payload) },
+    commands: {
+      async send(deviceId, payload) {
+        // One limit for every way a command is sent (API, action), whichever MQTT side carries it.
+        if (payload.length > settings.maxPayloadBytes)
+          throw new UserError(
+            "payload_too_large",
+            `the command is ${payload.length} bytes; the limit is ${settings.maxPayloadBytes}`,
+          );
+        // Resolved at call time: the MQTT side exists only once started.
+        return commands.send(deviceId, payload);
+      },
+    },
     listening,
     async start() {
       const listenerOptions = {
