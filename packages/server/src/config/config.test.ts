@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig } from "./config.ts";
+
+const folder = mkdtempSync(path.join(tmpdir(), "conflux-config-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+function configFile(content: unknown): string {
+  const file = path.join(folder, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(content));
+  return file;
+}
+
+describe("loadConfig", () => {
+  it("lets one variable change one key of a section and keeps the rest of the file's section", () => {
+    const file = configFile({
+      port: 9000,
+      ai: {
+        monthlyCredits: 50,
+        providers: { openai: { apiKey: "file-key" }, google: { apiKey: "google-key" } },
+      },
+      runtime: { concurrency: 2_000 },
+    });
+    const config = loadConfig(
+      { CONFLUX_CONFIG: file, CONFLUX_AI_OPENAI_BASE_URL: "http://127.0.0.1:1/v1" },
+      { runtime: { maxTries: 5 } },
+    );
+    expect(config.port).toBe(9000);
+    expect(config.ai.monthlyCredits).toBe(50);
+    expect(config.ai.providers.openai).toMatchObject({
+      apiKey: "file-key",
+      baseUrl: "http://127.0.0.1:1/v1",
+    });
+    expect(config.ai.providers.google.apiKey).toBe("google-key");
+    expect(config.runtime).toMatchObject({ concurrency: 2_000, maxTries: 5 });
+  });
+
+  it("lets a variable win over the file, and an override over both", () => {
+    const file = configFile({ port: 9000, ai: { providers: { openai: { apiKey: "file-key" } } } });
+    const config = loadConfig(
+      { CONFLUX_CONFIG: file, CONFLUX_PORT: "9100", CONFLUX_AI_OPENAI_API_KEY: "env-key" },
+      { port: 9200 },
+    );
+    expect(config.port).toBe(9200);
+    expect(config.ai.providers.openai.apiKey).toBe("env-key");
+  });
+
+  it("names the setting that is wrong", () => {
+    expect(() => loadConfig({ CONFLUX_PORT: "not a port" })).toThrow(/invalid configuration: port/);
+  });
+});
