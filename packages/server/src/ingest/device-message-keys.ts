@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
+import { startPeriodicSweep } from "../runtime/periodic-sweep.ts";
 import type { Database } from "../store/schema.ts";
 
 /** What a device was answered the first time it sent a message with this key. */
@@ -57,15 +58,10 @@ export class DeviceMessageKeys {
 
 /** Forgets keys older than their lifetime now and every hour; returns the stop function. */
 export function startMessageKeyExpiry(keys: DeviceMessageKeys, logger: Logger): () => void {
-  const sweep = async () => {
-    try {
-      await keys.deleteBefore(Date.now() - messageKeyLifetimeMs);
-    } catch (error) {
-      logger.error({ err: error }, "device message key sweep failed");
-    }
-  };
-  void sweep();
-  const timer = setInterval(sweep, 60 * 60 * 1000);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPeriodicSweep(
+    async () => void (await keys.deleteBefore(Date.now() - messageKeyLifetimeMs)),
+    60 * 60 * 1000,
+    logger,
+    "device message key sweep failed",
+  );
 }
