@@ -53,7 +53,11 @@ export function applyRunEvent(view: RunView | undefined, event: RunStreamEvent):
   }
 }
 
-/** Follows a run until it ends or `signal` aborts, calling `onView` after every event. */
+/**
+ * Follows a run until it ends or `signal` aborts, calling `onView` after every event. Aborting is how
+ * a page stops following (it left, or a newer run replaced this one): it ends the promise, not as an
+ * error. What does reject is the stream failing.
+ */
 export async function followRun(
   api: ConfluxApi,
   appId: string,
@@ -61,18 +65,23 @@ export async function followRun(
   onView: (view: RunView) => void,
   signal: AbortSignal,
 ): Promise<RunView | undefined> {
-  const response = await api.followRun(appId, runId, signal);
-  const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
-  if (!reader) throw new Error("the browser cannot read a streamed response");
-  const parser = new EventStreamParser();
   let view: RunView | undefined;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return view;
-    for (const event of parser.push(value)) {
-      if (event.event === "error") throw new Error(event.data.message);
-      view = applyRunEvent(view, event);
-      if (view) onView(view);
+  try {
+    const response = await api.followRun(appId, runId, signal);
+    const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader();
+    if (!reader) throw new Error("the browser cannot read a streamed response");
+    const parser = new EventStreamParser();
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return view;
+      for (const event of parser.push(value)) {
+        if (event.event === "error") throw new Error(event.data.message);
+        view = applyRunEvent(view, event);
+        if (view) onView(view);
+      }
     }
+  } catch (error) {
+    if (signal.aborted) return view;
+    throw error;
   }
 }

@@ -28,9 +28,7 @@ function useLiveRun(appId: string) {
       const controller = new AbortController();
       following.current = controller;
       setRun({ runId: executionId, channelId, status: "running", steps: [] });
-      followRun(api, appId, executionId, setRun, controller.signal).catch((caught: unknown) => {
-        if (!controller.signal.aborted) setError(caught);
-      });
+      followRun(api, appId, executionId, setRun, controller.signal).catch(setError);
     },
     [api, appId],
   );

@@ -67,9 +67,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
   useEffect(() => {
     if (!running) return;
     const controller = new AbortController();
-    followRun(api, appId, runId, setLive, controller.signal).catch((caught: unknown) => {
-      if (!controller.signal.aborted) setError(caught);
-    });
+    followRun(api, appId, runId, setLive, controller.signal).catch(setError);
     return () => controller.abort();
   }, [api, appId, runId, running]);
 
