@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useLayoutEffect, useRef } from "react";
 
 export interface Column<Row> {
   header: string;
@@ -17,9 +17,29 @@ export interface TableProps<Row> {
 
 /** A data table with a caption for screen readers and a message in place of no rows. */
 export function Table<Row>({ caption, columns, rows, rowKey, empty }: TableProps<Row>) {
+  const table = useRef<HTMLTableElement>(null);
+  // When the row holding the focus goes (its item was deleted), the browser drops the focus to <body>
+  // and a keyboard user starts over at the top of the page; the table takes it instead.
+  const focused = useRef<Element | null>(null);
+  useLayoutEffect(() => {
+    if (focused.current && !focused.current.isConnected && document.activeElement === document.body) {
+      focused.current = null;
+      table.current?.focus();
+    }
+  });
   return (
     <div className="cfx-table-wrap">
-      <table className="cfx-table">
+      <table
+        ref={table}
+        className="cfx-table"
+        tabIndex={-1}
+        onFocus={(event) => {
+          focused.current = event.target;
+        }}
+        onBlur={(event) => {
+          if (event.relatedTarget) focused.current = null;
+        }}
+      >
         <caption className="cfx-visually-hidden">{caption}</caption>
         <thead>
           <tr>
