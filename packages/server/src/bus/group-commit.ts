@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Transaction } from "kysely";
+import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../store/schema.ts";
 
 type Write<T> = (trx: Transaction<Database>) => Promise<T>;
@@ -11,6 +11,10 @@ interface Pending {
 
 /** Enough to share a commit widely while keeping the wait of the last write in a batch short. */
 const maxBatch = 256;
+
+const savepoint = CompiledQuery.raw("savepoint bus_write");
+const rollbackToSavepoint = CompiledQuery.raw("rollback to bus_write");
+const releaseSavepoint = CompiledQuery.raw("release bus_write");
 
 /**
  * Group commit for SQLite, which has one writer: each commit appends every page it touched to the WAL
@@ -46,14 +50,14 @@ export class GroupCommit {
     try {
       await this.db.transaction().execute(async (trx) => {
         for (const pending of batch) {
-          await sql`savepoint bus_write`.execute(trx);
+          await trx.executeQuery(savepoint);
           try {
             outcomes.push({ value: await pending.write(trx) });
           } catch (error) {
-            await sql`rollback to bus_write`.execute(trx);
+            await trx.executeQuery(rollbackToSavepoint);
             outcomes.push({ error });
           }
-          await sql`release bus_write`.execute(trx);
+          await trx.executeQuery(releaseSavepoint);
         }
       });
     } catch (error) {

@@ -2,11 +2,17 @@ import { EventEmitter } from "node:events";
 import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
 import type { DatabaseKind } from "../store/database.ts";
 import type { MessageCache } from "../store/message-cache.ts";
-import type { Database, MessagesTable, StepsTable } from "../store/schema.ts";
+import type { Database, ExecutionsTable, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
 import type { Bus, Delivery, Job, NewExecution, WriteWithExecution } from "./bus.ts";
+import { CompiledStatement } from "./compiled-statement.ts";
 import { GroupCommit } from "./group-commit.ts";
+
+/** Every column of a table, so that the compiler says when one is added and a statement misses it. */
+function columns<Table>(all: Record<keyof Table & string, true>): Array<keyof Table & string> {
+  return Object.keys(all) as Array<keyof Table & string>;
+}
 
 function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -36,6 +42,84 @@ export class SqlBus implements Bus {
   private readonly events = new EventEmitter();
   /** SQLite only: PostgreSQL commits concurrent transactions on connections of their own. */
   private readonly groupCommit: GroupCommit | undefined;
+  /** What every event runs, compiled once for this bus's database. */
+  private readonly statements = {
+    insertExecution: new CompiledStatement<Insertable<ExecutionsTable>>(
+      columns<ExecutionsTable>({
+        executionId: true,
+        operatorId: true,
+        appId: true,
+        channelId: true,
+        eventType: true,
+        dedupeKey: true,
+        replayOf: true,
+        appVersion: true,
+        createdAt: true,
+      }),
+      (db, row) => db.insertInto("executions").values(row),
+    ),
+    insertMessage: new CompiledStatement<Insertable<MessagesTable>>(
+      columns<MessagesTable>({
+        messageId: true,
+        executionId: true,
+        operatorId: true,
+        appId: true,
+        channelId: true,
+        hop: true,
+        payload: true,
+        context: true,
+        parentStepId: true,
+        createdAt: true,
+      }),
+      (db, row) => db.insertInto("messages").values(row),
+    ),
+    insertJob: new CompiledStatement<Insertable<JobsTable>>(
+      columns<JobsTable>({
+        jobId: true,
+        operatorId: true,
+        appId: true,
+        executionId: true,
+        messageId: true,
+        actionId: true,
+        availableAt: true,
+        leaseUntil: true,
+        attempts: true,
+        createdAt: true,
+      }),
+      (db, row) => db.insertInto("jobs").values(row),
+    ),
+    deleteJob: new CompiledStatement<{ jobId: string }>(["jobId"], (db, { jobId }) =>
+      db.deleteFrom("jobs").where("jobId", "=", jobId),
+    ),
+    upsertStep: new CompiledStatement<Insertable<StepsTable>>(
+      columns<StepsTable>({
+        stepId: true,
+        executionId: true,
+        messageId: true,
+        operatorId: true,
+        appId: true,
+        channelId: true,
+        actionId: true,
+        actionType: true,
+        status: true,
+        conditionValue: true,
+        input: true,
+        result: true,
+        error: true,
+        usage: true,
+        attempts: true,
+        startedAt: true,
+        finishedAt: true,
+      }),
+      (db, row) => {
+        const { stepId: _, ...changes } = row;
+        return db
+          .insertInto("steps")
+          .values(row)
+          .onConflict((conflict) => conflict.column("stepId").doUpdateSet(changes));
+      },
+    ),
+  };
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -65,26 +149,22 @@ export class SqlBus implements Bus {
         context: JSON.stringify(message.context),
         createdAt: now,
       };
-      await trx.insertInto("messages").values(row).execute();
+      await this.statements.insertMessage.execute(trx, row);
       rows.push(row);
-      if (actionIds.length === 0) continue;
-      await trx
-        .insertInto("jobs")
-        .values(
-          actionIds.map((actionId) => ({
-            jobId: `${message.messageId}:${actionId}`,
-            operatorId: message.operatorId,
-            appId: message.appId,
-            executionId: message.executionId,
-            messageId: message.messageId,
-            actionId,
-            availableAt,
-            leaseUntil: null,
-            attempts: 0,
-            createdAt: now,
-          })),
-        )
-        .execute();
+      // One statement a job: a channel has a few actions, and one compiled shape serves any number.
+      for (const actionId of actionIds)
+        await this.statements.insertJob.execute(trx, {
+          jobId: `${message.messageId}:${actionId}`,
+          operatorId: message.operatorId,
+          appId: message.appId,
+          executionId: message.executionId,
+          messageId: message.messageId,
+          actionId,
+          availableAt,
+          leaseUntil: null,
+          attempts: 0,
+          createdAt: now,
+        });
     }
     return rows;
   }
@@ -94,12 +174,7 @@ export class SqlBus implements Bus {
   }
 
   private async upsertStep(trx: Kysely<Database>, row: Insertable<StepsTable>): Promise<void> {
-    const { stepId: _, ...changes } = row;
-    await trx
-      .insertInto("steps")
-      .values(row)
-      .onConflict((conflict) => conflict.column("stepId").doUpdateSet(changes))
-      .execute();
+    await this.statements.upsertStep.execute(trx, row);
   }
 
   private notify(): void {
@@ -113,10 +188,7 @@ export class SqlBus implements Bus {
   ): Promise<{ executionId: string; duplicate: boolean }> {
     try {
       const rows = await this.transaction(async (trx) => {
-        await trx
-          .insertInto("executions")
-          .values({ ...execution, createdAt: Date.now() })
-          .execute();
+        await this.statements.insertExecution.execute(trx, { ...execution, createdAt: Date.now() });
         const inserted = await this.insertDeliveries(trx, [delivery]);
         await alsoWrite?.(trx, execution.executionId);
         return inserted;
@@ -173,9 +245,9 @@ export class SqlBus implements Bus {
 
   async complete(job: Job, step: StepRecord, outputs: Delivery[]): Promise<void> {
     const rows = await this.transaction(async (trx) => {
-      const acknowledged = await trx.deleteFrom("jobs").where("jobId", "=", job.jobId).executeTakeFirst();
+      const acknowledged = await this.statements.deleteJob.execute(trx, { jobId: job.jobId });
       // The lease ran out and another worker finished the job first: its result stands.
-      if (acknowledged.numDeletedRows === 0n) return [];
+      if (acknowledged.numAffectedRows === 0n) return [];
       await this.upsertStep(trx, stepRow(job, step));
       return this.insertDeliveries(trx, outputs);
     });
