@@ -84,6 +84,7 @@ function OutcomeView({ outcome }: { outcome: TryOutcome }) {
   // An `ai` result is {output, usage, model}: show the answer itself; other results are shown whole.
   const output = result && "output" in result ? result.output : outcome.result;
   const model = usage?.model ?? result?.model;
+  const image = webLink(result?.imageUrl);
   return (
     <dl className="cfx-try__facts">
       <dt>Output</dt>
@@ -92,11 +93,11 @@ function OutcomeView({ outcome }: { outcome: TryOutcome }) {
           {typeof output === "string" ? output : JSON.stringify(output, null, 2)}
         </pre>
       </dd>
-      {typeof result?.imageUrl === "string" ? (
+      {image ? (
         <>
           <dt>Image</dt>
           <dd>
-            <a href={result.imageUrl} target="_blank" rel="noreferrer">
+            <a href={image} target="_blank" rel="noreferrer">
               Open the drawn image
             </a>
           </dd>
@@ -116,6 +117,17 @@ function OutcomeView({ outcome }: { outcome: TryOutcome }) {
       ) : null}
     </dl>
   );
+}
+
+/** An http(s) address from a result, or nothing: a `javascript:` or `data:` URL in data never becomes a link. */
+function webLink(value: JsonValue | undefined): string | undefined {
+  if (typeof value !== "string") return undefined;
+  try {
+    const url = new URL(value, window.location.href);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function asRecord(value: JsonValue | null | undefined): Record<string, JsonValue> | undefined {
