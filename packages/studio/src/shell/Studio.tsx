@@ -47,6 +47,16 @@ function Pages() {
   }
 }
 
+/**
+ * Where `?next=` may send the browser after log-in: a path on this origin. Browsers read `/\host` like
+ * `//host`, so the check is the URL's origin, not the text's first characters.
+ */
+function pathOnThisOrigin(next: string | null): string | undefined {
+  if (!next?.startsWith("/")) return undefined;
+  const url = new URL(next, window.location.origin);
+  return url.origin === window.location.origin ? `${url.pathname}${url.search}${url.hash}` : undefined;
+}
+
 function Shell() {
   const { pathname, search, navigate } = useRouter();
   const toast = useToast();
@@ -98,8 +108,7 @@ function Shell() {
       const next = comeBack ? `?next=${encodeURIComponent(pathname + search)}` : "";
       navigate(`/login${next}`, { replace: true });
     } else if (session && onAuthPage) {
-      const next = new URLSearchParams(search).get("next");
-      navigate(next?.startsWith("/") && !next.startsWith("//") ? next : "/apps", { replace: true });
+      navigate(pathOnThisOrigin(new URLSearchParams(search).get("next")) ?? "/apps", { replace: true });
     }
   }, [session, onAuthPage, pathname, search, navigate, route.page]);
 
