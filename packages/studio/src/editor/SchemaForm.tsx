@@ -278,20 +278,18 @@ function ChoicesField({ field, options, value, context }: FieldProps & { options
     <fieldset className="cfx-fieldset" data-field={path}>
       <legend>{field.label}</legend>
       {options.map((option) => (
-        <label key={option} className="cfx-field--check">
-          <input
-            type="checkbox"
-            checked={list.includes(option)}
-            onChange={(event) =>
-              change(
-                event.target.checked
-                  ? options.filter((o) => o === option || list.includes(o))
-                  : list.filter((o) => o !== option),
-              )
-            }
-          />{" "}
-          {option}
-        </label>
+        <CheckboxField
+          key={option}
+          label={option}
+          checked={list.includes(option)}
+          onChange={(checked) =>
+            change(
+              checked
+                ? options.filter((o) => o === option || list.includes(o))
+                : list.filter((o) => o !== option),
+            )
+          }
+        />
       ))}
       <FieldMessage text={fieldMessages(context, field, true)} />
     </fieldset>
