@@ -2,6 +2,7 @@ import "./editor.css";
 import { type AppDefinition, validateApp } from "@conflux/core";
 import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
+import { describeError } from "../api/client.ts";
 import { definitionOf, getIn, type NodeRef, parseNodeId, removeNode } from "./app-edits.ts";
 import { Canvas } from "./Canvas.tsx";
 import type { AppEditorProps, FieldProblem } from "./contract.ts";
@@ -160,7 +161,7 @@ function EditorRoot(props: AppEditorProps) {
     } catch (error) {
       setSaveMessage({
         ok: false,
-        text: `Not saved: ${error instanceof Error ? error.message : String(error)}`,
+        text: `Not saved: ${describeError(error)}`,
       });
     } finally {
       setSaving(false);

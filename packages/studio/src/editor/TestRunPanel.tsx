@@ -1,5 +1,6 @@
 import type { Channel, JsonValue } from "@conflux/core";
 import { useState } from "react";
+import { describeError } from "../api/client.ts";
 import { Button } from "../ui/Button.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField } from "../ui/TextField.tsx";
@@ -41,7 +42,7 @@ export function TestRunPanel(props: TestRunPanelProps) {
     try {
       await props.onSend(props.channelId, parsed.payload);
     } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
+      setFailure(describeError(error));
     } finally {
       setSending(false);
     }

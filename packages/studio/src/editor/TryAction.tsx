@@ -1,5 +1,6 @@
 import type { JsonValue } from "@conflux/core";
 import { useId, useState } from "react";
+import { describeError } from "../api/client.ts";
 import { Button } from "../ui/Button.tsx";
 import type { TryActionType, TryOutcome } from "./contract.ts";
 
@@ -37,7 +38,7 @@ export function TryAction(props: TryActionProps) {
       setOutcome({
         ok: false,
         code: "try_failed",
-        message: error instanceof Error ? error.message : String(error),
+        message: describeError(error),
       });
     } finally {
       setRunning(false);
