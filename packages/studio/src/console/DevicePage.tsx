@@ -54,7 +54,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
             <Table
               caption="Latest entries"
               rows={data.data.slice(0, 20)}
-              rowKey={(entry) => `${entry.time}-${JSON.stringify(entry.content)}`}
+              rowKey={(entry, index) => `${index}:${entry.time}`}
               empty="No data."
               columns={[
                 { header: "Time", cell: (entry) => <Time ms={entry.time} /> },

@@ -1,11 +1,13 @@
 import { ApiError, describeError } from "../api/client.ts";
 import { Button } from "./Button.tsx";
 
+/** Each distinct detail once (a line is also its list key). */
 function detailLines(error: unknown): string[] {
   if (!(error instanceof ApiError)) return [];
-  return error.details
-    .slice(0, 10)
-    .map((detail) => (detail.path ? `${detail.path}: ${detail.message}` : detail.message));
+  const lines = error.details.map((detail) =>
+    detail.path ? `${detail.path}: ${detail.message}` : detail.message,
+  );
+  return [...new Set(lines)].slice(0, 10);
 }
 
 /** An error where it happened: the server's message and code, its details, and a way to retry. */

@@ -11,7 +11,8 @@ export interface TableProps<Row> {
   caption: string;
   columns: Column<Row>[];
   rows: Row[];
-  rowKey(row: Row): string;
+  /** Unique among the rows; rows without an id of their own can use their position. */
+  rowKey(row: Row, index: number): string;
   empty: ReactNode;
 }
 
@@ -62,8 +63,8 @@ export function Table<Row>({ caption, columns, rows, rowKey, empty }: TableProps
               </td>
             </tr>
           ) : (
-            rows.map((row) => (
-              <tr key={rowKey(row)}>
+            rows.map((row, index) => (
+              <tr key={rowKey(row, index)}>
                 {columns.map((column) => (
                   <td key={column.header}>{column.cell(row)}</td>
                 ))}
