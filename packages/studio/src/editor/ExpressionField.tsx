@@ -16,7 +16,7 @@ import {
 import { type Diagnostic, forceLinting, linter } from "@codemirror/lint";
 import { Annotation, Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers, placeholder as placeholderText } from "@codemirror/view";
-import { useEffect, useId, useRef } from "react";
+import { useEffect, useId, useMemo, useRef } from "react";
 import { completeInputField } from "./code-assist.ts";
 import { mountCodeMirrorStylesWithoutInlineStyle } from "./codemirror-styles.ts";
 import {
@@ -99,8 +99,21 @@ export function ExpressionField(props: ExpressionFieldProps) {
   latest.current = props;
   const editable = useRef(new Compartment());
 
-  const errors = fieldErrors(props.check(props.value), props.problems);
-  const errorText = errors.map((error) => error.message).join("; ");
+  const problemKey = (props.problems ?? [])
+    .map((problem) => `${problem.column}:${problem.message}`)
+    .join("|");
+  const kindKey = props.kind.kind === "template" ? `template:${props.kind.mode}` : props.kind.kind;
+  // The form re-renders on every edit anywhere in the app; the check (a parse of the field, the whole
+  // script for code) runs again only when this field's value, kind (a transform's content switches
+  // between JSON and text) or problems change: a field's check depends on nothing else.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: see above; the keys stand for `kind` and `problems`
+  const errorText = useMemo(
+    () =>
+      fieldErrors(props.check(props.value), props.problems)
+        .map((error) => error.message)
+        .join("; "),
+    [props.value, kindKey, problemKey],
+  );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: the view is created once; later props arrive through `latest`
   useEffect(() => {
@@ -173,9 +186,6 @@ export function ExpressionField(props: ExpressionFieldProps) {
     });
   }, [props.readOnly]);
 
-  const problemKey = (props.problems ?? [])
-    .map((problem) => `${problem.column}:${problem.message}`)
-    .join("|");
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-lint when the located problems change
   useEffect(() => {
     if (view.current) forceLinting(view.current);
