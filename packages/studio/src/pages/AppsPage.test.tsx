@@ -58,16 +58,19 @@ describe("the apps page", () => {
     expect(await screen.findByRole("link", { name: "Back again" })).toBeTruthy();
   });
 
-  it("renames through a dialog, keeping the rest of the app", async () => {
-    const original = {
-      ...app("a1", "Old"),
-      channels: [{ channelId: "in", name: "", description: "", tags: {} }],
-    };
+  it("renames through a dialog, keeping the rest of the app as it is now, not as the list saw it", async () => {
+    const listed = app("a1", "Old");
+    // Saved in the editor after the list loaded: the rename must not take the channel away again.
+    const original = { ...listed, channels: [{ channelId: "in", name: "", description: "", tags: {} }] };
     const updateApp = vi.fn(async (_appId: string, definition: unknown) => ({
       ...original,
       ...(definition as App),
     }));
-    renderPage(<AppsPage />, { listApps: async () => [original as App], updateApp });
+    renderPage(<AppsPage />, {
+      listApps: async () => [listed],
+      getApp: async () => original as App,
+      updateApp,
+    });
     fireEvent.click(await screen.findByRole("button", { name: "Rename Old" }));
     const dialog = screen.getByRole("dialog", { name: "Rename app" });
     fireEvent.change(within(dialog).getByLabelText("App name"), { target: { value: "New name" } });
@@ -102,11 +105,16 @@ describe("the apps page", () => {
     expect(alert.textContent).toContain("validation_failed");
   });
 
-  it("duplicates an app under a new name, and exports one as a file download", async () => {
+  it("duplicates an app as it is now under a new name, and exports one as a file download", async () => {
     const original = { ...app("a1", "Cold chain"), description: "keeps fridges cold" };
     const createApp = vi.fn(async (definition: unknown) => ({ ...(definition as App), appId: "a2" }));
     const exportApp = vi.fn(async () => "name: Cold chain\n");
-    renderPage(<AppsPage />, { listApps: async () => [original], createApp, exportApp });
+    renderPage(<AppsPage />, {
+      listApps: async () => [app("a1", "Cold chain")],
+      getApp: async () => original,
+      createApp,
+      exportApp,
+    });
     fireEvent.click(await screen.findByRole("button", { name: "Duplicate Cold chain" }));
     await waitFor(() => expect(createApp).toHaveBeenCalled());
     expect(createApp.mock.calls[0]?.[0]).toEqual(

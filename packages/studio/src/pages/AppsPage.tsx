@@ -46,7 +46,9 @@ export function AppsPage() {
         setNameDialog(undefined);
         navigate(pathOf({ page: "app", appId: app.appId }));
       } else {
-        await api.updateApp(nameDialog.app.appId, { ...definitionOf(nameDialog.app), name });
+        // The app as it is now, not the list's copy: a save made in the editor since then must stay.
+        const current = await api.getApp(nameDialog.app.appId);
+        await api.updateApp(current.appId, { ...definitionOf(current), name });
         setNameDialog(undefined);
         toast.show(`Renamed to "${name}"`);
         apps.reload();
@@ -70,7 +72,11 @@ export function AppsPage() {
 
   const duplicate = (app: App) =>
     action.run(async () => {
-      const copy = await api.createApp({ ...definitionOf(app), name: `${app.name} (copy)`.slice(0, 256) });
+      const current = await api.getApp(app.appId);
+      const copy = await api.createApp({
+        ...definitionOf(current),
+        name: `${current.name} (copy)`.slice(0, 256),
+      });
       toast.show(`Created "${copy.name}"`);
       apps.reload();
     });
