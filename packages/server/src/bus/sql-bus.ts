@@ -2,17 +2,12 @@ import { EventEmitter } from "node:events";
 import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
 import type { DatabaseKind } from "../store/database.ts";
 import type { MessageCache } from "../store/message-cache.ts";
-import type { Database, ExecutionsTable, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
+import type { Database, MessagesTable, StepsTable } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
 import type { Bus, Delivery, Job, NewExecution, WriteWithExecution } from "./bus.ts";
-import { CompiledStatement } from "./compiled-statement.ts";
+import { createBusStatements } from "./bus-statements.ts";
 import { GroupCommit } from "./group-commit.ts";
-
-/** Every column of a table, so that the compiler says when one is added and a statement misses it. */
-function columns<Table>(all: Record<keyof Table & string, true>): Array<keyof Table & string> {
-  return Object.keys(all) as Array<keyof Table & string>;
-}
 
 function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -43,83 +38,7 @@ export class SqlBus implements Bus {
   /** SQLite only: PostgreSQL commits concurrent transactions on connections of their own. */
   private readonly groupCommit: GroupCommit | undefined;
   /** What every event runs, compiled once for this bus's database. */
-  private readonly statements = {
-    insertExecution: new CompiledStatement<Insertable<ExecutionsTable>>(
-      columns<ExecutionsTable>({
-        executionId: true,
-        operatorId: true,
-        appId: true,
-        channelId: true,
-        eventType: true,
-        dedupeKey: true,
-        replayOf: true,
-        appVersion: true,
-        createdAt: true,
-      }),
-      (db, row) => db.insertInto("executions").values(row),
-    ),
-    insertMessage: new CompiledStatement<Insertable<MessagesTable>>(
-      columns<MessagesTable>({
-        messageId: true,
-        executionId: true,
-        operatorId: true,
-        appId: true,
-        channelId: true,
-        hop: true,
-        payload: true,
-        context: true,
-        parentStepId: true,
-        createdAt: true,
-      }),
-      (db, row) => db.insertInto("messages").values(row),
-    ),
-    insertJob: new CompiledStatement<Insertable<JobsTable>>(
-      columns<JobsTable>({
-        jobId: true,
-        operatorId: true,
-        appId: true,
-        executionId: true,
-        messageId: true,
-        actionId: true,
-        availableAt: true,
-        leaseUntil: true,
-        attempts: true,
-        createdAt: true,
-      }),
-      (db, row) => db.insertInto("jobs").values(row),
-    ),
-    deleteJob: new CompiledStatement<{ jobId: string }>(["jobId"], (db, { jobId }) =>
-      db.deleteFrom("jobs").where("jobId", "=", jobId),
-    ),
-    upsertStep: new CompiledStatement<Insertable<StepsTable>>(
-      columns<StepsTable>({
-        stepId: true,
-        executionId: true,
-        messageId: true,
-        operatorId: true,
-        appId: true,
-        channelId: true,
-        actionId: true,
-        actionType: true,
-        status: true,
-        conditionValue: true,
-        input: true,
-        result: true,
-        error: true,
-        usage: true,
-        attempts: true,
-        startedAt: true,
-        finishedAt: true,
-      }),
-      (db, row) => {
-        const { stepId: _, ...changes } = row;
-        return db
-          .insertInto("steps")
-          .values(row)
-          .onConflict((conflict) => conflict.column("stepId").doUpdateSet(changes));
-      },
-    ),
-  };
+  private readonly statements = createBusStatements();
 
   constructor(
     private readonly db: Kysely<Database>,
