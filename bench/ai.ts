@@ -34,8 +34,6 @@ async function round(concurrency: number, standIn: AiStandIn, standInUrl: string
   const bench = await startBenchConflux(
     {
       outbound: { allowPrivateAddresses: true },
-      // Free ports for the device listeners, which this bench does not use.
-      devices: { mqttPort: 0, socketPort: 0 },
       runtime: { concurrency, maxTries: 3, retryBaseMs: 1_000, leaseMs: 120_000, pollMs: 50 },
       ai: {
         monthlyCredits: 1_000_000,

@@ -6,7 +6,17 @@ import { type ConfigInput, createLogger, loadConfig, startConflux } from "@confl
 /** A Conflux on a fresh data folder with one operator signed up through the API, for one bench round. */
 export async function startBenchConflux(overrides: ConfigInput, email = "bench@example.com") {
   const dataDir = mkdtempSync(path.join(tmpdir(), "conflux-bench-"));
-  const config = loadConfig({}, { dataDir, port: 0, logLevel: "silent", ...overrides });
+  // Device listeners on free ports too, so a bench runs beside a Conflux or broker that holds the defaults.
+  const config = loadConfig(
+    {},
+    {
+      dataDir,
+      port: 0,
+      logLevel: "silent",
+      ...overrides,
+      devices: { mqttPort: 0, socketPort: 0, ...overrides.devices },
+    },
+  );
   const conflux = await startConflux(config, createLogger(config));
   const close = async () => {
     await conflux.stop();
