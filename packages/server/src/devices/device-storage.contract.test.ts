@@ -201,34 +201,23 @@ describe.each(databases)("device storage on %s", (_name, database) => {
           updatedAt: 1,
         })
         .execute();
-      await db
-        .insertInto("fileEvents")
-        .values({
-          eventId: "01JFILEEVENT00000000000001",
-          operatorId: "OP0000000001",
-          eventType: "created",
-          path: "/crash/a.txt",
-          contentType: "text/plain",
-          hop: 3,
-          createdAt: 1,
-        })
-        .execute();
-      expect(await delivering.redeliverPending(0)).toBe(1);
-      expect(await delivering.redeliverPending(0)).toBe(0);
-      // Another process that delivered it too (its outbox read raced ours) starts no second run.
-      await createFileEvents(
-        store,
-        bus,
-        32_768,
-        logger,
-      )({
+      const left: FileChange = {
         eventId: "01JFILEEVENT00000000000001",
         operatorId: "OP0000000001",
         eventType: "created",
         path: "/crash/a.txt",
         contentType: "text/plain",
         hop: 3,
-      });
+      };
+      await db
+        .insertInto("fileEvents")
+        .values({ ...left, createdAt: 1 })
+        .execute();
+      expect(await delivering.redeliverPending(0)).toBe(1);
+      expect(await delivering.redeliverPending(0)).toBe(0);
+      // Another process that delivered it too (its outbox read raced ours) starts no second run.
+      const raise = createFileEvents(store, bus, 32_768, logger);
+      await raise(left);
       const runs = await operator.listExecutions(app.appId, { limit: 10 });
       expect(runs).toHaveLength(1);
       const run = await operator.getExecution(app.appId, runs[0]?.executionId as string);
@@ -244,19 +233,7 @@ describe.each(databases)("device storage on %s", (_name, database) => {
         },
       });
       // An event further from its upload than the hop limit (an app writing the files that start it) starts nothing.
-      await createFileEvents(
-        store,
-        bus,
-        32_768,
-        logger,
-      )({
-        eventId: "01JFILEEVENT00000000000002",
-        operatorId: "OP0000000001",
-        eventType: "created",
-        path: "/crash/b.txt",
-        contentType: "text/plain",
-        hop: maxHops + 1,
-      });
+      await raise({ ...left, eventId: "01JFILEEVENT00000000000002", path: "/crash/b.txt", hop: maxHops + 1 });
       expect(await operator.listExecutions(app.appId, { limit: 10 })).toHaveLength(1);
       // A change made normally clears its own outbox row.
       await delivering.forOperator("OP0000000001").delete("/crash/a.txt");
