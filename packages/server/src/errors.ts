@@ -6,6 +6,7 @@ export type UserErrorCode =
   | "forbidden"
   | "not_found"
   | "conflict"
+  | "precondition_failed"
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited";

@@ -29,6 +29,48 @@ async function send(session: ApiSession, appId: string): Promise<any> {
 }
 
 describe("app versions", () => {
+  it("saves with If-Match only on the version named, so a save made on an old copy loses nothing", async () => {
+    const { session, conflux } = suite;
+    const appId = await createApp(session);
+    const got = await fetch(`${conflux.url}/v1/apps/${appId}`, { headers: session.headers });
+    expect(got.headers.get("etag")).toBe('"1"');
+
+    const first = await session.call(
+      "PUT",
+      `/v1/apps/${appId}`,
+      { ...firstDefinition, name: "saved in tab one" },
+      { "if-match": '"1"' },
+    );
+    expect(first.status).toBe(200);
+    expect(first.body.version).toBe(2);
+    // Tab two still holds version 1: its save is refused and tab one's stays.
+    const stale = await session.call(
+      "PUT",
+      `/v1/apps/${appId}`,
+      { ...firstDefinition, name: "saved in tab two" },
+      { "if-match": '"1"' },
+    );
+    expect(stale.status).toBe(412);
+    expect(stale.body).toMatchObject({
+      code: "precondition_failed",
+      message: expect.stringContaining("it is at version 2 now"),
+    });
+    expect((await session.call("GET", `/v1/apps/${appId}`)).body).toMatchObject({
+      name: "saved in tab one",
+      version: 2,
+    });
+
+    expect(
+      (await session.call("PUT", `/v1/apps/${appId}`, firstDefinition, { "if-match": "yesterday" })).status,
+    ).toBe(400);
+    expect(
+      (await session.call("PUT", `/v1/apps/${appId}`, firstDefinition, { "if-match": "*" })).status,
+    ).toBe(200);
+    expect(
+      (await session.call("PUT", "/v1/apps/no-such-app", firstDefinition, { "if-match": '"1"' })).status,
+    ).toBe(404);
+  });
+
   it("every save is the next version; the list is newest first, paged and without definitions", async () => {
     const { session } = suite;
     const appId = await createApp(session);

@@ -12,6 +12,23 @@ import { operatorOf } from "./authenticate.ts";
 const appParams = z.object({ appId: z.string().min(1).max(64) });
 const yamlTypes = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
 
+/** An app's version as an HTTP entity tag: what a client sends back in If-Match to save on that version. */
+function entityTagOf(app: App): string {
+  return `"${app.version}"`;
+}
+
+/** The version an `If-Match` header names (`"3"`, `W/"3"` or `3`); undefined when absent or `*`. */
+function versionToMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match?.[1])
+    throw new UserError(
+      "bad_request",
+      `If-Match must name one app version, like "3"; got ${header.slice(0, 64)}`,
+    );
+  return Number(match[1]);
+}
+
 function refuse(problems: AppProblem[]): never {
   const [first] = problems;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : "";
@@ -97,10 +114,11 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
 
   routes.get(
     "/v1/apps/:appId",
-    { schema: { summary: "Get an app", tags: ["apps"], params: appParams } },
-    async (request) => {
+    { schema: { summary: "Get an app (its ETag is its version)", tags: ["apps"], params: appParams } },
+    async (request, reply) => {
       const app = await operatorOf(request).getApp(request.params.appId);
       if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
+      reply.header("etag", entityTagOf(app));
       return app;
     },
   );
@@ -131,20 +149,32 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
     "/v1/apps/:appId",
     {
       schema: {
-        summary: "Replace an app's definition",
+        summary: "Replace an app's definition; with If-Match, only if the app is still at that version",
         tags: ["apps"],
         params: appParams,
+        headers: z.object({ "if-match": z.string().optional() }),
         body: z.unknown(),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const store = operatorOf(request);
+      const { appId } = request.params;
+      const expectedVersion = versionToMatch(request.headers["if-match"]);
       const app = await store.updateApp(
-        request.params.appId,
+        appId,
         await checkedDefinition(request.body, maxActions),
+        expectedVersion,
       );
-      if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
+      if (!app) {
+        const current = expectedVersion === undefined ? undefined : await store.getApp(appId);
+        if (!current) throw new UserError("not_found", `no app ${appId}`);
+        throw new UserError(
+          "precondition_failed",
+          `app ${appId} was saved elsewhere since version ${expectedVersion}: it is at version ${current.version} now. Load it again, then save your changes.`,
+        );
+      }
       scheduler.schedule(store.operatorId, app, app.appId);
+      reply.header("etag", entityTagOf(app));
       return app;
     },
   );

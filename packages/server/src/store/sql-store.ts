@@ -169,11 +169,15 @@ class SqlOperatorStore implements OperatorStore {
   }
 
   /** Saves the definition as the app's next version; the row lock on the app keeps version numbers unique. */
-  async updateApp(appId: string, definition: AppDefinition): Promise<App | undefined> {
+  async updateApp(
+    appId: string,
+    definition: AppDefinition,
+    expectedVersion?: number,
+  ): Promise<App | undefined> {
     const now = Date.now();
     const json = JSON.stringify(definition);
     const row = await this.db.transaction().execute(async (trx) => {
-      const updated = await trx
+      let update = trx
         .updateTable("apps")
         .set((eb) => ({
           name: definition.name,
@@ -182,7 +186,10 @@ class SqlOperatorStore implements OperatorStore {
           updatedAt: now,
         }))
         .where("operatorId", "=", this.operatorId)
-        .where("appId", "=", appId)
+        .where("appId", "=", appId);
+      // In the statement itself, so two saves made on one version cannot both pass the check.
+      if (expectedVersion !== undefined) update = update.where("version", "=", expectedVersion);
+      const updated = await update
         .returning(["appId", "definition", "version", "createdAt", "updatedAt"])
         .executeTakeFirst();
       if (updated)

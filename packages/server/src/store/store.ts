@@ -106,7 +106,8 @@ export interface OperatorStore {
   listApps(): Promise<App[]>;
   getApp(appId: string): Promise<App | undefined>;
   createApp(appId: string, definition: AppDefinition): Promise<App>;
-  updateApp(appId: string, definition: AppDefinition): Promise<App | undefined>;
+  /** Undefined when there is no such app, or when `expectedVersion` is given and the app is at another. */
+  updateApp(appId: string, definition: AppDefinition, expectedVersion?: number): Promise<App | undefined>;
   deleteApp(appId: string): Promise<boolean>;
 
   listCredentials(): Promise<StoredCredential[]>;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ApiError, createHttpClient } from "./client.ts";
+import { createConfluxApi } from "./conflux-api.ts";
 
 function answer(status: number, body: unknown) {
   return new Response(body === undefined ? null : JSON.stringify(body), {
@@ -25,6 +26,22 @@ describe("the API client", () => {
     });
     expect(init.body).toBe('{"name":"x"}');
     expect(init.credentials).toBeUndefined();
+  });
+
+  it("saves an app on the version it was loaded at (If-Match), and reports a save made elsewhere", async () => {
+    const fetchMock = vi.fn(async () =>
+      answer(412, {
+        code: "precondition_failed",
+        message: "app a1 was saved elsewhere since version 3: it is at version 4 now.",
+      }),
+    );
+    vi.stubGlobal("fetch", fetchMock);
+    const api = createConfluxApi(createHttpClient(() => ({ apiKey: "key", token: "tok" }), vi.fn()));
+    const definition = { name: "x", description: "", tags: {}, channels: [], actions: [] };
+    const error = await api.updateApp("a1", definition, 3).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 412, code: "precondition_failed" });
+    const [, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(init.headers).toMatchObject({ "if-match": '"3"', "x-conflux-token": "tok" });
   });
 
   it("turns the API's {code, message, details} into an ApiError", async () => {

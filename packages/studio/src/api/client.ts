@@ -42,6 +42,8 @@ export interface RequestOptions {
   body?: unknown;
   /** Sends `body` (a string or a Blob) as is with this content type, instead of as JSON. */
   contentType?: string;
+  /** Request headers of the call's own, such as If-Match. */
+  headers?: Record<string, string>;
   signal?: AbortSignal;
 }
 
@@ -77,7 +79,7 @@ export function createHttpClient(
   baseUrl = "",
 ): HttpClient {
   async function raw(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     const credentials = auth();
     if (credentials) {
       headers["x-conflux-api-key"] = credentials.apiKey;

@@ -92,8 +92,12 @@ export function createConfluxApi(http: HttpClient) {
     getApp: (appId: string) => http.json<App>("GET", `/v1/apps/${segment(appId)}`),
     createApp: (definition: AppDefinition | Record<string, unknown>) =>
       http.json<App>("POST", "/v1/apps", { body: definition }),
-    updateApp: (appId: string, definition: AppDefinition) =>
-      http.json<App>("PUT", `/v1/apps/${segment(appId)}`, { body: definition }),
+    /** With `onVersion`, the server refuses (412) when the app was saved since that version. */
+    updateApp: (appId: string, definition: AppDefinition, onVersion?: number) =>
+      http.json<App>("PUT", `/v1/apps/${segment(appId)}`, {
+        body: definition,
+        ...(onVersion === undefined ? {} : { headers: { "if-match": `"${onVersion}"` } }),
+      }),
     deleteApp: (appId: string) => http.json<void>("DELETE", `/v1/apps/${segment(appId)}`),
     importApp: (text: string, yaml: boolean) =>
       http.json<App>("POST", "/v1/apps/import", {

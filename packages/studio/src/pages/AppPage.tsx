@@ -53,10 +53,12 @@ export function AppPage({ appId }: { appId: string }) {
   const tryAction = useMemo(() => tryActionWith(api), [api]);
 
   const { setData } = loaded;
+  // The version the editor's copy is based on: a save made elsewhere since then is not overwritten (412).
+  const baseVersion = loaded.data?.app.version;
   const save = useCallback(
     async (definition: AppDefinition): Promise<SaveOutcome> => {
       try {
-        const app: App = await api.updateApp(appId, definition);
+        const app: App = await api.updateApp(appId, definition, baseVersion);
         // The title follows a rename; the editor sees the app it just saved and keeps its state.
         setData((current) => (current ? { ...current, app } : current));
         return { ok: true, app };
@@ -64,7 +66,7 @@ export function AppPage({ appId }: { appId: string }) {
         return saveOutcomeOf(error);
       }
     },
-    [api, appId, setData],
+    [api, appId, baseVersion, setData],
   );
 
   if (loaded.error)

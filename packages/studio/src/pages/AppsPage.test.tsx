@@ -61,7 +61,11 @@ describe("the apps page", () => {
   it("renames through a dialog, keeping the rest of the app as it is now, not as the list saw it", async () => {
     const listed = app("a1", "Old");
     // Saved in the editor after the list loaded: the rename must not take the channel away again.
-    const original = { ...listed, channels: [{ channelId: "in", name: "", description: "", tags: {} }] };
+    const original = {
+      ...listed,
+      version: 4,
+      channels: [{ channelId: "in", name: "", description: "", tags: {} }],
+    };
     const updateApp = vi.fn(async (_appId: string, definition: unknown) => ({
       ...original,
       ...(definition as App),
@@ -76,9 +80,11 @@ describe("the apps page", () => {
     fireEvent.change(within(dialog).getByLabelText("App name"), { target: { value: "New name" } });
     fireEvent.click(within(dialog).getByRole("button", { name: "Rename" }));
     await waitFor(() => expect(updateApp).toHaveBeenCalled());
+    // On the version it read: a save landing in between is refused rather than overwritten.
     expect(updateApp.mock.calls[0]).toEqual([
       "a1",
       expect.objectContaining({ name: "New name", channels: original.channels }),
+      4,
     ]);
     expect(updateApp.mock.calls[0]?.[1]).not.toHaveProperty("appId");
   });

@@ -48,7 +48,7 @@ export function AppsPage() {
       } else {
         // The app as it is now, not the list's copy: a save made in the editor since then must stay.
         const current = await api.getApp(nameDialog.app.appId);
-        await api.updateApp(current.appId, { ...definitionOf(current), name });
+        await api.updateApp(current.appId, { ...definitionOf(current), name }, current.version);
         setNameDialog(undefined);
         toast.show(`Renamed to "${name}"`);
         apps.reload();
