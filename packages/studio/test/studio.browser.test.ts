@@ -216,6 +216,62 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     expect(sink.received.some((request) => request.url === "/warehouse")).toBe(true);
   });
 
+  it("reconnects an edge by dragging its end to another node, as one undo step", async () => {
+    const session = await logIn(conflux.url, email);
+    const created = await session.call("POST", "/v1/apps", {
+      name: "Rewired",
+      channels: [
+        { channelId: "readings", name: "Readings", eventSource: { type: "api", config: {} } },
+        { channelId: "alerts", name: "Alerts" },
+        { channelId: "failures", name: "Failures" },
+      ],
+      actions: [
+        {
+          actionId: "notify",
+          name: "Notify",
+          channelId: "alerts",
+          type: "webhook",
+          config: { url: sinkUrl },
+        },
+      ],
+    });
+    expect(created.status).toBe(201);
+    await page.goto(`${conflux.url}/apps/${created.body.appId}`);
+    const input = page.locator('.react-flow__edge[data-id="input:notify"]');
+    const inputFrom = async () => (await input.getAttribute("aria-label"))?.match(/from (\S+) to/)?.[1];
+    await expect.poll(inputFrom).toBe("channel:alerts");
+    /** Drags the input edge's channel end to a point of the page. */
+    const dragInputTo = async (to: { x: number; y: number }) => {
+      const end = await input.locator(".react-flow__edgeupdater-source").boundingBox();
+      if (!end) throw new Error("the input edge has no reconnect anchor");
+      await page.mouse.move(end.x + end.width / 2, end.y + end.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(to.x, to.y, { steps: 10 });
+      await page.mouse.up();
+    };
+    const centreOf = async (selector: string) => {
+      const box = await page.locator(selector).boundingBox();
+      if (!box) throw new Error(`${selector} is not on screen`);
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    await dragInputTo(
+      await centreOf('.react-flow__node[data-id="channel:failures"] .react-flow__handle.source'),
+    );
+    await expect.poll(inputFrom).toBe("channel:failures");
+    await page.getByRole("button", { name: "Undo" }).click();
+    await expect.poll(inputFrom).toBe("channel:alerts");
+    // An event source feeds only a channel, and empty canvas is no node: both leave the edge as it was.
+    await dragInputTo(
+      await centreOf('.react-flow__node[data-id="source:readings"] .react-flow__handle.source'),
+    );
+    const canvas = await page.locator(".react-flow").boundingBox();
+    if (!canvas) throw new Error("no canvas");
+    await dragInputTo({ x: canvas.x + canvas.width - 40, y: canvas.y + canvas.height - 120 });
+    expect(await inputFrom()).toBe("channel:alerts");
+    // The undo above emptied the history and the refused drops added nothing to it.
+    expect(await page.getByRole("button", { name: "Undo" }).isDisabled()).toBe(true);
+  });
+
   it("imports, exports, duplicates, renames and deletes apps, from the keyboard too", async () => {
     await page.goto(`${conflux.url}/apps`);
     await page.getByLabel("App file to import").setInputFiles(path.join(examples, "cold-chain-alert.json"));

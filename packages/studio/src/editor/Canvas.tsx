@@ -14,7 +14,15 @@ import {
   useReactFlow,
 } from "@xyflow/react";
 import { type DragEvent, useEffect, useRef, useState } from "react";
-import { canConnect, connect, parseNodeId, removeEdge, removeNode } from "./app-edits.ts";
+import {
+  canConnect,
+  canReconnect,
+  connect,
+  parseNodeId,
+  reconnectEdge,
+  removeEdge,
+  removeNode,
+} from "./app-edits.ts";
 import type { EditorNode } from "./graph.ts";
 import type { Position } from "./layout.ts";
 import { nodeTypes } from "./nodes.tsx";
@@ -129,6 +137,17 @@ export function Canvas(props: CanvasProps) {
 
   const onConnect = (connection: Connection) => props.onEdit((app) => connect(app, connection) ?? app);
 
+  // React Flow checks a reconnection with the same isValidConnection as a new one, so the edge being
+  // moved is kept here to judge the drop by reconnectEdge's rules. A drop on empty canvas calls no
+  // onReconnect: the edge stays as it was.
+  const reconnecting = useRef<string | null>(null);
+  const onReconnect = (old: Edge, connection: Connection) =>
+    props.onEdit((app) => reconnectEdge(app, old.id, connection) ?? app);
+  const isValidConnection = (connection: Connection) =>
+    reconnecting.current
+      ? canReconnect(props.app, reconnecting.current, connection)
+      : canConnect(props.app, connection);
+
   const onDelete = ({ nodes: gone, edges: cut }: { nodes: EditorNode[]; edges: Edge[] }) =>
     props.onEdit((app) => {
       let next = cut.reduce((current, edge) => removeEdge(current, edge.id), app);
@@ -165,7 +184,15 @@ export function Canvas(props: CanvasProps) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onConnect={onConnect}
-        isValidConnection={(connection) => canConnect(props.app, connection as Connection)}
+        isValidConnection={(connection) => isValidConnection(connection as Connection)}
+        edgesReconnectable={!props.readOnly}
+        onReconnectStart={(_event, edge) => {
+          reconnecting.current = edge.id;
+        }}
+        onReconnect={onReconnect}
+        onReconnectEnd={() => {
+          reconnecting.current = null;
+        }}
         onDelete={onDelete}
         onPaneClick={() => props.onSelect(null)}
         nodesDraggable={!props.readOnly}

@@ -7,10 +7,13 @@ import {
   changeActionType,
   connect,
   definitionOf,
+  reconnectEdge,
   removeEdge,
   removeNode,
   setIn,
+  updateAction,
 } from "./app-edits.ts";
+import { editorReducer, initialEditorState } from "./editor-state.ts";
 import { coldChainApp } from "./test-apps.ts";
 
 const app = () => definitionOf(coldChainApp());
@@ -125,6 +128,106 @@ describe("app edits", () => {
   it("removing an output edge switches the output off; input edges stay", () => {
     expect(removeEdge(app(), "errorOutput:notify").actions[1]?.errorOutput).toEqual({ enabled: false });
     expect(removeEdge(app(), "input:notify")).toEqual(app());
+  });
+
+  it("reconnecting a source edge's channel end moves the event source to that channel", () => {
+    const next = reconnectEdge(app(), "source:readings", {
+      source: "source:readings",
+      target: "channel:alerts",
+    });
+    expect(next?.channels[0]?.eventSource).toBeUndefined();
+    expect(next?.channels[1]?.eventSource).toEqual({ type: "api", enabled: true, config: {} });
+  });
+
+  it("reconnecting an input edge's channel end sets the action's input channel", () => {
+    const next = reconnectEdge(app(), "input:notify", {
+      source: "channel:failures",
+      target: "action:notify",
+    });
+    expect(next?.actions.map((action) => action.channelId)).toEqual(["readings", "failures", "failures"]);
+  });
+
+  it("reconnecting an output or error output edge's channel end sets only that output's channel", () => {
+    const output = reconnectEdge(app(), "output:too-warm", {
+      source: "action:too-warm",
+      sourceHandle: "output",
+      target: "channel:failures",
+    });
+    expect(output?.actions[0]?.output).toEqual({
+      enabled: true,
+      channelId: "failures",
+      splitArray: false,
+      delaySeconds: 0,
+    });
+    expect(output?.actions[0]?.errorOutput).toEqual({ enabled: false });
+    const errors = reconnectEdge(app(), "errorOutput:notify", {
+      source: "action:notify",
+      sourceHandle: "errorOutput",
+      target: "channel:alerts",
+    });
+    expect(errors?.actions[1]?.errorOutput).toEqual({ enabled: true, channelId: "alerts" });
+    expect(errors?.actions[1]?.output).toEqual(app().actions[1]?.output);
+  });
+
+  it("reconnecting an output that is off moves it and leaves it off", () => {
+    const off = updateAction(app(), "too-warm", (action) => ({
+      ...action,
+      output: { ...action.output, enabled: false },
+    }));
+    const next = reconnectEdge(off, "output:too-warm", {
+      source: "action:too-warm",
+      sourceHandle: "output",
+      target: "channel:failures",
+    });
+    expect(next?.actions[0]?.output).toMatchObject({ enabled: false, channelId: "failures" });
+  });
+
+  it("refuses a reconnection that connect refuses, that moves the end owning the field, or that changes nothing", () => {
+    const withTwo = addEventSource(app(), "api", "alerts").app;
+    expect(
+      reconnectEdge(withTwo, "source:readings", { source: "source:readings", target: "channel:alerts" }),
+    ).toBeUndefined();
+    expect(
+      reconnectEdge(app(), "output:too-warm", {
+        source: "action:too-warm",
+        sourceHandle: "output",
+        target: "source:readings",
+      }),
+    ).toBeUndefined();
+    // the action end of an input edge: the old action would be left without an input channel
+    expect(
+      reconnectEdge(app(), "input:notify", { source: "channel:alerts", target: "action:tell" }),
+    ).toBeUndefined();
+    expect(
+      reconnectEdge(app(), "input:notify", { source: "channel:alerts", target: "action:notify" }),
+    ).toBeUndefined();
+    expect(
+      reconnectEdge(app(), "errorOutput:notify", {
+        source: "action:notify",
+        sourceHandle: "errorOutput",
+        target: "channel:failures",
+      }),
+    ).toBeUndefined();
+  });
+
+  it("a reconnection is one undo step and a refused one is none", () => {
+    const start = initialEditorState(app());
+    const reconnect = (edgeId: string, connection: Parameters<typeof reconnectEdge>[2]) => ({
+      type: "edit" as const,
+      change: (current: typeof start.app) => reconnectEdge(current, edgeId, connection) ?? current,
+    });
+    const moved = editorReducer(
+      start,
+      reconnect("input:notify", { source: "channel:failures", target: "action:notify" }),
+    );
+    expect(moved.past).toHaveLength(1);
+    expect(moved.app.actions[1]?.channelId).toBe("failures");
+    const undone = editorReducer(moved, { type: "undo" });
+    expect(undone.app).toEqual(app());
+    expect(undone.past).toHaveLength(0);
+    expect(
+      editorReducer(start, reconnect("input:notify", { source: "channel:alerts", target: "action:tell" })),
+    ).toBe(start);
   });
 
   it("changing an action's type starts a new config and keeps the common fields", () => {

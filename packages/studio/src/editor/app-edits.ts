@@ -274,6 +274,56 @@ export function connect(app: AppDefinition, connection: Connection): AppDefiniti
   return undefined;
 }
 
+/** Whether dropping the moved end of edge `edgeId` there means something; the canvas refuses the rest. */
+export function canReconnect(app: AppDefinition, edgeId: string, connection: Connection): boolean {
+  return reconnectEdge(app, edgeId, connection) !== undefined;
+}
+
+/**
+ * Moves one end of an existing edge (`edgeId` from graph.ts) as `connection` says, rewriting the field
+ * the edge stands for: a source edge moves the event source, an input edge sets action.channelId, an
+ * output edge sets output/errorOutput.channelId and keeps whether that output is on. The end that owns
+ * the field (the event source, the action) stays put: moving it would leave that field dangling.
+ * Undefined when the move means nothing or `connect` refuses it.
+ */
+export function reconnectEdge(
+  app: AppDefinition,
+  edgeId: string,
+  connection: Connection,
+): AppDefinition | undefined {
+  const separator = edgeId.indexOf(":");
+  const field = edgeId.slice(0, separator);
+  const id = edgeId.slice(separator + 1);
+  if (field === "source") {
+    const to = parseNodeId(connection.target);
+    if (connection.source !== nodeIdOf({ kind: "source", id }) || to?.kind !== "channel") return undefined;
+    return connect(app, connection);
+  }
+  const actionNode = nodeIdOf({ kind: "action", id });
+  if (field === "input") {
+    const current = app.actions.find((action) => action.actionId === id)?.channelId;
+    const from = parseNodeId(connection.source);
+    if (connection.target !== actionNode || from?.kind !== "channel" || from.id === current) return undefined;
+    return connect(app, connection);
+  }
+  if (field !== "output" && field !== "errorOutput") return undefined;
+  const before = app.actions.find((action) => action.actionId === id)?.[field];
+  if (
+    !before ||
+    connection.source !== actionNode ||
+    connection.target === nodeIdOf({ kind: "channel", id: before.channelId ?? "" })
+  )
+    return undefined;
+  const next = connect(app, { ...connection, sourceHandle: field });
+  return (
+    next &&
+    updateAction(next, id, (action) => ({
+      ...action,
+      [field]: { ...action[field], enabled: before.enabled },
+    }))
+  );
+}
+
 /** Edge ids name the field they stand for; removing an output edge switches that output off. */
 export function removeEdge(app: AppDefinition, edgeId: string): AppDefinition {
   const [field, actionId] = edgeId.split(":") as [string, string];
