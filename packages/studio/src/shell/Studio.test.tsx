@@ -56,7 +56,9 @@ describe("the studio shell", () => {
     vi.stubGlobal("fetch", async () => json(401, { code: "unauthorized", message: "expired" }));
     window.history.replaceState(null, "", "/apps");
     render(<Studio />);
-    expect((await screen.findByRole("alert")).textContent).toContain("Your session expired. Log in again.");
+    // An error toast is announced by the assertive live region it is added to (it has no role of its own).
+    const message = await screen.findByText("Your session expired. Log in again.");
+    expect(message.closest('[aria-live="assertive"]')).not.toBeNull();
     await waitFor(() => expect(window.location.pathname).toBe("/login"));
     expect(loadSession()).toBeUndefined();
   });

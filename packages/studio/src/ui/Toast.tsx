@@ -32,22 +32,29 @@ export function ToastProvider({ children, timeoutMs = 6_000 }: { children: React
     [dismiss, timeoutMs],
   );
   const value = useMemo(() => ({ show }), [show]);
+  const toast = (item: ToastItem) => (
+    <div key={item.id} className={`cfx-toast cfx-toast--${item.kind}`}>
+      <span className="cfx-toast__text">{item.text}</span>
+      <Button size="small" variant="ghost" onClick={() => dismiss(item.id)} aria-label="Dismiss">
+        ✕
+      </Button>
+    </div>
+  );
+  // Screen readers announce what is added to a live region that already exists, so both regions are
+  // rendered before any toast and the toasts carry no live role of their own (a role="alert" inside an
+  // aria-live container was announced twice). Not atomic: a new toast is read, not the whole stack.
+  // The assertive region has no role="alert": that role implies atomic, and an always-present empty
+  // alert would stand beside every real error banner on the page.
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <div className="cfx-toasts" aria-live="polite">
-        {items.map((item) => (
-          <div
-            key={item.id}
-            className={`cfx-toast cfx-toast--${item.kind}`}
-            role={item.kind === "error" ? "alert" : "status"}
-          >
-            <span className="cfx-toast__text">{item.text}</span>
-            <Button size="small" variant="ghost" onClick={() => dismiss(item.id)} aria-label="Dismiss">
-              ✕
-            </Button>
-          </div>
-        ))}
+      <div className="cfx-toasts">
+        <div className="cfx-toasts__region" role="status" aria-live="polite" aria-atomic="false">
+          {items.filter((item) => item.kind === "info").map(toast)}
+        </div>
+        <div className="cfx-toasts__region" aria-live="assertive" aria-atomic="false">
+          {items.filter((item) => item.kind === "error").map(toast)}
+        </div>
       </div>
     </ToastContext.Provider>
   );
