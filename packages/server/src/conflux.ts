@@ -9,7 +9,6 @@ import type { Bus } from "./bus/bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import type { Config } from "./config/config.ts";
 import { createDeviceServices, type DeviceServices } from "./devices/device-services.ts";
-import type { FileStore } from "./files/file-store.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
@@ -42,10 +41,8 @@ export interface Services {
   /** Monthly usage counters (AI credits and tokens) per operator. */
   usage: UsageStore;
   ai: AiServices;
-  /** Device registry, ingest, downlink and data store. */
+  /** Device registry, ingest, downlink, data store and file store (`file` event sources fire on changes). */
   devices: DeviceServices;
-  /** Files by path per operator (uploads, images); `file` event sources fire on changes. */
-  files: FileStore;
 }
 
 export interface Conflux {
@@ -85,12 +82,11 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     baseUrl: () => config.publicUrl ?? url,
     logger,
   });
-  const files = devices.files;
   const ai = createAiServices(
     fitAiTimeoutToLease(config.ai, config.runtime.leaseMs),
     outbound,
     usage,
-    files,
+    devices.files,
     logger,
   );
   const appVersions = new AppVersionStore(db);
@@ -107,7 +103,6 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     usage,
     ai,
     devices,
-    files,
   };
 
   const runApps = new RunApps(db, appVersions);

@@ -111,7 +111,7 @@ describe("an image given as a signed link to the operator's own file", () => {
     const image = await testImage(30, 20);
     await upload("/cam2/in.png", image, "image/png");
     const signed = new URL(
-      suite.conflux.services.files.forOperator(suite.session.operatorId).signedUrl("/cam2/in.png"),
+      suite.conflux.services.devices.files.forOperator(suite.session.operatorId).signedUrl("/cam2/in.png"),
     );
     // An expired link: over HTTP it would be refused, so bytes arriving prove the file store read them.
     signed.searchParams.set("expires", "1");

@@ -114,7 +114,9 @@ describe("the file store", () => {
     expect((await fetch(forged)).status).toBe(404);
     const otherPath = body.url.replace("/shared/s.txt", "/shared/t.txt");
     expect((await fetch(otherPath)).status).toBe(404);
-    const expired = conflux.services.files.forOperator(session.operatorId).signedUrl("/shared/s.txt", -1);
+    const expired = conflux.services.devices.files
+      .forOperator(session.operatorId)
+      .signedUrl("/shared/s.txt", -1);
     expect((await fetch(expired)).status).toBe(404);
   });
 

@@ -28,7 +28,7 @@ function sendFile(reply: FastifyReply, file: FileContent) {
 }
 
 /** `PUT/GET/DELETE /v1/files/{path}`; a path ending in `/` lists the files under it. */
-export async function fileRoutes(api: FastifyInstance, { files }: Services): Promise<void> {
+export async function fileRoutes(api: FastifyInstance, { devices: { files } }: Services): Promise<void> {
   // Files are bytes of any type: no JSON parsing here, whatever the content type says.
   api.removeAllContentTypeParsers();
   api.addContentTypeParser(
@@ -117,7 +117,10 @@ export async function fileRoutes(api: FastifyInstance, { files }: Services): Pro
 }
 
 /** The public side: a signed, time-limited link, no API key. */
-export async function signedFileRoutes(api: FastifyInstance, { files }: Services): Promise<void> {
+export async function signedFileRoutes(
+  api: FastifyInstance,
+  { devices: { files } }: Services,
+): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   routes.get(
     "/v1/signed/files/:operatorId/*",
