@@ -6,13 +6,13 @@ import {
   canConnect,
   changeActionType,
   connect,
-  definitionOf,
   reconnectEdge,
   removeEdge,
   removeNode,
   setIn,
   updateAction,
 } from "./app-edits.ts";
+import { definitionOf } from "./contract.ts";
 import { editorReducer, initialEditorState } from "./editor-state.ts";
 import { coldChainApp } from "./test-apps.ts";
 

@@ -35,9 +35,6 @@ export function parseNodeId(nodeId: string): NodeRef | undefined {
   return { kind, id: nodeId.slice(separator + 1) };
 }
 
-// The contract's, so the pages and the editor strip the same bookkeeping from an app.
-export { definitionOf } from "./contract.ts";
-
 /** A readable id unique in the app (`webhook-2`), so API paths and exports stay legible. */
 function newId(prefix: string, taken: Iterable<string>): string {
   const used = new Set(taken);

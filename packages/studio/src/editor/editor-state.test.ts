@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addAction, definitionOf, removeNode, updateAction } from "./app-edits.ts";
+import { addAction, removeNode, updateAction } from "./app-edits.ts";
+import { definitionOf } from "./contract.ts";
 import {
   canonicalJson,
   type EditorState,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { definitionOf, removeNode } from "./app-edits.ts";
+import { removeNode } from "./app-edits.ts";
+import { definitionOf } from "./contract.ts";
 import { buildGraph, keepingPositions, moveNodes, positionsOf, summarizeCondition } from "./graph.ts";
 import { readLayout } from "./layout.ts";
 import { actionRunStates } from "./run-overlay.ts";

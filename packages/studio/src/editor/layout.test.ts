@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { definitionOf } from "./app-edits.ts";
+import { definitionOf } from "./contract.ts";
 import {
   clearLayout,
   columnGap,

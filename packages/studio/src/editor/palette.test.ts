@@ -1,6 +1,6 @@
 import { validateApp } from "@conflux/core";
 import { describe, expect, it } from "vitest";
-import { definitionOf } from "./app-edits.ts";
+import { definitionOf } from "./contract.ts";
 import { positionsOf } from "./graph.ts";
 import { columnGap, readLayout } from "./layout.ts";
 import { addFromPalette } from "./palette.ts";

@@ -1,6 +1,6 @@
 import { validateApp } from "@conflux/core";
 import { describe, expect, it } from "vitest";
-import { definitionOf } from "./app-edits.ts";
+import { definitionOf } from "./contract.ts";
 import { countByNode, locateProblem, locateProblems, problemsAt } from "./problems.ts";
 import { coldChainApp } from "./test-apps.ts";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { definitionOf } from "./app-edits.ts";
 import type { RunStep, RunView } from "./contract.ts";
+import { definitionOf } from "./contract.ts";
 import { actionRunStates, countStatuses, formatDuration, visitedChannels } from "./run-overlay.ts";
 import { coldChainApp } from "./test-apps.ts";
 
