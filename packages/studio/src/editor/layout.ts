@@ -127,8 +127,11 @@ export function placeNodes(
   nodeIds: readonly string[],
   edges: readonly { source: string; target: string }[],
 ): Record<string, Position> {
-  const automatic = layoutGraph(nodeIds, edges);
   const placed = nodeIds.filter((id) => stored[id]);
+  // Every node placed (the usual case once a layout is stored): no automatic layout to compute.
+  if (placed.length === nodeIds.length)
+    return Object.fromEntries(nodeIds.map((id) => [id, stored[id] as Position]));
+  const automatic = layoutGraph(nodeIds, edges);
   if (!placed.length) return automatic;
   const below = Math.max(...placed.map((id) => (stored[id] as Position).y)) + rowGap;
   const positions: Record<string, Position> = {};
