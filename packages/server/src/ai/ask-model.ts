@@ -90,7 +90,7 @@ export async function askModel(
       continue;
     }
     // Each model gets an equal share of the time left, so a slow first provider leaves the fallbacks theirs.
-    const share = (deadline - Date.now()) / (request.models.length - index);
+    const share = Math.floor((deadline - Date.now()) / (request.models.length - index));
     try {
       const output = await answerWith(attempt, request, services, usage, Date.now() + share);
       return { output, model, usage };

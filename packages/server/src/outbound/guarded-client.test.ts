@@ -151,6 +151,13 @@ describe("the guarded client with private addresses allowed", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it("takes a time limit that is not a whole number of milliseconds, such as a share of a budget", async () => {
+    const response = await client.send({ method: "GET", url: `${base}/megabyte`, timeoutMs: 749.5 });
+    expect(response.status).toBe(200);
+    const error = await sendFailure(client.send({ method: "GET", url: `${base}/slow`, timeoutMs: 199.5 }));
+    expect(error).toMatchObject({ code: "outbound_timeout", transient: true });
+  });
+
   it("counts the time spent reading the body against the time limit", async () => {
     const error = await sendFailure(client.send({ method: "GET", url: `${base}/slow-body`, timeoutMs: 200 }));
     expect(error).toMatchObject({ code: "outbound_timeout", transient: true });

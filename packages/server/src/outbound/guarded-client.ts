@@ -21,7 +21,7 @@ export interface OutboundRequest {
   url: string;
   headers?: Record<string, string>;
   body?: string | Uint8Array;
-  /** For the whole exchange: connecting, sending and reading the answer. Default 10,000. */
+  /** For the whole exchange: connecting, sending and reading the answer, rounded up to a whole ms. Default 10,000. */
   timeoutMs?: number;
   /** The answer's body is cut here (and `truncated` set); the rest is never read. Default 8,192. */
   maxResponseBytes?: number;
@@ -71,7 +71,8 @@ export function createGuardedClient(policy: OutboundPolicy): OutboundClient {
     async send(request) {
       const url = parseDestination(request.url);
       if (!policy.allowPrivateAddresses) refuseInternalLiteral(url);
-      const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      // AbortSignal.timeout throws on a fraction; callers may pass a share of a time budget.
+      const timeoutMs = Math.max(1, Math.ceil(request.timeoutMs ?? DEFAULT_TIMEOUT_MS));
       const signal = AbortSignal.timeout(timeoutMs);
       try {
         const response = await agent.request({
