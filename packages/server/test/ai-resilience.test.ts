@@ -20,7 +20,11 @@ describe("an AI provider that is overloaded, down or slow", () => {
         : { text: "fine now" };
     };
     const step = await suite.runOne(ask(), {});
-    expect(step, JSON.stringify(step.error)).toMatchObject({ status: "completed", attempts: 2, result: { output: "fine now" } });
+    expect(step, JSON.stringify(step.error)).toMatchObject({
+      status: "completed",
+      attempts: 2,
+      result: { output: "fine now" },
+    });
     expect(suite.standIn.received).toHaveLength(2);
     // The runtime's own backoff is 20 ms in tests: the second try waited for the Retry-After.
     expect((receivedAt[1] ?? 0) - (receivedAt[0] ?? 0)).toBeGreaterThanOrEqual(950);
@@ -60,7 +64,11 @@ describe("an AI provider that is overloaded, down or slow", () => {
   it("a provider slower than the timeout is a transient ai_timeout, tried again, then failed", async () => {
     suite.standIn.answer = () => ({ text: "too late", delayMs: 4_000 });
     const step = await suite.runOne(ask(), {});
-    expect(step, JSON.stringify(step.error)).toMatchObject({ status: "failed", attempts: 3, error: { code: "ai_timeout" } });
+    expect(step, JSON.stringify(step.error)).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      error: { code: "ai_timeout" },
+    });
     expect(step.error.message).toMatch(/did not answer within \d+ ms/);
   });
 
@@ -82,7 +90,11 @@ describe("an AI provider that is overloaded, down or slow", () => {
     });
     const before = suite.standIn.received.length;
     const step = await suite.runOne(ask({ fallbackModels: ["google/gemini-2.5-flash"] }), {});
-    expect(step, JSON.stringify(step.error)).toMatchObject({ status: "failed", attempts: 1, error: { code: "ai_request_refused" } });
+    expect(step, JSON.stringify(step.error)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { code: "ai_request_refused" },
+    });
     expect(step.error.message).toContain("Invalid value for temperature");
     expect(suite.standIn.received.length - before).toBe(1);
   });
@@ -114,7 +126,10 @@ describe("what an ai action is given", () => {
 
   it("an image URL that is not http(s) is refused before anything is sent", async () => {
     const step = await suite.runOne(ask({ imageUrl: "file:///etc/passwd" }), {});
-    expect(step, JSON.stringify(step.error)).toMatchObject({ status: "failed", error: { code: "outbound_invalid_url" } });
+    expect(step, JSON.stringify(step.error)).toMatchObject({
+      status: "failed",
+      error: { code: "outbound_invalid_url" },
+    });
   });
 
   it("a prompt that renders past 32,768 characters with its data fails before any request", async () => {
@@ -122,13 +137,21 @@ describe("what an ai action is given", () => {
     const step = await suite.runOne(ask({ prompt: "Read ${payload.log}", data: "${payload}" }), {
       log: "x".repeat(20_000),
     });
-    expect(step, JSON.stringify(step.error)).toMatchObject({ status: "failed", attempts: 1, error: { code: "ai_prompt_too_long" } });
+    expect(step, JSON.stringify(step.error)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { code: "ai_prompt_too_long" },
+    });
     expect(suite.standIn.received.length).toBe(before);
   });
 
   it("an unknown model fails with a message that points at the catalogue", async () => {
     const step = await suite.runOne(ask({ model: "openai/gpt-does-not-exist" }), {});
-    expect(step, JSON.stringify(step.error)).toMatchObject({ status: "failed", attempts: 1, error: { code: "ai_model_unknown" } });
+    expect(step, JSON.stringify(step.error)).toMatchObject({
+      status: "failed",
+      attempts: 1,
+      error: { code: "ai_model_unknown" },
+    });
     expect(step.error.message).toContain("GET /v1/ai/models");
   });
 
