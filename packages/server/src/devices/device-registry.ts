@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Kysely, Selectable } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import { ulid } from "ulid";
 import { z } from "zod";
 import type { Database, DeviceGroupsTable, DevicesTable } from "../store/schema.ts";
@@ -256,14 +256,26 @@ export class OperatorDevices {
     return result.numUpdatedRows > 0n;
   }
 
-  async deleteDevice(deviceId: string): Promise<boolean> {
-    const result = await this.db
-      .deleteFrom("devices")
-      .where("operatorId", "=", this.operatorId)
-      .where("deviceId", "=", deviceId)
-      .executeTakeFirst();
+  /**
+   * `alsoDelete` (the device's data entries) commits with the device's row or not at all: a crash in
+   * between would leave data no device id reaches any more.
+   */
+  async deleteDevice(
+    deviceId: string,
+    alsoDelete: (trx: Transaction<Database>) => Promise<void>,
+  ): Promise<boolean> {
+    const deleted = await this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .deleteFrom("devices")
+        .where("operatorId", "=", this.operatorId)
+        .where("deviceId", "=", deviceId)
+        .executeTakeFirst();
+      if (result.numDeletedRows === 0n) return false;
+      await alsoDelete(trx);
+      return true;
+    });
     this.changed([deviceId]);
-    return result.numDeletedRows > 0n;
+    return deleted;
   }
 }
 

@@ -189,9 +189,11 @@ export async function deviceRoutes(api: FastifyInstance, services: Services): Pr
     { schema: { summary: "Delete a device and its data", tags: ["devices"], params: deviceParams } },
     async (request, reply) => {
       const operatorId = operatorOf(request).operatorId;
-      if (!(await devicesOf(request).deleteDevice(request.params.deviceId)))
-        throw new UserError("not_found", `no device ${request.params.deviceId}`);
-      await data.forOperator(operatorId).deleteResource("Device", request.params.deviceId);
+      const { deviceId } = request.params;
+      const deleted = await devicesOf(request).deleteDevice(deviceId, (trx) =>
+        data.forOperator(operatorId, trx).deleteResource("Device", deviceId),
+      );
+      if (!deleted) throw new UserError("not_found", `no device ${deviceId}`);
       return reply.status(204).send();
     },
   );

@@ -1,5 +1,5 @@
 import { maxHops } from "@conflux/core";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
@@ -65,13 +65,51 @@ describe.each(databases)("device storage on %s", (_name, database) => {
       const theirs = registry.forOperator("OP0000000002");
       expect(await theirs.getDevice(device.deviceId)).toBeUndefined();
       expect(await theirs.listDevices()).toEqual([]);
-      expect(await theirs.deleteDevice(device.deviceId)).toBe(false);
+      expect(
+        await theirs.deleteDevice(device.deviceId, (trx) =>
+          data.forOperator("OP0000000002", trx).deleteResource("Device", device.deviceId),
+        ),
+      ).toBe(false);
       expect(
         await theirs.updateGroup(group.groupId, { name: "x", tags: {}, config: group.config }),
       ).toBeUndefined();
       expect(await mine.deleteGroup(group.groupId)).toBe(true);
       expect((await mine.getDevice(device.deviceId))?.groupId).toBeNull();
       expect((await registry.findForIngest(device.deviceId))?.group).toBeNull();
+    },
+  );
+
+  it.skipIf(!database)(
+    "deletes a device and its data entries in one transaction: if the data cannot go, the device stays",
+    async () => {
+      const mine = registry.forOperator("OP0000000001");
+      const device = await mine.createDevice({ name: "doomed", groupId: null, tags: {} }, "hash");
+      const entry = { resourceType: "Device" as const, time: 1, contentType: "text/plain", content: "x" };
+      await data.forOperator("OP0000000001").put([{ ...entry, resourceId: device.deviceId }]);
+      await data.forOperator("OP0000000001").put([{ ...entry, resourceId: "d-kept" }]);
+      const deleteWithData = () =>
+        mine.deleteDevice(device.deviceId, (trx) =>
+          data.forOperator("OP0000000001", trx).deleteResource("Device", device.deviceId),
+        );
+      const entriesOf = async (deviceId: string) =>
+        (await data.forOperator("OP0000000001").query("Device", deviceId, { limit: 10, order: "asc" }))
+          .entries;
+
+      // The database refuses the second write, as a crash between the two would cut it off.
+      await refuseDataDeletes(db, database?.kind ?? "sqlite", true);
+      try {
+        await expect(deleteWithData()).rejects.toThrow(/data entries are kept/);
+      } finally {
+        await refuseDataDeletes(db, database?.kind ?? "sqlite", false);
+      }
+      expect(await mine.getDevice(device.deviceId)).toBeDefined();
+      expect(await entriesOf(device.deviceId)).toHaveLength(1);
+
+      expect(await deleteWithData()).toBe(true);
+      expect(await mine.getDevice(device.deviceId)).toBeUndefined();
+      expect(await entriesOf(device.deviceId)).toEqual([]);
+      expect(await entriesOf("d-kept")).toHaveLength(1);
+      expect(await deleteWithData()).toBe(false);
     },
   );
 
@@ -241,3 +279,20 @@ describe.each(databases)("device storage on %s", (_name, database) => {
     },
   );
 });
+
+/** A trigger that makes every delete of data entries fail (on), or its removal (off). */
+async function refuseDataDeletes(db: Kysely<Database>, kind: "sqlite" | "postgres", on: boolean) {
+  if (kind === "sqlite") {
+    await sql`drop trigger if exists refuse_data_deletes`.execute(db);
+    if (on)
+      await sql`create trigger refuse_data_deletes before delete on data_entries
+        begin select raise(abort, 'data entries are kept'); end`.execute(db);
+    return;
+  }
+  await sql`drop trigger if exists refuse_data_deletes on data_entries`.execute(db);
+  if (!on) return;
+  await sql`create or replace function refuse_data_deletes() returns trigger language plpgsql as
+    $$ begin raise exception 'data entries are kept'; end $$`.execute(db);
+  await sql`create trigger refuse_data_deletes before delete on data_entries
+    for each row execute function refuse_data_deletes()`.execute(db);
+}
