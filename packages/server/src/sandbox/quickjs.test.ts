@@ -237,9 +237,9 @@ describe("the sandbox's limits", () => {
 
   it("leaves the server's event loop free while user code runs", async () => {
     const running = failure(runUserCode("function main() { for (;;) {} }", input, { timeoutMs: 500 }));
-    const started = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(Date.now() - started).toBeLessThan(300);
+    // A timer set after the call fires before the endless loop is stopped only if the loop runs elsewhere.
+    const tick = new Promise((resolve) => setTimeout(() => resolve("timer fired"), 0));
+    await expect(Promise.race([tick, running.then(() => "user code stopped")])).resolves.toBe("timer fired");
     await expect(running).resolves.toMatchObject({ code: "code_timeout" });
   });
 
@@ -290,9 +290,8 @@ describe("what user code can reach", () => {
 
 describe("checking syntax when an app is saved", () => {
   it("accepts code that compiles, without running it", async () => {
-    const started = Date.now();
+    // Run, the endless loop would end in code_timeout instead.
     await expect(checkUserCodeSyntax("for (;;) {}\nfunction main() { return 1; }")).resolves.toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it("returns the syntax error with its line", async () => {
