@@ -59,6 +59,32 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
       .toBe(1);
   });
 
+  it("binds a new device group to an app's device channel by choosing both", async () => {
+    const { body: app } = await session.call("POST", "/v1/apps", {
+      name: "Cold room",
+      channels: [
+        { channelId: "web", eventSource: { type: "api", config: {} } },
+        { channelId: "readings", name: "Readings", eventSource: { type: "device", config: {} } },
+      ],
+    });
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Devices" }).click();
+    await page.getByRole("button", { name: "New group" }).click();
+    const dialog = page.getByRole("dialog", { name: "New device group" });
+    await dialog.getByLabel("Name").fill("cold room sensors");
+    await dialog.getByLabel("App").selectOption({ label: `Cold room (${app.appId})` });
+    const channel = dialog.getByLabel("Channel");
+    expect(await channel.locator("option").allTextContents()).toEqual(["Readings (readings)"]);
+    await dialog.getByRole("button", { name: "Create group" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    await page.getByRole("link", { name: "Cold room / Readings" }).waitFor();
+    // The focus is back where the dialog was opened from.
+    expect(await page.evaluate("document.activeElement.textContent")).toBe("New group");
+
+    const { body: groups } = await session.call("GET", "/v1/device_groups");
+    const created = groups.find((group: { name: string }) => group.name === "cold room sensors");
+    expect(created.config.binding).toEqual({ appId: app.appId, channelId: "readings" });
+  });
+
   it("browses files by folder and previews an image through its signed link", async () => {
     // A 1×1 PNG.
     const png = Buffer.from(

@@ -10,17 +10,14 @@ import { Select } from "../ui/Select.tsx";
 import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
 import { useToast } from "../ui/Toast.tsx";
-import { type Device, type DeviceGroup, useConsoleApi } from "./console-api.ts";
-
-interface GroupDraft {
-  name: string;
-  appId: string;
-  channelId: string;
-  keepData: boolean;
-  binaryParser: string;
-}
-
-const emptyGroup: GroupDraft = { name: "", appId: "", channelId: "", keepData: true, binaryParser: "" };
+import {
+  type BindableApp,
+  type Device,
+  type DeviceGroup,
+  type GroupInput,
+  useConsoleApi,
+} from "./console-api.ts";
+import { draftOf, GroupDialog, type GroupDraft } from "./GroupDialog.tsx";
 
 /** Device groups and devices: register, see the secret once, delete. */
 export function DevicesPage() {
@@ -28,6 +25,7 @@ export function DevicesPage() {
   const toast = useToast();
   const groups = useLoad(() => api.listGroups(), [api]);
   const devices = useLoad(() => api.listDevices(), [api]);
+  const apps = useLoad(() => api.listApps(), [api]);
   const [groupDraft, setGroupDraft] = useState<GroupDraft>();
   const [deviceDraft, setDeviceDraft] = useState<{ name: string; groupId: string }>();
   const [created, setCreated] = useState<Device & { secret: string }>();
@@ -39,22 +37,12 @@ export function DevicesPage() {
   const creating = useAction();
   const busy = action.busy || creating.busy;
 
-  const createGroup = () =>
+  const saveGroup = (input: GroupInput) =>
     creating.run(async () => {
-      if (!groupDraft) return;
-      const group = await api.createGroup({
-        name: groupDraft.name,
-        config: {
-          binding:
-            groupDraft.appId && groupDraft.channelId
-              ? { appId: groupDraft.appId, channelId: groupDraft.channelId }
-              : null,
-          keepData: groupDraft.keepData,
-          binaryParser: groupDraft.binaryParser.trim() || null,
-        },
-      });
+      const editing = groupDraft?.group;
+      const group = editing ? await api.updateGroup(editing.groupId, input) : await api.createGroup(input);
       setGroupDraft(undefined);
-      toast.show(`Created group "${group.name}"`);
+      toast.show(`${editing ? "Saved" : "Created"} group "${group.name}"`);
       groups.reload();
     });
 
@@ -83,22 +71,19 @@ export function DevicesPage() {
 
   const groupName = (groupId: string | null) =>
     groupId ? (groups.data?.find((group) => group.groupId === groupId)?.name ?? groupId) : "—";
-  const setGroup = (fields: Partial<GroupDraft>) =>
-    setGroupDraft((current) => (current ? { ...current, ...fields } : current));
+  const openGroup = (group?: DeviceGroup) => {
+    creating.clearError();
+    // The apps may have changed since the page loaded.
+    apps.reload();
+    setGroupDraft(draftOf(group));
+  };
 
   return (
     <Page
       title="Devices"
       toolbar={
         <>
-          <Button
-            onClick={() => {
-              creating.clearError();
-              setGroupDraft(emptyGroup);
-            }}
-          >
-            New group
-          </Button>
+          <Button onClick={() => openGroup()}>New group</Button>
           <Button
             variant="primary"
             onClick={() => {
@@ -125,17 +110,7 @@ export function DevicesPage() {
             columns={[
               { header: "Name", cell: (group) => group.name },
               { header: "Id", cell: (group) => <span className="cfx-mono">{group.groupId}</span> },
-              {
-                header: "Sends to",
-                cell: (group) =>
-                  group.config.binding ? (
-                    <Link to={pathOf({ page: "app", appId: group.config.binding.appId })}>
-                      {group.config.binding.appId} / {group.config.binding.channelId}
-                    </Link>
-                  ) : (
-                    "no app"
-                  ),
-              },
+              { header: "Sends to", cell: (group) => <BindingCell group={group} apps={apps.data} /> },
               { header: "Keeps data", cell: (group) => (group.config.keepData ? "yes" : "no") },
               {
                 header: "Binary parser",
@@ -146,6 +121,13 @@ export function DevicesPage() {
                 visuallyHiddenHeader: true,
                 cell: (group) => (
                   <div className="cfx-table__actions">
+                    <Button
+                      size="small"
+                      aria-label={`Edit group ${group.name}`}
+                      onClick={() => openGroup(group)}
+                    >
+                      Edit
+                    </Button>
                     <Button
                       size="small"
                       variant="danger"
@@ -201,57 +183,15 @@ export function DevicesPage() {
         )}
       </div>
 
-      <Dialog
-        open={groupDraft !== undefined}
-        title="New device group"
+      <GroupDialog
+        draft={groupDraft}
+        apps={apps}
+        busy={busy}
+        error={creating.error}
+        onChange={setGroupDraft}
+        onSubmit={(input) => void saveGroup(input)}
         onClose={() => setGroupDraft(undefined)}
-        onSubmit={() => void createGroup()}
-        actions={
-          <>
-            <Button onClick={() => setGroupDraft(undefined)}>Cancel</Button>
-            <Button type="submit" variant="primary" disabled={busy || !groupDraft?.name}>
-              Create group
-            </Button>
-          </>
-        }
-      >
-        {creating.error ? <ErrorBanner error={creating.error} /> : null}
-        {groupDraft ? (
-          <>
-            <TextField
-              label="Name"
-              value={groupDraft.name}
-              onChange={(event) => setGroup({ name: event.target.value })}
-            />
-            <TextField
-              label="App id"
-              hint="The app whose channel (with a device event source) receives this group's messages; empty for none."
-              value={groupDraft.appId}
-              onChange={(event) => setGroup({ appId: event.target.value })}
-            />
-            <TextField
-              label="Channel id"
-              value={groupDraft.channelId}
-              onChange={(event) => setGroup({ channelId: event.target.value })}
-            />
-            <Select
-              label="Keep data"
-              value={groupDraft.keepData ? "yes" : "no"}
-              options={[
-                { value: "yes", label: "Keep every message in the data store" },
-                { value: "no", label: "Do not keep messages" },
-              ]}
-              onChange={(event) => setGroup({ keepData: event.target.value === "yes" })}
-            />
-            <TextField
-              label="Binary parser"
-              hint="For binary payloads, e.g. temp:0:int16:/100 hum:2:uint8 (see docs/devices.md); empty for JSON."
-              value={groupDraft.binaryParser}
-              onChange={(event) => setGroup({ binaryParser: event.target.value })}
-            />
-          </>
-        ) : null}
-      </Dialog>
+      />
 
       <Dialog
         open={deviceDraft !== undefined}
@@ -326,5 +266,27 @@ export function DevicesPage() {
         </p>
       </ConfirmDialog>
     </Page>
+  );
+}
+
+/** Where a group's messages go: the app and channel by name, or what is left of a binding to a deleted app. */
+function BindingCell({ group, apps }: { group: DeviceGroup; apps: BindableApp[] | undefined }) {
+  const { binding } = group.config;
+  if (!binding) return <>no app</>;
+  const app = apps?.find((candidate) => candidate.appId === binding.appId);
+  if (apps && !app)
+    return (
+      <span className="cfx-row">
+        <span className="cfx-mono">
+          {binding.appId} / {binding.channelId}
+        </span>
+        <span className="cfx-badge cfx-badge--warning">app deleted</span>
+      </span>
+    );
+  const channel = app?.channels.find((candidate) => candidate.channelId === binding.channelId);
+  return (
+    <Link to={pathOf({ page: "app", appId: binding.appId })}>
+      {app?.name ?? binding.appId} / {channel?.name || binding.channelId}
+    </Link>
   );
 }

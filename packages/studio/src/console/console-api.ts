@@ -1,3 +1,4 @@
+import type { App } from "@conflux/core";
 import { createContext, useContext } from "react";
 import type { HttpClient } from "../api/client.ts";
 
@@ -15,6 +16,16 @@ export interface DeviceGroup {
   tags: Record<string, string>;
   config: GroupConfig;
   createdAt: number;
+}
+
+/** What a group's form needs of an app to offer its channels with a `device` event source. */
+export type BindableApp = Pick<App, "appId" | "name" | "channels">;
+
+/** What `POST` and `PUT /v1/device_groups` take. */
+export interface GroupInput {
+  name: string;
+  tags: Record<string, string>;
+  config: GroupConfig;
 }
 
 export interface Device {
@@ -40,9 +51,12 @@ export interface StoredFile {
 
 export interface ConsoleApi {
   listGroups(): Promise<DeviceGroup[]>;
-  createGroup(group: { name: string; config: GroupConfig }): Promise<DeviceGroup>;
+  createGroup(group: GroupInput): Promise<DeviceGroup>;
+  updateGroup(groupId: string, group: GroupInput): Promise<DeviceGroup>;
   deleteGroup(groupId: string): Promise<void>;
   listDevices(): Promise<Device[]>;
+  /** The operator's apps, for binding a group to one of their device channels. */
+  listApps(): Promise<BindableApp[]>;
   getDevice(deviceId: string): Promise<Device>;
   /** The secret is in this answer only. */
   createDevice(device: { name: string; groupId: string | null }): Promise<Device & { secret: string }>;
@@ -64,8 +78,11 @@ export function createConsoleApi(http: HttpClient): ConsoleApi {
   return {
     listGroups: () => http.json("GET", "/v1/device_groups"),
     createGroup: (group) => http.json("POST", "/v1/device_groups", { body: group }),
+    updateGroup: (groupId, group) =>
+      http.json("PUT", `/v1/device_groups/${segment(groupId)}`, { body: group }),
     deleteGroup: (groupId) => http.json("DELETE", `/v1/device_groups/${segment(groupId)}`),
     listDevices: () => http.json("GET", "/v1/devices"),
+    listApps: () => http.json("GET", "/v1/apps"),
     getDevice: (deviceId) => http.json("GET", `/v1/devices/${segment(deviceId)}`),
     createDevice: (device) => http.json("POST", "/v1/devices", { body: device }),
     deleteDevice: (deviceId) => http.json("DELETE", `/v1/devices/${segment(deviceId)}`),

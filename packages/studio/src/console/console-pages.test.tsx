@@ -2,7 +2,13 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { matchRoute, pathOf } from "../shell/router.tsx";
 import { renderPage } from "../shell/testing.tsx";
-import { type ConsoleApi, ConsoleApiContext, type Device, type DeviceGroup } from "./console-api.ts";
+import {
+  type BindableApp,
+  type ConsoleApi,
+  ConsoleApiContext,
+  type Device,
+  type DeviceGroup,
+} from "./console-api.ts";
 import { DevicesPage } from "./DevicesPage.tsx";
 import { FilesPage, rowsUnder } from "./FilesPage.tsx";
 
@@ -43,6 +49,7 @@ describe("the devices page", () => {
     renderConsole(<DevicesPage />, {
       listGroups: async () => groups,
       listDevices: async () => [...devices],
+      listApps: async () => [],
       createDevice,
     });
     await screen.findByText("No devices yet.");
@@ -57,6 +64,124 @@ describe("the devices page", () => {
     expect(await screen.findByText("d-new")).toBeTruthy();
     await waitFor(() => expect(document.body.innerHTML).not.toContain("s3cret-once"));
     expect(screen.getAllByText("fridges").length).toBeGreaterThan(0);
+  });
+});
+
+describe("a device group's app binding", () => {
+  const apps: BindableApp[] = [
+    {
+      appId: "app-cold",
+      name: "Cold chain",
+      channels: [
+        { channelId: "sensors", name: "Sensors", description: "", tags: {}, eventSource: device() },
+        { channelId: "api-in", name: "", description: "", tags: {}, eventSource: api() },
+        { channelId: "kept", name: "", description: "", tags: {}, eventSource: device("g-other") },
+        { channelId: "doors", name: "", description: "", tags: {}, eventSource: device() },
+      ],
+    },
+    {
+      appId: "app-web",
+      name: "Web only",
+      channels: [{ channelId: "in", name: "", description: "", tags: {}, eventSource: api() }],
+    },
+  ];
+
+  function device(groupId?: string) {
+    return { type: "device" as const, enabled: true, config: groupId ? { groupId } : {} };
+  }
+  function api() {
+    return { type: "api" as const, enabled: true, config: {} };
+  }
+  function optionsOf(select: HTMLElement): string[] {
+    return [...(select as HTMLSelectElement).options].map((option) => option.textContent ?? "");
+  }
+
+  it("is chosen among the operator's apps and their device channels, not typed", async () => {
+    const createGroup = vi.fn(async (input: Parameters<ConsoleApi["createGroup"]>[0]) => ({
+      ...input,
+      groupId: "g-new",
+      createdAt: 0,
+    }));
+    renderConsole(<DevicesPage />, {
+      listGroups: async () => [],
+      listDevices: async () => [],
+      listApps: async () => apps,
+      createGroup,
+    });
+    await screen.findByText("No groups yet.");
+    fireEvent.click(screen.getByRole("button", { name: "New group" }));
+    const dialog = screen.getByRole("dialog", { name: "New device group" });
+    fireEvent.change(within(dialog).getByLabelText("Name"), { target: { value: "fridges" } });
+    const appSelect = within(dialog).getByLabelText("App");
+    await waitFor(() =>
+      expect(optionsOf(appSelect)).toEqual(["No app", "Cold chain (app-cold)", "Web only (app-web)"]),
+    );
+    expect(within(dialog).queryByLabelText("Channel")).toBeNull();
+
+    fireEvent.change(appSelect, { target: { value: "app-web" } });
+    expect(within(dialog).getByText(/Web only has no channel with a device event source/)).toBeTruthy();
+    const create = within(dialog).getByRole("button", { name: "Create group" }) as HTMLButtonElement;
+    expect(create.disabled).toBe(true);
+
+    fireEvent.change(appSelect, { target: { value: "app-cold" } });
+    const channelSelect = within(dialog).getByLabelText("Channel") as HTMLSelectElement;
+    // The API channel is not offered, nor the one a device source keeps for another group.
+    expect(optionsOf(channelSelect)).toEqual(["Sensors (sensors)", "doors"]);
+    expect(channelSelect.value).toBe("sensors");
+    fireEvent.change(channelSelect, { target: { value: "doors" } });
+    expect(create.disabled).toBe(false);
+    fireEvent.click(create);
+    await waitFor(() =>
+      expect(createGroup).toHaveBeenCalledWith({
+        name: "fridges",
+        tags: {},
+        config: { binding: { appId: "app-cold", channelId: "doors" }, keepData: true, binaryParser: null },
+      }),
+    );
+  });
+
+  it("to a deleted app stays visible, says so, and can be changed", async () => {
+    const group: DeviceGroup = {
+      groupId: "g-1",
+      name: "fridges",
+      tags: { site: "north" },
+      config: { binding: { appId: "app-gone", channelId: "sensors" }, keepData: false, binaryParser: null },
+      createdAt: 0,
+    };
+    const updateGroup = vi.fn(async (groupId: string, input: Parameters<ConsoleApi["updateGroup"]>[1]) => ({
+      ...input,
+      groupId,
+      createdAt: 0,
+    }));
+    renderConsole(<DevicesPage />, {
+      listGroups: async () => [group],
+      listDevices: async () => [],
+      listApps: async () => apps,
+      updateGroup,
+    });
+    const table = await screen.findByRole("table", { name: "Device groups" });
+    await within(table).findByText("app deleted");
+    expect(table.textContent).toContain("app-gone / sensors");
+
+    fireEvent.click(screen.getByRole("button", { name: "Edit group fridges" }));
+    const dialog = screen.getByRole("dialog", { name: "Edit group fridges" });
+    const appSelect = within(dialog).getByLabelText("App") as HTMLSelectElement;
+    await waitFor(() => expect(appSelect.value).toBe("app-gone"));
+    expect(appSelect.selectedOptions[0]?.textContent).toBe("app-gone (deleted app)");
+    expect(within(dialog).getByRole("status").textContent).toMatch(
+      /app-gone, channel sensors, which was deleted/,
+    );
+
+    fireEvent.change(appSelect, { target: { value: "app-cold" } });
+    expect((within(dialog).getByLabelText("Channel") as HTMLSelectElement).value).toBe("sensors");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Save group" }));
+    await waitFor(() =>
+      expect(updateGroup).toHaveBeenCalledWith("g-1", {
+        name: "fridges",
+        tags: { site: "north" },
+        config: { binding: { appId: "app-cold", channelId: "sensors" }, keepData: false, binaryParser: null },
+      }),
+    );
   });
 });
 
