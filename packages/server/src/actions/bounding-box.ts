@@ -1,6 +1,6 @@
-import { compileTemplate } from "@conflux/core";
 import { drawShapes, shapesSchema } from "../ai/draw-shapes.ts";
 import { loadActionMedia } from "../ai/media.ts";
+import { compileTemplateOnce } from "../expressions/compiled-expressions.ts";
 import { type ActionDefinition, ActionError } from "./action.ts";
 import { renderText } from "./render.ts";
 
@@ -9,7 +9,7 @@ export const boundingBoxAction: ActionDefinition<"bounding-box"> = {
   type: "bounding-box",
   async run(config, context) {
     const files = context.ai.files(context.operator.operatorId);
-    const shapes = shapesSchema.safeParse(compileTemplate(config.shapes, "json").render(context.scope));
+    const shapes = shapesSchema.safeParse(compileTemplateOnce(config.shapes, "json").render(context.scope));
     if (!shapes.success)
       throw new ActionError(
         "bounding_box_shapes",

@@ -1,4 +1,4 @@
-import { compileTemplate } from "@conflux/core";
+import { compileTemplateOnce } from "../expressions/compiled-expressions.ts";
 import { type ActionDefinition, ActionError } from "./action.ts";
 import { renderText } from "./render.ts";
 
@@ -11,7 +11,7 @@ export const dataStoreAction: ActionDefinition<"data-store"> = {
     if (!deviceId || !(await devices.registry.owns(deviceId)))
       throw new ActionError("device_not_found", `no device '${deviceId}' to store data under`);
     const value = config.value
-      ? compileTemplate(config.value, "json").render(scope)
+      ? compileTemplateOnce(config.value, "json").render(scope)
       : (scope.payload ?? null);
     const time = Date.now();
     await devices.data.put([

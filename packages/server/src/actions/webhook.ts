@@ -1,5 +1,5 @@
 import type { ActionConfig, Scope } from "@conflux/core";
-import { compileTemplate } from "@conflux/core";
+import { compileTemplateOnce } from "../expressions/compiled-expressions.ts";
 import { type ActionContext, type ActionDefinition, ActionError } from "./action.ts";
 import { failOnErrorStatus, readResponseBody } from "./http-response.ts";
 import { renderText } from "./render.ts";
@@ -15,7 +15,7 @@ function renderBody(body: WebhookConfig["body"], scope: Scope): { contentType?: 
     case "json":
       return {
         contentType: "application/json",
-        content: JSON.stringify(compileTemplate(body.content, "json").render(scope)),
+        content: JSON.stringify(compileTemplateOnce(body.content, "json").render(scope)),
       };
     case "text":
       return { contentType: "text/plain; charset=utf-8", content: renderText(body.content, scope) };

@@ -1,7 +1,6 @@
 import {
   type Action,
   type App,
-  compileCondition,
   isRunnableActionType,
   type JsonValue,
   maxHops,
@@ -15,6 +14,7 @@ import { runActionOfType } from "../actions/registry.ts";
 import { renderTransform } from "../actions/render.ts";
 import type { RunApps } from "../app-versions/run-app.ts";
 import type { Bus, Delivery, Job } from "../bus/bus.ts";
+import { compileConditionOnce } from "../expressions/compiled-expressions.ts";
 import type { MessageRecord, OperatorStore, StepError, StepRecord, Store } from "../store/store.ts";
 import { planDelivery } from "./deliveries.ts";
 import { classifyError, retryDelayMs } from "./step-error.ts";
@@ -175,7 +175,7 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
 
   let result: ActionResult;
   try {
-    step.conditionValue = compileCondition(action.condition).evaluate(scope);
+    step.conditionValue = compileConditionOnce(action.condition).evaluate(scope);
     if (!step.conditionValue) return finish({ status: "skipped" });
     result = await runAction(input, services, operator);
   } catch (thrown) {
