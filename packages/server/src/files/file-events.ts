@@ -1,19 +1,10 @@
-import { type App, type EventSource, maxHops } from "@conflux/core";
+import { maxHops } from "@conflux/core";
 import type { Logger } from "pino";
 import type { Bus } from "../bus/bus.ts";
 import { startExecution } from "../runtime/start-execution.ts";
 import type { Store } from "../store/store.ts";
+import { fileSourcesOf } from "./file-sources.ts";
 import type { FileChange } from "./file-store.ts";
-
-type FileSource = Extract<EventSource, { type: "file" }>;
-
-function fileSourcesOf(app: App): Array<{ channelId: string; source: FileSource }> {
-  return app.channels.flatMap((channel) =>
-    channel.eventSource?.type === "file" && channel.eventSource.enabled
-      ? [{ channelId: channel.channelId, source: channel.eventSource }]
-      : [],
-  );
-}
 
 /** The `file` event source: each stored change starts an execution in every app listening to its path. */
 export function createFileEvents(store: Store, bus: Bus, maxMessageBytes: number, logger: Logger) {
@@ -26,7 +17,8 @@ export function createFileEvents(store: Store, bus: Bus, maxMessageBytes: number
       );
       return;
     }
-    const apps = await store.forOperator(change.operatorId).listApps();
+    // The index names the apps; each app's own definition decides, as it did before the index.
+    const apps = await store.forOperator(change.operatorId).listAppsWithFileSource(change);
     for (const app of apps) {
       for (const { channelId, source } of fileSourcesOf(app)) {
         if (!change.path.startsWith(source.config.pathPrefix)) continue;

@@ -1,7 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
 import { appVersionsMigration } from "../app-versions/migration.ts";
 import { devicesMigration } from "../devices/migration.ts";
-import { fileEventsMigration } from "../files/migration.ts";
+import { fileEventsMigration, fileSourcesMigration } from "../files/migration.ts";
 import { deviceMessageKeysMigration } from "../ingest/migration.ts";
 import { usageMigration, usageQuotasMigration } from "../usage/migration.ts";
 
@@ -151,6 +151,7 @@ const migrations: Record<string, Migration> = {
   "0005_app_versions": appVersionsMigration,
   "0006_file_events": fileEventsMigration,
   "0007_device_message_keys": deviceMessageKeysMigration,
+  "0008_file_sources": fileSourcesMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

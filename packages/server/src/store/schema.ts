@@ -195,6 +195,15 @@ export interface FileEventsTable {
   createdAt: number;
 }
 
+/** One app channel's `file` event source, once per event type it listens to (files/file-sources.ts). */
+export interface FileSourcesTable {
+  operatorId: string;
+  appId: string;
+  channelId: string;
+  eventType: string;
+  pathPrefix: string;
+}
+
 export interface DeviceMessageKeysTable {
   deviceId: string;
   idempotencyKey: string;
@@ -224,5 +233,6 @@ export interface Database {
   dataEntries: DataEntriesTable;
   files: FilesTable;
   fileEvents: FileEventsTable;
+  fileSources: FileSourcesTable;
   deviceMessageKeys: DeviceMessageKeysTable;
 }

@@ -2,6 +2,7 @@ import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/cor
 import { type Kysely, type Selectable, sql } from "kysely";
 import { ulid } from "ulid";
 import { recordAppVersion } from "../app-versions/app-versions.ts";
+import { appIdsListeningTo, recordFileSources } from "../files/file-sources.ts";
 import { MessageCache } from "./message-cache.ts";
 import type { Database, MessagesTable, StepsTable } from "./schema.ts";
 import type {
@@ -164,6 +165,7 @@ class SqlOperatorStore implements OperatorStore {
         .values({ ...saved, name: definition.name, updatedAt: now })
         .execute();
       await recordAppVersion(trx, saved);
+      await recordFileSources(trx, this.operatorId, appId, definition);
     });
     return { ...definition, appId, version: 1, createdAt: now, updatedAt: now };
   }
@@ -192,7 +194,7 @@ class SqlOperatorStore implements OperatorStore {
       const updated = await update
         .returning(["appId", "definition", "version", "createdAt", "updatedAt"])
         .executeTakeFirst();
-      if (updated)
+      if (updated) {
         await recordAppVersion(trx, {
           operatorId: this.operatorId,
           appId,
@@ -200,6 +202,8 @@ class SqlOperatorStore implements OperatorStore {
           definition: json,
           createdAt: now,
         });
+        await recordFileSources(trx, this.operatorId, appId, definition);
+      }
       return updated;
     });
     // After the commit: a read between the two would otherwise cache the version being replaced.
@@ -222,6 +226,18 @@ class SqlOperatorStore implements OperatorStore {
         .execute();
     }
     return result.numDeletedRows > 0n;
+  }
+
+  /** One statement reads the index and the apps it names, so both come from the same commit. */
+  async listAppsWithFileSource(change: { eventType: string; path: string }): Promise<App[]> {
+    const rows = await this.db
+      .selectFrom("apps")
+      .select(["appId", "definition", "version", "createdAt", "updatedAt"])
+      .where("operatorId", "=", this.operatorId)
+      .where("appId", "in", appIdsListeningTo(this.db, this.operatorId, change))
+      .orderBy("appId")
+      .execute();
+    return rows.map(toApp);
   }
 
   listCredentials(): Promise<StoredCredential[]> {

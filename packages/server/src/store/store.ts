@@ -109,6 +109,8 @@ export interface OperatorStore {
   /** Undefined when there is no such app, or when `expectedVersion` is given and the app is at another. */
   updateApp(appId: string, definition: AppDefinition, expectedVersion?: number): Promise<App | undefined>;
   deleteApp(appId: string): Promise<boolean>;
+  /** The apps with an enabled `file` event source for this change (its event type, a prefix of its path). */
+  listAppsWithFileSource(change: { eventType: string; path: string }): Promise<App[]>;
 
   listCredentials(): Promise<StoredCredential[]>;
   getCredential(credentialsId: string): Promise<StoredCredential | undefined>;
