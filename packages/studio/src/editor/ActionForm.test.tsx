@@ -190,6 +190,107 @@ describe("the model picker", () => {
   });
 });
 
+describe("fallback models", () => {
+  const listOf = () =>
+    within(screen.getByRole("list", { name: "Fallback models" }))
+      .getAllByRole("listitem")
+      .map((item) => item.firstChild?.textContent);
+  const addFallback = (name: RegExp) => {
+    fireEvent.click(
+      within(screen.getByRole("listbox", { name: "Fallback model to add" })).getByRole("option", { name }),
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Add fallback model" }));
+  };
+
+  it("are picked from the catalogue, in order, up to core's limit, and moved and removed by buttons", async () => {
+    const props = renderAiEditor();
+    expect(screen.getByText(/No fallback models/)).toBeTruthy();
+    const offered = within(screen.getByRole("listbox", { name: "Fallback model to add" }))
+      .getAllByRole("option")
+      .map((option) => option.querySelector(".cfx-model-picker__name")?.textContent);
+    // The action's own model is not offered as its fallback.
+    expect(offered).toEqual(["GPT-4.1", "Amazon Nova Lite (Bedrock)", "Llama 3.2"]);
+    expect((screen.getByRole("button", { name: "Add fallback model" }) as HTMLButtonElement).disabled).toBe(
+      true,
+    );
+
+    addFallback(/^GPT-4\.1 T/);
+    addFallback(/^Amazon Nova/);
+    expect(listOf()).toEqual([
+      "GPT-4.1 openai/gpt-4.1",
+      "Amazon Nova Lite (Bedrock) bedrock/amazon.nova-lite-v1:0",
+    ]);
+    // A model outside the catalogue is typed, as for the action's own model.
+    fireEvent.change(screen.getByLabelText("Other fallback model to add (<provider>/<model id>)"), {
+      target: { value: "google/gemini-3-pro" },
+    });
+    fireEvent.click(screen.getByRole("button", { name: "Add fallback model" }));
+    expect(screen.queryByRole("listbox", { name: "Fallback model to add" })).toBeNull();
+    expect(screen.getByText("That is as many as an action can have.")).toBeTruthy();
+
+    const up = screen.getByRole("button", { name: "Move google/gemini-3-pro up" });
+    up.focus();
+    fireEvent.click(up);
+    expect(listOf()[1]).toBe("google/gemini-3-pro");
+    // The focus moves with the model, and a screen reader hears where it went.
+    await waitFor(() =>
+      expect(document.activeElement?.getAttribute("aria-label")).toBe("Move google/gemini-3-pro up"),
+    );
+    expect(document.activeElement?.closest("li")?.textContent).toContain("google/gemini-3-pro");
+    expect(screen.getByText("google/gemini-3-pro moved to position 2 of 3.")).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Move google/gemini-3-pro up" }));
+    // At the top, its "up" button is disabled: the focus goes to the row's next button.
+    await waitFor(() =>
+      expect(document.activeElement?.getAttribute("aria-label")).toBe("Move google/gemini-3-pro down"),
+    );
+    fireEvent.click(screen.getByRole("button", { name: "Remove GPT-4.1" }));
+    expect(screen.getByRole("listbox", { name: "Fallback model to add" })).toBeTruthy();
+
+    expect((await savedConfig(props)).fallbackModels).toEqual([
+      "google/gemini-3-pro",
+      "bedrock/amazon.nova-lite-v1:0",
+    ]);
+  });
+
+  it("are listed without buttons on a read-only run, and its step names the model that answered", () => {
+    renderAiEditor(
+      { fallbackModels: ["openai/gpt-4.1"] },
+      {
+        readOnly: true,
+        run: {
+          runId: "r-1",
+          channelId: "readings",
+          status: "completed",
+          steps: [
+            {
+              stepId: "s-1",
+              messageId: "m-1",
+              channelId: "readings",
+              actionId: "ask",
+              actionType: "ai",
+              status: "completed",
+              conditionValue: true,
+              input: { temp: 9 },
+              result: { output: "Too warm.", usage: {}, model: "openai/gpt-4.1" },
+              error: null,
+              usage: null,
+              attempts: 1,
+              startedAt: 1_000,
+              finishedAt: 1_800,
+            },
+          ],
+        },
+      },
+    );
+    expect(listOf()).toEqual(["GPT-4.1 openai/gpt-4.1"]);
+    expect(screen.queryByRole("button", { name: /^(Move|Remove) / })).toBeNull();
+    expect(screen.queryByRole("listbox", { name: "Fallback model to add" })).toBeNull();
+    const details = screen.getByRole("region", { name: "Step details" });
+    const answered = within(details).getByText("Model that answered").nextElementSibling;
+    expect(answered?.textContent).toBe("openai/gpt-4.1 fallback openai/gpt-4.1-mini did not answer.");
+  });
+});
+
 describe("prompt templates", () => {
   it("the prompt and system prompt are code fields with the live syntax check and completions", async () => {
     renderAiEditor({ systemPrompt: "You watch fridges." });

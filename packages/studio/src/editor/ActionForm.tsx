@@ -42,6 +42,12 @@ function outputField(key: string, label: string): FormField[] {
   return outputFields.filter((field) => field.path[0] === key).map((field) => ({ ...field, label }));
 }
 
+/** The model an action names in its config (AI actions), if any. */
+function modelOf(action: Action): string | undefined {
+  const { model } = action.config as Record<string, unknown>;
+  return typeof model === "string" ? model : undefined;
+}
+
 /** An action: its common fields, its type's config form, output and error output, and its steps in a run. */
 export function ActionForm(props: SidePanelProps & { action: Action }) {
   const { action, app, problems, onEdit, onDelete } = props;
@@ -79,7 +85,7 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
   return (
     <>
       <h2 className="cfx-editor-panel__title">Action</h2>
-      {runState ? <StepDetails state={runState} /> : null}
+      {runState ? <StepDetails state={runState} model={modelOf(action)} /> : null}
       <div data-field="name">
         <TextField
           label="Action name"

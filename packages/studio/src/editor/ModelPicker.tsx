@@ -12,6 +12,8 @@ export interface ModelPickerProps {
   needs: { image: boolean; video: boolean };
   readOnly: boolean;
   error?: string | undefined;
+  /** The label of the field for a model outside the catalogue, when two pickers share a form. */
+  otherLabel?: string;
   onChange(model: string): void;
 }
 
@@ -129,7 +131,7 @@ export function ModelPicker(props: ModelPickerProps) {
         </span>
       ) : null}
       <TextField
-        label="Other model (<provider>/<model id>)"
+        label={props.otherLabel ?? "Other model (<provider>/<model id>)"}
         hint="A model outside this list runs on your own key."
         value={current ? "" : props.value}
         readOnly={props.readOnly}

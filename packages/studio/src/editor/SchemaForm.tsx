@@ -9,6 +9,7 @@ import { checkScript } from "./code-assist.ts";
 import type { AiModel, CredentialSummary } from "./contract.ts";
 import { ExpressionField } from "./ExpressionField.tsx";
 import { type CompletionScope, checkExpression, toFieldError } from "./expression-assist.ts";
+import { ModelListField } from "./ModelListField.tsx";
 import { ModelPicker } from "./ModelPicker.tsx";
 import { type LocatedProblem, messagesAt, problemsAt } from "./problems.ts";
 import { checkFieldValue, defaultValueOf, type FormField } from "./schema-form.ts";
@@ -220,6 +221,28 @@ function SchemaField({ field, value, context }: FieldProps) {
           />
         </div>
       );
+    case "ai-model-list": {
+      const primary = sibling(field, context, "model");
+      return (
+        <div data-field={path}>
+          <ModelListField
+            label={field.label}
+            value={Array.isArray(value) ? value.filter((model) => typeof model === "string") : []}
+            models={context.aiModels}
+            exclude={typeof primary === "string" ? [primary] : []}
+            max={field.max}
+            ownKey={typeof sibling(field, context, "credentialsId") === "string"}
+            needs={{
+              image: Boolean(sibling(field, context, "imageUrl")),
+              video: Boolean(sibling(field, context, "videoUrl")),
+            }}
+            readOnly={context.readOnly}
+            error={fieldMessages(context, field, true)}
+            onChange={change}
+          />
+        </div>
+      );
+    }
     case "string-list":
       return field.options ? (
         <ChoicesField field={field} options={field.options} value={value} context={context} />

@@ -23,8 +23,18 @@ function conditionText(step: RunStep): string {
   return String(step.conditionValue);
 }
 
-/** What each step of the selected action saw and did in the run on the canvas. */
-export function StepDetails({ state }: { state: ActionRunState }) {
+/** The model a step's result says answered (an AI action's `result.model`). */
+function answeringModel(step: RunStep): string | undefined {
+  const result = step.result;
+  if (result === null || typeof result !== "object" || Array.isArray(result)) return undefined;
+  return typeof result.model === "string" ? result.model : undefined;
+}
+
+/**
+ * What each step of the selected action saw and did in the run on the canvas. `model` is the model
+ * the action names: a step answered by another one was answered by a fallback, and says so.
+ */
+export function StepDetails({ state, model }: { state: ActionRunState; model?: string | undefined }) {
   return (
     <section className="cfx-step-details" aria-label="Step details">
       <h3>
@@ -48,6 +58,7 @@ export function StepDetails({ state }: { state: ActionRunState }) {
             <dd>{formatDuration(step)}</dd>
             <dt>Attempts</dt>
             <dd>{step.attempts}</dd>
+            <AnsweredBy answered={answeringModel(step)} named={model} />
             {step.error ? (
               <>
                 <dt>Error</dt>
@@ -63,5 +74,28 @@ export function StepDetails({ state }: { state: ActionRunState }) {
         </div>
       ))}
     </section>
+  );
+}
+
+function AnsweredBy({ answered, named }: { answered: string | undefined; named: string | undefined }) {
+  if (answered === undefined) return null;
+  const fallback = named !== undefined && answered !== named;
+  return (
+    <>
+      <dt>Model that answered</dt>
+      <dd className="cfx-step__model">
+        <code>{answered}</code>
+        {fallback ? (
+          <>
+            {" "}
+            <span className="cfx-badge cfx-badge--warning">fallback</span>
+            <span className="cfx-step__note">
+              {" "}
+              <code>{named}</code> did not answer.
+            </span>
+          </>
+        ) : null}
+      </dd>
+    </>
   );
 }

@@ -100,8 +100,12 @@ describe("forms from the zod schemas", () => {
       systemPrompt: "template",
       data: "template",
       credentialsId: "credential",
-      fallbackModels: "string-list",
+      fallbackModels: "ai-model-list",
     });
+    // As many fallbacks as core's schema allows, read from it rather than copied.
+    expect(describeConfig(actionConfigSchemas.ai)).toContainEqual(
+      expect.objectContaining({ path: ["fallbackModels"], kind: "ai-model-list", max: 3 }),
+    );
     expect(describeConfig(actionConfigSchemas["object-detection"])).toContainEqual(
       expect.objectContaining({ path: ["model"], kind: "ai-model", optional: true }),
     );

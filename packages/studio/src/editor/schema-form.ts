@@ -27,6 +27,8 @@ export type FormField =
   | (FieldBase & { kind: "credential" })
   /** `<provider>/<model id>`: picked from the service's model catalogue. */
   | (FieldBase & { kind: "ai-model" })
+  /** Models tried in order after another (an AI action's fallbacks), at most `max`. */
+  | (FieldBase & { kind: "ai-model-list"; max?: number })
   /** The code action's script. */
   | (FieldBase & { kind: "javascript" })
   | (FieldBase & { kind: "string-list"; options?: string[]; allowSingle: boolean })
@@ -87,6 +89,12 @@ function hasCustomCheck(schema: Schema): boolean {
   return checks.some((check) => check._zod.def.check === "custom");
 }
 
+/** An array schema's `.max(n)`, which zod 4 keeps as a check. */
+function maxLengthOf(schema: Schema): number | undefined {
+  const checks = (defOf(schema).checks ?? []) as { _zod: { def: { check: string; maximum?: number } } }[];
+  return checks.find((check) => check._zod.def.check === "max_length")?._zod.def.maximum;
+}
+
 function stringOptions(schema: Schema): string[] | undefined {
   const def = defOf(schema);
   if (def.type === "enum") return Object.values(def.entries as Record<string, string>);
@@ -134,6 +142,10 @@ function describeField(key: string, path: string[], schema: Schema): FormField {
       return { ...base, kind: "enum", options: stringOptions(inner) ?? [] };
     case "array": {
       const element = unwrap(def.element as Schema).inner;
+      if (element === aiModel) {
+        const max = maxLengthOf(inner);
+        return { ...base, kind: "ai-model-list", ...(max === undefined ? {} : { max }) };
+      }
       const elementType = defOf(element).type;
       if (elementType === "string" || elementType === "enum")
         return { ...base, kind: "string-list", options: stringOptions(element), allowSingle: false };
