@@ -197,10 +197,11 @@ async function callModel(
       true,
     );
   const credits = attempt.ownKey ? 0 : (attempt.entry?.credits ?? 0);
+  const meter = services.usage.forOperator(request.operatorId);
   // A request that costs nothing (own key, free model) is always granted: no quota to read.
   if (credits > 0) {
     const quota = await creditQuota(request.operatorId, services);
-    const reserved = await services.usage.reserve(request.operatorId, "ai_credits", credits, quota);
+    const reserved = await meter.reserve("ai_credits", credits, quota);
     if (!reserved.granted)
       throw new ActionError(
         "quota_exceeded",
@@ -222,7 +223,7 @@ async function callModel(
   // An answer, usable or not, is metered as it comes; tokens and requests count on any key.
   const spent = async (reported: LanguageModelUsage | undefined) => {
     addUsage(usage, reported, credits);
-    await services.usage.add(request.operatorId, {
+    await meter.add({
       ai_input_tokens: reported?.inputTokens ?? 0,
       ai_output_tokens: reported?.outputTokens ?? 0,
       ai_requests: 1,
@@ -247,14 +248,14 @@ async function callModel(
       return { text: error.text ?? "", problem: "it is not JSON" };
     }
     // Nothing was answered: the credits go back.
-    await services.usage.add(request.operatorId, { ai_credits: -credits });
+    await meter.add({ ai_credits: -credits });
     throw error;
   }
 }
 
 /** The service's monthly credits, or less when the operator capped its own spending. */
 export async function creditQuota(operatorId: string, services: AiServices): Promise<number> {
-  const own = await services.usage.quota(operatorId, "ai_credits");
+  const own = await services.usage.forOperator(operatorId).quota("ai_credits");
   return Math.min(services.config.monthlyCredits, own ?? Number.POSITIVE_INFINITY);
 }
 

@@ -110,7 +110,7 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
           `the AI credit quota can be at most the service's ${config.ai.monthlyCredits} a month`,
         );
       const operatorId = operatorOf(request).operatorId;
-      await usage.setQuota(operatorId, "ai_credits", aiCredits ?? undefined);
+      await usage.forOperator(operatorId).setQuota("ai_credits", aiCredits ?? undefined);
       return { aiCredits: await creditQuota(operatorId, services.ai) };
     },
   );
@@ -121,7 +121,7 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
     async (request) => {
       const operatorId = operatorOf(request).operatorId;
       const now = Date.now();
-      const counters = await usage.month(operatorId, now);
+      const counters = await usage.forOperator(operatorId).month(now);
       return {
         month: usageMonth(now),
         aiCredits: {

@@ -21,32 +21,35 @@ describe.each(databases)("the usage counters on %s", (_name, database) => {
   afterAll(async () => close?.());
 
   it.skipIf(!database)("adds up per operator and per UTC calendar month", async () => {
-    await usage.add("OPA", { ai_credits: 2, ai_input_tokens: 100 }, november);
-    await usage.add("OPA", { ai_credits: 3 }, november);
-    await usage.add("OPB", { ai_credits: 7 }, november);
-    await usage.add("OPA", { ai_credits: 1 }, december);
-    expect(await usage.month("OPA", november)).toEqual({ ai_credits: 5, ai_input_tokens: 100 });
-    expect(await usage.month("OPB", november)).toEqual({ ai_credits: 7 });
-    expect(await usage.month("OPA", december)).toEqual({ ai_credits: 1 });
+    await usage.forOperator("OPA").add({ ai_credits: 2, ai_input_tokens: 100 }, november);
+    await usage.forOperator("OPA").add({ ai_credits: 3 }, november);
+    await usage.forOperator("OPB").add({ ai_credits: 7 }, november);
+    await usage.forOperator("OPA").add({ ai_credits: 1 }, december);
+    expect(await usage.forOperator("OPA").month(november)).toEqual({ ai_credits: 5, ai_input_tokens: 100 });
+    expect(await usage.forOperator("OPB").month(november)).toEqual({ ai_credits: 7 });
+    expect(await usage.forOperator("OPA").month(december)).toEqual({ ai_credits: 1 });
   });
 
   it.skipIf(!database)("keeps an operator's own quota until it is removed", async () => {
-    expect(await usage.quota("OPQ", "ai_credits")).toBeUndefined();
-    await usage.setQuota("OPQ", "ai_credits", 50);
-    await usage.setQuota("OPQ", "ai_credits", 40);
-    expect(await usage.quota("OPQ", "ai_credits")).toBe(40);
-    expect(await usage.quota("OPA", "ai_credits")).toBeUndefined();
-    await usage.setQuota("OPQ", "ai_credits", undefined);
-    expect(await usage.quota("OPQ", "ai_credits")).toBeUndefined();
+    expect(await usage.forOperator("OPQ").quota("ai_credits")).toBeUndefined();
+    await usage.forOperator("OPQ").setQuota("ai_credits", 50);
+    await usage.forOperator("OPQ").setQuota("ai_credits", 40);
+    expect(await usage.forOperator("OPQ").quota("ai_credits")).toBe(40);
+    expect(await usage.forOperator("OPA").quota("ai_credits")).toBeUndefined();
+    await usage.forOperator("OPQ").setQuota("ai_credits", undefined);
+    expect(await usage.forOperator("OPQ").quota("ai_credits")).toBeUndefined();
   });
 
   it.skipIf(!database)("never lets concurrent reservations together go over the limit", async () => {
     const results = await Promise.all(
-      Array.from({ length: 40 }, () => usage.reserve("OPC", "ai_credits", 1, 25, november)),
+      Array.from({ length: 40 }, () => usage.forOperator("OPC").reserve("ai_credits", 1, 25, november)),
     );
     expect(results.filter((result) => result.granted)).toHaveLength(25);
-    expect((await usage.month("OPC", november)).ai_credits).toBe(25);
-    expect(await usage.reserve("OPC", "ai_credits", 0, 25, november)).toEqual({ granted: true, used: 25 });
+    expect((await usage.forOperator("OPC").month(november)).ai_credits).toBe(25);
+    expect(await usage.forOperator("OPC").reserve("ai_credits", 0, 25, november)).toEqual({
+      granted: true,
+      used: 25,
+    });
   });
 });
 

@@ -10,18 +10,22 @@ export function usageMonth(time: number): string {
 }
 
 /**
- * The usage meter: one counter row per operator, month and metric, added to atomically so
- * concurrent actions (and several processes on one PostgreSQL database) never lose a count.
+ * One operator's usage meter: a counter row per month and metric, added to atomically so concurrent
+ * actions (and several processes on one PostgreSQL database) never lose a count. Every query is
+ * scoped by that operator's id.
  */
-export class UsageStore {
-  constructor(private readonly db: Kysely<Database>) {}
+export class OperatorUsage {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly operatorId: string,
+  ) {}
 
   /** Adds to counters (one statement for all of them) and returns their new values. */
-  async add(operatorId: string, amounts: Partial<Record<UsageMetric, number>>, now = Date.now()) {
+  async add(amounts: Partial<Record<UsageMetric, number>>, now = Date.now()) {
     const month = usageMonth(now);
     const rows = (Object.entries(amounts) as [UsageMetric, number][])
       .filter(([, amount]) => amount !== 0)
-      .map(([metric, amount]) => ({ operatorId, month, metric, amount, updatedAt: now }));
+      .map(([metric, amount]) => ({ operatorId: this.operatorId, month, metric, amount, updatedAt: now }));
     if (rows.length === 0) return {};
     const updated = await this.db
       .insertInto("usageCounters")
@@ -45,56 +49,63 @@ export class UsageStore {
    * the last few credits.
    */
   async reserve(
-    operatorId: string,
     metric: UsageMetric,
     amount: number,
     limit: number,
     now = Date.now(),
   ): Promise<{ granted: boolean; used: number }> {
-    if (amount === 0) return { granted: true, used: (await this.month(operatorId, now))[metric] ?? 0 };
-    const used = (await this.add(operatorId, { [metric]: amount }, now))[metric] ?? amount;
+    if (amount === 0) return { granted: true, used: (await this.month(now))[metric] ?? 0 };
+    const used = (await this.add({ [metric]: amount }, now))[metric] ?? amount;
     if (used <= limit) return { granted: true, used };
-    await this.add(operatorId, { [metric]: -amount }, now);
+    await this.add({ [metric]: -amount }, now);
     return { granted: false, used: used - amount };
   }
 
   /** The limit the operator set itself for a metric, if any. */
-  async quota(operatorId: string, metric: UsageMetric): Promise<number | undefined> {
+  async quota(metric: UsageMetric): Promise<number | undefined> {
     const row = await this.db
       .selectFrom("usageQuotas")
       .select("quota")
-      .where("operatorId", "=", operatorId)
+      .where("operatorId", "=", this.operatorId)
       .where("metric", "=", metric)
       .executeTakeFirst();
     return row ? Number(row.quota) : undefined;
   }
 
   /** Sets (or, with undefined, removes) the operator's own limit for a metric. */
-  async setQuota(operatorId: string, metric: UsageMetric, quota: number | undefined, now = Date.now()) {
+  async setQuota(metric: UsageMetric, quota: number | undefined, now = Date.now()) {
     if (quota === undefined) {
       await this.db
         .deleteFrom("usageQuotas")
-        .where("operatorId", "=", operatorId)
+        .where("operatorId", "=", this.operatorId)
         .where("metric", "=", metric)
         .execute();
       return;
     }
     await this.db
       .insertInto("usageQuotas")
-      .values({ operatorId, metric, quota, updatedAt: now })
+      .values({ operatorId: this.operatorId, metric, quota, updatedAt: now })
       .onConflict((conflict) =>
         conflict.columns(["operatorId", "metric"]).doUpdateSet({ quota, updatedAt: now }),
       )
       .execute();
   }
 
-  async month(operatorId: string, now = Date.now()): Promise<Partial<Record<UsageMetric, number>>> {
+  async month(now = Date.now()): Promise<Partial<Record<UsageMetric, number>>> {
     const rows = await this.db
       .selectFrom("usageCounters")
       .select(["metric", "amount"])
-      .where("operatorId", "=", operatorId)
+      .where("operatorId", "=", this.operatorId)
       .where("month", "=", usageMonth(now))
       .execute();
     return Object.fromEntries(rows.map((row) => [row.metric, Number(row.amount)]));
+  }
+}
+
+export class UsageStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  forOperator(operatorId: string): OperatorUsage {
+    return new OperatorUsage(this.db, operatorId);
   }
 }
