@@ -20,6 +20,7 @@ export function fileSourcesOf(definition: AppDefinition): Array<{ channelId: str
   );
 }
 
+/** An app's rows in the index: one per enabled file source and event type it listens to. */
 export function fileSourceRows(
   operatorId: string,
   appId: string,
