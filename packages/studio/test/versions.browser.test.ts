@@ -60,4 +60,56 @@ describe("app versions in a browser", { timeout: 90_000 }, () => {
     ]);
     expect(studio.pageErrors).toEqual([]);
   });
+
+  it("lists the versions on the app page, opens one read-only, and restores one on the editor's version only", async () => {
+    const { body: apps } = await session.call("GET", "/v1/apps");
+    const appId: string = apps.find((app: { name: string }) => app.name === "Versioned").appId;
+    await page.goto(`${conflux.url}/apps/${appId}`);
+    const versionsButton = page.getByRole("button", { name: "Versions", exact: true });
+    await versionsButton.click();
+    const versions = page.getByRole("dialog", { name: "Versions of Versioned" });
+    const rows = versions.getByRole("table").getByRole("row");
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(await rows.nth(1).locator("td").first().textContent()).toBe("Version 3current");
+    await versions.getByRole("link", { name: "Open version 2 read-only" }).click();
+    await page.waitForURL(`${conflux.url}/apps/${appId}/versions/2`);
+    await page.getByText("The canvas shows version 2, read-only. The app is now at version 3.").waitFor();
+    await page.getByLabel(/^Action Kept \(republish\)/).waitFor();
+    expect(await page.getByLabel(/^Action Soon deleted/).count()).toBe(0);
+    await page.getByRole("link", { name: "Back to the app" }).click();
+
+    // Unsaved changes: restoring says they will be lost.
+    await page.getByLabel("App name").fill("Versioned, edited");
+    await versionsButton.click();
+    await versions.getByRole("button", { name: "Restore version 2" }).click();
+    const confirm = page.getByRole("dialog", { name: "Restore version 2?" });
+    await confirm.getByText("This app has changes that are not saved. They will be lost.").waitFor();
+    await confirm.getByRole("button", { name: "Discard changes and restore version 2" }).click();
+    await page.getByRole("status").filter({ hasText: "Version 2 restored as version 4" }).waitFor();
+    await confirm.waitFor({ state: "hidden" });
+    // The focus is back on the button the versions were opened from.
+    await expect.poll(() => page.evaluate("document.activeElement.textContent")).toBe("Versions");
+    await expect.poll(() => page.getByLabel(/^Action Soon deleted/).count()).toBe(0);
+    expect((await session.call("GET", `/v1/apps/${appId}`)).body).toMatchObject({
+      version: 4,
+      name: "Versioned",
+    });
+
+    // A save from elsewhere since the page loaded: the restore is refused, nothing is overwritten.
+    const { body: app } = await session.call("GET", `/v1/apps/${appId}`);
+    const elsewhere = { name: "Elsewhere", channels: app.channels, actions: app.actions };
+    expect((await session.call("PUT", `/v1/apps/${appId}`, elsewhere)).status).toBe(200);
+    await versionsButton.click();
+    await versions.getByRole("button", { name: "Restore version 1" }).click();
+    await page
+      .getByRole("dialog", { name: "Restore version 1?" })
+      .getByRole("button", { name: "Restore version 1" })
+      .click();
+    await page.getByText(/The version was not restored: .*saved elsewhere since version 4/).waitFor();
+    expect((await session.call("GET", `/v1/apps/${appId}`)).body).toMatchObject({
+      version: 5,
+      name: "Elsewhere",
+    });
+    expect(studio.pageErrors).toEqual([]);
+  });
 });

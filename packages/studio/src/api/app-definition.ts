@@ -1,5 +1,7 @@
+import type { App } from "@conflux/core";
 import type { FieldProblem, SaveOutcome } from "../editor/contract.ts";
 import { ApiError, describeError, errorDetailsOf } from "./client.ts";
+import type { AppVersion } from "./conflux-api.ts";
 
 /** The API's `details[]` (`{path: "actions.2.condition", message, column?}`) as the editor's problems. */
 export function toFieldProblems(details: unknown): FieldProblem[] {
@@ -26,4 +28,15 @@ export function downloadText(text: string, filename: string, type: string): void
   link.click();
   link.remove();
   setTimeout(() => URL.revokeObjectURL(url), 0);
+}
+
+/** The app as it was at a saved version, for a read-only canvas: ids and creation from the app now. */
+export function appAtVersion(current: App, saved: AppVersion): App {
+  return {
+    ...saved.definition,
+    appId: current.appId,
+    version: saved.version,
+    createdAt: current.createdAt,
+    updatedAt: saved.createdAt,
+  };
 }

@@ -44,6 +44,32 @@ describe("the API client", () => {
     expect(init.headers).toMatchObject({ "if-match": '"3"', "x-conflux-token": "tok" });
   });
 
+  it("restores a version as a save on the version the page loaded (If-Match), and lists versions by page", async () => {
+    const definition = { name: "x", description: "", tags: {}, channels: [], actions: [] };
+    const fetchMock = vi.fn(async (url: string) =>
+      url.endsWith("/versions/2")
+        ? answer(200, { appId: "a1", version: 2, createdAt: 1, definition })
+        : answer(200, url.includes("/versions?") ? [] : { ...definition, appId: "a1", version: 5 }),
+    );
+    vi.stubGlobal("fetch", fetchMock);
+    const api = createConfluxApi(createHttpClient(() => ({ apiKey: "key", token: "tok" }), vi.fn()));
+    expect(await api.restoreAppVersion("a1", 2, 4)).toMatchObject({ version: 5 });
+    const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
+    expect(calls.map(([url, init]) => `${init.method} ${url}`)).toEqual([
+      "GET /v1/apps/a1/versions/2",
+      "PUT /v1/apps/a1",
+    ]);
+    expect(calls[1]?.[1].headers).toMatchObject({ "if-match": '"4"' });
+    expect(calls[1]?.[1].body).toBe(JSON.stringify(definition));
+
+    await api.listAppVersions("a1", { limit: 20 });
+    await api.listAppVersions("a1", { before: 21, limit: 20 });
+    expect(calls.slice(2).map(([url]) => url)).toEqual([
+      "/v1/apps/a1/versions?limit=20",
+      "/v1/apps/a1/versions?limit=20&before=21",
+    ]);
+  });
+
   it("turns the API's {code, message, details} into an ApiError", async () => {
     const details = [{ path: "actions.0.condition", message: "Unexpected ')' at column 3", column: 3 }];
     vi.stubGlobal("fetch", async () =>

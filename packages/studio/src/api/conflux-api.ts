@@ -16,11 +16,15 @@ export interface RunSummary {
   createdAt: number;
 }
 
-/** One saved definition of an app (`GET /v1/apps/{appId}/versions/{version}`). */
-export interface AppVersion {
+/** A saved version of an app as listed (`GET /v1/apps/{appId}/versions`): when it was saved. */
+export interface AppVersionSummary {
   appId: string;
   version: number;
   createdAt: number;
+}
+
+/** One saved definition of an app (`GET /v1/apps/{appId}/versions/{version}`). */
+export interface AppVersion extends AppVersionSummary {
   definition: AppDefinition;
 }
 
@@ -79,6 +83,15 @@ function query(filter: RunFilter): string {
 
 /** The API calls the studio makes, typed; each throws ApiError with the server's code and message. */
 export function createConfluxApi(http: HttpClient) {
+  /** With `onVersion`, the server refuses (412) when the app was saved since that version. */
+  const updateApp = (appId: string, definition: AppDefinition, onVersion?: number) =>
+    http.json<App>("PUT", `/v1/apps/${segment(appId)}`, {
+      body: definition,
+      ...(onVersion === undefined ? {} : { headers: { "if-match": `"${onVersion}"` } }),
+    });
+  const getAppVersion = (appId: string, version: number) =>
+    http.json<AppVersion>("GET", `/v1/apps/${segment(appId)}/versions/${version}`);
+
   return {
     signUp: (email: string, password: string) =>
       http.json<{ operatorId: string; email: string }>("POST", "/v1/operators", {
@@ -92,22 +105,27 @@ export function createConfluxApi(http: HttpClient) {
     getApp: (appId: string) => http.json<App>("GET", `/v1/apps/${segment(appId)}`),
     createApp: (definition: AppDefinition | Record<string, unknown>) =>
       http.json<App>("POST", "/v1/apps", { body: definition }),
-    /** With `onVersion`, the server refuses (412) when the app was saved since that version. */
-    updateApp: (appId: string, definition: AppDefinition, onVersion?: number) =>
-      http.json<App>("PUT", `/v1/apps/${segment(appId)}`, {
-        body: definition,
-        ...(onVersion === undefined ? {} : { headers: { "if-match": `"${onVersion}"` } }),
-      }),
+    updateApp,
     deleteApp: (appId: string) => http.json<void>("DELETE", `/v1/apps/${segment(appId)}`),
     importApp: (text: string, yaml: boolean) =>
       http.json<App>("POST", "/v1/apps/import", {
         body: text,
         contentType: yaml ? "application/yaml" : "application/json",
       }),
-    getAppVersion: (appId: string, version: number) =>
-      http.json<AppVersion>("GET", `/v1/apps/${segment(appId)}/versions/${version}`),
-    restoreAppVersion: (appId: string, version: number) =>
-      http.json<App>("POST", `/v1/apps/${segment(appId)}/versions/${version}/restore`),
+    /** Newest first; `before` (a version) asks for the page after it. */
+    listAppVersions: (appId: string, page: { before?: number | undefined; limit: number }) =>
+      http.json<AppVersionSummary[]>(
+        "GET",
+        `/v1/apps/${segment(appId)}/versions?limit=${page.limit}${page.before ? `&before=${page.before}` : ""}`,
+      ),
+    getAppVersion,
+    /**
+     * Saves an earlier version's definition as the app's newest version, the way the editor saves:
+     * only if the app is still at `onVersion` (412 otherwise), so a save made meanwhile in another tab
+     * is not overwritten. (`POST …/versions/{v}/restore` takes no If-Match, hence the read and PUT.)
+     */
+    restoreAppVersion: async (appId: string, version: number, onVersion: number | undefined) =>
+      updateApp(appId, (await getAppVersion(appId, version)).definition, onVersion),
     exportApp: async (appId: string, format: "json" | "yaml") => {
       const response = await http.raw("GET", `/v1/apps/${segment(appId)}/export?format=${format}`);
       return response.text();

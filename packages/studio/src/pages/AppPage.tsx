@@ -8,8 +8,11 @@ import type { RunView, SaveOutcome } from "../editor/contract.ts";
 import { Link, pathOf, useNavigationGuard } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
+import { Button } from "../ui/Button.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Page } from "../ui/PageLayout.tsx";
+import { useToast } from "../ui/Toast.tsx";
+import { RestoreDialog, VersionsDialog } from "./AppVersions.tsx";
 import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 /** Follows the latest test run live; a new test run stops following the previous one. */
@@ -35,9 +38,13 @@ function useLiveRun(appId: string) {
   return { run, error, start, clearError: () => setError(undefined) };
 }
 
-/** One app in the editor: save, test-run with the live run on the canvas, and a guard for unsaved work. */
+/**
+ * One app in the editor: save, test-run with the live run on the canvas, a guard for unsaved work, and
+ * the app's versions (open one read-only, or restore it).
+ */
 export function AppPage({ appId }: { appId: string }) {
   const { api } = useStudio();
+  const toast = useToast();
   const loaded = useLoad(async () => {
     const [app, credentials, aiModels] = await Promise.all([
       api.getApp(appId),
@@ -69,6 +76,27 @@ export function AppPage({ appId }: { appId: string }) {
     [api, appId, baseVersion, setData],
   );
 
+  const [versionsOpen, setVersionsOpen] = useState(false);
+  const [restoring, setRestoring] = useState<{ version: number; saving: boolean }>();
+  const [restoreError, setRestoreError] = useState<unknown>();
+  // Restoring replaces what the editor holds, unsaved changes included: a new key starts it over.
+  const [editorGeneration, setEditorGeneration] = useState(0);
+  const restore = async (version: number) => {
+    setRestoring({ version, saving: true });
+    setRestoreError(undefined);
+    try {
+      // On the version the editor's copy is based on, as a save: a save made elsewhere is not overwritten.
+      const app = await api.restoreAppVersion(appId, version, baseVersion);
+      setData((current) => (current ? { ...current, app } : current));
+      setEditorGeneration((generation) => generation + 1);
+      toast.show(`Version ${version} restored as version ${app.version}`);
+    } catch (caught) {
+      setRestoreError(caught);
+    } finally {
+      setRestoring(undefined);
+    }
+  };
+
   if (loaded.error)
     return (
       <Page title="App">
@@ -87,12 +115,21 @@ export function AppPage({ appId }: { appId: string }) {
       full
       title={app.name}
       toolbar={
-        <Link className="cfx-button" to={pathOf({ page: "history", appId })}>
-          History
-        </Link>
+        <>
+          <Button onClick={() => setVersionsOpen(true)}>Versions</Button>
+          <Link className="cfx-button" to={pathOf({ page: "history", appId })}>
+            History
+          </Link>
+        </>
       }
     >
       <div className="cfx-editor-frame">
+        {restoreError ? (
+          <ErrorBanner
+            error={new Error(`The version was not restored: ${describeError(restoreError)}`)}
+            onDismiss={() => setRestoreError(undefined)}
+          />
+        ) : null}
         {live.error ? (
           <ErrorBanner
             error={new Error(`The live view of the run stopped: ${describeError(live.error)}`)}
@@ -100,6 +137,7 @@ export function AppPage({ appId }: { appId: string }) {
           />
         ) : null}
         <LazyAppEditor
+          key={editorGeneration}
           app={app}
           credentials={credentials}
           onSave={save}
@@ -110,6 +148,23 @@ export function AppPage({ appId }: { appId: string }) {
           {...(live.run ? { run: live.run } : {})}
         />
       </div>
+      <VersionsDialog
+        open={versionsOpen}
+        app={app}
+        onClose={() => setVersionsOpen(false)}
+        onRestore={(version) => {
+          setVersionsOpen(false);
+          setRestoring({ version, saving: false });
+        }}
+      />
+      <RestoreDialog
+        version={restoring?.version}
+        current={app.version}
+        unsaved={dirty}
+        busy={restoring?.saving ?? false}
+        onCancel={() => setRestoring(undefined)}
+        onConfirm={(version) => void restore(version)}
+      />
     </Page>
   );
 }

@@ -81,7 +81,8 @@ describe("the run page", () => {
     expect(restoreAppVersion).not.toHaveBeenCalled();
     fireEvent.click(within(dialog).getByRole("button", { name: "Restore version 1" }));
     await waitFor(() => expect(window.location.pathname).toBe("/apps/a1"));
-    expect(restoreAppVersion).toHaveBeenCalledWith("a1", 1);
+    // On the version the page loaded: a save made since then is not overwritten.
+    expect(restoreAppVersion).toHaveBeenCalledWith("a1", 1, 2);
     expect(await screen.findByText("Version 1 restored as version 3")).toBeTruthy();
   });
 

@@ -1,19 +1,19 @@
-import type { App } from "@conflux/core";
 import { useEffect, useState } from "react";
-import type { AppVersion, ConfluxApi, RunDetail } from "../api/conflux-api.ts";
+import { appAtVersion } from "../api/app-definition.ts";
+import type { ConfluxApi, RunDetail } from "../api/conflux-api.ts";
 import { followRun } from "../api/run-stream.ts";
 import type { RunView } from "../editor/contract.ts";
 import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
-import { ConfirmDialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Notice } from "../ui/Notice.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { StatusBadge } from "../ui/Table.tsx";
 import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
+import { RestoreDialog } from "./AppVersions.tsx";
 import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 function viewOf(run: RunDetail): RunView {
@@ -21,16 +21,6 @@ function viewOf(run: RunDetail): RunView {
 }
 
 const rejectEdits = async () => ({ ok: false as const, message: "a run is read-only", problems: [] });
-
-function appAt(current: App, saved: AppVersion): App {
-  return {
-    ...saved.definition,
-    appId: current.appId,
-    version: saved.version,
-    createdAt: current.createdAt,
-    updatedAt: saved.createdAt,
-  };
-}
 
 /**
  * The app as the run saw it: the version it started on (`seen`), or the app as it is now for a run from
@@ -46,7 +36,7 @@ async function loadRun(api: ConfluxApi, appId: string, runId: string) {
   const app =
     seen === undefined || seen === current.version
       ? current
-      : appAt(current, await api.getAppVersion(appId, seen));
+      : appAtVersion(current, await api.getAppVersion(appId, seen));
   return { current, app, seen, run, credentials };
 }
 
@@ -74,7 +64,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
   const restore = async (version: number) => {
     setRestoring("saving");
     try {
-      const app = await api.restoreAppVersion(appId, version);
+      const app = await api.restoreAppVersion(appId, version, loaded.data?.current.version);
       toast.show(`Version ${version} restored as version ${app.version}`);
       navigate(pathOf({ page: "app", appId }));
     } catch (caught) {
@@ -159,19 +149,13 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
           onTestRun={async () => {}}
         />
       </div>
-      <ConfirmDialog
-        open={restoring !== undefined}
-        title={`Restore version ${seen}?`}
-        confirmLabel={`Restore version ${seen}`}
+      <RestoreDialog
+        version={restoring === undefined ? undefined : seen}
+        current={current.version}
         busy={restoring === "saving"}
         onCancel={() => setRestoring(undefined)}
-        onConfirm={() => seen !== undefined && void restore(seen)}
-      >
-        <p>
-          Version {seen} is saved as the app's newest version and runs from now on, timers and device sources
-          included. Version {current.version} stays in the app's versions.
-        </p>
-      </ConfirmDialog>
+        onConfirm={(version) => void restore(version)}
+      />
     </Page>
   );
 }

@@ -14,6 +14,7 @@ import { HistoryPage } from "../pages/HistoryPage.tsx";
 import { LogOutPage } from "../pages/LogOutPage.tsx";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { RunPage } from "../pages/RunPage.tsx";
+import { VersionPage } from "../pages/VersionPage.tsx";
 import { ToastProvider, useToast } from "../ui/Toast.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { Layout } from "./Layout.tsx";
@@ -32,6 +33,8 @@ function Pages() {
       return <HistoryPage appId={route.appId} />;
     case "run":
       return <RunPage appId={route.appId} runId={route.runId} />;
+    case "version":
+      return <VersionPage appId={route.appId} version={route.version} />;
     case "credentials":
       return <CredentialsPage />;
     case "devices":

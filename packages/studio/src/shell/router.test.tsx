@@ -1,7 +1,7 @@
 import { act, fireEvent, render, screen } from "@testing-library/react";
 import { useState } from "react";
 import { afterEach, describe, expect, it } from "vitest";
-import { Link, matchRoute, Router, useNavigationGuard, useRouter } from "./router.tsx";
+import { Link, matchRoute, pathOf, Router, useNavigationGuard, useRouter } from "./router.tsx";
 
 describe("routes", () => {
   it("map the studio's paths to pages", () => {
@@ -9,6 +9,10 @@ describe("routes", () => {
     expect(matchRoute("/apps/01A")).toEqual({ page: "app", appId: "01A" });
     expect(matchRoute("/apps/01A/history")).toEqual({ page: "history", appId: "01A" });
     expect(matchRoute("/apps/01A/runs/01R")).toEqual({ page: "run", appId: "01A", runId: "01R" });
+    expect(matchRoute("/apps/01A/versions/3")).toEqual({ page: "version", appId: "01A", version: 3 });
+    expect(pathOf({ page: "version", appId: "01A", version: 3 })).toBe("/apps/01A/versions/3");
+    expect(matchRoute("/apps/01A/versions/0")).toEqual({ page: "not-found" });
+    expect(matchRoute("/apps/01A/versions/latest")).toEqual({ page: "not-found" });
     expect(matchRoute("/credentials")).toEqual({ page: "credentials" });
     expect(matchRoute("/apps/01A/nope")).toEqual({ page: "not-found" });
   });

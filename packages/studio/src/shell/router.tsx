@@ -20,6 +20,7 @@ export type Route =
   | { page: "app"; appId: string }
   | { page: "history"; appId: string }
   | { page: "run"; appId: string; runId: string }
+  | { page: "version"; appId: string; version: number }
   | { page: "credentials" }
   | { page: "devices" }
   | { page: "device"; deviceId: string }
@@ -43,6 +44,8 @@ export function matchRoute(pathname: string): Route {
   if (!third) return { page: "app", appId };
   if (third === "history" && !runId) return { page: "history", appId };
   if (third === "runs" && runId) return { page: "run", appId, runId };
+  if (third === "versions" && runId && /^[1-9]\d{0,14}$/.test(runId))
+    return { page: "version", appId, version: Number(runId) };
   return { page: "not-found" };
 }
 
@@ -56,6 +59,8 @@ export function pathOf(route: Route): string {
       return `/apps/${id(route.appId)}/history`;
     case "run":
       return `/apps/${id(route.appId)}/runs/${id(route.runId)}`;
+    case "version":
+      return `/apps/${id(route.appId)}/versions/${route.version}`;
     case "device":
       return `/devices/${id(route.deviceId)}`;
     case "not-found":

@@ -9,6 +9,8 @@ export interface DialogProps {
   /** Buttons at the bottom; with `onSubmit` the body is a form and Enter submits it. */
   actions: ReactNode;
   onSubmit?(): void;
+  /** For a table: the width of a narrow page instead of a form's. */
+  wide?: boolean;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface DialogProps {
  * Opening focuses the first control, so put the one to start on first: React's `autoFocus` does
  * nothing in here (it focuses while the dialog is still closed, before `showModal`).
  */
-export function Dialog({ open, title, onClose, children, actions, onSubmit }: DialogProps) {
+export function Dialog({ open, title, onClose, children, actions, onSubmit, wide }: DialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -41,7 +43,7 @@ export function Dialog({ open, title, onClose, children, actions, onSubmit }: Di
   return (
     <dialog
       ref={ref}
-      className="cfx-dialog"
+      className={wide ? "cfx-dialog cfx-dialog--wide" : "cfx-dialog"}
       aria-labelledby={titleId}
       onCancel={(event) => {
         event.preventDefault();

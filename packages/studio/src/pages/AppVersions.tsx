@@ -1,0 +1,148 @@
+import type { App } from "@conflux/core";
+import { useState } from "react";
+import type { AppVersionSummary } from "../api/conflux-api.ts";
+import { Link, pathOf } from "../shell/router.tsx";
+import { useStudio } from "../shell/studio-context.tsx";
+import { useAction } from "../shell/use-action.ts";
+import { useLoad } from "../shell/use-load.ts";
+import { Button } from "../ui/Button.tsx";
+import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
+import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Table } from "../ui/Table.tsx";
+import { Time } from "../ui/Time.tsx";
+
+const pageSize = 20;
+
+export interface VersionsDialogProps {
+  open: boolean;
+  app: App;
+  onClose(): void;
+  /** Restoring asks first: the page closes this dialog and opens its RestoreDialog. */
+  onRestore(version: number): void;
+}
+
+/** An app's saved versions, newest first: each opens read-only on the canvas, or is restored. */
+export function VersionsDialog({ open, app, onClose, onRestore }: VersionsDialogProps) {
+  return (
+    <Dialog
+      open={open}
+      wide
+      title={`Versions of ${app.name}`}
+      onClose={onClose}
+      actions={<Button onClick={onClose}>Close</Button>}
+    >
+      <VersionList app={app} onRestore={onRestore} />
+    </Dialog>
+  );
+}
+
+/** Mounted while the dialog is open, so each opening lists the versions as they are then. */
+function VersionList({ app, onRestore }: { app: App; onRestore(version: number): void }) {
+  const { api } = useStudio();
+  const first = useLoad(() => api.listAppVersions(app.appId, { limit: pageSize }), [api, app.appId]);
+  const [older, setOlder] = useState<AppVersionSummary[]>([]);
+  const [more, setMore] = useState(true);
+  const loading = useAction();
+  const versions = [...(first.data ?? []), ...older];
+  const last = versions.at(-1);
+  const hasMore = more && first.data?.length === pageSize && last !== undefined && last.version > 1;
+
+  const showOlder = () =>
+    loading.run(async () => {
+      if (!last) return;
+      const page = await api.listAppVersions(app.appId, { before: last.version, limit: pageSize });
+      setOlder((current) => [...current, ...page]);
+      setMore(page.length === pageSize);
+    });
+
+  if (first.error) return <ErrorBanner error={first.error} onRetry={first.reload} />;
+  return (
+    <>
+      <p className="cfx-muted">
+        The app as it was at each save: its creation or import, every save and every restore. Restoring a
+        version saves it again as the newest; the others stay.
+      </p>
+      <Table
+        caption={`Versions of ${app.name}, newest first`}
+        rows={versions}
+        rowKey={(version) => String(version.version)}
+        empty={first.loading ? "Loading…" : "No versions kept."}
+        columns={[
+          {
+            header: "Version",
+            cell: (version) => (
+              <span className="cfx-row">
+                Version {version.version}
+                {version.version === app.version ? <span className="cfx-badge">current</span> : null}
+              </span>
+            ),
+          },
+          { header: "Saved", cell: (version) => <Time ms={version.createdAt} /> },
+          {
+            header: "Actions",
+            visuallyHiddenHeader: true,
+            cell: (version) => (
+              <div className="cfx-table__actions">
+                <Link
+                  className="cfx-button cfx-button--default cfx-button--small"
+                  to={pathOf({ page: "version", appId: app.appId, version: version.version })}
+                  aria-label={`Open version ${version.version} read-only`}
+                >
+                  Open read-only
+                </Link>
+                {version.version === app.version ? null : (
+                  <Button
+                    size="small"
+                    aria-label={`Restore version ${version.version}`}
+                    onClick={() => onRestore(version.version)}
+                  >
+                    Restore
+                  </Button>
+                )}
+              </div>
+            ),
+          },
+        ]}
+      />
+      {loading.error ? <ErrorBanner error={loading.error} onDismiss={loading.clearError} /> : null}
+      {hasMore ? (
+        <Button size="small" disabled={loading.busy} onClick={() => void showOlder()}>
+          Show older versions
+        </Button>
+      ) : null}
+    </>
+  );
+}
+
+export interface RestoreDialogProps {
+  /** The version to restore; the dialog is open while it is set. */
+  version: number | undefined;
+  /** The version the app is at now. */
+  current: number | undefined;
+  /** The editor has changes that are not saved: restoring discards them. */
+  unsaved?: boolean;
+  busy: boolean;
+  onConfirm(version: number): void;
+  onCancel(): void;
+}
+
+/** Asks before restoring a version, and says what restoring does (and what it discards). */
+export function RestoreDialog({ version, current, unsaved, busy, onConfirm, onCancel }: RestoreDialogProps) {
+  return (
+    <ConfirmDialog
+      open={version !== undefined}
+      title={`Restore version ${version}?`}
+      confirmLabel={unsaved ? `Discard changes and restore version ${version}` : `Restore version ${version}`}
+      danger={unsaved}
+      busy={busy}
+      onCancel={onCancel}
+      onConfirm={() => version !== undefined && onConfirm(version)}
+    >
+      {unsaved ? <p>This app has changes that are not saved. They will be lost.</p> : null}
+      <p>
+        Version {version} is saved as the app's newest version and runs from now on, timers and device sources
+        included. Version {current} stays in the app's versions.
+      </p>
+    </ConfirmDialog>
+  );
+}

@@ -1,0 +1,115 @@
+import { useState } from "react";
+import { appAtVersion } from "../api/app-definition.ts";
+import type { ConfluxApi } from "../api/conflux-api.ts";
+import { Link, pathOf, useRouter } from "../shell/router.tsx";
+import { useStudio } from "../shell/studio-context.tsx";
+import { useLoad } from "../shell/use-load.ts";
+import { Button } from "../ui/Button.tsx";
+import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Notice } from "../ui/Notice.tsx";
+import { Page } from "../ui/PageLayout.tsx";
+import { Time } from "../ui/Time.tsx";
+import { useToast } from "../ui/Toast.tsx";
+import { RestoreDialog } from "./AppVersions.tsx";
+import { LazyAppEditor } from "./LazyAppEditor.tsx";
+
+const rejectEdits = async () => ({
+  ok: false as const,
+  message: "a saved version is read-only",
+  problems: [],
+});
+
+async function loadVersion(api: ConfluxApi, appId: string, version: number) {
+  const [current, saved, credentials] = await Promise.all([
+    api.getApp(appId),
+    api.getAppVersion(appId, version),
+    api.listCredentials(),
+  ]);
+  return { current, saved, app: appAtVersion(current, saved), credentials };
+}
+
+/** One saved version of an app on the canvas, read-only, with a way to restore it. */
+export function VersionPage({ appId, version }: { appId: string; version: number }) {
+  const { api } = useStudio();
+  const { navigate } = useRouter();
+  const toast = useToast();
+  const loaded = useLoad(() => loadVersion(api, appId, version), [api, appId, version]);
+  const [restoring, setRestoring] = useState<"asking" | "saving">();
+  const [error, setError] = useState<unknown>();
+
+  const restore = async () => {
+    setRestoring("saving");
+    setError(undefined);
+    try {
+      const app = await api.restoreAppVersion(appId, version, loaded.data?.current.version);
+      toast.show(`Version ${version} restored as version ${app.version}`);
+      navigate(pathOf({ page: "app", appId }));
+    } catch (caught) {
+      setError(caught);
+      setRestoring(undefined);
+    }
+  };
+
+  const title = `Version ${version}`;
+  if (loaded.error)
+    return (
+      <Page title={title}>
+        <ErrorBanner error={loaded.error} onRetry={loaded.reload} />
+      </Page>
+    );
+  if (!loaded.data)
+    return (
+      <Page title={title}>
+        <p className="cfx-muted">Loading the version…</p>
+      </Page>
+    );
+  const { current, saved, app, credentials } = loaded.data;
+  const isCurrent = version === current.version;
+  return (
+    <Page
+      full
+      title={`${current.name}: version ${version}`}
+      toolbar={
+        <>
+          <span className="cfx-muted">
+            Saved <Time ms={saved.createdAt} />
+          </span>
+          <Link className="cfx-button" to={pathOf({ page: "app", appId })}>
+            Back to the app
+          </Link>
+        </>
+      }
+    >
+      <div className="cfx-editor-frame">
+        {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        {isCurrent ? (
+          <Notice>This is the app's current version, shown read-only.</Notice>
+        ) : (
+          <Notice
+            action={
+              <Button size="small" onClick={() => setRestoring("asking")}>
+                Restore version {version}
+              </Button>
+            }
+          >
+            The canvas shows version {version}, read-only. The app is now at version {current.version}.
+          </Notice>
+        )}
+        <LazyAppEditor
+          app={app}
+          readOnly
+          credentials={credentials}
+          onSave={rejectEdits}
+          onTestRun={async () => {}}
+        />
+      </div>
+      <RestoreDialog
+        version={restoring === undefined ? undefined : version}
+        current={current.version}
+        busy={restoring === "saving"}
+        onCancel={() => setRestoring(undefined)}
+        onConfirm={() => void restore()}
+      />
+    </Page>
+  );
+}
