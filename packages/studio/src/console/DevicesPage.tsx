@@ -17,7 +17,7 @@ import {
   type GroupInput,
   useConsoleApi,
 } from "./console-api.ts";
-import { draftOf, GroupDialog, type GroupDraft } from "./GroupDialog.tsx";
+import { deviceChannelsOf, draftOf, GroupDialog, type GroupDraft } from "./GroupDialog.tsx";
 
 /** Device groups and devices: register, see the secret once, delete. */
 export function DevicesPage() {
@@ -269,7 +269,7 @@ export function DevicesPage() {
   );
 }
 
-/** Where a group's messages go: the app and channel by name, or what is left of a binding to a deleted app. */
+/** Where a group's messages go: the app and channel by name, and whether that binding still holds. */
 function BindingCell({ group, apps }: { group: DeviceGroup; apps: BindableApp[] | undefined }) {
   const { binding } = group.config;
   if (!binding) return <>no app</>;
@@ -284,9 +284,21 @@ function BindingCell({ group, apps }: { group: DeviceGroup; apps: BindableApp[] 
       </span>
     );
   const channel = app?.channels.find((candidate) => candidate.channelId === binding.channelId);
-  return (
+  const link = (
     <Link to={pathOf({ page: "app", appId: binding.appId })}>
       {app?.name ?? binding.appId} / {channel?.name || binding.channelId}
     </Link>
+  );
+  // The app was edited since: its channel went, or no longer has a device event source.
+  const stillBindable = deviceChannelsOf(app, group.groupId).some(
+    (candidate) => candidate.channelId === binding.channelId,
+  );
+  return app && !stillBindable ? (
+    <span className="cfx-row">
+      {link}
+      <span className="cfx-badge cfx-badge--warning">no device channel</span>
+    </span>
+  ) : (
+    link
   );
 }

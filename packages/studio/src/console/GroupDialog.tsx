@@ -148,8 +148,8 @@ function GroupFields({
       )}
       {appDeleted ? (
         <Notice tone="warning">
-          This group sends to app <span className="cfx-mono">{draft.appId}</span>, channel{" "}
-          <span className="cfx-mono">{draft.channelId}</span>, which was deleted: its messages reach no app.
+          This group sends to channel <span className="cfx-mono">{draft.channelId}</span> of app{" "}
+          <span className="cfx-mono">{draft.appId}</span>, which was deleted: its messages reach no app.
           Choose another app, or none.
         </Notice>
       ) : null}

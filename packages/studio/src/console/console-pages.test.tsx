@@ -154,7 +154,16 @@ describe("a device group's app binding", () => {
       createdAt: 0,
     }));
     renderConsole(<DevicesPage />, {
-      listGroups: async () => [group],
+      listGroups: async () => [
+        group,
+        // Bound to a channel that lost its device event source since.
+        {
+          ...group,
+          groupId: "g-2",
+          name: "doors",
+          config: { ...group.config, binding: { appId: "app-web", channelId: "in" } },
+        },
+      ],
       listDevices: async () => [],
       listApps: async () => apps,
       updateGroup,
@@ -162,6 +171,8 @@ describe("a device group's app binding", () => {
     const table = await screen.findByRole("table", { name: "Device groups" });
     await within(table).findByText("app deleted");
     expect(table.textContent).toContain("app-gone / sensors");
+    const doors = within(table).getByText("doors").closest("tr") as HTMLElement;
+    expect(doors.textContent).toContain("Web only / inno device channel");
 
     fireEvent.click(screen.getByRole("button", { name: "Edit group fridges" }));
     const dialog = screen.getByRole("dialog", { name: "Edit group fridges" });
@@ -169,7 +180,7 @@ describe("a device group's app binding", () => {
     await waitFor(() => expect(appSelect.value).toBe("app-gone"));
     expect(appSelect.selectedOptions[0]?.textContent).toBe("app-gone (deleted app)");
     expect(within(dialog).getByRole("status").textContent).toMatch(
-      /app-gone, channel sensors, which was deleted/,
+      /channel sensors of app app-gone, which was deleted/,
     );
 
     fireEvent.change(appSelect, { target: { value: "app-cold" } });
