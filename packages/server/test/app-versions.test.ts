@@ -1,8 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { createPostgresSchema } from "./databases.ts";
 import { createDeviceFixture } from "./device-fixture.ts";
-import { type ApiSession, signUp, useSuite, waitForRun } from "./harness.ts";
+import { type ApiSession, type Suite, signUp, useSuite, waitForRun } from "./harness.ts";
 
 const suite = useSuite();
+const postgres = await createPostgresSchema();
+afterAll(async () => postgres?.drop());
 
 const firstDefinition = {
   name: "versioned",
@@ -205,10 +208,81 @@ describe("app versions", () => {
   it("the OpenAPI document describes the version routes", async () => {
     const { conflux } = suite;
     const document = (await (await fetch(`${conflux.url}/v1/openapi.json`)).json()) as {
-      paths: Record<string, Record<string, { tags?: string[] }>>;
+      paths: Record<
+        string,
+        Record<string, { tags?: string[]; parameters?: Array<{ name: string; in: string }> }>
+      >;
     };
     expect(document.paths["/v1/apps/{appId}/versions"]?.get?.tags).toEqual(["apps"]);
     expect(document.paths["/v1/apps/{appId}/versions/{version}"]?.get?.tags).toEqual(["apps"]);
-    expect(document.paths["/v1/apps/{appId}/versions/{version}/restore"]?.post).toBeDefined();
+    expect(document.paths["/v1/apps/{appId}/versions/{version}/restore"]?.post?.parameters).toContainEqual(
+      expect.objectContaining({ name: "if-match", in: "header" }),
+    );
+  });
+});
+
+/** Restoring with If-Match, as saving does: the check is in the save's UPDATE, so it holds on either database. */
+async function restoresOnlyOnTheVersionNamed({ session, conflux }: Suite) {
+  const appId = await createApp(session);
+  await session.call("PUT", `/v1/apps/${appId}`, { ...firstDefinition, name: "renamed", actions: [] });
+
+  const stale = await session.call("POST", `/v1/apps/${appId}/versions/1/restore`, undefined, {
+    "if-match": '"1"',
+  });
+  expect(stale.status).toBe(412);
+  expect(stale.body).toEqual({
+    code: "precondition_failed",
+    message: `app ${appId} was saved elsewhere since version 1: it is at version 2 now. Load it again, then restore the version.`,
+  });
+  expect((await session.call("GET", `/v1/apps/${appId}`)).body).toMatchObject({
+    version: 2,
+    name: "renamed",
+  });
+
+  // Five tabs restore on version 2 at once: one restore wins, the others are refused on the version it made.
+  const racing = await Promise.all(
+    [1, 2, 3, 4, 5].map(() =>
+      session.call("POST", `/v1/apps/${appId}/versions/1/restore`, undefined, { "if-match": '"2"' }),
+    ),
+  );
+  expect(racing.map((answer) => answer.status).sort()).toEqual([200, 412, 412, 412, 412]);
+  const won = racing.find((answer) => answer.status === 200);
+  expect(won?.body).toMatchObject({ appId, version: 3, name: "versioned" });
+  for (const refused of racing.filter((answer) => answer.status === 412))
+    expect(refused.body.message).toContain("it is at version 3 now");
+  const listed = await session.call("GET", `/v1/apps/${appId}/versions`);
+  expect(listed.body.map((version: { version: number }) => version.version)).toEqual([3, 2, 1]);
+
+  const named = await fetch(`${conflux.url}/v1/apps/${appId}/versions/2/restore`, {
+    method: "POST",
+    headers: { ...session.headers, "if-match": 'W/"3"' },
+  });
+  expect(named.status).toBe(200);
+  expect(named.headers.get("etag")).toBe('"4"');
+  // Without If-Match (or with *), a restore is unconditional, as it always was.
+  expect((await session.call("POST", `/v1/apps/${appId}/versions/1/restore`)).body.version).toBe(5);
+  const anyVersion = await session.call("POST", `/v1/apps/${appId}/versions/1/restore`, undefined, {
+    "if-match": "*",
+  });
+  expect(anyVersion.body.version).toBe(6);
+  const malformed = await session.call("POST", `/v1/apps/${appId}/versions/1/restore`, undefined, {
+    "if-match": "yesterday",
+  });
+  expect(malformed.status).toBe(400);
+  const missing = await session.call("POST", `/v1/apps/${appId}/versions/9/restore`, undefined, {
+    "if-match": '"6"',
+  });
+  expect(missing.status).toBe(404);
+  expect((await session.call("GET", `/v1/apps/${appId}`)).body.version).toBe(6);
+}
+
+describe("restoring with If-Match", () => {
+  it("on SQLite, restores only on the version named, one of concurrent restores at most", () =>
+    restoresOnlyOnTheVersionNamed(suite));
+
+  describe.skipIf(!postgres)("on PostgreSQL", () => {
+    const onPostgres = useSuite(postgres ? { database: postgres.database } : {});
+    it("restores only on the version named, one of concurrent restores at most", () =>
+      restoresOnlyOnTheVersionNamed(onPostgres));
   });
 });

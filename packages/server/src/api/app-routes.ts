@@ -7,18 +7,19 @@ import { z } from "zod";
 import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
 import { checkUserCodeSyntax } from "../sandbox/quickjs.ts";
+import type { OperatorStore } from "../store/store.ts";
 import { operatorOf } from "./authenticate.ts";
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
 const yamlTypes = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
 
 /** An app's version as an HTTP entity tag: what a client sends back in If-Match to save on that version. */
-function entityTagOf(app: App): string {
+export function entityTagOf(app: App): string {
   return `"${app.version}"`;
 }
 
 /** The version an `If-Match` header names (`"3"`, `W/"3"` or `3`); undefined when absent or `*`. */
-function versionToMatch(header: string | undefined): number | undefined {
+export function versionToMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === "*") return undefined;
   const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
   if (!match?.[1])
@@ -27,6 +28,24 @@ function versionToMatch(header: string | undefined): number | undefined {
       `If-Match must name one app version, like "3"; got ${header.slice(0, 64)}`,
     );
   return Number(match[1]);
+}
+
+/**
+ * Why a save came back without an app: the app is gone (404), or it was saved since the version the
+ * client named in If-Match (412, with the version it is at now). `then` says what to do after reloading.
+ */
+export async function refuseUnsaved(
+  store: OperatorStore,
+  appId: string,
+  expectedVersion: number | undefined,
+  then: string,
+): Promise<never> {
+  const current = expectedVersion === undefined ? undefined : await store.getApp(appId);
+  if (!current) throw new UserError("not_found", `no app ${appId}`);
+  throw new UserError(
+    "precondition_failed",
+    `app ${appId} was saved elsewhere since version ${expectedVersion}: it is at version ${current.version} now. Load it again, then ${then}.`,
+  );
 }
 
 function refuse(problems: AppProblem[]): never {
@@ -165,14 +184,7 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
         await checkedDefinition(request.body, maxActions),
         expectedVersion,
       );
-      if (!app) {
-        const current = expectedVersion === undefined ? undefined : await store.getApp(appId);
-        if (!current) throw new UserError("not_found", `no app ${appId}`);
-        throw new UserError(
-          "precondition_failed",
-          `app ${appId} was saved elsewhere since version ${expectedVersion}: it is at version ${current.version} now. Load it again, then save your changes.`,
-        );
-      }
+      if (!app) return refuseUnsaved(store, appId, expectedVersion, "save your changes");
       scheduler.schedule(store.operatorId, app, app.appId);
       reply.header("etag", entityTagOf(app));
       return app;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { checkedDefinition } from "../api/app-routes.ts";
+import { checkedDefinition, entityTagOf, refuseUnsaved, versionToMatch } from "../api/app-routes.ts";
 import { operatorOf } from "../api/authenticate.ts";
 import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
@@ -69,19 +69,23 @@ export async function appVersionRoutes(api: FastifyInstance, { appVersions, conf
     "/v1/apps/:appId/versions/:version/restore",
     {
       schema: {
-        summary: "Save an earlier version's definition as the app's newest version",
+        summary:
+          "Save an earlier version's definition as the app's newest version; with If-Match, only if the app is still at that version",
         tags: ["apps"],
         params: versionParams,
+        headers: z.object({ "if-match": z.string().optional() }),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { appId, version } = request.params;
+      const expectedVersion = versionToMatch(request.headers["if-match"]);
       const { store, found } = await versionOf(request, appId, version);
       // Checked again: what the server accepts may have grown stricter since that version was saved.
       const definition = await checkedDefinition(found.definition, config.limits.maxActionsPerApp);
-      const app = await store.updateApp(appId, definition);
-      if (!app) throw new UserError("not_found", `no app ${appId}`);
+      const app = await store.updateApp(appId, definition, expectedVersion);
+      if (!app) return refuseUnsaved(store, appId, expectedVersion, "restore the version");
       scheduler.schedule(store.operatorId, app, app.appId);
+      reply.header("etag", entityTagOf(app));
       return app;
     },
   );
