@@ -84,6 +84,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const ai = createAiServices(
     fitAiTimeoutToLease(config.ai, config.runtime.leaseMs),
+    db,
     outbound,
     usage,
     devices.files,

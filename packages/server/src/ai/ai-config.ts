@@ -12,7 +12,7 @@ const endpoint = z.string().url();
 export const aiServiceConfigSchema = z.object({
   /** Credits each operator may spend a UTC calendar month on the service's own keys. */
   monthlyCredits: z.coerce.number().int().min(0).default(1_000),
-  /** AI requests per operator per minute (per process), whatever key they use. */
+  /** AI requests per operator per minute (all instances on one database together), whatever key they use. */
   requestsPerMinute: z.coerce.number().int().min(1).default(120),
   /**
    * All provider requests of one action run together (fallbacks and the JSON repair try included);

@@ -1,6 +1,8 @@
+import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { FileStore, OperatorFiles } from "../files/file-store.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
+import type { Database } from "../store/schema.ts";
 import type { UsageStore } from "../usage/usage-store.ts";
 import type { AiConfig } from "./ai-config.ts";
 import { createGuardedFetch } from "./guarded-fetch.ts";
@@ -19,6 +21,7 @@ export interface AiServices {
 
 export function createAiServices(
   config: AiConfig,
+  db: Kysely<Database>,
   outbound: OutboundClient,
   usage: UsageStore,
   fileStore: FileStore,
@@ -39,7 +42,7 @@ export function createAiServices(
   return {
     config,
     usage,
-    rateLimiter: new AiRateLimiter(config.requestsPerMinute),
+    rateLimiter: new AiRateLimiter(db, config.requestsPerMinute),
     fetchWithin: (timeoutMs) =>
       createGuardedFetch(outbound, { timeoutMs, maxResponseBytes: config.maxResponseBytes }),
     files: (operatorId) => fileStore.forOperator(operatorId),

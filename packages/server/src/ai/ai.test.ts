@@ -4,7 +4,6 @@ import { fitAiTimeoutToLease } from "./ai-config.ts";
 import { parseRetryAfter } from "./ask-model.ts";
 import { catalogue, findCatalogueModel, parseModelReference } from "./catalogue.ts";
 import { buildPrompt } from "./prompt.ts";
-import { AiRateLimiter } from "./rate-limit.ts";
 
 describe("the model catalogue", () => {
   it("names each model <provider>/<model id> once, with credits and what it takes", () => {
@@ -56,18 +55,6 @@ describe("the prompt", () => {
     const second = buildPrompt({ prompt: "x", systemPrompt: "" }, scope).fence;
     expect(first).toMatch(/^data-[0-9a-f]{12}$/);
     expect(first).not.toBe(second);
-  });
-});
-
-describe("the AI rate limiter", () => {
-  it("allows the limit per operator per minute, then says how long to wait", () => {
-    const limiter = new AiRateLimiter(2);
-    const start = 1_000_000;
-    expect(limiter.take("A", start).allowed).toBe(true);
-    expect(limiter.take("A", start + 10).allowed).toBe(true);
-    expect(limiter.take("A", start + 20_000)).toEqual({ allowed: false, retryAfterMs: 40_000 });
-    expect(limiter.take("B", start + 20_000).allowed).toBe(true);
-    expect(limiter.take("A", start + 60_000).allowed).toBe(true);
   });
 });
 

@@ -70,7 +70,7 @@ export async function askModel(
   services: AiServices,
   openCredential: OpenCredential,
 ): Promise<ModelAnswer> {
-  const limit = services.rateLimiter.take(request.operatorId);
+  const limit = await services.rateLimiter.take(request.operatorId);
   if (!limit.allowed)
     throw new ActionError(
       "rate_limited",

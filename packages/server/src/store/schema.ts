@@ -214,6 +214,15 @@ export interface DeviceMessageKeysTable {
   createdAt: number;
 }
 
+/** An operator's current window of AI requests (ai/rate-limit.ts). */
+export interface AiRequestWindowsTable {
+  operatorId: string;
+  /** Unix ms of the window's first request; the window lasts a minute. */
+  windowStart: number;
+  /** Requests taken in the window, refused ones included. */
+  requests: number;
+}
+
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
@@ -235,4 +244,5 @@ export interface Database {
   fileEvents: FileEventsTable;
   fileSources: FileSourcesTable;
   deviceMessageKeys: DeviceMessageKeysTable;
+  aiRequestWindows: AiRequestWindowsTable;
 }
