@@ -27,7 +27,14 @@ export interface ProviderRequest {
 }
 
 export type ScriptedAnswer =
-  | { text: string; delayMs?: number; inputTokens?: number; outputTokens?: number }
+  | {
+      text: string;
+      delayMs?: number;
+      inputTokens?: number;
+      outputTokens?: number;
+      /** The answer waits for this too: a test lets requests pile up at the provider, then lets them go. */
+      heldUntil?: Promise<unknown>;
+    }
   | { status: number; body?: unknown; headers?: Record<string, string>; delayMs?: number };
 
 export class AiStandIn {
@@ -69,7 +76,7 @@ export class AiStandIn {
         const scripted = this.answer(received, index);
         this.inFlight++;
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
-        setTimeout(() => {
+        const answer = () => {
           this.inFlight--;
           if ("status" in scripted) {
             response.writeHead(scripted.status, { "content-type": "application/json", ...scripted.headers });
@@ -80,7 +87,9 @@ export class AiStandIn {
           }
           response.writeHead(200, { "content-type": "application/json" });
           response.end(JSON.stringify(wrapAnswer(received, scripted)));
-        }, scripted.delayMs ?? 0);
+        };
+        const held = "heldUntil" in scripted ? scripted.heldUntil : undefined;
+        void Promise.resolve(held).then(() => setTimeout(answer, scripted.delayMs ?? 0));
       });
     });
     await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
