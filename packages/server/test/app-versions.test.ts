@@ -82,9 +82,10 @@ describe("app versions", () => {
     expect((await session.call("GET", `/v1/apps/${appId}`)).body.version).toBe(2);
 
     const listed = await session.call("GET", `/v1/apps/${appId}/versions`);
+    const madeBy = { restoredFrom: null, createdBy: expect.stringContaining("@example.com") };
     expect(listed.body).toEqual([
-      { appId, version: 2, createdAt: expect.any(Number) },
-      { appId, version: 1, createdAt: expect.any(Number) },
+      { appId, version: 2, createdAt: expect.any(Number), origin: "saved", ...madeBy },
+      { appId, version: 1, createdAt: expect.any(Number), origin: "created", ...madeBy },
     ]);
     expect((await session.call("GET", `/v1/apps/${appId}/versions?limit=1`)).body).toHaveLength(1);
     const older = await session.call("GET", `/v1/apps/${appId}/versions?before=2`);
@@ -101,6 +102,44 @@ describe("app versions", () => {
     expect(imported.body.version).toBe(1);
     const importedVersion = await session.call("GET", `/v1/apps/${imported.body.appId}/versions/1`);
     expect(importedVersion.body.definition.name).toBe("renamed");
+  });
+
+  it("each version says what made it (created, saved, imported, restored from which) and whose request", async () => {
+    const { conflux } = suite;
+    const email = `made-by-${Date.now()}@example.com`;
+    const alice = await signUp(conflux.url, email);
+    const appId = await createApp(alice);
+    await alice.call("PUT", `/v1/apps/${appId}`, { ...firstDefinition, name: "renamed" });
+    const restored = await alice.call("POST", `/v1/apps/${appId}/versions/1/restore`, undefined, {
+      "if-match": '"2"',
+    });
+    expect(restored.body.version).toBe(3);
+
+    const listed = await alice.call("GET", `/v1/apps/${appId}/versions`);
+    expect(
+      listed.body.map(({ version, origin, restoredFrom, createdBy }: Record<string, unknown>) => ({
+        version,
+        origin,
+        restoredFrom,
+        createdBy,
+      })),
+    ).toEqual([
+      { version: 3, origin: "restored", restoredFrom: 1, createdBy: email },
+      { version: 2, origin: "saved", restoredFrom: null, createdBy: email },
+      { version: 1, origin: "created", restoredFrom: null, createdBy: email },
+    ]);
+    expect((await alice.call("GET", `/v1/apps/${appId}/versions/3`)).body).toMatchObject({
+      version: 3,
+      origin: "restored",
+      restoredFrom: 1,
+      createdBy: email,
+      definition: { name: "versioned" },
+    });
+
+    const imported = await alice.call("POST", "/v1/apps/import", { ...firstDefinition, name: "imported" });
+    expect((await alice.call("GET", `/v1/apps/${imported.body.appId}/versions`)).body).toEqual([
+      expect.objectContaining({ version: 1, origin: "imported", restoredFrom: null, createdBy: email }),
+    ]);
   });
 
   it("answers 404 for a version that does not exist and 400 for one that is not a number", async () => {
@@ -252,6 +291,11 @@ async function restoresOnlyOnTheVersionNamed({ session, conflux }: Suite) {
     expect(refused.body.message).toContain("it is at version 3 now");
   const listed = await session.call("GET", `/v1/apps/${appId}/versions`);
   expect(listed.body.map((version: { version: number }) => version.version)).toEqual([3, 2, 1]);
+  expect(listed.body[0]).toMatchObject({
+    origin: "restored",
+    restoredFrom: 1,
+    createdBy: expect.stringContaining("@example.com"),
+  });
 
   const named = await fetch(`${conflux.url}/v1/apps/${appId}/versions/2/restore`, {
     method: "POST",

@@ -1,5 +1,5 @@
 import { type App, type AppDefinition, type AppProblem, validateApp } from "@conflux/core";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import YAML from "yaml";
@@ -95,9 +95,13 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
   const maxActions = config.limits.maxActionsPerApp;
   api.addContentTypeParser(yamlTypes, { parseAs: "string" }, (_request, body, done) => done(null, body));
 
-  async function create(operatorId: string, store: ReturnType<typeof operatorOf>, input: unknown) {
-    const app = await store.createApp(ulid(), await checkedDefinition(input, maxActions));
-    scheduler.schedule(operatorId, app, app.appId);
+  async function create(request: FastifyRequest, input: unknown, origin: "created" | "imported") {
+    const store = operatorOf(request);
+    const app = await store.createApp(ulid(), await checkedDefinition(input, maxActions), {
+      origin,
+      createdBy: request.userEmail,
+    });
+    scheduler.schedule(store.operatorId, app, app.appId);
     return app;
   }
 
@@ -108,10 +112,7 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
   routes.post(
     "/v1/apps",
     { schema: { summary: "Create an app", tags: ["apps"], body: z.unknown() } },
-    async (request, reply) => {
-      const store = operatorOf(request);
-      return reply.status(201).send(await create(store.operatorId, store, request.body));
-    },
+    async (request, reply) => reply.status(201).send(await create(request, request.body, "created")),
   );
 
   routes.post(
@@ -125,9 +126,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
       },
     },
     async (request, reply) => {
-      const store = operatorOf(request);
       const parsed = parseImport(request.body, request.headers["content-type"]);
-      return reply.status(201).send(await create(store.operatorId, store, parsed));
+      return reply.status(201).send(await create(request, parsed, "imported"));
     },
   );
 
@@ -183,6 +183,7 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
         appId,
         await checkedDefinition(request.body, maxActions),
         expectedVersion,
+        { origin: "saved", createdBy: request.userEmail },
       );
       if (!app) return refuseUnsaved(store, appId, expectedVersion, "save your changes");
       scheduler.schedule(store.operatorId, app, app.appId);

@@ -6,6 +6,8 @@ import type { OperatorStore, Store } from "../store/store.ts";
 declare module "fastify" {
   interface FastifyRequest {
     operatorStore: OperatorStore | null;
+    /** The e-mail address of the user the request's token was issued to. */
+    userEmail: string | null;
   }
 }
 
@@ -27,6 +29,7 @@ export function readCredentials(request: FastifyRequest): { apiKey: string; toke
 /** Routes registered inside `register` need an API key and token; they see only their operator's store. */
 export function requireOperator(api: FastifyInstance, store: Store): void {
   api.decorateRequest("operatorStore", null);
+  api.decorateRequest("userEmail", null);
   api.addHook("preHandler", async (request) => {
     const credentials = readCredentials(request);
     if (!credentials)
@@ -35,6 +38,7 @@ export function requireOperator(api: FastifyInstance, store: Store): void {
     if (!token || token.apiKey !== credentials.apiKey || token.expiresAt <= Date.now())
       throw new UserError("unauthorized", "the API key or token is invalid or expired; log in again");
     request.operatorStore = store.forOperator(token.operatorId);
+    request.userEmail = token.email;
   });
 }
 

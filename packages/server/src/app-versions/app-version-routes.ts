@@ -5,10 +5,21 @@ import { checkedDefinition, entityTagOf, refuseUnsaved, versionToMatch } from ".
 import { operatorOf } from "../api/authenticate.ts";
 import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
+import { versionOrigins } from "./app-versions.ts";
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
 const versionParams = appParams.extend({ version: z.coerce.number().int().min(1) });
-const versionSummary = z.object({ appId: z.string(), version: z.number(), createdAt: z.number() });
+const versionSummary = z.object({
+  appId: z.string(),
+  version: z.number(),
+  createdAt: z.number(),
+  origin: z
+    .enum(versionOrigins)
+    .nullable()
+    .describe("what made the version; null for versions from before this was recorded"),
+  restoredFrom: z.number().nullable().describe("the version a restore saved again"),
+  createdBy: z.string().nullable().describe("the e-mail address of the user whose request made the version"),
+});
 
 /** App versions: the definitions an app was saved with, listed, read and restored. */
 export async function appVersionRoutes(api: FastifyInstance, { appVersions, config, scheduler }: Services) {
@@ -82,7 +93,11 @@ export async function appVersionRoutes(api: FastifyInstance, { appVersions, conf
       const { store, found } = await versionOf(request, appId, version);
       // Checked again: what the server accepts may have grown stricter since that version was saved.
       const definition = await checkedDefinition(found.definition, config.limits.maxActionsPerApp);
-      const app = await store.updateApp(appId, definition, expectedVersion);
+      const app = await store.updateApp(appId, definition, expectedVersion, {
+        origin: "restored",
+        restoredFrom: version,
+        createdBy: request.userEmail,
+      });
       if (!app) return refuseUnsaved(store, appId, expectedVersion, "restore the version");
       scheduler.schedule(store.operatorId, app, app.appId);
       reply.header("etag", entityTagOf(app));

@@ -106,6 +106,47 @@ describe.each(databases)("app versions on %s", (_name, database) => {
     expect(listed.find((run) => run.executionId === "EXEC-V2")?.appVersion).toBe(2);
   });
 
+  it.skipIf(!database)(
+    "records what made each version and who; a restore refused on a stale version records nothing",
+    async () => {
+      const alice = store.forOperator("OP0000000001");
+      const mine = versions.forOperator("OP0000000001");
+      await alice.createApp("APP-P", definition("p1"), { origin: "imported", createdBy: "a@example.com" });
+      await alice.updateApp("APP-P", definition("p2"));
+      const restored = await alice.updateApp("APP-P", definition("p1"), 2, {
+        origin: "restored",
+        restoredFrom: 1,
+        createdBy: "a@example.com",
+      });
+      expect(restored?.version).toBe(3);
+      const stale = await alice.updateApp("APP-P", definition("p2"), 2, {
+        origin: "restored",
+        restoredFrom: 2,
+      });
+      expect(stale).toBeUndefined();
+
+      const listed = await mine.list("APP-P", { limit: 10 });
+      expect(listed.map(({ createdAt: _at, ...version }) => version)).toEqual([
+        { appId: "APP-P", version: 3, origin: "restored", restoredFrom: 1, createdBy: "a@example.com" },
+        { appId: "APP-P", version: 2, origin: "saved", restoredFrom: null, createdBy: null },
+        { appId: "APP-P", version: 1, origin: "imported", restoredFrom: null, createdBy: "a@example.com" },
+      ]);
+      expect(await mine.get("APP-P", 3)).toMatchObject({
+        origin: "restored",
+        restoredFrom: 1,
+        createdBy: "a@example.com",
+        definition: definition("p1"),
+      });
+
+      await alice.createApp("APP-P2", definition("q"));
+      expect(await mine.get("APP-P2", 1)).toMatchObject({
+        origin: "created",
+        restoredFrom: null,
+        createdBy: null,
+      });
+    },
+  );
+
   it.skipIf(!database)("deletes an app's versions with the app", async () => {
     const alice = store.forOperator("OP0000000001");
     expect(await alice.deleteApp("APP-V")).toBe(true);
@@ -116,8 +157,8 @@ describe.each(databases)("app versions on %s", (_name, database) => {
   });
 });
 
-/** A database migrated up to just before app versions, as an install upgraded from then would have it. */
-async function openBeforeVersions(database: Config["database"]): Promise<Kysely<unknown>> {
+/** A database migrated up to `migration`, as an install upgraded from then would have it. */
+async function openMigratedTo(database: Config["database"], migration: string): Promise<Kysely<unknown>> {
   const db =
     database.kind === "postgres"
       ? new Kysely<unknown>({
@@ -126,7 +167,7 @@ async function openBeforeVersions(database: Config["database"]): Promise<Kysely<
       : new Kysely<unknown>({
           dialect: new SqliteDialect({ database: new SqliteDatabase(database.file ?? "") }),
         });
-  const { error } = await (await migratorFor(db)).migrateTo("0003_ai_usage_quotas");
+  const { error } = await (await migratorFor(db)).migrateTo(migration);
   if (error) throw error;
   return db;
 }
@@ -144,7 +185,8 @@ describe("the app versions migration", () => {
   ] as const)("gives apps saved before it their definition as version 1 on %s", async (_name, create) => {
     const scratch = await create();
     if (!scratch) return;
-    const before = await openBeforeVersions(scratch.database as Config["database"]);
+    // Just before app versions.
+    const before = await openMigratedTo(scratch.database as Config["database"], "0003_ai_usage_quotas");
     await sql`insert into operators (operator_id, email, password_hash, created_at)
       values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
     await sql`insert into apps (app_id, operator_id, name, definition, created_at, updated_at)
@@ -158,7 +200,15 @@ describe("the app versions migration", () => {
       const store = new SqlStore(upgraded.db).forOperator("OP0000000001");
       expect((await store.getApp("APP-OLD"))?.version).toBe(1);
       const version = await new AppVersionStore(upgraded.db).forOperator("OP0000000001").get("APP-OLD", 1);
-      expect(version).toEqual({ appId: "APP-OLD", version: 1, createdAt: 2, definition: definition("old") });
+      expect(version).toEqual({
+        appId: "APP-OLD",
+        version: 1,
+        createdAt: 2,
+        origin: null,
+        restoredFrom: null,
+        createdBy: null,
+        definition: definition("old"),
+      });
       expect((await store.getExecution("APP-OLD", "EXEC-OLD"))?.appVersion).toBeNull();
       expect((await store.updateApp("APP-OLD", definition("new")))?.version).toBe(2);
     } finally {
@@ -166,4 +216,61 @@ describe("the app versions migration", () => {
       await scratch.drop();
     }
   });
+});
+
+describe("the app version origins migration", () => {
+  it.each([
+    [
+      "SQLite",
+      async () => ({
+        database: { kind: "sqlite", file: path.join(sqliteDir, "origins.db") },
+        drop: async () => {},
+      }),
+    ],
+    ["PostgreSQL", createPostgresSchema],
+  ] as const)(
+    "leaves what made older versions unknown, and records it from then on, on %s",
+    async (_name, create) => {
+      const scratch = await create();
+      if (!scratch) return;
+      const before = await openMigratedTo(scratch.database as Config["database"], "0008_file_sources");
+      await sql`insert into operators (operator_id, email, password_hash, created_at)
+      values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
+      await sql`insert into apps (app_id, operator_id, name, definition, version, created_at, updated_at)
+      values ('APP-OLD', 'OP0000000001', 'old', ${JSON.stringify(definition("old"))}, 1, 1, 1)`.execute(
+        before,
+      );
+      await sql`insert into app_versions (app_id, version, operator_id, definition, created_at)
+      values ('APP-OLD', 1, 'OP0000000001', ${JSON.stringify(definition("old"))}, 1)`.execute(before);
+      await before.destroy();
+
+      const upgraded = await openDatabase(scratch.database as Config["database"], sqliteDir);
+      try {
+        const store = new SqlStore(upgraded.db).forOperator("OP0000000001");
+        expect(
+          await store.updateApp("APP-OLD", definition("new"), 1, {
+            origin: "saved",
+            createdBy: "a@example.com",
+          }),
+        ).toMatchObject({ version: 2 });
+        const listed = await new AppVersionStore(upgraded.db).forOperator("OP0000000001").list("APP-OLD", {
+          limit: 10,
+        });
+        expect(
+          listed.map(({ version, origin, restoredFrom, createdBy }) => ({
+            version,
+            origin,
+            restoredFrom,
+            createdBy,
+          })),
+        ).toEqual([
+          { version: 2, origin: "saved", restoredFrom: null, createdBy: "a@example.com" },
+          { version: 1, origin: null, restoredFrom: null, createdBy: null },
+        ]);
+      } finally {
+        await upgraded.db.destroy();
+        await scratch.drop();
+      }
+    },
+  );
 });

@@ -25,3 +25,16 @@ export const appVersionsMigration: Migration = {
     await db.schema.alterTable("executions").addColumn("app_version", "integer").execute();
   },
 };
+
+/**
+ * What made each version (created, imported, saved, restored and from which version) and the e-mail
+ * address of the user whose request made it. Versions from before keep nulls: nothing recorded them.
+ */
+export const appVersionOriginsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    // One column a statement: SQLite's ALTER TABLE adds one at a time.
+    await db.schema.alterTable("app_versions").addColumn("origin", "text").execute();
+    await db.schema.alterTable("app_versions").addColumn("restored_from", "integer").execute();
+    await db.schema.alterTable("app_versions").addColumn("created_by", "text").execute();
+  },
+};

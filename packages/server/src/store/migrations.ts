@@ -1,6 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
 import { aiRequestWindowsMigration } from "../ai/migration.ts";
-import { appVersionsMigration } from "../app-versions/migration.ts";
+import { appVersionOriginsMigration, appVersionsMigration } from "../app-versions/migration.ts";
 import { devicesMigration } from "../devices/migration.ts";
 import { fileEventsMigration, fileSourcesMigration } from "../files/migration.ts";
 import { deviceMessageKeysMigration } from "../ingest/migration.ts";
@@ -153,6 +153,7 @@ const migrations: Record<string, Migration> = {
   "0006_file_events": fileEventsMigration,
   "0007_device_message_keys": deviceMessageKeysMigration,
   "0008_file_sources": fileSourcesMigration,
+  "0009_app_version_origins": appVersionOriginsMigration,
   "0010_ai_request_windows": aiRequestWindowsMigration,
 };
 

@@ -33,6 +33,12 @@ export interface AppVersionsTable {
   operatorId: string;
   definition: string;
   createdAt: number;
+  /** created, imported, saved or restored; null for versions from before migration 0009. */
+  origin: string | null;
+  /** The version a restore saved again. */
+  restoredFrom: number | null;
+  /** The e-mail address of the user whose request made the version. */
+  createdBy: string | null;
 }
 
 export interface CredentialsTable {

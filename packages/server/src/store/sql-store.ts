@@ -1,7 +1,7 @@
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
 import { type Kysely, type Selectable, sql } from "kysely";
 import { ulid } from "ulid";
-import { recordAppVersion } from "../app-versions/app-versions.ts";
+import { recordAppVersion, type VersionProvenance } from "../app-versions/app-versions.ts";
 import { appIdsListeningTo, recordFileSources } from "../files/file-sources.ts";
 import { MessageCache } from "./message-cache.ts";
 import type { Database, MessagesTable, StepsTable } from "./schema.ts";
@@ -11,6 +11,7 @@ import type {
   ExecutionFilter,
   ExecutionStatus,
   ExecutionSummary,
+  FoundToken,
   IncomingWebhook,
   MessageRecord,
   Operator,
@@ -155,7 +156,11 @@ class SqlOperatorStore implements OperatorStore {
     return app;
   }
 
-  async createApp(appId: string, definition: AppDefinition): Promise<App> {
+  async createApp(
+    appId: string,
+    definition: AppDefinition,
+    provenance: VersionProvenance = { origin: "created" },
+  ): Promise<App> {
     const now = Date.now();
     const json = JSON.stringify(definition);
     const saved = { operatorId: this.operatorId, appId, version: 1, definition: json, createdAt: now };
@@ -164,7 +169,7 @@ class SqlOperatorStore implements OperatorStore {
         .insertInto("apps")
         .values({ ...saved, name: definition.name, updatedAt: now })
         .execute();
-      await recordAppVersion(trx, saved);
+      await recordAppVersion(trx, saved, provenance);
       await recordFileSources(trx, this.operatorId, appId, definition);
     });
     return { ...definition, appId, version: 1, createdAt: now, updatedAt: now };
@@ -175,6 +180,7 @@ class SqlOperatorStore implements OperatorStore {
     appId: string,
     definition: AppDefinition,
     expectedVersion?: number,
+    provenance: VersionProvenance = { origin: "saved" },
   ): Promise<App | undefined> {
     const now = Date.now();
     const json = JSON.stringify(definition);
@@ -195,13 +201,11 @@ class SqlOperatorStore implements OperatorStore {
         .returning(["appId", "definition", "version", "createdAt", "updatedAt"])
         .executeTakeFirst();
       if (updated) {
-        await recordAppVersion(trx, {
-          operatorId: this.operatorId,
-          appId,
-          version: updated.version,
-          definition: json,
-          createdAt: now,
-        });
+        await recordAppVersion(
+          trx,
+          { operatorId: this.operatorId, appId, version: updated.version, definition: json, createdAt: now },
+          provenance,
+        );
         await recordFileSources(trx, this.operatorId, appId, definition);
       }
       return updated;
@@ -450,11 +454,12 @@ export class SqlStore implements Store {
       .execute();
   }
 
-  findToken(tokenHash: string): Promise<ApiToken | undefined> {
+  findToken(tokenHash: string): Promise<FoundToken | undefined> {
     return this.db
-      .selectFrom("apiTokens")
-      .select(["apiKey", "operatorId", "expiresAt"])
-      .where("tokenHash", "=", tokenHash)
+      .selectFrom("apiTokens as t")
+      .innerJoin("operators as o", "o.operatorId", "t.operatorId")
+      .select(["t.apiKey", "t.operatorId", "t.expiresAt", "o.email"])
+      .where("t.tokenHash", "=", tokenHash)
       .executeTakeFirst();
   }
 

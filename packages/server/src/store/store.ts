@@ -1,4 +1,5 @@
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
+import type { VersionProvenance } from "../app-versions/app-versions.ts";
 
 /** The store seam: SQLite (embedded default) and PostgreSQL implement it with the same Kysely queries. */
 
@@ -13,6 +14,11 @@ export interface ApiToken {
   apiKey: string;
   operatorId: string;
   expiresAt: number;
+}
+
+/** A token as authentication finds it: with the e-mail address of the user it was issued to. */
+export interface FoundToken extends ApiToken {
+  email: string;
 }
 
 export interface StoredCredential {
@@ -105,9 +111,18 @@ export interface OperatorStore {
   readonly operatorId: string;
   listApps(): Promise<App[]>;
   getApp(appId: string): Promise<App | undefined>;
-  createApp(appId: string, definition: AppDefinition): Promise<App>;
-  /** Undefined when there is no such app, or when `expectedVersion` is given and the app is at another. */
-  updateApp(appId: string, definition: AppDefinition, expectedVersion?: number): Promise<App | undefined>;
+  /** Version 1 records `provenance`: by default, created by no user. */
+  createApp(appId: string, definition: AppDefinition, provenance?: VersionProvenance): Promise<App>;
+  /**
+   * Undefined when there is no such app, or when `expectedVersion` is given and the app is at another.
+   * The new version records `provenance`: by default, saved by no user.
+   */
+  updateApp(
+    appId: string,
+    definition: AppDefinition,
+    expectedVersion?: number,
+    provenance?: VersionProvenance,
+  ): Promise<App | undefined>;
   deleteApp(appId: string): Promise<boolean>;
   /** The apps with an enabled `file` event source for this change (its event type, a prefix of its path). */
   listAppsWithFileSource(change: { eventType: string; path: string }): Promise<App[]>;
@@ -138,7 +153,7 @@ export interface Store {
   createOperator(operator: Operator): Promise<"created" | "email_taken" | "id_taken">;
   findOperatorByEmail(email: string): Promise<Operator | undefined>;
   saveToken(tokenHash: string, token: ApiToken): Promise<void>;
-  findToken(tokenHash: string): Promise<ApiToken | undefined>;
+  findToken(tokenHash: string): Promise<FoundToken | undefined>;
   deleteToken(tokenHash: string): Promise<void>;
   /** The one lookup across operators: an incoming webhook is found by its secret alone. */
   findIncomingWebhookBySecret(secretHash: string): Promise<IncomingWebhook | undefined>;
