@@ -1,4 +1,4 @@
-import type { Page } from "playwright-core";
+import type { Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiSession, waitForRun } from "../../server/test/harness.ts";
 import { openStudioLoggedIn, type StudioInBrowser } from "./browser-fixture.ts";
@@ -84,8 +84,18 @@ describe("app versions in a browser", { timeout: 90_000 }, () => {
     await versions.getByRole("button", { name: "Restore version 2" }).click();
     const confirm = page.getByRole("dialog", { name: "Restore version 2?" });
     await confirm.getByText("This app has changes that are not saved. They will be lost.").waitFor();
+    const requests: string[] = [];
+    const record = (request: Request) => {
+      const { pathname } = new URL(request.url());
+      if (pathname.startsWith("/v1/apps/"))
+        requests.push(`${request.method()} ${pathname} ${request.headers()["if-match"]}`);
+    };
+    page.on("request", record);
     await confirm.getByRole("button", { name: "Discard changes and restore version 2" }).click();
     await page.getByRole("status").filter({ hasText: "Version 2 restored as version 4" }).waitFor();
+    page.off("request", record);
+    // One request, made on the version the editor loaded.
+    expect(requests).toEqual([`POST /v1/apps/${appId}/versions/2/restore "3"`]);
     await confirm.waitFor({ state: "hidden" });
     // The focus is back on the button the versions were opened from.
     await expect.poll(() => page.evaluate("document.activeElement.textContent")).toBe("Versions");

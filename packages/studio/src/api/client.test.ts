@@ -44,23 +44,24 @@ describe("the API client", () => {
     expect(init.headers).toMatchObject({ "if-match": '"3"', "x-conflux-token": "tok" });
   });
 
-  it("restores a version as a save on the version the page loaded (If-Match), and lists versions by page", async () => {
+  it("restores a version in one request on the version the page loaded (If-Match), and lists versions by page", async () => {
     const definition = { name: "x", description: "", tags: {}, channels: [], actions: [] };
     const fetchMock = vi.fn(async (url: string) =>
-      url.endsWith("/versions/2")
-        ? answer(200, { appId: "a1", version: 2, createdAt: 1, definition })
-        : answer(200, url.includes("/versions?") ? [] : { ...definition, appId: "a1", version: 5 }),
+      answer(200, url.includes("/versions?") ? [] : { ...definition, appId: "a1", version: 5 }),
     );
     vi.stubGlobal("fetch", fetchMock);
     const api = createConfluxApi(createHttpClient(() => ({ apiKey: "key", token: "tok" }), vi.fn()));
     expect(await api.restoreAppVersion("a1", 2, 4)).toMatchObject({ version: 5 });
     const calls = fetchMock.mock.calls as unknown as [string, RequestInit][];
     expect(calls.map(([url, init]) => `${init.method} ${url}`)).toEqual([
-      "GET /v1/apps/a1/versions/2",
-      "PUT /v1/apps/a1",
+      "POST /v1/apps/a1/versions/2/restore",
     ]);
-    expect(calls[1]?.[1].headers).toMatchObject({ "if-match": '"4"' });
-    expect(calls[1]?.[1].body).toBe(JSON.stringify(definition));
+    expect(calls[0]?.[1].headers).toMatchObject({ "if-match": '"4"', "x-conflux-token": "tok" });
+    expect(calls[0]?.[1].body).toBeUndefined();
+
+    // Before the page knows the version, the restore is unconditional.
+    await api.restoreAppVersion("a1", 2, undefined);
+    expect(calls[1]?.[1].headers).not.toHaveProperty("if-match");
 
     await api.listAppVersions("a1", { limit: 20 });
     await api.listAppVersions("a1", { before: 21, limit: 20 });
@@ -68,6 +69,19 @@ describe("the API client", () => {
       "/v1/apps/a1/versions?limit=20",
       "/v1/apps/a1/versions?limit=20&before=21",
     ]);
+  });
+
+  it("a restore refused because the app was saved elsewhere is an ApiError with status 412", async () => {
+    vi.stubGlobal("fetch", async () =>
+      answer(412, {
+        code: "precondition_failed",
+        message:
+          "app a1 was saved elsewhere since version 4: it is at version 5 now. Load it again, then restore the version.",
+      }),
+    );
+    const api = createConfluxApi(createHttpClient(() => ({ apiKey: "key", token: "tok" }), vi.fn()));
+    const error = await api.restoreAppVersion("a1", 2, 4).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 412, code: "precondition_failed" });
   });
 
   it("turns the API's {code, message, details} into an ApiError", async () => {

@@ -81,17 +81,13 @@ function query(filter: RunFilter): string {
   return text ? `?${text}` : "";
 }
 
+/** With a version, the server saves only if the app is still at it, and refuses (412) otherwise. */
+function ifMatch(onVersion: number | undefined): { headers?: Record<string, string> } {
+  return onVersion === undefined ? {} : { headers: { "if-match": `"${onVersion}"` } };
+}
+
 /** The API calls the studio makes, typed; each throws ApiError with the server's code and message. */
 export function createConfluxApi(http: HttpClient) {
-  /** With `onVersion`, the server refuses (412) when the app was saved since that version. */
-  const updateApp = (appId: string, definition: AppDefinition, onVersion?: number) =>
-    http.json<App>("PUT", `/v1/apps/${segment(appId)}`, {
-      body: definition,
-      ...(onVersion === undefined ? {} : { headers: { "if-match": `"${onVersion}"` } }),
-    });
-  const getAppVersion = (appId: string, version: number) =>
-    http.json<AppVersion>("GET", `/v1/apps/${segment(appId)}/versions/${version}`);
-
   return {
     signUp: (email: string, password: string) =>
       http.json<{ operatorId: string; email: string }>("POST", "/v1/operators", {
@@ -105,7 +101,9 @@ export function createConfluxApi(http: HttpClient) {
     getApp: (appId: string) => http.json<App>("GET", `/v1/apps/${segment(appId)}`),
     createApp: (definition: AppDefinition | Record<string, unknown>) =>
       http.json<App>("POST", "/v1/apps", { body: definition }),
-    updateApp,
+    /** With `onVersion`, the server refuses (412) when the app was saved since that version. */
+    updateApp: (appId: string, definition: AppDefinition, onVersion?: number) =>
+      http.json<App>("PUT", `/v1/apps/${segment(appId)}`, { body: definition, ...ifMatch(onVersion) }),
     deleteApp: (appId: string) => http.json<void>("DELETE", `/v1/apps/${segment(appId)}`),
     importApp: (text: string, yaml: boolean) =>
       http.json<App>("POST", "/v1/apps/import", {
@@ -118,14 +116,15 @@ export function createConfluxApi(http: HttpClient) {
         "GET",
         `/v1/apps/${segment(appId)}/versions?limit=${page.limit}${page.before ? `&before=${page.before}` : ""}`,
       ),
-    getAppVersion,
+    getAppVersion: (appId: string, version: number) =>
+      http.json<AppVersion>("GET", `/v1/apps/${segment(appId)}/versions/${version}`),
     /**
      * Saves an earlier version's definition as the app's newest version, the way the editor saves:
      * only if the app is still at `onVersion` (412 otherwise), so a save made meanwhile in another tab
-     * is not overwritten. (`POST …/versions/{v}/restore` takes no If-Match, hence the read and PUT.)
+     * is not overwritten.
      */
-    restoreAppVersion: async (appId: string, version: number, onVersion: number | undefined) =>
-      updateApp(appId, (await getAppVersion(appId, version)).definition, onVersion),
+    restoreAppVersion: (appId: string, version: number, onVersion: number | undefined) =>
+      http.json<App>("POST", `/v1/apps/${segment(appId)}/versions/${version}/restore`, ifMatch(onVersion)),
     exportApp: async (appId: string, format: "json" | "yaml") => {
       const response = await http.raw("GET", `/v1/apps/${segment(appId)}/export?format=${format}`);
       return response.text();
