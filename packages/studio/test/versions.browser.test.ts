@@ -70,7 +70,7 @@ describe("app versions in a browser", { timeout: 90_000 }, () => {
     const versions = page.getByRole("dialog", { name: "Versions of Versioned" });
     const rows = versions.getByRole("table").getByRole("row");
     await expect.poll(() => rows.count()).toBe(4);
-    expect(await rows.nth(1).locator("td").first().textContent()).toBe("Version 3current");
+    expect(await rows.nth(1).locator("td").first().textContent()).toBe("Version 3, current");
     await versions.getByRole("link", { name: "Open version 2 read-only" }).click();
     await page.waitForURL(`${conflux.url}/apps/${appId}/versions/2`);
     await page.getByText("The canvas shows version 2, read-only. The app is now at version 3.").waitFor();

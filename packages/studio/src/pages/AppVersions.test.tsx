@@ -63,7 +63,7 @@ describe("the app page's versions", () => {
     await within(table).findByText("Version 2");
     const rows = within(table).getAllByRole("row").slice(1);
     expect(rows.map((row) => row.querySelector("td")?.textContent)).toEqual([
-      "Version 3current",
+      "Version 3, current",
       "Version 2",
       "Version 1",
     ]);

@@ -73,7 +73,13 @@ function VersionList({ app, onRestore }: { app: App; onRestore(version: number):
             cell: (version) => (
               <span className="cfx-row">
                 Version {version.version}
-                {version.version === app.version ? <span className="cfx-badge">current</span> : null}
+                {version.version === app.version ? (
+                  <>
+                    {/* Read as "Version 3, current", not "Version 3current": the badge is a word of its own. */}
+                    <span className="cfx-visually-hidden">, </span>
+                    <span className="cfx-badge">current</span>
+                  </>
+                ) : null}
               </span>
             ),
           },
