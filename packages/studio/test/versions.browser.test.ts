@@ -13,9 +13,10 @@ let studio: Awaited<ReturnType<typeof openStudioLoggedIn>>;
 let conflux: StudioInBrowser["conflux"];
 let page: Page;
 let session: ApiSession;
+const email = `versions-${Date.now()}@example.com`;
 
 beforeAll(async () => {
-  studio = await openStudioLoggedIn(`versions-${Date.now()}@example.com`);
+  studio = await openStudioLoggedIn(email);
   ({ conflux, page, session } = studio);
 }, 180_000);
 
@@ -70,7 +71,12 @@ describe("app versions in a browser", { timeout: 90_000 }, () => {
     const versions = page.getByRole("dialog", { name: "Versions of Versioned" });
     const rows = versions.getByRole("table").getByRole("row");
     await expect.poll(() => rows.count()).toBe(4);
-    expect(await rows.nth(1).locator("td").first().textContent()).toBe("Version 3, current");
+    // Version, what made it and who, as a screen reader reads the cells (the time left out).
+    const cells = async (row: number) =>
+      (await rows.nth(row).locator("td").allTextContents()).filter((_, index) => index !== 1).slice(0, 3);
+    expect(await cells(1)).toEqual(["Version 3, current", "restored from version 1", email]);
+    expect(await cells(2)).toEqual(["Version 2", "saved", email]);
+    expect(await cells(3)).toEqual(["Version 1", "created", email]);
     await versions.getByRole("link", { name: "Open version 2 read-only" }).click();
     await page.waitForURL(`${conflux.url}/apps/${appId}/versions/2`);
     await page.getByText("The canvas shows version 2, read-only. The app is now at version 3.").waitFor();
@@ -110,6 +116,8 @@ describe("app versions in a browser", { timeout: 90_000 }, () => {
     const elsewhere = { name: "Elsewhere", channels: app.channels, actions: app.actions };
     expect((await session.call("PUT", `/v1/apps/${appId}`, elsewhere)).status).toBe(200);
     await versionsButton.click();
+    await expect.poll(() => rows.count()).toBe(6);
+    expect((await cells(2)).slice(1)).toEqual(["restored from version 2", email]);
     await versions.getByRole("button", { name: "Restore version 1" }).click();
     await page
       .getByRole("dialog", { name: "Restore version 1?" })

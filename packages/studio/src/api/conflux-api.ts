@@ -16,11 +16,20 @@ export interface RunSummary {
   createdAt: number;
 }
 
-/** A saved version of an app as listed (`GET /v1/apps/{appId}/versions`): when it was saved. */
+/** What made an app version: the app's creation, an import, a save, or a restore of an earlier version. */
+export type AppVersionOrigin = "created" | "imported" | "saved" | "restored";
+
+/** A saved version of an app as listed (`GET /v1/apps/{appId}/versions`): when, how and by whom it was saved. */
 export interface AppVersionSummary {
   appId: string;
   version: number;
   createdAt: number;
+  /** Null for versions saved before the server recorded it. */
+  origin: AppVersionOrigin | null;
+  /** The version a restore saved again; null for other origins. */
+  restoredFrom: number | null;
+  /** The e-mail address of the user whose request saved the version; null when unknown. */
+  createdBy: string | null;
 }
 
 /** One saved definition of an app (`GET /v1/apps/{appId}/versions/{version}`). */

@@ -25,15 +25,18 @@ const current: App = {
   updatedAt: 3,
 };
 const restored: App = { ...secondDefinition, appId: "a1", version: 4, createdAt: 1, updatedAt: 4 };
-const summaries: AppVersionSummary[] = [3, 2, 1].map((version) => ({
-  appId: "a1",
-  version,
-  createdAt: 1_700_000_000_000 + version,
-}));
+const summaryOf = (
+  version: number,
+  made: Pick<AppVersionSummary, "origin" | "restoredFrom" | "createdBy">,
+): AppVersionSummary => ({ appId: "a1", version, createdAt: 1_700_000_000_000 + version, ...made });
+/** Version 3 restored version 1; version 1 was saved before the server recorded what made a version. */
+const summaries: AppVersionSummary[] = [
+  summaryOf(3, { origin: "restored", restoredFrom: 1, createdBy: "ana@example.com" }),
+  summaryOf(2, { origin: "saved", restoredFrom: null, createdBy: "ben@example.com" }),
+  summaryOf(1, { origin: null, restoredFrom: null, createdBy: null }),
+];
 const second: AppVersion = {
-  appId: "a1",
-  version: 2,
-  createdAt: 1_700_000_000_002,
+  ...summaryOf(2, { origin: "saved", restoredFrom: null, createdBy: "ben@example.com" }),
   definition: secondDefinition,
 };
 
@@ -62,11 +65,23 @@ describe("the app page's versions", () => {
     const table = await within(dialog).findByRole("table", { name: "Versions of Cold chain, newest first" });
     await within(table).findByText("Version 2");
     const rows = within(table).getAllByRole("row").slice(1);
-    expect(rows.map((row) => row.querySelector("td")?.textContent)).toEqual([
-      "Version 3, current",
-      "Version 2",
-      "Version 1",
+    // Each row reads as a screen reader says it: version, when, what made it, who.
+    expect(
+      rows.map((row) =>
+        Array.from(row.querySelectorAll("td"))
+          .slice(0, 4)
+          .map((cell, index) => (index === 1 ? "(time)" : cell.textContent)),
+      ),
+    ).toEqual([
+      ["Version 3, current", "(time)", "restored from version 1", "ana@example.com"],
+      ["Version 2", "(time)", "saved", "ben@example.com"],
+      ["Version 1", "(time)", "unknown", "unknown"],
     ]);
+    expect(
+      within(table)
+        .getAllByRole("columnheader")
+        .map((header) => header.textContent),
+    ).toEqual(["Version", "Saved", "Origin", "Saved by", "Actions"]);
     expect(
       within(rows[0] as HTMLElement)
         .getByRole("time")
@@ -136,7 +151,9 @@ describe("the app page's versions", () => {
 
   it("pages to older versions", async () => {
     const page = (from: number) =>
-      Array.from({ length: 20 }, (_, index) => ({ appId: "a1", version: from - index, createdAt: 1 }));
+      Array.from({ length: 20 }, (_, index) =>
+        summaryOf(from - index, { origin: "saved", restoredFrom: null, createdBy: null }),
+      );
     const listAppVersions = vi.fn(async (_appId: string, { before }: { before?: number | undefined }) =>
       before === undefined ? page(25) : page(5).slice(0, 5),
     );

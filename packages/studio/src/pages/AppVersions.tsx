@@ -13,6 +13,12 @@ import { Time } from "../ui/Time.tsx";
 
 const pageSize = 20;
 
+/** What made a version, in the list's words; versions saved before the server recorded it say "unknown". */
+function originOf({ origin, restoredFrom }: AppVersionSummary): string {
+  if (origin === "restored" && restoredFrom !== null) return `restored from version ${restoredFrom}`;
+  return origin ?? "unknown";
+}
+
 export interface VersionsDialogProps {
   open: boolean;
   app: App;
@@ -84,6 +90,17 @@ function VersionList({ app, onRestore }: { app: App; onRestore(version: number):
             ),
           },
           { header: "Saved", cell: (version) => <Time ms={version.createdAt} /> },
+          {
+            header: "Origin",
+            cell: (version) => (
+              <span className={version.origin === null ? "cfx-muted" : undefined}>{originOf(version)}</span>
+            ),
+          },
+          {
+            header: "Saved by",
+            cell: (version) =>
+              version.createdBy === null ? <span className="cfx-muted">unknown</span> : version.createdBy,
+          },
           {
             header: "Actions",
             visuallyHiddenHeader: true,

@@ -14,7 +14,15 @@ const firstDefinition: AppDefinition = appDefinitionSchema.parse({
   actions: [{ actionId: "notify", channelId: "readings", name: "Notify", type: "republish", config: {} }],
 });
 const current: App = { ...firstDefinition, actions: [], appId: "a1", version: 2, createdAt: 1, updatedAt: 2 };
-const firstVersion: AppVersion = { appId: "a1", version: 1, createdAt: 1, definition: firstDefinition };
+const firstVersion: AppVersion = {
+  appId: "a1",
+  version: 1,
+  createdAt: 1,
+  origin: "created",
+  restoredFrom: null,
+  createdBy: "ops@example.com",
+  definition: firstDefinition,
+};
 
 function runOn(appVersion: number | null): RunDetail {
   return {
