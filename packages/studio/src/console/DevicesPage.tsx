@@ -2,6 +2,7 @@ import { useState } from "react";
 import { Link, pathOf } from "../shell/router.tsx";
 import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
+import { TrailingBadge } from "../ui/Badge.tsx";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
@@ -280,7 +281,7 @@ function BindingCell({ group, apps }: { group: DeviceGroup; apps: BindableApp[] 
         <span className="cfx-mono">
           {binding.appId} / {binding.channelId}
         </span>
-        <span className="cfx-badge cfx-badge--warning">app deleted</span>
+        <TrailingBadge tone="warning">app deleted</TrailingBadge>
       </span>
     );
   const channel = app?.channels.find((candidate) => candidate.channelId === binding.channelId);
@@ -296,7 +297,7 @@ function BindingCell({ group, apps }: { group: DeviceGroup; apps: BindableApp[] 
   return app && !stillBindable ? (
     <span className="cfx-row">
       {link}
-      <span className="cfx-badge cfx-badge--warning">no device channel</span>
+      <TrailingBadge tone="warning">no device channel</TrailingBadge>
     </span>
   ) : (
     link

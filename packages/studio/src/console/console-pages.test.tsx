@@ -172,7 +172,7 @@ describe("a device group's app binding", () => {
     await within(table).findByText("app deleted");
     expect(table.textContent).toContain("app-gone / sensors");
     const doors = within(table).getByText("doors").closest("tr") as HTMLElement;
-    expect(doors.textContent).toContain("Web only / inno device channel");
+    expect(doors.textContent).toContain("Web only / in, no device channel");
 
     fireEvent.click(screen.getByRole("button", { name: "Edit group fridges" }));
     const dialog = screen.getByRole("dialog", { name: "Edit group fridges" });

@@ -5,6 +5,7 @@ import { Link, pathOf } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
+import { TrailingBadge } from "../ui/Badge.tsx";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
@@ -79,13 +80,7 @@ function VersionList({ app, onRestore }: { app: App; onRestore(version: number):
             cell: (version) => (
               <span className="cfx-row">
                 Version {version.version}
-                {version.version === app.version ? (
-                  <>
-                    {/* Read as "Version 3, current", not "Version 3current": the badge is a word of its own. */}
-                    <span className="cfx-visually-hidden">, </span>
-                    <span className="cfx-badge">current</span>
-                  </>
-                ) : null}
+                {version.version === app.version ? <TrailingBadge>current</TrailingBadge> : null}
               </span>
             ),
           },
