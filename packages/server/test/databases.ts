@@ -1,10 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import SqliteDatabase from "better-sqlite3";
+import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { afterAll } from "vitest";
 import type { Config } from "../src/config/config.ts";
 import { type OpenDatabase, openDatabase } from "../src/store/database.ts";
+import { migratorFor } from "../src/store/migrations.ts";
 import { SqlStore } from "../src/store/sql-store.ts";
 
 export const postgresUrl = process.env.CONFLUX_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
@@ -77,4 +80,37 @@ export async function openWithOperators(
       createdAt: 0,
     });
   return { ...opened, store };
+}
+
+/**
+ * The databases a migration test upgrades, by name: a new SQLite file `<name>.db` in `sqliteDir` and a
+ * PostgreSQL schema of its own (undefined when unreachable), for `it.each`.
+ */
+export function upgradeDatabases(sqliteDir: string, name: string) {
+  const sqlite = async (): Promise<{ database: Config["database"]; drop(): Promise<void> }> => ({
+    database: { kind: "sqlite", file: path.join(sqliteDir, `${name}.db`) },
+    drop: async () => {},
+  });
+  return [
+    ["SQLite", sqlite],
+    ["PostgreSQL", createPostgresSchema],
+  ] as const;
+}
+
+/** A database migrated up to `migration` (its key), as an install upgraded from then would have it. */
+export async function openMigratedTo(
+  database: Config["database"],
+  migration: string,
+): Promise<Kysely<unknown>> {
+  const db =
+    database.kind === "postgres"
+      ? new Kysely<unknown>({
+          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) }),
+        })
+      : new Kysely<unknown>({
+          dialect: new SqliteDialect({ database: new SqliteDatabase(database.file ?? "") }),
+        });
+  const { error } = await (await migratorFor(db)).migrateTo(migration);
+  if (error) throw error;
+  return db;
 }

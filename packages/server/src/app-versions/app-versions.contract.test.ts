@@ -1,14 +1,14 @@
-import path from "node:path";
 import type { AppDefinition } from "@conflux/core";
-import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
-import pg from "pg";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresSchema, openWithOperators, useContractDatabases } from "../../test/databases.ts";
+import {
+  openMigratedTo,
+  openWithOperators,
+  upgradeDatabases,
+  useContractDatabases,
+} from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
-import type { Config } from "../config/config.ts";
 import { openDatabase } from "../store/database.ts";
-import { migratorFor } from "../store/migrations.ts";
 import { SqlStore } from "../store/sql-store.ts";
 import { AppVersionStore } from "./app-versions.ts";
 
@@ -157,83 +157,53 @@ describe.each(databases)("app versions on %s", (_name, database) => {
   });
 });
 
-/** A database migrated up to `migration`, as an install upgraded from then would have it. */
-async function openMigratedTo(database: Config["database"], migration: string): Promise<Kysely<unknown>> {
-  const db =
-    database.kind === "postgres"
-      ? new Kysely<unknown>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) }),
-        })
-      : new Kysely<unknown>({
-          dialect: new SqliteDialect({ database: new SqliteDatabase(database.file ?? "") }),
-        });
-  const { error } = await (await migratorFor(db)).migrateTo(migration);
-  if (error) throw error;
-  return db;
-}
-
 describe("the app versions migration", () => {
-  it.each([
-    [
-      "SQLite",
-      async () => ({
-        database: { kind: "sqlite", file: path.join(sqliteDir, "upgraded.db") },
-        drop: async () => {},
-      }),
-    ],
-    ["PostgreSQL", createPostgresSchema],
-  ] as const)("gives apps saved before it their definition as version 1 on %s", async (_name, create) => {
-    const scratch = await create();
-    if (!scratch) return;
-    // Just before app versions.
-    const before = await openMigratedTo(scratch.database as Config["database"], "0003_ai_usage_quotas");
-    await sql`insert into operators (operator_id, email, password_hash, created_at)
+  it.each(upgradeDatabases(sqliteDir, "upgraded"))(
+    "gives apps saved before it their definition as version 1 on %s",
+    async (_name, create) => {
+      const scratch = await create();
+      if (!scratch) return;
+      // Just before app versions.
+      const before = await openMigratedTo(scratch.database, "0003_ai_usage_quotas");
+      await sql`insert into operators (operator_id, email, password_hash, created_at)
       values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
-    await sql`insert into apps (app_id, operator_id, name, definition, created_at, updated_at)
+      await sql`insert into apps (app_id, operator_id, name, definition, created_at, updated_at)
       values ('APP-OLD', 'OP0000000001', 'old', ${JSON.stringify(definition("old"))}, 1, 2)`.execute(before);
-    await sql`insert into executions (execution_id, operator_id, app_id, channel_id, event_type, created_at)
+      await sql`insert into executions (execution_id, operator_id, app_id, channel_id, event_type, created_at)
       values ('EXEC-OLD', 'OP0000000001', 'APP-OLD', 'in', 'api', 3)`.execute(before);
-    await before.destroy();
+      await before.destroy();
 
-    const upgraded = await openDatabase(scratch.database as Config["database"], sqliteDir);
-    try {
-      const store = new SqlStore(upgraded.db).forOperator("OP0000000001");
-      expect((await store.getApp("APP-OLD"))?.version).toBe(1);
-      const version = await new AppVersionStore(upgraded.db).forOperator("OP0000000001").get("APP-OLD", 1);
-      expect(version).toEqual({
-        appId: "APP-OLD",
-        version: 1,
-        createdAt: 2,
-        origin: null,
-        restoredFrom: null,
-        createdBy: null,
-        definition: definition("old"),
-      });
-      expect((await store.getExecution("APP-OLD", "EXEC-OLD"))?.appVersion).toBeNull();
-      expect((await store.updateApp("APP-OLD", definition("new")))?.version).toBe(2);
-    } finally {
-      await upgraded.db.destroy();
-      await scratch.drop();
-    }
-  });
+      const upgraded = await openDatabase(scratch.database, sqliteDir);
+      try {
+        const store = new SqlStore(upgraded.db).forOperator("OP0000000001");
+        expect((await store.getApp("APP-OLD"))?.version).toBe(1);
+        const version = await new AppVersionStore(upgraded.db).forOperator("OP0000000001").get("APP-OLD", 1);
+        expect(version).toEqual({
+          appId: "APP-OLD",
+          version: 1,
+          createdAt: 2,
+          origin: null,
+          restoredFrom: null,
+          createdBy: null,
+          definition: definition("old"),
+        });
+        expect((await store.getExecution("APP-OLD", "EXEC-OLD"))?.appVersion).toBeNull();
+        expect((await store.updateApp("APP-OLD", definition("new")))?.version).toBe(2);
+      } finally {
+        await upgraded.db.destroy();
+        await scratch.drop();
+      }
+    },
+  );
 });
 
 describe("the app version origins migration", () => {
-  it.each([
-    [
-      "SQLite",
-      async () => ({
-        database: { kind: "sqlite", file: path.join(sqliteDir, "origins.db") },
-        drop: async () => {},
-      }),
-    ],
-    ["PostgreSQL", createPostgresSchema],
-  ] as const)(
+  it.each(upgradeDatabases(sqliteDir, "origins"))(
     "leaves what made older versions unknown, and records it from then on, on %s",
     async (_name, create) => {
       const scratch = await create();
       if (!scratch) return;
-      const before = await openMigratedTo(scratch.database as Config["database"], "0008_file_sources");
+      const before = await openMigratedTo(scratch.database, "0008_file_sources");
       await sql`insert into operators (operator_id, email, password_hash, created_at)
       values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
       await sql`insert into apps (app_id, operator_id, name, definition, version, created_at, updated_at)
@@ -244,7 +214,7 @@ describe("the app version origins migration", () => {
       values ('APP-OLD', 1, 'OP0000000001', ${JSON.stringify(definition("old"))}, 1)`.execute(before);
       await before.destroy();
 
-      const upgraded = await openDatabase(scratch.database as Config["database"], sqliteDir);
+      const upgraded = await openDatabase(scratch.database, sqliteDir);
       try {
         const store = new SqlStore(upgraded.db).forOperator("OP0000000001");
         expect(

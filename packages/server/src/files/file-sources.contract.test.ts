@@ -1,15 +1,16 @@
-import path from "node:path";
 import type { AppDefinition } from "@conflux/core";
-import SqliteDatabase from "better-sqlite3";
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
-import pg from "pg";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresSchema, openWithOperators, useContractDatabases } from "../../test/databases.ts";
+import {
+  openMigratedTo,
+  openWithOperators,
+  upgradeDatabases,
+  useContractDatabases,
+} from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
-import { type Config, loadConfig } from "../config/config.ts";
+import { loadConfig } from "../config/config.ts";
 import { createLogger } from "../logging/logger.ts";
 import { type OpenDatabase, openDatabase } from "../store/database.ts";
-import { migratorFor } from "../store/migrations.ts";
 import { SqlStore } from "../store/sql-store.ts";
 import { createFileEvents } from "./file-events.ts";
 import type { FileChange } from "./file-store.ts";
@@ -175,61 +176,40 @@ describe.each(databases)("the file source index on %s", (_name, database) => {
   });
 });
 
-/** A database migrated up to just before the index, as an install upgraded from then would have it. */
-async function openBeforeIndex(database: Config["database"]): Promise<Kysely<unknown>> {
-  const db =
-    database.kind === "postgres"
-      ? new Kysely<unknown>({
-          dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url }) }),
-        })
-      : new Kysely<unknown>({
-          dialect: new SqliteDialect({ database: new SqliteDatabase(database.file ?? "") }),
-        });
-  const { error } = await (await migratorFor(db)).migrateTo("0007_device_message_keys");
-  if (error) throw error;
-  return db;
-}
-
 describe("the file source index migration", () => {
-  it.each([
-    [
-      "SQLite",
-      async () => ({
-        database: { kind: "sqlite", file: path.join(sqliteDir, "upgraded.db") },
-        drop: async () => {},
-      }),
-    ],
-    ["PostgreSQL", createPostgresSchema],
-  ] as const)("indexes the file sources of apps saved before it on %s", async (_name, create) => {
-    const scratch = await create();
-    if (!scratch) return;
-    const before = await openBeforeIndex(scratch.database as Config["database"]);
-    await sql`insert into operators (operator_id, email, password_hash, created_at)
+  it.each(upgradeDatabases(sqliteDir, "upgraded"))(
+    "indexes the file sources of apps saved before it on %s",
+    async (_name, create) => {
+      const scratch = await create();
+      if (!scratch) return;
+      const before = await openMigratedTo(scratch.database, "0007_device_message_keys");
+      await sql`insert into operators (operator_id, email, password_hash, created_at)
       values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
-    const saved = {
-      "APP-OLD-FILES": appWith(
-        fileChannel("in", { pathPrefix: "/old/", eventTypes: ["created", "deleted"] }),
-        fileChannel("off", { pathPrefix: "/", eventTypes: ["created"] }, false),
-      ),
-      "APP-OLD-PLAIN": appWith(),
-    };
-    for (const [appId, definition] of Object.entries(saved))
-      await sql`insert into apps (app_id, operator_id, name, definition, created_at, updated_at)
+      const saved = {
+        "APP-OLD-FILES": appWith(
+          fileChannel("in", { pathPrefix: "/old/", eventTypes: ["created", "deleted"] }),
+          fileChannel("off", { pathPrefix: "/", eventTypes: ["created"] }, false),
+        ),
+        "APP-OLD-PLAIN": appWith(),
+      };
+      for (const [appId, definition] of Object.entries(saved))
+        await sql`insert into apps (app_id, operator_id, name, definition, created_at, updated_at)
         values (${appId}, 'OP0000000001', 'old', ${JSON.stringify(definition)}, 1, 2)`.execute(before);
-    await before.destroy();
+      await before.destroy();
 
-    const upgraded = await openDatabase(scratch.database as Config["database"], sqliteDir);
-    try {
-      const store = new SqlStore(upgraded.db).forOperator("OP0000000001");
-      const found = async (eventType: FileChange["eventType"], filePath: string) =>
-        (await store.listAppsWithFileSource({ eventType, path: filePath })).map((app) => app.appId);
-      expect(await found("created", "/old/a.txt")).toEqual(["APP-OLD-FILES"]);
-      expect(await found("deleted", "/old/a.txt")).toEqual(["APP-OLD-FILES"]);
-      expect(await found("updated", "/old/a.txt")).toEqual([]);
-      expect(await found("created", "/new/a.txt")).toEqual([]);
-    } finally {
-      await upgraded.db.destroy();
-      await scratch.drop();
-    }
-  });
+      const upgraded = await openDatabase(scratch.database, sqliteDir);
+      try {
+        const store = new SqlStore(upgraded.db).forOperator("OP0000000001");
+        const found = async (eventType: FileChange["eventType"], filePath: string) =>
+          (await store.listAppsWithFileSource({ eventType, path: filePath })).map((app) => app.appId);
+        expect(await found("created", "/old/a.txt")).toEqual(["APP-OLD-FILES"]);
+        expect(await found("deleted", "/old/a.txt")).toEqual(["APP-OLD-FILES"]);
+        expect(await found("updated", "/old/a.txt")).toEqual([]);
+        expect(await found("created", "/new/a.txt")).toEqual([]);
+      } finally {
+        await upgraded.db.destroy();
+        await scratch.drop();
+      }
+    },
+  );
 });
