@@ -75,6 +75,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   let url = "";
   const devices = createDeviceServices({
     db,
+    kind,
     store,
     bus,
     config,

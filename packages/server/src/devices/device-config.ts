@@ -30,6 +30,12 @@ export const devicesConfigSchema = z.object({
     .min(1)
     .max(1_073_741_824)
     .default(10 * 1_048_576),
+  /** How long a command waits for an offline device when its sender gives no time (docs/devices.md). */
+  commandTtlSeconds: z.coerce.number().int().min(1).max(604_800).default(3_600),
+  /** Pending commands one device may have; a sender gets 429 beyond it. */
+  maxPendingCommands: z.coerce.number().int().min(1).max(10_000).default(100),
+  /** How often an instance looks for pending commands of its devices that no wake-up reached. */
+  commandPollMs: z.coerce.number().int().min(10).max(60_000).default(1_000),
   /** Data store entries older than this are deleted (hourly). Plans do not exist yet: one value for all. */
   dataRetentionDays: z.coerce.number().int().min(1).max(3_650).default(40),
 });
@@ -49,5 +55,8 @@ export function devicesConfigFromEnvironment(env: Env): DevicesConfigInput | und
     maxPayloadBytes: env.CONFLUX_DEVICE_MAX_PAYLOAD_BYTES,
     maxFileBytes: env.CONFLUX_MAX_FILE_BYTES,
     dataRetentionDays: env.CONFLUX_DATA_RETENTION_DAYS,
+    commandTtlSeconds: env.CONFLUX_COMMAND_TTL_SECONDS,
+    maxPendingCommands: env.CONFLUX_MAX_PENDING_COMMANDS,
+    commandPollMs: env.CONFLUX_COMMAND_POLL_MS,
   }) as DevicesConfigInput | undefined;
 }

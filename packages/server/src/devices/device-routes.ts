@@ -7,6 +7,7 @@ import type { Services } from "../conflux.ts";
 import { maxPage } from "../data-store/data-store.ts";
 import { UserError } from "../errors.ts";
 import type { OperatorStore } from "../store/store.ts";
+import { maxCommandPage } from "./device-commands.ts";
 import { type GroupConfig, groupConfigSchema, newDeviceSecret, tagsSchema } from "./device-registry.ts";
 
 const groupBody = z.object({
@@ -198,22 +199,63 @@ export async function deviceRoutes(api: FastifyInstance, services: Services): Pr
     },
   );
 
+  const commandsOf = (request: FastifyRequest) => deviceCommands.forOperator(operatorOf(request).operatorId);
   routes.post(
     "/v1/devices/:deviceId/commands",
     {
       schema: {
-        summary: "Send a command to a device (MQTT topic devices/{deviceId}/commands, QoS 1)",
+        summary:
+          "Send a command to a device (MQTT topic devices/{deviceId}/commands, QoS 1): kept until the device acknowledges it or ?ttlSeconds pass",
         tags: ["devices"],
         params: deviceParams,
+        querystring: z.object({ ttlSeconds: z.coerce.number().int().min(1).max(604_800).optional() }),
+        headers: z.object({ "idempotency-key": z.string().min(1).max(256).optional() }),
         body: z.unknown(),
       },
     },
     async (request, reply) => {
-      const device = await deviceOf(request, request.params.deviceId);
       const body = request.body;
       const payload = typeof body === "string" ? body : JSON.stringify(body ?? null);
-      const topic = await deviceCommands.send(device.deviceId, Buffer.from(payload));
-      return reply.status(202).send({ deviceId: device.deviceId, topic });
+      const command = await commandsOf(request).send(request.params.deviceId, payload, {
+        ttlSeconds: request.query.ttlSeconds,
+        idempotencyKey: request.headers["idempotency-key"],
+      });
+      return reply.status(202).send(command);
+    },
+  );
+  routes.get(
+    "/v1/devices/:deviceId/commands",
+    {
+      schema: {
+        summary:
+          "A device's commands and their status, newest first (?before is the previous page's last id)",
+        tags: ["devices"],
+        params: deviceParams,
+        querystring: z.object({
+          limit: z.coerce.number().int().min(1).max(maxCommandPage).default(20),
+          before: z.string().max(64).optional(),
+        }),
+      },
+    },
+    async (request) => {
+      const device = await deviceOf(request, request.params.deviceId);
+      return { commands: await commandsOf(request).list(device.deviceId, request.query) };
+    },
+  );
+  routes.get(
+    "/v1/devices/:deviceId/commands/:commandId",
+    {
+      schema: {
+        summary: "A command and its status: pending, delivered, expired or published",
+        tags: ["devices"],
+        params: deviceParams.extend({ commandId: z.string().max(64) }),
+      },
+    },
+    async (request) => {
+      const { deviceId, commandId } = request.params;
+      const command = await commandsOf(request).get(deviceId, commandId);
+      if (!command) throw new UserError("not_found", `no command ${commandId} for device ${deviceId}`);
+      return command;
     },
   );
 

@@ -4,19 +4,20 @@ import type { Bus } from "../bus/bus.ts";
 import type { Config } from "../config/config.ts";
 import { startDataRetention } from "../data-store/data-retention.ts";
 import { DataStore, type OperatorData } from "../data-store/data-store.ts";
-import { UserError } from "../errors.ts";
 import { startFileEventRedelivery } from "../files/file-event-redelivery.ts";
 import { createFileEvents } from "../files/file-events.ts";
 import { createFileLinks } from "../files/file-links.ts";
 import { type FileStore, SqlFileStore } from "../files/file-store.ts";
-import type { DeviceCommands } from "../ingest/device-commands.ts";
 import { DeviceIngest } from "../ingest/device-ingest.ts";
 import { DeviceMessageKeys, startMessageKeyExpiry } from "../ingest/device-message-keys.ts";
 import { startMqttBroker } from "../ingest/mqtt-broker.ts";
 import { connectExternalMqtt } from "../ingest/mqtt-external.ts";
 import { startSocketListeners } from "../ingest/socket-ingest.ts";
+import type { DatabaseKind } from "../store/database.ts";
 import type { Database } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
+import { CommandDelivery, type OperatorDeviceCommands } from "./command-delivery.ts";
+import { CommandOutbox } from "./device-commands.ts";
 import { DeviceRegistry, type OperatorDevices } from "./device-registry.ts";
 
 /** Devices, their ingest and downlink, the data store and the file store: one per process. */
@@ -25,7 +26,8 @@ export interface DeviceServices {
   readonly data: DataStore;
   readonly files: FileStore;
   readonly ingest: DeviceIngest;
-  readonly commands: DeviceCommands;
+  /** Downlink: the command outbox and its delivery (command-delivery.ts). */
+  readonly commands: CommandDelivery;
   /** Where the listeners are, once started (port 0 in the config takes a free one). */
   readonly listening: { mqttPort?: number; socketPort?: number };
   /** Starts the MQTT, UDP and TCP listeners and the data retention sweep. */
@@ -33,14 +35,9 @@ export interface DeviceServices {
   stop(): Promise<void>;
 }
 
-const mqttOff: DeviceCommands = {
-  async send() {
-    throw new UserError("conflict", "MQTT is turned off on this server: commands cannot reach devices");
-  },
-};
-
 export function createDeviceServices(deps: {
   db: Kysely<Database>;
+  kind: DatabaseKind;
   store: Store;
   bus: Bus;
   config: Config;
@@ -71,7 +68,18 @@ export function createDeviceServices(deps: {
     maxMessageBytes: config.limits.maxMessageBytes,
   });
   const stops: Array<() => Promise<void> | void> = [];
-  let commands: DeviceCommands = mqttOff;
+  const commands = new CommandDelivery(
+    new CommandOutbox(deps.db, deps.kind, {
+      defaultTtlSeconds: settings.commandTtlSeconds,
+      maxPendingPerDevice: settings.maxPendingCommands,
+    }),
+    {
+      database: config.database,
+      maxPayloadBytes: settings.maxPayloadBytes,
+      pollMs: settings.commandPollMs,
+      logger,
+    },
+  );
   const listening: DeviceServices["listening"] = {};
 
   return {
@@ -79,18 +87,7 @@ export function createDeviceServices(deps: {
     data,
     files,
     ingest,
-    commands: {
-      async send(deviceId, payload) {
-        // One limit for every way a command is sent (API, action), whichever MQTT side carries it.
-        if (payload.length > settings.maxPayloadBytes)
-          throw new UserError(
-            "payload_too_large",
-            `the command is ${payload.length} bytes; the limit is ${settings.maxPayloadBytes}`,
-          );
-        // Resolved at call time: the MQTT side exists only once started.
-        return commands.send(deviceId, payload);
-      },
-    },
+    commands,
     listening,
     async start() {
       const listenerOptions = {
@@ -100,9 +97,15 @@ export function createDeviceServices(deps: {
         logger,
       };
       if (settings.mqtt === "embedded") {
-        const broker = await startMqttBroker({ ...listenerOptions, port: settings.mqttPort });
-        commands = broker.commands;
+        const broker = await startMqttBroker({
+          ...listenerOptions,
+          port: settings.mqttPort,
+          onCommandSubscribe: (deviceId) => commands.wake(deviceId),
+        });
+        await commands.startEmbedded(broker.commands);
         listening.mqttPort = broker.port;
+        // Stopped in reverse: the broker closes first, which settles deliveries waiting for a PUBACK.
+        stops.push(() => commands.stop());
         stops.push(() => broker.close());
       } else if (settings.mqtt === "external") {
         if (!settings.mqttUrl) throw new Error("devices.mqtt is 'external' but devices.mqttUrl is not set");
@@ -115,7 +118,8 @@ export function createDeviceServices(deps: {
           sessionExpirySeconds: settings.mqttSessionExpirySeconds,
           logger,
         });
-        commands = external.commands;
+        commands.startExternal(external.commands);
+        stops.push(() => commands.stop());
         stops.push(() => external.close());
       }
       if (settings.socketEnabled) {
@@ -139,13 +143,13 @@ export function createDeviceServices(deps: {
 export interface OperatorDeviceAccess {
   readonly registry: OperatorDevices;
   readonly data: OperatorData;
-  readonly commands: DeviceCommands;
+  readonly commands: OperatorDeviceCommands;
 }
 
 export function deviceAccessFor(services: DeviceServices, operatorId: string): OperatorDeviceAccess {
   return {
     registry: services.registry.forOperator(operatorId),
     data: services.data.forOperator(operatorId),
-    commands: services.commands,
+    commands: services.commands.forOperator(operatorId),
   };
 }

@@ -72,3 +72,40 @@ export const devicesMigration: Migration = {
       .execute();
   },
 };
+
+/**
+ * The command outbox (device-commands.ts): a command waits here until the device acknowledges it or it
+ * expires, so any instance can accept it and the one the device is connected to delivers it.
+ */
+export const deviceCommandsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("device_commands")
+      .addColumn("command_id", "text", (c) => c.primaryKey())
+      .addColumn("operator_id", "text", (c) =>
+        c.notNull().references("operators.operator_id").onDelete("cascade"),
+      )
+      .addColumn("device_id", "text", (c) => c.notNull().references("devices.device_id").onDelete("cascade"))
+      .addColumn("payload", "text", (c) => c.notNull())
+      .addColumn("status", "text", (c) => c.notNull())
+      .addColumn("idempotency_key", "text")
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addColumn("expires_at", "bigint", (c) => c.notNull())
+      .addColumn("delivered_at", "bigint")
+      // Nulls are distinct on both engines: only commands sent with a key are deduplicated.
+      .addUniqueConstraint("device_commands_idempotency", ["device_id", "idempotency_key"])
+      .execute();
+    // A device's commands in order: its pending ones to deliver, its list.
+    await db.schema
+      .createIndex("device_commands_by_device")
+      .on("device_commands")
+      .columns(["device_id", "status", "command_id"])
+      .execute();
+    // The sweep: pending ones past their expiry, finished ones past retention.
+    await db.schema
+      .createIndex("device_commands_by_status_expiry")
+      .on("device_commands")
+      .columns(["status", "expires_at"])
+      .execute();
+  },
+};

@@ -3,12 +3,14 @@ import { createServer, type Server } from "node:net";
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
-import { commandTopic, type DeviceCommands, dataTopic } from "./device-commands.ts";
+import { commandTopic, dataTopic } from "./device-commands.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
+import { createMqttCommandDelivery, type MqttCommandDelivery } from "./mqtt-command-delivery.ts";
 
 interface MqttBroker {
   port: number;
-  commands: DeviceCommands;
+  /** Commands to the devices connected here (devices/command-delivery.ts decides which and when). */
+  commands: MqttCommandDelivery;
   close(): Promise<void>;
 }
 
@@ -74,6 +76,10 @@ export async function startMqttBroker(options: {
   port: number;
   maxPayloadBytes: number;
   logger: Logger;
+  /** A device connected here subscribed to its commands: its pending ones can go now. */
+  onCommandSubscribe?(deviceId: string): void;
+  /** How long a command waits for the device's PUBACK before it counts as not delivered. */
+  commandAckTimeoutMs?: number;
 }): Promise<MqttBroker> {
   const { ingest, logger } = options;
   const devices = new WeakMap<Client, string>();
@@ -151,6 +157,13 @@ export async function startMqttBroker(options: {
     },
   });
 
+  const commands = createMqttCommandDelivery({
+    broker,
+    deviceOf: (client) => devices.get(client),
+    onSubscribed: (deviceId) => options.onCommandSubscribe?.(deviceId),
+    ackTimeoutMs: options.commandAckTimeoutMs ?? 10_000,
+  });
+
   const server: Server = createServer((socket) => {
     const client = broker.handle(socket) as unknown as Client;
     limitPacketSize(client, options.maxPayloadBytes + packetOverheadBytes);
@@ -162,17 +175,7 @@ export async function startMqttBroker(options: {
 
   return {
     port,
-    commands: {
-      async send(deviceId, payload) {
-        const topic = commandTopic(deviceId);
-        await new Promise<void>((resolve, reject) =>
-          broker.publish({ cmd: "publish", topic, payload, qos: 1, retain: false, dup: false }, (error) =>
-            error ? reject(error) : resolve(),
-          ),
-        );
-        return topic;
-      },
-    },
+    commands,
     async close() {
       // Stop taking connections, then close the ones there are (aedes closes its clients).
       const closed = new Promise((resolve) => server.close(resolve));

@@ -229,6 +229,20 @@ export interface AiRequestWindowsTable {
   requests: number;
 }
 
+/** A command for a device (devices/device-commands.ts). */
+export interface DeviceCommandsTable {
+  commandId: string;
+  operatorId: string;
+  deviceId: string;
+  payload: string;
+  /** pending, delivered (the device acknowledged it), expired, or published (handed to an external broker). */
+  status: string;
+  idempotencyKey: string | null;
+  createdAt: number;
+  expiresAt: number;
+  deliveredAt: number | null;
+}
+
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
@@ -251,4 +265,5 @@ export interface Database {
   fileSources: FileSourcesTable;
   deviceMessageKeys: DeviceMessageKeysTable;
   aiRequestWindows: AiRequestWindowsTable;
+  deviceCommands: DeviceCommandsTable;
 }
