@@ -77,6 +77,34 @@ describe("device commands through the outbox", () => {
     await expect.poll(async () => (await commandOf(fixture, sent.body.commandId)).status).toBe("delivered");
   });
 
+  it("delivers to a device that resumes a kept session without subscribing again", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session);
+    const url = `mqtt://127.0.0.1:${suite.conflux.services.devices.listening.mqttPort}`;
+    const options = {
+      clientId: `${fixture.deviceId}-kept`,
+      username: fixture.deviceId,
+      password: fixture.secret,
+      clean: false,
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+    };
+    const first = await mqtt.connectAsync(url, options);
+    await first.subscribeAsync(`devices/${fixture.deviceId}/commands`, { qos: 1 });
+    const received: string[] = [];
+    first.on("message", (_topic, payload) => received.push(payload.toString()));
+    const live = await session.call("POST", `/v1/devices/${fixture.deviceId}/commands`, "while connected");
+    await expect.poll(() => received).toEqual(["while connected"]);
+    await expect.poll(async () => (await commandOf(fixture, live.body.commandId)).status).toBe("delivered");
+    await first.endAsync();
+    const later = await session.call("POST", `/v1/devices/${fixture.deviceId}/commands`, "while away");
+    const resumed = await mqtt.connectAsync(url, options);
+    clients.push(resumed);
+    resumed.on("message", (_topic, payload) => received.push(payload.toString()));
+    await expect.poll(() => received).toEqual(["while connected", "while away"]);
+    await expect.poll(async () => (await commandOf(fixture, later.body.commandId)).status).toBe("delivered");
+  });
+
   it("expires a command its device did not take in time and never sends it", async () => {
     const { session } = suite;
     const fixture = await createDeviceFixture(session);

@@ -57,6 +57,10 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
           .count(),
       )
       .toBe(1);
+    // No device is connected: the command waits in its outbox, and the page says so.
+    const commands = page.getByRole("table", { name: "Recent commands" });
+    await expect.poll(() => commands.textContent()).toContain("fan on");
+    expect(await commands.textContent()).toContain("Pending: waiting for the device");
   });
 
   it("binds a new device group to an app's device channel by choosing both", async () => {

@@ -8,19 +8,28 @@ import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
 import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
-import { useConsoleApi } from "./console-api.ts";
+import { type DeviceCommand, useConsoleApi } from "./console-api.ts";
 
 const recentEntries = 200;
+const recentCommands = 10;
+
+const statusText: Record<DeviceCommand["status"], string> = {
+  pending: "Pending: waiting for the device",
+  delivered: "Delivered",
+  expired: "Expired: not delivered in time",
+  published: "Published to the broker",
+};
 
 // uPlot loads with the first device page, not with the studio.
 const DataChart = lazy(() => import("./DataChart.tsx").then((module) => ({ default: module.DataChart })));
 
-/** One device: its recent data as a chart and a table, and a command to send it. */
+/** One device: its recent data as a chart and a table, a command to send it and its recent commands. */
 export function DevicePage({ deviceId }: { deviceId: string }) {
   const api = useConsoleApi();
   const toast = useToast();
   const device = useLoad(() => api.getDevice(deviceId), [api, deviceId]);
   const data = useLoad(() => api.recentData(deviceId, recentEntries), [api, deviceId]);
+  const commands = useLoad(() => api.recentCommands(deviceId, recentCommands), [api, deviceId]);
   const [command, setCommand] = useState("");
   const [error, setError] = useState<unknown>();
 
@@ -30,13 +39,26 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
       await api.sendCommand(deviceId, command);
       toast.show(`Sent to ${deviceId}`);
       setCommand("");
+      commands.reload();
     } catch (caught) {
       setError(caught);
     }
   };
 
   return (
-    <Page title={device.data?.name || deviceId} toolbar={<Button onClick={data.reload}>Refresh</Button>}>
+    <Page
+      title={device.data?.name || deviceId}
+      toolbar={
+        <Button
+          onClick={() => {
+            data.reload();
+            commands.reload();
+          }}
+        >
+          Refresh
+        </Button>
+      }
+    >
       <div className="cfx-stack">
         <p className="cfx-muted">
           <Link to="/devices">Devices</Link> / <span className="cfx-mono">{deviceId}</span>
@@ -82,7 +104,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
         >
           <TextField
             label="Command"
-            hint="Published to devices/{deviceId}/commands (MQTT, QoS 1)."
+            hint="Sent on devices/{deviceId}/commands (MQTT, QoS 1); kept for an offline device until it expires (an hour by default)."
             value={command}
             onChange={(event) => setCommand(event.target.value)}
           />
@@ -90,6 +112,34 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
             Send
           </Button>
         </form>
+        {commands.error ? (
+          <ErrorBanner error={commands.error} onRetry={commands.reload} />
+        ) : (
+          <Table
+            caption="Recent commands"
+            rows={commands.data ?? []}
+            rowKey={(sent) => sent.commandId}
+            empty={commands.loading ? "Loading…" : "No commands sent yet."}
+            columns={[
+              { header: "Sent", cell: (sent) => <Time ms={sent.createdAt} /> },
+              { header: "Command", cell: (sent) => <span className="cfx-mono">{sent.payload}</span> },
+              {
+                header: "Status",
+                cell: (sent) => (
+                  <>
+                    {statusText[sent.status]}
+                    {sent.deliveredAt !== null ? (
+                      <>
+                        {" "}
+                        (<Time ms={sent.deliveredAt} />)
+                      </>
+                    ) : null}
+                  </>
+                ),
+              },
+            ]}
+          />
+        )}
       </div>
     </Page>
   );

@@ -36,6 +36,17 @@ export interface Device {
   createdAt: number;
 }
 
+/** A command in a device's outbox (docs/devices.md, Commands). */
+export interface DeviceCommand {
+  commandId: string;
+  deviceId: string;
+  payload: string;
+  status: "pending" | "delivered" | "expired" | "published";
+  createdAt: number;
+  expiresAt: number;
+  deliveredAt: number | null;
+}
+
 export interface DataEntry {
   time: number;
   contentType: string;
@@ -61,7 +72,9 @@ export interface ConsoleApi {
   /** The secret is in this answer only. */
   createDevice(device: { name: string; groupId: string | null }): Promise<Device & { secret: string }>;
   deleteDevice(deviceId: string): Promise<void>;
-  sendCommand(deviceId: string, command: string): Promise<void>;
+  sendCommand(deviceId: string, command: string): Promise<DeviceCommand>;
+  /** The newest commands, newest first. */
+  recentCommands(deviceId: string, limit: number): Promise<DeviceCommand[]>;
   /** The newest entries, newest first. */
   recentData(deviceId: string, limit: number): Promise<DataEntry[]>;
   listFiles(prefix: string): Promise<StoredFile[]>;
@@ -86,11 +99,17 @@ export function createConsoleApi(http: HttpClient): ConsoleApi {
     getDevice: (deviceId) => http.json("GET", `/v1/devices/${segment(deviceId)}`),
     createDevice: (device) => http.json("POST", "/v1/devices", { body: device }),
     deleteDevice: (deviceId) => http.json("DELETE", `/v1/devices/${segment(deviceId)}`),
-    async sendCommand(deviceId, command) {
-      await http.json("POST", `/v1/devices/${segment(deviceId)}/commands`, {
+    sendCommand: (deviceId, command) =>
+      http.json("POST", `/v1/devices/${segment(deviceId)}/commands`, {
         body: command,
         contentType: "text/plain",
-      });
+      }),
+    async recentCommands(deviceId, limit) {
+      const page = await http.json<{ commands: DeviceCommand[] }>(
+        "GET",
+        `/v1/devices/${segment(deviceId)}/commands?limit=${limit}`,
+      );
+      return page.commands;
     },
     async recentData(deviceId, limit) {
       const page = await http.json<{ entries: DataEntry[] }>(

@@ -7,8 +7,10 @@ import {
   type ConsoleApi,
   ConsoleApiContext,
   type Device,
+  type DeviceCommand,
   type DeviceGroup,
 } from "./console-api.ts";
+import { DevicePage } from "./DevicePage.tsx";
 import { DevicesPage } from "./DevicesPage.tsx";
 import { FilesPage, rowsUnder } from "./FilesPage.tsx";
 
@@ -217,5 +219,42 @@ describe("the files page", () => {
     const image = (await screen.findByRole("img", { name: "/cam1/a.jpg" })) as HTMLImageElement;
     expect(image.getAttribute("src")).toContain("/v1/signed/files/OP0000000001/cam1/a.jpg");
     expect(screen.getByRole("button", { name: ".. (up)" })).toBeTruthy();
+  });
+});
+
+describe("the device page", () => {
+  it("lists the device's recent commands with their status, and the one just sent", async () => {
+    const command = (commandId: string, payload: string, status: DeviceCommand["status"]): DeviceCommand => ({
+      commandId,
+      deviceId: "d-1",
+      payload,
+      status,
+      createdAt: 1_767_225_600_000,
+      expiresAt: 1_767_229_200_000,
+      deliveredAt: status === "delivered" ? 1_767_225_601_000 : null,
+    });
+    const commands = [command("c-2", "fan off", "expired"), command("c-1", "fan on", "delivered")];
+    const sendCommand = vi.fn(async (_deviceId: string, payload: string) => {
+      const sent = command("c-3", payload, "pending");
+      commands.unshift(sent);
+      return sent;
+    });
+    renderConsole(<DevicePage deviceId="d-1" />, {
+      getDevice: async () => ({ deviceId: "d-1", name: "fridge", groupId: null, tags: {}, createdAt: 0 }),
+      recentData: async () => [],
+      recentCommands: async () => [...commands],
+      sendCommand,
+    });
+    const table = await screen.findByRole("table", { name: "Recent commands" });
+    await within(table).findByText("fan on");
+    const statusOf = (payload: string) =>
+      within(table).getByText(payload).closest("tr")?.querySelectorAll("td")[2]?.textContent;
+    expect(statusOf("fan on")).toMatch(/^Delivered \(.+\)$/);
+    expect(statusOf("fan off")).toBe("Expired: not delivered in time");
+    fireEvent.change(screen.getByLabelText("Command"), { target: { value: "defrost" } });
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    await waitFor(() => expect(sendCommand).toHaveBeenCalledWith("d-1", "defrost"));
+    await within(table).findByText("defrost");
+    expect(statusOf("defrost")).toBe("Pending: waiting for the device");
   });
 });
