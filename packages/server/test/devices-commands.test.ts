@@ -1,7 +1,7 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
 import { createDeviceFixture, type DeviceFixture } from "./device-fixture.ts";
-import { signUp, useSuite, waitForRun } from "./harness.ts";
+import { signUp, startTestConflux, useSuite, waitForRun } from "./harness.ts";
 
 // The command outbox on one SQLite server with its embedded broker.
 const suite = useSuite({
@@ -179,5 +179,44 @@ describe("device commands through the outbox", () => {
     const device = await connectDevice(fixture);
     await expect.poll(() => device.received).toEqual(["max"]);
     await expect.poll(async () => (await commandOf(fixture, commandId)).status).toBe("delivered");
+  });
+});
+
+describe("device commands with an external broker (Mosquitto)", () => {
+  it("publishes at once, records the command as published, and publishes a repeated Idempotency-Key once", async () => {
+    const external = await startTestConflux({
+      devices: {
+        mqtt: "external",
+        mqttUrl: "mqtt://127.0.0.1:1883",
+        mqttClientId: `conflux-commands-${process.pid}`,
+        mqttSessionExpirySeconds: 0,
+        socketEnabled: false,
+      },
+    });
+    try {
+      const session = await signUp(external.url);
+      const fixture = await createDeviceFixture(session);
+      const device = await mqtt.connectAsync("mqtt://127.0.0.1:1883", {
+        clientId: `${fixture.deviceId}-external`,
+        reconnectPeriod: 0,
+      });
+      clients.push(device);
+      const received: string[] = [];
+      device.on("message", (_topic, payload) => received.push(payload.toString()));
+      await device.subscribeAsync(`devices/${fixture.deviceId}/commands`, { qos: 1 });
+      const base = `/v1/devices/${fixture.deviceId}/commands`;
+      const keyed = { "idempotency-key": "light-1" };
+      const first = await session.call("POST", base, "light on", keyed);
+      expect(first.status).toBe(202);
+      expect(first.body).toMatchObject({ status: "published", deliveredAt: expect.any(Number) });
+      expect((await session.call("POST", base, "light on", keyed)).body.commandId).toBe(first.body.commandId);
+      await session.call("POST", base, "light off");
+      // Published in order: a second "light on" would have come before "light off".
+      await expect.poll(() => received).toEqual(["light on", "light off"]);
+      const other = await signUp(external.url);
+      expect((await other.call("POST", base, "light on")).status).toBe(404);
+    } finally {
+      await external.cleanUp();
+    }
   });
 });

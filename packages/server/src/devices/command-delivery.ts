@@ -68,20 +68,12 @@ export class CommandDelivery {
         if (transport.kind === "off")
           throw new UserError("conflict", "MQTT is turned off on this server: commands cannot reach devices");
         if (transport.kind === "external") {
-          // The broker keeps it for the device's session; we cannot see the device's PUBACK. Recorded
-          // first (that checks the device is the operator's), forgotten again if the broker refuses it.
-          const { command, created } = await commands.enqueue(deviceId, payload, {
-            ...options,
-            published: true,
-          });
-          if (!created) return command;
-          try {
-            await transport.commands.send(deviceId, Buffer.from(payload));
-          } catch (error) {
-            await commands.discard(deviceId, command.commandId);
-            throw error;
-          }
-          return command;
+          // The broker keeps it for the device's session; we cannot see the device's PUBACK. Recorded once
+          // the broker has it, so no record claims a publish that did not happen.
+          const earlier = await commands.find(deviceId, options.idempotencyKey);
+          if (earlier) return earlier;
+          await transport.commands.send(deviceId, Buffer.from(payload));
+          return (await commands.enqueue(deviceId, payload, { ...options, published: true })).command;
         }
         const { command, created } = await commands.enqueue(deviceId, payload, options);
         if (created) this.wake(deviceId);
@@ -174,12 +166,16 @@ export class CommandDelivery {
     client.on("notification", (message) => {
       if (message.payload) this.wake(message.payload);
     });
-    client.on("error", (error) => {
-      // The poll reconnects; until then it is the only wake-up from other instances.
-      this.options.logger.warn({ err: error }, "command notifications lost; reconnecting");
+    // The poll reconnects; until then it is the only wake-up from other instances.
+    const lost = () => {
       if (this.listener === client) this.listener = undefined;
+    };
+    client.on("error", (error) => {
+      this.options.logger.warn({ err: error }, "command notifications lost; reconnecting");
+      lost();
       void client.end().catch(() => {});
     });
+    client.on("end", lost);
     this.listening = (async () => {
       try {
         await client.connect();

@@ -141,14 +141,27 @@ export class OperatorCommands {
     });
   }
 
-  /** Forgets a command the external broker did not take, so its sender can send it again. */
-  async discard(deviceId: string, commandId: string): Promise<void> {
-    await this.db
-      .deleteFrom("deviceCommands")
+  /**
+   * Before a command is published to an external broker: the one sent earlier with this idempotency key,
+   * if any; refused when the device is not the operator's.
+   */
+  async find(deviceId: string, idempotencyKey: string | undefined): Promise<DeviceCommand | undefined> {
+    const device = await this.db
+      .selectFrom("devices")
+      .select("deviceId")
       .where("operatorId", "=", this.operatorId)
       .where("deviceId", "=", deviceId)
-      .where("commandId", "=", commandId)
-      .execute();
+      .executeTakeFirst();
+    if (!device) throw new UserError("not_found", `no device ${deviceId}`);
+    if (!idempotencyKey) return undefined;
+    const row = await this.db
+      .selectFrom("deviceCommands")
+      .selectAll()
+      .where("operatorId", "=", this.operatorId)
+      .where("deviceId", "=", deviceId)
+      .where("idempotencyKey", "=", idempotencyKey)
+      .executeTakeFirst();
+    return row && toCommand(row, Date.now());
   }
 
   async get(deviceId: string, commandId: string, now = Date.now()): Promise<DeviceCommand | undefined> {

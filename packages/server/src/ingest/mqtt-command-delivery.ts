@@ -86,6 +86,8 @@ export function createMqttCommandDelivery(options: {
 
   /** One QoS 1 publish to one connection; true on its PUBACK, false when it closes or time runs out. */
   function publishAwaitingAck(client: Client, deviceId: string, payload: Buffer): Promise<boolean> {
+    // Gone since it was listed: its disconnect has settled what waited, nothing would settle this one.
+    if (client.closed || !client.connected) return Promise.resolve(false);
     const state = ackStateOf(client);
     const messageId = state.nextId;
     state.nextId = (state.nextId % 65_535) + 1;
