@@ -1,5 +1,6 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
+import type { CommandOutbox } from "../src/devices/device-commands.ts";
 import { createDeviceFixture, type DeviceFixture } from "./device-fixture.ts";
 import { signUp, startTestConflux, useSuite, waitForRun } from "./harness.ts";
 
@@ -103,6 +104,17 @@ describe("device commands through the outbox", () => {
     resumed.on("message", (_topic, payload) => received.push(payload.toString()));
     await expect.poll(() => received).toEqual(["while connected", "while away"]);
     await expect.poll(async () => (await commandOf(fixture, later.body.commandId)).status).toBe("delivered");
+  });
+
+  it("delivers by the poll a command that no wake-up reached (as when a notification is lost)", async () => {
+    const { session, conflux } = suite;
+    const fixture = await createDeviceFixture(session);
+    const device = await connectDevice(fixture);
+    // Straight into the outbox, past the sender that would wake delivery at once.
+    const { outbox } = conflux.services.devices.commands as unknown as { outbox: CommandOutbox };
+    const { command } = await outbox.forOperator(session.operatorId).enqueue(fixture.deviceId, "quiet");
+    await expect.poll(() => device.received).toEqual(["quiet"]);
+    await expect.poll(async () => (await commandOf(fixture, command.commandId)).status).toBe("delivered");
   });
 
   it("expires a command its device did not take in time and never sends it", async () => {

@@ -151,8 +151,9 @@ export class CommandDelivery {
     if (this.stopped || transport.kind !== "embedded") return;
     try {
       if (this.options.database.kind === "postgres" && !this.listener) await this.listen();
-      if (transport.broker.subscribedDevices().length === 0) return;
-      for (const deviceId of await this.outbox.devicesWithPending()) this.wake(deviceId);
+      const here = transport.broker.subscribedDevices();
+      if (here.length === 0) return;
+      for (const deviceId of await this.outbox.withPending(here)) this.wake(deviceId);
     } catch (error) {
       this.options.logger.warn({ err: error }, "command poll failed");
     }

@@ -53,7 +53,8 @@ describe.each(databases)("the command outbox on %s", (_name, database) => {
       { commandId: first.command.commandId, payload: "one" },
       { commandId: second.command.commandId, payload: "two" },
     ]);
-    expect(await outbox.devicesWithPending(now)).toContain(deviceId);
+    const idle = await newDevice();
+    expect(await outbox.withPending([idle, deviceId, "d-unknown"], now)).toEqual([deviceId]);
     await outbox.markDelivered(first.command.commandId, now + 5);
     expect(await mine.get(deviceId, first.command.commandId, now + 5)).toMatchObject({
       status: "delivered",

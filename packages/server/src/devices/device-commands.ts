@@ -44,6 +44,8 @@ export interface PendingCommand {
 export const finishedCommandRetentionMs = 7 * 86_400_000;
 /** Pending commands one delivery pass reads for a device. */
 const deliveryBatch = 100;
+/** Device ids one poll statement asks about (well under SQLite's 32,766 parameters). */
+const pollChunk = 500;
 /** Commands one list call returns. */
 export const maxCommandPage = 100;
 
@@ -221,16 +223,24 @@ export class CommandOutbox {
       .execute();
   }
 
-  /** Devices with a pending command that has not expired (few: a delivered command stops being one). */
-  async devicesWithPending(now = Date.now()): Promise<string[]> {
-    const rows = await this.db
-      .selectFrom("deviceCommands")
-      .select("deviceId")
-      .distinct()
-      .where("status", "=", "pending")
-      .where("expiresAt", ">", now)
-      .execute();
-    return rows.map((row) => row.deviceId);
+  /**
+   * Which of `deviceIds` (the devices connected to one instance) have a pending command that has not
+   * expired: asked by device, so the cost follows the instance's devices, not every waiting command.
+   */
+  async withPending(deviceIds: string[], now = Date.now()): Promise<string[]> {
+    const found: string[] = [];
+    for (let start = 0; start < deviceIds.length; start += pollChunk) {
+      const rows = await this.db
+        .selectFrom("deviceCommands")
+        .select("deviceId")
+        .distinct()
+        .where("deviceId", "in", deviceIds.slice(start, start + pollChunk))
+        .where("status", "=", "pending")
+        .where("expiresAt", ">", now)
+        .execute();
+      found.push(...rows.map((row) => row.deviceId));
+    }
+    return found;
   }
 
   /**
