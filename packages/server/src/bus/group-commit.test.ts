@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../store/database.ts";
-import { GroupCommit } from "./group-commit.ts";
+import { GroupCommit, groupCommitOf } from "./group-commit.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "conflux-group-commit-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -30,5 +30,19 @@ describe("group commit on SQLite", async () => {
     expect(outcomes.map((outcome) => outcome.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
     const stored = await db.selectFrom("operators").select("operatorId").orderBy("operatorId").execute();
     expect(stored.map((row) => row.operatorId)).toEqual(["a", "c"]);
+  });
+});
+
+describe("the group commit of a database", () => {
+  it("is one for every writer of that database, and another for another database", async () => {
+    const first = await openDatabase({ kind: "sqlite", file: path.join(dir, "first.db") }, dir);
+    const second = await openDatabase({ kind: "sqlite", file: path.join(dir, "second.db") }, dir);
+    try {
+      expect(groupCommitOf(first.db)).toBe(groupCommitOf(first.db));
+      expect(groupCommitOf(second.db)).not.toBe(groupCommitOf(first.db));
+    } finally {
+      await first.db.destroy();
+      await second.db.destroy();
+    }
   });
 });

@@ -72,3 +72,18 @@ export class GroupCommit {
     });
   }
 }
+
+const perDatabase = new WeakMap<Kysely<Database>, GroupCommit>();
+
+/**
+ * The group commit of a SQLite database. It has one connection, so every writer of the event path (the
+ * bus, a data-store action's entry) joins this one and their writes share commits.
+ */
+export function groupCommitOf(db: Kysely<Database>): GroupCommit {
+  let groupCommit = perDatabase.get(db);
+  if (!groupCommit) {
+    groupCommit = new GroupCommit(db);
+    perDatabase.set(db, groupCommit);
+  }
+  return groupCommit;
+}

@@ -7,7 +7,7 @@ import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
 import type { Bus, Delivery, Job, NewExecution, WriteWithExecution } from "./bus.ts";
 import { createBusStatements } from "./bus-statements.ts";
-import { GroupCommit } from "./group-commit.ts";
+import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
 
 function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -47,7 +47,7 @@ export class SqlBus implements Bus {
     private readonly messages?: MessageCache,
   ) {
     this.events.setMaxListeners(0);
-    if (kind === "sqlite") this.groupCommit = new GroupCommit(db);
+    if (kind === "sqlite") this.groupCommit = groupCommitOf(db);
   }
 
   private transaction<T>(write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {

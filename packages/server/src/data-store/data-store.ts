@@ -1,5 +1,6 @@
 import { defaultMaxMessageBytes } from "@conflux/core";
-import type { Kysely, Transaction } from "kysely";
+import { type Kysely, SqliteAdapter, type Transaction } from "kysely";
+import { type GroupCommit, groupCommitOf } from "../bus/group-commit.ts";
 import { UserError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import type { Database } from "../store/schema.ts";
@@ -56,6 +57,7 @@ export class OperatorData {
     private readonly db: Kysely<Database>,
     readonly operatorId: string,
     private readonly maxEntryBytes: number,
+    private readonly groupCommit?: GroupCommit,
   ) {}
 
   /** Writes up to 100 entries in one transaction; an entry over the size limit fails them all. */
@@ -70,10 +72,12 @@ export class OperatorData {
           `a data entry is ${size} bytes; the limit is ${this.maxEntryBytes}`,
         );
     }
-    await this.db
-      .insertInto("dataEntries")
-      .values(entries.map((entry) => ({ ...entry, entryId: newId(), operatorId: this.operatorId })))
-      .execute();
+    const insert = (db: Kysely<Database>) =>
+      db
+        .insertInto("dataEntries")
+        .values(entries.map((entry) => ({ ...entry, entryId: newId(), operatorId: this.operatorId })))
+        .execute();
+    await (this.groupCommit ? this.groupCommit.run(insert) : insert(this.db));
   }
 
   async query(resourceType: ResourceType, resourceId: string, query: DataQuery): Promise<DataPage> {
@@ -115,15 +119,24 @@ export class OperatorData {
 }
 
 export class DataStore {
+  /**
+   * SQLite: a write outside a caller's transaction (a data-store action's, one a message) shares the bus's
+   * commits instead of paying a commit of its own.
+   */
+  private readonly groupCommit: GroupCommit | undefined;
+
   constructor(
     private readonly db: Kysely<Database>,
     /** The largest entry: entries come from device messages and actions, both bounded by the message limit. */
     private readonly maxEntryBytes = defaultMaxMessageBytes,
-  ) {}
+  ) {
+    if (db.getExecutor().adapter instanceof SqliteAdapter) this.groupCommit = groupCommitOf(db);
+  }
 
   /** Inside `trx` when given: a device message's entry commits with its execution, or neither does. */
   forOperator(operatorId: string, trx?: Transaction<Database>): OperatorData {
-    return new OperatorData(trx ?? this.db, operatorId, this.maxEntryBytes);
+    if (trx) return new OperatorData(trx, operatorId, this.maxEntryBytes);
+    return new OperatorData(this.db, operatorId, this.maxEntryBytes, this.groupCommit);
   }
 
   /** Deletes entries older than `cutoff` in bounded batches (a long delete would stall ingest); returns how many. */
