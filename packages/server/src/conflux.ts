@@ -107,7 +107,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     devices,
   };
 
-  const runApps = new RunApps(db, appVersions);
+  const runApps = new RunApps(appVersions);
   const worker = new Worker(
     bus,
     (job) =>

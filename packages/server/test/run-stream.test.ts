@@ -139,6 +139,7 @@ describe("the live run stream", () => {
       messageId: executionId,
       actionId: "copy",
       attempts: 1,
+      appVersion: null,
     };
     const now = Date.now();
     await bus.complete(

@@ -1,10 +1,8 @@
 import type { App } from "@conflux/core";
-import type { Kysely } from "kysely";
-import type { Database } from "../store/schema.ts";
 import type { OperatorStore } from "../store/store.ts";
 import type { AppVersionStore } from "./app-versions.ts";
 
-/** Enough for the executions and versions a busy worker touches; both are immutable, so entries never go stale. */
+/** Enough for the versions a busy worker touches; they are immutable, so entries never go stale. */
 const cacheLimit = 10_000;
 
 /**
@@ -13,35 +11,15 @@ const cacheLimit = 10_000;
  * waits out an output delay or a retry across the edit. Runs from before versions use the current app.
  */
 export class RunApps {
-  private readonly startedOn = new Map<string, number | null>();
   private readonly versions = new Map<string, App>();
 
-  constructor(
-    private readonly db: Kysely<Database>,
-    private readonly appVersions: AppVersionStore,
-  ) {}
+  constructor(private readonly appVersions: AppVersionStore) {}
 
-  async appFor(operator: OperatorStore, appId: string, executionId: string): Promise<App | undefined> {
-    const [current, version] = await Promise.all([
-      operator.getApp(appId),
-      this.versionStartedOn(operator.operatorId, executionId),
-    ]);
-    if (!current || version === null || version === current.version) return current;
-    return (await this.version(operator.operatorId, current, version)) ?? current;
-  }
-
-  private async versionStartedOn(operatorId: string, executionId: string): Promise<number | null> {
-    const known = this.startedOn.get(executionId);
-    if (known !== undefined) return known;
-    const row = await this.db
-      .selectFrom("executions")
-      .select("appVersion")
-      .where("operatorId", "=", operatorId)
-      .where("executionId", "=", executionId)
-      .executeTakeFirst();
-    const version = row?.appVersion ?? null;
-    remember(this.startedOn, executionId, version);
-    return version;
+  /** `startedOn`: the version the run's execution started on (the bus claims it with the job). */
+  async appFor(operator: OperatorStore, appId: string, startedOn: number | null): Promise<App | undefined> {
+    const current = await operator.getApp(appId);
+    if (!current || startedOn === null || startedOn === current.version) return current;
+    return (await this.version(operator.operatorId, current, startedOn)) ?? current;
   }
 
   private async version(operatorId: string, current: App, version: number): Promise<App | undefined> {

@@ -49,6 +49,8 @@ export interface Job {
   actionId: string;
   /** Tries started so far, this one included. */
   attempts: number;
+  /** The app version its execution started on; null for an execution from before app versions. */
+  appVersion: number | null;
 }
 
 /**

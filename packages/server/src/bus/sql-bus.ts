@@ -146,6 +146,8 @@ export class SqlBus implements Bus {
       .limit(max);
     // Several workers on PostgreSQL: each takes rows the others have not locked.
     if (this.kind === "postgres") due = due.forUpdate().skipLocked();
+    // The app version comes with the claim, not from a read per job: a step runs on the version its
+    // execution started on.
     return db
       .updateTable("jobs")
       .set((eb) => ({
@@ -155,6 +157,13 @@ export class SqlBus implements Bus {
       }))
       .where("jobId", "in", due)
       .returning(["jobId", "operatorId", "appId", "executionId", "messageId", "actionId", "attempts"])
+      .returning((eb) =>
+        eb
+          .selectFrom("executions")
+          .select("executions.appVersion")
+          .whereRef("executions.executionId", "=", "jobs.executionId")
+          .as("appVersion"),
+      )
       .execute();
   }
 

@@ -134,7 +134,7 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
   const { bus } = services;
   const operator = services.store.forOperator(job.operatorId);
   const [app, message] = await Promise.all([
-    services.runApps.appFor(operator, job.appId, job.executionId),
+    services.runApps.appFor(operator, job.appId, job.appVersion),
     operator.getMessage(job.messageId),
   ]);
   const trigger = job.messageId === job.executionId ? message : await operator.getMessage(job.executionId);

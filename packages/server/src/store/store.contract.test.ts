@@ -92,6 +92,7 @@ describe.each(databases)("the store on %s", (_name, database) => {
         eventType: "api",
         dedupeKey: "k1",
         replayOf: null,
+        appVersion: 3,
       };
       expect(await bus.startExecution(execution, { message, actionIds: ["a1"], availableAt: 0 })).toEqual({
         executionId: "EXEC1",
@@ -108,7 +109,8 @@ describe.each(databases)("the store on %s", (_name, database) => {
       expect(again).toEqual({ executionId: "EXEC1", duplicate: true });
 
       const [job] = await bus.claim(10, 60_000);
-      expect(job).toMatchObject({ jobId: "EXEC1:a1", attempts: 1 });
+      // A job comes with the app version its execution started on, for the runtime to run that version.
+      expect(job).toMatchObject({ jobId: "EXEC1:a1", attempts: 1, appVersion: 3 });
       expect(await bus.claim(10, 60_000)).toEqual([]); // leased
       if (!job) throw new Error("no job");
 
@@ -131,7 +133,7 @@ describe.each(databases)("the store on %s", (_name, database) => {
       };
       await bus.retryLater(job, 0, step);
       const [retried] = await bus.claim(10, 60_000);
-      expect(retried?.attempts).toBe(2);
+      expect(retried).toMatchObject({ attempts: 2, appVersion: 3 });
       if (!retried) throw new Error("no retry");
 
       const alice = store.forOperator("OP0000000001");
