@@ -162,6 +162,7 @@ export class SqlBus implements Bus {
           .selectFrom("executions")
           .select("executions.appVersion")
           .whereRef("executions.executionId", "=", "jobs.executionId")
+          .whereRef("executions.operatorId", "=", "jobs.operatorId")
           .as("appVersion"),
       )
       .execute();
