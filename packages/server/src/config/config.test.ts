@@ -47,6 +47,14 @@ describe("loadConfig", () => {
     expect(config.ai.providers.openai.apiKey).toBe("env-key");
   });
 
+  it("reads the runtime's concurrency from CONFLUX_RUNTIME_CONCURRENCY and keeps the file's other runtime keys", () => {
+    const file = configFile({ runtime: { concurrency: 2_000, maxTries: 5 } });
+    const config = loadConfig({ CONFLUX_CONFIG: file, CONFLUX_RUNTIME_CONCURRENCY: "64" });
+    expect(config.runtime).toMatchObject({ concurrency: 64, maxTries: 5 });
+    expect(loadConfig({}).runtime.concurrency).toBe(256);
+    expect(() => loadConfig({ CONFLUX_RUNTIME_CONCURRENCY: "0" })).toThrow(/runtime\.concurrency/);
+  });
+
   it("names the setting that is wrong", () => {
     expect(() => loadConfig({ CONFLUX_PORT: "not a port" })).toThrow(/invalid configuration: port/);
   });

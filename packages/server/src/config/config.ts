@@ -94,6 +94,7 @@ function fromEnvironment(env: Env): ConfigInput {
     secretKey: env.CONFLUX_SECRET_KEY,
     historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
     logLevel: env.CONFLUX_LOG_LEVEL as ConfigInput["logLevel"],
+    runtime: definedEntries({ concurrency: env.CONFLUX_RUNTIME_CONCURRENCY }),
     database: databaseUrl?.startsWith("postgres")
       ? { kind: "postgres" as const, url: databaseUrl }
       : undefined,
