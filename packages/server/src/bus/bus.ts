@@ -25,6 +25,8 @@ export interface Delivery {
   message: NewMessage;
   actionIds: string[];
   availableAt: number;
+  /** The payload as JSON text, when the planner already made it to measure the message (deliveries.ts). */
+  payloadText?: string;
 }
 
 export interface NewExecution {

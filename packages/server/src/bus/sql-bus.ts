@@ -61,10 +61,10 @@ export class SqlBus implements Bus {
   ): Promise<Selectable<MessagesTable>[]> {
     const now = Date.now();
     const rows: Selectable<MessagesTable>[] = [];
-    for (const { message, actionIds, availableAt } of deliveries) {
+    for (const { message, actionIds, availableAt, payloadText } of deliveries) {
       const row = {
         ...message,
-        payload: JSON.stringify(message.payload),
+        payload: payloadText ?? JSON.stringify(message.payload),
         context: JSON.stringify(message.context),
         createdAt: now,
       };

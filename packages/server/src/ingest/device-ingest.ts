@@ -126,6 +126,7 @@ export class DeviceIngest {
             app,
             channelId: binding.channelId,
             payload,
+            payloadText: content,
             context: {
               eventType: "device",
               request,

@@ -13,15 +13,15 @@ export interface MessageDraft {
   parentStepId: string | null;
   messageId?: string;
   delaySeconds?: number;
-}
-
-function messageBytes(payload: JsonValue): number {
-  return Buffer.byteLength(JSON.stringify(payload));
+  /** `payload` as JSON text, when the caller has it already (device ingest measured it). */
+  payloadText?: string;
 }
 
 /** A message for a channel of the app, addressed to every action on that channel. */
 export function planDelivery(app: App, draft: MessageDraft, maxMessageBytes: number): Delivery {
-  const size = messageBytes(draft.payload);
+  // Made once: measured here, stored as is by the bus.
+  const payloadText = draft.payloadText ?? JSON.stringify(draft.payload);
+  const size = Buffer.byteLength(payloadText);
   if (size > maxMessageBytes)
     throw new ActionError(
       "message_too_large",
@@ -43,5 +43,6 @@ export function planDelivery(app: App, draft: MessageDraft, maxMessageBytes: num
       .filter((action) => action.channelId === draft.channelId)
       .map((action) => action.actionId),
     availableAt: Date.now() + (draft.delaySeconds ?? 0) * 1000,
+    payloadText,
   };
 }

@@ -10,6 +10,8 @@ export interface ExecutionRequest {
   app: App;
   channelId: string;
   payload: JsonValue;
+  /** `payload` as JSON text, when the source made it already (it is not made again). */
+  payloadText?: string;
   context: MessageContext;
   dedupeKey?: string;
   replayOf?: string;
@@ -40,6 +42,7 @@ export async function startExecution(
         channelId,
         hop: request.hop ?? 0,
         payload: request.payload,
+        payloadText: request.payloadText,
         context: request.context,
         parentStepId: null,
       },
