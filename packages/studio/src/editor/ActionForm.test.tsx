@@ -287,7 +287,8 @@ describe("fallback models", () => {
     expect(screen.queryByRole("listbox", { name: "Fallback model to add" })).toBeNull();
     const details = screen.getByRole("region", { name: "Step details" });
     const answered = within(details).getByText("Model that answered").nextElementSibling;
-    expect(answered?.textContent).toBe("openai/gpt-4.1 fallback openai/gpt-4.1-mini did not answer.");
+    // Read as two sentences: "fallback" does not run on into the model that did not answer.
+    expect(answered?.textContent).toBe("openai/gpt-4.1, fallback. openai/gpt-4.1-mini did not answer.");
   });
 });
 

@@ -1,4 +1,5 @@
 import type { JsonValue } from "@conflux/core";
+import { TrailingBadge } from "../ui/Badge.tsx";
 import type { RunStep } from "./contract.ts";
 import { type ActionRunState, formatDuration, statusLabels } from "./run-overlay.ts";
 
@@ -87,10 +88,10 @@ function AnsweredBy({ answered, named }: { answered: string | undefined; named: 
         <code>{answered}</code>
         {fallback ? (
           <>
-            {" "}
-            <span className="cfx-badge cfx-badge--warning">fallback</span>
-            <span className="cfx-step__note">
-              {" "}
+            <TrailingBadge tone="warning">fallback</TrailingBadge>
+            {/* The badge ends a sentence only to the eye: without the stop, "fallback" reads as naming the next model. */}
+            <span>
+              <span className="cfx-visually-hidden">. </span>
               <code>{named}</code> did not answer.
             </span>
           </>
