@@ -107,8 +107,9 @@ export async function startMqttBroker(options: {
         });
     },
     authorizePublish(client, packet, done) {
-      // Our own publishes (commands) have no client.
-      if (!client) return done(null);
+      // Commands are written to their connection (mqtt-command-delivery.ts) and never come here. Without a
+      // client, aedes asks about the will of a connection another broker held: no device to check it against.
+      if (!client) return done(new Error("a publish without a device connection"));
       const deviceId = devices.get(client);
       const refuse = (reason: string) => {
         logger.warn({ deviceId, topic: packet.topic, reason }, "MQTT publish refused; connection closed");
