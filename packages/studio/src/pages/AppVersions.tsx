@@ -1,7 +1,7 @@
 import type { App } from "@conflux/core";
 import { useState } from "react";
 import type { AppVersionSummary } from "../api/conflux-api.ts";
-import { Link, pathOf } from "../shell/router.tsx";
+import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
@@ -11,6 +11,7 @@ import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Table } from "../ui/Table.tsx";
 import { Time } from "../ui/Time.tsx";
+import { useToast } from "../ui/Toast.tsx";
 
 const pageSize = 20;
 
@@ -163,4 +164,46 @@ export function RestoreDialog({ version, current, unsaved, busy, onConfirm, onCa
       </p>
     </ConfirmDialog>
   );
+}
+
+/**
+ * Restoring from a read-only page (a run's, a saved version's): `ask` opens the RestoreDialog in
+ * `dialog`; once confirmed, the version is restored on the version the page loaded (`current`: a save
+ * made since is refused with 412, handed to `onError`) and the app opens.
+ */
+export function useRestoreAndOpen(
+  appId: string,
+  current: number | undefined,
+  onError: (error: unknown) => void,
+) {
+  const { api } = useStudio();
+  const { navigate } = useRouter();
+  const toast = useToast();
+  const [restoring, setRestoring] = useState<{ version: number; saving: boolean }>();
+
+  const restore = async (version: number) => {
+    setRestoring({ version, saving: true });
+    onError(undefined);
+    try {
+      const app = await api.restoreAppVersion(appId, version, current);
+      toast.show(`Version ${version} restored as version ${app.version}`);
+      navigate(pathOf({ page: "app", appId }));
+    } catch (caught) {
+      onError(caught);
+      setRestoring(undefined);
+    }
+  };
+
+  return {
+    ask: (version: number) => setRestoring({ version, saving: false }),
+    dialog: (
+      <RestoreDialog
+        version={restoring?.version}
+        current={current}
+        busy={restoring?.saving ?? false}
+        onCancel={() => setRestoring(undefined)}
+        onConfirm={(version) => void restore(version)}
+      />
+    ),
+  };
 }

@@ -12,8 +12,7 @@ import { Notice } from "../ui/Notice.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { StatusBadge } from "../ui/Table.tsx";
 import { Time } from "../ui/Time.tsx";
-import { useToast } from "../ui/Toast.tsx";
-import { RestoreDialog } from "./AppVersions.tsx";
+import { useRestoreAndOpen } from "./AppVersions.tsx";
 import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 function viewOf(run: RunDetail): RunView {
@@ -47,11 +46,10 @@ async function loadRun(api: ConfluxApi, appId: string, runId: string) {
 export function RunPage({ appId, runId }: { appId: string; runId: string }) {
   const { api } = useStudio();
   const { navigate } = useRouter();
-  const toast = useToast();
   const loaded = useLoad(() => loadRun(api, appId, runId), [api, appId, runId]);
-  const [restoring, setRestoring] = useState<"asking" | "saving">();
   const [live, setLive] = useState<RunView>();
   const [error, setError] = useState<unknown>();
+  const restoring = useRestoreAndOpen(appId, loaded.data?.current.version, setError);
   const running = loaded.data?.run.status === "running";
 
   useEffect(() => {
@@ -60,18 +58,6 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
     followRun(api, appId, runId, setLive, controller.signal).catch(setError);
     return () => controller.abort();
   }, [api, appId, runId, running]);
-
-  const restore = async (version: number) => {
-    setRestoring("saving");
-    try {
-      const app = await api.restoreAppVersion(appId, version, loaded.data?.current.version);
-      toast.show(`Version ${version} restored as version ${app.version}`);
-      navigate(pathOf({ page: "app", appId }));
-    } catch (caught) {
-      setError(caught);
-      setRestoring(undefined);
-    }
-  };
 
   const replay = async () => {
     setError(undefined);
@@ -131,7 +117,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
         ) : seen !== current.version ? (
           <Notice
             action={
-              <Button size="small" onClick={() => setRestoring("asking")}>
+              <Button size="small" onClick={() => restoring.ask(seen)}>
                 Restore version {seen}
               </Button>
             }
@@ -149,13 +135,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
           onTestRun={async () => {}}
         />
       </div>
-      <RestoreDialog
-        version={restoring === undefined ? undefined : seen}
-        current={current.version}
-        busy={restoring === "saving"}
-        onCancel={() => setRestoring(undefined)}
-        onConfirm={(version) => void restore(version)}
-      />
+      {restoring.dialog}
     </Page>
   );
 }

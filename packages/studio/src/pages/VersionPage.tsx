@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { appAtVersion } from "../api/app-definition.ts";
 import type { ConfluxApi } from "../api/conflux-api.ts";
-import { Link, pathOf, useRouter } from "../shell/router.tsx";
+import { Link, pathOf } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
@@ -9,8 +9,7 @@ import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Notice } from "../ui/Notice.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Time } from "../ui/Time.tsx";
-import { useToast } from "../ui/Toast.tsx";
-import { RestoreDialog } from "./AppVersions.tsx";
+import { useRestoreAndOpen } from "./AppVersions.tsx";
 import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 const rejectEdits = async () => ({
@@ -31,24 +30,9 @@ async function loadVersion(api: ConfluxApi, appId: string, version: number) {
 /** One saved version of an app on the canvas, read-only, with a way to restore it. */
 export function VersionPage({ appId, version }: { appId: string; version: number }) {
   const { api } = useStudio();
-  const { navigate } = useRouter();
-  const toast = useToast();
   const loaded = useLoad(() => loadVersion(api, appId, version), [api, appId, version]);
-  const [restoring, setRestoring] = useState<"asking" | "saving">();
   const [error, setError] = useState<unknown>();
-
-  const restore = async () => {
-    setRestoring("saving");
-    setError(undefined);
-    try {
-      const app = await api.restoreAppVersion(appId, version, loaded.data?.current.version);
-      toast.show(`Version ${version} restored as version ${app.version}`);
-      navigate(pathOf({ page: "app", appId }));
-    } catch (caught) {
-      setError(caught);
-      setRestoring(undefined);
-    }
-  };
+  const restoring = useRestoreAndOpen(appId, loaded.data?.current.version, setError);
 
   const title = `Version ${version}`;
   if (loaded.error)
@@ -87,7 +71,7 @@ export function VersionPage({ appId, version }: { appId: string; version: number
         ) : (
           <Notice
             action={
-              <Button size="small" onClick={() => setRestoring("asking")}>
+              <Button size="small" onClick={() => restoring.ask(version)}>
                 Restore version {version}
               </Button>
             }
@@ -103,13 +87,7 @@ export function VersionPage({ appId, version }: { appId: string; version: number
           onTestRun={async () => {}}
         />
       </div>
-      <RestoreDialog
-        version={restoring === undefined ? undefined : version}
-        current={current.version}
-        busy={restoring === "saving"}
-        onCancel={() => setRestoring(undefined)}
-        onConfirm={() => void restore()}
-      />
+      {restoring.dialog}
     </Page>
   );
 }
