@@ -14,7 +14,10 @@ afterAll(async () => {
   await Promise.all(clients.map((client) => client.endAsync(true)));
 });
 
-async function connectDevice(fixture: DeviceFixture): Promise<{ client: MqttClient; received: string[] }> {
+async function connectDevice(
+  fixture: DeviceFixture,
+  qos: 0 | 1 = 1,
+): Promise<{ client: MqttClient; received: string[] }> {
   const client = await mqtt.connectAsync(
     `mqtt://127.0.0.1:${suite.conflux.services.devices.listening.mqttPort}`,
     {
@@ -28,7 +31,7 @@ async function connectDevice(fixture: DeviceFixture): Promise<{ client: MqttClie
   clients.push(client);
   const received: string[] = [];
   client.on("message", (_topic, payload) => received.push(payload.toString()));
-  await client.subscribeAsync(`devices/${fixture.deviceId}/commands`, { qos: 1 });
+  await client.subscribeAsync(`devices/${fixture.deviceId}/commands`, { qos });
   return { client, received };
 }
 
@@ -104,6 +107,18 @@ describe("device commands through the outbox", () => {
     resumed.on("message", (_topic, payload) => received.push(payload.toString()));
     await expect.poll(() => received).toEqual(["while connected", "while away"]);
     await expect.poll(async () => (await commandOf(fixture, later.body.commandId)).status).toBe("delivered");
+  });
+
+  it("counts a command delivered once written to a device subscribed at QoS 0, which sends no PUBACK", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session);
+    const device = await connectDevice(fixture, 0);
+    const sent = await session.call("POST", `/v1/devices/${fixture.deviceId}/commands`, "once");
+    await expect.poll(() => device.received).toEqual(["once"]);
+    await expect.poll(async () => (await commandOf(fixture, sent.body.commandId)).status).toBe("delivered");
+    const next = await session.call("POST", `/v1/devices/${fixture.deviceId}/commands`, "twice");
+    await expect.poll(async () => (await commandOf(fixture, next.body.commandId)).status).toBe("delivered");
+    expect(device.received).toEqual(["once", "twice"]);
   });
 
   it("delivers by the poll a command that no wake-up reached (as when a notification is lost)", async () => {

@@ -3,7 +3,7 @@ import { commandTopic } from "./device-commands.ts";
 
 /** What aedes keeps on a client that its types do not show (aedes 1.x, lib/client.js). */
 interface ClientInternals {
-  subscriptions: Record<string, unknown>;
+  subscriptions: Record<string, { qos: number } | undefined>;
   deliverQoS(packet: object, done: () => void): void;
   _parser?: { on(event: "packet", listener: (packet: { cmd: string; messageId?: number }) => void): void };
 }
@@ -24,7 +24,8 @@ interface AckState {
  * when the device acknowledged it; a command counts as delivered only on its PUBACK, so each publish is
  * given its packet id here and the client's incoming PUBACKs are matched to it. Devices can subscribe to
  * their own commands topic only and commands are the only publishes they receive, so these ids are the
- * only ones in flight to a device's connection.
+ * only ones in flight to a device's connection. A device subscribed at QoS 0 sends no PUBACK: a command
+ * written to its open connection counts as delivered (at most once, as it asked).
  */
 export function createMqttCommandDelivery(options: {
   broker: Aedes;
@@ -88,6 +89,9 @@ export function createMqttCommandDelivery(options: {
   function publishAwaitingAck(client: Client, deviceId: string, payload: Buffer): Promise<boolean> {
     // Gone since it was listed: its disconnect has settled what waited, nothing would settle this one.
     if (client.closed || !client.connected) return Promise.resolve(false);
+    const internals = client as unknown as ClientInternals;
+    if (internals.subscriptions[commandTopic(deviceId)]?.qos === 0)
+      return publishOnce(client, deviceId, payload);
     const state = ackStateOf(client);
     const messageId = state.nextId;
     state.nextId = (state.nextId % 65_535) + 1;
@@ -110,7 +114,6 @@ export function createMqttCommandDelivery(options: {
         resolve(acked);
       };
       state.waiting.set(messageId, settle);
-      const internals = client as unknown as ClientInternals;
       // aedes updates a kept session's queued packet when it writes it: it must be queued first.
       if (client.clean) internals.deliverQoS(packet, () => {});
       else
@@ -119,6 +122,25 @@ export function createMqttCommandDelivery(options: {
           () => settle(false),
         );
     });
+  }
+
+  /** A QoS 0 publish: true once written while the connection is still open. */
+  function publishOnce(client: Client, deviceId: string, payload: Buffer): Promise<boolean> {
+    const packet = {
+      cmd: "publish",
+      topic: commandTopic(deviceId),
+      payload,
+      qos: 0,
+      retain: false,
+      dup: false,
+      brokerId: broker.id,
+      brokerCounter: ++internalsOfBroker.counter,
+    };
+    return new Promise<boolean>((resolve) =>
+      (client as unknown as ClientInternals).deliverQoS(packet, () =>
+        resolve(client.connected && !client.closed),
+      ),
+    );
   }
 
   return {
