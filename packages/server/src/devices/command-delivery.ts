@@ -41,6 +41,8 @@ export class CommandDelivery {
   private listener: pg.Client | undefined;
   private listening: Promise<void> | undefined;
   private timers: NodeJS.Timeout[] = [];
+  /** Polls and sweeps under way: stop waits for them, so none queries a database being closed. */
+  private readonly running = new Set<Promise<void>>();
   private stopped = false;
 
   constructor(
@@ -88,7 +90,7 @@ export class CommandDelivery {
   async startEmbedded(broker: MqttCommandDelivery): Promise<void> {
     this.transport = { kind: "embedded", broker };
     if (this.options.database.kind === "postgres") await this.listen();
-    this.timers.push(setInterval(() => void this.poll(), this.options.pollMs));
+    this.timers.push(setInterval(() => this.track(this.poll()), this.options.pollMs));
     this.startSweep();
   }
 
@@ -130,7 +132,7 @@ export class CommandDelivery {
     this.stopped = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
-    await Promise.all([...this.delivering.values()].map((entry) => entry.done));
+    await Promise.all([...this.running, ...[...this.delivering.values()].map((entry) => entry.done)]);
     await this.listening?.catch(() => {});
     await this.listener?.end().catch(() => {});
     this.listener = undefined;
@@ -195,10 +197,18 @@ export class CommandDelivery {
 
   private startSweep(): void {
     const sweep = () =>
-      this.outbox
-        .sweep()
-        .catch((error: unknown) => this.options.logger.warn({ err: error }, "command sweep failed"));
-    void sweep();
-    this.timers.push(setInterval(() => void sweep(), sweepMs));
+      this.track(
+        this.outbox
+          .sweep()
+          .then(() => {})
+          .catch((error: unknown) => this.options.logger.warn({ err: error }, "command sweep failed")),
+      );
+    sweep();
+    this.timers.push(setInterval(sweep, sweepMs));
+  }
+
+  private track(work: Promise<void>): void {
+    this.running.add(work);
+    void work.finally(() => this.running.delete(work));
   }
 }

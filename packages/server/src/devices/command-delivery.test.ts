@@ -1,0 +1,33 @@
+import pino from "pino";
+import { describe, expect, it } from "vitest";
+import type { DeviceCommands } from "../ingest/device-commands.ts";
+import { CommandDelivery } from "./command-delivery.ts";
+import type { CommandOutbox } from "./device-commands.ts";
+
+describe("command delivery", () => {
+  it("stops only once its sweep under way has finished, so none queries a database being closed", async () => {
+    let finishSweep = () => {};
+    const outbox = {
+      sweep: () =>
+        new Promise((resolve) => {
+          finishSweep = () => resolve({ expired: 0, deleted: 0 });
+        }),
+    } as unknown as CommandOutbox;
+    const delivery = new CommandDelivery(outbox, {
+      database: { kind: "sqlite" },
+      maxPayloadBytes: 1_024,
+      pollMs: 1_000,
+      logger: pino({ level: "silent" }),
+    });
+    delivery.startExternal({ send: async () => {} } as unknown as DeviceCommands);
+    let stopped = false;
+    const stopping = delivery.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stopped).toBe(false);
+    finishSweep();
+    await stopping;
+    expect(stopped).toBe(true);
+  });
+});
