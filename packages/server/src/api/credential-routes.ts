@@ -4,6 +4,7 @@ import { z } from "zod";
 import { providerAccessSchema } from "../ai/provider-access.ts";
 import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
+import type { Cipher } from "../secrets/cipher.ts";
 import type { StoredCredential } from "../store/store.ts";
 import { operatorOf } from "./authenticate.ts";
 
@@ -35,13 +36,29 @@ function publicView({ sealed: _sealed, ...credential }: StoredCredential) {
   return credential;
 }
 
+/**
+ * The provider an `ai-provider-key` is for is not secret, and lets the studio offer an AI action only
+ * the keys for its model's provider. It is kept only in the sealed value; a value that no longer opens
+ * or parses (a changed key) leaves it null rather than failing the whole listing.
+ */
+function listedView(credential: StoredCredential, cipher: Cipher) {
+  if (credential.type !== "ai-provider-key") return publicView(credential);
+  let provider: string | null = null;
+  try {
+    const access = providerAccessSchema.safeParse(JSON.parse(cipher.open(credential.sealed)));
+    if (access.success) provider = access.data.provider;
+  } catch {}
+  return { ...publicView(credential), provider };
+}
+
 export async function credentialRoutes(api: FastifyInstance, { cipher }: Services): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
   routes.get(
     "/v1/credentials",
     { schema: { summary: "List credentials (without their values)", tags: ["credentials"] } },
-    async (request) => (await operatorOf(request).listCredentials()).map(publicView),
+    async (request) =>
+      (await operatorOf(request).listCredentials()).map((credential) => listedView(credential, cipher)),
   );
 
   routes.put(
