@@ -105,6 +105,7 @@ export class OperatorCommands {
         const earlier = await trx
           .selectFrom("deviceCommands")
           .selectAll()
+          .where("operatorId", "=", this.operatorId)
           .where("deviceId", "=", deviceId)
           .where("idempotencyKey", "=", options.idempotencyKey)
           .executeTakeFirst();
@@ -114,6 +115,7 @@ export class OperatorCommands {
         const { pending } = await trx
           .selectFrom("deviceCommands")
           .select((eb) => eb.fn.countAll<number>().as("pending"))
+          .where("operatorId", "=", this.operatorId)
           .where("deviceId", "=", deviceId)
           .where("status", "=", "pending")
           .where("expiresAt", ">", now)
