@@ -212,4 +212,37 @@ describe("the file source index migration", () => {
       }
     },
   );
+
+  it.each(upgradeDatabases(sqliteDir, "unreadable"))(
+    "upgrades past an app whose saved definition it cannot read, indexing the others, on %s",
+    async (_name, create) => {
+      const scratch = await create();
+      if (!scratch) return;
+      const before = await openMigratedTo(scratch.database, "0007_device_message_keys");
+      await sql`insert into operators (operator_id, email, password_hash, created_at)
+      values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
+      const saved = {
+        "APP-OLD-FILES": JSON.stringify(
+          appWith(fileChannel("in", { pathPrefix: "/", eventTypes: ["created"] })),
+        ),
+        "APP-OLD-BROKEN": "{not json",
+        "APP-OLD-NO-CONFIG": JSON.stringify({
+          channels: [{ channelId: "in", eventSource: { type: "file", enabled: true } }],
+        }),
+      };
+      for (const [appId, definition] of Object.entries(saved))
+        await sql`insert into apps (app_id, operator_id, name, definition, created_at, updated_at)
+        values (${appId}, 'OP0000000001', 'old', ${definition}, 1, 2)`.execute(before);
+      await before.destroy();
+
+      const upgraded = await openDatabase(scratch.database, sqliteDir);
+      try {
+        const indexed = await upgraded.db.selectFrom("fileSources").select("appId").execute();
+        expect(indexed).toEqual([{ appId: "APP-OLD-FILES" }]);
+      } finally {
+        await upgraded.db.destroy();
+        await scratch.drop();
+      }
+    },
+  );
 });
