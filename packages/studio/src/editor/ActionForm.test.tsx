@@ -142,6 +142,30 @@ describe("the model picker", () => {
     expect(picker.getAttribute("aria-describedby")).toBeNull();
   });
 
+  it("offers as credentials only the AI provider keys for the model's provider, and keeps one chosen before", () => {
+    const credentials = [
+      { credentialsId: "openai-key", type: "ai-provider-key", description: "", provider: "openai" },
+      { credentialsId: "aws-key", type: "ai-provider-key", description: "", provider: "bedrock" },
+      // From a server that does not say which provider a key is for: offered to every model.
+      { credentialsId: "old-key", type: "ai-provider-key", description: "" },
+    ];
+    const optionsOf = () =>
+      [...(screen.getByLabelText("Credentials (optional)") as HTMLSelectElement).options].map(
+        (option) => option.textContent,
+      );
+    renderAiEditor({}, { credentials });
+    expect(optionsOf()).toEqual(["(none)", "openai-key (ai-provider-key)", "old-key (ai-provider-key)"]);
+    cleanup();
+    renderAiEditor({ credentialsId: "aws-key" }, { credentials });
+    expect(optionsOf()).toEqual([
+      "(none)",
+      "openai-key (ai-provider-key)",
+      "old-key (ai-provider-key)",
+      "aws-key (a key for bedrock)",
+    ]);
+    expect((screen.getByLabelText("Credentials (optional)") as HTMLSelectElement).value).toBe("aws-key");
+  });
+
   it("with an image to hand over, models that take no images are marked, and choosing one says why it would fail", () => {
     renderAiEditor({
       imageUrl: "${payload.url}",

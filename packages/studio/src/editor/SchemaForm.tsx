@@ -166,7 +166,10 @@ function SchemaField({ field, value, context }: FieldProps) {
       );
     case "credential": {
       const current = typeof value === "string" ? value : "";
-      const known = context.credentials.some((credential) => credential.credentialsId === current);
+      const known = context.credentials.find((credential) => credential.credentialsId === current);
+      const offered = credentialsOffered(field, context);
+      // The chosen credentials stay visible even when not offered: a key for another provider, or gone.
+      const shown = offered.some((credential) => credential.credentialsId === current);
       return (
         <div data-field={path}>
           <Select
@@ -179,11 +182,18 @@ function SchemaField({ field, value, context }: FieldProps) {
             }
             options={[
               { value: "", label: field.optional ? "(none)" : "Choose stored credentials…" },
-              ...context.credentials.map((credential) => ({
+              ...offered.map((credential) => ({
                 value: credential.credentialsId,
                 label: `${credential.credentialsId} (${credential.type})`,
               })),
-              ...(current && !known ? [{ value: current, label: `${current} (not found)` }] : []),
+              ...(current && !shown
+                ? [
+                    {
+                      value: current,
+                      label: known ? `${current} (a key for ${known.provider})` : `${current} (not found)`,
+                    },
+                  ]
+                : []),
             ]}
             error={fieldMessages(context, field, false)}
             onChange={(event) => change(event.target.value || undefined)}
@@ -263,6 +273,20 @@ function SchemaField({ field, value, context }: FieldProps) {
     case "json":
       return <JsonField field={field} value={value} context={context} />;
   }
+}
+
+/**
+ * The stored credentials a credential field offers: beside a model (an AI action), not the AI provider
+ * keys for another provider than the model's, which could not reach it.
+ */
+function credentialsOffered(field: FormField, context: FormContext): readonly CredentialSummary[] {
+  const model = sibling(field, context, "model");
+  const provider = typeof model === "string" ? model.split("/")[0] : undefined;
+  if (!provider) return context.credentials;
+  return context.credentials.filter(
+    (credential) =>
+      credential.type !== "ai-provider-key" || !credential.provider || credential.provider === provider,
+  );
 }
 
 /** A field beside this one in the same object (a model's `credentialsId`, `imageUrl`). */

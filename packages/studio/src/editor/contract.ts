@@ -46,6 +46,8 @@ export interface CredentialSummary {
   credentialsId: string;
   type: string;
   description: string;
+  /** The provider an `ai-provider-key` is for; absent for other types (and from older servers). */
+  provider?: string | null;
 }
 
 /** A model of the service's catalogue (`GET /v1/ai/models`), offered by the model picker. */
