@@ -121,6 +121,35 @@ describe("device commands through the outbox", () => {
     expect(device.received).toEqual(["once", "twice"]);
   });
 
+  it("sends a command once to a kept session that resumes after not acknowledging it, not a copy the session kept too", async () => {
+    const { session } = suite;
+    const fixture = await createDeviceFixture(session);
+    const options = {
+      clientId: `${fixture.deviceId}-kept-silent`,
+      username: fixture.deviceId,
+      password: fixture.secret,
+      clean: false,
+      reconnectPeriod: 0,
+      connectTimeout: 5_000,
+    };
+    const url = `mqtt://127.0.0.1:${suite.conflux.services.devices.listening.mqttPort}`;
+    const silent = await mqtt.connectAsync(url, options);
+    await silent.subscribeAsync(`devices/${fixture.deviceId}/commands`, { qos: 1 });
+    const first: string[] = [];
+    silent.on("message", (_topic, payload) => first.push(payload.toString()));
+    // Takes the publish, never sends its PUBACK (mqtt.js sends it when handleMessage calls back).
+    silent.handleMessage = () => {};
+    const sent = await session.call("POST", `/v1/devices/${fixture.deviceId}/commands`, "unlock");
+    await expect.poll(() => first).toEqual(["unlock"]);
+    await silent.endAsync(true);
+    const resumed = await mqtt.connectAsync(url, options);
+    clients.push(resumed);
+    const again: string[] = [];
+    resumed.on("message", (_topic, payload) => again.push(payload.toString()));
+    await expect.poll(async () => (await commandOf(fixture, sent.body.commandId)).status).toBe("delivered");
+    expect(again).toEqual(["unlock"]);
+  });
+
   it("delivers by the poll a command that no wake-up reached (as when a notification is lost)", async () => {
     const { session, conflux } = suite;
     const fixture = await createDeviceFixture(session);

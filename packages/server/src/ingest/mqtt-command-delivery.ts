@@ -10,7 +10,10 @@ interface ClientInternals {
 
 interface BrokerInternals {
   counter: number;
-  persistence: { outgoingEnqueue(subscription: { clientId: string }, packet: object): Promise<void> };
+  persistence: {
+    outgoingEnqueue(subscription: { clientId: string }, packet: object): Promise<void>;
+    outgoingClearMessageId(client: Client, packet: { messageId: number }): Promise<unknown>;
+  };
 }
 
 /** A client's publishes of ours that wait for their PUBACK, by packet id. */
@@ -111,6 +114,10 @@ export function createMqttCommandDelivery(options: {
       const settle = (acked: boolean) => {
         clearTimeout(timer);
         if (state.waiting.get(messageId) === settle) state.waiting.delete(messageId);
+        // The outbox sends an unacknowledged command again: a kept session's queue must not also keep (and
+        // replay on reconnect) this copy, nor gather one more each time a silent device lets time run out.
+        if (!acked && !client.clean)
+          void internalsOfBroker.persistence.outgoingClearMessageId(client, { messageId }).catch(() => {});
         resolve(acked);
       };
       state.waiting.set(messageId, settle);
