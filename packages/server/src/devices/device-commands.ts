@@ -94,21 +94,9 @@ export class OperatorCommands {
     return this.db.transaction().execute(async (trx) => {
       // Locking the device's row serialises its senders on PostgreSQL, so the pending count below holds
       // (SQLite has one writer at a time anyway).
-      let device = trx
-        .selectFrom("devices")
-        .select("deviceId")
-        .where("operatorId", "=", this.operatorId)
-        .where("deviceId", "=", deviceId);
-      if (this.kind === "postgres") device = device.forUpdate();
-      if (!(await device.executeTakeFirst())) throw new UserError("not_found", `no device ${deviceId}`);
+      await this.requireDevice(trx, deviceId, { lock: true });
       if (options.idempotencyKey) {
-        const earlier = await trx
-          .selectFrom("deviceCommands")
-          .selectAll()
-          .where("operatorId", "=", this.operatorId)
-          .where("deviceId", "=", deviceId)
-          .where("idempotencyKey", "=", options.idempotencyKey)
-          .executeTakeFirst();
+        const earlier = await this.sentWithKey(trx, deviceId, options.idempotencyKey);
         if (earlier) return { command: toCommand(earlier, now), created: false };
       }
       if (!options.published) {
@@ -150,22 +138,31 @@ export class OperatorCommands {
    * if any; refused when the device is not the operator's.
    */
   async find(deviceId: string, idempotencyKey: string | undefined): Promise<DeviceCommand | undefined> {
-    const device = await this.db
+    await this.requireDevice(this.db, deviceId);
+    if (!idempotencyKey) return undefined;
+    const row = await this.sentWithKey(this.db, deviceId, idempotencyKey);
+    return row && toCommand(row, Date.now());
+  }
+
+  /** Refuses a device that is not the operator's; `lock` holds its row until the transaction ends (PostgreSQL). */
+  private async requireDevice(db: Kysely<Database>, deviceId: string, options: { lock?: boolean } = {}) {
+    let device = db
       .selectFrom("devices")
       .select("deviceId")
       .where("operatorId", "=", this.operatorId)
-      .where("deviceId", "=", deviceId)
-      .executeTakeFirst();
-    if (!device) throw new UserError("not_found", `no device ${deviceId}`);
-    if (!idempotencyKey) return undefined;
-    const row = await this.db
+      .where("deviceId", "=", deviceId);
+    if (options.lock && this.kind === "postgres") device = device.forUpdate();
+    if (!(await device.executeTakeFirst())) throw new UserError("not_found", `no device ${deviceId}`);
+  }
+
+  private sentWithKey(db: Kysely<Database>, deviceId: string, idempotencyKey: string) {
+    return db
       .selectFrom("deviceCommands")
       .selectAll()
       .where("operatorId", "=", this.operatorId)
       .where("deviceId", "=", deviceId)
       .where("idempotencyKey", "=", idempotencyKey)
       .executeTakeFirst();
-    return row && toCommand(row, Date.now());
   }
 
   async get(deviceId: string, commandId: string, now = Date.now()): Promise<DeviceCommand | undefined> {
