@@ -162,11 +162,19 @@ describe("the app page's versions", () => {
       standIn({ getApp: vi.fn(async () => ({ ...current, version: 25 })), listAppVersions }),
     );
     const dialog = await openVersions();
-    fireEvent.click(await within(dialog).findByRole("button", { name: "Show older versions" }));
+    const showOlder = await within(dialog).findByRole("button", { name: "Show older versions" });
+    showOlder.focus();
+    fireEvent.click(showOlder);
     await within(dialog).findByText("Version 1");
     expect(listAppVersions).toHaveBeenLastCalledWith("a1", { before: 6, limit: 20 });
     expect(within(dialog).getAllByRole("row")).toHaveLength(26);
     expect(within(dialog).queryByRole("button", { name: "Show older versions" })).toBeNull();
+    // The button went with the last page: the focus is on the first version it showed, not lost.
+    await waitFor(() =>
+      expect(document.activeElement).toBe(
+        within(dialog).getByRole("link", { name: "Open version 5 read-only" }),
+      ),
+    );
   });
 });
 

@@ -1,5 +1,5 @@
 import type { App } from "@conflux/core";
-import { useState } from "react";
+import { useEffect, useId, useState } from "react";
 import type { AppVersionSummary } from "../api/conflux-api.ts";
 import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
@@ -61,7 +61,17 @@ function VersionList({ app, onRestore }: { app: App; onRestore(version: number):
       const page = await api.listAppVersions(app.appId, { before: last.version, limit: pageSize });
       setOlder((current) => [...current, ...page]);
       setMore(page.length === pageSize);
+      setFirstShown(page[0]?.version);
     });
+
+  // The focus goes on to the first version just shown: the button it was on goes with the last page.
+  const linkId = useId();
+  const [firstShown, setFirstShown] = useState<number>();
+  useEffect(() => {
+    if (firstShown === undefined) return;
+    setFirstShown(undefined);
+    document.getElementById(`${linkId}${firstShown}`)?.focus();
+  }, [firstShown, linkId]);
 
   if (first.error) return <ErrorBanner error={first.error} onRetry={first.reload} />;
   return (
@@ -106,6 +116,7 @@ function VersionList({ app, onRestore }: { app: App; onRestore(version: number):
                   className="cfx-button cfx-button--default cfx-button--small"
                   to={pathOf({ page: "version", appId: app.appId, version: version.version })}
                   aria-label={`Open version ${version.version} read-only`}
+                  id={`${linkId}${version.version}`}
                 >
                   Open read-only
                 </Link>
