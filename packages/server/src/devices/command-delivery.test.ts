@@ -19,7 +19,7 @@ describe("command delivery", () => {
       pollMs: 1_000,
       logger: pino({ level: "silent" }),
     });
-    delivery.startExternal({ send: async () => {} } as unknown as DeviceCommands);
+    delivery.startExternal({ send: async () => {} } satisfies DeviceCommands);
     let stopped = false;
     const stopping = delivery.stop().then(() => {
       stopped = true;

@@ -1,7 +1,7 @@
-/** Downlink: a command to one device, on MQTT topic `devices/{deviceId}/commands`. */
+/** Downlink through an external broker: a command to one device, on MQTT topic `devices/{deviceId}/commands`. */
 export interface DeviceCommands {
-  /** Resolves with the topic once the broker has taken the message (QoS 1). */
-  send(deviceId: string, payload: Buffer): Promise<string>;
+  /** Resolves once the broker has taken the message (QoS 1). */
+  send(deviceId: string, payload: Buffer): Promise<void>;
 }
 
 export function commandTopic(deviceId: string): string {

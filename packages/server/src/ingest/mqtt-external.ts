@@ -111,9 +111,7 @@ export async function connectExternalMqtt(options: {
   return {
     commands: {
       async send(deviceId, payload) {
-        const topic = commandTopic(deviceId);
-        await client.publishAsync(topic, payload, { qos: 1 });
-        return topic;
+        await client.publishAsync(commandTopic(deviceId), payload, { qos: 1 });
       },
     },
     async close() {
