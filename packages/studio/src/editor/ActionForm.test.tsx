@@ -155,6 +155,9 @@ describe("the model picker", () => {
       );
     renderAiEditor({}, { credentials });
     expect(optionsOf()).toEqual(["(none)", "openai-key (ai-provider-key)", "old-key (ai-provider-key)"]);
+    expect(
+      screen.getByText("AI provider keys for other providers than the model's are not listed."),
+    ).toBeTruthy();
     cleanup();
     renderAiEditor({ credentialsId: "aws-key" }, { credentials });
     expect(optionsOf()).toEqual([

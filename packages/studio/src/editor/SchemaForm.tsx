@@ -176,9 +176,11 @@ function SchemaField({ field, value, context }: FieldProps) {
             label={`${field.label}${optional}`}
             value={current}
             hint={
-              context.credentials.length
-                ? undefined
-                : "No stored credentials yet: add them on the Credentials page."
+              !context.credentials.length
+                ? "No stored credentials yet: add them on the Credentials page."
+                : offered.length < context.credentials.length
+                  ? "AI provider keys for other providers than the model's are not listed."
+                  : undefined
             }
             options={[
               { value: "", label: field.optional ? "(none)" : "Choose stored credentials…" },
