@@ -15,6 +15,7 @@ describe("command delivery", () => {
     } as unknown as CommandOutbox;
     const delivery = new CommandDelivery(outbox, {
       database: { kind: "sqlite" },
+      mqtt: "external",
       maxPayloadBytes: 1_024,
       pollMs: 1_000,
       logger: pino({ level: "silent" }),
@@ -29,5 +30,28 @@ describe("command delivery", () => {
     finishSweep();
     await stopping;
     expect(stopped).toBe(true);
+  });
+
+  it("keeps a command sent before the embedded broker has started in the outbox instead of refusing it", async () => {
+    const enqueued: string[] = [];
+    const outbox = {
+      forOperator: () => ({
+        enqueue: async (deviceId: string, payload: string) => {
+          enqueued.push(payload);
+          return { command: { deviceId, payload, status: "pending" }, created: true };
+        },
+      }),
+    } as unknown as CommandOutbox;
+    const delivery = new CommandDelivery(outbox, {
+      database: { kind: "sqlite" },
+      mqtt: "embedded",
+      maxPayloadBytes: 1_024,
+      pollMs: 1_000,
+      logger: pino({ level: "silent" }),
+    });
+    const command = await delivery.forOperator("OP0000000001").send("d-1", "fan on");
+    expect(command).toMatchObject({ status: "pending" });
+    expect(enqueued).toEqual(["fan on"]);
+    await delivery.stop();
   });
 });

@@ -19,6 +19,8 @@ export interface OperatorDeviceCommands {
 
 type Transport =
   | { kind: "off" }
+  /** Turned on but not started yet: the server starts its device listeners after its workers and API. */
+  | { kind: "starting"; mqtt: "embedded" | "external" }
   /** Our own broker: commands wait in the outbox for the instance their device is connected to. */
   | { kind: "embedded"; broker: MqttCommandDelivery }
   /** A shared broker reaches every device: publish at once, record it. */
@@ -35,7 +37,7 @@ const sweepMs = 60_000;
  * once: a command is marked delivered on the device's PUBACK, so one whose PUBACK was lost goes again.
  */
 export class CommandDelivery {
-  private transport: Transport = { kind: "off" };
+  private transport: Transport;
   /** Devices being delivered to in this process; `again` asks for one more pass after the current one. */
   private readonly delivering = new Map<string, { again: boolean; done: Promise<void> }>();
   private listener: pg.Client | undefined;
@@ -49,11 +51,14 @@ export class CommandDelivery {
     private readonly outbox: CommandOutbox,
     private readonly options: {
       database: Config["database"];
+      mqtt: Config["devices"]["mqtt"];
       maxPayloadBytes: number;
       pollMs: number;
       logger: Logger;
     },
-  ) {}
+  ) {
+    this.transport = options.mqtt === "off" ? { kind: "off" } : { kind: "starting", mqtt: options.mqtt };
+  }
 
   forOperator(operatorId: string): OperatorDeviceCommands {
     const commands = this.outbox.forOperator(operatorId);
@@ -69,6 +74,11 @@ export class CommandDelivery {
         const transport = this.transport;
         if (transport.kind === "off")
           throw new UserError("conflict", "MQTT is turned off on this server: commands cannot reach devices");
+        if (transport.kind === "starting" && transport.mqtt === "external")
+          throw new UserError(
+            "conflict",
+            "the server is still connecting to its MQTT broker: send the command again in a moment",
+          );
         if (transport.kind === "external") {
           // The broker keeps it for the device's session; we cannot see the device's PUBACK. Recorded once
           // the broker has it, so no record claims a publish that did not happen.
@@ -77,6 +87,8 @@ export class CommandDelivery {
           await transport.commands.send(deviceId, Buffer.from(payload));
           return (await commands.enqueue(deviceId, payload, { ...options, published: true })).command;
         }
+        // Before the embedded broker is up the command waits like any other: no device is connected yet, and
+        // one that connects subscribes, which delivers it.
         const { command, created } = await commands.enqueue(deviceId, payload, options);
         if (created) this.wake(deviceId);
         return command;

@@ -75,6 +75,7 @@ export function createDeviceServices(deps: {
     }),
     {
       database: config.database,
+      mqtt: settings.mqtt,
       maxPayloadBytes: settings.maxPayloadBytes,
       pollMs: settings.commandPollMs,
       logger,
