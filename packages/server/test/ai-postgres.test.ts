@@ -1,38 +1,26 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aiConfigFor, createAskingApp } from "./ai-fixture.ts";
 import { AiStandIn } from "./ai-stand-in.ts";
-import { createPostgresSchema } from "./databases.ts";
-import { logIn, signUp, startTestConflux, waitForRun } from "./harness.ts";
+import { logIn, signUp, waitForRun } from "./harness.ts";
+import { useTwoInstancesOnPostgres } from "./two-instances.ts";
 
 // Two Conflux processes on one PostgreSQL database share one operator's credit quota.
-const postgres = await createPostgresSchema();
-const secretKey = randomBytes(32).toString("base64");
 const standIn = new AiStandIn();
-let first: Awaited<ReturnType<typeof startTestConflux>>;
-let second: Awaited<ReturnType<typeof startTestConflux>>;
-
+let standInUrl = "";
 beforeAll(async () => {
-  if (!postgres) return;
-  const url = await standIn.start();
-  const ai = aiConfigFor(url, { monthlyCredits: 5 });
-  first = await startTestConflux({ database: postgres.database, secretKey, ai });
-  second = await startTestConflux({ database: postgres.database, secretKey, ai });
+  standInUrl = await standIn.start();
 });
+afterAll(() => standIn.stop());
+const instances = await useTwoInstancesOnPostgres(() => ({
+  ai: aiConfigFor(standInUrl, { monthlyCredits: 5 }),
+}));
 
-afterAll(async () => {
-  await first?.cleanUp();
-  await second?.cleanUp();
-  await standIn.stop();
-  await postgres?.drop();
-});
-
-describe.skipIf(!postgres)("AI credits on PostgreSQL with two instances", () => {
+describe.skipIf(!instances.reachable)("AI credits on PostgreSQL with two instances", () => {
   it("never let concurrent runs on both instances spend past the quota", async () => {
     standIn.answer = () => ({ text: "ok", delayMs: 50 });
     const email = `ai-quota-${Date.now()}@example.com`;
-    const onFirst = await signUp(first.url, email);
-    const onSecond = await logIn(second.url, email);
+    const onFirst = await signUp(instances.first.url, email);
+    const onSecond = await logIn(instances.second.url, email);
     const created = await createAskingApp(onFirst, "shared quota");
     expect(created.status, created.text).toBe(201);
     const appId = created.body.appId;

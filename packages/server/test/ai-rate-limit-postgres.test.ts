@@ -1,35 +1,23 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { aiConfigFor, createAskingApp } from "./ai-fixture.ts";
 import { AiStandIn } from "./ai-stand-in.ts";
-import { createPostgresSchema } from "./databases.ts";
-import { logIn, signUp, startTestConflux, waitForRun } from "./harness.ts";
+import { logIn, signUp, waitForRun } from "./harness.ts";
+import { useTwoInstancesOnPostgres } from "./two-instances.ts";
 
 // Two Conflux processes on one PostgreSQL database share one operator's AI request rate limit.
-const postgres = await createPostgresSchema();
-const secretKey = randomBytes(32).toString("base64");
 const standIn = new AiStandIn();
-let first: Awaited<ReturnType<typeof startTestConflux>>;
-let second: Awaited<ReturnType<typeof startTestConflux>>;
-
+let standInUrl = "";
 beforeAll(async () => {
-  if (!postgres) return;
-  const url = await standIn.start();
-  const ai = aiConfigFor(url, { requestsPerMinute: 5 });
-  // Three actions in flight per instance: five requests at the provider at once means both instances sent some.
-  const runtime = { concurrency: 3, maxTries: 3, retryBaseMs: 20, leaseMs: 30_000, pollMs: 20 };
-  first = await startTestConflux({ database: postgres.database, secretKey, ai, runtime });
-  second = await startTestConflux({ database: postgres.database, secretKey, ai, runtime });
+  standInUrl = await standIn.start();
 });
+afterAll(() => standIn.stop());
+// Three actions in flight per instance: five requests at the provider at once means both instances sent some.
+const instances = await useTwoInstancesOnPostgres(() => ({
+  ai: aiConfigFor(standInUrl, { requestsPerMinute: 5 }),
+  runtime: { concurrency: 3, maxTries: 3, retryBaseMs: 20, leaseMs: 30_000, pollMs: 20 },
+}));
 
-afterAll(async () => {
-  await first?.cleanUp();
-  await second?.cleanUp();
-  await standIn.stop();
-  await postgres?.drop();
-});
-
-describe.skipIf(!postgres)("the AI request rate limit on PostgreSQL with two instances", () => {
+describe.skipIf(!instances.reachable)("the AI request rate limit on PostgreSQL with two instances", () => {
   it("refuses concurrent runs on both instances together past the limit", async () => {
     // Answers wait until the limit's worth of requests reached the provider, so none ends before the others start.
     let release: () => void = () => {};
@@ -38,8 +26,8 @@ describe.skipIf(!postgres)("the AI request rate limit on PostgreSQL with two ins
     });
     standIn.answer = () => ({ text: "ok", heldUntil: released });
     const email = `ai-rate-${Date.now()}@example.com`;
-    const onFirst = await signUp(first.url, email);
-    const onSecond = await logIn(second.url, email);
+    const onFirst = await signUp(instances.first.url, email);
+    const onSecond = await logIn(instances.second.url, email);
     const created = await createAskingApp(onFirst, "shared rate limit");
     expect(created.status, created.text).toBe(201);
     const appId = created.body.appId;

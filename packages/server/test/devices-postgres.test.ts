@@ -1,17 +1,12 @@
 import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPostgresSchema } from "./databases.ts";
+import { describe, expect, it } from "vitest";
 import { createDeviceFixture, dataOf } from "./device-fixture.ts";
-import { signUp, startTestConflux } from "./harness.ts";
+import { signUp } from "./harness.ts";
+import { useTwoInstancesOnPostgres } from "./two-instances.ts";
 
 // Scale-out shape for devices: two Conflux processes on one PostgreSQL database, reading devices from one
 // external broker (Mosquitto) through an MQTT 5 shared subscription, and sharing one file store.
-const postgres = await createPostgresSchema();
-const secretKey = randomBytes(32).toString("base64");
-let first: Awaited<ReturnType<typeof startTestConflux>>;
-let second: Awaited<ReturnType<typeof startTestConflux>>;
-
 function external(name: string) {
   return {
     mqtt: "external" as const,
@@ -23,25 +18,17 @@ function external(name: string) {
   };
 }
 
-beforeAll(async () => {
-  if (!postgres) return;
-  first = await startTestConflux({ database: postgres.database, secretKey, devices: external("a") });
-  second = await startTestConflux({ database: postgres.database, secretKey, devices: external("b") });
-});
+const instances = await useTwoInstancesOnPostgres((instance) => ({
+  devices: external(instance === 0 ? "a" : "b"),
+}));
 
-afterAll(async () => {
-  await first?.cleanUp();
-  await second?.cleanUp();
-  await postgres?.drop();
-});
-
-describe.skipIf(!postgres)("devices on two instances sharing one PostgreSQL database", () => {
+describe.skipIf(!instances.reachable)("devices on two instances sharing one PostgreSQL database", () => {
   it("split a device's MQTT messages between them through the shared subscription, losing none", async () => {
-    const session = await signUp(first.url);
+    const session = await signUp(instances.first.url);
     const fixture = await createDeviceFixture(session);
     // Count what each instance accepts: the broker should hand messages to both.
     const accepted = [0, 0];
-    for (const [index, instance] of [first, second].entries()) {
+    for (const [index, instance] of [instances.first, instances.second].entries()) {
       const ingest = instance.services.devices.ingest;
       const accept = ingest.accept.bind(ingest);
       ingest.accept = (...args) => {
@@ -69,38 +56,40 @@ describe.skipIf(!postgres)("devices on two instances sharing one PostgreSQL data
     expect(accepted[0]).toBeGreaterThan(0);
     expect(accepted[1]).toBeGreaterThan(0);
     expect((accepted[0] ?? 0) + (accepted[1] ?? 0)).toBe(40);
-    const fromSecond = await fetch(`${second.url}/v1/data/${fixture.deviceId}?limit=1000`, {
+    const fromSecond = await fetch(`${instances.second.url}/v1/data/${fixture.deviceId}?limit=1000`, {
       headers: session.headers,
     });
     expect(((await fromSecond.json()) as { entries: unknown[] }).entries).toHaveLength(40);
   });
 
   it("serve a file uploaded through one instance from the other, by API and by signed link", async () => {
-    const session = await signUp(first.url);
+    const session = await signUp(instances.first.url);
     const bytes = randomBytes(4_096);
-    const put = await fetch(`${first.url}/v1/files/shared/blob.bin`, {
+    const put = await fetch(`${instances.first.url}/v1/files/shared/blob.bin`, {
       method: "PUT",
       headers: { ...session.headers, "content-type": "application/octet-stream" },
       body: bytes,
     });
     expect(put.status).toBe(201);
-    const read = await fetch(`${second.url}/v1/files/shared/blob.bin`, { headers: session.headers });
+    const read = await fetch(`${instances.second.url}/v1/files/shared/blob.bin`, {
+      headers: session.headers,
+    });
     expect(Buffer.from(await read.arrayBuffer()).equals(bytes)).toBe(true);
     const { url } = (await (
-      await fetch(`${first.url}/v1/file-urls/shared/blob.bin`, { headers: session.headers })
+      await fetch(`${instances.first.url}/v1/file-urls/shared/blob.bin`, { headers: session.headers })
     ).json()) as {
       url: string;
     };
     // Same secret key: a link signed by one instance opens on the other.
-    const linked = await fetch(url.replace(first.url, second.url));
+    const linked = await fetch(url.replace(instances.first.url, instances.second.url));
     expect(Buffer.from(await linked.arrayBuffer()).equals(bytes)).toBe(true);
   });
 
   it("keep HTTP ingest and the data store on PostgreSQL, refusing a wrong secret", async () => {
-    const session = await signUp(second.url);
+    const session = await signUp(instances.second.url);
     const fixture = await createDeviceFixture(session);
     const send = (secret: string, body: string) =>
-      fetch(`${first.url}/v1/devices/${fixture.deviceId}/data`, {
+      fetch(`${instances.first.url}/v1/devices/${fixture.deviceId}/data`, {
         method: "POST",
         headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
         body,
