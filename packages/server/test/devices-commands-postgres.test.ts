@@ -1,6 +1,6 @@
-import mqtt, { type MqttClient } from "mqtt";
+import type { MqttClient } from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDeviceFixture } from "./device-fixture.ts";
+import { createDeviceFixture, type DeviceFixture, listenForCommands } from "./device-fixture.ts";
 import { logIn, signUp } from "./harness.ts";
 import { type TwoInstances, useTwoInstancesOnPostgres } from "./two-instances.ts";
 
@@ -14,22 +14,8 @@ const instances = await useTwoInstancesOnPostgres(() => ({ devices: embedded }))
 const clients: MqttClient[] = [];
 afterAll(() => Promise.all(clients.map((client) => client.endAsync(true))));
 
-async function connectDevice(
-  instance: TwoInstances["second"],
-  fixture: { deviceId: string; secret: string },
-): Promise<{ client: MqttClient; received: string[] }> {
-  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${instance.services.devices.listening.mqttPort}`, {
-    clientId: `${fixture.deviceId}-${clients.length}`,
-    username: fixture.deviceId,
-    password: fixture.secret,
-    reconnectPeriod: 0,
-    connectTimeout: 5_000,
-  });
-  clients.push(client);
-  const received: string[] = [];
-  client.on("message", (_topic, payload) => received.push(payload.toString()));
-  await client.subscribeAsync(`devices/${fixture.deviceId}/commands`, { qos: 1 });
-  return { client, received };
+function connectDevice(instance: TwoInstances["second"], fixture: DeviceFixture) {
+  return listenForCommands(instance.services.devices.listening.mqttPort, fixture, clients);
 }
 
 describe.skipIf(!instances.reachable)(

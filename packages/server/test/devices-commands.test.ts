@@ -1,7 +1,12 @@
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
 import type { CommandOutbox } from "../src/devices/device-commands.ts";
-import { createDeviceFixture, type DeviceFixture } from "./device-fixture.ts";
+import {
+  createDeviceFixture,
+  type DeviceFixture,
+  externalBroker,
+  listenForCommands,
+} from "./device-fixture.ts";
 import { signUp, startTestConflux, useSuite, waitForRun } from "./harness.ts";
 
 // The command outbox on one SQLite server with its embedded broker.
@@ -14,25 +19,8 @@ afterAll(async () => {
   await Promise.all(clients.map((client) => client.endAsync(true)));
 });
 
-async function connectDevice(
-  fixture: DeviceFixture,
-  qos: 0 | 1 = 1,
-): Promise<{ client: MqttClient; received: string[] }> {
-  const client = await mqtt.connectAsync(
-    `mqtt://127.0.0.1:${suite.conflux.services.devices.listening.mqttPort}`,
-    {
-      clientId: `${fixture.deviceId}-${clients.length}`,
-      username: fixture.deviceId,
-      password: fixture.secret,
-      reconnectPeriod: 0,
-      connectTimeout: 5_000,
-    },
-  );
-  clients.push(client);
-  const received: string[] = [];
-  client.on("message", (_topic, payload) => received.push(payload.toString()));
-  await client.subscribeAsync(`devices/${fixture.deviceId}/commands`, { qos });
-  return { client, received };
+function connectDevice(fixture: DeviceFixture, qos: 0 | 1 = 1) {
+  return listenForCommands(suite.conflux.services.devices.listening.mqttPort, fixture, clients, qos);
 }
 
 const commandOf = async (fixture: DeviceFixture, commandId: string) =>
@@ -241,13 +229,7 @@ describe("device commands through the outbox", () => {
 describe("device commands with an external broker (Mosquitto)", () => {
   it("publishes at once, records the command as published, and publishes a repeated Idempotency-Key once", async () => {
     const external = await startTestConflux({
-      devices: {
-        mqtt: "external",
-        mqttUrl: "mqtt://127.0.0.1:1883",
-        mqttClientId: `conflux-commands-${process.pid}`,
-        mqttSessionExpirySeconds: 0,
-        socketEnabled: false,
-      },
+      devices: externalBroker("conflux-commands"),
     });
     try {
       const session = await signUp(external.url);

@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import mqtt, { type MqttClient } from "mqtt";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDeviceFixture, dataOf, runsOf } from "./device-fixture.ts";
+import { createDeviceFixture, dataOf, externalBroker, runsOf } from "./device-fixture.ts";
 import { signUp, startTestConflux, useSuite, waitForRun } from "./harness.ts";
 
 const suite = useSuite({ devices: { mqttPort: 0, socketPort: 0, maxPayloadBytes: 1_024 } });
@@ -231,14 +231,7 @@ describe("the embedded MQTT broker", () => {
 describe("reading from an external broker (Mosquitto) with an MQTT 5 shared subscription", () => {
   it("stores what devices publish to the broker, acknowledged after it is durable, and sends commands through it", async () => {
     const external = await startTestConflux({
-      devices: {
-        mqtt: "external",
-        mqttUrl: "mqtt://127.0.0.1:1883",
-        mqttClientId: `conflux-test-${process.pid}`,
-        // The session ends with the test: a lingering one would take its share of later runs' messages.
-        mqttSessionExpirySeconds: 0,
-        socketEnabled: false,
-      },
+      devices: externalBroker("conflux-test"),
     });
     try {
       const session = await signUp(external.url);

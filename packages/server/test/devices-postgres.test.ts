@@ -1,25 +1,14 @@
 import { randomBytes } from "node:crypto";
 import mqtt from "mqtt";
 import { describe, expect, it } from "vitest";
-import { createDeviceFixture, dataOf } from "./device-fixture.ts";
+import { createDeviceFixture, dataOf, externalBroker } from "./device-fixture.ts";
 import { signUp } from "./harness.ts";
 import { useTwoInstancesOnPostgres } from "./two-instances.ts";
 
 // Scale-out shape for devices: two Conflux processes on one PostgreSQL database, reading devices from one
 // external broker (Mosquitto) through an MQTT 5 shared subscription, and sharing one file store.
-function external(name: string) {
-  return {
-    mqtt: "external" as const,
-    mqttUrl: "mqtt://127.0.0.1:1883",
-    mqttClientId: `conflux-pg-${name}-${process.pid}`,
-    // The sessions end with the test: lingering ones would take their share of later runs' messages.
-    mqttSessionExpirySeconds: 0,
-    socketEnabled: false,
-  };
-}
-
 const instances = await useTwoInstancesOnPostgres((instance) => ({
-  devices: external(instance === 0 ? "a" : "b"),
+  devices: externalBroker(`conflux-pg-${instance === 0 ? "a" : "b"}`),
 }));
 
 describe.skipIf(!instances.reachable)("devices on two instances sharing one PostgreSQL database", () => {
