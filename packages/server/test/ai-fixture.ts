@@ -27,6 +27,17 @@ export interface AiSuite {
   runOne(action: Record<string, unknown>, payload: unknown, session?: ApiSession): Promise<any>;
 }
 
+/** A provider stand-in started before the file's tests and stopped after them; `url()` once it has started. */
+export function useStandIn(): { standIn: AiStandIn; url(): string } {
+  const standIn = new AiStandIn();
+  let url = "";
+  beforeAll(async () => {
+    url = await standIn.start();
+  });
+  afterAll(() => standIn.stop());
+  return { standIn, url: () => url };
+}
+
 /** A Conflux whose every AI provider points at one stand-in server, plus an image server. */
 export function useAiSuite(
   ai: (standInUrl: string) => NonNullable<ConfigInput["ai"]> = (url) => aiConfigFor(url),

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aiConfigFor, createAskingApp } from "./ai-fixture.ts";
-import { AiStandIn } from "./ai-stand-in.ts";
+import { describe, expect, it } from "vitest";
+import { aiConfigFor, createAskingApp, useStandIn } from "./ai-fixture.ts";
 import { logIn, signUp, waitForRun } from "./harness.ts";
 import { useTwoInstancesOnPostgres } from "./two-instances.ts";
 
 // Two Conflux processes on one PostgreSQL database share one operator's credit quota.
-const standIn = new AiStandIn();
-let standInUrl = "";
-beforeAll(async () => {
-  standInUrl = await standIn.start();
-});
-afterAll(() => standIn.stop());
+const { standIn, url: standInUrl } = useStandIn();
 const instances = await useTwoInstancesOnPostgres(() => ({
-  ai: aiConfigFor(standInUrl, { monthlyCredits: 5 }),
+  ai: aiConfigFor(standInUrl(), { monthlyCredits: 5 }),
 }));
 
 describe.skipIf(!instances.reachable)("AI credits on PostgreSQL with two instances", () => {

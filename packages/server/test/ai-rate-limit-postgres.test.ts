@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { aiConfigFor, createAskingApp } from "./ai-fixture.ts";
-import { AiStandIn } from "./ai-stand-in.ts";
+import { describe, expect, it } from "vitest";
+import { aiConfigFor, createAskingApp, useStandIn } from "./ai-fixture.ts";
 import { logIn, signUp, waitForRun } from "./harness.ts";
 import { useTwoInstancesOnPostgres } from "./two-instances.ts";
 
 // Two Conflux processes on one PostgreSQL database share one operator's AI request rate limit.
-const standIn = new AiStandIn();
-let standInUrl = "";
-beforeAll(async () => {
-  standInUrl = await standIn.start();
-});
-afterAll(() => standIn.stop());
+const { standIn, url: standInUrl } = useStandIn();
 // Three actions in flight per instance: five requests at the provider at once means both instances sent some.
 const instances = await useTwoInstancesOnPostgres(() => ({
-  ai: aiConfigFor(standInUrl, { requestsPerMinute: 5 }),
+  ai: aiConfigFor(standInUrl(), { requestsPerMinute: 5 }),
   runtime: { concurrency: 3, maxTries: 3, retryBaseMs: 20, leaseMs: 30_000, pollMs: 20 },
 }));
 

@@ -4,6 +4,17 @@ import type { DeviceCommands } from "../ingest/device-commands.ts";
 import { CommandDelivery } from "./command-delivery.ts";
 import type { CommandOutbox } from "./device-commands.ts";
 
+/** Delivery on SQLite over a stand-in outbox, with the broker mode under test. */
+function deliveryOn(outbox: CommandOutbox, mqtt: "embedded" | "external"): CommandDelivery {
+  return new CommandDelivery(outbox, {
+    database: { kind: "sqlite" },
+    mqtt,
+    maxPayloadBytes: 1_024,
+    pollMs: 1_000,
+    logger: pino({ level: "silent" }),
+  });
+}
+
 describe("command delivery", () => {
   it("stops only once its sweep under way has finished, so none queries a database being closed", async () => {
     let finishSweep = () => {};
@@ -13,13 +24,7 @@ describe("command delivery", () => {
           finishSweep = () => resolve({ expired: 0, deleted: 0 });
         }),
     } as unknown as CommandOutbox;
-    const delivery = new CommandDelivery(outbox, {
-      database: { kind: "sqlite" },
-      mqtt: "external",
-      maxPayloadBytes: 1_024,
-      pollMs: 1_000,
-      logger: pino({ level: "silent" }),
-    });
+    const delivery = deliveryOn(outbox, "external");
     delivery.startExternal({ send: async () => {} } satisfies DeviceCommands);
     let stopped = false;
     const stopping = delivery.stop().then(() => {
@@ -42,13 +47,7 @@ describe("command delivery", () => {
         },
       }),
     } as unknown as CommandOutbox;
-    const delivery = new CommandDelivery(outbox, {
-      database: { kind: "sqlite" },
-      mqtt: "embedded",
-      maxPayloadBytes: 1_024,
-      pollMs: 1_000,
-      logger: pino({ level: "silent" }),
-    });
+    const delivery = deliveryOn(outbox, "embedded");
     const command = await delivery.forOperator("OP0000000001").send("d-1", "fan on");
     expect(command).toMatchObject({ status: "pending" });
     expect(enqueued).toEqual(["fan on"]);
