@@ -72,10 +72,11 @@ describe("the run page", () => {
   it("shows the app version the run ran against, with an action deleted since", async () => {
     const api = renderRun(1);
     const canvas = await screen.findByRole("region", { name: "Canvas" });
-    expect(within(canvas).getByText("Notify")).toBeTruthy();
+    // React Flow renders the nodes a turn after the canvas region: wait for them, not only the region.
+    expect(await within(canvas).findByText("Notify")).toBeTruthy();
     expect(api.getAppVersion).toHaveBeenCalledWith("a1", 1);
     expect(
-      screen.getByText(
+      await screen.findByText(
         "The canvas shows version 1, the app as this run saw it. The app is now at version 2.",
       ),
     ).toBeTruthy();
@@ -97,7 +98,7 @@ describe("the run page", () => {
   it("falls back to the app as it is now for a run from before versions, and says so", async () => {
     const api = renderRun(null);
     const canvas = await screen.findByRole("region", { name: "Canvas" });
-    expect(within(canvas).getByText("Readings")).toBeTruthy();
+    expect(await within(canvas).findByText("Readings")).toBeTruthy();
     expect(within(canvas).queryByText("Notify")).toBeNull();
     expect(api.getAppVersion).not.toHaveBeenCalled();
     expect(
