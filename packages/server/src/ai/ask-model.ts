@@ -9,13 +9,13 @@ import {
   Output,
   type UserContent,
 } from "ai";
-import { ActionError } from "../actions/action.ts";
 import { OutboundError } from "../outbound/guarded-client.ts";
+import { ActionError } from "../runtime/actions/action.ts";
+import type { Media } from "../runtime/actions/media.ts";
 import type { AiServices } from "./ai-services.ts";
 import { type CatalogueModel, findCatalogueModel, parseModelReference } from "./catalogue.ts";
 import { answerProblems, compileAnswerSchema } from "./json-answer.ts";
 import { createLanguageModel } from "./language-model.ts";
-import type { Media } from "./media.ts";
 import { type ProviderAccess, providerAccessSchema, serviceAccess } from "./provider-access.ts";
 
 /**

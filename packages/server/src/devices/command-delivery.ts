@@ -2,9 +2,9 @@ import pg from "pg";
 import type { Logger } from "pino";
 import type { Config } from "../config/config.ts";
 import { UserError } from "../errors.ts";
-import type { DeviceCommands } from "../ingest/device-commands.ts";
-import type { MqttCommandDelivery } from "../ingest/mqtt-command-delivery.ts";
 import { type CommandOutbox, commandChannel, type DeviceCommand } from "./device-commands.ts";
+import type { DeviceCommands } from "./ingest/device-commands.ts";
+import type { MqttCommandDelivery } from "./ingest/mqtt-command-delivery.ts";
 
 /** What senders (the API, the device-command action) may do with one operator's commands. */
 export interface OperatorDeviceCommands {

@@ -4,9 +4,9 @@ import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import { hashSecret } from "../auth/tokens.ts";
 import type { Services } from "../conflux.ts";
-import { maxPage } from "../data-store/data-store.ts";
 import { UserError } from "../errors.ts";
 import type { OperatorStore } from "../store/store.ts";
+import { maxPage } from "./data-store.ts";
 import { maxCommandPage } from "./device-commands.ts";
 import { type GroupConfig, groupConfigSchema, newDeviceSecret, tagsSchema } from "./device-registry.ts";
 

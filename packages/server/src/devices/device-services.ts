@@ -2,23 +2,23 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Bus } from "../bus/bus.ts";
 import type { Config } from "../config/config.ts";
-import { startDataRetention } from "../data-store/data-retention.ts";
-import { DataStore, type OperatorData } from "../data-store/data-store.ts";
 import { startFileEventRedelivery } from "../files/file-event-redelivery.ts";
 import { createFileEvents } from "../files/file-events.ts";
 import { createFileLinks } from "../files/file-links.ts";
 import { type FileStore, SqlFileStore } from "../files/file-store.ts";
-import { DeviceIngest } from "../ingest/device-ingest.ts";
-import { DeviceMessageKeys, startMessageKeyExpiry } from "../ingest/device-message-keys.ts";
-import { startMqttBroker } from "../ingest/mqtt-broker.ts";
-import { connectExternalMqtt } from "../ingest/mqtt-external.ts";
-import { startSocketListeners } from "../ingest/socket-ingest.ts";
 import type { DatabaseKind } from "../store/database.ts";
 import type { Database } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
 import { CommandDelivery, type OperatorDeviceCommands } from "./command-delivery.ts";
+import { startDataRetention } from "./data-retention.ts";
+import { DataStore, type OperatorData } from "./data-store.ts";
 import { CommandOutbox } from "./device-commands.ts";
 import { DeviceRegistry, type OperatorDevices } from "./device-registry.ts";
+import { DeviceIngest } from "./ingest/device-ingest.ts";
+import { DeviceMessageKeys, startMessageKeyExpiry } from "./ingest/device-message-keys.ts";
+import { startMqttBroker } from "./ingest/mqtt-broker.ts";
+import { connectExternalMqtt } from "./ingest/mqtt-external.ts";
+import { startSocketListeners } from "./ingest/socket-ingest.ts";
 
 /** Devices, their ingest and downlink, the data store and the file store: one per process. */
 export interface DeviceServices {

@@ -1,10 +1,10 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
 import { aiRequestWindowsMigration } from "../ai/migration.ts";
-import { appVersionOriginsMigration, appVersionsMigration } from "../app-versions/migration.ts";
+import { deviceMessageKeysMigration } from "../devices/ingest/migration.ts";
 import { deviceCommandsMigration, devicesMigration } from "../devices/migration.ts";
 import { fileEventsMigration, fileSourcesMigration } from "../files/migration.ts";
-import { deviceMessageKeysMigration } from "../ingest/migration.ts";
 import { usageMigration, usageQuotasMigration } from "../usage/migration.ts";
+import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
 
 /** Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL. */
 const migrations: Record<string, Migration> = {
