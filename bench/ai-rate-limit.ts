@@ -9,13 +9,14 @@
  *   npm run ai-rate-limit -w @conflux/bench   # BENCH_TAKES=5000 BENCH_ROUNDS=7 BENCH_IN_FLIGHT=32
  *   CONFLUX_TEST_POSTGRES_URL=postgres://… to choose the PostgreSQL server (default: the test one)
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Kysely } from "kysely";
 import pg from "pg";
 import { AiRateLimiter } from "../packages/server/src/ai/rate-limit.ts";
-import { openDatabase } from "../packages/server/src/store/database.ts";
+import { openDatabase } from "../packages/server/src/conflux.ts";
 import type { Database } from "../packages/server/src/store/schema.ts";
 import { UsageStore } from "../packages/server/src/usage/usage-store.ts";
 import { median } from "./statistics.ts";

@@ -6,14 +6,15 @@
  *   npm run data-store -w @conflux/bench     # BENCH_ENTRIES=1000000 BENCH_DEVICES=100 BENCH_QUERIES=200
  *   CONFLUX_TEST_POSTGRES_URL=postgres://… to choose the PostgreSQL server (default: the test one)
  */
+
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { ulid } from "ulid";
+import { openDatabase } from "../packages/server/src/conflux.ts";
 import { DataStore } from "../packages/server/src/devices/data-store.ts";
-import { openDatabase } from "../packages/server/src/store/database.ts";
 import type { Database } from "../packages/server/src/store/schema.ts";
 import { percentile } from "./statistics.ts";
 

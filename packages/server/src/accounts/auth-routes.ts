@@ -12,8 +12,9 @@ import {
   newOperatorId,
   newToken,
 } from "../auth/tokens.ts";
-import type { Services } from "../conflux.ts";
+import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { Store } from "../store/store.ts";
 
 const email = z
   .email("not an e-mail address")
@@ -25,7 +26,10 @@ const password = z.string().min(8, "a password has at least 8 characters").max(2
 const decoyHash = hashPassword("decoy password that matches nothing");
 
 /** Sign-up (one account per e-mail), log-in and log-out. */
-export async function authRoutes(api: FastifyInstance, { store, config }: Services): Promise<void> {
+export async function authRoutes(
+  api: FastifyInstance,
+  { store, config }: { store: Store; config: ServerConfig },
+): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   await api.register(rateLimit, {
     global: false,

@@ -1,10 +1,9 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { providerAccessSchema } from "../ai/provider-access.ts";
 import { operatorOf } from "../api/authenticate.ts";
-import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
+import { providerAccessSchema } from "../runtime/ports/ai-port.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { StoredCredential } from "../store/store.ts";
 
@@ -51,7 +50,7 @@ function listedView(credential: StoredCredential, cipher: Cipher) {
   return { ...publicView(credential), provider };
 }
 
-export async function credentialRoutes(api: FastifyInstance, { cipher }: Services): Promise<void> {
+export async function credentialRoutes(api: FastifyInstance, { cipher }: { cipher: Cipher }): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
   routes.get(

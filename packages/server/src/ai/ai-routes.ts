@@ -9,12 +9,14 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
+import type { ActionServices } from "../runtime/actions/action-context.ts";
 import { createActionContext } from "../runtime/actions/action-context.ts";
 import { runActionOfType } from "../runtime/actions/registry.ts";
+import { type UsageMeter, usageMonth } from "../runtime/ports/usage-meter.ts";
 import { classifyError } from "../runtime/step-error.ts";
-import { usageMonth } from "../usage/usage-store.ts";
+import type { AiConfig } from "./ai-config.ts";
+import type { AiServices } from "./ai-services.ts";
 import { creditQuota } from "./ask-model.ts";
 import { catalogue } from "./catalogue.ts";
 import { serviceAccess } from "./provider-access.ts";
@@ -33,7 +35,15 @@ const tryBody = z.discriminatedUnion("type", [
 ]);
 
 /** The model catalogue (for the studio's model picker), a "try it" run, and this month's AI usage. */
-export async function aiRoutes(api: FastifyInstance, services: Services): Promise<void> {
+export interface AiRouteDeps {
+  config: { ai: AiConfig };
+  usage: UsageMeter;
+  ai: AiServices;
+  /** What the "try it" run draws on, as a run in the runtime would. */
+  actions: ActionServices;
+}
+
+export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Promise<void> {
   const { config, usage } = services;
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
@@ -69,7 +79,7 @@ export async function aiRoutes(api: FastifyInstance, services: Services): Promis
     async (request) => {
       const operator = operatorOf(request);
       const payload = request.body.payload as JsonValue;
-      const context = createActionContext({ ...services, mail: undefined }, operator, {
+      const context = createActionContext({ ...services.actions, mail: undefined }, operator, {
         scope: {
           payload,
           context: { eventType: "try" },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
+import { loadConfig } from "../conflux.ts";
 import { buildPrompt } from "../runtime/actions/ai-prompt.ts";
 import { fitAiTimeoutToLease } from "./ai-config.ts";
 import { parseRetryAfter } from "./ask-model.ts";

@@ -5,10 +5,17 @@ import { ulid } from "ulid";
 import YAML from "yaml";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import type { Services } from "../conflux.ts";
+import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { Scheduler } from "../runtime/scheduler.ts";
 import { checkUserCodeSyntax } from "../sandbox/quickjs.ts";
 import type { OperatorStore } from "../store/store.ts";
+
+/** What the app routes are given by the root. */
+export interface AppRouteDeps {
+  config: ServerConfig;
+  scheduler: Scheduler;
+}
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
 const yamlTypes = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
@@ -90,7 +97,7 @@ function parseImport(body: unknown, contentType: string | undefined): unknown {
 }
 
 /** Apps: create, read, update, delete, import and export (JSON and YAML). */
-export async function appRoutes(api: FastifyInstance, { config, scheduler }: Services): Promise<void> {
+export async function appRoutes(api: FastifyInstance, { config, scheduler }: AppRouteDeps): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const maxActions = config.limits.maxActionsPerApp;
   api.addContentTypeParser(yamlTypes, { parseAs: "string" }, (_request, body, done) => done(null, body));

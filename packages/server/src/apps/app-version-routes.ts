@@ -2,10 +2,17 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import type { Services } from "../conflux.ts";
+import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
-import { versionOrigins } from "../store/app-versions.ts";
+import type { Scheduler } from "../runtime/scheduler.ts";
+import { type AppVersionStore, versionOrigins } from "../store/app-versions.ts";
 import { checkedDefinition, entityTagOf, refuseUnsaved, versionToMatch } from "./app-routes.ts";
+
+export interface AppVersionRouteDeps {
+  appVersions: AppVersionStore;
+  config: ServerConfig;
+  scheduler: Scheduler;
+}
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
 const versionParams = appParams.extend({ version: z.coerce.number().int().min(1) });
@@ -22,7 +29,10 @@ const versionSummary = z.object({
 });
 
 /** App versions: the definitions an app was saved with, listed, read and restored. */
-export async function appVersionRoutes(api: FastifyInstance, { appVersions, config, scheduler }: Services) {
+export async function appVersionRoutes(
+  api: FastifyInstance,
+  { appVersions, config, scheduler }: AppVersionRouteDeps,
+) {
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
   /** The operator's scope, once the app is known to be theirs (404 otherwise, as for the app itself). */

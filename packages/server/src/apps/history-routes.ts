@@ -2,9 +2,15 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import type { Services } from "../conflux.ts";
+import type { Bus } from "../bus/bus.ts";
+import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
 import { startExecution } from "../runtime/start-execution.ts";
+
+export interface HistoryRouteDeps {
+  bus: Bus;
+  config: ServerConfig;
+}
 
 const time = z.union([
   z.coerce.number().int().min(0),
@@ -13,7 +19,7 @@ const time = z.union([
 const runParams = z.object({ appId: z.string().min(1).max(64), runId: z.string().min(1).max(64) });
 
 /** The execution history: runs of an app, each with every message and step; replay. */
-export async function historyRoutes(api: FastifyInstance, { bus, config }: Services): Promise<void> {
+export async function historyRoutes(api: FastifyInstance, { bus, config }: HistoryRouteDeps): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
   routes.get(

@@ -6,10 +6,17 @@ import { ulid } from "ulid";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import { hashSecret } from "../auth/tokens.ts";
-import type { Services } from "../conflux.ts";
+import type { Bus } from "../bus/bus.ts";
+import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
 import { startExecution } from "../runtime/start-execution.ts";
-import type { OperatorStore } from "../store/store.ts";
+import type { OperatorStore, Store } from "../store/store.ts";
+
+export interface MessageRouteDeps {
+  bus: Bus;
+  config: ServerConfig;
+  store: Store;
+}
 
 const channelParams = z.object({ appId: z.string().min(1).max(64), channelId: z.string().min(1).max(64) });
 const accepted = z.object({ executionId: z.string(), duplicate: z.boolean() });
@@ -37,7 +44,7 @@ interface Destination {
 }
 
 /** The request body becomes the message; the answer is sent once it is durable. */
-function acceptBody({ bus, config }: Services, request: FastifyRequest, destination: Destination) {
+function acceptBody({ bus, config }: MessageRouteDeps, request: FastifyRequest, destination: Destination) {
   const key = idempotencyKey(request);
   return startExecution(
     bus,
@@ -54,7 +61,7 @@ function acceptBody({ bus, config }: Services, request: FastifyRequest, destinat
 }
 
 /** The `api` event source (authenticated) and incoming webhooks (a secret URL, no other auth). */
-export async function messageRoutes(api: FastifyInstance, services: Services): Promise<void> {
+export async function messageRoutes(api: FastifyInstance, services: MessageRouteDeps): Promise<void> {
   const { config } = services;
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
@@ -153,7 +160,7 @@ export async function messageRoutes(api: FastifyInstance, services: Services): P
 }
 
 /** The public side of incoming webhooks: no API key, the secret in the URL is the authentication. */
-export async function incomingWebhookRoutes(api: FastifyInstance, services: Services): Promise<void> {
+export async function incomingWebhookRoutes(api: FastifyInstance, services: MessageRouteDeps): Promise<void> {
   const { store } = services;
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const receive = async (request: FastifyRequest, secret: string, webhookId?: string) => {

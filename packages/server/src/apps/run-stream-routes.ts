@@ -2,8 +2,8 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
+import type { StepEvents } from "../runtime/step-events.ts";
 import type { StepRecord } from "../store/store.ts";
 
 /** Steps run by another process (PostgreSQL scale-out) send no event here: they are found by re-reading. */
@@ -23,7 +23,10 @@ function stepVersion(step: StepRecord): string {
  * action starts, retries or finishes, then `end` when nothing is left to do. The studio reads it with
  * fetch and the same API key and token headers as every other call, so no secret goes into a URL.
  */
-export async function runStreamRoutes(api: FastifyInstance, { stepEvents }: Services): Promise<void> {
+export async function runStreamRoutes(
+  api: FastifyInstance,
+  { stepEvents }: { stepEvents: StepEvents },
+): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const open = new Set<() => void>();
   // A stream lasts as long as its run: end them all so the server can stop.

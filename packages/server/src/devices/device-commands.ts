@@ -3,7 +3,7 @@ import { monotonicFactory } from "ulid";
 import { UserError } from "../errors.ts";
 import type { DatabaseKind } from "../store/database.ts";
 import type { Database, DeviceCommandsTable } from "../store/schema.ts";
-import { commandTopic } from "./ingest/device-commands.ts";
+import { commandTopic } from "./mqtt-topics.ts";
 
 /**
  * The command outbox: every command for a device is a row here until the device acknowledges it

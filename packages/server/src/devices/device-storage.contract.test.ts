@@ -3,7 +3,7 @@ import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
-import { loadConfig } from "../config/config.ts";
+import { loadConfig } from "../conflux.ts";
 import { createFileEvents } from "../files/file-events.ts";
 import { createFileLinks } from "../files/file-links.ts";
 import { type FileChange, SqlFileStore } from "../files/file-store.ts";

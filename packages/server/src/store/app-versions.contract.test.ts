@@ -8,8 +8,8 @@ import {
   useContractDatabases,
 } from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
+import { openDatabase } from "../conflux.ts";
 import { AppVersionStore } from "./app-versions.ts";
-import { openDatabase } from "./database.ts";
 import { SqlStore } from "./sql-store.ts";
 
 const definition = (name: string): AppDefinition => ({

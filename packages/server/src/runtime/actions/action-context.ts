@@ -1,10 +1,10 @@
 import type { Scope } from "@conflux/core";
-import type { AiServices } from "../../ai/ai-services.ts";
-import { type DeviceServices, deviceAccessFor } from "../../devices/device-services.ts";
 import type { MailService } from "../../mail/smtp.ts";
 import type { OutboundClient } from "../../outbound/guarded-client.ts";
 import type { Cipher } from "../../secrets/cipher.ts";
 import type { OperatorStore } from "../../store/store.ts";
+import type { AiPort } from "../ports/ai-port.ts";
+import type { DevicePort } from "../ports/device-port.ts";
 import { type ActionContext, ActionError } from "./action.ts";
 
 /** The process-wide services an action run draws on, whoever starts it (the runtime, or the studio's try-it). */
@@ -12,8 +12,8 @@ export interface ActionServices {
   outbound: OutboundClient;
   mail: MailService | undefined;
   cipher: Cipher;
-  ai: AiServices;
-  devices: DeviceServices;
+  ai: AiPort;
+  devices: DevicePort;
 }
 
 /** One run's context: the services, narrowed to the operator the run belongs to. */
@@ -33,6 +33,6 @@ export function createActionContext(
       return JSON.parse(services.cipher.open(credential.sealed)) as Record<string, string>;
     },
     ai: services.ai,
-    devices: deviceAccessFor(services.devices, operator.operatorId),
+    devices: services.devices.forOperator(operator.operatorId),
   };
 }

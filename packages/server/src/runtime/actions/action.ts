@@ -1,9 +1,9 @@
 import type { ActionConfig, JsonValue, RunnableActionType, Scope } from "@conflux/core";
-import type { AiServices } from "../../ai/ai-services.ts";
-import type { OperatorDeviceAccess } from "../../devices/device-services.ts";
 import type { MailService } from "../../mail/smtp.ts";
 import type { OutboundClient } from "../../outbound/guarded-client.ts";
 import type { OperatorStore } from "../../store/store.ts";
+import type { AiPort } from "../ports/ai-port.ts";
+import type { OperatorDeviceAccess } from "../ports/device-port.ts";
 
 /** What an action may use while it runs; nothing else reaches it. */
 export interface ActionContext {
@@ -20,7 +20,7 @@ export interface ActionContext {
   /** The decrypted values of a stored credential of this operator. */
   openCredential(credentialsId: string): Promise<Record<string, string>>;
   /** Providers, usage meter, AI rate limit and files, for the AI actions. */
-  readonly ai: AiServices;
+  readonly ai: AiPort;
   /** This operator's devices, data store and downlink (data-store, device-command actions). */
   readonly devices: OperatorDeviceAccess;
 }

@@ -1,9 +1,9 @@
-import { askModel } from "../../ai/ask-model.ts";
+import type { Media } from "../ports/ai-port.ts";
 import { type ActionDefinition, ActionError } from "./action.ts";
 import { buildPrompt, maxRenderedPromptChars } from "./ai-prompt.ts";
-import { loadActionMedia, type Media } from "./media.ts";
+import { loadActionMedia } from "./media.ts";
 
-/** Asks a language model; device data stays in fenced data sections (ai/prompt.ts). */
+/** Asks a language model; device data stays in fenced data sections (ai-prompt.ts). */
 export const aiAction: ActionDefinition<"ai"> = {
   type: "ai",
   async run(config, context) {
@@ -20,7 +20,7 @@ export const aiAction: ActionDefinition<"ai"> = {
     if (config.videoUrl)
       media.push({ kind: "video", ...(await loadActionMedia(config.videoUrl, "video", context)) });
 
-    const answer = await askModel(
+    const answer = await ai.askModel(
       {
         operatorId: context.operator.operatorId,
         models: [config.model, ...config.fallbackModels],
@@ -32,7 +32,6 @@ export const aiAction: ActionDefinition<"ai"> = {
         maxTokens: config.maxTokens,
         json: config.jsonOutput ? { schema: config.jsonSchema } : undefined,
       },
-      ai,
       context.openCredential,
     );
     return {

@@ -1,11 +1,14 @@
-import { mediaTimeoutMs } from "../../ai/ai-config.ts";
-import type { OperatorFiles } from "../../files/file-store.ts";
 import type { OutboundClient } from "../../outbound/guarded-client.ts";
+import type { Media } from "../ports/ai-port.ts";
+import type { OperatorFilesPort } from "../ports/file-port.ts";
 import { type ActionContext, ActionError } from "./action.ts";
 import { renderText } from "./render.ts";
 
 /** The part of an operator's files that media are read from. */
-type MediaFiles = Pick<OperatorFiles, "get" | "signedUrl">;
+type MediaFiles = Pick<OperatorFilesPort, "get" | "signedUrl">;
+
+/** Fetching an action's image or video; a webhook gets 10 s. */
+export const mediaTimeoutMs = 15_000;
 
 /** An action's templated image or video reference (URL or file-store path), read as bytes. */
 export async function loadActionMedia(
@@ -22,11 +25,6 @@ export async function loadActionMedia(
     maxBytes: context.ai.config.maxImageBytes,
     timeoutMs: mediaTimeoutMs,
   });
-}
-
-export interface Media {
-  data: Uint8Array;
-  mediaType: string;
 }
 
 /**

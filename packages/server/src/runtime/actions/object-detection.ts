@@ -1,6 +1,5 @@
 import type { JsonValue } from "@conflux/core";
 import sharp from "sharp";
-import { askModel } from "../../ai/ask-model.ts";
 import { type ActionDefinition, ActionError } from "./action.ts";
 import { loadActionMedia } from "./media.ts";
 
@@ -22,7 +21,7 @@ export const objectDetectionAction: ActionDefinition<"object-detection"> = {
     } catch {
       throw new ActionError("ai_media_type", "the image cannot be read (not a JPEG, PNG, WebP or GIF?)");
     }
-    const answer = await askModel(
+    const answer = await context.ai.askModel(
       {
         operatorId: context.operator.operatorId,
         models: [config.model],
@@ -36,7 +35,6 @@ export const objectDetectionAction: ActionDefinition<"object-detection"> = {
         temperature: 0,
         json: { schema: detectionSchema(config.classes) },
       },
-      context.ai,
       context.openCredential,
     );
     const result = toDetectionResult(answer.output, config.classes, config.minScore, size);

@@ -2,10 +2,10 @@ import { once } from "node:events";
 import { createServer, type Server } from "node:net";
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { Logger } from "pino";
-import { UserError } from "../../errors.ts";
-import { commandTopic, dataTopic } from "./device-commands.ts";
+import { UserError } from "../errors.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 import { createMqttCommandDelivery, type MqttCommandDelivery } from "./mqtt-command-delivery.ts";
+import { commandTopic, dataTopic } from "./mqtt-topics.ts";
 
 interface MqttBroker {
   port: number;

@@ -1,5 +1,5 @@
 import type { Aedes, Client } from "aedes";
-import { commandTopic } from "./device-commands.ts";
+import { commandTopic } from "./mqtt-topics.ts";
 
 /** What aedes keeps on a client that its types do not show (aedes 1.x, lib/client.js). */
 interface ClientInternals {

@@ -1,17 +1,17 @@
 import { timingSafeEqual } from "node:crypto";
 import type { JsonValue } from "@conflux/core";
 import type { Kysely, Transaction } from "kysely";
-import { hashSecret } from "../../auth/tokens.ts";
-import type { Bus } from "../../bus/bus.ts";
-import { UserError } from "../../errors.ts";
-import { startExecution } from "../../runtime/start-execution.ts";
-import type { Database } from "../../store/schema.ts";
-import { isUniqueViolation } from "../../store/sql-store.ts";
-import type { Store } from "../../store/store.ts";
-import { type BinaryParser, BinaryParserError, compileBinaryParser } from "../binary-parser.ts";
-import type { DataStore } from "../data-store.ts";
-import type { DeviceRegistry, IngestDevice } from "../device-registry.ts";
+import { hashSecret } from "../auth/tokens.ts";
+import type { Bus } from "../bus/bus.ts";
+import { UserError } from "../errors.ts";
+import { startExecution } from "../runtime/start-execution.ts";
+import type { Database } from "../store/schema.ts";
+import { isUniqueViolation } from "../store/sql-store.ts";
+import type { Store } from "../store/store.ts";
+import { type BinaryParser, BinaryParserError, compileBinaryParser } from "./binary-parser.ts";
+import type { DataStore } from "./data-store.ts";
 import type { DeviceMessageKeys, FirstAnswer } from "./device-message-keys.ts";
+import type { DeviceRegistry, IngestDevice } from "./device-registry.ts";
 
 /** How a message arrived: the `request` of the `device` event source's context (shared/spec/apps.md). */
 type DeviceRequest =

@@ -1,7 +1,7 @@
 import type { Kysely, Transaction } from "kysely";
 import type { Logger } from "pino";
-import { startPeriodicSweep } from "../../runtime/periodic-sweep.ts";
-import type { Database } from "../../store/schema.ts";
+import { startPeriodicSweep } from "../runtime/periodic-sweep.ts";
+import type { Database } from "../store/schema.ts";
 
 /** What a device was answered the first time it sent a message with this key. */
 export interface FirstAnswer {

@@ -1,9 +1,9 @@
 import { hostname } from "node:os";
 import mqtt from "mqtt";
 import type { Logger } from "pino";
-import { UserError } from "../../errors.ts";
-import { commandTopic, type DeviceCommands } from "./device-commands.ts";
+import { UserError } from "../errors.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
+import { commandTopic, type DeviceCommands } from "./mqtt-topics.ts";
 
 interface ExternalMqtt {
   commands: DeviceCommands;

@@ -2,7 +2,7 @@ import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
-import { UserError } from "../../errors.ts";
+import { UserError } from "../errors.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 import { decodeFrame, encodeReply, type Frame, type FrameStatus, frameStatus } from "./frame.ts";
 

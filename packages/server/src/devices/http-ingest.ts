@@ -1,8 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { Services } from "../../conflux.ts";
-import { UserError } from "../../errors.ts";
+import { UserError } from "../errors.ts";
+import type { DevicesConfig } from "./device-config.ts";
+import type { DeviceIngest } from "./device-ingest.ts";
 
 /** Headers that carry credentials never reach an app's context or history. */
 const hiddenHeaders = new Set([
@@ -42,7 +43,13 @@ function visibleHeaders(request: FastifyRequest): Record<string, string> {
 }
 
 /** `POST /v1/devices/{deviceId}/data`: device-authenticated; 202 once the message is durable. */
-export async function httpIngestRoutes(api: FastifyInstance, { devices, config }: Services): Promise<void> {
+export async function httpIngestRoutes(
+  api: FastifyInstance,
+  {
+    devices,
+    config,
+  }: { devices: { ingest: DeviceIngest }; config: { port: number; devices: DevicesConfig } },
+): Promise<void> {
   const limit = config.devices.maxPayloadBytes;
   // The body is the device's bytes: JSON, or binary for a group with a binary parser.
   api.removeAllContentTypeParsers();
