@@ -9,7 +9,6 @@
  *   npm run ai-rate-limit -w @conflux/bench   # BENCH_TAKES=5000 BENCH_ROUNDS=7 BENCH_IN_FLIGHT=32
  *   CONFLUX_TEST_POSTGRES_URL=postgres://… to choose the PostgreSQL server (default: the test one)
  */
-
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

@@ -6,7 +6,6 @@
  *   npm run data-store -w @conflux/bench     # BENCH_ENTRIES=1000000 BENCH_DEVICES=100 BENCH_QUERIES=200
  *   CONFLUX_TEST_POSTGRES_URL=postgres://… to choose the PostgreSQL server (default: the test one)
  */
-
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

@@ -67,10 +67,21 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
 }
 
 /** The store's migrations and every module's, by name: the order they run in. */
-export const migrations: Readonly<Record<string, Migration>> = Object.assign(
-  { ...storeMigrations },
+export const migrations = joinMigrations([
+  storeMigrations,
   ...modules.map((module) => ("migrations" in module ? module.migrations : {})),
-);
+]);
+
+/** Two modules naming a migration alike would silently lose one; they fail at start instead. */
+function joinMigrations(sets: ReadonlyArray<Readonly<Record<string, Migration>>>): Record<string, Migration> {
+  const joined: Record<string, Migration> = {};
+  for (const set of sets)
+    for (const [name, migration] of Object.entries(set)) {
+      if (name in joined) throw new Error(`two migrations are named ${name}`);
+      joined[name] = migration;
+    }
+  return joined;
+}
 
 /** Opens Conflux's database with every migration applied. */
 export function openDatabase(database: Config["database"], dataDir: string): Promise<OpenDatabase> {
