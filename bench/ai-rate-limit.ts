@@ -15,7 +15,7 @@ import path from "node:path";
 import type { Kysely } from "kysely";
 import pg from "pg";
 import { AiRateLimiter } from "../packages/server/src/ai/rate-limit.ts";
-import { openDatabase } from "../packages/server/src/store/database.ts";
+import { openDatabase } from "../packages/server/src/conflux.ts";
 import type { Database } from "../packages/server/src/store/schema.ts";
 import { UsageStore } from "../packages/server/src/usage/usage-store.ts";
 import { median } from "./statistics.ts";

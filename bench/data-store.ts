@@ -12,8 +12,8 @@ import path from "node:path";
 import { type Kysely, sql } from "kysely";
 import pg from "pg";
 import { ulid } from "ulid";
-import { DataStore } from "../packages/server/src/data-store/data-store.ts";
-import { openDatabase } from "../packages/server/src/store/database.ts";
+import { openDatabase } from "../packages/server/src/conflux.ts";
+import { DataStore } from "../packages/server/src/devices/data-store.ts";
 import type { Database } from "../packages/server/src/store/schema.ts";
 import { percentile } from "./statistics.ts";
 

@@ -1,28 +1,96 @@
 import type { FastifyInstance } from "fastify";
+import type { Kysely, Migration } from "kysely";
 import type { Logger } from "pino";
+import type { z } from "zod";
+import { accountsModule } from "./accounts/module.ts";
 import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
 import { type AiServices, createAiServices } from "./ai/ai-services.ts";
+import { aiModule, aiPortOf } from "./ai/module.ts";
 import { buildApi } from "./api/build-api.ts";
-import { AppVersionStore } from "./app-versions/app-versions.ts";
-import { RunApps } from "./app-versions/run-app.ts";
+import { appsModule } from "./apps/module.ts";
 import type { Bus } from "./bus/bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
-import type { Config } from "./config/config.ts";
+import { readConfig, serverConfigFromEnvironment, serverConfigSchema } from "./config/config.ts";
+import type { Env } from "./config/environment.ts";
 import { createDeviceServices, type DeviceServices } from "./devices/device-services.ts";
+import { devicesModule } from "./devices/module.ts";
+import type { FileStore, SqlFileStore } from "./files/file-store.ts";
+import { createFileStore, filesModule } from "./files/module.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { startHistoryRetention } from "./runtime/history-retention.ts";
+import { RunApps } from "./runtime/run-app.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
 import { startExecution } from "./runtime/start-execution.ts";
 import { StepEvents } from "./runtime/step-events.ts";
 import { Worker } from "./runtime/worker.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
-import { openDatabase } from "./store/database.ts";
+import { AppVersionStore } from "./store/app-versions.ts";
+import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
+import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
+import { usageModule } from "./usage/module.ts";
 import { UsageStore } from "./usage/usage-store.ts";
+
+/**
+ * The composition root: the one file that knows every feature module. It joins their config
+ * sections and migrations, builds the services, gives the runtime's ports their implementations,
+ * registers the routes and starts what runs in the background. A new feature is a folder and a
+ * line in `modules`.
+ */
+const modules = [accountsModule, appsModule, devicesModule, filesModule, aiModule, usageModule] as const;
+
+export const configSchema = serverConfigSchema.extend({
+  /** Generative AI: the service's provider keys and endpoints, credit quota, rate limit (ai/ai-config.ts). */
+  ai: aiModule.config.schema.prefault({}),
+  /** Devices and data: MQTT, UDP/TCP listeners, payload and file limits, data retention (devices/device-config.ts). */
+  devices: devicesModule.config.schema.prefault({}),
+});
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}): Config {
+  return readConfig(
+    configSchema,
+    (variables) => ({
+      ...serverConfigFromEnvironment(variables),
+      ai: aiModule.config.fromEnvironment(variables),
+      devices: devicesModule.config.fromEnvironment(variables),
+    }),
+    env,
+    overrides,
+  );
+}
+
+/** The store's migrations and every module's, by name: the order they run in. */
+export const migrations = joinMigrations([
+  storeMigrations,
+  ...modules.map((module) => ("migrations" in module ? module.migrations : {})),
+]);
+
+/** Two modules naming a migration alike would silently lose one; they fail at start instead. */
+function joinMigrations(sets: ReadonlyArray<Readonly<Record<string, Migration>>>): Record<string, Migration> {
+  const joined: Record<string, Migration> = {};
+  for (const set of sets)
+    for (const [name, migration] of Object.entries(set)) {
+      if (name in joined) throw new Error(`two migrations are named ${name}`);
+      joined[name] = migration;
+    }
+  return joined;
+}
+
+/** Opens Conflux's database with every migration applied. */
+export function openDatabase(database: Config["database"], dataDir: string): Promise<OpenDatabase> {
+  return openStoreDatabase(database, dataDir, migrations);
+}
+
+export function migratorFor(db: Kysely<unknown>) {
+  return storeMigratorFor(db, migrations);
+}
 
 /** What the API routes and the runtime share. */
 export interface Services {
@@ -41,8 +109,12 @@ export interface Services {
   /** Monthly usage counters (AI credits and tokens) per operator. */
   usage: UsageStore;
   ai: AiServices;
-  /** Device registry, ingest, downlink, data store and file store (`file` event sources fire on changes). */
-  devices: DeviceServices;
+  /** Device registry, ingest, downlink and data store, with the file store (`file` event sources fire on changes). */
+  devices: DeviceServices & { readonly files: FileStore };
+  /** The file store (also at `devices.files`). */
+  files: SqlFileStore;
+  /** What actions draw on: the runtime's ports, implemented by the features. */
+  actions: ActionServices;
 }
 
 export interface Conflux {
@@ -73,25 +145,27 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const stepEvents = new StepEvents();
   const usage = new UsageStore(db);
   let url = "";
-  const devices = createDeviceServices({
+  const files = createFileStore({
     db,
-    kind,
     store,
     bus,
-    config,
     secretKey,
     baseUrl: () => config.publicUrl ?? url,
+    maxFileBytes: config.devices.maxFileBytes,
+    maxMessageBytes: config.limits.maxMessageBytes,
     logger,
   });
+  const devices = createDeviceServices({ db, kind, store, bus, config, logger });
   const ai = createAiServices(
     fitAiTimeoutToLease(config.ai, config.runtime.leaseMs),
     db,
     outbound,
     usage,
-    devices.files,
+    files,
     logger,
   );
   const appVersions = new AppVersionStore(db);
+  const actions: ActionServices = { outbound, mail, cipher, ai: aiPortOf(ai), devices };
   const services: Services = {
     config,
     store,
@@ -104,7 +178,9 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     stepEvents,
     usage,
     ai,
-    devices,
+    devices: { ...devices, files },
+    files,
+    actions,
   };
 
   const runApps = new RunApps(appVersions);
@@ -112,14 +188,10 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     bus,
     (job) =>
       runJob(job, {
+        ...actions,
         store,
         runApps,
         bus,
-        cipher,
-        outbound,
-        mail,
-        ai,
-        devices,
         logger,
         maxTries: config.runtime.maxTries,
         retryBaseMs: config.runtime.retryBaseMs,
@@ -130,7 +202,14 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     logger,
   );
 
-  const api = await buildApi(services);
+  const api = await buildApi(services, {
+    async open(app) {
+      for (const module of modules) if ("openRoutes" in module) await module.openRoutes(app, services);
+    },
+    async authenticated(app) {
+      for (const module of modules) if ("routes" in module) await module.routes(app, services);
+    },
+  });
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();
@@ -138,7 +217,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
-  await devices.start();
+  const stopModules: Array<() => Promise<void> | void> = [];
+  for (const module of modules) if ("start" in module) stopModules.push(await module.start(services));
   logger.info({ url, database: kind }, "Conflux is running");
 
   return {
@@ -147,7 +227,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     url,
     async stop() {
       stopRetention();
-      await devices.stop();
+      for (const stopModule of stopModules.reverse()) await stopModule();
       scheduler.stop();
       await api.close();
       await worker.stop();

@@ -1,3 +1,9 @@
-export { type Config, type ConfigInput, loadConfig } from "./config/config.ts";
-export { type Conflux, type Services, startConflux } from "./conflux.ts";
+export {
+  type Config,
+  type ConfigInput,
+  type Conflux,
+  loadConfig,
+  type Services,
+  startConflux,
+} from "./conflux.ts";
 export { createLogger } from "./logging/logger.ts";

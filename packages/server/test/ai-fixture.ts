@@ -1,6 +1,6 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, expect } from "vitest";
-import type { ConfigInput } from "../src/config/config.ts";
+import type { ConfigInput } from "../src/conflux.ts";
 import { AiStandIn } from "./ai-stand-in.ts";
 import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
 import { HttpSink } from "./http-sink.ts";

@@ -5,9 +5,8 @@ import SqliteDatabase from "better-sqlite3";
 import { Kysely, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
 import { afterAll } from "vitest";
-import type { Config } from "../src/config/config.ts";
-import { type OpenDatabase, openDatabase } from "../src/store/database.ts";
-import { migratorFor } from "../src/store/migrations.ts";
+import { type Config, migratorFor, openDatabase } from "../src/conflux.ts";
+import type { OpenDatabase } from "../src/store/database.ts";
 import { SqlStore } from "../src/store/sql-store.ts";
 
 export const postgresUrl = process.env.CONFLUX_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";

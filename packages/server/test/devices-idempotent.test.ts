@@ -1,7 +1,6 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Config } from "../src/config/config.ts";
-import { openDatabase } from "../src/store/database.ts";
+import { type Config, openDatabase } from "../src/conflux.ts";
 import type { Database } from "../src/store/schema.ts";
 import { createPostgresSchema } from "./databases.ts";
 import { createDeviceFixture, dataOf, runsOf } from "./device-fixture.ts";

@@ -1,7 +1,7 @@
 import { createSocket } from "node:dgram";
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeReply, encodeFrame } from "../src/ingest/frame.ts";
+import { decodeReply, encodeFrame } from "../src/devices/frame.ts";
 import { createDeviceFixture } from "./device-fixture.ts";
 import { signUp, startTestConflux } from "./harness.ts";
 import { captureLog } from "./log-capture.ts";

@@ -1,7 +1,7 @@
 import { createSocket } from "node:dgram";
 import { connect } from "node:net";
 import { describe, expect, it } from "vitest";
-import { decodeReply, encodeFrame, frameStatus } from "../src/ingest/frame.ts";
+import { decodeReply, encodeFrame, frameStatus } from "../src/devices/frame.ts";
 import { createDeviceFixture, dataOf, runsOf } from "./device-fixture.ts";
 import { useSuite, waitForRun } from "./harness.ts";
 

@@ -3,8 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { DestinationStream } from "pino";
 import { afterAll, beforeAll } from "vitest";
-import { type ConfigInput, loadConfig } from "../src/config/config.ts";
-import { type Conflux, startConflux } from "../src/conflux.ts";
+import { type ConfigInput, type Conflux, loadConfig, startConflux } from "../src/conflux.ts";
 import { createLogger } from "../src/logging/logger.ts";
 import { HttpSink } from "./http-sink.ts";
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll } from "vitest";
-import type { ConfigInput } from "../src/config/config.ts";
+import type { ConfigInput } from "../src/conflux.ts";
 import { createPostgresSchema } from "./databases.ts";
 import { startTestConflux } from "./harness.ts";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import type { ConfigInput } from "../../server/src/config/config.ts";
+import type { ConfigInput } from "../../server/src/conflux.ts";
 import { type ApiSession, signUp, startTestConflux, testPassword } from "../../server/test/harness.ts";
 import { ensureStudioBuild, studioBuildDir } from "../scripts/ensure-build.ts";
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { definedEntries, type Env } from "../config/environment.ts";
+import { mediaTimeoutMs } from "../runtime/actions/media.ts";
 
 /**
  * The `ai` part of the configuration: the service's own provider keys and endpoints (set by whoever
@@ -63,9 +64,6 @@ export const aiServiceConfigSchema = z.object({
     .prefault({}),
 });
 export type AiConfig = z.infer<typeof aiServiceConfigSchema>;
-
-/** Fetching an action's image or video; a webhook gets 10 s. */
-export const mediaTimeoutMs = 15_000;
 
 /**
  * A run's AI time and its media fetch must end before the job's lease does, or another worker

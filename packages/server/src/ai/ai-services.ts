@@ -1,9 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
-import type { FileStore, OperatorFiles } from "../files/file-store.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
+import type { FilePort, OperatorFilesPort } from "../runtime/ports/file-port.ts";
+import type { UsageMeter } from "../runtime/ports/usage-meter.ts";
 import type { Database } from "../store/schema.ts";
-import type { UsageStore } from "../usage/usage-store.ts";
 import type { AiConfig } from "./ai-config.ts";
 import { createGuardedFetch } from "./guarded-fetch.ts";
 import { AiRateLimiter } from "./rate-limit.ts";
@@ -11,20 +11,20 @@ import { AiRateLimiter } from "./rate-limit.ts";
 /** What the AI actions share across runs: one per process, built in conflux.ts. */
 export interface AiServices {
   readonly config: AiConfig;
-  readonly usage: UsageStore;
+  readonly usage: UsageMeter;
   readonly rateLimiter: AiRateLimiter;
   /** A `fetch` for the AI SDK, through the guarded client, that gives up after `timeoutMs`. */
   fetchWithin(timeoutMs: number): typeof fetch;
   /** An operator's files (images in, drawn images out). */
-  files(operatorId: string): OperatorFiles;
+  files(operatorId: string): OperatorFilesPort;
 }
 
 export function createAiServices(
   config: AiConfig,
   db: Kysely<Database>,
   outbound: OutboundClient,
-  usage: UsageStore,
-  fileStore: FileStore,
+  usage: UsageMeter,
+  fileStore: FilePort,
   logger: Logger,
 ): AiServices {
   // The AI SDK prints its warnings (a setting a model ignores…) on the console; they belong in our log.

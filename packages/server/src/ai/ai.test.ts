@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { loadConfig } from "../config/config.ts";
+import { loadConfig } from "../conflux.ts";
+import { buildPrompt } from "../runtime/actions/ai-prompt.ts";
 import { fitAiTimeoutToLease } from "./ai-config.ts";
 import { parseRetryAfter } from "./ask-model.ts";
 import { catalogue, findCatalogueModel, parseModelReference } from "./catalogue.ts";
-import { buildPrompt } from "./prompt.ts";
 
 describe("the model catalogue", () => {
   it("names each model <provider>/<model id> once, with credits and what it takes", () => {

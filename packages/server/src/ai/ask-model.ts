@@ -9,14 +9,21 @@ import {
   Output,
   type UserContent,
 } from "ai";
-import { ActionError } from "../actions/action.ts";
 import { OutboundError } from "../outbound/guarded-client.ts";
+import { ActionError } from "../runtime/actions/action.ts";
+import {
+  type ModelAnswer,
+  type ModelRequest,
+  type ModelUsage,
+  type OpenCredential,
+  type ProviderAccess,
+  providerAccessSchema,
+} from "../runtime/ports/ai-port.ts";
 import type { AiServices } from "./ai-services.ts";
 import { type CatalogueModel, findCatalogueModel, parseModelReference } from "./catalogue.ts";
 import { answerProblems, compileAnswerSchema } from "./json-answer.ts";
 import { createLanguageModel } from "./language-model.ts";
-import type { Media } from "./media.ts";
-import { type ProviderAccess, providerAccessSchema, serviceAccess } from "./provider-access.ts";
+import { serviceAccess } from "./provider-access.ts";
 
 /**
  * One AI request as an action makes it: rate limit, key choice, credits, the provider call, the
@@ -24,37 +31,6 @@ import { type ProviderAccess, providerAccessSchema, serviceAccess } from "./prov
  * transient failure of every model becomes one transient ActionError (with the provider's
  * Retry-After), and the runtime's backoff tries the whole request again later.
  */
-
-export interface ModelRequest {
-  operatorId: string;
-  /** The model first, then the fallbacks, each `<provider>/<model id>`. */
-  models: readonly string[];
-  /** A stored `ai-provider-key` credential: its provider's models run on the operator's key, free of credits. */
-  credentialsId?: string | undefined;
-  system: string;
-  user: string;
-  media: readonly (Media & { kind: "image" | "video" })[];
-  temperature?: number | undefined;
-  maxTokens?: number | undefined;
-  /** Absent: a text answer. Present: a JSON answer, checked against `schema` when there is one. */
-  json?: { schema?: Record<string, unknown> | undefined } | undefined;
-}
-
-export interface ModelUsage {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-  credits: number;
-  requests: number;
-}
-
-export interface ModelAnswer {
-  output: JsonValue;
-  model: string;
-  usage: ModelUsage;
-}
-
-type OpenCredential = (credentialsId: string) => Promise<Record<string, string>>;
 
 interface Attempt {
   model: string;

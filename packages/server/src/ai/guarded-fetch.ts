@@ -1,5 +1,5 @@
-import { ActionError } from "../actions/action.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
+import { ActionError } from "../runtime/actions/action.ts";
 
 /**
  * A `fetch` for the AI SDK providers that sends through the guarded outbound client, so provider

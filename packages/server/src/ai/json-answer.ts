@@ -1,5 +1,5 @@
 import { Ajv, type ValidateFunction } from "ajv";
-import { ActionError } from "../actions/action.ts";
+import { ActionError } from "../runtime/actions/action.ts";
 
 /**
  * Checks a model's JSON answer against the operator's JSON Schema. Compiled validators are kept

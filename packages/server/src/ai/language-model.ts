@@ -4,7 +4,7 @@ import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import type { LanguageModel } from "ai";
-import type { ProviderAccess } from "./provider-access.ts";
+import type { ProviderAccess } from "../runtime/ports/ai-port.ts";
 
 /**
  * An AI SDK model for one request. Every URL and key is passed explicitly so the SDK never falls

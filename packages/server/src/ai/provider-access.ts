@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { ProviderAccess } from "../runtime/ports/ai-port.ts";
 import type { AiConfig } from "./ai-config.ts";
 import type { ProviderName } from "./catalogue.ts";
 
@@ -7,31 +7,6 @@ import type { ProviderName } from "./catalogue.ts";
  * operator's bring-your-own key (a stored credential of type `ai-provider-key`). The same schema
  * checks a key when it is stored and again when it is opened.
  */
-
-const apiKey = z.string().min(1).max(8_192);
-const baseUrl = z.string().url().max(2_048);
-
-export const providerAccessSchema = z.discriminatedUnion("provider", [
-  z.object({ provider: z.literal("openai"), apiKey, baseUrl: baseUrl.optional() }),
-  z.object({
-    provider: z.literal("azure"),
-    apiKey,
-    /** `https://<resource>.openai.azure.com/openai`: an Azure key belongs to one resource. */
-    baseUrl,
-    apiVersion: z.string().max(64).optional(),
-  }),
-  z.object({
-    provider: z.literal("bedrock"),
-    accessKeyId: z.string().min(1).max(256),
-    secretAccessKey: z.string().min(1).max(1_024),
-    sessionToken: z.string().max(8_192).optional(),
-    region: z.string().min(1).max(64),
-    baseUrl: baseUrl.optional(),
-  }),
-  z.object({ provider: z.literal("google"), apiKey, baseUrl: baseUrl.optional() }),
-  z.object({ provider: z.literal("openai-compatible"), baseUrl, apiKey: apiKey.optional() }),
-]);
-export type ProviderAccess = z.infer<typeof providerAccessSchema>;
 
 /** The service's own access to a provider, or undefined when the config gives it no key (or no URL). */
 export function serviceAccess(config: AiConfig, provider: ProviderName): ProviderAccess | undefined {

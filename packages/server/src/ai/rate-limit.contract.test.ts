@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useContractDatabases } from "../../test/databases.ts";
-import { openDatabase } from "../store/database.ts";
+import { openDatabase } from "../conflux.ts";
 import type { Database } from "../store/schema.ts";
 import { AiRateLimiter } from "./rate-limit.ts";
 

@@ -2,24 +2,28 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
-import { appVersionRoutes } from "../app-versions/app-version-routes.ts";
-import type { Services } from "../conflux.ts";
-import { deviceRoutes } from "../devices/device-routes.ts";
-import { fileRoutes, signedFileRoutes } from "../files/file-routes.ts";
-import { httpIngestRoutes } from "../ingest/http-ingest.ts";
-import { aiRoutes } from "./ai-routes.ts";
-import { appRoutes } from "./app-routes.ts";
-import { authRoutes } from "./auth-routes.ts";
+import type { Logger } from "pino";
+import type { ServerConfig } from "../config/config.ts";
+import type { Store } from "../store/store.ts";
 import { requireOperator } from "./authenticate.ts";
-import { credentialRoutes } from "./credential-routes.ts";
 import { registerErrorHandler } from "./error-handler.ts";
-import { historyRoutes } from "./history-routes.ts";
-import { incomingWebhookRoutes, messageRoutes } from "./message-routes.ts";
-import { runStreamRoutes } from "./run-stream-routes.ts";
 import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
 
+/** What the HTTP kernel itself needs; the features' routes come from the root. */
+export interface ApiDeps {
+  config: ServerConfig;
+  logger: Logger;
+  store: Store;
+}
+
+/** The routes of every feature, as the root gathers them from the feature modules. */
+export interface FeatureRoutes {
+  open(app: FastifyInstance): Promise<void>;
+  authenticated(app: FastifyInstance): Promise<void>;
+}
+
 /** The HTTP API: each feature registers its own routes; authenticated ones share one hook. */
-export async function buildApi(services: Services): Promise<FastifyInstance> {
+export async function buildApi(services: ApiDeps, features: FeatureRoutes): Promise<FastifyInstance> {
   const api = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: services.config.limits.maxRequestBytes,
@@ -57,25 +61,10 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
     return { status: "ok" };
   });
 
-  await api.register(async (open) => {
-    await authRoutes(open, services);
-    await incomingWebhookRoutes(open, services);
-    await signedFileRoutes(open, services);
-    // Its own scope: device bodies are raw bytes, not parsed JSON.
-    await open.register(async (ingest) => httpIngestRoutes(ingest, services));
-  });
+  await api.register(async (open) => features.open(open));
   await api.register(async (authenticated) => {
     requireOperator(authenticated, services.store);
-    await appRoutes(authenticated, services);
-    await appVersionRoutes(authenticated, services);
-    await messageRoutes(authenticated, services);
-    await historyRoutes(authenticated, services);
-    await credentialRoutes(authenticated, services);
-    await aiRoutes(authenticated, services);
-    await runStreamRoutes(authenticated, services);
-    await deviceRoutes(authenticated, services);
-    // Its own scope: file bodies are raw bytes of any type.
-    await authenticated.register(async (files) => fileRoutes(files, services));
+    await features.authenticated(authenticated);
   });
   await studioRoutes(api, services);
   return api;

@@ -3,7 +3,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
-import type { Services } from "../conflux.ts";
+import type { Logger } from "pino";
+import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
 
 /** The studio's build, as `npm start` leaves it: packages/studio/dist beside this package. */
@@ -32,7 +33,10 @@ const studioContentSecurityPolicy = [
  * GET outside the API, so the studio's own paths (/apps/…) survive a reload. Without a build the API
  * runs alone and says so once in the log.
  */
-export async function studioRoutes(api: FastifyInstance, { config, logger }: Services): Promise<void> {
+export async function studioRoutes(
+  api: FastifyInstance,
+  { config, logger }: { config: ServerConfig; logger: Logger },
+): Promise<void> {
   const root = path.resolve(config.studioDir ?? defaultStudioDir);
   if (!existsSync(path.join(root, "index.html"))) {
     logger.warn(

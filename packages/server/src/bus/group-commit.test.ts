@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { openDatabase } from "../store/database.ts";
+import { openDatabase } from "../conflux.ts";
 import { GroupCommit, groupCommitOf } from "./group-commit.ts";
 
 const dir = mkdtempSync(path.join(tmpdir(), "conflux-group-commit-"));

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { loadConfig } from "../config/config.ts";
-import { startConflux } from "../conflux.ts";
+import { loadConfig, startConflux } from "../conflux.ts";
 import { createLogger } from "../logging/logger.ts";
 import { type ApiClient, connect } from "./client.ts";
 import { parseRate, type SimulatedProtocol, simulate } from "./simulate.ts";

@@ -1,6 +1,6 @@
 import { createSocket } from "node:dgram";
 import mqtt, { type MqttClient } from "mqtt";
-import { decodeReply, encodeFrame, frameStatus } from "../ingest/frame.ts";
+import { decodeReply, encodeFrame, frameStatus } from "../devices/frame.ts";
 import type { ApiClient } from "./client.ts";
 
 /** `conflux simulate`: registers devices and sends plausible sensor readings, for demos and load tests. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadConfig } from "./config.ts";
+import { loadConfig } from "../conflux.ts";
 
 const folder = mkdtempSync(path.join(tmpdir(), "conflux-config-"));
 afterAll(() => rmSync(folder, { recursive: true, force: true }));

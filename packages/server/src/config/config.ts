@@ -2,8 +2,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
-import { aiConfigFromEnvironment, aiServiceConfigSchema } from "../ai/ai-config.ts";
-import { devicesConfigFromEnvironment, devicesConfigSchema } from "../devices/device-config.ts";
 import { definedEntries, type Env, mergeLayers } from "./environment.ts";
 
 const flag = z.union([
@@ -11,7 +9,12 @@ const flag = z.union([
   z.enum(["0", "1", "true", "false"]).transform((v) => v === "1" || v === "true"),
 ]);
 
-export const configSchema = z.object({
+/**
+ * The sections of the configuration every floor may read (listen address, database, runtime, limits,
+ * outbound, SMTP). A feature's own section (`ai`, `devices`) is declared by the feature as a
+ * ConfigSection and joined to these by the composition root (conflux.ts).
+ */
+export const serverConfigSchema = z.object({
   /** Folder of the embedded default: SQLite database and the generated secret key. */
   dataDir: z.string().default(".conflux"),
   host: z.string().default("127.0.0.1"),
@@ -62,10 +65,6 @@ export const configSchema = z.object({
   outbound: z
     .object({ allowPrivateAddresses: flag.default(false) })
     .default({ allowPrivateAddresses: false }),
-  /** Generative AI: the service's provider keys and endpoints, credit quota, rate limit (ai/ai-config.ts). */
-  ai: aiServiceConfigSchema.prefault({}),
-  /** Devices and data: MQTT, UDP/TCP listeners, payload and file limits, data retention (devices/device-config.ts). */
-  devices: devicesConfigSchema.prefault({}),
   smtp: z
     .object({
       host: z.string(),
@@ -79,11 +78,18 @@ export const configSchema = z.object({
     })
     .optional(),
 });
-export type Config = z.infer<typeof configSchema>;
-export type ConfigInput = z.input<typeof configSchema>;
+export type ServerConfig = z.infer<typeof serverConfigSchema>;
+type ServerConfigInput = z.input<typeof serverConfigSchema>;
 
-/** Environment variables win over the optional JSON file named by CONFLUX_CONFIG. */
-function fromEnvironment(env: Env): ConfigInput {
+/** A feature's section of the configuration: its schema, and what environment variables set in it. */
+export interface ConfigSection<S extends z.ZodType> {
+  readonly schema: S;
+  /** Undefined when none of its variables is set, so the file's section stays whole. */
+  fromEnvironment(env: Env): z.input<S> | undefined;
+}
+
+/** The server's sections as environment variables set them. */
+export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
   const databaseUrl = env.CONFLUX_DATABASE_URL;
   const set = definedEntries({
     dataDir: env.CONFLUX_DATA_DIR,
@@ -93,7 +99,7 @@ function fromEnvironment(env: Env): ConfigInput {
     studioDir: env.CONFLUX_STUDIO_DIR,
     secretKey: env.CONFLUX_SECRET_KEY,
     historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
-    logLevel: env.CONFLUX_LOG_LEVEL as ConfigInput["logLevel"],
+    logLevel: env.CONFLUX_LOG_LEVEL as ServerConfigInput["logLevel"],
     runtime: definedEntries({ concurrency: env.CONFLUX_RUNTIME_CONCURRENCY }),
     database: databaseUrl?.startsWith("postgres")
       ? { kind: "postgres" as const, url: databaseUrl }
@@ -102,8 +108,6 @@ function fromEnvironment(env: Env): ConfigInput {
       env.CONFLUX_OUTBOUND_ALLOW_PRIVATE === undefined
         ? undefined
         : { allowPrivateAddresses: env.CONFLUX_OUTBOUND_ALLOW_PRIVATE as "0" | "1" },
-    ai: aiConfigFromEnvironment(env),
-    devices: devicesConfigFromEnvironment(env),
     smtp: env.CONFLUX_SMTP_HOST
       ? definedEntries({
           host: env.CONFLUX_SMTP_HOST,
@@ -115,15 +119,21 @@ function fromEnvironment(env: Env): ConfigInput {
         })
       : undefined,
   });
-  return (set ?? {}) as ConfigInput;
+  return (set ?? {}) as ServerConfigInput;
 }
 
-export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}): Config {
+/** Environment variables win over the optional JSON file named by CONFLUX_CONFIG; `overrides` over both. */
+export function readConfig<S extends z.ZodType>(
+  schema: S,
+  fromEnvironment: (env: Env) => object,
+  env: Env,
+  overrides: object,
+): z.infer<S> {
   const file = env.CONFLUX_CONFIG
-    ? (JSON.parse(readFileSync(path.resolve(env.CONFLUX_CONFIG), "utf8")) as ConfigInput)
+    ? (JSON.parse(readFileSync(path.resolve(env.CONFLUX_CONFIG), "utf8")) as Record<string, unknown>)
     : {};
-  const result = configSchema.safeParse(
-    mergeLayers(file as Record<string, unknown>, fromEnvironment(env), overrides as Record<string, unknown>),
+  const result = schema.safeParse(
+    mergeLayers(file, fromEnvironment(env) as Record<string, unknown>, overrides as Record<string, unknown>),
   );
   if (!result.success) {
     const detail = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");

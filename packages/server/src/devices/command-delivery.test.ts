@@ -1,8 +1,8 @@
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import type { DeviceCommands } from "../ingest/device-commands.ts";
 import { CommandDelivery } from "./command-delivery.ts";
 import type { CommandOutbox } from "./device-commands.ts";
+import type { DeviceCommands } from "./mqtt-topics.ts";
 
 /** Delivery on SQLite over a stand-in outbox, with the broker mode under test. */
 function deliveryOn(outbox: CommandOutbox, mqtt: "embedded" | "external"): CommandDelivery {

@@ -1,10 +1,11 @@
 import pg from "pg";
 import type { Logger } from "pino";
-import type { Config } from "../config/config.ts";
+import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
-import type { DeviceCommands } from "../ingest/device-commands.ts";
-import type { MqttCommandDelivery } from "../ingest/mqtt-command-delivery.ts";
 import { type CommandOutbox, commandChannel, type DeviceCommand } from "./device-commands.ts";
+import type { DevicesConfig } from "./device-config.ts";
+import type { MqttCommandDelivery } from "./mqtt-command-delivery.ts";
+import type { DeviceCommands } from "./mqtt-topics.ts";
 
 /** What senders (the API, the device-command action) may do with one operator's commands. */
 export interface OperatorDeviceCommands {
@@ -50,8 +51,8 @@ export class CommandDelivery {
   constructor(
     private readonly outbox: CommandOutbox,
     private readonly options: {
-      database: Config["database"];
-      mqtt: Config["devices"]["mqtt"];
+      database: ServerConfig["database"];
+      mqtt: DevicesConfig["mqtt"];
       maxPayloadBytes: number;
       pollMs: number;
       logger: Logger;

@@ -1,9 +1,9 @@
 import { type Kysely, type Selectable, sql } from "kysely";
 import { monotonicFactory } from "ulid";
 import { UserError } from "../errors.ts";
-import { commandTopic } from "../ingest/device-commands.ts";
 import type { DatabaseKind } from "../store/database.ts";
 import type { Database, DeviceCommandsTable } from "../store/schema.ts";
+import { commandTopic } from "./mqtt-topics.ts";
 
 /**
  * The command outbox: every command for a device is a row here until the device acknowledges it

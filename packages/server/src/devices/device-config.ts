@@ -39,6 +39,7 @@ export const devicesConfigSchema = z.object({
   /** Data store entries older than this are deleted (hourly). Plans do not exist yet: one value for all. */
   dataRetentionDays: z.coerce.number().int().min(1).max(3_650).default(40),
 });
+export type DevicesConfig = z.infer<typeof devicesConfigSchema>;
 type DevicesConfigInput = z.input<typeof devicesConfigSchema>;
 
 /** `CONFLUX_MQTT_*`, `CONFLUX_SOCKET_*`, …; undefined when none is set, so the file's section stays whole. */

@@ -3,12 +3,12 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import { hashSecret } from "../auth/tokens.ts";
-import type { Services } from "../conflux.ts";
-import { maxPage } from "../data-store/data-store.ts";
 import { UserError } from "../errors.ts";
 import type { OperatorStore } from "../store/store.ts";
+import { maxPage } from "./data-store.ts";
 import { maxCommandPage } from "./device-commands.ts";
 import { type GroupConfig, groupConfigSchema, newDeviceSecret, tagsSchema } from "./device-registry.ts";
+import type { DeviceServices } from "./device-services.ts";
 
 const groupBody = z.object({
   name: z.string().min(1).max(256),
@@ -50,7 +50,10 @@ async function checkBinding(store: OperatorStore, groupId: string | undefined, c
 }
 
 /** Device groups, devices, their commands and their data (all per operator). */
-export async function deviceRoutes(api: FastifyInstance, services: Services): Promise<void> {
+export async function deviceRoutes(
+  api: FastifyInstance,
+  services: { devices: Pick<DeviceServices, "registry" | "data" | "commands"> },
+): Promise<void> {
   const { registry: devices, data, commands: deviceCommands } = services.devices;
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const devicesOf = (request: FastifyRequest) => devices.forOperator(operatorOf(request).operatorId);

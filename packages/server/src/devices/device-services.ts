@@ -1,30 +1,27 @@
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Bus } from "../bus/bus.ts";
-import type { Config } from "../config/config.ts";
-import { startDataRetention } from "../data-store/data-retention.ts";
-import { DataStore, type OperatorData } from "../data-store/data-store.ts";
-import { startFileEventRedelivery } from "../files/file-event-redelivery.ts";
-import { createFileEvents } from "../files/file-events.ts";
-import { createFileLinks } from "../files/file-links.ts";
-import { type FileStore, SqlFileStore } from "../files/file-store.ts";
-import { DeviceIngest } from "../ingest/device-ingest.ts";
-import { DeviceMessageKeys, startMessageKeyExpiry } from "../ingest/device-message-keys.ts";
-import { startMqttBroker } from "../ingest/mqtt-broker.ts";
-import { connectExternalMqtt } from "../ingest/mqtt-external.ts";
-import { startSocketListeners } from "../ingest/socket-ingest.ts";
+import type { ServerConfig } from "../config/config.ts";
+import type { DevicePort, OperatorDeviceAccess } from "../runtime/ports/device-port.ts";
 import type { DatabaseKind } from "../store/database.ts";
 import type { Database } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
-import { CommandDelivery, type OperatorDeviceCommands } from "./command-delivery.ts";
+import { CommandDelivery } from "./command-delivery.ts";
+import { startDataRetention } from "./data-retention.ts";
+import { DataStore } from "./data-store.ts";
 import { CommandOutbox } from "./device-commands.ts";
-import { DeviceRegistry, type OperatorDevices } from "./device-registry.ts";
+import type { DevicesConfig } from "./device-config.ts";
+import { DeviceIngest } from "./device-ingest.ts";
+import { DeviceMessageKeys, startMessageKeyExpiry } from "./device-message-keys.ts";
+import { DeviceRegistry } from "./device-registry.ts";
+import { startMqttBroker } from "./mqtt-broker.ts";
+import { connectExternalMqtt } from "./mqtt-external.ts";
+import { startSocketListeners } from "./socket-ingest.ts";
 
-/** Devices, their ingest and downlink, the data store and the file store: one per process. */
-export interface DeviceServices {
+/** Devices, their ingest and downlink, and the data store: one per process. */
+export interface DeviceServices extends DevicePort {
   readonly registry: DeviceRegistry;
   readonly data: DataStore;
-  readonly files: FileStore;
   readonly ingest: DeviceIngest;
   /** Downlink: the command outbox and its delivery (command-delivery.ts). */
   readonly commands: CommandDelivery;
@@ -40,22 +37,13 @@ export function createDeviceServices(deps: {
   kind: DatabaseKind;
   store: Store;
   bus: Bus;
-  config: Config;
-  secretKey: Buffer;
-  /** The public base URL of the API, known once it listens. */
-  baseUrl(): string;
+  config: ServerConfig & { devices: DevicesConfig };
   logger: Logger;
 }): DeviceServices {
   const { config, logger } = deps;
   const settings = config.devices;
   const registry = new DeviceRegistry(deps.db);
   const data = new DataStore(deps.db, config.limits.maxMessageBytes);
-  const files = new SqlFileStore(deps.db, {
-    maxFileBytes: settings.maxFileBytes,
-    links: createFileLinks(deps.secretKey),
-    baseUrl: deps.baseUrl,
-    onChange: createFileEvents(deps.store, deps.bus, config.limits.maxMessageBytes, logger),
-  });
   const keys = new DeviceMessageKeys(deps.db);
   const ingest = new DeviceIngest({
     db: deps.db,
@@ -83,10 +71,9 @@ export function createDeviceServices(deps: {
   );
   const listening: DeviceServices["listening"] = {};
 
-  return {
+  const services: DeviceServices = {
     registry,
     data,
-    files,
     ingest,
     commands,
     listening,
@@ -130,24 +117,19 @@ export function createDeviceServices(deps: {
       }
       stops.push(startDataRetention(data, settings.dataRetentionDays, logger));
       stops.push(startMessageKeyExpiry(keys, logger));
-      stops.push(startFileEventRedelivery(files, logger));
       logger.info({ mqtt: settings.mqtt, ...listening }, "device listeners are running");
     },
     async stop() {
       for (const stop of stops.reverse()) await stop();
       stops.length = 0;
     },
+    forOperator: (operatorId) => deviceAccessFor(services, operatorId),
   };
+  return services;
 }
 
-/** What actions may use of devices: one operator's registry and data, and downlink. */
-export interface OperatorDeviceAccess {
-  readonly registry: OperatorDevices;
-  readonly data: OperatorData;
-  readonly commands: OperatorDeviceCommands;
-}
-
-export function deviceAccessFor(services: DeviceServices, operatorId: string): OperatorDeviceAccess {
+/** What actions may use of devices (the runtime's DevicePort): one operator's registry and data, and downlink. */
+function deviceAccessFor(services: DeviceServices, operatorId: string): OperatorDeviceAccess {
   return {
     registry: services.registry.forOperator(operatorId),
     data: services.data.forOperator(operatorId),

@@ -3,14 +3,14 @@ import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
-import { loadConfig } from "../config/config.ts";
-import { DataStore } from "../data-store/data-store.ts";
+import { loadConfig } from "../conflux.ts";
 import { createFileEvents } from "../files/file-events.ts";
 import { createFileLinks } from "../files/file-links.ts";
 import { type FileChange, SqlFileStore } from "../files/file-store.ts";
 import { createLogger } from "../logging/logger.ts";
 import type { Database } from "../store/schema.ts";
 import type { SqlStore } from "../store/sql-store.ts";
+import { DataStore } from "./data-store.ts";
 import { DeviceRegistry } from "./device-registry.ts";
 
 // Devices, data entries and files run the same queries on both databases: one suite, both engines.

@@ -2,8 +2,8 @@ import { maxHops } from "@conflux/core";
 import type { Logger } from "pino";
 import type { Bus } from "../bus/bus.ts";
 import { startExecution } from "../runtime/start-execution.ts";
+import { fileSourcesOf } from "../store/file-sources.ts";
 import type { Store } from "../store/store.ts";
-import { fileSourcesOf } from "./file-sources.ts";
 import type { FileChange } from "./file-store.ts";
 
 /** The `file` event source: each stored change starts an execution in every app listening to its path. */

@@ -2,9 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import type { Services } from "../conflux.ts";
 import { UserError } from "../errors.ts";
-import { type FileContent, signedUrlSeconds } from "./file-store.ts";
+import { type FileContent, type FileStore, signedUrlSeconds } from "./file-store.ts";
 
 const wildcard = z.object({ "*": z.string() });
 const storedFile = z.object({
@@ -28,7 +27,7 @@ function sendFile(reply: FastifyReply, file: FileContent) {
 }
 
 /** `PUT/GET/DELETE /v1/files/{path}`; a path ending in `/` lists the files under it. */
-export async function fileRoutes(api: FastifyInstance, { devices: { files } }: Services): Promise<void> {
+export async function fileRoutes(api: FastifyInstance, { files }: { files: FileStore }): Promise<void> {
   // Files are bytes of any type: no JSON parsing here, whatever the content type says.
   api.removeAllContentTypeParsers();
   api.addContentTypeParser(
@@ -117,10 +116,7 @@ export async function fileRoutes(api: FastifyInstance, { devices: { files } }: S
 }
 
 /** The public side: a signed, time-limited link, no API key. */
-export async function signedFileRoutes(
-  api: FastifyInstance,
-  { devices: { files } }: Services,
-): Promise<void> {
+export async function signedFileRoutes(api: FastifyInstance, { files }: { files: FileStore }): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   routes.get(
     "/v1/signed/files/:operatorId/*",

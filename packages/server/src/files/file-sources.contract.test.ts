@@ -8,9 +8,9 @@ import {
   useContractDatabases,
 } from "../../test/databases.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
-import { loadConfig } from "../config/config.ts";
+import { loadConfig, openDatabase } from "../conflux.ts";
 import { createLogger } from "../logging/logger.ts";
-import { type OpenDatabase, openDatabase } from "../store/database.ts";
+import type { OpenDatabase } from "../store/database.ts";
 import { SqlStore } from "../store/sql-store.ts";
 import { createFileEvents } from "./file-events.ts";
 import type { FileChange } from "./file-store.ts";

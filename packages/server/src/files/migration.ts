@@ -1,6 +1,6 @@
 import type { AppDefinition } from "@conflux/core";
 import { type Kysely, type Migration, sql } from "kysely";
-import { fileSourceRows } from "./file-sources.ts";
+import { fileSourceRows } from "../store/file-sources.ts";
 
 /**
  * The outbox of file events: written in the same transaction as the file change, removed once the

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import pino, { type DestinationStream, type Logger } from "pino";
-import type { Config } from "../config/config.ts";
+import type { ServerConfig } from "../config/config.ts";
 
 /** Incoming-webhook URLs carry their secret in the path; a log line keeps only the webhook id. */
 export function redactUrl(url: string): string {
@@ -15,7 +15,10 @@ export function redactUrl(url: string): string {
  * Secrets never reach a log line: request lines carry no headers or bodies, webhook secrets are cut
  * from URLs, and fields named like secrets are censored wherever they appear.
  */
-export function createLogger(config: Pick<Config, "logLevel">, destination?: DestinationStream): Logger {
+export function createLogger(
+  config: Pick<ServerConfig, "logLevel">,
+  destination?: DestinationStream,
+): Logger {
   return pino(
     {
       level: config.logLevel,

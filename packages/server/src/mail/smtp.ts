@@ -1,5 +1,5 @@
 import nodemailer from "nodemailer";
-import type { Config } from "../config/config.ts";
+import type { ServerConfig } from "../config/config.ts";
 
 export interface OutgoingMail {
   to: string[];
@@ -17,7 +17,7 @@ export interface MailService {
 }
 
 /** Mail goes through the one SMTP server the provider of the service configured. */
-export function createMailService(config: Config): MailService | undefined {
+export function createMailService(config: ServerConfig): MailService | undefined {
   const smtp = config.smtp;
   if (!smtp) return undefined;
   const transport = nodemailer.createTransport({

@@ -1,7 +1,7 @@
 import type { App, JsonValue, MessageContext } from "@conflux/core";
-import { ActionError } from "../actions/action.ts";
 import type { Delivery } from "../bus/bus.ts";
 import { newId } from "../ids.ts";
+import { ActionError } from "./actions/action.ts";
 
 export interface MessageDraft {
   operatorId: string;

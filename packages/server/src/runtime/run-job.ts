@@ -7,16 +7,16 @@ import {
   type Scope,
 } from "@conflux/core";
 import type { Logger } from "pino";
-import type { ActionResult } from "../actions/action.ts";
-import { ActionError } from "../actions/action.ts";
-import { type ActionServices, createActionContext } from "../actions/action-context.ts";
-import { runActionOfType } from "../actions/registry.ts";
-import { renderTransform } from "../actions/render.ts";
-import type { RunApps } from "../app-versions/run-app.ts";
 import type { Bus, Delivery, Job } from "../bus/bus.ts";
 import { compileConditionOnce } from "../expressions/compiled-expressions.ts";
 import type { MessageRecord, OperatorStore, StepError, StepRecord, Store } from "../store/store.ts";
+import type { ActionResult } from "./actions/action.ts";
+import { ActionError } from "./actions/action.ts";
+import { type ActionServices, createActionContext } from "./actions/action-context.ts";
+import { runActionOfType } from "./actions/registry.ts";
+import { renderTransform } from "./actions/render.ts";
 import { planDelivery } from "./deliveries.ts";
+import type { RunApps } from "./run-app.ts";
 import { classifyError, retryDelayMs } from "./step-error.ts";
 import type { StepEvents } from "./step-events.ts";
 

@@ -1,8 +1,8 @@
 import type { App, JsonValue, MessageContext } from "@conflux/core";
-import { ActionError } from "../actions/action.ts";
 import type { Bus, WriteWithExecution } from "../bus/bus.ts";
 import { UserError } from "../errors.ts";
 import { newId } from "../ids.ts";
+import { ActionError } from "./actions/action.ts";
 import { planDelivery } from "./deliveries.ts";
 
 export interface ExecutionRequest {

@@ -1,9 +1,9 @@
 import { ExpressionError } from "@conflux/core";
-import { ActionError } from "../actions/action.ts";
 import { UserError } from "../errors.ts";
 import { OutboundError } from "../outbound/guarded-client.ts";
 import { SandboxError } from "../sandbox/quickjs.ts";
 import type { StepError } from "../store/store.ts";
+import { ActionError } from "./actions/action.ts";
 
 export interface ClassifiedError extends StepError {
   /** Worth another try: a timeout, a 429, a 5xx, a dropped connection. */

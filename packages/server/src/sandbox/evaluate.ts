@@ -5,7 +5,6 @@ import {
   Scope,
   shouldInterruptAfterDeadline,
 } from "quickjs-emscripten";
-import type { SandboxErrorCode, SandboxLimits } from "./quickjs.ts";
 
 /**
  * One run of user code in a fresh QuickJS runtime and context, synchronously, inside the sandbox
@@ -13,6 +12,22 @@ import type { SandboxErrorCode, SandboxLimits } from "./quickjs.ts";
  * the input goes in as a JSON string parsed there, the result comes out as a JSON string made
  * there, and the only host function, hidden in a closure, appends log lines.
  */
+
+export interface SandboxLimits {
+  /** Default 1,000. */
+  timeoutMs: number;
+  /** Default 32 MiB. */
+  memoryBytes: number;
+  /** Of the result's JSON, in UTF-8. Default 32,768. */
+  maxOutputBytes: number;
+}
+
+export type SandboxErrorCode =
+  | "code_syntax"
+  | "code_runtime"
+  | "code_timeout"
+  | "code_memory"
+  | "code_output";
 
 export type Outcome = { ok: true; resultJson: string; logs: string[] } | FailedOutcome;
 

@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { Outcome } from "./evaluate.ts";
+import type { Outcome, SandboxErrorCode, SandboxLimits } from "./evaluate.ts";
 import type { WorkerMessage, WorkerRequest } from "./worker.ts";
 
 /**
@@ -23,27 +23,11 @@ import type { WorkerMessage, WorkerRequest } from "./worker.ts";
  * and is replaced, as it is when the engine breaks (a host RangeError from the wasm stack).
  */
 
-export interface SandboxLimits {
-  /** Default 1,000. */
-  timeoutMs: number;
-  /** Default 32 MiB. */
-  memoryBytes: number;
-  /** Of the result's JSON, in UTF-8. Default 32,768. */
-  maxOutputBytes: number;
-}
-
 export interface SandboxInput {
   payload: unknown;
   context: unknown;
   event: unknown;
 }
-
-export type SandboxErrorCode =
-  | "code_syntax"
-  | "code_runtime"
-  | "code_timeout"
-  | "code_memory"
-  | "code_output";
 
 export class SandboxError extends Error {
   constructor(

@@ -1,7 +1,6 @@
 import { parentPort } from "node:worker_threads";
 import { newQuickJSWASMModule } from "quickjs-emscripten";
-import { checkSyntax, evaluateUserCode, type Outcome } from "./evaluate.ts";
-import type { SandboxLimits } from "./quickjs.ts";
+import { checkSyntax, evaluateUserCode, type Outcome, type SandboxLimits } from "./evaluate.ts";
 
 /** The sandbox worker thread: loads QuickJS once, then answers one request at a time. */
 

@@ -1,9 +1,9 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import SqliteDatabase from "better-sqlite3";
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect } from "kysely";
+import { CamelCasePlugin, Kysely, type Migration, PostgresDialect, SqliteDialect } from "kysely";
 import pg from "pg";
-import type { Config } from "../config/config.ts";
+import type { ServerConfig } from "../config/config.ts";
 import { migrateToLatest } from "./migrations.ts";
 import type { Database } from "./schema.ts";
 
@@ -66,11 +66,16 @@ function openPostgres(url: string): Kysely<Database> {
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
 }
 
-export async function openDatabase(database: Config["database"], dataDir: string): Promise<OpenDatabase> {
+/** Opens the database and brings it to the latest of `migrations` (the store's and every feature's). */
+export async function openDatabase(
+  database: ServerConfig["database"],
+  dataDir: string,
+  migrations: Readonly<Record<string, Migration>>,
+): Promise<OpenDatabase> {
   const opened: OpenDatabase =
     database.kind === "postgres"
       ? { db: openPostgres(database.url), kind: "postgres" }
       : { db: openSqlite(database.file ?? path.join(dataDir, "conflux.db")), kind: "sqlite" };
-  await migrateToLatest(opened.db as Kysely<unknown>);
+  await migrateToLatest(opened.db as Kysely<unknown>, migrations);
   return opened;
 }

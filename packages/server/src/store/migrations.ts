@@ -1,13 +1,12 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
-import { aiRequestWindowsMigration } from "../ai/migration.ts";
-import { appVersionOriginsMigration, appVersionsMigration } from "../app-versions/migration.ts";
-import { deviceCommandsMigration, devicesMigration } from "../devices/migration.ts";
-import { fileEventsMigration, fileSourcesMigration } from "../files/migration.ts";
-import { deviceMessageKeysMigration } from "../ingest/migration.ts";
-import { usageMigration, usageQuotasMigration } from "../usage/migration.ts";
+import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
 
-/** Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL. */
-const migrations: Record<string, Migration> = {
+/**
+ * Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL.
+ * These are the store's own tables; each feature module brings its own, and the composition root
+ * passes them all. They run in the order of their names, whichever module holds them.
+ */
+export const storeMigrations: Record<string, Migration> = {
   "0001_initial": {
     async up(db: Kysely<unknown>) {
       await db.schema
@@ -146,32 +145,29 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
-  "0002_devices": devicesMigration,
-  "0003_ai_usage": usageMigration,
-  "0003_ai_usage_quotas": usageQuotasMigration,
   "0005_app_versions": appVersionsMigration,
-  "0006_file_events": fileEventsMigration,
-  "0007_device_message_keys": deviceMessageKeysMigration,
-  "0008_file_sources": fileSourcesMigration,
   "0009_app_version_origins": appVersionOriginsMigration,
-  "0010_ai_request_windows": aiRequestWindowsMigration,
-  "0012_device_commands": deviceCommandsMigration,
 };
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
 
 /**
  * On PostgreSQL, Kysely looks for its migration tables in every schema it can see: naming the current
  * one keeps databases in other schemas (test suites side by side) from passing for this one.
  */
-export async function migratorFor(db: Kysely<unknown>): Promise<Migrator> {
+export async function migratorFor(
+  db: Kysely<unknown>,
+  migrations: Readonly<Record<string, Migration>>,
+): Promise<Migrator> {
+  const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };
   if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return new Migrator({ db, provider });
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   return new Migrator({ db, provider, migrationTableSchema: rows[0]?.schema ?? "public" });
 }
 
-export async function migrateToLatest(db: Kysely<unknown>): Promise<void> {
-  const { error, results } = await (await migratorFor(db)).migrateToLatest();
+export async function migrateToLatest(
+  db: Kysely<unknown>,
+  migrations: Readonly<Record<string, Migration>>,
+): Promise<void> {
+  const { error, results } = await (await migratorFor(db, migrations)).migrateToLatest();
   const failed = results?.find((result) => result.status === "Error");
   if (error || failed)
     throw new Error(`database migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);

@@ -201,7 +201,7 @@ export interface FileEventsTable {
   createdAt: number;
 }
 
-/** One app channel's `file` event source, once per event type it listens to (files/file-sources.ts). */
+/** One app channel's `file` event source, once per event type it listens to (store/file-sources.ts). */
 export interface FileSourcesTable {
   operatorId: string;
   appId: string;

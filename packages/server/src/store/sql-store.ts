@@ -1,8 +1,8 @@
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
 import { type Kysely, type Selectable, sql } from "kysely";
 import { ulid } from "ulid";
-import { recordAppVersion, type VersionProvenance } from "../app-versions/app-versions.ts";
-import { appIdsListeningTo, recordFileSources } from "../files/file-sources.ts";
+import { recordAppVersion, type VersionProvenance } from "./app-versions.ts";
+import { appIdsListeningTo, recordFileSources } from "./file-sources.ts";
 import { MessageCache } from "./message-cache.ts";
 import type { Database, MessagesTable, StepsTable } from "./schema.ts";
 import type {

@@ -1,5 +1,5 @@
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
-import type { VersionProvenance } from "../app-versions/app-versions.ts";
+import type { VersionProvenance } from "./app-versions.ts";
 
 /** The store seam: SQLite (embedded default) and PostgreSQL implement it with the same Kysely queries. */
 

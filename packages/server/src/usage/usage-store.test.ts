@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useContractDatabases } from "../../test/databases.ts";
-import { openDatabase } from "../store/database.ts";
-import { UsageStore, usageMonth } from "./usage-store.ts";
+import { openDatabase } from "../conflux.ts";
+import { usageMonth } from "../runtime/ports/usage-meter.ts";
+import { UsageStore } from "./usage-store.ts";
 
 const { databases, sqliteDir } = await useContractDatabases("usage");
 

@@ -1,20 +1,18 @@
 import { type Kysely, sql } from "kysely";
+import {
+  type OperatorUsageMeter,
+  type UsageMeter,
+  type UsageMetric,
+  usageMonth,
+} from "../runtime/ports/usage-meter.ts";
 import type { Database } from "../store/schema.ts";
-
-/** What is counted per operator per UTC calendar month. */
-export type UsageMetric = "ai_credits" | "ai_input_tokens" | "ai_output_tokens" | "ai_requests";
-
-/** `2026-11` for any time in November 2026 UTC: the unit of quotas and invoices. */
-export function usageMonth(time: number): string {
-  return new Date(time).toISOString().slice(0, 7);
-}
 
 /**
  * One operator's usage meter: a counter row per month and metric, added to atomically so concurrent
  * actions (and several processes on one PostgreSQL database) never lose a count. Every query is
  * scoped by that operator's id.
  */
-export class OperatorUsage {
+export class OperatorUsage implements OperatorUsageMeter {
   constructor(
     private readonly db: Kysely<Database>,
     readonly operatorId: string,
@@ -102,7 +100,7 @@ export class OperatorUsage {
   }
 }
 
-export class UsageStore {
+export class UsageStore implements UsageMeter {
   constructor(private readonly db: Kysely<Database>) {}
 
   forOperator(operatorId: string): OperatorUsage {

@@ -17,9 +17,9 @@ import { ExpressionField } from "./ExpressionField.tsx";
 import { type CompletionScope, checkExpression, contextKeysFor } from "./expression-assist.ts";
 import { messagesAt, problemsAt } from "./problems.ts";
 import { type FormContext, SchemaForm } from "./SchemaForm.tsx";
-import type { SidePanelProps } from "./SidePanel.tsx";
 import { StepDetails } from "./StepDetails.tsx";
 import { describeConfig, type FormField } from "./schema-form.ts";
+import type { SidePanelProps } from "./side-panel-props.ts";
 import { TryAction } from "./TryAction.tsx";
 
 const tryableTypes: readonly string[] = ["ai", "object-detection", "bounding-box"] satisfies TryActionType[];

@@ -1,4 +1,4 @@
-import type { AppDefinition, Channel, EventSourceType } from "@conflux/core";
+import type { Channel, EventSourceType } from "@conflux/core";
 import { useMemo } from "react";
 import { Button } from "../ui/Button.tsx";
 import { CheckboxField } from "../ui/CheckboxField.tsx";
@@ -9,34 +9,14 @@ import {
   changeEventSourceType,
   eventSourceConfigSchema,
   eventSourceTypes,
-  type NodeRef,
   parseNodeId,
   setIn,
   updateChannel,
 } from "./app-edits.ts";
-import type { AppEditorProps, CredentialSummary } from "./contract.ts";
-import { type LocatedProblem, messagesAt } from "./problems.ts";
-import type { ActionRunState } from "./run-overlay.ts";
+import { messagesAt } from "./problems.ts";
 import { type FormContext, SchemaForm } from "./SchemaForm.tsx";
 import { describeConfig } from "./schema-form.ts";
-
-type Edit = (change: (app: AppDefinition) => AppDefinition, mergeKey?: string) => void;
-
-export interface SidePanelProps {
-  appId: string;
-  app: AppDefinition;
-  selected: string | null;
-  problems: readonly LocatedProblem[];
-  credentials: readonly CredentialSummary[];
-  readOnly: boolean;
-  /** The test message being edited: `payload.` suggests its fields. */
-  samplePayload: unknown;
-  runStates?: ReadonlyMap<string, ActionRunState>;
-  aiModels?: AppEditorProps["aiModels"];
-  onTryAction?: AppEditorProps["onTryAction"];
-  onEdit: Edit;
-  onDelete(ref: NodeRef): void;
-}
+import type { SidePanelProps } from "./side-panel-props.ts";
 
 /** The form of the selected node; with nothing selected, the app's own name and description. */
 export function SidePanel(props: SidePanelProps) {

@@ -1,0 +1,219 @@
+import { type App, type AppDefinition, type AppProblem, validateApp } from "@conflux/core";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { ulid } from "ulid";
+import YAML from "yaml";
+import { z } from "zod";
+import { operatorOf } from "../api/authenticate.ts";
+import type { ServerConfig } from "../config/config.ts";
+import { UserError } from "../errors.ts";
+import type { Scheduler } from "../runtime/scheduler.ts";
+import { checkUserCodeSyntax } from "../sandbox/quickjs.ts";
+import type { OperatorStore } from "../store/store.ts";
+
+/** What the app routes are given by the root. */
+export interface AppRouteDeps {
+  config: ServerConfig;
+  scheduler: Scheduler;
+}
+
+const appParams = z.object({ appId: z.string().min(1).max(64) });
+const yamlTypes = ["application/yaml", "application/x-yaml", "text/yaml", "text/x-yaml"];
+
+/** An app's version as an HTTP entity tag: what a client sends back in If-Match to save on that version. */
+export function entityTagOf(app: App): string {
+  return `"${app.version}"`;
+}
+
+/** The version an `If-Match` header names (`"3"`, `W/"3"` or `3`); undefined when absent or `*`. */
+export function versionToMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === "*") return undefined;
+  const match = /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(header);
+  if (!match?.[1])
+    throw new UserError(
+      "bad_request",
+      `If-Match must name one app version, like "3"; got ${header.slice(0, 64)}`,
+    );
+  return Number(match[1]);
+}
+
+/**
+ * Why a save came back without an app: the app is gone (404), or it was saved since the version the
+ * client named in If-Match (412, with the version it is at now). `then` says what to do after reloading.
+ */
+export async function refuseUnsaved(
+  store: OperatorStore,
+  appId: string,
+  expectedVersion: number | undefined,
+  then: string,
+): Promise<never> {
+  const current = expectedVersion === undefined ? undefined : await store.getApp(appId);
+  if (!current) throw new UserError("not_found", `no app ${appId}`);
+  throw new UserError(
+    "precondition_failed",
+    `app ${appId} was saved elsewhere since version ${expectedVersion}: it is at version ${current.version} now. Load it again, then ${then}.`,
+  );
+}
+
+function refuse(problems: AppProblem[]): never {
+  const [first] = problems;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : "";
+  throw new UserError("validation_failed", `${first?.message}${more}`, problems);
+}
+
+/** Validates an app as saved: shape, expression syntax with column, dangling channel ids, code that compiles. */
+export async function checkedDefinition(input: unknown, maxActions: number): Promise<AppDefinition> {
+  const validation = validateApp(input, { maxActions });
+  if (!validation.ok) return refuse(validation.problems);
+  const problems: AppProblem[] = [];
+  for (const [index, action] of validation.app.actions.entries()) {
+    if (action.type !== "code") continue;
+    const error = await checkUserCodeSyntax(action.config.source);
+    if (error)
+      problems.push({
+        path: `actions.${index}.config.source`,
+        message: `config.source of action '${action.name || action.actionId}': ${error.message}`,
+      });
+  }
+  if (problems.length) refuse(problems);
+  return validation.app;
+}
+
+/** The portable shape of an app: what SORACOM Flux exports, without our bookkeeping. */
+function toExport(app: App): AppDefinition & { appId: string } {
+  const { createdAt: _created, updatedAt: _updated, version: _version, ...definition } = app;
+  return definition;
+}
+
+function parseImport(body: unknown, contentType: string | undefined): unknown {
+  if (typeof body !== "string") return body;
+  try {
+    return yamlTypes.some((type) => contentType?.startsWith(type))
+      ? YAML.parse(body, { maxAliasCount: 100 })
+      : JSON.parse(body);
+  } catch (error) {
+    throw new UserError("bad_request", `the app is neither valid JSON nor YAML: ${(error as Error).message}`);
+  }
+}
+
+/** Apps: create, read, update, delete, import and export (JSON and YAML). */
+export async function appRoutes(api: FastifyInstance, { config, scheduler }: AppRouteDeps): Promise<void> {
+  const routes = api.withTypeProvider<ZodTypeProvider>();
+  const maxActions = config.limits.maxActionsPerApp;
+  api.addContentTypeParser(yamlTypes, { parseAs: "string" }, (_request, body, done) => done(null, body));
+
+  async function create(request: FastifyRequest, input: unknown, origin: "created" | "imported") {
+    const store = operatorOf(request);
+    const app = await store.createApp(ulid(), await checkedDefinition(input, maxActions), {
+      origin,
+      createdBy: request.userEmail,
+    });
+    scheduler.schedule(store.operatorId, app, app.appId);
+    return app;
+  }
+
+  routes.get("/v1/apps", { schema: { summary: "List apps", tags: ["apps"] } }, async (request) =>
+    operatorOf(request).listApps(),
+  );
+
+  routes.post(
+    "/v1/apps",
+    { schema: { summary: "Create an app", tags: ["apps"], body: z.unknown() } },
+    async (request, reply) => reply.status(201).send(await create(request, request.body, "created")),
+  );
+
+  routes.post(
+    "/v1/apps/import",
+    {
+      schema: {
+        summary:
+          "Import an app exported from Conflux or SORACOM Flux (JSON, or YAML with a YAML content type)",
+        tags: ["apps"],
+        body: z.unknown(),
+      },
+    },
+    async (request, reply) => {
+      const parsed = parseImport(request.body, request.headers["content-type"]);
+      return reply.status(201).send(await create(request, parsed, "imported"));
+    },
+  );
+
+  routes.get(
+    "/v1/apps/:appId",
+    { schema: { summary: "Get an app (its ETag is its version)", tags: ["apps"], params: appParams } },
+    async (request, reply) => {
+      const app = await operatorOf(request).getApp(request.params.appId);
+      if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
+      reply.header("etag", entityTagOf(app));
+      return app;
+    },
+  );
+
+  routes.get(
+    "/v1/apps/:appId/export",
+    {
+      schema: {
+        summary: "Export an app as JSON or YAML",
+        tags: ["apps"],
+        params: appParams,
+        querystring: z.object({ format: z.enum(["json", "yaml"]).default("json") }),
+      },
+    },
+    async (request, reply) => {
+      const app = await operatorOf(request).getApp(request.params.appId);
+      if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
+      const exported = toExport(app);
+      const filename = `${app.name.replace(/[^\w.-]+/g, "_") || app.appId}.${request.query.format}`;
+      reply.header("content-disposition", `attachment; filename="${filename}"`);
+      if (request.query.format === "yaml")
+        return reply.type("application/yaml").send(YAML.stringify(exported));
+      return reply.type("application/json").send(JSON.stringify(exported, null, 2));
+    },
+  );
+
+  routes.put(
+    "/v1/apps/:appId",
+    {
+      schema: {
+        summary: "Replace an app's definition; with If-Match, only if the app is still at that version",
+        tags: ["apps"],
+        params: appParams,
+        headers: z.object({ "if-match": z.string().optional() }),
+        body: z.unknown(),
+      },
+    },
+    async (request, reply) => {
+      const store = operatorOf(request);
+      const { appId } = request.params;
+      const expectedVersion = versionToMatch(request.headers["if-match"]);
+      const app = await store.updateApp(
+        appId,
+        await checkedDefinition(request.body, maxActions),
+        expectedVersion,
+        { origin: "saved", createdBy: request.userEmail },
+      );
+      if (!app) return refuseUnsaved(store, appId, expectedVersion, "save your changes");
+      scheduler.schedule(store.operatorId, app, app.appId);
+      reply.header("etag", entityTagOf(app));
+      return app;
+    },
+  );
+
+  routes.delete(
+    "/v1/apps/:appId",
+    {
+      schema: {
+        summary: "Delete an app (its history is kept until retention ends)",
+        tags: ["apps"],
+        params: appParams,
+      },
+    },
+    async (request, reply) => {
+      const store = operatorOf(request);
+      if (!(await store.deleteApp(request.params.appId)))
+        throw new UserError("not_found", `no app ${request.params.appId}`);
+      scheduler.schedule(store.operatorId, undefined, request.params.appId);
+      return reply.status(204).send();
+    },
+  );
+}

@@ -1,0 +1,73 @@
+import type { ActionConfig, Scope } from "@conflux/core";
+import { compileTemplateOnce } from "../../expressions/compiled-expressions.ts";
+import { type ActionContext, type ActionDefinition, ActionError } from "./action.ts";
+import { failOnErrorStatus, readResponseBody } from "./http-response.ts";
+import { renderText } from "./render.ts";
+
+type WebhookConfig = ActionConfig<"webhook">;
+
+function renderBody(body: WebhookConfig["body"], scope: Scope): { contentType?: string; content?: string } {
+  switch (body.mode) {
+    case "none":
+      return {};
+    case "forward":
+      return { contentType: "application/json", content: JSON.stringify(scope.payload ?? null) };
+    case "json":
+      return {
+        contentType: "application/json",
+        content: JSON.stringify(compileTemplateOnce(body.content, "json").render(scope)),
+      };
+    case "text":
+      return { contentType: "text/plain; charset=utf-8", content: renderText(body.content, scope) };
+    case "other":
+      return { contentType: body.contentType, content: renderText(body.content, scope) };
+  }
+}
+
+async function authorizationHeader(
+  auth: WebhookConfig["auth"],
+  context: ActionContext,
+): Promise<string | undefined> {
+  if (auth.type === "none") return undefined;
+  const secret = await context.openCredential(auth.credentialsId);
+  if (auth.type === "basic") {
+    if (secret.username === undefined || secret.password === undefined)
+      throw new ActionError(
+        "credentials_type",
+        `credentials '${auth.credentialsId}' hold no username and password`,
+      );
+    return `Basic ${Buffer.from(`${secret.username}:${secret.password}`).toString("base64")}`;
+  }
+  if (secret.token === undefined)
+    throw new ActionError("credentials_type", `credentials '${auth.credentialsId}' hold no token`);
+  return `Bearer ${secret.token}`;
+}
+
+/** An HTTP request with templated URL, headers and body; the response is the result (cut at 8,192 bytes). */
+export const webhookAction: ActionDefinition<"webhook"> = {
+  type: "webhook",
+  async run(config, context) {
+    const { scope } = context;
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(config.headers))
+      headers[name.toLowerCase()] = renderText(value, scope);
+    const body = config.method === "GET" || config.method === "HEAD" ? {} : renderBody(config.body, scope);
+    if (body.contentType && !headers["content-type"]) headers["content-type"] = body.contentType;
+    const authorization = await authorizationHeader(config.auth, context);
+    if (authorization) headers.authorization = authorization;
+    headers["idempotency-key"] = context.idempotencyKey;
+
+    const response = await context.outbound.send({
+      method: config.method,
+      url: renderText(config.url, scope),
+      headers,
+      ...(body.content === undefined ? {} : { body: body.content }),
+      timeoutMs: 10_000,
+      maxResponseBytes: 8_192,
+    });
+    failOnErrorStatus(response, "the webhook");
+    return {
+      result: { status: response.status, headers: response.headers, body: readResponseBody(response) },
+    };
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * What actions may use of one operator's devices (the data-store and device-command actions): the
+ * devices feature implements it, scoped to the operator the run belongs to.
+ */
+export interface OperatorDeviceAccess {
+  readonly registry: { owns(deviceId: string): Promise<boolean> };
+  readonly data: {
+    put(
+      entries: Array<{
+        resourceType: "Device";
+        resourceId: string;
+        time: number;
+        contentType: string;
+        content: string;
+      }>,
+    ): Promise<void>;
+  };
+  readonly commands: {
+    send(
+      deviceId: string,
+      payload: string,
+      options?: { ttlSeconds?: number; idempotencyKey?: string },
+    ): Promise<{ commandId: string; topic: string; status: string }>;
+  };
+}
+
+export interface DevicePort {
+  forOperator(operatorId: string): OperatorDeviceAccess;
+}

@@ -1,0 +1,24 @@
+import type { AppDefinition } from "@conflux/core";
+import type { NodeRef } from "./app-edits.ts";
+import type { AppEditorProps, CredentialSummary } from "./contract.ts";
+import type { LocatedProblem } from "./problems.ts";
+import type { ActionRunState } from "./run-overlay.ts";
+
+type Edit = (change: (app: AppDefinition) => AppDefinition, mergeKey?: string) => void;
+
+/** What the side panel gives the form of the selected node (app, channel, event source, action). */
+export interface SidePanelProps {
+  appId: string;
+  app: AppDefinition;
+  selected: string | null;
+  problems: readonly LocatedProblem[];
+  credentials: readonly CredentialSummary[];
+  readOnly: boolean;
+  /** The test message being edited: `payload.` suggests its fields. */
+  samplePayload: unknown;
+  runStates?: ReadonlyMap<string, ActionRunState>;
+  aiModels?: AppEditorProps["aiModels"];
+  onTryAction?: AppEditorProps["onTryAction"];
+  onEdit: Edit;
+  onDelete(ref: NodeRef): void;
+}
