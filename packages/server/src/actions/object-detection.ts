@@ -1,4 +1,4 @@
-import type { JsonValue } from "@conflux/core";
+import { detectionImageUrl, type JsonValue } from "@conflux/core";
 import sharp from "sharp";
 import { askModel } from "../ai/ask-model.ts";
 import { loadActionMedia } from "../ai/media.ts";
@@ -13,7 +13,7 @@ import { type ActionDefinition, ActionError } from "./action.ts";
 export const objectDetectionAction: ActionDefinition<"object-detection"> = {
   type: "object-detection",
   async run(config, context) {
-    const image = await loadActionMedia(config.imageUrl, "image", context);
+    const image = await loadActionMedia(detectionImageUrl(config), "image", context);
     let size: { width: number; height: number };
     try {
       const metadata = await sharp(image.data).metadata();

@@ -5,10 +5,10 @@ import { boundingBoxAction } from "./bounding-box.ts";
 import { codeAction } from "./code.ts";
 import { dataStoreAction } from "./data-store.ts";
 import { deviceCommandAction } from "./device-command.ts";
-import { emailAction } from "./email.ts";
+import { emailAction, emailNotificationAction } from "./email.ts";
 import { objectDetectionAction } from "./object-detection.ts";
 import { republishAction } from "./republish.ts";
-import { slackAction } from "./slack.ts";
+import { slackAction, slackNotificationAction } from "./slack.ts";
 import { webhookAction } from "./webhook.ts";
 
 /** The one place that knows every action type the runtime can run. */
@@ -16,7 +16,9 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   republish: republishAction,
   webhook: webhookAction,
   slack: slackAction,
+  "slack-notification": slackNotificationAction,
   email: emailAction,
+  "email-notification": emailNotificationAction,
   code: codeAction,
   ai: aiAction,
   "object-detection": objectDetectionAction,
