@@ -278,6 +278,11 @@ export type RunnableActionType = keyof typeof actionConfigSchemas;
 export type ActionType = RunnableActionType | (typeof plannedActionTypes)[number];
 export type ActionConfig<T extends RunnableActionType> = z.infer<(typeof actionConfigSchemas)[T]>;
 
+/** A saved config, as its action runs it: checked again and its defaults filled in. */
+export function parseActionConfig<T extends RunnableActionType>(type: T, config: unknown): ActionConfig<T> {
+  return actionConfigSchemas[type].parse(config) as ActionConfig<T>;
+}
+
 export function isRunnableActionType(type: string): type is RunnableActionType {
   return Object.hasOwn(actionConfigSchemas, type);
 }

@@ -41,8 +41,31 @@ const actionCommon = {
   tags: tagsSchema,
 };
 
+/**
+ * A config checked against its type's schema but saved as it came: its defaults are filled in when
+ * the action runs (`parseActionConfig`), so an app exports the config keys it was imported with.
+ */
+function keptAsGiven<S extends z.ZodType>(schema: S) {
+  return z
+    .custom<z.input<S>>(
+      (value) => typeof value === "object" && value !== null && !Array.isArray(value),
+      "a config is an object",
+    )
+    .superRefine((value, ctx) => {
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return;
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({
+          code: "custom",
+          path: issue.path,
+          message: issue.message,
+          params: (issue as { params?: Record<string, unknown> }).params,
+        });
+    });
+}
+
 function runnableAction<T extends RunnableActionType>(type: T) {
-  return z.object({ ...actionCommon, type: z.literal(type), config: actionConfigSchemas[type] });
+  return z.object({ ...actionCommon, type: z.literal(type), config: keptAsGiven(actionConfigSchemas[type]) });
 }
 
 const plannedAction = z.object({

@@ -5,8 +5,9 @@ import type { Action, App, AppDefinition } from "./model.ts";
 
 /**
  * An app in the portable shape SORACOM Flux exports and imports: `appId` on the app, on each channel
- * and on each action, fields in Flux's order, and none of our bookkeeping (versions, times) nor the
- * defaults Flux does not write (an output delay of 0, an error output that is off).
+ * and on each action, fields in Flux's order, configs as they were saved, and none of our bookkeeping
+ * (versions, times) nor the fields Flux does not write when they are unused (an output delay of 0, an
+ * error output that is off).
  */
 
 /** What an exported secret reads as; import knows it and never takes it for the secret itself. */

@@ -24,6 +24,8 @@ export const importOptionsSchema = z.object({
    * account has the app already; `replace` saves the file as the next version of the app it names.
    */
   mode: z.enum(["new", "replace"]).default("new"),
+  /** The app a replace updates, when not the one the file names (a SORACOM Flux export names Flux's). */
+  appId: z.string().min(1).max(64).optional(),
 });
 export type ImportOptions = z.infer<typeof importOptionsSchema>;
 
@@ -129,7 +131,7 @@ export async function planImport(
   options: ImportOptions,
 ): Promise<ImportPlan> {
   const notes: AppProblem[] = [];
-  const namedAppId = appIdNamedIn(input);
+  const namedAppId = (options.mode === "replace" ? options.appId : undefined) ?? appIdNamedIn(input);
   const existing = namedAppId === undefined ? undefined : await store.getApp(namedAppId);
   if (options.mode === "replace" && !existing)
     throw new UserError(
