@@ -3,59 +3,35 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { serveImage, testImage, useAiSuite } from "./ai-fixture.ts";
 import { useContractDatabases } from "./databases.ts";
+import { fluxApp } from "./flux-fixture.ts";
 import { type ApiSession, signUp, waitForRun } from "./harness.ts";
 import { HttpSink } from "./http-sink.ts";
 
-// SORACOM Flux's export as spec/apps.md describes it, built here from those facts: no event sources,
-// `appId` on every channel and action, names that start with spaces, a disabled output without a
-// channelId, and Flux's own type names and config shapes.
+/** A Flux export with Flux's type names and config shapes: a counter that loops on its channel, Slack, a camera. */
 function fluxExport(slackUrl: string) {
-  const appId = ulid();
-  const counter = ulid();
-  const camera = ulid();
-  const action = (fields: Record<string, unknown>) => ({
-    actionId: ulid(),
-    appId,
-    description: "",
-    enabled: true,
-    condition: "",
-    output: { enabled: false, splitArray: false },
-    tags: {},
-    ...fields,
-  });
-  return {
-    appId,
-    name: "Flux sample",
-    description: "exported from SORACOM Flux",
-    tags: { team: "iot" },
-    channels: [
-      { channelId: counter, appId, name: "  Counter", description: "", tags: {} },
-      { channelId: camera, appId, name: " Camera", description: "", tags: {} },
-    ],
-    actions: [
-      action({
-        channelId: counter,
-        name: "count up",
-        condition: "payload.n < 3",
-        output: { enabled: true, channelId: counter, splitArray: false },
-        type: "republish",
-        config: { transform: { contentType: "application/json", content: '{"n": ${payload.n + 1}}' } },
-      }),
-      action({
-        channelId: counter,
-        name: "tell Slack",
-        condition: "payload.n == 3",
-        type: "slack-notification",
-        config: { url: slackUrl, payload: { text: "count reached ${payload.n}" } },
-      }),
-      action({
-        channelId: camera,
-        name: "find people",
-        type: "object-detection",
-        config: { payload: { imageUrl: "${payload.url}" } },
-      }),
-    ],
-  };
+  return fluxApp(["  Counter", " Camera"], ({ channelIds: [counter, camera] }) => [
+    {
+      channelId: counter,
+      name: "count up",
+      condition: "payload.n < 3",
+      output: { enabled: true, channelId: counter, splitArray: false },
+      type: "republish",
+      config: { transform: { contentType: "application/json", content: '{"n": ${payload.n + 1}}' } },
+    },
+    {
+      channelId: counter,
+      name: "tell Slack",
+      condition: "payload.n == 3",
+      type: "slack-notification",
+      config: { url: slackUrl, payload: { text: "count reached ${payload.n}" } },
+    },
+    {
+      channelId: camera,
+      name: "find people",
+      type: "object-detection",
+      config: { payload: { imageUrl: "${payload.url}" } },
+    },
+  ]);
 }
 
 type FluxExport = ReturnType<typeof fluxExport>;

@@ -26,6 +26,10 @@ export const webhookAuthSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("bearer"), credentialsId }),
 ]);
 
+/** SORACOM Flux's webhook limits, kept: the wait for an answer, and how much of it the result keeps. */
+export const webhookTimeoutMs = 10_000;
+export const maxWebhookResponseBytes = 8_192;
+
 export const webhookConfigSchema = z.looseObject({
   method: httpMethod.default("POST"),
   url: templateField("text"),
@@ -242,9 +246,10 @@ export const boundingBoxConfigSchema = z.looseObject({
 
 /**
  * Types Conflux knows from SORACOM Flux but cannot run yet: import keeps them, turned off, and an
- * action of one that is turned on fails at run time. `soracom-api` is a guess at Flux's name.
+ * action of one that is turned on fails at run time. `line-notification` and `soracom-api` are guesses
+ * at Flux's names; a type moves from here to `actionConfigSchemas` when it is built.
  */
-export const plannedActionTypes = ["line", "api", "collect", "soracom-api"] as const;
+export const plannedActionTypes = ["line", "line-notification", "api", "soracom-api", "collect"] as const;
 
 export const actionConfigSchemas = {
   republish: republishConfigSchema,
@@ -271,6 +276,7 @@ export const fluxActionTypeNames = {
   "object-detection": "seen",
   "slack-notification": "seen",
   "email-notification": "guessed",
+  "line-notification": "guessed",
   "soracom-api": "guessed",
 } as const satisfies Partial<Record<ActionType, "seen" | "guessed">>;
 
