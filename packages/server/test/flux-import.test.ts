@@ -133,6 +133,44 @@ describe.each(databases)("a SORACOM Flux export on %s", (_name, database) => {
     expect(YAML.parse(asYaml.text)).toEqual(expected);
   });
 
+  it("runs and exports an app saved before configs were kept as they came (its defaults written in)", async () => {
+    // As the store held it from earlier servers: every default filled in, object-detection's own imageUrl.
+    const saved = await suite.conflux.services.store.forOperator(suite.session.operatorId).createApp(ulid(), {
+      name: "saved earlier",
+      description: "",
+      tags: {},
+      channels: [{ channelId: "in", name: "", description: "", tags: {} }],
+      actions: [
+        {
+          actionId: "hook",
+          channelId: "in",
+          name: "",
+          description: "",
+          enabled: true,
+          condition: "",
+          type: "webhook",
+          config: {
+            method: "POST",
+            url: `${slackUrl.replace(/\/services.*/, "")}/earlier`,
+            headers: {},
+            body: { mode: "forward" },
+            auth: { type: "none" },
+          },
+          output: { enabled: false, splitArray: false, delaySeconds: 0 },
+          errorOutput: { enabled: false },
+          tags: {},
+        },
+      ],
+    });
+    const before = slack.received.length;
+    const run = await send(saved.appId, "in", { temp: 9 });
+    expect(run.steps[0]).toMatchObject({ status: "completed", result: { status: 200 } });
+    const [posted] = (await slack.waitFor(before + 1)).slice(before);
+    expect([posted?.url, JSON.parse(posted?.body ?? "")]).toEqual(["/earlier", { temp: 9 }]);
+    const exported = (await suite.session.call("GET", `/v1/apps/${saved.appId}/export`)).body;
+    expect(exported.actions[0].config).toEqual(saved.actions[0]?.config);
+  });
+
   it("redacts the Slack URL on export unless asked; a replace keeps the stored one, a new import turns the action off", async () => {
     const flux = fluxExport(slackUrl);
     const { appId } = (await importApp(flux)).body;
