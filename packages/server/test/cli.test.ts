@@ -42,10 +42,11 @@ describe("the conflux CLI", () => {
   });
 
   it("imports with --dry-run (nothing saved), --disabled and --replace", async () => {
-    const before = JSON.parse((await cliRun("apps", "list")).stdout).length;
+    const session = await logIn(conflux.url, email);
+    const before = (await session.call("GET", "/v1/apps")).body.length;
     const checked = JSON.parse((await cliRun("apps", "import", example, "--dry-run")).stdout);
     expect(checked).toMatchObject({ dryRun: true, app: { name: "Cold-chain alert" } });
-    expect(JSON.parse((await cliRun("apps", "list")).stdout)).toHaveLength(before);
+    expect((await session.call("GET", "/v1/apps")).body).toHaveLength(before);
 
     const off = JSON.parse((await cliRun("apps", "import", example, "--disabled")).stdout);
     expect(off.actions.map((action: { enabled: boolean }) => action.enabled)).toEqual([false, false]);

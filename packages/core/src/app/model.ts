@@ -47,10 +47,10 @@ const actionCommon = {
  */
 function keptAsGiven<S extends z.ZodType>(schema: S) {
   return z
-    .custom<z.input<S>>(
-      (value) => typeof value === "object" && value !== null && !Array.isArray(value),
-      "a config is an object",
-    )
+    .custom<z.input<S>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
+      message: "a config is an object",
+      abort: true,
+    })
     .superRefine((value, ctx) => {
       const parsed = schema.safeParse(value);
       if (parsed.success) return;

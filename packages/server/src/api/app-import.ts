@@ -133,13 +133,13 @@ export async function planImport(
   const notes: AppProblem[] = [];
   const namedAppId = (options.mode === "replace" ? options.appId : undefined) ?? appIdNamedIn(input);
   const existing = namedAppId === undefined ? undefined : await store.getApp(namedAppId);
-  if (options.mode === "replace" && !existing)
+  if (options.mode === "replace" && namedAppId === undefined)
     throw new UserError(
-      "not_found",
-      namedAppId === undefined
-        ? "mode=replace updates the app the file names, and this file has no appId"
-        : `no app ${namedAppId} in this account to replace`,
+      "bad_request",
+      "mode=replace updates the app the file or appId= names, and neither names one",
     );
+  if (options.mode === "replace" && !existing)
+    throw new UserError("not_found", `no app ${namedAppId} in this account to replace`);
   const replaces = options.mode === "replace" ? existing : undefined;
 
   let app = definition;
