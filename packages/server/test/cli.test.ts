@@ -41,6 +41,20 @@ describe("the conflux CLI", () => {
     );
   });
 
+  it("imports with --dry-run (nothing saved), --disabled and --replace", async () => {
+    const session = await logIn(conflux.url, email);
+    const before = (await session.call("GET", "/v1/apps")).body.length;
+    const checked = JSON.parse((await cliRun("apps", "import", example, "--dry-run")).stdout);
+    expect(checked).toMatchObject({ dryRun: true, app: { name: "Cold-chain alert" } });
+    expect((await session.call("GET", "/v1/apps")).body).toHaveLength(before);
+
+    const off = JSON.parse((await cliRun("apps", "import", example, "--disabled")).stdout);
+    expect(off.actions.map((action: { enabled: boolean }) => action.enabled)).toEqual([false, false]);
+    const replaced = JSON.parse((await cliRun("apps", "import", example, "--replace", off.appId)).stdout);
+    expect(replaced).toMatchObject({ appId: off.appId, version: 2 });
+    expect(replaced.actions.map((action: { enabled: boolean }) => action.enabled)).toEqual([true, true]);
+  });
+
   it("says what is wrong and exits non-zero", async () => {
     await expect(cliRun("send", "APP", "in", "{not json")).rejects.toMatchObject({
       code: 1,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { dataStoreConfigSchema, deviceCommandConfigSchema } from "./device-action-configs.ts";
-import { templateField, transformSchema } from "./fields.ts";
+import { secretField, templateField, transformSchema } from "./fields.ts";
 
 /**
  * The configuration of each action type, shared by the server (validation, run) and the studio (forms).
@@ -26,6 +26,10 @@ export const webhookAuthSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("bearer"), credentialsId }),
 ]);
 
+/** SORACOM Flux's webhook limits, kept: the wait for an answer, and how much of it the result keeps. */
+export const webhookTimeoutMs = 10_000;
+export const maxWebhookResponseBytes = 8_192;
+
 export const webhookConfigSchema = z.looseObject({
   method: httpMethod.default("POST"),
   url: templateField("text"),
@@ -35,8 +39,17 @@ export const webhookConfigSchema = z.looseObject({
 });
 
 export const slackConfigSchema = z.looseObject({
-  url: templateField("text"),
+  url: secretField(templateField("text")),
   text: templateField("text"),
+});
+
+/**
+ * SORACOM Flux's Slack action as its export has it: `payload` is the message Slack receives, `text`
+ * templated; other keys of it (`blocks`, `username`…) go to Slack as they are.
+ */
+export const slackNotificationConfigSchema = z.looseObject({
+  url: secretField(templateField("text")),
+  payload: z.looseObject({ text: templateField("text") }),
 });
 
 const addressList = z.union([z.email(), z.array(z.email()).min(1).max(50)]);
@@ -185,19 +198,34 @@ export const defaultDetectionClasses: readonly (typeof cocoClasses)[number][] = 
   "dog",
 ];
 
-export const objectDetectionConfigSchema = z.looseObject({
-  imageUrl: templateField("text"),
-  /** COCO labels to count; objects of other classes are not reported. */
-  classes: z
-    .array(z.enum(cocoClasses, { error: (issue) => `'${String(issue.input)}' is not a COCO class` }))
-    .min(1)
-    .max(80)
-    .default(() => [...defaultDetectionClasses]),
-  minScore: z.number().min(0).max(1).default(0.5),
-  /** A vision model that finds the boxes (see docs/ai.md). */
-  model: aiModel.default("openai/gpt-4.1-mini"),
-  credentialsId: credentialsId.optional(),
-});
+/**
+ * The image is `imageUrl` (ours) or `payload.imageUrl` (SORACOM Flux's export); an app keeps the one
+ * it came with, so it exports the same.
+ */
+export const objectDetectionConfigSchema = z
+  .looseObject({
+    imageUrl: templateField("text").optional(),
+    payload: z.looseObject({ imageUrl: templateField("text") }).optional(),
+    /** COCO labels to count; objects of other classes are not reported. */
+    classes: z
+      .array(z.enum(cocoClasses, { error: (issue) => `'${String(issue.input)}' is not a COCO class` }))
+      .min(1)
+      .max(80)
+      .default(() => [...defaultDetectionClasses]),
+    minScore: z.number().min(0).max(1).default(0.5),
+    /** A vision model that finds the boxes (see docs/ai.md). */
+    model: aiModel.default("openai/gpt-4.1-mini"),
+    credentialsId: credentialsId.optional(),
+  })
+  .refine((config) => (config.imageUrl === undefined) !== (config.payload === undefined), {
+    message: "give the image as imageUrl or as payload.imageUrl (one of them)",
+    path: ["imageUrl"],
+  });
+
+/** The image an object-detection or its Flux-shaped config names. */
+export function detectionImageUrl(config: z.infer<typeof objectDetectionConfigSchema>): string {
+  return config.payload?.imageUrl ?? config.imageUrl ?? "";
+}
 
 export const boundingBoxConfigSchema = z.looseObject({
   imageUrl: templateField("text"),
@@ -216,14 +244,21 @@ export const boundingBoxConfigSchema = z.looseObject({
   lineWidth: z.number().int().min(1).max(50).default(3),
 });
 
-/** Types Conflux knows from SORACOM Flux but cannot run yet: accepted on import, failing at run time. */
-export const plannedActionTypes = ["line", "api", "collect"] as const;
+/**
+ * Types Conflux knows from SORACOM Flux but cannot run yet: import keeps them, turned off, and an
+ * action of one that is turned on fails at run time. `line-notification` and `soracom-api` are guesses
+ * at Flux's names; a type moves from here to `actionConfigSchemas` when it is built.
+ */
+export const plannedActionTypes = ["line", "line-notification", "api", "soracom-api", "collect"] as const;
 
 export const actionConfigSchemas = {
   republish: republishConfigSchema,
   webhook: webhookConfigSchema,
   slack: slackConfigSchema,
+  "slack-notification": slackNotificationConfigSchema,
   email: emailConfigSchema,
+  /** A guess at SORACOM Flux's name, not seen in an export yet: the `email` action's config. */
+  "email-notification": emailConfigSchema,
   code: codeConfigSchema,
   ai: aiConfigSchema,
   "object-detection": objectDetectionConfigSchema,
@@ -232,9 +267,27 @@ export const actionConfigSchemas = {
   "device-command": deviceCommandConfigSchema,
 } as const;
 
+/**
+ * The SORACOM Flux action type names Conflux takes under Flux's own name: seen in a real export, or
+ * guessed until an export shows them (docs/flux-compatibility.md lists them all).
+ */
+export const fluxActionTypeNames = {
+  republish: "seen",
+  "object-detection": "seen",
+  "slack-notification": "seen",
+  "email-notification": "guessed",
+  "line-notification": "guessed",
+  "soracom-api": "guessed",
+} as const satisfies Partial<Record<ActionType, "seen" | "guessed">>;
+
 export type RunnableActionType = keyof typeof actionConfigSchemas;
 export type ActionType = RunnableActionType | (typeof plannedActionTypes)[number];
 export type ActionConfig<T extends RunnableActionType> = z.infer<(typeof actionConfigSchemas)[T]>;
+
+/** A saved config, as its action runs it: checked again and its defaults filled in. */
+export function parseActionConfig<T extends RunnableActionType>(type: T, config: unknown): ActionConfig<T> {
+  return actionConfigSchemas[type].parse(config) as ActionConfig<T>;
+}
 
 export function isRunnableActionType(type: string): type is RunnableActionType {
   return Object.hasOwn(actionConfigSchemas, type);

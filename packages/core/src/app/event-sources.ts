@@ -3,6 +3,9 @@ import { z } from "zod";
 
 const jsonPayload = z.unknown().optional();
 
+/** SORACOM Flux's shortest interval timer. */
+export const minIntervalMinutes = 1;
+
 function isTimeZone(name: string): boolean {
   try {
     new Intl.DateTimeFormat("en-US", { timeZone: name });
@@ -31,7 +34,7 @@ const intervalTimerSource = z.object({
     intervalMinutes: z
       .number()
       .int()
-      .min(1, "the interval is at least 1 minute")
+      .min(minIntervalMinutes, `the interval is at least ${minIntervalMinutes} minute`)
       .max(60 * 24 * 31),
     payload: jsonPayload,
   }),

@@ -40,3 +40,14 @@ export const transformSchema = z
 export type Transform = z.infer<typeof transformSchema>;
 
 export const tagsSchema = z.record(z.string(), z.string()).default({});
+
+/**
+ * Config fields whose value is a secret (a Slack incoming-webhook URL is its own password): export
+ * leaves them out unless asked (`portable.ts`).
+ */
+export const secretFields = z.registry<{ secret: true }>();
+
+export function secretField<T extends z.ZodType>(schema: T): T {
+  secretFields.add(schema, { secret: true });
+  return schema;
+}

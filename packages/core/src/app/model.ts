@@ -41,8 +41,31 @@ const actionCommon = {
   tags: tagsSchema,
 };
 
+/**
+ * A config checked against its type's schema but saved as it came: its defaults are filled in when
+ * the action runs (`parseActionConfig`), so an app exports the config keys it was imported with.
+ */
+function keptAsGiven<S extends z.ZodType>(schema: S) {
+  return z
+    .custom<z.input<S>>((value) => typeof value === "object" && value !== null && !Array.isArray(value), {
+      message: "a config is an object",
+      abort: true,
+    })
+    .superRefine((value, ctx) => {
+      const parsed = schema.safeParse(value);
+      if (parsed.success) return;
+      for (const issue of parsed.error.issues)
+        ctx.addIssue({
+          code: "custom",
+          path: issue.path,
+          message: issue.message,
+          params: (issue as { params?: Record<string, unknown> }).params,
+        });
+    });
+}
+
 function runnableAction<T extends RunnableActionType>(type: T) {
-  return z.object({ ...actionCommon, type: z.literal(type), config: actionConfigSchemas[type] });
+  return z.object({ ...actionCommon, type: z.literal(type), config: keptAsGiven(actionConfigSchemas[type]) });
 }
 
 const plannedAction = z.object({
@@ -55,7 +78,9 @@ export const actionSchema = z.discriminatedUnion("type", [
   runnableAction("republish"),
   runnableAction("webhook"),
   runnableAction("slack"),
+  runnableAction("slack-notification"),
   runnableAction("email"),
+  runnableAction("email-notification"),
   runnableAction("code"),
   runnableAction("ai"),
   runnableAction("object-detection"),

@@ -37,6 +37,52 @@ describe("validateApp", () => {
     ).toBe(true);
   });
 
+  it("lists every problem at once: shape and expression problems with dangling channel ids", () => {
+    const result = withChange((app) => {
+      app.actions[0].condition = "payload.temp >";
+      app.actions[1].channelId = "nowhere";
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems.map((problem) => problem.path)).toEqual([
+      "actions.0.condition",
+      "actions.1.channelId",
+    ]);
+  });
+
+  it("takes SORACOM Flux's action types and config shapes, and keeps a config as it came", () => {
+    const result = withChange((app) => {
+      app.actions[1] = {
+        actionId: "slack",
+        channelId: app.actions[1].channelId,
+        type: "slack-notification",
+        config: { url: "https://hooks.slack.com/services/T/B/x", payload: { text: "${payload.temp}" } },
+      };
+      app.actions.push({
+        actionId: "look",
+        channelId: app.actions[1].channelId,
+        type: "object-detection",
+        config: { payload: { imageUrl: "${payload.url}" } },
+      });
+    });
+    expect(result.ok && result.app.actions.map((action) => action.config)).toEqual([
+      expect.anything(),
+      { url: "https://hooks.slack.com/services/T/B/x", payload: { text: "${payload.temp}" } },
+      { payload: { imageUrl: "${payload.url}" } },
+    ]);
+    const both = withChange((app) => {
+      app.actions[1] = {
+        actionId: "look",
+        channelId: app.actions[1].channelId,
+        type: "object-detection",
+        config: { imageUrl: "/a.jpg", payload: { imageUrl: "/b.jpg" } },
+      };
+    });
+    expect(both.ok || both.problems[0]?.message).toBe(
+      "config.imageUrl of action 'look': give the image as imageUrl or as payload.imageUrl (one of them)",
+    );
+  });
+
   it("names the action, the field and the column of a condition's syntax error", () => {
     const result = withChange((app) => {
       app.actions[0].condition = "payload.temp >> 8";

@@ -38,48 +38,70 @@ function findDuplicates(ids: readonly string[]): string[] {
   return [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))];
 }
 
-function checkReferences(app: AppDefinition, maxActions: number): AppProblem[] {
+type Loose = Record<string, unknown>;
+
+function recordsIn(input: unknown, key: string): Loose[] {
+  const list = (input as Loose | null)?.[key];
+  return Array.isArray(list)
+    ? list.map((item) => (item && typeof item === "object" ? (item as Loose) : {}))
+    : [];
+}
+
+function idOf(value: unknown): string | undefined {
+  return typeof value === "string" ? value : undefined;
+}
+
+/**
+ * Duplicate and dangling ids, read from the app as it came (not only once its shape is right), so one
+ * answer lists every problem.
+ */
+function checkReferences(input: unknown, maxActions: number): AppProblem[] {
   const problems: AppProblem[] = [];
-  const channelIds = new Set(app.channels.map((channel) => channel.channelId));
-  for (const id of findDuplicates(app.channels.map((channel) => channel.channelId)))
+  const channels = recordsIn(input, "channels");
+  const actions = recordsIn(input, "actions");
+  const channelIdList = channels.map((channel) => idOf(channel.channelId)).filter((id) => id !== undefined);
+  const channelIds = new Set(channelIdList);
+  for (const id of findDuplicates(channelIdList))
     problems.push({ path: "channels", message: `channel id '${id}' is used twice` });
-  for (const id of findDuplicates(app.actions.map((action) => action.actionId)))
+  const actionIds = actions.map((action) => idOf(action.actionId)).filter((id) => id !== undefined);
+  for (const id of findDuplicates(actionIds))
     problems.push({ path: "actions", message: `action id '${id}' is used twice` });
-  if (app.actions.length > maxActions)
+  if (actions.length > maxActions)
     problems.push({ path: "actions", message: `an app has at most ${maxActions} actions on this plan` });
 
-  app.actions.forEach((action, index) => {
-    const owner = `action '${action.name || action.actionId}'`;
-    if (!channelIds.has(action.channelId))
+  actions.forEach((action, index) => {
+    const owner = `action '${idOf(action.name) || idOf(action.actionId) || `#${index + 1}`}'`;
+    const channelId = idOf(action.channelId);
+    if (channelId !== undefined && !channelIds.has(channelId))
       problems.push({
         path: `actions.${index}.channelId`,
-        message: `channelId of ${owner}: no channel '${action.channelId}' in this app`,
+        message: `channelId of ${owner}: no channel '${channelId}' in this app`,
       });
-    for (const [key, output] of [
-      ["output", action.output],
-      ["errorOutput", action.errorOutput],
-    ] as const) {
-      if (!output.enabled) continue;
-      if (!output.channelId)
+    for (const key of ["output", "errorOutput"] as const) {
+      const output = (action[key] ?? {}) as Loose;
+      if (output.enabled !== true) continue;
+      const outputChannelId = idOf(output.channelId);
+      if (outputChannelId === undefined)
         problems.push({
           path: `actions.${index}.${key}.channelId`,
           message: `${key} of ${owner}: needs a channelId`,
         });
-      else if (!channelIds.has(output.channelId))
+      else if (!channelIds.has(outputChannelId))
         problems.push({
           path: `actions.${index}.${key}.channelId`,
-          message: `${key}.channelId of ${owner}: no channel '${output.channelId}' in this app`,
+          message: `${key}.channelId of ${owner}: no channel '${outputChannelId}' in this app`,
         });
     }
   });
   return problems;
 }
 
-/** Everything checked when an app is saved: shape, expression syntax (with column) and dangling ids. */
+/** Everything checked when an app is saved: shape, expression syntax (with column) and dangling ids, all at once. */
 export function validateApp(input: unknown, options: { maxActions?: number } = {}): AppValidation {
   const parsed = appDefinitionSchema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, problems: parsed.error.issues.map((issue) => toProblem(input, issue)) };
-  const problems = checkReferences(parsed.data, options.maxActions ?? 100);
-  return problems.length ? { ok: false, problems } : { ok: true, app: parsed.data };
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((issue) => toProblem(input, issue))),
+    ...checkReferences(input, options.maxActions ?? 100),
+  ];
+  return parsed.success && !problems.length ? { ok: true, app: parsed.data } : { ok: false, problems };
 }

@@ -1,4 +1,11 @@
-import { type App, type AppDefinition, type AppProblem, validateApp } from "@conflux/core";
+import {
+  type App,
+  type AppDefinition,
+  type AppProblem,
+  redactedValue,
+  toPortableApp,
+  validateApp,
+} from "@conflux/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
@@ -10,6 +17,7 @@ import { UserError } from "../errors.ts";
 import type { Scheduler } from "../runtime/scheduler.ts";
 import { checkUserCodeSyntax } from "../sandbox/quickjs.ts";
 import type { OperatorStore } from "../store/store.ts";
+import { importOptionsSchema, planImport } from "./app-import.ts";
 
 /** What the app routes are given by the root. */
 export interface AppRouteDeps {
@@ -61,28 +69,33 @@ function refuse(problems: AppProblem[]): never {
   throw new UserError("validation_failed", `${first?.message}${more}`, problems);
 }
 
-/** Validates an app as saved: shape, expression syntax with column, dangling channel ids, code that compiles. */
-export async function checkedDefinition(input: unknown, maxActions: number): Promise<AppDefinition> {
-  const validation = validateApp(input, { maxActions });
-  if (!validation.ok) return refuse(validation.problems);
+/** Syntax errors of the code actions' sources, read from the app as it came. */
+async function checkCodeSources(input: unknown): Promise<AppProblem[]> {
+  const actions = (input as { actions?: unknown } | null)?.actions;
+  if (!Array.isArray(actions)) return [];
   const problems: AppProblem[] = [];
-  for (const [index, action] of validation.app.actions.entries()) {
-    if (action.type !== "code") continue;
-    const error = await checkUserCodeSyntax(action.config.source);
+  for (const [index, action] of actions.entries()) {
+    const source = action?.config?.source;
+    if (action?.type !== "code" || typeof source !== "string") continue;
+    const error = await checkUserCodeSyntax(source);
     if (error)
       problems.push({
         path: `actions.${index}.config.source`,
         message: `config.source of action '${action.name || action.actionId}': ${error.message}`,
       });
   }
-  if (problems.length) refuse(problems);
-  return validation.app;
+  return problems;
 }
 
-/** The portable shape of an app: what SORACOM Flux exports, without our bookkeeping. */
-function toExport(app: App): AppDefinition & { appId: string } {
-  const { createdAt: _created, updatedAt: _updated, version: _version, ...definition } = app;
-  return definition;
+/**
+ * Validates an app as saved: shape, expression syntax with column, dangling channel ids, code that
+ * compiles; a refusal lists every problem found.
+ */
+export async function checkedDefinition(input: unknown, maxActions: number): Promise<AppDefinition> {
+  const validation = validateApp(input, { maxActions });
+  const problems = [...(validation.ok ? [] : validation.problems), ...(await checkCodeSources(input))];
+  if (!validation.ok || problems.length) return refuse(problems);
+  return validation.app;
 }
 
 function parseImport(body: unknown, contentType: string | undefined): unknown {
@@ -102,12 +115,9 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
   const maxActions = config.limits.maxActionsPerApp;
   api.addContentTypeParser(yamlTypes, { parseAs: "string" }, (_request, body, done) => done(null, body));
 
-  async function create(request: FastifyRequest, input: unknown, origin: "created" | "imported") {
+  async function create(request: FastifyRequest, definition: AppDefinition, origin: "created" | "imported") {
     const store = operatorOf(request);
-    const app = await store.createApp(ulid(), await checkedDefinition(input, maxActions), {
-      origin,
-      createdBy: request.userEmail,
-    });
+    const app = await store.createApp(ulid(), definition, { origin, createdBy: request.userEmail });
     scheduler.schedule(store.operatorId, app, app.appId);
     return app;
   }
@@ -119,7 +129,10 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
   routes.post(
     "/v1/apps",
     { schema: { summary: "Create an app", tags: ["apps"], body: z.unknown() } },
-    async (request, reply) => reply.status(201).send(await create(request, request.body, "created")),
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await create(request, await checkedDefinition(request.body, maxActions), "created")),
   );
 
   routes.post(
@@ -127,14 +140,34 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     {
       schema: {
         summary:
-          "Import an app exported from Conflux or SORACOM Flux (JSON, or YAML with a YAML content type)",
+          "Import an app exported from Conflux or SORACOM Flux (JSON, or YAML with a YAML content type); " +
+          "dryRun=true checks it and saves nothing, enabled=false imports it turned off, " +
+          "mode=replace saves it as the next version of the app it names",
         tags: ["apps"],
+        querystring: importOptionsSchema,
         body: z.unknown(),
       },
     },
     async (request, reply) => {
-      const parsed = parseImport(request.body, request.headers["content-type"]);
-      return reply.status(201).send(await create(request, parsed, "imported"));
+      const store = operatorOf(request);
+      const input = parseImport(request.body, request.headers["content-type"]);
+      const definition = await checkedDefinition(input, maxActions);
+      const {
+        replaces,
+        definition: planned,
+        notes,
+      } = await planImport(store, input, definition, request.query);
+      if (request.query.dryRun) return { dryRun: true, appId: replaces?.appId ?? null, app: planned, notes };
+      if (!replaces)
+        return reply.status(201).send({ ...(await create(request, planned, "imported")), notes });
+      const app = await store.updateApp(replaces.appId, planned, undefined, {
+        origin: "imported",
+        createdBy: request.userEmail,
+      });
+      if (!app) throw new UserError("not_found", `no app ${replaces.appId} in this account to replace`);
+      scheduler.schedule(store.operatorId, app, app.appId);
+      reply.header("etag", entityTagOf(app));
+      return { ...app, notes };
     },
   );
 
@@ -153,16 +186,20 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     "/v1/apps/:appId/export",
     {
       schema: {
-        summary: "Export an app as JSON or YAML",
+        summary: `Export an app as JSON or YAML in SORACOM Flux's shape; secrets read ${redactedValue} unless includeSecrets=true`,
         tags: ["apps"],
         params: appParams,
-        querystring: z.object({ format: z.enum(["json", "yaml"]).default("json") }),
+        querystring: z.object({
+          format: z.enum(["json", "yaml"]).default("json"),
+          /** Without it, secrets in action configs (a Slack URL, an Authorization header) read `<redacted>`. */
+          includeSecrets: z.stringbool().default(false),
+        }),
       },
     },
     async (request, reply) => {
       const app = await operatorOf(request).getApp(request.params.appId);
       if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
-      const exported = toExport(app);
+      const exported = toPortableApp(app, { includeSecrets: request.query.includeSecrets });
       const filename = `${app.name.replace(/[^\w.-]+/g, "_") || app.appId}.${request.query.format}`;
       reply.header("content-disposition", `attachment; filename="${filename}"`);
       if (request.query.format === "yaml")

@@ -8,8 +8,12 @@ import { parseRate, type SimulatedProtocol, simulate } from "./simulate.ts";
 const usage = `Usage:
   conflux serve [--port N] [--host H] [--data-dir DIR]   start Conflux (embedded default: SQLite in ./.conflux/)
   conflux apps list                                      list your apps
-  conflux apps import <file.json|file.yaml>              import an app (Conflux or SORACOM Flux export)
-  conflux apps export <appId> [--format json|yaml]       print an app
+  conflux apps import <file.json|file.yaml> [--dry-run] [--disabled] [--replace <appId>]
+                                                         import an app (Conflux or SORACOM Flux export):
+                                                         only check it, import it turned off, or save
+                                                         it as the next version of an app
+  conflux apps export <appId> [--format json|yaml] [--include-secrets]
+                                                         print an app (secrets read <redacted> unless asked)
   conflux send <appId> <channelId> <json>                send a message into a channel
   conflux simulate [--devices 100] [--rate 10/s] [--protocol mqtt|http|udp] [--duration 60]
                    [--group <groupId>] [--mqtt-url mqtt://host:1884] [--udp-port 23080]
@@ -49,16 +53,27 @@ async function apps(client: ApiClient, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { format: { type: "string" } },
+    options: {
+      format: { type: "string" },
+      "dry-run": { type: "boolean" },
+      disabled: { type: "boolean" },
+      replace: { type: "string" },
+      "include-secrets": { type: "boolean" },
+    },
   });
   const [command, target] = positionals;
   if (command === "list") return print(await client.request("GET", "/v1/apps"));
   if (command === "import" && target) {
     const yaml = /\.ya?ml$/i.test(target);
+    const query = new URLSearchParams({
+      ...(values["dry-run"] ? { dryRun: "true" } : {}),
+      ...(values.disabled ? { enabled: "false" } : {}),
+      ...(values.replace ? { mode: "replace", appId: values.replace } : {}),
+    });
     return print(
       await client.request(
         "POST",
-        "/v1/apps/import",
+        `/v1/apps/import${query.size ? `?${query}` : ""}`,
         await readFile(target, "utf8"),
         yaml ? "application/yaml" : "application/json",
       ),
@@ -66,8 +81,9 @@ async function apps(client: ApiClient, args: string[]): Promise<void> {
   }
   if (command === "export" && target) {
     const format = values.format === "yaml" ? "yaml" : "json";
+    const secrets = values["include-secrets"] ? "&includeSecrets=true" : "";
     return print(
-      await client.request("GET", `/v1/apps/${encodeURIComponent(target)}/export?format=${format}`),
+      await client.request("GET", `/v1/apps/${encodeURIComponent(target)}/export?format=${format}${secrets}`),
     );
   }
   throw new Error(usage);

@@ -1,4 +1,4 @@
-import type { App, AppDefinition, JsonValue } from "@conflux/core";
+import type { App, AppDefinition, AppProblem, JsonValue } from "@conflux/core";
 import type { AiModel, CredentialSummary, RunStep, TryActionType } from "../editor/contract.ts";
 import type { HttpClient } from "./client.ts";
 
@@ -114,8 +114,9 @@ export function createConfluxApi(http: HttpClient) {
     updateApp: (appId: string, definition: AppDefinition, onVersion?: number) =>
       http.json<App>("PUT", `/v1/apps/${segment(appId)}`, { body: definition, ...ifMatch(onVersion) }),
     deleteApp: (appId: string) => http.json<void>("DELETE", `/v1/apps/${segment(appId)}`),
+    /** The saved app, and what the import changed on the way (an action turned off, new ids). */
     importApp: (text: string, yaml: boolean) =>
-      http.json<App>("POST", "/v1/apps/import", {
+      http.json<App & { notes: AppProblem[] }>("POST", "/v1/apps/import", {
         body: text,
         contentType: yaml ? "application/yaml" : "application/json",
       }),

@@ -92,7 +92,8 @@ async function savedConfig(props: AppEditorProps): Promise<Record<string, unknow
   fireEvent.click(screen.getByRole("button", { name: "Save" }));
   await waitFor(() => expect(props.onSave).toHaveBeenCalled());
   const definition = vi.mocked(props.onSave).mock.lastCall?.[0];
-  return definition?.actions.find((action) => action.actionId === "ask")?.config ?? {};
+  const config = definition?.actions.find((action) => action.actionId === "ask")?.config;
+  return (config ?? {}) as Record<string, unknown>;
 }
 
 describe("the model picker", () => {

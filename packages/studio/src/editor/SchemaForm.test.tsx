@@ -1,4 +1,4 @@
-import { emailConfigSchema, webhookConfigSchema } from "@conflux/core";
+import { emailConfigSchema, slackNotificationConfigSchema, webhookConfigSchema } from "@conflux/core";
 import { cleanup, fireEvent, render, screen } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
@@ -54,6 +54,18 @@ describe("SchemaForm", () => {
     fireEvent.change(cc, { target: { value: "d@example.com" } });
     fireEvent.change(cc, { target: { value: "" } });
     expect(onChange).toHaveBeenLastCalledWith(["cc"], undefined);
+  });
+
+  it("a Flux slack-notification shows its URL and its payload's text, and edits the text in place", () => {
+    const onChange = renderForm(slackNotificationConfigSchema, {
+      url: "https://hooks.slack.com/services/T0/B0/x",
+      payload: { text: "door ${payload.door}" },
+    });
+    expect(screen.getByText("Payload")).toBeTruthy();
+    const text = screen.getByLabelText("Text");
+    expect(text.textContent).toContain("door ${payload.door}");
+    expect(screen.getByLabelText("URL").textContent).toContain("hooks.slack.com");
+    expect(onChange).not.toHaveBeenCalled();
   });
 
   it("headers are name/value rows that can be added and removed", () => {

@@ -111,6 +111,19 @@ describe("forms from the zod schemas", () => {
     );
   });
 
+  it("SORACOM Flux's config shapes are forms too: the payload is a group with its own fields", () => {
+    expect(summary(describeConfig(actionConfigSchemas["slack-notification"]))).toEqual([
+      ["url", "template"],
+      ["payload", "object", [["payload.text", "template"]]],
+    ]);
+    const detection = describeConfig(actionConfigSchemas["object-detection"]);
+    expect(summary(detection).slice(0, 2)).toEqual([
+      ["imageUrl", "template"],
+      ["payload", "object", [["payload.imageUrl", "template"]]],
+    ]);
+    expect(detection.slice(0, 2).map((field) => field.optional)).toEqual([true, true]);
+  });
+
   it("a loose config without known fields is one JSON field", () => {
     expect(describeConfig(z.looseObject({}).default({}))).toMatchObject([{ kind: "json", path: [] }]);
     expect(describeConfig(eventSourceConfigSchema("api") as z.ZodType)).toMatchObject([

@@ -111,6 +111,24 @@ describe("the apps page", () => {
     expect(alert.textContent).toContain("validation_failed");
   });
 
+  it("says what an import changed on the way, as the server's notes tell", async () => {
+    const importApp = vi.fn(async () => ({
+      ...app("a9", "From Flux"),
+      notes: [
+        { path: "actions.0", message: "action 'call': type 'soracom-api' cannot run in this Conflux yet" },
+      ],
+    }));
+    renderPage(<AppsPage />, { listApps: async () => [], importApp });
+    await screen.findByText(/No apps yet/);
+    const file = new File(["{}"], "flux.json", { type: "application/json" });
+    fireEvent.change(screen.getByLabelText("App file to import"), { target: { files: [file] } });
+    expect(
+      await screen.findByText(
+        `Imported "From Flux". action 'call': type 'soracom-api' cannot run in this Conflux yet.`,
+      ),
+    ).toBeTruthy();
+  });
+
   it("duplicates an app as it is now under a new name, and exports one as a file download", async () => {
     const original = { ...app("a1", "Cold chain"), description: "keeps fridges cold" };
     const createApp = vi.fn(async (definition: unknown) => ({ ...(definition as App), appId: "a2" }));

@@ -59,7 +59,8 @@ export function AppsPage() {
     action.run(async () => {
       const text = await file.text();
       const app = await api.importApp(text, /\.ya?ml$/i.test(file.name));
-      toast.show(`Imported "${app.name}"`);
+      const notes = app.notes.map((note) => note.message);
+      toast.show(notes.length ? `Imported "${app.name}". ${notes.join(". ")}.` : `Imported "${app.name}"`);
       apps.reload();
     });
 

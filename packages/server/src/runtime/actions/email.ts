@@ -62,3 +62,9 @@ export const emailAction: ActionDefinition<"email"> = {
     return { result: { sent: { to, cc }, usage } };
   },
 };
+
+/** The same action under the name SORACOM Flux is guessed to export it with (docs/flux-compatibility.md). */
+export const emailNotificationAction: ActionDefinition<"email-notification"> = {
+  type: "email-notification",
+  run: (config, context) => emailAction.run(config, context),
+};

@@ -1,4 +1,4 @@
-import type { JsonValue } from "@conflux/core";
+import { detectionImageUrl, type JsonValue } from "@conflux/core";
 import sharp from "sharp";
 import { type ActionDefinition, ActionError } from "./action.ts";
 import { loadActionMedia } from "./media.ts";
@@ -12,7 +12,7 @@ import { loadActionMedia } from "./media.ts";
 export const objectDetectionAction: ActionDefinition<"object-detection"> = {
   type: "object-detection",
   async run(config, context) {
-    const image = await loadActionMedia(config.imageUrl, "image", context);
+    const image = await loadActionMedia(detectionImageUrl(config), "image", context);
     let size: { width: number; height: number };
     try {
       const metadata = await sharp(image.data).metadata();

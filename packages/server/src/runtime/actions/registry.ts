@@ -1,14 +1,14 @@
-import type { RunnableActionType } from "@conflux/core";
+import { parseActionConfig, type RunnableActionType } from "@conflux/core";
 import type { ActionContext, ActionDefinition, ActionResult } from "./action.ts";
 import { aiAction } from "./ai.ts";
 import { boundingBoxAction } from "./bounding-box.ts";
 import { codeAction } from "./code.ts";
 import { dataStoreAction } from "./data-store.ts";
 import { deviceCommandAction } from "./device-command.ts";
-import { emailAction } from "./email.ts";
+import { emailAction, emailNotificationAction } from "./email.ts";
 import { objectDetectionAction } from "./object-detection.ts";
 import { republishAction } from "./republish.ts";
-import { slackAction } from "./slack.ts";
+import { slackAction, slackNotificationAction } from "./slack.ts";
 import { webhookAction } from "./webhook.ts";
 
 /** The one place that knows every action type the runtime can run. */
@@ -16,7 +16,9 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   republish: republishAction,
   webhook: webhookAction,
   slack: slackAction,
+  "slack-notification": slackNotificationAction,
   email: emailAction,
+  "email-notification": emailNotificationAction,
   code: codeAction,
   ai: aiAction,
   "object-detection": objectDetectionAction,
@@ -25,7 +27,22 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   "device-command": deviceCommandAction,
 };
 
-/** Runs an action on a config already parsed by its type's schema (by the app model, or by a route). */
+/**
+ * Saved configs with their defaults filled in, by the saved object: apps are cached and immutable
+ * per version, so a busy action is parsed once, not at every message.
+ */
+const parsedConfigs = new WeakMap<object, unknown>();
+
+function runnableConfig(type: RunnableActionType, config: unknown): unknown {
+  if (typeof config !== "object" || config === null) return parseActionConfig(type, config);
+  const cached = parsedConfigs.get(config);
+  if (cached) return cached;
+  const parsed = parseActionConfig(type, config);
+  parsedConfigs.set(config, parsed);
+  return parsed;
+}
+
+/** Runs an action on a config checked by its type's schema (the app model's, or a route's). */
 export function runActionOfType(
   type: RunnableActionType,
   config: unknown,
@@ -35,5 +52,5 @@ export function runActionOfType(
   const definition = actionRegistry[type] as ActionDefinition as {
     run(config: unknown, context: ActionContext): Promise<ActionResult>;
   };
-  return definition.run(config, context);
+  return definition.run(runnableConfig(type, config), context);
 }

@@ -1,4 +1,4 @@
-import type { ActionConfig, Scope } from "@conflux/core";
+import { type ActionConfig, maxWebhookResponseBytes, type Scope, webhookTimeoutMs } from "@conflux/core";
 import { compileTemplateOnce } from "../../expressions/compiled-expressions.ts";
 import { type ActionContext, type ActionDefinition, ActionError } from "./action.ts";
 import { failOnErrorStatus, readResponseBody } from "./http-response.ts";
@@ -62,8 +62,8 @@ export const webhookAction: ActionDefinition<"webhook"> = {
       url: renderText(config.url, scope),
       headers,
       ...(body.content === undefined ? {} : { body: body.content }),
-      timeoutMs: 10_000,
-      maxResponseBytes: 8_192,
+      timeoutMs: webhookTimeoutMs,
+      maxResponseBytes: maxWebhookResponseBytes,
     });
     failOnErrorStatus(response, "the webhook");
     return {
