@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
+import { GoogleAccessTokens } from "./actions/google-access-tokens.ts";
 import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
 import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { buildApi } from "./api/build-api.ts";
@@ -12,6 +13,7 @@ import { createDeviceServices, type DeviceServices } from "./devices/device-serv
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+import { CollectBatches } from "./runtime/collect-batches.ts";
 import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
@@ -43,6 +45,12 @@ export interface Services {
   ai: AiServices;
   /** Device registry, ingest, downlink, data store and file store (`file` event sources fire on changes). */
   devices: DeviceServices;
+  /** Where the line-notification action reaches the LINE Messaging API. */
+  lineApiUrl: string;
+  /** Service-account access tokens for webhook auth, cached until shortly before they expire. */
+  googleTokens: GoogleAccessTokens;
+  /** The collect action's batches and the timer that sends them. */
+  collectBatches: CollectBatches;
 }
 
 export interface Conflux {
@@ -92,6 +100,17 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     logger,
   );
   const appVersions = new AppVersionStore(db);
+  const runApps = new RunApps(appVersions);
+  const collectBatches = new CollectBatches({
+    db,
+    bus,
+    store,
+    runApps,
+    maxMessageBytes: config.limits.maxMessageBytes,
+    logger,
+  });
+  const lineApiUrl = config.line.apiUrl;
+  const googleTokens = new GoogleAccessTokens(outbound);
   const services: Services = {
     config,
     store,
@@ -105,9 +124,11 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     usage,
     ai,
     devices,
+    lineApiUrl,
+    googleTokens,
+    collectBatches,
   };
 
-  const runApps = new RunApps(appVersions);
   const worker = new Worker(
     bus,
     (job) =>
@@ -120,6 +141,9 @@ export async function startConflux(config: Config, logger: Logger = createLogger
         mail,
         ai,
         devices,
+        lineApiUrl,
+        googleTokens,
+        collectBatches,
         logger,
         maxTries: config.runtime.maxTries,
         retryBaseMs: config.runtime.retryBaseMs,
@@ -134,6 +158,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();
+  collectBatches.start();
   const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -151,6 +176,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       scheduler.stop();
       await api.close();
       await worker.stop();
+      await collectBatches.stop();
       mail?.close();
       await outbound.close();
       await store.close();

@@ -3,9 +3,11 @@ import type { AiServices } from "../ai/ai-services.ts";
 import { type DeviceServices, deviceAccessFor } from "../devices/device-services.ts";
 import type { MailService } from "../mail/smtp.ts";
 import type { OutboundClient } from "../outbound/guarded-client.ts";
+import type { CollectBatches } from "../runtime/collect-batches.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { OperatorStore } from "../store/store.ts";
 import { type ActionContext, ActionError } from "./action.ts";
+import type { GoogleAccessTokens } from "./google-access-tokens.ts";
 
 /** The process-wide services an action run draws on, whoever starts it (the runtime, or the studio's try-it). */
 export interface ActionServices {
@@ -14,6 +16,9 @@ export interface ActionServices {
   cipher: Cipher;
   ai: AiServices;
   devices: DeviceServices;
+  lineApiUrl: string;
+  googleTokens: GoogleAccessTokens;
+  collectBatches: CollectBatches;
 }
 
 /** One run's context: the services, narrowed to the operator the run belongs to. */
@@ -34,5 +39,8 @@ export function createActionContext(
     },
     ai: services.ai,
     devices: deviceAccessFor(services.devices, operator.operatorId),
+    lineApiUrl: services.lineApiUrl,
+    googleTokens: services.googleTokens,
+    collectBatches: services.collectBatches,
   };
 }

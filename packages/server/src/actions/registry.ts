@@ -3,9 +3,12 @@ import type { ActionContext, ActionDefinition, ActionResult } from "./action.ts"
 import { aiAction } from "./ai.ts";
 import { boundingBoxAction } from "./bounding-box.ts";
 import { codeAction } from "./code.ts";
+import { collectAction } from "./collect.ts";
 import { dataStoreAction } from "./data-store.ts";
 import { deviceCommandAction } from "./device-command.ts";
 import { emailAction } from "./email.ts";
+import { fileWriteAction } from "./file-write.ts";
+import { lineNotificationAction } from "./line-notification.ts";
 import { objectDetectionAction } from "./object-detection.ts";
 import { republishAction } from "./republish.ts";
 import { slackAction } from "./slack.ts";
@@ -23,6 +26,9 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   "bounding-box": boundingBoxAction,
   "data-store": dataStoreAction,
   "device-command": deviceCommandAction,
+  "line-notification": lineNotificationAction,
+  collect: collectAction,
+  "file-write": fileWriteAction,
 };
 
 /** Runs an action on a config already parsed by its type's schema (by the app model, or by a route). */

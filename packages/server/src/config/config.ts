@@ -66,6 +66,10 @@ export const configSchema = z.object({
   ai: aiServiceConfigSchema.prefault({}),
   /** Devices and data: MQTT, UDP/TCP listeners, payload and file limits, data retention (devices/device-config.ts). */
   devices: devicesConfigSchema.prefault({}),
+  /** The LINE Messaging API of the line-notification action; another base URL reaches a stand-in. */
+  line: z
+    .object({ apiUrl: z.url({ protocol: /^https?$/ }).default("https://api.line.me") })
+    .default({ apiUrl: "https://api.line.me" }),
   smtp: z
     .object({
       host: z.string(),
@@ -104,6 +108,7 @@ function fromEnvironment(env: Env): ConfigInput {
         : { allowPrivateAddresses: env.CONFLUX_OUTBOUND_ALLOW_PRIVATE as "0" | "1" },
     ai: aiConfigFromEnvironment(env),
     devices: devicesConfigFromEnvironment(env),
+    line: definedEntries({ apiUrl: env.CONFLUX_LINE_API_URL }),
     smtp: env.CONFLUX_SMTP_HOST
       ? definedEntries({
           host: env.CONFLUX_SMTP_HOST,

@@ -4,6 +4,7 @@ import { appVersionOriginsMigration, appVersionsMigration } from "../app-version
 import { deviceCommandsMigration, devicesMigration } from "../devices/migration.ts";
 import { fileEventsMigration, fileSourcesMigration } from "../files/migration.ts";
 import { deviceMessageKeysMigration } from "../ingest/migration.ts";
+import { collectBatchesMigration } from "../runtime/collect-migration.ts";
 import { usageMigration, usageQuotasMigration } from "../usage/migration.ts";
 
 /** Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL. */
@@ -156,6 +157,7 @@ const migrations: Record<string, Migration> = {
   "0009_app_version_origins": appVersionOriginsMigration,
   "0010_ai_request_windows": aiRequestWindowsMigration,
   "0012_device_commands": deviceCommandsMigration,
+  "0014_collect_batches": collectBatchesMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,0 +1,33 @@
+import type { Kysely, Migration } from "kysely";
+
+/** Open collect batches and their messages (collect-batches.ts); a batch leaves both tables when it is sent. */
+export const collectBatchesMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("collect_batches")
+      .addColumn("operator_id", "text", (c) => c.notNull())
+      .addColumn("app_id", "text", (c) => c.notNull())
+      .addColumn("action_id", "text", (c) => c.notNull())
+      .addColumn("batch_id", "text", (c) => c.notNull().unique())
+      .addColumn("item_count", "integer", (c) => c.notNull())
+      .addColumn("due_at", "bigint", (c) => c.notNull())
+      .addColumn("last_step_id", "text", (c) => c.notNull())
+      .addColumn("last_message_id", "text", (c) => c.notNull())
+      .addColumn("last_execution_id", "text", (c) => c.notNull())
+      .addColumn("app_version", "integer")
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("collect_batches_pk", ["operator_id", "app_id", "action_id"])
+      .execute();
+    await db.schema.createIndex("collect_batches_due").on("collect_batches").columns(["due_at"]).execute();
+    await db.schema
+      .createTable("collect_items")
+      .addColumn("batch_id", "text", (c) => c.notNull())
+      .addColumn("seq", "integer", (c) => c.notNull())
+      .addColumn("step_id", "text", (c) => c.notNull().unique())
+      .addColumn("operator_id", "text", (c) => c.notNull())
+      .addColumn("payload", "text", (c) => c.notNull())
+      .addColumn("created_at", "bigint", (c) => c.notNull())
+      .addPrimaryKeyConstraint("collect_items_pk", ["batch_id", "seq"])
+      .execute();
+  },
+};
