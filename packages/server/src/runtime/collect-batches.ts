@@ -1,5 +1,5 @@
 import type { JsonValue } from "@conflux/core";
-import type { Kysely, Selectable, Transaction } from "kysely";
+import { type Kysely, type Selectable, sql, type Transaction } from "kysely";
 import type { Logger } from "pino";
 import { ActionError } from "../actions/action.ts";
 import type { RunApps } from "../app-versions/run-app.ts";
@@ -58,6 +58,7 @@ export class CollectBatches {
           appId: job.appId,
           actionId: job.actionId,
           batchId: newId(),
+          isOpen: 1,
           itemCount: 1,
           dueAt: now + limits.windowSeconds * 1_000,
           createdAt: now,
@@ -67,16 +68,19 @@ export class CollectBatches {
         .onConflict((conflict) =>
           conflict
             .columns(["operatorId", "appId", "actionId"])
+            // A literal, not a parameter: SQLite matches the partial index by the text of its predicate.
+            .where(sql<boolean>`is_open = 1`)
             .doUpdateSet((eb) => ({ itemCount: eb("collectBatches.itemCount", "+", 1), ...last })),
         )
         .returning(["batchId", "itemCount", "dueAt"])
         .executeTakeFirstOrThrow();
       let dueAt = Number(batch.dueAt);
       if (batch.itemCount >= limits.count) {
+        // Full: due now, and closed, so the next message opens a batch of its own.
         dueAt = now;
         await trx
           .updateTable("collectBatches")
-          .set({ dueAt })
+          .set({ dueAt, isOpen: 0 })
           .where("operatorId", "=", job.operatorId)
           .where("batchId", "=", batch.batchId)
           .execute();

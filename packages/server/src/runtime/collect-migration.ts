@@ -1,6 +1,6 @@
-import type { Kysely, Migration } from "kysely";
+import { type Kysely, type Migration, sql } from "kysely";
 
-/** Open collect batches and their messages (collect-batches.ts); a batch leaves both tables when it is sent. */
+/** Collect batches and their messages (collect-batches.ts); a batch leaves both tables when it is sent. */
 export const collectBatchesMigration: Migration = {
   async up(db: Kysely<unknown>) {
     await db.schema
@@ -8,7 +8,8 @@ export const collectBatchesMigration: Migration = {
       .addColumn("operator_id", "text", (c) => c.notNull())
       .addColumn("app_id", "text", (c) => c.notNull())
       .addColumn("action_id", "text", (c) => c.notNull())
-      .addColumn("batch_id", "text", (c) => c.notNull().unique())
+      .addColumn("batch_id", "text", (c) => c.primaryKey())
+      .addColumn("is_open", "integer", (c) => c.notNull())
       .addColumn("item_count", "integer", (c) => c.notNull())
       .addColumn("due_at", "bigint", (c) => c.notNull())
       .addColumn("last_step_id", "text", (c) => c.notNull())
@@ -16,7 +17,14 @@ export const collectBatchesMigration: Migration = {
       .addColumn("last_execution_id", "text", (c) => c.notNull())
       .addColumn("app_version", "integer")
       .addColumn("created_at", "bigint", (c) => c.notNull())
-      .addPrimaryKeyConstraint("collect_batches_pk", ["operator_id", "app_id", "action_id"])
+      .execute();
+    // One open batch per action: a message joins it, or opens the next once it is full.
+    await db.schema
+      .createIndex("collect_batches_open")
+      .on("collect_batches")
+      .columns(["operator_id", "app_id", "action_id"])
+      .unique()
+      .where(sql.ref("is_open"), "=", 1)
       .execute();
     await db.schema.createIndex("collect_batches_due").on("collect_batches").columns(["due_at"]).execute();
     await db.schema

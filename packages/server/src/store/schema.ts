@@ -243,12 +243,14 @@ export interface DeviceCommandsTable {
   deliveredAt: number | null;
 }
 
-/** The open batch of one collect action (at most one each); deleted when it is sent. */
+/** A batch of a collect action, deleted when it is sent; an action has at most one open (taking messages). */
 export interface CollectBatchesTable {
+  batchId: string;
   operatorId: string;
   appId: string;
   actionId: string;
-  batchId: string;
+  /** 1 while it takes messages, 0 once full (and due). */
+  isOpen: number;
   itemCount: number;
   /** When the batch is sent: its first message plus the window, or now once it is full. */
   dueAt: number;
