@@ -31,7 +31,7 @@ export interface ActionContext {
   /** Google access tokens of service accounts, cached until shortly before they expire (webhook auth). */
   readonly googleTokens: GoogleAccessTokens;
   /** Open collect batches and the timer that sends them (collect action). */
-  readonly collectBatches: CollectBatches;
+  readonly collectBatches: Pick<CollectBatches, "add">;
 }
 
 export interface ActionResult {
