@@ -1,8 +1,10 @@
 import type { FastifyInstance } from "fastify";
 import type { Kysely, Migration } from "kysely";
 import type { Logger } from "pino";
+
 import type { z } from "zod";
 import { accountsModule } from "./accounts/module.ts";
+
 import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
 import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { aiModule, aiPortOf } from "./ai/module.ts";
@@ -19,7 +21,11 @@ import { createFileStore, filesModule } from "./files/module.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+
 import type { ActionServices } from "./runtime/actions/action-context.ts";
+import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
+import { CollectBatches } from "./runtime/collect-batches.ts";
+
 import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { RunApps } from "./runtime/run-app.ts";
 import { runJob } from "./runtime/run-job.ts";
@@ -165,7 +171,26 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     logger,
   );
   const appVersions = new AppVersionStore(db);
-  const actions: ActionServices = { outbound, mail, cipher, ai: aiPortOf(ai), devices };
+  const runApps = new RunApps(appVersions);
+  const collectBatches = new CollectBatches({
+    db,
+    bus,
+    store,
+    runApps,
+    maxMessageBytes: config.limits.maxMessageBytes,
+    logger,
+  });
+  const googleTokens = new GoogleAccessTokens(outbound);
+  const actions: ActionServices = {
+    outbound,
+    mail,
+    cipher,
+    ai: aiPortOf(ai),
+    devices,
+    lineApiUrl: config.line.apiUrl,
+    googleTokens,
+    collectBatches,
+  };
   const services: Services = {
     config,
     store,
@@ -183,7 +208,6 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     actions,
   };
 
-  const runApps = new RunApps(appVersions);
   const worker = new Worker(
     bus,
     (job) =>
@@ -213,6 +237,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();
+  collectBatches.start();
   const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -231,6 +256,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       scheduler.stop();
       await api.close();
       await worker.stop();
+      await collectBatches.stop();
       mail?.close();
       await outbound.close();
       await store.close();

@@ -20,10 +20,21 @@ export const webhookBodySchema = z.discriminatedUnion("mode", [
   z.object({ mode: z.literal("forward") }),
 ]);
 
+/** The OAuth scope a Google access token is asked for when the action names none. */
+export const defaultGoogleScope = "https://www.googleapis.com/auth/cloud-platform";
+
 export const webhookAuthSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("none") }),
   z.object({ type: z.literal("basic"), credentialsId }),
   z.object({ type: z.literal("bearer"), credentialsId }),
+  /** AWS Signature Version 4 with `aws` credentials (keys, region and service). */
+  z.object({ type: z.literal("aws-sigv4"), credentialsId }),
+  /** A Google access token for a service account's JSON key (`google-service-account-json` credentials). */
+  z.object({
+    type: z.literal("google-service-account"),
+    credentialsId,
+    scopes: z.array(z.string().min(1).max(512)).min(1).max(20).default([defaultGoogleScope]),
+  }),
 ]);
 
 /** SORACOM Flux's webhook limits, kept: the wait for an answer, and how much of it the result keeps. */
@@ -50,6 +61,37 @@ export const slackConfigSchema = z.looseObject({
 export const slackNotificationConfigSchema = z.looseObject({
   url: secretField(templateField("text")),
   payload: z.looseObject({ text: templateField("text") }),
+});
+
+/** A push message through the LINE Messaging API; the channel access token is an `api-token` credential. */
+export const lineNotificationConfigSchema = z.looseObject({
+  credentialsId,
+  /** A user, group or room id (`U…`, `C…`, `R…`). */
+  to: templateField("text"),
+  text: templateField("text"),
+});
+
+/** Gathers the messages that reach it and sends them on together, by count or after a time window. */
+export const collectConfigSchema = z.looseObject({
+  /** The batch is sent as soon as it holds this many messages. */
+  count: z.number().int().min(1).max(1_000).default(10),
+  /** …or this long after its first message, whichever comes first. */
+  windowSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3_600)
+    .default(60),
+});
+
+/** Writes a file in the operator's file store, which starts the `file` event sources listening there. */
+export const fileWriteConfigSchema = z.looseObject({
+  /** Where, e.g. `/reports/${payload.deviceId}.json`. */
+  path: templateField("text"),
+  /** What: a rendered template; absent, the input as JSON. */
+  content: transformSchema.optional(),
+  /** Or the bytes of an image: an http(s) URL or a file-store path. Wins over `content`. */
+  imageUrl: templateField("text").optional(),
 });
 
 const addressList = z.union([z.email(), z.array(z.email()).min(1).max(50)]);
@@ -246,10 +288,10 @@ export const boundingBoxConfigSchema = z.looseObject({
 
 /**
  * Types Conflux knows from SORACOM Flux but cannot run yet: import keeps them, turned off, and an
- * action of one that is turned on fails at run time. `line-notification` and `soracom-api` are guesses
- * at Flux's names; a type moves from here to `actionConfigSchemas` when it is built.
+ * action of one that is turned on fails at run time. `soracom-api` is a guess at Flux's name; a type
+ * moves from here to `actionConfigSchemas` when it is built.
  */
-export const plannedActionTypes = ["line", "line-notification", "api", "soracom-api", "collect"] as const;
+export const plannedActionTypes = ["line", "api", "soracom-api"] as const;
 
 export const actionConfigSchemas = {
   republish: republishConfigSchema,
@@ -265,6 +307,9 @@ export const actionConfigSchemas = {
   "bounding-box": boundingBoxConfigSchema,
   "data-store": dataStoreConfigSchema,
   "device-command": deviceCommandConfigSchema,
+  "line-notification": lineNotificationConfigSchema,
+  collect: collectConfigSchema,
+  "file-write": fileWriteConfigSchema,
 } as const;
 
 /**

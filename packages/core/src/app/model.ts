@@ -87,6 +87,9 @@ export const actionSchema = z.discriminatedUnion("type", [
   runnableAction("bounding-box"),
   runnableAction("data-store"),
   runnableAction("device-command"),
+  runnableAction("line-notification"),
+  runnableAction("collect"),
+  runnableAction("file-write"),
   plannedAction,
 ]);
 export type Action = z.infer<typeof actionSchema>;

@@ -3,11 +3,13 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import { UserError } from "../errors.ts";
+import { awsCredentialsSchema } from "../runtime/actions/webhook-auth.ts";
 import { providerAccessSchema } from "../runtime/ports/ai-port.ts";
+import { googleServiceAccountKeySchema } from "../runtime/ports/google-token-port.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { StoredCredential } from "../store/store.ts";
 
-/** Write-only secrets referenced by id from actions (webhook auth); values are never returned. */
+/** Write-only secrets referenced by id from actions (webhook auth, LINE, AI keys); values are never returned. */
 const credentialBody = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("api-token"),
@@ -24,6 +26,18 @@ const credentialBody = z.discriminatedUnion("type", [
     type: z.literal("ai-provider-key"),
     description: z.string().max(1_024).default(""),
     credentials: providerAccessSchema,
+  }),
+  z.object({
+    /** An AWS access key, with the region and service a webhook signs its requests for (SigV4). */
+    type: z.literal("aws"),
+    description: z.string().max(1_024).default(""),
+    credentials: awsCredentialsSchema,
+  }),
+  z.object({
+    /** A Google service account's JSON key file: a webhook exchanges it for access tokens. */
+    type: z.literal("google-service-account-json"),
+    description: z.string().max(1_024).default(""),
+    credentials: googleServiceAccountKeySchema,
   }),
 ]);
 

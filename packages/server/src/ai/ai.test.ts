@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../conflux.ts";
+import { parseRetryAfter } from "../outbound/retry-after.ts";
 import { buildPrompt } from "../runtime/actions/ai-prompt.ts";
 import { fitAiTimeoutToLease } from "./ai-config.ts";
-import { parseRetryAfter } from "./ask-model.ts";
 import { catalogue, findCatalogueModel, parseModelReference } from "./catalogue.ts";
 
 describe("the model catalogue", () => {

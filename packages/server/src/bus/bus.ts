@@ -61,6 +61,15 @@ export interface Job {
  */
 export type WriteWithExecution = (trx: Transaction<Database>, executionId: string) => Promise<void>;
 
+/** Writes of an action that commit with its step, after the job's acknowledgement, in its transaction. */
+export type WriteWithStep = (trx: Transaction<Database>, job: Job) => Promise<void>;
+
+/**
+ * Takes what it publishes out of the database (a collect batch) and returns the messages to publish; the
+ * taking and the publishing commit together, so what was taken is published once or not taken at all.
+ */
+export type TakeToPublish = (trx: Transaction<Database>) => Promise<Delivery[]>;
+
 export interface Bus {
   /** Durable when it resolves: the caller may answer 202. A repeated dedupe key returns the first execution. */
   startExecution(
@@ -72,8 +81,10 @@ export interface Bus {
   claim(max: number, leaseMs: number): Promise<Job[]>;
   /** Gives the job back to run again at `availableAt`, recording the step as retrying. */
   retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void>;
-  /** Atomically: the final step, the output messages and the job's acknowledgement. */
-  complete(job: Job, step: StepRecord, outputs: Delivery[]): Promise<void>;
+  /** Atomically: the final step, the output messages, the action's own writes and the job's acknowledgement. */
+  complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void>;
+  /** Atomically: what `take` takes out and the messages it returns; resolves with how many it published. */
+  publishTaken(take: TakeToPublish): Promise<number>;
   /** Ends every lease: called at start-up by the single process that owns an embedded database. */
   releaseAllLeases(): Promise<void>;
   /** Called when work may be due; returns the unsubscribe function. */

@@ -5,7 +5,15 @@ import type { MessageCache } from "../store/message-cache.ts";
 import type { Database, MessagesTable, StepsTable } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
-import type { Bus, Delivery, Job, NewExecution, WriteWithExecution } from "./bus.ts";
+import type {
+  Bus,
+  Delivery,
+  Job,
+  NewExecution,
+  TakeToPublish,
+  WriteWithExecution,
+  WriteWithStep,
+} from "./bus.ts";
 import { createBusStatements } from "./bus-statements.ts";
 import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
 
@@ -179,16 +187,24 @@ export class SqlBus implements Bus {
     });
   }
 
-  async complete(job: Job, step: StepRecord, outputs: Delivery[]): Promise<void> {
+  async complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void> {
     const rows = await this.transaction(async (trx) => {
       const acknowledged = await this.statements.deleteJob.execute(trx, { jobId: job.jobId });
       // The lease ran out and another worker finished the job first: its result stands.
       if (acknowledged.numAffectedRows === 0n) return [];
       await this.upsertStep(trx, stepRow(job, step));
+      await alsoWrite?.(trx, job);
       return this.insertDeliveries(trx, outputs);
     });
     this.remember(rows);
     if (outputs.length) this.notify();
+  }
+
+  async publishTaken(take: TakeToPublish): Promise<number> {
+    const rows = await this.transaction(async (trx) => this.insertDeliveries(trx, await take(trx)));
+    this.remember(rows);
+    if (rows.length) this.notify();
+    return rows.length;
   }
 
   async releaseAllLeases(): Promise<void> {

@@ -65,6 +65,10 @@ export const serverConfigSchema = z.object({
   outbound: z
     .object({ allowPrivateAddresses: flag.default(false) })
     .default({ allowPrivateAddresses: false }),
+  /** The LINE Messaging API of the line-notification action; another base URL reaches a stand-in. */
+  line: z
+    .object({ apiUrl: z.url({ protocol: /^https?$/ }).default("https://api.line.me") })
+    .default({ apiUrl: "https://api.line.me" }),
   smtp: z
     .object({
       host: z.string(),
@@ -108,6 +112,7 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
       env.CONFLUX_OUTBOUND_ALLOW_PRIVATE === undefined
         ? undefined
         : { allowPrivateAddresses: env.CONFLUX_OUTBOUND_ALLOW_PRIVATE as "0" | "1" },
+    line: definedEntries({ apiUrl: env.CONFLUX_LINE_API_URL }),
     smtp: env.CONFLUX_SMTP_HOST
       ? definedEntries({
           host: env.CONFLUX_SMTP_HOST,

@@ -7,7 +7,7 @@ import {
   type Scope,
 } from "@conflux/core";
 import type { Logger } from "pino";
-import type { Bus, Delivery, Job } from "../bus/bus.ts";
+import type { Bus, Delivery, Job, WriteWithStep } from "../bus/bus.ts";
 import { compileConditionOnce } from "../expressions/compiled-expressions.ts";
 import type { MessageRecord, OperatorStore, StepError, StepRecord, Store } from "../store/store.ts";
 import type { ActionResult } from "./actions/action.ts";
@@ -35,7 +35,7 @@ export interface RuntimeServices extends ActionServices {
 /** Tries beyond `maxTries` allowed for runs cut short by a crash or restart, before the job is given up. */
 const maxCrashedTries = 2;
 
-interface StepInput {
+export interface StepInput {
   job: Job;
   app: App;
   action: Action;
@@ -68,7 +68,7 @@ function newStep(
 }
 
 /** The messages an action's result (or failure) sends on: output or error output, after its transform. */
-function planOutputs(
+export function planOutputs(
   { job, app, action, message, scope }: StepInput,
   outcome: { result: JsonValue } | { error: StepError },
   maxMessageBytes: number,
@@ -143,9 +143,9 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
   const step = newStep(job, message, action);
   const announce = (record: StepRecord) =>
     services.stepEvents.emit({ operatorId: job.operatorId, appId: job.appId, step: record });
-  const finish = async (fields: Partial<StepRecord>, outputs: Delivery[] = []) => {
+  const finish = async (fields: Partial<StepRecord>, outputs: Delivery[] = [], alsoWrite?: WriteWithStep) => {
     const final = { ...step, ...fields, finishedAt: Date.now() };
-    await bus.complete(job, final, outputs);
+    await bus.complete(job, final, outputs, alsoWrite);
     announce(final);
   };
 
@@ -199,8 +199,14 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
   }
 
   try {
-    const outputs = planOutputs(input, { result: result.result }, services.maxMessageBytes);
-    return finish({ status: "completed", result: result.result, usage: result.usage ?? null }, outputs);
+    const outputs = result.outputLater
+      ? []
+      : planOutputs(input, { result: result.result }, services.maxMessageBytes);
+    return finish(
+      { status: "completed", result: result.result, usage: result.usage ?? null },
+      outputs,
+      result.alsoWrite,
+    );
   } catch (thrown) {
     const { transient: _, retryAfterMs: __, ...error } = classifyError(thrown);
     return finish({ status: "failed", result: result.result, usage: result.usage ?? null, error });

@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
 import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
+import { collectBatchesMigration } from "./collect-batches-migration.ts";
 
 /**
  * Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL.
@@ -147,6 +148,7 @@ export const storeMigrations: Record<string, Migration> = {
   },
   "0005_app_versions": appVersionsMigration,
   "0009_app_version_origins": appVersionOriginsMigration,
+  "0014_collect_batches": collectBatchesMigration,
 };
 
 /**

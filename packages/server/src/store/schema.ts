@@ -243,6 +243,35 @@ export interface DeviceCommandsTable {
   deliveredAt: number | null;
 }
 
+/** A batch of a collect action, deleted when it is sent; an action has at most one open (taking messages). */
+export interface CollectBatchesTable {
+  batchId: string;
+  operatorId: string;
+  appId: string;
+  actionId: string;
+  /** 1 while it takes messages, 0 once full (and due). */
+  isOpen: number;
+  itemCount: number;
+  /** When the batch is sent: its first message plus the window, or now once it is full. */
+  dueAt: number;
+  /** The step of the newest message in it: the sent batch is that step's output, one hop on. */
+  lastStepId: string;
+  lastMessageId: string;
+  lastExecutionId: string;
+  appVersion: number | null;
+  createdAt: number;
+}
+
+/** A message in a collect batch; `seq` is its place in the batch, `stepId` the step that added it (once). */
+export interface CollectItemsTable {
+  batchId: string;
+  seq: number;
+  stepId: string;
+  operatorId: string;
+  payload: string;
+  createdAt: number;
+}
+
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
@@ -266,4 +295,6 @@ export interface Database {
   deviceMessageKeys: DeviceMessageKeysTable;
   aiRequestWindows: AiRequestWindowsTable;
   deviceCommands: DeviceCommandsTable;
+  collectBatches: CollectBatchesTable;
+  collectItems: CollectItemsTable;
 }

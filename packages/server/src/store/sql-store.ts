@@ -499,6 +499,16 @@ export class SqlStore implements Store {
               ),
             ),
           )
+          // A collect batch not sent yet goes out as part of the run of its newest message.
+          .where(({ not, exists, selectFrom }) =>
+            not(
+              exists(
+                selectFrom("collectBatches as c")
+                  .select("c.batchId")
+                  .whereRef("c.lastExecutionId", "=", "e.executionId"),
+              ),
+            ),
+          )
           .limit(batchSize)
           .execute();
         const ids = rows.map((row) => row.executionId);

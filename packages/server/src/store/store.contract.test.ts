@@ -197,12 +197,57 @@ describe.each(databases)("the store on %s", (_name, database) => {
     "deletes old runs with their messages and steps, but not runs with work left",
     async () => {
       const alice = store.forOperator("OP0000000001");
+      // EXEC4 has no job left, but the newest message of an open collect batch: the batch is its output.
+      await bus.startExecution(
+        {
+          executionId: "EXEC4",
+          operatorId: "OP0000000001",
+          appId: "APP-A",
+          channelId: "in",
+          eventType: "api",
+          dedupeKey: null,
+          replayOf: null,
+        },
+        {
+          message: {
+            messageId: "EXEC4",
+            executionId: "EXEC4",
+            operatorId: "OP0000000001",
+            appId: "APP-A",
+            channelId: "in",
+            hop: 0,
+            payload: null,
+            context: { eventType: "api" },
+            parentStepId: null,
+          },
+          actionIds: [],
+          availableAt: 0,
+        },
+      );
+      await store.db
+        .insertInto("collectBatches")
+        .values({
+          batchId: "BATCH1",
+          operatorId: "OP0000000001",
+          appId: "APP-A",
+          actionId: "gather",
+          isOpen: 1,
+          itemCount: 1,
+          dueAt: Date.now() + 60_000,
+          lastStepId: "EXEC4:gather",
+          lastMessageId: "EXEC4",
+          lastExecutionId: "EXEC4",
+          appVersion: null,
+          createdAt: Date.now(),
+        })
+        .execute();
       const before = (await alice.listExecutions("APP-A", { limit: 100 })).map((run) => run.executionId);
-      expect(before).toEqual(expect.arrayContaining(["EXEC1", "EXEC3"]));
+      expect(before).toEqual(expect.arrayContaining(["EXEC1", "EXEC3", "EXEC4"]));
       // EXEC3 still has its job; EXEC1 is finished.
       expect(await store.deleteHistoryBefore(Date.now() + 1_000)).toBeGreaterThanOrEqual(1);
       const after = (await alice.listExecutions("APP-A", { limit: 100 })).map((run) => run.executionId);
       expect(after).toContain("EXEC3");
+      expect(after).toContain("EXEC4");
       expect(after).not.toContain("EXEC1");
       expect(await alice.getMessage("EXEC1")).toBeUndefined();
       expect(await store.deleteHistoryBefore(0)).toBe(0);

@@ -78,7 +78,20 @@ export interface LogInAnswer {
 
 export type NewCredential =
   | { type: "api-token"; description: string; credentials: { token: string } }
-  | { type: "username-password"; description: string; credentials: { username: string; password: string } };
+  | { type: "username-password"; description: string; credentials: { username: string; password: string } }
+  | {
+      type: "aws";
+      description: string;
+      credentials: {
+        accessKeyId: string;
+        secretAccessKey: string;
+        sessionToken?: string;
+        region: string;
+        service: string;
+      };
+    }
+  /** The service account's JSON key file, as Google gives it. */
+  | { type: "google-service-account-json"; description: string; credentials: Record<string, unknown> };
 
 const segment = encodeURIComponent;
 

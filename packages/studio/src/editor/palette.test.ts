@@ -1,5 +1,6 @@
-import { validateApp } from "@conflux/core";
+import { isRunnableActionType, validateApp } from "@conflux/core";
 import { describe, expect, it } from "vitest";
+import { actionTypes } from "./app-edits.ts";
 import { definitionOf } from "./contract.ts";
 import { positionsOf } from "./graph.ts";
 import { columnGap, readLayout } from "./layout.ts";
@@ -68,5 +69,15 @@ describe("adding from the palette", () => {
     const fresh = addFromPalette(app(), { kind: "source", type: "api" }, { selected: null });
     expect(fresh.nodeId).toBe("source:channel-1");
     expect(validateApp(fresh.app).ok).toBe(true);
+  });
+
+  it("offers Flux's LINE, collect and file output actions as runnable types; a collect added is valid as it is", () => {
+    for (const type of ["line-notification", "collect", "file-write"] as const) {
+      expect(actionTypes).toContain(type);
+      expect(isRunnableActionType(type)).toBe(true);
+    }
+    const { app: next } = addFromPalette(empty, { kind: "action", type: "collect" }, { selected: null });
+    expect(next.actions[0]?.config).toEqual({ count: 10, windowSeconds: 60 });
+    expect(validateApp(next).ok).toBe(true);
   });
 });

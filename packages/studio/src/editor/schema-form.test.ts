@@ -43,6 +43,14 @@ describe("forms from the zod schemas", () => {
           ["none", []],
           ["basic", [["auth.credentialsId", "credential"]]],
           ["bearer", [["auth.credentialsId", "credential"]]],
+          ["aws-sigv4", [["auth.credentialsId", "credential"]]],
+          [
+            "google-service-account",
+            [
+              ["auth.credentialsId", "credential"],
+              ["auth.scopes", "string-list"],
+            ],
+          ],
         ],
       ],
     ]);
@@ -122,6 +130,23 @@ describe("forms from the zod schemas", () => {
       ["payload", "object", [["payload.imageUrl", "template"]]],
     ]);
     expect(detection.slice(0, 2).map((field) => field.optional)).toEqual([true, true]);
+  });
+
+  it("line-notification, collect and file-write get forms from their core schemas", () => {
+    expect(summary(describeConfig(actionConfigSchemas["line-notification"]))).toEqual([
+      ["credentialsId", "credential"],
+      ["to", "template"],
+      ["text", "template"],
+    ]);
+    expect(describeConfig(actionConfigSchemas.collect)).toMatchObject([
+      { path: ["count"], kind: "number", min: 1, max: 1_000, integer: true },
+      { path: ["windowSeconds"], kind: "number", min: 1, max: 86_400, integer: true },
+    ]);
+    expect(summary(describeConfig(actionConfigSchemas["file-write"]))).toEqual([
+      ["path", "template"],
+      ["content", "transform"],
+      ["imageUrl", "template"],
+    ]);
   });
 
   it("a loose config without known fields is one JSON field", () => {

@@ -10,7 +10,7 @@ import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Select } from "../ui/Select.tsx";
 import { Table } from "../ui/Table.tsx";
-import { TextField } from "../ui/TextField.tsx";
+import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { useToast } from "../ui/Toast.tsx";
 
 interface Draft {
@@ -20,6 +20,12 @@ interface Draft {
   token: string;
   username: string;
   password: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  region: string;
+  service: string;
+  keyFile: string;
 }
 
 const emptyDraft: Draft = {
@@ -29,19 +35,141 @@ const emptyDraft: Draft = {
   token: "",
   username: "",
   password: "",
+  accessKeyId: "",
+  secretAccessKey: "",
+  sessionToken: "",
+  region: "",
+  service: "",
+  keyFile: "",
 };
 
-function toCredential(draft: Draft): NewCredential {
-  return draft.type === "api-token"
-    ? { type: "api-token", description: draft.description, credentials: { token: draft.token } }
-    : {
-        type: "username-password",
-        description: draft.description,
-        credentials: { username: draft.username, password: draft.password },
-      };
+function parseKeyFile(text: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new Error(
+      "The key file is not JSON: paste the whole file Google gave you for the service account.",
+    );
+  return parsed as Record<string, unknown>;
 }
 
-/** Stored secrets for webhook auth: written once, listed by id, never shown again. */
+function toCredential(draft: Draft): NewCredential {
+  const { description } = draft;
+  switch (draft.type) {
+    case "api-token":
+      return { type: "api-token", description, credentials: { token: draft.token } };
+    case "username-password":
+      return {
+        type: "username-password",
+        description,
+        credentials: { username: draft.username, password: draft.password },
+      };
+    case "aws":
+      return {
+        type: "aws",
+        description,
+        credentials: {
+          accessKeyId: draft.accessKeyId,
+          secretAccessKey: draft.secretAccessKey,
+          ...(draft.sessionToken ? { sessionToken: draft.sessionToken } : {}),
+          region: draft.region,
+          service: draft.service,
+        },
+      };
+    case "google-service-account-json":
+      return { type: "google-service-account-json", description, credentials: parseKeyFile(draft.keyFile) };
+  }
+}
+
+/** The values of the draft's type of credentials. */
+function SecretFields({ draft, set }: { draft: Draft; set(fields: Partial<Draft>): void }) {
+  switch (draft.type) {
+    case "api-token":
+      return (
+        <TextField
+          label="Token"
+          type="password"
+          autoComplete="off"
+          value={draft.token}
+          onChange={(event) => set({ token: event.target.value })}
+        />
+      );
+    case "username-password":
+      return (
+        <>
+          <TextField
+            label="Username"
+            autoComplete="off"
+            value={draft.username}
+            onChange={(event) => set({ username: event.target.value })}
+          />
+          <TextField
+            label="Password"
+            type="password"
+            autoComplete="new-password"
+            value={draft.password}
+            onChange={(event) => set({ password: event.target.value })}
+          />
+        </>
+      );
+    case "aws":
+      return (
+        <>
+          <TextField
+            label="Access key id"
+            autoComplete="off"
+            value={draft.accessKeyId}
+            onChange={(event) => set({ accessKeyId: event.target.value })}
+          />
+          <TextField
+            label="Secret access key"
+            type="password"
+            autoComplete="off"
+            value={draft.secretAccessKey}
+            onChange={(event) => set({ secretAccessKey: event.target.value })}
+          />
+          <TextField
+            label="Session token"
+            hint="Only for temporary keys."
+            type="password"
+            autoComplete="off"
+            value={draft.sessionToken}
+            onChange={(event) => set({ sessionToken: event.target.value })}
+          />
+          <TextField
+            label="Region"
+            hint="Where requests are signed for, e.g. ap-northeast-1."
+            value={draft.region}
+            onChange={(event) => set({ region: event.target.value })}
+          />
+          <TextField
+            label="Service"
+            hint="The signing name of the service, e.g. execute-api for API Gateway, lambda for function URLs."
+            value={draft.service}
+            onChange={(event) => set({ service: event.target.value })}
+          />
+        </>
+      );
+    case "google-service-account-json":
+      return (
+        <TextAreaField
+          label="Key file"
+          hint="Paste the JSON key file of the service account."
+          autoComplete="off"
+          spellCheck={false}
+          rows={6}
+          value={draft.keyFile}
+          onChange={(event) => set({ keyFile: event.target.value })}
+        />
+      );
+  }
+}
+
+/** Stored secrets for webhook auth, LINE and AI keys: written once, listed by id, never shown again. */
 export function CredentialsPage() {
   const { api } = useStudio();
   const toast = useToast();
@@ -96,8 +224,9 @@ export function CredentialsPage() {
     >
       <div className="cfx-stack">
         <p className="cfx-muted">
-          Secrets that webhook actions use for Basic or bearer auth. They are encrypted at rest, and their
-          values are never shown again after you save them.
+          Secrets that actions use: webhook auth (Basic, bearer, AWS, Google service account) and LINE channel
+          access tokens (API token). They are encrypted at rest, and their values are never shown again after
+          you save them.
         </p>
         {action.error ? <ErrorBanner error={action.error} onDismiss={action.clearError} /> : null}
         {credentials.error ? (
@@ -168,6 +297,8 @@ export function CredentialsPage() {
               options={[
                 { value: "api-token", label: "API token (bearer)" },
                 { value: "username-password", label: "Username and password (Basic)" },
+                { value: "aws", label: "AWS access key (Signature Version 4)" },
+                { value: "google-service-account-json", label: "Google service account (JSON key file)" },
               ]}
             />
             <TextField
@@ -175,31 +306,7 @@ export function CredentialsPage() {
               value={draft.description}
               onChange={(event) => set({ description: event.target.value })}
             />
-            {draft.type === "api-token" ? (
-              <TextField
-                label="Token"
-                type="password"
-                autoComplete="off"
-                value={draft.token}
-                onChange={(event) => set({ token: event.target.value })}
-              />
-            ) : (
-              <>
-                <TextField
-                  label="Username"
-                  autoComplete="off"
-                  value={draft.username}
-                  onChange={(event) => set({ username: event.target.value })}
-                />
-                <TextField
-                  label="Password"
-                  type="password"
-                  autoComplete="new-password"
-                  value={draft.password}
-                  onChange={(event) => set({ password: event.target.value })}
-                />
-              </>
-            )}
+            <SecretFields draft={draft} set={set} />
           </>
         ) : null}
       </Dialog>

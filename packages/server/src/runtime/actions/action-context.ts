@@ -4,7 +4,9 @@ import type { OutboundClient } from "../../outbound/guarded-client.ts";
 import type { Cipher } from "../../secrets/cipher.ts";
 import type { OperatorStore } from "../../store/store.ts";
 import type { AiPort } from "../ports/ai-port.ts";
+import type { CollectPort } from "../ports/collect-port.ts";
 import type { DevicePort } from "../ports/device-port.ts";
+import type { GoogleTokenPort } from "../ports/google-token-port.ts";
 import { type ActionContext, ActionError } from "./action.ts";
 
 /** The process-wide services an action run draws on, whoever starts it (the runtime, or the studio's try-it). */
@@ -14,6 +16,9 @@ export interface ActionServices {
   cipher: Cipher;
   ai: AiPort;
   devices: DevicePort;
+  lineApiUrl: string;
+  googleTokens: GoogleTokenPort;
+  collectBatches: CollectPort;
 }
 
 /** One run's context: the services, narrowed to the operator the run belongs to. */
@@ -34,5 +39,8 @@ export function createActionContext(
     },
     ai: services.ai,
     devices: services.devices.forOperator(operator.operatorId),
+    lineApiUrl: services.lineApiUrl,
+    googleTokens: services.googleTokens,
+    collectBatches: services.collectBatches,
   };
 }

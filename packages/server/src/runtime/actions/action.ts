@@ -1,9 +1,12 @@
 import type { ActionConfig, JsonValue, RunnableActionType, Scope } from "@conflux/core";
+import type { WriteWithStep } from "../../bus/bus.ts";
 import type { MailService } from "../../mail/smtp.ts";
 import type { OutboundClient } from "../../outbound/guarded-client.ts";
 import type { OperatorStore } from "../../store/store.ts";
 import type { AiPort } from "../ports/ai-port.ts";
+import type { CollectPort } from "../ports/collect-port.ts";
 import type { OperatorDeviceAccess } from "../ports/device-port.ts";
+import type { GoogleTokenPort } from "../ports/google-token-port.ts";
 
 /** What an action may use while it runs; nothing else reaches it. */
 export interface ActionContext {
@@ -23,12 +26,25 @@ export interface ActionContext {
   readonly ai: AiPort;
   /** This operator's devices, data store and downlink (data-store, device-command actions). */
   readonly devices: OperatorDeviceAccess;
+  /** Where the LINE Messaging API is (a stand-in's address in tests). */
+  readonly lineApiUrl: string;
+  /** Google access tokens of service accounts, cached until shortly before they expire (webhook auth). */
+  readonly googleTokens: GoogleTokenPort;
+  /** Open collect batches and the timer that sends them (collect action). */
+  readonly collectBatches: CollectPort;
 }
 
 export interface ActionResult {
   result: JsonValue;
   /** What the run consumed or said on the side (tokens, credits, console lines of user code). */
   usage?: JsonValue;
+  /**
+   * Writes that commit with the step, in the transaction that acknowledges its job (a message joining a
+   * collect batch): they happen once if the step is recorded, and not at all if it is not.
+   */
+  alsoWrite?: WriteWithStep;
+  /** The action sends its output itself, later (a collect batch): the step's result goes nowhere. */
+  outputLater?: boolean;
 }
 
 export interface ActionDefinition<T extends RunnableActionType = RunnableActionType> {

@@ -1,12 +1,21 @@
 import type { JsonValue } from "@conflux/core";
 import type { OutboundResponse } from "../../outbound/guarded-client.ts";
+import { parseRetryAfter } from "../../outbound/retry-after.ts";
 import { ActionError } from "./action.ts";
 
-/** 429 and 5xx are worth another try; other 4xx are the request's fault and are not. */
-export function failOnErrorStatus(response: OutboundResponse, service: string): void {
+/**
+ * 429 and 5xx are worth another try (not before the answer's Retry-After); other 4xx are the request's
+ * fault and are not. `detail` is what the service said was wrong, when it says so in its own format.
+ */
+export function failOnErrorStatus(response: OutboundResponse, service: string, detail?: string): void {
   if (response.status < 400) return;
   const transient = response.status === 429 || response.status >= 500;
-  throw new ActionError("http_status", `${service} answered HTTP ${response.status}`, transient);
+  throw new ActionError(
+    "http_status",
+    `${service} answered HTTP ${response.status}${detail ? `: ${detail}` : ""}`,
+    transient,
+    transient ? parseRetryAfter(response.headers) : undefined,
+  );
 }
 
 /** The body as JSON when it is JSON (and complete), as text otherwise. */

@@ -3,9 +3,12 @@ import type { ActionContext, ActionDefinition, ActionResult } from "./action.ts"
 import { aiAction } from "./ai.ts";
 import { boundingBoxAction } from "./bounding-box.ts";
 import { codeAction } from "./code.ts";
+import { collectAction } from "./collect.ts";
 import { dataStoreAction } from "./data-store.ts";
 import { deviceCommandAction } from "./device-command.ts";
 import { emailAction, emailNotificationAction } from "./email.ts";
+import { fileWriteAction } from "./file-write.ts";
+import { lineNotificationAction } from "./line-notification.ts";
 import { objectDetectionAction } from "./object-detection.ts";
 import { republishAction } from "./republish.ts";
 import { slackAction, slackNotificationAction } from "./slack.ts";
@@ -25,6 +28,9 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   "bounding-box": boundingBoxAction,
   "data-store": dataStoreAction,
   "device-command": deviceCommandAction,
+  "line-notification": lineNotificationAction,
+  collect: collectAction,
+  "file-write": fileWriteAction,
 };
 
 /**

@@ -1,8 +1,9 @@
 import { type ActionConfig, maxWebhookResponseBytes, type Scope, webhookTimeoutMs } from "@conflux/core";
 import { compileTemplateOnce } from "../../expressions/compiled-expressions.ts";
-import { type ActionContext, type ActionDefinition, ActionError } from "./action.ts";
+import type { ActionDefinition } from "./action.ts";
 import { failOnErrorStatus, readResponseBody } from "./http-response.ts";
 import { renderText } from "./render.ts";
+import { authorizeRequest } from "./webhook-auth.ts";
 
 type WebhookConfig = ActionConfig<"webhook">;
 
@@ -24,25 +25,6 @@ function renderBody(body: WebhookConfig["body"], scope: Scope): { contentType?: 
   }
 }
 
-async function authorizationHeader(
-  auth: WebhookConfig["auth"],
-  context: ActionContext,
-): Promise<string | undefined> {
-  if (auth.type === "none") return undefined;
-  const secret = await context.openCredential(auth.credentialsId);
-  if (auth.type === "basic") {
-    if (secret.username === undefined || secret.password === undefined)
-      throw new ActionError(
-        "credentials_type",
-        `credentials '${auth.credentialsId}' hold no username and password`,
-      );
-    return `Basic ${Buffer.from(`${secret.username}:${secret.password}`).toString("base64")}`;
-  }
-  if (secret.token === undefined)
-    throw new ActionError("credentials_type", `credentials '${auth.credentialsId}' hold no token`);
-  return `Bearer ${secret.token}`;
-}
-
 /** An HTTP request with templated URL, headers and body; the response is the result (cut at 8,192 bytes). */
 export const webhookAction: ActionDefinition<"webhook"> = {
   type: "webhook",
@@ -53,15 +35,18 @@ export const webhookAction: ActionDefinition<"webhook"> = {
       headers[name.toLowerCase()] = renderText(value, scope);
     const body = config.method === "GET" || config.method === "HEAD" ? {} : renderBody(config.body, scope);
     if (body.contentType && !headers["content-type"]) headers["content-type"] = body.contentType;
-    const authorization = await authorizationHeader(config.auth, context);
-    if (authorization) headers.authorization = authorization;
     headers["idempotency-key"] = context.idempotencyKey;
-
-    const response = await context.outbound.send({
+    const request = {
       method: config.method,
       url: renderText(config.url, scope),
       headers,
       ...(body.content === undefined ? {} : { body: body.content }),
+    };
+    // Last: a signature (AWS SigV4) covers the URL, the other headers and the body as they go out.
+    Object.assign(headers, await authorizeRequest(config.auth, request, context));
+
+    const response = await context.outbound.send({
+      ...request,
       timeoutMs: webhookTimeoutMs,
       maxResponseBytes: maxWebhookResponseBytes,
     });

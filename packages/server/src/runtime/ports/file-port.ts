@@ -5,7 +5,12 @@
 export interface OperatorFilesPort {
   readonly operatorId: string;
   /** Writes or overwrites a file; `file` event sources fire once it is stored, at the run's next hop. */
-  put(path: string, content: Buffer, contentType: string, options?: { hop?: number }): Promise<unknown>;
+  put(
+    path: string,
+    content: Buffer,
+    contentType: string,
+    options?: { hop?: number },
+  ): Promise<{ size: number }>;
   get(path: string): Promise<{ content: Buffer; contentType: string } | undefined>;
   /** A URL anyone can GET the file with, until it expires (1 hour by default). */
   signedUrl(path: string, ttlSeconds?: number): string;
