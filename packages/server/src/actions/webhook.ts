@@ -65,6 +65,13 @@ export const webhookAction: ActionDefinition<"webhook"> = {
       timeoutMs: 10_000,
       maxResponseBytes: 8_192,
     });
+    if (response.status >= 300 && response.status < 400 && config.acceptRedirects !== true) {
+      const location = response.headers.location;
+      throw new ActionError(
+        "webhook_redirect",
+        `the webhook answered HTTP ${response.status}, a redirect${location ? ` to ${location.slice(0, 2_048)}` : ""}, which is not followed; change the URL, or set acceptRedirects to count it as success`,
+      );
+    }
     failOnErrorStatus(response, "the webhook");
     return {
       result: { status: response.status, headers: response.headers, body: readResponseBody(response) },

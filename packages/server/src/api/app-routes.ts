@@ -1,4 +1,11 @@
-import { type App, type AppDefinition, type AppProblem, validateApp } from "@conflux/core";
+import {
+  type App,
+  type AppDefinition,
+  type AppProblem,
+  jsonTextNestsDeeperThan,
+  jsonValueNestsDeeperThan,
+  validateApp,
+} from "@conflux/core";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
@@ -78,15 +85,26 @@ function toExport(app: App): AppDefinition & { appId: string } {
   return definition;
 }
 
-function parseImport(body: unknown, contentType: string | undefined): unknown {
-  if (typeof body !== "string") return body;
-  try {
-    return yamlTypes.some((type) => contentType?.startsWith(type))
-      ? YAML.parse(body, { maxAliasCount: 100 })
-      : JSON.parse(body);
-  } catch (error) {
-    throw new UserError("bad_request", `the app is neither valid JSON nor YAML: ${(error as Error).message}`);
+function parseImport(body: unknown, contentType: string | undefined, maxDepth: number): unknown {
+  const tooDeep = () =>
+    new UserError("bad_request", `the app is nested deeper than ${maxDepth} levels, the limit`);
+  let parsed = body;
+  if (typeof body === "string") {
+    // The YAML parser recurses per level of a flow collection ([[[…): the brackets are counted first.
+    if (jsonTextNestsDeeperThan(body, maxDepth)) throw tooDeep();
+    try {
+      parsed = yamlTypes.some((type) => contentType?.startsWith(type))
+        ? YAML.parse(body, { maxAliasCount: 100 })
+        : JSON.parse(body);
+    } catch (error) {
+      throw new UserError(
+        "bad_request",
+        `the app is neither valid JSON nor YAML: ${(error as Error).message}`,
+      );
+    }
   }
+  if (jsonValueNestsDeeperThan(parsed, maxDepth)) throw tooDeep();
+  return parsed;
 }
 
 /** Apps: create, read, update, delete, import and export (JSON and YAML). */
@@ -126,7 +144,7 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: Ser
       },
     },
     async (request, reply) => {
-      const parsed = parseImport(request.body, request.headers["content-type"]);
+      const parsed = parseImport(request.body, request.headers["content-type"], config.limits.maxJsonDepth);
       return reply.status(201).send(await create(request, parsed, "imported"));
     },
   );

@@ -14,15 +14,25 @@ import { requireOperator } from "./authenticate.ts";
 import { credentialRoutes } from "./credential-routes.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { historyRoutes } from "./history-routes.ts";
+import { refuseDeepJson } from "./json-body.ts";
 import { incomingWebhookRoutes, messageRoutes } from "./message-routes.ts";
 import { runStreamRoutes } from "./run-stream-routes.ts";
 import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
 
 /** The HTTP API: each feature registers its own routes; authenticated ones share one hook. */
 export async function buildApi(services: Services): Promise<FastifyInstance> {
+  const { http } = services.config;
   const api = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: services.config.limits.maxRequestBytes,
+    // Connections that never finish their request are closed, so they cannot pile up.
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      // Node checks the two timeouts above on this interval (30 s by default, which would stretch them).
+      connectionsCheckingInterval: Math.min(1_000, http.headersTimeoutMs),
+    },
     // A line per request only when debugging: at thousands of events a second they drown the log.
     logController: new LogController({
       disableRequestLogging: services.config.logLevel !== "debug" && services.config.logLevel !== "trace",
@@ -32,6 +42,7 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
   api.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(api);
   addSecurityHeaders(api);
+  refuseDeepJson(api, services.config.limits.maxJsonDepth);
 
   await api.register(swagger, {
     openapi: {

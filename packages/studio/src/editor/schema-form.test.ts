@@ -45,6 +45,7 @@ describe("forms from the zod schemas", () => {
           ["bearer", [["auth.credentialsId", "credential"]]],
         ],
       ],
+      ["acceptRedirects", "boolean"],
     ]);
     const [method] = describeConfig(webhookConfigSchema);
     expect(method).toMatchObject({
