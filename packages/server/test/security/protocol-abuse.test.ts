@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { encodeFrame } from "../../src/ingest/frame.ts";
 import { createDeviceFixture } from "../device-fixture.ts";
 import { signUp, useSuite, waitForRun } from "../harness.ts";
+import { HttpSink } from "../http-sink.ts";
 
 const suite = useSuite({ devices: { mqttPort: 0, socketPort: 0 } });
 
@@ -69,6 +70,17 @@ describe("a webhook answering with a redirect", () => {
     expect(run.steps[0].error.code).toBe("webhook_redirect");
     expect(run.steps[0].error.message).toContain("https://example.com/new-home");
     expect(run.steps[0].error.message).toContain("301");
+  });
+
+  it("is never followed, so a redirect cannot lead the request to another (private) address", async () => {
+    const target = new HttpSink();
+    const targetUrl = await target.start();
+    suite.sink.reply = () => ({ status: 307, headers: { location: `${targetUrl}/metadata` } });
+    const appId = await appWith(`${suite.sinkUrl}/public`, true);
+    const sent = await suite.session.call("POST", `/v1/apps/${appId}/channels/in/messages`, { a: 1 });
+    await waitForRun(suite.session, appId, sent.body.executionId);
+    expect(target.received).toEqual([]);
+    await target.stop();
   });
 
   it("succeeds when the action's config accepts redirects", async () => {
