@@ -35,7 +35,7 @@ beforeAll(async () => {
     marker: "alice-payload-marker",
   });
   ids.runId = sent.body.executionId;
-  await waitForRun(alice, ids.appId, ids.runId);
+  await waitForRun(alice, app.body.appId, sent.body.executionId);
   const webhook = await alice.call("POST", `/v1/apps/${ids.appId}/channels/in/incoming_webhooks`, {});
   ids.webhookId = webhook.body.webhookId;
   const group = await alice.call("POST", "/v1/device_groups", {
