@@ -91,10 +91,11 @@ function parseImport(body: unknown, contentType: string | undefined, maxDepth: n
   let parsed = body;
   if (typeof body === "string") {
     // The YAML parser recurses per level of a flow collection ([[[…): the brackets are counted first.
+    // Its warnings (an unknown tag) would go to the process's warnings, one per hostile import: not logged.
     if (jsonTextNestsDeeperThan(body, maxDepth)) throw tooDeep();
     try {
       parsed = yamlTypes.some((type) => contentType?.startsWith(type))
-        ? YAML.parse(body, { maxAliasCount: 100 })
+        ? YAML.parse(body, { maxAliasCount: 100, logLevel: "error" })
         : JSON.parse(body);
     } catch (error) {
       throw new UserError(
