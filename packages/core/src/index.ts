@@ -5,4 +5,5 @@ export * from "./app/model.ts";
 export * from "./app/portable.ts";
 export * from "./app/validate.ts";
 export * from "./expression/index.ts";
+export * from "./json-depth.ts";
 export * from "./message.ts";

@@ -12,5 +12,8 @@ export interface ChannelMessage {
 /** Bytes allowed in one message between channels (configurable on the server). */
 export const defaultMaxMessageBytes = 32_768;
 
+/** Levels of arrays and objects allowed in a message or an imported app (configurable on the server). */
+export const defaultMaxJsonDepth = 64;
+
 /** Hops one run may take through output channels before it stops with an error. */
 export const maxHops = 64;

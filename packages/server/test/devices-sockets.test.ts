@@ -121,7 +121,8 @@ describe("the UDP listener", () => {
     expect((await sendUdp(Buffer.concat([frame("{}"), Buffer.from("extra")]))).status).toBe(
       frameStatus.malformed,
     );
-    expect((await sendUdp(Buffer.from([9, 0, 1, 4]))).message).toMatch(/unknown frame version 9/);
+    // Answers are cut to the datagram's length (no amplification): the start of the message fits.
+    expect((await sendUdp(Buffer.from([9, 0, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0]))).message).toMatch(/^unkn/);
     expect(await dataOf(session, fixture.deviceId)).toEqual([]);
   });
 });

@@ -47,6 +47,12 @@ export const webhookConfigSchema = z.looseObject({
   headers: z.record(z.string().min(1), templateField("text")).default({}),
   body: webhookBodySchema.default({ mode: "forward" }),
   auth: webhookAuthSchema.default({ type: "none" }),
+  /**
+   * A 3xx answer counts as success only when this is true. Redirects are never followed (the
+   * guarded client would have to check the new address), so by default a moved endpoint fails the
+   * step with webhook_redirect instead of failing silently.
+   */
+  acceptRedirects: z.boolean().optional(),
 });
 
 export const slackConfigSchema = z.looseObject({

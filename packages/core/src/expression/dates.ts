@@ -1,9 +1,8 @@
 // Time values are Unix milliseconds (numbers). This file reads ISO 8601 text into them and formats
 // them in an IANA time zone with Intl.DateTimeFormat, which Node and every browser provide.
 import { ExpressionError } from "./errors.ts";
-
-const ISO_DATETIME =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?)?$/;
+import { type DateToken, scanIsoDatetime, writeDatePattern } from "./scanners.ts";
+import { checkStringLength } from "./values.ts";
 
 function buildUtc(
   year: number,
@@ -27,23 +26,16 @@ function buildUtc(
  * answer never depends on the time zone of the machine that evaluates it.
  */
 export function parseIsoDatetime(text: string): number | null {
-  const match = ISO_DATETIME.exec(text.trim());
-  if (!match) return null;
-  const [, year, month, day, hours, minutes, seconds, fraction, , sign, offsetHours, offsetMinutes] = match;
-  const numbers = [year, month, day, hours, minutes, seconds].map((part) => Number(part ?? 0));
-  const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = numbers;
-  if (mo < 1 || mo > 12 || h > 23 || mi > 59 || s > 59) return null;
-  const ms = Number((fraction ?? "").padEnd(3, "0").slice(0, 3));
-  const date = buildUtc(y, mo, d, h, mi, s, ms);
-  if (date.getUTCDate() !== d) return null;
-  let offset = 0;
-  if (sign !== undefined) {
-    const oh = Number(offsetHours);
-    const om = Number(offsetMinutes ?? 0);
-    if (oh > 23 || om > 59) return null;
-    offset = (sign === "-" ? -1 : 1) * (oh * 60 + om) * 60_000;
-  }
-  return date.getTime() - offset;
+  const fields = scanIsoDatetime(text.trim());
+  if (!fields) return null;
+  const { year, month, day, hours, minutes, seconds, fraction, offset } = fields;
+  if (month < 1 || month > 12 || hours > 23 || minutes > 59 || seconds > 59) return null;
+  const ms = Number(fraction.padEnd(3, "0").slice(0, 3));
+  const date = buildUtc(year, month, day, hours, minutes, seconds, ms);
+  if (date.getUTCDate() !== day) return null;
+  if (offset && (offset.hours > 23 || offset.minutes > 59)) return null;
+  const offsetMs = offset ? offset.sign * (offset.hours * 60 + offset.minutes) * 60_000 : 0;
+  return date.getTime() - offsetMs;
 }
 
 /** A Date for a time value, or a type error when the number is outside the range of dates. */
@@ -59,7 +51,20 @@ export function toDate(time: number, functionName: string): Date {
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const MAX_CACHED_FORMATTERS = 64;
 
+// The longest IANA name is about 30 characters; a longer one is not handed to Intl at all.
+const MAX_TIME_ZONE_LENGTH = 64;
+
+function unknownTimeZone(timeZone: string): ExpressionError {
+  const shown =
+    timeZone.length > MAX_TIME_ZONE_LENGTH ? `${timeZone.slice(0, MAX_TIME_ZONE_LENGTH)}…` : timeZone;
+  return new ExpressionError(
+    "expression_type",
+    `formatDate() got unknown time zone '${shown}'; use an IANA name such as 'Asia/Tokyo' or 'UTC'`,
+  );
+}
+
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  if (timeZone.length > MAX_TIME_ZONE_LENGTH) throw unknownTimeZone(timeZone);
   const cached = formatters.get(timeZone);
   if (cached) return cached;
   let formatter: Intl.DateTimeFormat;
@@ -75,10 +80,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       second: "2-digit",
     });
   } catch {
-    throw new ExpressionError(
-      "expression_type",
-      `formatDate() got unknown time zone '${timeZone}'; use an IANA name such as 'Asia/Tokyo' or 'UTC'`,
-    );
+    throw unknownTimeZone(timeZone);
   }
   if (formatters.size >= MAX_CACHED_FORMATTERS) formatters.clear();
   formatters.set(timeZone, formatter);
@@ -94,8 +96,6 @@ function formatOffset(offsetMinutes: number, separator: string): string {
   const absolute = Math.abs(offsetMinutes);
   return `${sign}${pad(Math.floor(absolute / 60), 2)}${separator}${pad(absolute % 60, 2)}`;
 }
-
-const FORMAT_TOKENS = /\[([^\]]*)\]|YYYY|SSS|MM|DD|HH|mm|ss|ZZ|Z/g;
 
 /**
  * Tokens: YYYY MM DD HH mm ss SSS, Z (+09:00) and ZZ (+0900). Text in [brackets] is copied as is;
@@ -117,7 +117,7 @@ export function formatDate(time: number, pattern: string, timeZone: string): str
   const offsetMinutes = Math.round(
     (buildUtc(year, month, day, hour, minute, second).getTime() - wholeSeconds) / 60_000,
   );
-  const values: Record<string, string> = {
+  const values: Record<DateToken, string> = {
     YYYY: pad(year, 4),
     MM: pad(month, 2),
     DD: pad(day, 2),
@@ -128,7 +128,17 @@ export function formatDate(time: number, pattern: string, timeZone: string): str
     Z: formatOffset(offsetMinutes, ":"),
     ZZ: formatOffset(offsetMinutes, ""),
   };
-  return pattern.replace(FORMAT_TOKENS, (token: string, literal: string | undefined) =>
-    literal !== undefined ? literal : (values[token] ?? token),
+  // A pattern can grow six-fold (Z is +09:00): the result is measured as it is written.
+  const pieces: string[] = [];
+  let length = 0;
+  writeDatePattern(
+    pattern,
+    (token) => values[token],
+    (piece) => {
+      length += piece.length;
+      checkStringLength(length);
+      pieces.push(piece);
+    },
   );
+  return pieces.join("");
 }

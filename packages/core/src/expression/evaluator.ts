@@ -1,5 +1,7 @@
 // Walks a syntax tree against a scope. Evaluation is pure: it reads the scope, calls catalogue
-// functions and the clock, and returns a JSON value or throws an ExpressionError.
+// functions and the clock, and returns a JSON value or throws an ExpressionError. Each evaluation
+// spends from a budget (budget.ts), so no expression holds the event loop for long.
+import { type BudgetLimits, EvaluationBudget, sizeOf } from "./budget.ts";
 import { ExpressionError } from "./errors.ts";
 import { type FunctionContext, functionsByName } from "./functions.ts";
 import { applyBinary, negate } from "./operators.ts";
@@ -19,15 +21,26 @@ import {
 export interface EvaluationOptions {
   /** The clock for now(), in Unix ms; default Date.now. */
   now?: () => number;
+  /** Steps and milliseconds one evaluation may spend; the defaults are in limits.ts. */
+  budget?: BudgetLimits;
 }
 
 interface Environment extends FunctionContext {
   readonly scope: Scope;
+  readonly budget: EvaluationBudget;
 }
 
-/** Evaluates a parsed expression. Errors raised deep inside (limits, functions) get the column of the node. */
-export function evaluateNode(node: Node, scope: Scope, options?: EvaluationOptions): JsonValue {
-  const environment: Environment = { scope, now: options?.now ?? Date.now };
+/**
+ * Evaluates a parsed expression. Errors raised deep inside (limits, functions) get the column of the
+ * node. A caller evaluating several nodes as one evaluation (the parts of a template) passes one budget.
+ */
+export function evaluateNode(
+  node: Node,
+  scope: Scope,
+  options?: EvaluationOptions,
+  budget: EvaluationBudget = new EvaluationBudget(options?.budget),
+): JsonValue {
+  const environment: Environment = { scope, now: options?.now ?? Date.now, budget };
   return withinLimits(() => evaluate(node, environment));
 }
 
@@ -59,6 +72,7 @@ function atColumn<T>(column: number, work: () => T): T {
 }
 
 function evaluate(node: Node, environment: Environment): JsonValue {
+  environment.budget.spend(1);
   switch (node.kind) {
     case "literal":
       return node.value;
@@ -80,6 +94,7 @@ function evaluate(node: Node, environment: Environment): JsonValue {
       for (const { operator, operand, column } of node.rest) {
         const left = value;
         const right = evaluate(operand, environment);
+        environment.budget.spend(sizeOf(left) + sizeOf(right));
         value = atColumn(column, () => applyBinary(operator, left, right));
       }
       return value;
@@ -147,8 +162,10 @@ function call(node: Extract<Node, { kind: "call" }>, environment: Environment): 
   }
   const args = node.args.map((argument) => evaluate(argument, environment));
   return atColumn(node.column, () => {
+    environment.budget.spend(args.reduce((total: number, argument) => total + sizeOf(argument), 0));
     const result = definition.call(args, environment);
     if (typeof result === "string") checkStringLength(result.length);
+    environment.budget.spend(sizeOf(result));
     return result;
   });
 }

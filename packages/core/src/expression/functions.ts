@@ -8,6 +8,7 @@
 import { formatDate, parseIsoDatetime, toDate } from "./dates.ts";
 import { ExpressionError } from "./errors.ts";
 import { finiteNumber } from "./operators.ts";
+import { isDecimalNumber } from "./scanners.ts";
 import {
   checkStringLength,
   deepEqual,
@@ -148,8 +149,6 @@ function extremeFunction(name: "min" | "max", pick: (a: number, b: number) => nu
   };
 }
 
-const DECIMAL_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 function countOccurrences(text: string, search: string): number {
   if (search === "") return text.length + 1;
   let count = 0;
@@ -248,7 +247,7 @@ export const functionCatalogue: readonly ExpressionFunction[] = [
       if (typeof value === "boolean") return value ? 1 : 0;
       if (typeof value === "string") {
         const text = value.trim();
-        if (!DECIMAL_NUMBER.test(text)) return null;
+        if (!isDecimalNumber(text)) return null;
         const number = Number(text);
         return Number.isFinite(number) ? finiteNumber(number) : null;
       }

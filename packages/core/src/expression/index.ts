@@ -9,6 +9,8 @@
  * value rules, including the own-property-only reads that keep prototypes out of reach;
  * limits.ts the size and depth limits.
  */
+
+export type { BudgetLimits } from "./budget.ts";
 export {
   type CompiledCondition,
   type CompiledExpression,

@@ -101,6 +101,15 @@ function isIdentifierPart(code: number): boolean {
   return isIdentifierStart(code) || isDigit(code);
 }
 
+function isHexDigits(source: string, start: number, count: number): boolean {
+  for (let index = start; index < start + count; index++) {
+    const code = source.charCodeAt(index);
+    const isHex = isDigit(code) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+    if (!isHex) return false;
+  }
+  return true;
+}
+
 function syntaxError(message: string, offset: number): ExpressionError {
   return new ExpressionError("expression_syntax", message, offset + 1);
 }
@@ -199,7 +208,7 @@ export class Lexer {
       if (simple !== undefined) {
         parts.push(simple);
         index += 2;
-      } else if (escaped === "u" && /^[0-9a-fA-F]{4}$/.test(source.slice(index + 2, index + 6))) {
+      } else if (escaped === "u" && isHexDigits(source, index + 2, 4)) {
         parts.push(String.fromCharCode(Number.parseInt(source.slice(index + 2, index + 6), 16)));
         index += 6;
       } else {

@@ -10,3 +10,16 @@ export const MAX_TEMPLATE_LENGTH = 65_536;
 export const MAX_NESTING_DEPTH = 64;
 /** UTF-16 code units in any string an expression or template produces (1 MiB). */
 export const MAX_STRING_LENGTH = 1_048_576;
+/**
+ * Work one evaluation may do, in steps: one per node evaluated, one per character a function or
+ * operator reads or writes, four per array element or object key (each is an allocation). Eight
+ * times the largest string: ordinary expressions use a few hundred steps; one that builds many
+ * megabyte strings stops here, after some tens of milliseconds.
+ */
+export const MAX_EVALUATION_STEPS = 8_000_000;
+/**
+ * Wall-clock time of one evaluation, which runs on the server's event loop: a backstop for work
+ * the step count does not see (comparing two large values deeply). Not lower: the first use of a
+ * time zone loads its data, which took 73 ms on a busy machine.
+ */
+export const MAX_EVALUATION_MS = 250;

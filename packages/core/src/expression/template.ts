@@ -7,6 +7,7 @@
 //   their JSON text. The result is then parsed as JSON. Whether a `${` is inside a string is decided
 //   at compile time by scanning the JSON text around it.
 
+import { EvaluationBudget } from "./budget.ts";
 import { checkSourceLength } from "./compile.ts";
 import { ExpressionError } from "./errors.ts";
 import { type EvaluationOptions, evaluateNode, withinLimits } from "./evaluator.ts";
@@ -115,9 +116,12 @@ function renderParts(
 ): string {
   const pieces: string[] = [];
   let length = 0;
+  // The parts are one evaluation: they share one budget.
+  const budget = new EvaluationBudget(options?.budget);
   for (const part of parts) {
     const piece =
-      part.kind === "text" ? part.text : insert(evaluateNode(part.node, scope, options), part.quoted);
+      part.kind === "text" ? part.text : insert(evaluateNode(part.node, scope, options, budget), part.quoted);
+    budget.spend(piece.length);
     length += piece.length;
     checkStringLength(length);
     pieces.push(piece);

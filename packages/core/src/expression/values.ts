@@ -147,13 +147,22 @@ export function toText(value: JsonValue): string {
 
 /** JSON.parse that refuses numbers JSON.parse would read as Infinity (1e400). */
 export function parseJsonText(text: string, subject: string): JsonValue {
+  let value: JsonValue;
   try {
-    return JSON.parse(text, (_key, value: unknown) => {
-      if (typeof value === "number" && !Number.isFinite(value)) throw new SyntaxError("Number out of range");
-      return value;
-    }) as JsonValue;
+    value = JSON.parse(text) as JsonValue;
   } catch (error) {
     if (!(error instanceof SyntaxError)) throw error;
     throw new ExpressionError("expression_type", `${subject} is not valid JSON: ${error.message}`);
   }
+  // A walk with its own stack, not a reviver: a reviver costs a call per value, and recursion
+  // would overflow on deeply nested text.
+  const pending: JsonValue[] = [value];
+  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+    if (typeof item === "number" && !Number.isFinite(item)) {
+      throw new ExpressionError("expression_type", `${subject} is not valid JSON: Number out of range`);
+    }
+    if (item !== null && typeof item === "object")
+      for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push(child);
+  }
+  return value;
 }

@@ -104,7 +104,7 @@ export async function authRoutes(
     { schema: { summary: "Log out: the token stops working at once", tags: ["accounts"] } },
     async (request, reply) => {
       const credentials = readCredentials(request);
-      if (credentials) await store.deleteToken(hashSecret(credentials.token));
+      if (credentials) await store.deleteToken(hashSecret(credentials.token), credentials.apiKey);
       return reply.status(204).send();
     },
   );

@@ -7,6 +7,7 @@ import type { ServerConfig } from "../config/config.ts";
 import type { Store } from "../store/store.ts";
 import { requireOperator } from "./authenticate.ts";
 import { registerErrorHandler } from "./error-handler.ts";
+import { refuseDeepJson } from "./json-body.ts";
 import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
 
 /** What the HTTP kernel itself needs; the features' routes come from the root. */
@@ -24,9 +25,18 @@ export interface FeatureRoutes {
 
 /** The HTTP API: each feature registers its own routes; authenticated ones share one hook. */
 export async function buildApi(services: ApiDeps, features: FeatureRoutes): Promise<FastifyInstance> {
+  const { http } = services.config;
   const api = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: services.config.limits.maxRequestBytes,
+    // Connections that never finish their request are closed, so they cannot pile up.
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: http.headersTimeoutMs,
+      // Node checks the two timeouts above on this interval (30 s by default, which would stretch them).
+      connectionsCheckingInterval: Math.min(1_000, http.headersTimeoutMs),
+    },
     // A line per request only when debugging: at thousands of events a second they drown the log.
     logController: new LogController({
       disableRequestLogging: services.config.logLevel !== "debug" && services.config.logLevel !== "trace",
@@ -36,6 +46,7 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
   api.setSerializerCompiler(serializerCompiler);
   registerErrorHandler(api);
   addSecurityHeaders(api);
+  refuseDeepJson(api, services.config.limits.maxJsonDepth);
 
   await api.register(swagger, {
     openapi: {

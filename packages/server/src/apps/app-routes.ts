@@ -2,6 +2,8 @@ import {
   type App,
   type AppDefinition,
   type AppProblem,
+  jsonTextNestsDeeperThan,
+  jsonValueNestsDeeperThan,
   redactedValue,
   toPortableApp,
   validateApp,
@@ -98,15 +100,27 @@ export async function checkedDefinition(input: unknown, maxActions: number): Pro
   return validation.app;
 }
 
-function parseImport(body: unknown, contentType: string | undefined): unknown {
-  if (typeof body !== "string") return body;
-  try {
-    return yamlTypes.some((type) => contentType?.startsWith(type))
-      ? YAML.parse(body, { maxAliasCount: 100 })
-      : JSON.parse(body);
-  } catch (error) {
-    throw new UserError("bad_request", `the app is neither valid JSON nor YAML: ${(error as Error).message}`);
+function parseImport(body: unknown, contentType: string | undefined, maxDepth: number): unknown {
+  const tooDeep = () =>
+    new UserError("bad_request", `the app is nested deeper than ${maxDepth} levels, the limit`);
+  let parsed = body;
+  if (typeof body === "string") {
+    // The YAML parser recurses per level of a flow collection ([[[…): the brackets are counted first.
+    // Its warnings (an unknown tag) would go to the process's warnings, one per hostile import: not logged.
+    if (jsonTextNestsDeeperThan(body, maxDepth)) throw tooDeep();
+    try {
+      parsed = yamlTypes.some((type) => contentType?.startsWith(type))
+        ? YAML.parse(body, { maxAliasCount: 100, logLevel: "error" })
+        : JSON.parse(body);
+    } catch (error) {
+      throw new UserError(
+        "bad_request",
+        `the app is neither valid JSON nor YAML: ${(error as Error).message}`,
+      );
+    }
   }
+  if (jsonValueNestsDeeperThan(parsed, maxDepth)) throw tooDeep();
+  return parsed;
 }
 
 /** Apps: create, read, update, delete, import and export (JSON and YAML). */
@@ -150,7 +164,7 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     },
     async (request, reply) => {
       const store = operatorOf(request);
-      const input = parseImport(request.body, request.headers["content-type"]);
+      const input = parseImport(request.body, request.headers["content-type"], config.limits.maxJsonDepth);
       const definition = await checkedDefinition(input, maxActions);
       const {
         replaces,

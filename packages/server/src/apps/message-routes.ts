@@ -135,8 +135,12 @@ export async function messageRoutes(api: FastifyInstance, services: MessageRoute
         params: channelParams,
       },
     },
-    async (request) =>
-      operatorOf(request).listIncomingWebhooks(request.params.appId, request.params.channelId),
+    async (request) => {
+      const store = operatorOf(request);
+      // Another operator's app answers 404, as every route with its id does, not an empty list.
+      await appOf(store, request.params.appId);
+      return store.listIncomingWebhooks(request.params.appId, request.params.channelId);
+    },
   );
 
   routes.delete(

@@ -55,6 +55,36 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ CONFLUX_RUNTIME_CONCURRENCY: "0" })).toThrow(/runtime\.concurrency/);
   });
 
+  it("reads the hardening limits from their variables: JSON depth, HTTP timeouts, device listener caps", () => {
+    const config = loadConfig({
+      CONFLUX_MAX_JSON_DEPTH: "100",
+      CONFLUX_HTTP_HEADERS_TIMEOUT_MS: "5000",
+      CONFLUX_HTTP_REQUEST_TIMEOUT_MS: "60000",
+      CONFLUX_SOCKET_IDLE_TIMEOUT_MS: "30000",
+      CONFLUX_SOCKET_MAX_CONNECTIONS_PER_ADDRESS: "10",
+      CONFLUX_MQTT_CONNECT_TIMEOUT_MS: "2000",
+      CONFLUX_MQTT_MAX_KEEPALIVE_SECONDS: "120",
+      CONFLUX_MQTT_MAX_CONNECTIONS_PER_ADDRESS: "20",
+    });
+    expect(config.limits.maxJsonDepth).toBe(100);
+    expect(config.http).toEqual({
+      headersTimeoutMs: 5_000,
+      requestTimeoutMs: 60_000,
+      keepAliveTimeoutMs: 5_000,
+    });
+    expect(config.devices).toMatchObject({
+      socketIdleTimeoutMs: 30_000,
+      socketMaxConnectionsPerAddress: 10,
+      mqttConnectTimeoutMs: 2_000,
+      mqttMaxKeepaliveSeconds: 120,
+      mqttMaxConnectionsPerAddress: 20,
+    });
+    expect(loadConfig({}).limits.maxJsonDepth).toBe(64);
+    expect(() =>
+      loadConfig({ CONFLUX_HTTP_HEADERS_TIMEOUT_MS: "9000", CONFLUX_HTTP_REQUEST_TIMEOUT_MS: "1000" }),
+    ).toThrow(/headersTimeoutMs cannot be longer/);
+  });
+
   it("names the setting that is wrong", () => {
     expect(() => loadConfig({ CONFLUX_PORT: "not a port" })).toThrow(/invalid configuration: port/);
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { defaultMaxMessageBytes } from "@conflux/core";
+import { defaultMaxJsonDepth, defaultMaxMessageBytes } from "@conflux/core";
 import { z } from "zod";
 import { definedEntries, type Env, mergeLayers } from "./environment.ts";
 
@@ -51,8 +51,11 @@ export const serverConfigSchema = z.object({
       emailsPerMonth: z.coerce.number().int().min(0).default(300),
       /** Sign-up and log-in attempts per client IP per minute, against password guessing. */
       authAttemptsPerMinute: z.coerce.number().int().min(1).default(30),
+      /** Levels of arrays and objects in a message or an imported app; deeper is refused with 400 at ingest. */
+      maxJsonDepth: z.coerce.number().int().min(1).max(1_000).default(defaultMaxJsonDepth),
     })
     .default({
+      maxJsonDepth: defaultMaxJsonDepth,
       maxMessageBytes: defaultMaxMessageBytes,
       maxRequestBytes: 1_048_576,
       maxActionsPerApp: 10,
@@ -60,6 +63,21 @@ export const serverConfigSchema = z.object({
       emailsPerMonth: 300,
       authAttemptsPerMinute: 30,
     }),
+  /**
+   * Timeouts of the HTTP listener, so connections that never finish do not pile up: the headers of a
+   * request, the whole request (headers and body; a slow 10 MiB upload must fit), an idle keep-alive
+   * connection.
+   */
+  http: z
+    .object({
+      headersTimeoutMs: z.coerce.number().int().min(100).default(30_000),
+      requestTimeoutMs: z.coerce.number().int().min(100).default(120_000),
+      keepAliveTimeoutMs: z.coerce.number().int().min(100).default(5_000),
+    })
+    .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, {
+      message: "headersTimeoutMs cannot be longer than requestTimeoutMs",
+    })
+    .default({ headersTimeoutMs: 30_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000 }),
   /** Runs older than this are deleted (hourly), unless they still have work to do. */
   historyRetentionDays: z.coerce.number().int().min(1).max(3_650).default(30),
   outbound: z
@@ -105,6 +123,12 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
     historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
     logLevel: env.CONFLUX_LOG_LEVEL as ServerConfigInput["logLevel"],
     runtime: definedEntries({ concurrency: env.CONFLUX_RUNTIME_CONCURRENCY }),
+    limits: definedEntries({ maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH }),
+    http: definedEntries({
+      headersTimeoutMs: env.CONFLUX_HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: env.CONFLUX_HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.CONFLUX_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    }),
     database: databaseUrl?.startsWith("postgres")
       ? { kind: "postgres" as const, url: databaseUrl }
       : undefined,

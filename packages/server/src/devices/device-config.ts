@@ -21,6 +21,22 @@ export const devicesConfigSchema = z.object({
   /** UDP and TCP listen on one port number for the framed format of docs/devices.md; false turns both off. */
   socketEnabled: z.union([z.boolean(), z.enum(["0", "1"]).transform((v) => v === "1")]).default(true),
   socketPort: z.coerce.number().int().min(0).max(65_535).default(23080),
+  /** A TCP connection that sends nothing for this long (a frame left half-sent, a dead device) is closed. */
+  socketIdleTimeoutMs: z.coerce.number().int().min(100).default(120_000),
+  /**
+   * Open TCP connections from one address; more are closed at once. Devices behind one NAT (a
+   * carrier's gateway) share an address: raise it for a large fleet.
+   */
+  socketMaxConnectionsPerAddress: z.coerce.number().int().min(1).default(256),
+  /** An MQTT connection must send CONNECT within this time. */
+  mqttConnectTimeoutMs: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * The longest keep-alive a device may ask for, in seconds; 0 (none) is refused too, so a silent
+   * connection is always noticed (the broker closes it after 1.5 keep-alives).
+   */
+  mqttMaxKeepaliveSeconds: z.coerce.number().int().min(1).max(65_535).default(3_600),
+  /** Open MQTT connections from one address; more are closed at once (the NAT note of socketMaxConnectionsPerAddress applies). */
+  mqttMaxConnectionsPerAddress: z.coerce.number().int().min(1).default(256),
   /** One device message, before any binary parser (the decoded JSON must also fit a channel message). */
   maxPayloadBytes: z.coerce.number().int().min(16).max(1_048_576).default(defaultMaxMessageBytes),
   /** One file in the file store. */
@@ -53,6 +69,11 @@ export function devicesConfigFromEnvironment(env: Env): DevicesConfigInput | und
     mqttClientId: env.CONFLUX_MQTT_CLIENT_ID,
     socketEnabled: env.CONFLUX_SOCKET_ENABLED,
     socketPort: env.CONFLUX_SOCKET_PORT,
+    socketIdleTimeoutMs: env.CONFLUX_SOCKET_IDLE_TIMEOUT_MS,
+    socketMaxConnectionsPerAddress: env.CONFLUX_SOCKET_MAX_CONNECTIONS_PER_ADDRESS,
+    mqttConnectTimeoutMs: env.CONFLUX_MQTT_CONNECT_TIMEOUT_MS,
+    mqttMaxKeepaliveSeconds: env.CONFLUX_MQTT_MAX_KEEPALIVE_SECONDS,
+    mqttMaxConnectionsPerAddress: env.CONFLUX_MQTT_MAX_CONNECTIONS_PER_ADDRESS,
     maxPayloadBytes: env.CONFLUX_DEVICE_MAX_PAYLOAD_BYTES,
     maxFileBytes: env.CONFLUX_MAX_FILE_BYTES,
     dataRetentionDays: env.CONFLUX_DATA_RETENTION_DAYS,

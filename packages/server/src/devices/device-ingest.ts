@@ -1,5 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
-import type { JsonValue } from "@conflux/core";
+import { describeJsonDepthLimit, type JsonValue, jsonTextNestsDeeperThan } from "@conflux/core";
 import type { Kysely, Transaction } from "kysely";
 import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
@@ -47,6 +47,8 @@ export class DeviceIngest {
       bus: Bus;
       maxPayloadBytes: number;
       maxMessageBytes: number;
+      /** Levels of arrays and objects a JSON payload may nest. */
+      maxJsonDepth: number;
     },
   ) {}
 
@@ -171,8 +173,11 @@ export class DeviceIngest {
       }
     }
     if (raw.length === 0) throw new UserError("bad_request", "the payload is empty; send JSON");
+    const text = raw.toString("utf8");
+    if (jsonTextNestsDeeperThan(text, this.deps.maxJsonDepth))
+      throw new UserError("bad_request", describeJsonDepthLimit(this.deps.maxJsonDepth));
     try {
-      return JSON.parse(raw.toString("utf8")) as JsonValue;
+      return JSON.parse(text) as JsonValue;
     } catch (error) {
       throw new UserError(
         "bad_request",

@@ -54,6 +54,7 @@ export function createDeviceServices(deps: {
     bus: deps.bus,
     maxPayloadBytes: settings.maxPayloadBytes,
     maxMessageBytes: config.limits.maxMessageBytes,
+    maxJsonDepth: config.limits.maxJsonDepth,
   });
   const stops: Array<() => Promise<void> | void> = [];
   const commands = new CommandDelivery(
@@ -88,6 +89,9 @@ export function createDeviceServices(deps: {
         const broker = await startMqttBroker({
           ...listenerOptions,
           port: settings.mqttPort,
+          connectTimeoutMs: settings.mqttConnectTimeoutMs,
+          maxKeepaliveSeconds: settings.mqttMaxKeepaliveSeconds,
+          maxConnectionsPerAddress: settings.mqttMaxConnectionsPerAddress,
           onCommandSubscribe: (deviceId) => commands.wake(deviceId),
         });
         await commands.startEmbedded(broker.commands);
@@ -111,7 +115,12 @@ export function createDeviceServices(deps: {
         stops.push(() => external.close());
       }
       if (settings.socketEnabled) {
-        const sockets = await startSocketListeners({ ...listenerOptions, port: settings.socketPort });
+        const sockets = await startSocketListeners({
+          ...listenerOptions,
+          port: settings.socketPort,
+          idleTimeoutMs: settings.socketIdleTimeoutMs,
+          maxConnectionsPerAddress: settings.socketMaxConnectionsPerAddress,
+        });
         listening.socketPort = sockets.port;
         stops.push(() => sockets.close());
       }

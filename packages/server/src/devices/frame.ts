@@ -114,6 +114,24 @@ export function encodeReply(sequence: number, status: FrameStatus, message: stri
   return Buffer.concat([header, text]);
 }
 
+const replyHeaderBytes = 6;
+
+/**
+ * A reply cut to at most `maxBytes`, its message shortened at a character boundary; undefined when not
+ * even the header fits. UDP answers a datagram with no more bytes than it carried: a source address is
+ * easily forged, and a larger answer would make the listener an amplifier aimed at someone else.
+ */
+export function fitReply(reply: Buffer, maxBytes: number): Buffer | undefined {
+  if (reply.length <= maxBytes) return reply;
+  if (maxBytes < replyHeaderBytes) return undefined;
+  let end = maxBytes;
+  // Back off UTF-8 continuation bytes (10xxxxxx), so the message stays valid text.
+  while (end > replyHeaderBytes && ((reply[end] ?? 0) & 0xc0) === 0x80) end--;
+  const fitted = Buffer.from(reply.subarray(0, end));
+  fitted.writeUInt16BE(end - replyHeaderBytes, 4);
+  return fitted;
+}
+
 export function decodeReply(
   buffer: Buffer,
 ): { sequence: number; status: number; message: string; bytes: number } | undefined {

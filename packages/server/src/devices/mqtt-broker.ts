@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:net";
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
+import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 import { createMqttCommandDelivery, type MqttCommandDelivery } from "./mqtt-command-delivery.ts";
 import { commandTopic, dataTopic } from "./mqtt-topics.ts";
@@ -76,6 +77,11 @@ export async function startMqttBroker(options: {
   port: number;
   maxPayloadBytes: number;
   logger: Logger;
+  /** A connection must send CONNECT within this time. */
+  connectTimeoutMs: number;
+  /** The longest keep-alive a device may ask for; none (0) is refused too. */
+  maxKeepaliveSeconds: number;
+  maxConnectionsPerAddress: number;
   /** A device connected here subscribed to its commands: its pending ones can go now. */
   onCommandSubscribe?(deviceId: string): void;
   /** How long a command waits for the device's PUBACK before it counts as not delivered. */
@@ -87,6 +93,8 @@ export async function startMqttBroker(options: {
   const storing = new Map<string, Promise<boolean>>();
 
   const broker = await Aedes.createBroker({
+    connectTimeout: options.connectTimeoutMs,
+    keepaliveLimit: options.maxKeepaliveSeconds,
     authenticate(client, username, password, done) {
       ingest
         .authenticate(username ?? "", password?.toString("utf8") ?? "")
@@ -165,7 +173,9 @@ export async function startMqttBroker(options: {
     ackTimeoutMs: options.commandAckTimeoutMs ?? 10_000,
   });
 
+  const perAddress = new ConnectionsPerAddress(options.maxConnectionsPerAddress);
   const server: Server = createServer((socket) => {
+    if (!perAddress.admit(socket)) return;
     const client = broker.handle(socket) as unknown as Client;
     limitPacketSize(client, options.maxPayloadBytes + packetOverheadBytes);
   });

@@ -3,8 +3,9 @@ import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
+import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
-import { decodeFrame, encodeReply, type Frame, type FrameStatus, frameStatus } from "./frame.ts";
+import { decodeFrame, encodeReply, type Frame, type FrameStatus, fitReply, frameStatus } from "./frame.ts";
 
 interface SocketListeners {
   /** UDP and TCP share this port number. */
@@ -26,6 +27,9 @@ export async function startSocketListeners(options: {
   port: number;
   maxPayloadBytes: number;
   logger: Logger;
+  /** A TCP connection silent this long is closed (a half-sent frame never finishes otherwise). */
+  idleTimeoutMs: number;
+  maxConnectionsPerAddress: number;
 }): Promise<SocketListeners> {
   const { ingest, logger, maxPayloadBytes } = options;
 
@@ -47,8 +51,11 @@ export async function startSocketListeners(options: {
   };
 
   const connections = new Set<Socket>();
+  const perAddress = new ConnectionsPerAddress(options.maxConnectionsPerAddress);
   const tcp: Server = createServer((socket: Socket) => {
+    if (!perAddress.admit(socket)) return;
     connections.add(socket);
+    socket.setTimeout(options.idleTimeoutMs, () => socket.destroy());
     socket.on("close", () => connections.delete(socket));
     let buffered = Buffer.alloc(0);
     // Frames of one connection are answered in order: each waits for the one before.
@@ -83,7 +90,10 @@ export async function startSocketListeners(options: {
   const udp: UdpSocket = createSocket(options.host.includes(":") ? "udp6" : "udp4");
   udp.on("message", (datagram, remote) => {
     const decoded = decodeFrame(datagram, maxPayloadBytes);
-    const answer = (reply: Buffer) => udp.send(reply, remote.port, remote.address);
+    const answer = (reply: Buffer) => {
+      const fitted = fitReply(reply, datagram.length);
+      if (fitted) udp.send(fitted, remote.port, remote.address);
+    };
     if (decoded.kind === "partial")
       return answer(encodeReply(0, frameStatus.malformed, "the datagram is shorter than its header says"));
     if (decoded.kind === "error")

@@ -17,10 +17,26 @@ export interface MessageDraft {
   payloadText?: string;
 }
 
+/**
+ * Ingest refuses JSON nested past the configured depth; a value made later (an action's output) is
+ * serialised here, and JSON.stringify recurses: too deep a value is the message's fault, not a crash.
+ */
+function serialise(draft: MessageDraft): string {
+  try {
+    return JSON.stringify(draft.payload);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ActionError(
+      "message_too_deep",
+      `a message to channel '${draft.channelId}' is nested too deeply`,
+    );
+  }
+}
+
 /** A message for a channel of the app, addressed to every action on that channel. */
 export function planDelivery(app: App, draft: MessageDraft, maxMessageBytes: number): Delivery {
   // Made once: measured here, stored as is by the bus.
-  const payloadText = draft.payloadText ?? JSON.stringify(draft.payload);
+  const payloadText = draft.payloadText ?? serialise(draft);
   const size = Buffer.byteLength(payloadText);
   if (size > maxMessageBytes)
     throw new ActionError(

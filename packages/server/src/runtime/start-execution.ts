@@ -49,7 +49,11 @@ export async function startExecution(
       maxMessageBytes,
     );
   } catch (error) {
-    if (error instanceof ActionError) throw new UserError("payload_too_large", error.message);
+    if (error instanceof ActionError)
+      throw new UserError(
+        error.code === "message_too_deep" ? "bad_request" : "payload_too_large",
+        error.message,
+      );
     throw error;
   }
   return bus.startExecution(

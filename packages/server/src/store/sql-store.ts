@@ -463,8 +463,12 @@ export class SqlStore implements Store {
       .executeTakeFirst();
   }
 
-  async deleteToken(tokenHash: string): Promise<void> {
-    await this.db.deleteFrom("apiTokens").where("tokenHash", "=", tokenHash).execute();
+  async deleteToken(tokenHash: string, apiKey: string): Promise<void> {
+    await this.db
+      .deleteFrom("apiTokens")
+      .where("tokenHash", "=", tokenHash)
+      .where("apiKey", "=", apiKey)
+      .execute();
   }
 
   findIncomingWebhookBySecret(secretHash: string): Promise<IncomingWebhook | undefined> {

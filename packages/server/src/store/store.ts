@@ -154,7 +154,8 @@ export interface Store {
   findOperatorByEmail(email: string): Promise<Operator | undefined>;
   saveToken(tokenHash: string, token: ApiToken): Promise<void>;
   findToken(tokenHash: string): Promise<FoundToken | undefined>;
-  deleteToken(tokenHash: string): Promise<void>;
+  /** Ends a token only together with its own API key: a token with someone else's key ends nothing. */
+  deleteToken(tokenHash: string, apiKey: string): Promise<void>;
   /** The one lookup across operators: an incoming webhook is found by its secret alone. */
   findIncomingWebhookBySecret(secretHash: string): Promise<IncomingWebhook | undefined>;
   /** Every app of every operator, for the scheduler at start-up. */

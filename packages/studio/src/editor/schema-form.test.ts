@@ -53,6 +53,7 @@ describe("forms from the zod schemas", () => {
           ],
         ],
       ],
+      ["acceptRedirects", "boolean"],
     ]);
     const [method] = describeConfig(webhookConfigSchema);
     expect(method).toMatchObject({

@@ -1,6 +1,6 @@
 import { type ActionConfig, maxWebhookResponseBytes, type Scope, webhookTimeoutMs } from "@conflux/core";
 import { compileTemplateOnce } from "../../expressions/compiled-expressions.ts";
-import type { ActionDefinition } from "./action.ts";
+import { type ActionDefinition, ActionError } from "./action.ts";
 import { failOnErrorStatus, readResponseBody } from "./http-response.ts";
 import { renderText } from "./render.ts";
 import { authorizeRequest } from "./webhook-auth.ts";
@@ -50,6 +50,13 @@ export const webhookAction: ActionDefinition<"webhook"> = {
       timeoutMs: webhookTimeoutMs,
       maxResponseBytes: maxWebhookResponseBytes,
     });
+    if (response.status >= 300 && response.status < 400 && config.acceptRedirects !== true) {
+      const location = response.headers.location;
+      throw new ActionError(
+        "webhook_redirect",
+        `the webhook answered HTTP ${response.status}, a redirect${location ? ` to ${location.slice(0, 2_048)}` : ""}, which is not followed; change the URL, or set acceptRedirects to count it as success`,
+      );
+    }
     failOnErrorStatus(response, "the webhook");
     return {
       result: { status: response.status, headers: response.headers, body: readResponseBody(response) },
