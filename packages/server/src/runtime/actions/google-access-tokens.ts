@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import { importPKCS8, SignJWT } from "jose";
 import { z } from "zod";
 import type { OutboundClient } from "../../outbound/guarded-client.ts";
 import type { GoogleServiceAccountKey, GoogleTokenPort } from "../ports/google-token-port.ts";
@@ -59,6 +58,8 @@ export class GoogleAccessTokens implements GoogleTokenPort {
     key: GoogleServiceAccountKey,
     scopes: readonly string[],
   ): Promise<{ accessToken: string; expiresAt: number }> {
+    // Loaded on first use: every `conflux` command loads the server, and most never sign a JWT.
+    const { importPKCS8, SignJWT } = await import("jose");
     let privateKey: Awaited<ReturnType<typeof importPKCS8>>;
     try {
       privateKey = await importPKCS8(key.private_key, "RS256");

@@ -1,6 +1,4 @@
-import { Sha256 } from "@aws-crypto/sha256-js";
 import type { ActionConfig } from "@conflux/core";
-import { SignatureV4 } from "@smithy/signature-v4";
 import { z } from "zod";
 import { googleServiceAccountKeySchema } from "../ports/google-token-port.ts";
 import type { ActionContext } from "./action.ts";
@@ -40,6 +38,11 @@ async function signAwsV4(request: RequestToAuthorize, secret: z.infer<typeof aws
     const values = url.searchParams.getAll(name);
     query[name] = values.length === 1 ? (values[0] as string) : values;
   }
+  // Loaded on first use: every `conflux` command loads the server, and most never sign a request.
+  const [{ SignatureV4 }, { Sha256 }] = await Promise.all([
+    import("@smithy/signature-v4"),
+    import("@aws-crypto/sha256-js"),
+  ]);
   const signer = new SignatureV4({
     credentials: {
       accessKeyId: secret.accessKeyId,
