@@ -18,6 +18,7 @@ import { Scheduler } from "./runtime/scheduler.ts";
 import { startExecution } from "./runtime/start-execution.ts";
 import { StepEvents } from "./runtime/step-events.ts";
 import { Worker } from "./runtime/worker.ts";
+import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
 import { openDatabase } from "./store/database.ts";
 import { SqlStore } from "./store/sql-store.ts";
@@ -55,6 +56,7 @@ export interface Conflux {
 
 /** Opens the store, starts the workers and the scheduler, and listens. */
 export async function startConflux(config: Config, logger: Logger = createLogger(config)): Promise<Conflux> {
+  sizeSandbox(config.sandbox);
   const { db, kind } = await openDatabase(config.database, config.dataDir);
   const store = new SqlStore(db);
   const bus = new SqlBus(db, kind, store.messages);

@@ -39,6 +39,13 @@ export const configSchema = z.object({
       pollMs: z.coerce.number().int().min(5).default(250),
     })
     .default({ concurrency: 256, maxTries: 3, retryBaseMs: 1_000, leaseMs: 60_000, pollMs: 250 }),
+  /** Threads that run `code` actions; absent: sized to the machine (sandbox/sandbox-pool.ts). */
+  sandbox: z
+    .object({
+      threads: z.coerce.number().int().min(1).max(256).optional(),
+      threadsPerOperator: z.coerce.number().int().min(1).max(256).optional(),
+    })
+    .default({}),
   limits: z
     .object({
       maxMessageBytes: z.coerce.number().int().min(1_024).default(defaultMaxMessageBytes),
@@ -95,6 +102,10 @@ function fromEnvironment(env: Env): ConfigInput {
     historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
     logLevel: env.CONFLUX_LOG_LEVEL as ConfigInput["logLevel"],
     runtime: definedEntries({ concurrency: env.CONFLUX_RUNTIME_CONCURRENCY }),
+    sandbox: definedEntries({
+      threads: env.CONFLUX_SANDBOX_THREADS,
+      threadsPerOperator: env.CONFLUX_SANDBOX_THREADS_PER_OPERATOR,
+    }),
     database: databaseUrl?.startsWith("postgres")
       ? { kind: "postgres" as const, url: databaseUrl }
       : undefined,
