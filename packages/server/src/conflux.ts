@@ -6,6 +6,7 @@ import { buildApi } from "./api/build-api.ts";
 import { AppVersionStore } from "./app-versions/app-versions.ts";
 import { RunApps } from "./app-versions/run-app.ts";
 import type { Bus } from "./bus/bus.ts";
+import { DestinationBreakers } from "./bus/destination-breakers.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import type { Config } from "./config/config.ts";
 import { createDeviceServices, type DeviceServices } from "./devices/device-services.ts";
@@ -13,6 +14,7 @@ import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
 import { startHistoryRetention } from "./runtime/history-retention.ts";
+import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
 import { startExecution } from "./runtime/start-execution.ts";
@@ -110,6 +112,17 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   };
 
   const runApps = new RunApps(appVersions);
+  const retry = {
+    baseMs: config.runtime.retryBaseMs,
+    maxWaitMs: config.runtime.retryMaxWaitSeconds * 1_000,
+    retryForMs: config.runtime.retryForHours * 3_600_000,
+    maxTries: config.runtime.maxTries,
+  };
+  const breakers = new DestinationBreakers(db, {
+    failuresToOpen: config.runtime.breakerFailures,
+    firstWaitMs: Math.min(retry.baseMs * 2 ** config.runtime.breakerFailures, retry.maxWaitMs),
+    maxWaitMs: retry.maxWaitMs,
+  });
   const worker = new Worker(
     bus,
     (job) =>
@@ -123,8 +136,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
         ai,
         devices,
         logger,
-        maxTries: config.runtime.maxTries,
-        retryBaseMs: config.runtime.retryBaseMs,
+        retry,
+        breakers,
         maxMessageBytes: config.limits.maxMessageBytes,
         stepEvents,
       }),
@@ -137,6 +150,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();
   const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
+  // Parked deliveries wait for this to let a probe through: a small share of the longest wait between tries.
+  const stopProbes = startPeriodicSweep(
+    async () => void (await breakers.releaseProbes()),
+    Math.min(1_000, Math.max(config.runtime.pollMs, retry.maxWaitMs / 20)),
+    logger,
+    "releasing deliveries parked behind a circuit breaker failed",
+  );
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -149,6 +169,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     url,
     async stop() {
       stopRetention();
+      stopProbes();
       await devices.stop();
       scheduler.stop();
       await api.close();

@@ -5,7 +5,7 @@ import type { MessageCache } from "../store/message-cache.ts";
 import type { Database, MessagesTable, StepsTable } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
-import type { Bus, Delivery, Job, NewExecution, WriteWithExecution } from "./bus.ts";
+import type { Bus, Delivery, Job, NewExecution, RetryPlan, WriteWithExecution } from "./bus.ts";
 import { createBusStatements } from "./bus-statements.ts";
 import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
 
@@ -82,6 +82,9 @@ export class SqlBus implements Bus {
           availableAt,
           leaseUntil: null,
           attempts: 0,
+          retries: 0,
+          retryUntil: null,
+          destination: null,
           createdAt: now,
         });
     }
@@ -156,7 +159,18 @@ export class SqlBus implements Bus {
         attempts: eb("attempts", "+", 1),
       }))
       .where("jobId", "in", due)
-      .returning(["jobId", "operatorId", "appId", "executionId", "messageId", "actionId", "attempts"])
+      .returning([
+        "jobId",
+        "operatorId",
+        "appId",
+        "executionId",
+        "messageId",
+        "actionId",
+        "attempts",
+        "retries",
+        "retryUntil",
+        "destination",
+      ])
       .returning((eb) =>
         eb
           .selectFrom("executions")
@@ -168,12 +182,18 @@ export class SqlBus implements Bus {
       .execute();
   }
 
-  async retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void> {
+  async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {
     await this.transaction(async (trx) => {
       await this.upsertStep(trx, stepRow(job, step));
       await trx
         .updateTable("jobs")
-        .set({ availableAt, leaseUntil: null })
+        .set({
+          availableAt,
+          leaseUntil: null,
+          retryUntil: plan.retryUntil,
+          destination: plan.destination,
+          ...(plan.tried ? { retries: job.retries + 1 } : { attempts: job.attempts - 1 }),
+        })
         .where("jobId", "=", job.jobId)
         .execute();
     });

@@ -32,9 +32,3 @@ export function classifyError(error: unknown): ClassifiedError {
     transient: false,
   };
 }
-
-/** Exponential backoff with ±20% jitter so retries of one burst do not arrive together. */
-export function retryDelayMs(attempt: number, baseMs: number): number {
-  const exponential = Math.min(baseMs * 2 ** (attempt - 1), 5 * 60_000);
-  return Math.round(exponential * (0.8 + Math.random() * 0.4));
-}

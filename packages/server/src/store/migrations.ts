@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
 import { aiRequestWindowsMigration } from "../ai/migration.ts";
 import { appVersionOriginsMigration, appVersionsMigration } from "../app-versions/migration.ts";
+import { deliveryRetriesMigration } from "../bus/migration.ts";
 import { deviceCommandsMigration, devicesMigration } from "../devices/migration.ts";
 import { fileEventsMigration, fileSourcesMigration } from "../files/migration.ts";
 import { deviceMessageKeysMigration } from "../ingest/migration.ts";
@@ -156,6 +157,7 @@ const migrations: Record<string, Migration> = {
   "0009_app_version_origins": appVersionOriginsMigration,
   "0010_ai_request_windows": aiRequestWindowsMigration,
   "0012_device_commands": deviceCommandsMigration,
+  "0016_delivery_retries": deliveryRetriesMigration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
