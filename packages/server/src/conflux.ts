@@ -7,6 +7,7 @@ import { AppVersionStore } from "./app-versions/app-versions.ts";
 import { RunApps } from "./app-versions/run-app.ts";
 import type { Bus } from "./bus/bus.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
+import { FailedDeliveries } from "./bus/failed-deliveries.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import type { Config } from "./config/config.ts";
 import { createDeviceServices, type DeviceServices } from "./devices/device-services.ts";
@@ -34,6 +35,8 @@ export interface Services {
   /** Every saved definition of every app, for runs opened from the history. */
   appVersions: AppVersionStore;
   bus: Bus;
+  /** Deliveries of outbound actions that failed for good, to list and queue again. */
+  failedDeliveries: FailedDeliveries;
   cipher: Cipher;
   /** The guarded client every outbound request goes through. */
   outbound: OutboundClient;
@@ -101,6 +104,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     store,
     appVersions,
     bus,
+    failedDeliveries: new FailedDeliveries(db),
     cipher,
     outbound,
     scheduler,

@@ -13,6 +13,7 @@ import { authRoutes } from "./auth-routes.ts";
 import { requireOperator } from "./authenticate.ts";
 import { credentialRoutes } from "./credential-routes.ts";
 import { registerErrorHandler } from "./error-handler.ts";
+import { failedDeliveryRoutes } from "./failed-delivery-routes.ts";
 import { historyRoutes } from "./history-routes.ts";
 import { incomingWebhookRoutes, messageRoutes } from "./message-routes.ts";
 import { runStreamRoutes } from "./run-stream-routes.ts";
@@ -70,6 +71,7 @@ export async function buildApi(services: Services): Promise<FastifyInstance> {
     await appVersionRoutes(authenticated, services);
     await messageRoutes(authenticated, services);
     await historyRoutes(authenticated, services);
+    await failedDeliveryRoutes(authenticated, services);
     await credentialRoutes(authenticated, services);
     await aiRoutes(authenticated, services);
     await runStreamRoutes(authenticated, services);

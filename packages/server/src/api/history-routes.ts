@@ -6,7 +6,8 @@ import { UserError } from "../errors.ts";
 import { startExecution } from "../runtime/start-execution.ts";
 import { operatorOf } from "./authenticate.ts";
 
-const time = z.union([
+/** A point in time in a query: Unix ms or ISO 8601. */
+export const time = z.union([
   z.coerce.number().int().min(0),
   z.iso.datetime().transform((value) => Date.parse(value)),
 ]);

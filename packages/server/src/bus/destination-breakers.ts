@@ -55,7 +55,14 @@ export class DestinationBreakers {
       })
       .onConflict((conflict) =>
         conflict.columns(["operatorId", "destination"]).doUpdateSet((eb) => ({
-          failures: eb("destinationBreakers.failures", "+", 1),
+          // "In a row": a successful delivery does not write here (that would cost every delivery a
+          // statement), so failures further apart than two waits start the count again.
+          failures: eb
+            .case()
+            .when("destinationBreakers.updatedAt", "<", now - 2 * maxWaitMs)
+            .then(1)
+            .else(eb("destinationBreakers.failures", "+", 1))
+            .end(),
           updatedAt: now,
         })),
       )
