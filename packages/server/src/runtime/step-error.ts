@@ -23,6 +23,9 @@ export function classifyError(error: unknown): ClassifiedError {
     };
   if (error instanceof OutboundError)
     return { code: error.code, message: error.message, transient: error.transient };
+  // The operator's own code queue is full: its runs wait outside the runtime's slots.
+  if (error instanceof SandboxError && error.code === "code_busy")
+    return { code: error.code, message: error.message, transient: true };
   // A user error raised under an action (a bad file path, a file over the limit) is the input's fault: not retried.
   if (error instanceof ExpressionError || error instanceof SandboxError || error instanceof UserError)
     return { code: error.code, message: error.message, transient: false };

@@ -1,4 +1,4 @@
-import { SandboxPool, type SandboxPoolSize, sandboxPoolSize } from "./sandbox-pool.ts";
+import { SandboxBusyError, SandboxPool, type SandboxPoolSize, sandboxPoolSize } from "./sandbox-pool.ts";
 import { SandboxThread } from "./sandbox-thread.ts";
 
 /**
@@ -46,7 +46,9 @@ export type SandboxErrorCode =
   | "code_runtime"
   | "code_timeout"
   | "code_memory"
-  | "code_output";
+  | "code_output"
+  /** Too many of the operator's runs wait for a thread already; the only code tried again later. */
+  | "code_busy";
 
 export class SandboxError extends Error {
   constructor(
@@ -89,7 +91,16 @@ export async function runUserCode(
     const detail = error instanceof Error ? error.message : String(error);
     throw new SandboxError("code_runtime", `the input cannot be passed to the code: ${detail}`);
   }
-  const outcome = await runs.run(operatorId, { kind: "run", source, inputJson, limits: resolved });
+  const outcome = await runs
+    .run(operatorId, { kind: "run", source, inputJson, limits: resolved })
+    .catch((error) => {
+      if (error instanceof SandboxBusyError)
+        throw new SandboxError(
+          "code_busy",
+          `the sandbox is busy with this operator's code: ${error.message}`,
+        );
+      throw error;
+    });
   if (!outcome.ok) throw new SandboxError(outcome.code, outcome.message, outcome.logs);
   return { result: JSON.parse(outcome.resultJson), logs: outcome.logs };
 }

@@ -11,6 +11,30 @@ export interface SandboxPoolSize {
 }
 
 /**
+ * The longest one operator's runs may wait for a thread, counting each waiting run at its time limit.
+ * Past that a run is refused as busy (the runtime tries it again later) instead of waiting: a waiting
+ * run holds one of the runtime's slots for actions and its job's lease, so an operator with hundreds
+ * of slow runs queued would take every slot from other operators, and runs waiting past their lease
+ * (60 s by default) would be claimed again. Runs of the default 1 s limit may queue 30 deep per thread,
+ * endless loops of the longest limit (10 s) 3 deep.
+ */
+const MAX_WAIT_MS = 30_000;
+
+/** The operator already has as many runs waiting as it may: try again later. */
+export class SandboxBusyError extends Error {
+  constructor(readonly waiting: number) {
+    super(`${waiting} runs of this operator's code are already waiting for a sandbox thread`);
+  }
+}
+
+/** The worst case of a queue: every run using its whole time limit, on the operator's share of threads. */
+function worstWaitMs(queue: Waiting[], threads: number): number {
+  let total = 0;
+  for (const { request } of queue) total += request.limits.timeoutMs;
+  return total / threads;
+}
+
+/**
  * By default sized to the machine, but never one thread: with one, a single operator's endless loops
  * would hold every run of every other operator behind them for their whole time limit. An operator
  * gets half the threads by default, so another operator always finds one.
@@ -61,6 +85,8 @@ export class SandboxPool {
   run(operatorId: string, request: WorkerRequest): Promise<Outcome> {
     return new Promise<Outcome>((resolve, reject) => {
       const queue = this.#waiting.get(operatorId);
+      if (queue && worstWaitMs(queue, this.#size.threadsPerOperator) >= MAX_WAIT_MS)
+        return reject(new SandboxBusyError(queue.length));
       const waiting = { request, resolve, reject };
       if (queue) queue.push(waiting);
       else this.#waiting.set(operatorId, [waiting]);
