@@ -229,8 +229,9 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
       await bus.retryLater(job, retryAt, retrying, { retryUntil, destination, tried: true });
       return announce(retrying);
     }
-    if (!transient && job.destination !== null)
-      await services.breakers.answered(job.operatorId, job.destination);
+    // A refusal from the destination itself (a 4xx) shows it is up; other errors say nothing about it.
+    if (!transient && destination !== null && destination === destinations.last() && job.destination !== null)
+      await services.breakers.answered(job.operatorId, destination);
     if (verdict && !verdict.retry) error.message += verdict.note;
     let outputs: Delivery[] = [];
     try {
