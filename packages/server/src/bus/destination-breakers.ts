@@ -39,8 +39,16 @@ export class DestinationBreakers {
     return breaker.probeJobId !== jobId && Number(breaker.openUntil) > now;
   }
 
-  /** Counts a transient failure; true when the breaker is open (now or already), so the job should park. */
-  async failed(operatorId: string, destination: string, now = Date.now()): Promise<boolean> {
+  /**
+   * Counts a transient failure; true when the breaker is open (now or already), so the job should park.
+   * A breaker that opens now stays open at least as long as the destination's Retry-After asked.
+   */
+  async failed(
+    operatorId: string,
+    destination: string,
+    retryAfterMs = 0,
+    now = Date.now(),
+  ): Promise<boolean> {
     const { failuresToOpen, firstWaitMs, maxWaitMs } = this.settings;
     const breaker = await this.db
       .insertInto("destinationBreakers")
@@ -74,7 +82,11 @@ export class DestinationBreakers {
     const waitMs = Math.min(breaker.waitMs, maxWaitMs);
     await this.db
       .updateTable("destinationBreakers")
-      .set({ openUntil: now + waitMs, waitMs: Math.min(waitMs * 2, maxWaitMs), probeJobId: null })
+      .set({
+        openUntil: now + Math.max(waitMs, retryAfterMs),
+        waitMs: Math.min(waitMs * 2, maxWaitMs),
+        probeJobId: null,
+      })
       .where("operatorId", "=", operatorId)
       .where("destination", "=", destination)
       .execute();
@@ -104,7 +116,7 @@ export class DestinationBreakers {
    * releases parked jobs whose retry time is up, for their last try.
    */
   async releaseProbes(now = Date.now()): Promise<number> {
-    // Parked with no breaker left to release it (it closed while the job was parking): nothing to wait for.
+    // Parked with no open breaker left to release it (it closed while the job was parking): nothing to wait for.
     await this.db
       .updateTable("jobs")
       .set({ availableAt: now })
@@ -118,7 +130,8 @@ export class DestinationBreakers {
                 .selectFrom("destinationBreakers")
                 .select("destinationBreakers.operatorId")
                 .whereRef("destinationBreakers.operatorId", "=", "jobs.operatorId")
-                .whereRef("destinationBreakers.destination", "=", "jobs.destination"),
+                .whereRef("destinationBreakers.destination", "=", "jobs.destination")
+                .where("destinationBreakers.openUntil", "is not", null),
             ),
           ),
         ]),

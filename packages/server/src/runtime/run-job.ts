@@ -221,7 +221,8 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     const destination = destinations.last() ?? job.destination;
     const verdict = transient ? mayRetry(job.attempts, retryUntil, services.retry) : undefined;
     if (verdict?.retry) {
-      const down = destination !== null && (await services.breakers.failed(job.operatorId, destination));
+      const down =
+        destination !== null && (await services.breakers.failed(job.operatorId, destination, retryAfterMs));
       const retryAt = down
         ? parkedAt
         : Math.min(retryUntil, Date.now() + nextTryDelayMs(job.attempts, services.retry, retryAfterMs));
