@@ -37,7 +37,7 @@ function worstWaitMs(queue: Waiting[], threads: number): number {
 /**
  * By default sized to the machine, but never one thread: with one, a single operator's endless loops
  * would hold every run of every other operator behind them for their whole time limit. An operator
- * gets half the threads by default, so another operator always finds one.
+ * gets half the threads by default, so one operator's runs alone never hold them all.
  */
 export function sandboxPoolSize(requested: Partial<SandboxPoolSize> = {}): SandboxPoolSize {
   const threads = requested.threads ?? Math.max(2, availableParallelism());
