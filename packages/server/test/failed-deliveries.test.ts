@@ -2,12 +2,20 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresSchema } from "./databases.ts";
 import { type ApiSession, type Suite, signUp, useSuite, waitForRun } from "./harness.ts";
 
-// The harness's runtime gives up after 3 tries 20 ms apart, so deliveries fail for good quickly.
+// Deliveries fail for good after 3 tries 20 ms apart; the breaker (another suite's subject) stays shut.
+const runtime = {
+  concurrency: 64,
+  maxTries: 3,
+  retryBaseMs: 20,
+  breakerFailures: 1_000,
+  leaseMs: 30_000,
+  pollMs: 20,
+};
 const postgres = await createPostgresSchema();
 afterAll(async () => postgres?.drop());
 const suites: Array<[string, Suite | undefined]> = [
-  ["SQLite", useSuite()],
-  ["PostgreSQL", postgres ? useSuite({ database: postgres.database }) : undefined],
+  ["SQLite", useSuite({ runtime })],
+  ["PostgreSQL", postgres ? useSuite({ database: postgres.database, runtime }) : undefined],
 ];
 
 async function appWithWebhook(session: ApiSession, actionId: string, url: string): Promise<string> {
