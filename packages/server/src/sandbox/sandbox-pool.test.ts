@@ -8,12 +8,14 @@ function run(source: string, timeoutMs = 1_000): WorkerRequest {
   return { kind: "run", source, inputJson: "{}", limits: { ...DEFAULT_SANDBOX_LIMITS, timeoutMs } };
 }
 
-const endless = run("function main() { for (;;) {} }", 300);
+const endless = run("function main() { for (;;) {} }", 1_000);
 const quick = run("function main() { return 42; }");
 
 describe("the sandbox's pool of threads", () => {
   it("serves another operator's run before the first operator's queued ones", async () => {
     const pool = new SandboxPool({ threads: 2, threadsPerOperator: 1 });
+    // Both threads started first: starting one on a loaded machine can take longer than a loop.
+    await Promise.all([pool.run("looper", quick), pool.run("bystander", quick)]);
     const finished: string[] = [];
     const track = (name: string, outcome: Promise<Outcome>) =>
       outcome.then((result) => {
