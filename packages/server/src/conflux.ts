@@ -11,6 +11,8 @@ import { aiModule, aiPortOf } from "./ai/module.ts";
 import { buildApi } from "./api/build-api.ts";
 import { appsModule } from "./apps/module.ts";
 import type { Bus } from "./bus/bus.ts";
+import { DestinationBreakers } from "./bus/destination-breakers.ts";
+import { FailedDeliveries } from "./bus/failed-deliveries.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import { readConfig, serverConfigFromEnvironment, serverConfigSchema } from "./config/config.ts";
 import type { Env } from "./config/environment.ts";
@@ -27,12 +29,14 @@ import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
 
 import { startHistoryRetention } from "./runtime/history-retention.ts";
+import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
 import { RunApps } from "./runtime/run-app.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
 import { startExecution } from "./runtime/start-execution.ts";
 import { StepEvents } from "./runtime/step-events.ts";
 import { Worker } from "./runtime/worker.ts";
+import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
@@ -105,6 +109,8 @@ export interface Services {
   /** Every saved definition of every app, for runs opened from the history. */
   appVersions: AppVersionStore;
   bus: Bus;
+  /** Deliveries of outbound actions that failed for good, to list and queue again. */
+  failedDeliveries: FailedDeliveries;
   cipher: Cipher;
   /** The guarded client every outbound request goes through. */
   outbound: OutboundClient;
@@ -133,6 +139,7 @@ export interface Conflux {
 
 /** Opens the store, starts the workers and the scheduler, and listens. */
 export async function startConflux(config: Config, logger: Logger = createLogger(config)): Promise<Conflux> {
+  sizeSandbox(config.sandbox);
   const { db, kind } = await openDatabase(config.database, config.dataDir);
   const store = new SqlStore(db);
   const bus = new SqlBus(db, kind, store.messages);
@@ -196,6 +203,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     store,
     appVersions,
     bus,
+    failedDeliveries: new FailedDeliveries(db),
     cipher,
     outbound,
     scheduler,
@@ -208,6 +216,17 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     actions,
   };
 
+  const retry = {
+    baseMs: config.runtime.retryBaseMs,
+    maxWaitMs: config.runtime.retryMaxWaitSeconds * 1_000,
+    retryForMs: config.runtime.retryForHours * 3_600_000,
+    maxTries: config.runtime.maxTries,
+  };
+  const breakers = new DestinationBreakers(db, {
+    failuresToOpen: config.runtime.breakerFailures,
+    firstWaitMs: Math.min(retry.baseMs * 2 ** config.runtime.breakerFailures, retry.maxWaitMs),
+    maxWaitMs: retry.maxWaitMs,
+  });
   const worker = new Worker(
     bus,
     (job) =>
@@ -217,8 +236,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
         runApps,
         bus,
         logger,
-        maxTries: config.runtime.maxTries,
-        retryBaseMs: config.runtime.retryBaseMs,
+        retry,
+        breakers,
         maxMessageBytes: config.limits.maxMessageBytes,
         stepEvents,
       }),
@@ -239,6 +258,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   worker.start();
   collectBatches.start();
   const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
+  // Parked deliveries wait for this to let a probe through: a small share of the longest wait between tries.
+  const stopProbes = startPeriodicSweep(
+    async () => void (await breakers.releaseProbes()),
+    Math.min(1_000, Math.max(config.runtime.pollMs, retry.maxWaitMs / 20)),
+    logger,
+    "releasing deliveries parked behind a circuit breaker failed",
+  );
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   url = `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${port}`;
@@ -252,6 +278,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     url,
     async stop() {
       stopRetention();
+      stopProbes();
       for (const stopModule of stopModules.reverse()) await stopModule();
       scheduler.stop();
       await api.close();

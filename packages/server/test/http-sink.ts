@@ -29,7 +29,8 @@ export class HttpSink {
   inFlight = 0;
   maxInFlight = 0;
 
-  async start(): Promise<string> {
+  /** On a free port, or on `port` again after a stop (a receiver coming back). */
+  async start(port = 0): Promise<string> {
     this.server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -52,7 +53,7 @@ export class HttpSink {
         }, answer.delayMs ?? 0);
       });
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve) => this.server?.listen(port, "127.0.0.1", resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

@@ -140,6 +140,9 @@ describe("the live run stream", () => {
       actionId: "copy",
       attempts: 1,
       appVersion: null,
+      retries: 0,
+      retryUntil: null,
+      destination: null,
     };
     const now = Date.now();
     await bus.complete(

@@ -12,7 +12,8 @@ export interface HistoryRouteDeps {
   config: ServerConfig;
 }
 
-const time = z.union([
+/** A point in time in a query: Unix ms or ISO 8601. */
+export const time = z.union([
   z.coerce.number().int().min(0),
   z.iso.datetime().transform((value) => Date.parse(value)),
 ]);

@@ -53,7 +53,24 @@ export interface Job {
   attempts: number;
   /** The app version its execution started on; null for an execution from before app versions. */
   appVersion: number | null;
+  /** Tries that ended in a retry; `attempts - 1 - retries` tries before this one were cut short. */
+  retries: number;
+  /** Set at its first transient failure: no retry after this. */
+  retryUntil: number | null;
+  /** `scheme://host:port` its last try failed on. */
+  destination: string | null;
 }
+
+/** Where a job waits for another try. */
+export interface RetryPlan {
+  retryUntil: number;
+  destination: string | null;
+  /** False for a job parked without trying (its destination's breaker is open): the claim is not a try. */
+  tried: boolean;
+}
+
+/** `availableAt` of a parked job: never due by itself; its destination's breaker releases it (destination-breakers.ts). */
+export const parkedAt = Number.MAX_SAFE_INTEGER;
 
 /**
  * Writes of the caller that commit or roll back with the execution (a device message's data entry), run
@@ -79,8 +96,8 @@ export interface Bus {
   ): Promise<{ executionId: string; duplicate: boolean }>;
   /** Leases up to `max` due jobs to this worker for `leaseMs`. */
   claim(max: number, leaseMs: number): Promise<Job[]>;
-  /** Gives the job back to run again at `availableAt`, recording the step as retrying. */
-  retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void>;
+  /** Gives the job back to run again at `availableAt` (`parkedAt`: when released), recording the step as retrying. */
+  retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void>;
   /** Atomically: the final step, the output messages, the action's own writes and the job's acknowledgement. */
   complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void>;
   /** Atomically: what `take` takes out and the messages it returns; resolves with how many it published. */

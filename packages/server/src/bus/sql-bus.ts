@@ -10,6 +10,7 @@ import type {
   Delivery,
   Job,
   NewExecution,
+  RetryPlan,
   TakeToPublish,
   WriteWithExecution,
   WriteWithStep,
@@ -90,6 +91,9 @@ export class SqlBus implements Bus {
           availableAt,
           leaseUntil: null,
           attempts: 0,
+          retries: 0,
+          retryUntil: null,
+          destination: null,
           createdAt: now,
         });
     }
@@ -164,7 +168,18 @@ export class SqlBus implements Bus {
         attempts: eb("attempts", "+", 1),
       }))
       .where("jobId", "in", due)
-      .returning(["jobId", "operatorId", "appId", "executionId", "messageId", "actionId", "attempts"])
+      .returning([
+        "jobId",
+        "operatorId",
+        "appId",
+        "executionId",
+        "messageId",
+        "actionId",
+        "attempts",
+        "retries",
+        "retryUntil",
+        "destination",
+      ])
       .returning((eb) =>
         eb
           .selectFrom("executions")
@@ -176,12 +191,18 @@ export class SqlBus implements Bus {
       .execute();
   }
 
-  async retryLater(job: Job, availableAt: number, step: StepRecord): Promise<void> {
+  async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {
     await this.transaction(async (trx) => {
       await this.upsertStep(trx, stepRow(job, step));
       await trx
         .updateTable("jobs")
-        .set({ availableAt, leaseUntil: null })
+        .set({
+          availableAt,
+          leaseUntil: null,
+          retryUntil: plan.retryUntil,
+          destination: plan.destination,
+          ...(plan.tried ? { retries: job.retries + 1 } : { attempts: job.attempts - 1 }),
+        })
         .where("jobId", "=", job.jobId)
         .execute();
     });

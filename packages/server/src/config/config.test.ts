@@ -85,6 +85,30 @@ describe("loadConfig", () => {
     ).toThrow(/headersTimeoutMs cannot be longer/);
   });
 
+  it("retries outbound deliveries for 24 hours, at most 60 s apart, unless the variables say otherwise", () => {
+    const defaults = loadConfig({}).runtime;
+    expect(defaults.maxTries).toBeUndefined();
+    expect(defaults).toMatchObject({
+      retryForHours: 24,
+      retryMaxWaitSeconds: 60,
+      breakerFailures: 5,
+    });
+    const config = loadConfig({
+      CONFLUX_RETRY_FOR_HOURS: "0.5",
+      CONFLUX_RETRY_MAX_WAIT_SECONDS: "2",
+      CONFLUX_BREAKER_FAILURES: "10",
+    });
+    expect(config.runtime).toMatchObject({ retryForHours: 0.5, retryMaxWaitSeconds: 2, breakerFailures: 10 });
+    expect(() => loadConfig({ CONFLUX_RETRY_MAX_WAIT_SECONDS: "0" })).toThrow(/runtime\.retryMaxWaitSeconds/);
+  });
+
+  it("sizes the code sandbox from CONFLUX_SANDBOX_THREADS and _PER_OPERATOR, or leaves it to the machine", () => {
+    expect(loadConfig({}).sandbox).toEqual({});
+    expect(
+      loadConfig({ CONFLUX_SANDBOX_THREADS: "8", CONFLUX_SANDBOX_THREADS_PER_OPERATOR: "2" }).sandbox,
+    ).toEqual({ threads: 8, threadsPerOperator: 2 });
+  });
+
   it("names the setting that is wrong", () => {
     expect(() => loadConfig({ CONFLUX_PORT: "not a port" })).toThrow(/invalid configuration: port/);
   });

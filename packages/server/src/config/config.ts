@@ -36,12 +36,38 @@ export const serverConfigSchema = z.object({
     .object({
       /** Actions in flight at once per process: slow actions wait on I/O, not on a worker. */
       concurrency: z.coerce.number().int().min(1).max(10_000).default(256),
-      maxTries: z.coerce.number().int().min(1).max(10).default(3),
+      /** Tries of a step that fails transiently; absent: as many as fit in `retryForHours`. */
+      maxTries: z.coerce.number().int().min(1).optional(),
       retryBaseMs: z.coerce.number().int().min(1).default(1_000),
+      /** How long after its first failure a step is still tried again. */
+      retryForHours: z.coerce
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(24),
+      /** The longest wait between two tries (a destination's Retry-After may ask for more). */
+      retryMaxWaitSeconds: z.coerce.number().positive().max(3_600).default(60),
+      /** Transient failures in a row on one destination that open its circuit breaker (per operator). */
+      breakerFailures: z.coerce.number().int().min(1).default(5),
       leaseMs: z.coerce.number().int().min(1_000).default(60_000),
       pollMs: z.coerce.number().int().min(5).default(250),
     })
-    .default({ concurrency: 256, maxTries: 3, retryBaseMs: 1_000, leaseMs: 60_000, pollMs: 250 }),
+    .default({
+      concurrency: 256,
+      retryBaseMs: 1_000,
+      retryForHours: 24,
+      retryMaxWaitSeconds: 60,
+      breakerFailures: 5,
+      leaseMs: 60_000,
+      pollMs: 250,
+    }),
+  /** Threads that run `code` actions; absent: sized to the machine (sandbox/sandbox-pool.ts). */
+  sandbox: z
+    .object({
+      threads: z.coerce.number().int().min(1).max(256).optional(),
+      threadsPerOperator: z.coerce.number().int().min(1).max(256).optional(),
+    })
+    .default({}),
   limits: z
     .object({
       maxMessageBytes: z.coerce.number().int().min(1_024).default(defaultMaxMessageBytes),
@@ -122,7 +148,16 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
     secretKey: env.CONFLUX_SECRET_KEY,
     historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
     logLevel: env.CONFLUX_LOG_LEVEL as ServerConfigInput["logLevel"],
-    runtime: definedEntries({ concurrency: env.CONFLUX_RUNTIME_CONCURRENCY }),
+    runtime: definedEntries({
+      concurrency: env.CONFLUX_RUNTIME_CONCURRENCY,
+      retryForHours: env.CONFLUX_RETRY_FOR_HOURS,
+      retryMaxWaitSeconds: env.CONFLUX_RETRY_MAX_WAIT_SECONDS,
+      breakerFailures: env.CONFLUX_BREAKER_FAILURES,
+    }),
+    sandbox: definedEntries({
+      threads: env.CONFLUX_SANDBOX_THREADS,
+      threadsPerOperator: env.CONFLUX_SANDBOX_THREADS_PER_OPERATOR,
+    }),
     limits: definedEntries({ maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH }),
     http: definedEntries({
       headersTimeoutMs: env.CONFLUX_HTTP_HEADERS_TIMEOUT_MS,

@@ -7,8 +7,10 @@ import {
   type Scope,
 } from "@conflux/core";
 import type { Logger } from "pino";
-import type { Bus, Delivery, Job, WriteWithStep } from "../bus/bus.ts";
+import { type Bus, type Delivery, type Job, parkedAt, type WriteWithStep } from "../bus/bus.ts";
+import { type DestinationBreakers, destinationOf } from "../bus/destination-breakers.ts";
 import { compileConditionOnce } from "../expressions/compiled-expressions.ts";
+import type { OutboundClient } from "../outbound/guarded-client.ts";
 import type { MessageRecord, OperatorStore, StepError, StepRecord, Store } from "../store/store.ts";
 import type { ActionResult } from "./actions/action.ts";
 import { ActionError } from "./actions/action.ts";
@@ -16,8 +18,9 @@ import { type ActionServices, createActionContext } from "./actions/action-conte
 import { runActionOfType } from "./actions/registry.ts";
 import { renderTransform } from "./actions/render.ts";
 import { planDelivery } from "./deliveries.ts";
+import { mayRetry, nextTryDelayMs, type RetryPolicy } from "./retry-policy.ts";
 import type { RunApps } from "./run-app.ts";
-import { classifyError, retryDelayMs } from "./step-error.ts";
+import { classifyError } from "./step-error.ts";
 import type { StepEvents } from "./step-events.ts";
 
 /** What running a job needs: the stores and bus, and what the action itself draws on. */
@@ -26,14 +29,14 @@ export interface RuntimeServices extends ActionServices {
   runApps: RunApps;
   bus: Bus;
   logger: Logger;
-  maxTries: number;
-  retryBaseMs: number;
+  retry: RetryPolicy;
+  breakers: DestinationBreakers;
   maxMessageBytes: number;
   stepEvents: StepEvents;
 }
 
-/** Tries beyond `maxTries` allowed for runs cut short by a crash or restart, before the job is given up. */
-const maxCrashedTries = 2;
+/** Tries cut short by a crash or restart (neither finished nor retried) before the job is given up. */
+const maxCrashedTries = 3;
 
 export interface StepInput {
   job: Job;
@@ -110,10 +113,26 @@ export function planOutputs(
   );
 }
 
+/** The guarded client, noting the destination of the last request: where a failed try failed. */
+function noteDestinations(outbound: OutboundClient): { client: OutboundClient; last(): string | null } {
+  let last: string | null = null;
+  return {
+    client: {
+      send(request) {
+        last = destinationOf(request.url);
+        return outbound.send(request);
+      },
+      close: () => outbound.close(),
+    },
+    last: () => last,
+  };
+}
+
 async function runAction(
   input: StepInput,
   services: RuntimeServices,
   operator: OperatorStore,
+  outbound: OutboundClient,
 ): Promise<ActionResult> {
   const { action } = input;
   if (!isRunnableActionType(action.type))
@@ -121,7 +140,7 @@ async function runAction(
       "action_type_unavailable",
       `action type '${action.type}' cannot run in this Conflux yet`,
     );
-  const context = createActionContext(services, operator, {
+  const context = createActionContext({ ...services, outbound }, operator, {
     scope: input.scope,
     idempotencyKey: input.job.jobId,
     hop: input.message.hop,
@@ -150,12 +169,13 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
   };
 
   // Each claim counts a try, so a job whose run keeps killing the process stops here instead of looping.
-  if (job.attempts > services.maxTries + maxCrashedTries)
+  const unfinished = job.attempts - 1 - job.retries;
+  if (unfinished > maxCrashedTries)
     return finish({
       status: "failed",
       error: {
         code: "too_many_attempts",
-        message: `gave up after ${job.attempts - 1} tries that did not finish`,
+        message: `gave up after ${unfinished} tries that did not finish`,
       },
     });
   if (!app || !action)
@@ -171,21 +191,49 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     event: { payload: trigger.payload, context: trigger.context },
   };
   const input: StepInput = { job, app, action, message, scope };
+  const now = Date.now();
+  const retryUntil = job.retryUntil ?? now + services.retry.retryForMs;
+  // Failed on a destination that is still down: wait behind its breaker without trying (until the last try is due).
+  if (
+    job.destination !== null &&
+    now < retryUntil &&
+    (await services.breakers.holds(job.operatorId, job.destination, job.jobId, now))
+  ) {
+    const waiting: StepRecord = {
+      ...step,
+      attempts: job.attempts - 1,
+      status: "retrying",
+      error: { code: "destination_down", message: `${job.destination} is not answering; waiting for it` },
+    };
+    await bus.retryLater(job, parkedAt, waiting, { retryUntil, destination: job.destination, tried: false });
+    return announce(waiting);
+  }
   announce(step);
 
+  const destinations = noteDestinations(services.outbound);
   let result: ActionResult;
   try {
     step.conditionValue = compileConditionOnce(action.condition).evaluate(scope);
     if (!step.conditionValue) return finish({ status: "skipped" });
-    result = await runAction(input, services, operator);
+    result = await runAction(input, services, operator, destinations.client);
   } catch (thrown) {
     const { transient, retryAfterMs = 0, ...error } = classifyError(thrown);
-    if (transient && job.attempts < services.maxTries) {
-      const retryAt = Date.now() + Math.max(retryDelayMs(job.attempts, services.retryBaseMs), retryAfterMs);
+    const destination = destinations.last() ?? job.destination;
+    const verdict = transient ? mayRetry(job.attempts, retryUntil, services.retry) : undefined;
+    if (verdict?.retry) {
+      const down =
+        destination !== null && (await services.breakers.failed(job.operatorId, destination, retryAfterMs));
+      const retryAt = down
+        ? parkedAt
+        : Math.min(retryUntil, Date.now() + nextTryDelayMs(job.attempts, services.retry, retryAfterMs));
       const retrying: StepRecord = { ...step, status: "retrying", error };
-      await bus.retryLater(job, retryAt, retrying);
+      await bus.retryLater(job, retryAt, retrying, { retryUntil, destination, tried: true });
       return announce(retrying);
     }
+    // A refusal from the destination itself (a 4xx) shows it is up; other errors say nothing about it.
+    if (!transient && destination !== null && destination === destinations.last() && job.destination !== null)
+      await services.breakers.answered(job.operatorId, destination);
+    if (verdict && !verdict.retry) error.message += verdict.note;
     let outputs: Delivery[] = [];
     try {
       outputs = planOutputs(input, { error }, services.maxMessageBytes);
@@ -197,6 +245,7 @@ export async function runJob(job: Job, services: RuntimeServices): Promise<void>
     }
     return finish({ status: "failed", error }, outputs);
   }
+  if (job.destination !== null) await services.breakers.answered(job.operatorId, job.destination);
 
   try {
     const outputs = result.outputLater

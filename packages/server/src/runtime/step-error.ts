@@ -23,6 +23,9 @@ export function classifyError(error: unknown): ClassifiedError {
     };
   if (error instanceof OutboundError)
     return { code: error.code, message: error.message, transient: error.transient };
+  // The operator's own code queue is full: its runs wait outside the runtime's slots.
+  if (error instanceof SandboxError && error.code === "code_busy")
+    return { code: error.code, message: error.message, transient: true };
   // A user error raised under an action (a bad file path, a file over the limit) is the input's fault: not retried.
   if (error instanceof ExpressionError || error instanceof SandboxError || error instanceof UserError)
     return { code: error.code, message: error.message, transient: false };
@@ -31,10 +34,4 @@ export function classifyError(error: unknown): ClassifiedError {
     message: error instanceof Error ? error.message : String(error),
     transient: false,
   };
-}
-
-/** Exponential backoff with ±20% jitter so retries of one burst do not arrive together. */
-export function retryDelayMs(attempt: number, baseMs: number): number {
-  const exponential = Math.min(baseMs * 2 ** (attempt - 1), 5 * 60_000);
-  return Math.round(exponential * (0.8 + Math.random() * 0.4));
 }

@@ -27,7 +27,9 @@ export type SandboxErrorCode =
   | "code_runtime"
   | "code_timeout"
   | "code_memory"
-  | "code_output";
+  | "code_output"
+  /** Too many of the operator's runs wait for a thread already; the only code tried again later. */
+  | "code_busy";
 
 export type Outcome = { ok: true; resultJson: string; logs: string[] } | FailedOutcome;
 

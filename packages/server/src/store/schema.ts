@@ -122,7 +122,27 @@ export interface JobsTable {
   /** Set while a worker holds the job. */
   leaseUntil: number | null;
   attempts: number;
+  /** Tries that ended in a retry; the others of `attempts` (but the one under way) were cut short. */
+  retries: number;
+  /** Set at the first transient failure: no retry after this. */
+  retryUntil: number | null;
+  /** `scheme://host:port` the last try failed on, for its circuit breaker. */
+  destination: string | null;
   createdAt: number;
+}
+
+/** One operator's circuit breaker for one destination (runtime/destination-breakers.ts). */
+export interface DestinationBreakersTable {
+  operatorId: string;
+  destination: string;
+  /** Transient failures in a row. */
+  failures: number;
+  /** Open until then: its jobs are parked; then one of them is let through to probe. */
+  openUntil: number | null;
+  /** The next wait while open, doubling to the retry cap. */
+  waitMs: number;
+  probeJobId: string | null;
+  updatedAt: number;
 }
 
 export interface EmailSendsTable {
@@ -283,6 +303,7 @@ export interface Database {
   messages: MessagesTable;
   steps: StepsTable;
   jobs: JobsTable;
+  destinationBreakers: DestinationBreakersTable;
   emailSends: EmailSendsTable;
   usageCounters: UsageCountersTable;
   usageQuotas: UsageQuotasTable;

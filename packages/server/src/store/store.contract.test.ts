@@ -131,9 +131,19 @@ describe.each(databases)("the store on %s", (_name, database) => {
         startedAt: 1,
         finishedAt: null,
       };
-      await bus.retryLater(job, 0, step);
+      await bus.retryLater(job, 0, step, {
+        retryUntil: 5_000,
+        destination: "https://hooks.example:443",
+        tried: true,
+      });
       const [retried] = await bus.claim(10, 60_000);
-      expect(retried).toMatchObject({ attempts: 2, appVersion: 3 });
+      expect(retried).toMatchObject({
+        attempts: 2,
+        appVersion: 3,
+        retries: 1,
+        retryUntil: 5_000,
+        destination: "https://hooks.example:443",
+      });
       if (!retried) throw new Error("no retry");
 
       const alice = store.forOperator("OP0000000001");

@@ -95,7 +95,31 @@ export type NewCredential =
 
 const segment = encodeURIComponent;
 
-function query(filter: RunFilter): string {
+/** A delivery of an outbound action (webhook, slack, email) that failed for good (`GET /v1/failed_deliveries`). */
+export interface FailedDelivery {
+  stepId: string;
+  runId: string;
+  messageId: string;
+  appId: string;
+  actionId: string;
+  actionType: string;
+  error: { code: string; message: string } | null;
+  attempts: number;
+  failedAt: number | null;
+}
+
+/** Which failed deliveries to list or replay; every field narrows. */
+export interface FailedDeliveryFilter {
+  appId?: string | undefined;
+  actionId?: string | undefined;
+  errorCode?: string | undefined;
+  /** Unix ms, inclusive: when the delivery failed. */
+  from?: number | undefined;
+  /** Unix ms, exclusive. */
+  to?: number | undefined;
+}
+
+function query(filter: RunFilter | (FailedDeliveryFilter & { before?: string; limit?: number })): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter))
     if (value !== undefined && value !== "") params.set(key, String(value));
@@ -165,6 +189,11 @@ export function createConfluxApi(http: HttpClient) {
       http.json<RunDetail>("GET", `/v1/apps/${segment(appId)}/runs/${segment(runId)}`),
     replayRun: (appId: string, runId: string) =>
       http.json<{ runId: string }>("POST", `/v1/apps/${segment(appId)}/runs/${segment(runId)}/replay`),
+    listFailedDeliveries: (filter: FailedDeliveryFilter & { before?: string; limit?: number }) =>
+      http.json<FailedDelivery[]>("GET", `/v1/failed_deliveries${query(filter)}`),
+    /** Queues every failed delivery matching the filter again; answers how many. */
+    replayFailedDeliveries: (filter: FailedDeliveryFilter) =>
+      http.json<{ requeued: number }>("POST", "/v1/failed_deliveries/replay", { body: filter }),
     followRun: (appId: string, runId: string, signal: AbortSignal) =>
       http.raw("GET", `/v1/apps/${segment(appId)}/runs/${segment(runId)}/events`, { signal }),
 

@@ -8,6 +8,7 @@ const sections = [
   { path: "/apps", label: "Apps" },
   { path: "/devices", label: "Devices" },
   { path: "/files", label: "Files" },
+  { path: "/failed-deliveries", label: "Failed deliveries" },
   { path: "/credentials", label: "Credentials" },
 ];
 

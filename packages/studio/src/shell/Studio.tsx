@@ -10,6 +10,7 @@ import { AppPage } from "../pages/AppPage.tsx";
 import { AppsPage } from "../pages/AppsPage.tsx";
 import { AuthPage } from "../pages/AuthPage.tsx";
 import { CredentialsPage } from "../pages/CredentialsPage.tsx";
+import { FailedDeliveriesPage } from "../pages/FailedDeliveriesPage.tsx";
 import { HistoryPage } from "../pages/HistoryPage.tsx";
 import { LogOutPage } from "../pages/LogOutPage.tsx";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
@@ -43,6 +44,8 @@ function Pages() {
       return <DevicePage deviceId={route.deviceId} />;
     case "files":
       return <FilesPage />;
+    case "failed-deliveries":
+      return <FailedDeliveriesPage />;
     case "logout":
       return <LogOutPage />;
     default:

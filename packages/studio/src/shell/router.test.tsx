@@ -14,6 +14,7 @@ describe("routes", () => {
     expect(matchRoute("/apps/01A/versions/0")).toEqual({ page: "not-found" });
     expect(matchRoute("/apps/01A/versions/latest")).toEqual({ page: "not-found" });
     expect(matchRoute("/credentials")).toEqual({ page: "credentials" });
+    expect(matchRoute("/failed-deliveries")).toEqual({ page: "failed-deliveries" });
     expect(matchRoute("/apps/01A/nope")).toEqual({ page: "not-found" });
   });
 });

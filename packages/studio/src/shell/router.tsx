@@ -25,6 +25,7 @@ export type Route =
   | { page: "devices" }
   | { page: "device"; deviceId: string }
   | { page: "files" }
+  | { page: "failed-deliveries" }
   | { page: "logout" }
   | { page: "not-found" };
 
@@ -36,6 +37,7 @@ export function matchRoute(pathname: string): Route {
   if (first === "signup" && parts.length === 1) return { page: "signup" };
   if (first === "credentials" && parts.length === 1) return { page: "credentials" };
   if (first === "files" && parts.length === 1) return { page: "files" };
+  if (first === "failed-deliveries" && parts.length === 1) return { page: "failed-deliveries" };
   if (first === "devices" && parts.length === 1) return { page: "devices" };
   if (first === "devices" && parts.length === 2 && appId) return { page: "device", deviceId: appId };
   if (first === "logout" && parts.length === 1) return { page: "logout" };
