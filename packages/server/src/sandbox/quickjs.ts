@@ -1,4 +1,4 @@
-import type { Outcome, SandboxErrorCode, SandboxLimits } from "./evaluate.ts";
+import type { SandboxErrorCode, SandboxLimits } from "./evaluate.ts";
 import { SandboxBusyError, SandboxPool, type SandboxPoolSize, sandboxPoolSize } from "./sandbox-pool.ts";
 import { SandboxThread } from "./sandbox-thread.ts";
 
