@@ -8,6 +8,11 @@ export const MAX_EXPRESSION_LENGTH = 16_384;
 export const MAX_TEMPLATE_LENGTH = 65_536;
 /** Nested brackets, parentheses, unary operators and `? :` branches in one expression. */
 export const MAX_NESTING_DEPTH = 64;
+/**
+ * Levels of arrays and objects in a value read from JSON text (jsonParse, a rendered JSON template):
+ * comparing or serialising a deeper one would overflow the stack.
+ */
+export const MAX_VALUE_DEPTH = 1_000;
 /** UTF-16 code units in any string an expression or template produces (1 MiB). */
 export const MAX_STRING_LENGTH = 1_048_576;
 /**

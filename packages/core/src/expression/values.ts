@@ -2,7 +2,7 @@
 // only looks at own properties of plain objects and at array elements, so nothing an expression
 // does can reach a prototype, a constructor or any other host object.
 import { ExpressionError } from "./errors.ts";
-import { MAX_STRING_LENGTH } from "./limits.ts";
+import { MAX_STRING_LENGTH, MAX_VALUE_DEPTH } from "./limits.ts";
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
@@ -156,13 +156,21 @@ export function parseJsonText(text: string, subject: string): JsonValue {
   }
   // A walk with its own stack, not a reviver: a reviver costs a call per value, and recursion
   // would overflow on deeply nested text.
-  const pending: JsonValue[] = [value];
-  for (let item = pending.pop(); item !== undefined; item = pending.pop()) {
+  const pending: Array<{ item: JsonValue; depth: number }> = [{ item: value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const { item, depth } = next;
     if (typeof item === "number" && !Number.isFinite(item)) {
       throw new ExpressionError("expression_type", `${subject} is not valid JSON: Number out of range`);
     }
-    if (item !== null && typeof item === "object")
-      for (const child of Array.isArray(item) ? item : Object.values(item)) pending.push(child);
+    if (item === null || typeof item !== "object") continue;
+    if (depth >= MAX_VALUE_DEPTH) {
+      throw new ExpressionError(
+        "expression_limit",
+        `${subject} is nested deeper than the limit of ${MAX_VALUE_DEPTH.toLocaleString("en-US")} levels`,
+      );
+    }
+    for (const child of Array.isArray(item) ? item : Object.values(item))
+      pending.push({ item: child, depth: depth + 1 });
   }
   return value;
 }

@@ -6,6 +6,7 @@ import { UserError } from "../errors.ts";
 import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 import { decodeFrame, encodeReply, type Frame, type FrameStatus, fitReply, frameStatus } from "./frame.ts";
+import { FrameBuffer } from "./frame-buffer.ts";
 
 interface SocketListeners {
   /** UDP and TCP share this port number. */
@@ -57,23 +58,23 @@ export async function startSocketListeners(options: {
     connections.add(socket);
     socket.setTimeout(options.idleTimeoutMs, () => socket.destroy());
     socket.on("close", () => connections.delete(socket));
-    let buffered = Buffer.alloc(0);
+    const buffered = new FrameBuffer();
     // Frames of one connection are answered in order: each waits for the one before.
     let chain = Promise.resolve();
     socket.on("error", () => socket.destroy());
     socket.on("data", (chunk) => {
-      buffered = Buffer.concat([buffered, chunk]);
+      buffered.append(chunk);
       for (;;) {
-        const decoded = decodeFrame(buffered, maxPayloadBytes);
+        const decoded = decodeFrame(buffered.bytes, maxPayloadBytes);
         if (decoded.kind === "partial") return;
         if (decoded.kind === "error") {
           // The stream cannot be resynchronised after a bad frame: answer and hang up.
           const reply = encodeReply(decoded.sequence, decoded.status, decoded.message);
           chain = chain.then(() => void socket.end(reply));
-          buffered = Buffer.alloc(0);
+          socket.removeAllListeners("data");
           return;
         }
-        buffered = buffered.subarray(decoded.bytes);
+        buffered.consume(decoded.bytes);
         const { frame } = decoded;
         chain = chain.then(async () => {
           const reply = await handle(frame, "tcp", tcpPort);
