@@ -1,38 +1,14 @@
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
+import { SmtpStandIn } from "./smtp-stand-in.ts";
 
-interface ReceivedMail {
-  from: string;
-  to: string[];
-  data: string;
-}
-
-const received: ReceivedMail[] = [];
-let smtp: SMTPServer;
+const smtp = new SmtpStandIn();
+const received = smtp.received;
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
 let session: ApiSession;
 
 beforeAll(async () => {
-  // A real SMTP server on 127.0.0.1, speaking the protocol nodemailer speaks to any relay.
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("end", () => {
-        received.push({
-          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "",
-          to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-          data: Buffer.concat(chunks).toString("utf8"),
-        });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-  const { port } = smtp.server.address() as { port: number };
+  const port = await smtp.start();
   conflux = await startTestConflux({
     smtp: { host: "127.0.0.1", port, from: "Conflux <alerts@conflux.test>" },
     limits: { emailsPerHour: 3, emailsPerMonth: 100 },
@@ -42,7 +18,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await conflux?.cleanUp();
-  await new Promise<void>((resolve) => smtp?.close(() => resolve()));
+  await smtp.stop();
 });
 
 describe("the email action", () => {

@@ -9,7 +9,6 @@ import {
   minIntervalMinutes,
   webhookTimeoutMs,
 } from "@conflux/core";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/conflux.ts";
 import { serveImage, testImage, useAiSuite } from "./ai-fixture.ts";
@@ -19,6 +18,7 @@ import { createServiceAccount, GoogleStandIn } from "./google-stand-in.ts";
 import { waitForRun } from "./harness.ts";
 import { HttpSink } from "./http-sink.ts";
 import { LineStandIn } from "./line-stand-in.ts";
+import { SmtpStandIn } from "./smtp-stand-in.ts";
 
 // docs/flux-compatibility.md, kept true: its tables are read here and each row is checked.
 const doc = readFileSync(new URL("../../../docs/flux-compatibility.md", import.meta.url), "utf8");
@@ -50,24 +50,9 @@ function numberIn(cell: string | undefined): number {
 
 const isImportable = (row: Record<string, string>) => row.status === "same" || row.status === "differs";
 
-const received: { to: string[]; data: string }[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ["STARTTLS"],
-  onData(stream, session, callback) {
-    const chunks: Buffer[] = [];
-    stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-    stream.on("end", () => {
-      received.push({
-        to: session.envelope.rcptTo.map((rcpt) => rcpt.address),
-        data: Buffer.concat(chunks).toString("utf8"),
-      });
-      callback();
-    });
-  },
-});
-await new Promise<void>((resolve) => smtp.listen(0, "127.0.0.1", resolve));
-afterAll(() => new Promise<void>((resolve) => smtp.close(() => resolve())));
+const smtp = new SmtpStandIn();
+const smtpPort = await smtp.start();
+afterAll(() => smtp.stop());
 
 const line = new LineStandIn();
 const lineUserId = "U4af4980629a1b2c3d4e5f60718293a4b";
@@ -81,7 +66,7 @@ const googleUrl = await google.start();
 afterAll(() => google.stop());
 
 const suite = useAiSuite(undefined, {
-  smtp: { host: "127.0.0.1", port: (smtp.server.address() as { port: number }).port, from: "c@conflux.test" },
+  smtp: { host: "127.0.0.1", port: smtpPort, from: "c@conflux.test" },
   line: { apiUrl: lineUrl },
 });
 const sink = new HttpSink();
@@ -155,7 +140,7 @@ const checks: Record<string, Check> = {
     config: () => ({ to: "ops@example.com", subject: "at ${payload.temp} C", body: "hot" }),
     verify(step) {
       expect(step.result.sent).toEqual({ to: ["ops@example.com"], cc: [] });
-      expect(received.at(-1)?.data).toContain("Subject: at 9 C");
+      expect(smtp.received.at(-1)?.data).toContain("Subject: at 9 C");
     },
   },
   AI: {
