@@ -7,6 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Suites start real servers on random ports; files run in parallel, tests within a file in order.
     pool: "forks",
+    // The suites that spawn `conflux` run it compiled, as users do; it is built once per run.
+    globalSetup: ["packages/server/test/build-cli.ts"],
     // The studio's own code runs in a DOM (happy-dom); everything else, its browser test included, in Node.
     projects: [
       {

@@ -30,7 +30,7 @@ export function useServeProcess(name: string): ServeProcess {
         stdio: ["ignore", "inherit", "inherit"],
       });
       const url = `http://127.0.0.1:${port}`;
-      // Generous: under a full parallel test run, starting a process with tsx takes a while.
+      // Generous: under a full parallel test run, starting a process takes a while.
       const deadline = Date.now() + 90_000;
       while (Date.now() < deadline) {
         try {

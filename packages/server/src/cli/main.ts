@@ -1,161 +1,290 @@
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { loadConfig, startConflux } from "../conflux.ts";
-import { createLogger } from "../logging/logger.ts";
-import { type ApiClient, connect } from "./client.ts";
-import { parseRate, type SimulatedProtocol, simulate } from "./simulate.ts";
+import { Command, type CommanderError, InvalidArgumentError, Option } from "commander";
+import packageJson from "../../package.json" with { type: "json" };
+import { type ApiClient, baseUrlOf, connect, logIn } from "./client.ts";
+import { CliError, exitCodes } from "./errors.ts";
+import { type Column, fields, type OutputFormat, outputFormats, render, table } from "./output.ts";
+import { readPassword } from "./password.ts";
+import type { SimulatedProtocol } from "./simulate.ts";
 
-const usage = `Usage:
-  conflux serve [--port N] [--host H] [--data-dir DIR]   start Conflux (embedded default: SQLite in ./.conflux/)
-  conflux apps list                                      list your apps
-  conflux apps import <file.json|file.yaml> [--dry-run] [--disabled] [--replace <appId>]
-                                                         import an app (Conflux or SORACOM Flux export):
-                                                         only check it, import it turned off, or save
-                                                         it as the next version of an app
-  conflux apps export <appId> [--format json|yaml] [--include-secrets]
-                                                         print an app (secrets read <redacted> unless asked)
-  conflux send <appId> <channelId> <json>                send a message into a channel
-  conflux simulate [--devices 100] [--rate 10/s] [--protocol mqtt|http|udp] [--duration 60]
-                   [--group <groupId>] [--mqtt-url mqtt://host:1884] [--udp-port 23080]
-                                                         register devices and send sensor readings
+/**
+ * `conflux`: one module per job — this one only declares the commands and their arguments. Nothing
+ * of the server is imported here: `serve` and `simulate` load theirs when they run, so `--version`
+ * and `--help` answer at once.
+ */
 
-The commands other than serve talk to CONFLUX_URL (default http://127.0.0.1:8480) as
-CONFLUX_EMAIL/CONFLUX_PASSWORD, or with CONFLUX_API_KEY/CONFLUX_TOKEN.`;
-
-async function print(response: Response): Promise<void> {
-  const text = await response.text();
-  if (!response.ok) throw new Error(`HTTP ${response.status}: ${text}`);
-  process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+interface App {
+  appId: string;
+  name: string;
+  version?: number;
+  channels: unknown[];
+  actions: { enabled: boolean }[];
+  updatedAt?: number;
 }
 
-async function serve(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: { port: { type: "string" }, host: { type: "string" }, "data-dir": { type: "string" } },
-  });
-  const config = loadConfig(process.env, {
-    ...(values.port ? { port: Number(values.port) } : {}),
-    ...(values.host ? { host: values.host } : {}),
-    ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
-  });
-  const logger = createLogger(config);
-  const conflux = await startConflux(config, logger);
-  const shutdown = async (signal: string) => {
-    logger.info({ signal }, "stopping");
-    await conflux.stop();
-    process.exit(0);
+const appColumns: Column<App>[] = [
+  { header: "APP ID", value: (app) => app.appId },
+  { header: "NAME", value: (app) => app.name },
+  { header: "VERSION", value: (app) => app.version },
+  { header: "CHANNELS", value: (app) => app.channels.length },
+  {
+    header: "ACTIONS",
+    value: (app) => `${app.actions.filter((action) => action.enabled).length}/${app.actions.length} on`,
+  },
+  { header: "UPDATED", value: (app) => (app.updatedAt ? new Date(app.updatedAt).toISOString() : "") },
+];
+
+const print = (text: string) => process.stdout.write(text);
+
+function integer(min: number, max: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min || value > max)
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`);
+    return value;
   };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
-async function apps(client: ApiClient, args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      format: { type: "string" },
-      "dry-run": { type: "boolean" },
-      disabled: { type: "boolean" },
-      replace: { type: "string" },
-      "include-secrets": { type: "boolean" },
-    },
-  });
-  const [command, target] = positionals;
-  if (command === "list") return print(await client.request("GET", "/v1/apps"));
-  if (command === "import" && target) {
-    const yaml = /\.ya?ml$/i.test(target);
-    const query = new URLSearchParams({
-      ...(values["dry-run"] ? { dryRun: "true" } : {}),
-      ...(values.disabled ? { enabled: "false" } : {}),
-      ...(values.replace ? { mode: "replace", appId: values.replace } : {}),
-    });
-    return print(
-      await client.request(
-        "POST",
-        `/v1/apps/import${query.size ? `?${query}` : ""}`,
-        await readFile(target, "utf8"),
-        yaml ? "application/yaml" : "application/json",
-      ),
-    );
+function positiveNumber(text: string): number {
+  const value = Number(text);
+  // Number("1m") is NaN, and a NaN end time would end a simulation before its first message.
+  if (!(value > 0)) throw new InvalidArgumentError("expected a number above 0");
+  return value;
+}
+
+function json(text: string): string {
+  try {
+    JSON.parse(text);
+    return text;
+  } catch (error) {
+    throw new InvalidArgumentError(`not JSON (${(error as Error).message})`);
   }
-  if (command === "export" && target) {
-    const format = values.format === "yaml" ? "yaml" : "json";
-    const secrets = values["include-secrets"] ? "&includeSecrets=true" : "";
-    return print(
-      await client.request("GET", `/v1/apps/${encodeURIComponent(target)}/export?format=${format}${secrets}`),
-    );
-  }
-  throw new Error(usage);
 }
 
-async function send(client: ApiClient, [appId, channelId, json]: string[]): Promise<void> {
-  if (!appId || !channelId || json === undefined) throw new Error(usage);
-  JSON.parse(json);
-  const path = `/v1/apps/${encodeURIComponent(appId)}/channels/${encodeURIComponent(channelId)}/messages`;
-  return print(await client.request("POST", path, json));
-}
-
-async function runSimulation(client: ApiClient, args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      devices: { type: "string", default: "100" },
-      rate: { type: "string", default: "10/s" },
-      protocol: { type: "string", default: "mqtt" },
-      duration: { type: "string" },
-      group: { type: "string" },
-      "mqtt-url": { type: "string" },
-      "udp-port": { type: "string", default: "23080" },
-    },
-  });
-  const protocol = values.protocol as SimulatedProtocol;
-  if (!["mqtt", "http", "udp"].includes(protocol)) throw new Error("--protocol is mqtt, http or udp");
-  const devices = Number(values.devices);
-  if (!Number.isInteger(devices) || devices < 1 || devices > 100_000)
-    throw new Error("--devices is 1 to 100000");
-  const durationSeconds = values.duration === undefined ? undefined : Number(values.duration);
-  // Number("1m") is NaN, and a NaN end time would end the run before its first message.
-  if (durationSeconds !== undefined && !(durationSeconds > 0))
-    throw new Error("--duration is a number of seconds above 0");
-  const udpPort = Number(values["udp-port"]);
-  if (!Number.isInteger(udpPort) || udpPort < 1 || udpPort > 65_535)
-    throw new Error("--udp-port is 1 to 65535");
-  const controller = new AbortController();
-  process.once("SIGINT", () => controller.abort());
-  await simulate(
-    client,
-    {
-      devices,
-      rate: parseRate(values.rate),
-      protocol,
-      ...(durationSeconds === undefined ? {} : { durationSeconds }),
-      ...(values.group ? { groupId: values.group } : {}),
-      mqttUrl: values["mqtt-url"] ?? `mqtt://${new URL(client.baseUrl).hostname}:1884`,
-      udpPort,
-      log: (line) => process.stdout.write(`${line}\n`),
-    },
-    controller.signal,
+/** `--output table|json|yaml` on a command that prints what the server answered. */
+function withOutput(command: Command): Command {
+  return command.addOption(
+    new Option("-o, --output <format>", "how to print the answer").choices(outputFormats).default("table"),
   );
 }
 
-async function main([command, ...args]: string[]): Promise<void> {
-  switch (command) {
-    case "serve":
-      return serve(args);
-    case "apps":
-      return apps(await connect(process.env), args);
-    case "send":
-      return send(await connect(process.env), args);
-    case "simulate":
-      return runSimulation(await connect(process.env), args);
-    default:
-      process.stdout.write(`${usage}\n`);
-      if (command && command !== "help" && command !== "--help") process.exitCode = 2;
-  }
+function appsCommand(client: () => Promise<ApiClient>): Command {
+  const apps = new Command("apps").description("list, import and export apps");
+  withOutput(apps.command("list").description("list your apps")).action(
+    async (options: { output: OutputFormat }) => {
+      const list = JSON.parse(await (await client()).call("GET", "/v1/apps")) as App[];
+      print(render(list, options.output, () => table(list, appColumns)));
+    },
+  );
+  withOutput(
+    apps
+      .command("import")
+      .description("import an app from a Conflux or SORACOM Flux export (JSON or YAML)")
+      .argument("<file>", "the export, .json or .yaml")
+      .option("--dry-run", "only check it; nothing is saved")
+      .option("--disabled", "import it with its actions turned off")
+      .option("--replace <appId>", "save it as the next version of this app"),
+  ).action(
+    async (
+      file: string,
+      options: { dryRun?: boolean; disabled?: boolean; replace?: string; output: OutputFormat },
+    ) => {
+      const text = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw new CliError(
+          `cannot read ${file}: ${error.code === "ENOENT" ? "no such file" : error.message}`,
+        );
+      });
+      const query = new URLSearchParams({
+        ...(options.dryRun ? { dryRun: "true" } : {}),
+        ...(options.disabled ? { enabled: "false" } : {}),
+        ...(options.replace ? { mode: "replace", appId: options.replace } : {}),
+      });
+      const contentType = /\.ya?ml$/i.test(file) ? "application/yaml" : "application/json";
+      const path = `/v1/apps/import${query.size ? `?${query}` : ""}`;
+      const answer = JSON.parse(await (await client()).call("POST", path, text, contentType));
+      print(
+        render(answer, options.output, () =>
+          answer.dryRun
+            ? `checked, nothing saved:\n${table([answer.app as App], appColumns.slice(1))}`
+            : table([answer as App], appColumns),
+        ),
+      );
+    },
+  );
+  apps
+    .command("export")
+    .description("print an app as a file to import again (secrets read <redacted> unless asked)")
+    .argument("<appId>", "the app")
+    .addOption(new Option("--format <format>", "file format").choices(["json", "yaml"]).default("json"))
+    .option("--include-secrets", "include the credentials' secrets")
+    .action(async (appId: string, options: { format: string; includeSecrets?: boolean }) => {
+      const secrets = options.includeSecrets ? "&includeSecrets=true" : "";
+      const path = `/v1/apps/${encodeURIComponent(appId)}/export?format=${options.format}${secrets}`;
+      const text = await (await client()).call("GET", path);
+      print(text.endsWith("\n") ? text : `${text}\n`);
+    });
+  return apps;
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`conflux: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
-});
+function loginCommand(): Command {
+  return withOutput(
+    new Command("login")
+      .summary("print an API key and token for the CLI and the API")
+      .description(
+        "log in with your email and password and print a new API key and token, for the other commands " +
+          "and for the X-Conflux-API-Key and X-Conflux-Token headers of the API",
+      )
+      .option("--email <email>", "the operator's email (default: CONFLUX_EMAIL)")
+      .option("--export", 'print shell lines instead: eval "$(conflux login --export)"')
+      .option(
+        "--token-timeout <seconds>",
+        "how long the token lasts (default one day)",
+        integer(180, 2_592_000),
+      ),
+  ).action(
+    async (options: { email?: string; export?: boolean; tokenTimeout?: number; output: OutputFormat }) => {
+      const email = options.email ?? process.env.CONFLUX_EMAIL;
+      if (!email) throw new CliError("missing the email: pass --email or set CONFLUX_EMAIL", exitCodes.usage);
+      const password = process.env.CONFLUX_PASSWORD ?? (await readPassword(`password for ${email}: `));
+      const baseUrl = baseUrlOf(process.env);
+      const { apiKey, token, operatorId } = await logIn(baseUrl, email, password, options.tokenTimeout);
+      if (options.export) {
+        const quote = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
+        print(
+          `export CONFLUX_URL=${quote(baseUrl)} CONFLUX_API_KEY=${quote(apiKey)} CONFLUX_TOKEN=${quote(token)}\n`,
+        );
+        return;
+      }
+      const credentials = { apiKey, token, ...(operatorId ? { operatorId } : {}) };
+      print(
+        render(credentials, options.output, () =>
+          fields(credentials).concat(
+            "\nSend them as the X-Conflux-API-Key and X-Conflux-Token headers, or let the CLI use them:\n",
+            '  eval "$(conflux login --export)"\n',
+          ),
+        ),
+      );
+    },
+  );
+}
+
+function sendCommand(client: () => Promise<ApiClient>): Command {
+  return withOutput(
+    new Command("send")
+      .description("send a message into a channel; prints the run's executionId")
+      .argument("<appId>", "the app")
+      .argument("<channelId>", "the channel")
+      .argument("<json>", "the message, as JSON", json),
+  ).action(async (appId: string, channelId: string, message: string, options: { output: OutputFormat }) => {
+    const path = `/v1/apps/${encodeURIComponent(appId)}/channels/${encodeURIComponent(channelId)}/messages`;
+    const answer = JSON.parse(await (await client()).call("POST", path, message));
+    print(render(answer, options.output, () => fields(answer)));
+  });
+}
+
+function simulateCommand(client: () => Promise<ApiClient>): Command {
+  return new Command("simulate")
+    .summary("register devices and send them sensor readings")
+    .description("register devices and send them sensor readings until stopped (Ctrl+C) or --duration")
+    .option("--devices <n>", "how many devices", integer(1, 100_000), 100)
+    .option("--rate <rate>", "messages per second or minute of all devices together: 10/s, 600/min", "10/s")
+    .addOption(
+      new Option("--protocol <protocol>", "how devices send")
+        .choices(["mqtt", "http", "udp"])
+        .default("mqtt"),
+    )
+    .option("--duration <seconds>", "stop after this many seconds", positiveNumber)
+    .option("--group <groupId>", "register the devices in this group (default: a new one)")
+    .option("--mqtt-url <url>", "the MQTT broker (default: mqtt://<CONFLUX_URL's host>:1884)")
+    .option("--udp-port <port>", "the UDP listener's port", integer(1, 65_535), 23_080)
+    .action(
+      async (options: {
+        devices: number;
+        rate: string;
+        protocol: SimulatedProtocol;
+        duration?: number;
+        group?: string;
+        mqttUrl?: string;
+        udpPort: number;
+      }) => {
+        const { parseRate, simulate } = await import("./simulate.ts");
+        let rate: number;
+        try {
+          rate = parseRate(options.rate);
+        } catch (error) {
+          throw new CliError((error as Error).message, exitCodes.usage);
+        }
+        const api = await client();
+        const controller = new AbortController();
+        process.once("SIGINT", () => controller.abort());
+        await simulate(
+          api,
+          {
+            devices: options.devices,
+            rate,
+            protocol: options.protocol,
+            ...(options.duration === undefined ? {} : { durationSeconds: options.duration }),
+            ...(options.group ? { groupId: options.group } : {}),
+            mqttUrl: options.mqttUrl ?? `mqtt://${new URL(api.baseUrl).hostname}:1884`,
+            udpPort: options.udpPort,
+            log: (line) => print(`${line}\n`),
+          },
+          controller.signal,
+        );
+      },
+    );
+}
+
+function serveCommand(): Command {
+  return new Command("serve")
+    .summary("start Conflux: the studio and the API")
+    .description("start Conflux: the studio and the API on one port (SQLite in ./.conflux/ by default)")
+    .option("--port <port>", "port to listen on (default: CONFLUX_PORT or 8480)", integer(0, 65_535))
+    .option("--host <host>", "address to listen on (default: CONFLUX_HOST or 127.0.0.1)")
+    .option("--data-dir <dir>", "SQLite database and secret key (default: CONFLUX_DATA_DIR or .conflux)")
+    .action(async (options: { port?: number; host?: string; dataDir?: string }) => {
+      const { serve } = await import("./serve.ts");
+      await serve(options);
+    });
+}
+
+/** Settings `addCommand` does not pass down: every command reports usage errors the same way. */
+function reportUsageErrors(command: Command): void {
+  command
+    .showHelpAfterError("(add --help for usage)")
+    // Usage errors exit with 2 (commander's own 1 would read as "the server said no").
+    .exitOverride((error: CommanderError) => {
+      process.exit(error.exitCode === 0 ? exitCodes.ok : exitCodes.usage);
+    });
+  for (const sub of command.commands) reportUsageErrors(sub);
+}
+
+export function program(): Command {
+  const client = () => connect(process.env);
+  const conflux = new Command("conflux")
+    .description("Conflux: IoT apps from event sources, channels and actions")
+    .version(packageJson.version, "-v, --version")
+    .addHelpText(
+      "after",
+      "\nCommands other than serve and login talk to CONFLUX_URL (default http://127.0.0.1:8480) with\n" +
+        "CONFLUX_API_KEY and CONFLUX_TOKEN (from `conflux login --export`), or CONFLUX_EMAIL and CONFLUX_PASSWORD.\n" +
+        "Exit codes: 0 done, 1 the server answered an error, 2 wrong usage, 3 server not reachable.",
+    );
+  for (const command of [
+    serveCommand(),
+    loginCommand(),
+    appsCommand(client),
+    sendCommand(client),
+    simulateCommand(client),
+  ])
+    conflux.addCommand(command);
+  reportUsageErrors(conflux);
+  return conflux;
+}
+
+program()
+  .parseAsync(process.argv)
+  .catch((error: unknown) => {
+    process.stderr.write(`conflux: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(error instanceof CliError ? error.exitCode : exitCodes.failed);
+  });
