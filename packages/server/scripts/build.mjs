@@ -1,8 +1,11 @@
 // Compiles the server and the `conflux` CLI to JavaScript in dist/js/, so neither compiles TypeScript
 // when it starts. Run by `npm ci` (the root's prepare script) and by `npm start`; tests run the sources.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const out = new URL("../dist/js/", import.meta.url).pathname;
+// Chunks are named by content hash: without this, each build would leave the last one's behind.
+rmSync(out, { recursive: true, force: true });
 
 await build({
   absWorkingDir: new URL("..", import.meta.url).pathname,

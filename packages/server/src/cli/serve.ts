@@ -8,7 +8,7 @@ async function loggerFor(config: Parameters<typeof createLogger>[0]): Promise<Lo
   const { default: pretty } = await import("pino-pretty");
   return createLogger(
     config,
-    pretty({ colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" }),
+    pretty({ sync: true, colorize: true, translateTime: "SYS:HH:MM:ss", ignore: "pid,hostname" }),
   );
 }
 
@@ -18,7 +18,7 @@ function firstSteps(url: string): string {
   return [
     "",
     `Conflux is ready: open ${studio}/ in a browser, sign up, and build an app on the canvas.`,
-    "  From a shell: npx conflux login --email you@example.com --export  (an API key and token), then",
+    `  From a shell: eval "$(npx conflux login --email you@example.com --export)"   (an API key and token)`,
     "                npx conflux apps import docs/examples/cold-chain-alert.json   (README: a first app)",
     `  API reference: ${studio}/docs   ·   stop: Ctrl+C`,
     "",
