@@ -1,6 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestConflux } from "./harness.ts";
 
@@ -13,6 +15,10 @@ function fakeStudioBuild(): string {
     '<!doctype html><script type="module" src="/assets/a1.js"></script>',
   );
   writeFileSync(path.join(dir, "assets", "a1.js"), "console.log('studio')");
+  writeFileSync(
+    path.join(dir, "assets", "big.js"),
+    `export const words = ${JSON.stringify("studio ".repeat(4000))};`,
+  );
   return dir;
 }
 
@@ -47,6 +53,20 @@ describe("conflux serve with a studio build", () => {
     expect(asset.headers.get("content-type")).toContain("javascript");
     expect(asset.headers.get("cache-control")).toContain("immutable");
     expect((await fetch(`${conflux.url}/assets/gone.js`)).status).toBe(404);
+  });
+
+  it("sends static files compressed to a browser that accepts br or gzip", async () => {
+    for (const encoding of ["br", "gzip"]) {
+      const answer = await request(`${conflux.url}/assets/big.js`, {
+        headers: { "accept-encoding": encoding },
+      });
+      expect(answer.statusCode).toBe(200);
+      expect(answer.headers["content-encoding"]).toBe(encoding);
+      const bytes = Buffer.from(await answer.body.arrayBuffer());
+      const text = (encoding === "br" ? brotliDecompressSync(bytes) : gunzipSync(bytes)).toString("utf8");
+      expect(text).toContain("studio studio");
+      expect(bytes.length).toBeLessThan(text.length / 10);
+    }
   });
 
   it("keeps the API's JSON 404 for unknown /v1 paths, with the security headers", async () => {

@@ -1,3 +1,4 @@
+import compress from "@fastify/compress";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from "fastify";
@@ -47,6 +48,10 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
   registerErrorHandler(api);
   addSecurityHeaders(api);
   refuseDeepJson(api, services.config.limits.maxJsonDepth);
+  // Answers over 1 KB in a compressible type (the studio's scripts, long JSON lists) go out as br or
+  // gzip when the client takes them; before the studio's static files, which it must wrap. Request
+  // bodies are not inflated: a small compressed body could expand past every size limit's intent.
+  await api.register(compress, { threshold: 1024, encodings: ["br", "gzip"], globalDecompression: false });
 
   await api.register(swagger, {
     openapi: {

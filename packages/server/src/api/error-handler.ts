@@ -1,6 +1,7 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors } from "fastify-type-provider-zod";
 import { UserError, type UserErrorCode } from "../errors.ts";
+import { describeProblems, problemsAfter } from "./validation-problems.ts";
 
 /** The one map from error codes to HTTP statuses. */
 const statusOf: Record<UserErrorCode, number> = {
@@ -19,10 +20,33 @@ const statusOf: Record<UserErrorCode, number> = {
 /** Fastify's own errors, in our codes. */
 const fastifyCodes: Record<string, UserErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: "payload_too_large",
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
   FST_ERR_CTP_EMPTY_JSON_BODY: "bad_request",
   FST_ERR_CTP_INVALID_JSON_BODY: "bad_request",
 };
+
+/**
+ * Types a route may take a body in, as the 415 names them. text/plain is left out: Fastify parses it
+ * everywhere, but a route that wants JSON then refuses the string.
+ */
+const namedTypes = ["application/json", "application/yaml", "text/yaml", "application/x-yaml"];
+
+/**
+ * "content type 'text/xml' is not accepted here: send application/json". A route whose body schema is
+ * an object takes JSON only (a YAML parser of its plugin would hand it a string it refuses); a route
+ * that reads its body itself (app import) takes every type its plugin parses.
+ */
+function unsupportedType(request: FastifyRequest): string {
+  const sent = request.headers["content-type"];
+  const body = (request.routeOptions.schema as { body?: { shape?: unknown } } | undefined)?.body;
+  const accepted =
+    typeof body?.shape === "object"
+      ? ["application/json"]
+      : namedTypes.filter((type) => request.server.hasContentTypeParser(type));
+  const what = sent
+    ? `content type '${sent.split(";")[0]?.trim()}' is not accepted here`
+    : "the body has no content type";
+  return `${what}: send ${accepted.join(" or ") || "application/json"}`;
+}
 
 /** Errors leave as `{code, message}`; a 5xx says nothing of the internals and is logged instead. */
 export function registerErrorHandler(api: FastifyInstance): void {
@@ -35,18 +59,21 @@ export function registerErrorHandler(api: FastifyInstance): void {
       });
     }
     if (hasZodFastifySchemaValidationErrors(error)) {
-      const details = error.validation.map((issue) => ({
-        path: issue.instancePath.replace(/^\//, "").replaceAll("/", "."),
-        message: issue.message,
-      }));
-      const first = details[0];
-      const where = first?.path
-        ? `${error.validationContext} ${first.path}`
-        : (error.validationContext ?? "request");
+      const failed = error.validationContext ?? "request";
+      const details = [
+        ...error.validation.map((issue) => ({
+          in: failed,
+          path: issue.instancePath.replace(/^\//, "").replaceAll("/", "."),
+          message: issue.message ?? "invalid",
+        })),
+        ...problemsAfter(request, error.validationContext),
+      ];
       return reply
         .status(400)
-        .send({ code: "validation_failed", message: `${where}: ${first?.message ?? "invalid"}`, details });
+        .send({ code: "validation_failed", message: describeProblems(details), details });
     }
+    if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE")
+      return reply.status(415).send({ code: "unsupported_media_type", message: unsupportedType(request) });
     const mapped = error.code ? fastifyCodes[error.code] : undefined;
     if (mapped) return reply.status(statusOf[mapped]).send({ code: mapped, message: error.message });
     if (error.statusCode && error.statusCode < 500)
