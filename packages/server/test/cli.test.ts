@@ -1,4 +1,7 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { logIn, signUp, startTestConflux, testPassword, waitForRun } from "./harness.ts";
@@ -15,7 +18,16 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   conflux = await startTestConflux();
   await signUp(conflux.url, email);
-  env = { ...process.env, CONFLUX_URL: conflux.url, CONFLUX_EMAIL: email, CONFLUX_PASSWORD: testPassword };
+  // One log-in for the suite: a log-in per call (argon2) would make each call slow on a busy machine.
+  const { headers } = await logIn(conflux.url, email);
+  env = {
+    ...process.env,
+    CONFLUX_URL: conflux.url,
+    CONFLUX_EMAIL: email,
+    CONFLUX_PASSWORD: testPassword,
+    CONFLUX_API_KEY: headers["x-conflux-api-key"],
+    CONFLUX_TOKEN: headers["x-conflux-token"],
+  };
 });
 
 afterAll(async () => conflux?.cleanUp());
@@ -25,7 +37,8 @@ const cliRun = (...args: string[]) => run(process.execPath, [cli, ...args], { en
 const bare = (...args: string[]) =>
   run(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? "" } });
 
-describe("the conflux CLI", () => {
+// Each call is a process of its own (a few hundred ms, seconds on a busy machine).
+describe("the conflux CLI", { timeout: 60_000 }, () => {
   it("imports, lists and exports apps, and sends a message that runs", async () => {
     const imported = JSON.parse((await cliRun("apps", "import", example, "-o", "json")).stdout);
     expect(imported.name).toBe("Cold-chain alert");
@@ -50,6 +63,40 @@ describe("the conflux CLI", () => {
     expect(finished.steps.find((step: { actionId: string }) => step.actionId === "too-warm")?.status).toBe(
       "completed",
     );
+  });
+
+  it("runs the README's first app: its webhook reaches `conflux receive` and the run is green", async () => {
+    const receiver = spawn(process.execPath, [cli, "receive", "--port", "0"], { env });
+    try {
+      let printed = "";
+      receiver.stdout.on("data", (chunk: Buffer) => {
+        printed += chunk.toString("utf8");
+      });
+      const port = await new Promise<string>((resolve, reject) => {
+        receiver.once("exit", (code) => reject(new Error(`conflux receive exited with ${code}`)));
+        receiver.stdout.on("data", () => {
+          const listening = /listening on http:\/\/127\.0\.0\.1:(\d+)\//.exec(printed);
+          if (listening?.[1]) resolve(listening[1]);
+        });
+      });
+      // The README's example posts to the receiver's default port; this one listens where it could.
+      const app = readFileSync(example, "utf8").replace("127.0.0.1:8481", `127.0.0.1:${port}`);
+      const file = path.join(mkdtempSync(path.join(tmpdir(), "conflux-cli-")), "first-app.json");
+      writeFileSync(file, app);
+      const { appId } = JSON.parse((await cliRun("apps", "import", file, "-o", "json")).stdout);
+      const sent = JSON.parse(
+        (await cliRun("send", appId, "readings", '{"sensor":"fridge-1","temp":9.5}', "-o", "json")).stdout,
+      );
+      const finished = await waitForRun(await logIn(conflux.url, email), appId, sent.executionId);
+      expect(finished.status).toBe("completed");
+      expect(finished.steps.map((step: { status: string }) => step.status)).toEqual([
+        "completed",
+        "completed",
+      ]);
+      expect(printed).toMatch(/POST \/alerts \(application\/json\)\n.*FRIDGE-1 is at 9.5 C/);
+    } finally {
+      receiver.kill();
+    }
   });
 
   it("imports with --dry-run (nothing saved), --disabled and --replace", async () => {
@@ -136,7 +183,7 @@ describe("the conflux CLI", () => {
       stderr: "conflux: cannot read no-such-file.json: no such file\n",
     });
     await expect(
-      run(process.execPath, [cli, "apps", "list"], { env: { ...env, CONFLUX_PASSWORD: "wrong" } }),
+      run(process.execPath, [cli, "apps", "list"], { env: { ...env, CONFLUX_API_KEY: "", CONFLUX_PASSWORD: "wrong" } }),
     ).rejects.toMatchObject({
       stderr: expect.stringContaining("log-in failed: 401"),
     });

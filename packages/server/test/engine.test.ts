@@ -12,7 +12,7 @@ const example = readFileSync(
 const suite = useSuite();
 
 function exampleApp(): Record<string, any> {
-  return JSON.parse(example.replace("http://127.0.0.1:9/alerts", `${suite.sinkUrl}/alerts`));
+  return JSON.parse(example.replace("http://127.0.0.1:8481/alerts", `${suite.sinkUrl}/alerts`));
 }
 
 async function importApp(app: unknown): Promise<string> {

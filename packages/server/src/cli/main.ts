@@ -235,6 +235,21 @@ function simulateCommand(client: () => Promise<ApiClient>): Command {
     );
 }
 
+function receiveCommand(): Command {
+  return new Command("receive")
+    .summary("a local receiver that prints the requests webhooks send it")
+    .description(
+      "listen on this machine, print every request (method, path, content type, body) and answer 200: " +
+        "a target for trying webhook actions (the README's first app posts to it)",
+    )
+    .option("--port <port>", "port to listen on", integer(0, 65_535), 8481)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .action(async (options: { port: number; host: string }) => {
+      const { receive } = await import("./receive.ts");
+      await receive(options, print);
+    });
+}
+
 function serveCommand(): Command {
   return new Command("serve")
     .summary("start Conflux: the studio and the API")
@@ -266,7 +281,7 @@ export function program(): Command {
     .version(packageJson.version, "-v, --version")
     .addHelpText(
       "after",
-      "\nCommands other than serve and login talk to CONFLUX_URL (default http://127.0.0.1:8480) with\n" +
+      "\napps, send and simulate talk to CONFLUX_URL (default http://127.0.0.1:8480) with\n" +
         "CONFLUX_API_KEY and CONFLUX_TOKEN (from `conflux login --export`), or CONFLUX_EMAIL and CONFLUX_PASSWORD.\n" +
         "Exit codes: 0 done, 1 the server answered an error, 2 wrong usage, 3 server not reachable.",
     );
@@ -276,6 +291,7 @@ export function program(): Command {
     appsCommand(client),
     sendCommand(client),
     simulateCommand(client),
+    receiveCommand(),
   ])
     conflux.addCommand(command);
   reportUsageErrors(conflux);
