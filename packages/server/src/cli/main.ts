@@ -73,7 +73,7 @@ function appsCommand(client: () => Promise<ApiClient>): Command {
   withOutput(apps.command("list").description("list your apps")).action(
     async (options: { output: OutputFormat }) => {
       const list = JSON.parse(await (await client()).call("GET", "/v1/apps")) as App[];
-      print(render(list, options.output, () => table(list, appColumns)));
+      print(await render(list, options.output, () => table(list, appColumns)));
     },
   );
   withOutput(
@@ -103,7 +103,7 @@ function appsCommand(client: () => Promise<ApiClient>): Command {
       const path = `/v1/apps/import${query.size ? `?${query}` : ""}`;
       const answer = JSON.parse(await (await client()).call("POST", path, text, contentType));
       print(
-        render(answer, options.output, () =>
+        await render(answer, options.output, () =>
           answer.dryRun
             ? `checked, nothing saved:\n${table([answer.app as App], appColumns.slice(1))}`
             : table([answer as App], appColumns),
@@ -157,7 +157,7 @@ function loginCommand(): Command {
       }
       const credentials = { apiKey, token, ...(operatorId ? { operatorId } : {}) };
       print(
-        render(credentials, options.output, () =>
+        await render(credentials, options.output, () =>
           fields(credentials).concat(
             "\nSend them as the X-Conflux-API-Key and X-Conflux-Token headers, or let the CLI use them:\n",
             '  eval "$(conflux login --export)"\n',
@@ -178,7 +178,7 @@ function sendCommand(client: () => Promise<ApiClient>): Command {
   ).action(async (appId: string, channelId: string, message: string, options: { output: OutputFormat }) => {
     const path = `/v1/apps/${encodeURIComponent(appId)}/channels/${encodeURIComponent(channelId)}/messages`;
     const answer = JSON.parse(await (await client()).call("POST", path, message));
-    print(render(answer, options.output, () => fields(answer)));
+    print(await render(answer, options.output, () => fields(answer)));
   });
 }
 

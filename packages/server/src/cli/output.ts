@@ -1,5 +1,3 @@
-import { stringify } from "yaml";
-
 export const outputFormats = ["table", "json", "yaml"] as const;
 export type OutputFormat = (typeof outputFormats)[number];
 
@@ -54,8 +52,9 @@ export function fields(value: Record<string, unknown>, keys = Object.keys(value)
 }
 
 /** `value` as the format asks: JSON and YAML whole, a table as `asTable` draws it. */
-export function render(value: unknown, format: OutputFormat, asTable: () => string): string {
+export async function render(value: unknown, format: OutputFormat, asTable: () => string): Promise<string> {
   if (format === "json") return `${JSON.stringify(value, null, 2)}\n`;
-  if (format === "yaml") return stringify(value);
+  // Loaded only when asked for: it would add a good part of every call's start-up time.
+  if (format === "yaml") return (await import("yaml")).stringify(value);
   return asTable();
 }
