@@ -183,7 +183,9 @@ describe("the conflux CLI", { timeout: 60_000 }, () => {
       stderr: "conflux: cannot read no-such-file.json: no such file\n",
     });
     await expect(
-      run(process.execPath, [cli, "apps", "list"], { env: { ...env, CONFLUX_API_KEY: "", CONFLUX_PASSWORD: "wrong" } }),
+      run(process.execPath, [cli, "apps", "list"], {
+        env: { ...env, CONFLUX_API_KEY: "", CONFLUX_PASSWORD: "wrong" },
+      }),
     ).rejects.toMatchObject({
       stderr: expect.stringContaining("log-in failed: 401"),
     });
