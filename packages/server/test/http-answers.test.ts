@@ -60,6 +60,15 @@ describe("HTTP answers", () => {
     );
   });
 
+  it("answers 415 to a body without a content type, saying what to send", async () => {
+    const untyped = await raw("POST", "/v1/device_groups", {}, '{"name":"g"}');
+    expect(untyped.status).toBe(415);
+    expect(JSON.parse(untyped.bytes.toString("utf8"))).toEqual({
+      code: "unsupported_media_type",
+      message: "the body has no content type: send application/json",
+    });
+  });
+
   it("names every problem of a part in one answer", async () => {
     const { status, body } = await suite.session.call("POST", "/v1/apps/import?dryRun=maybe&mode=merge", {
       name: "x",
