@@ -142,7 +142,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   sizeSandbox(config.sandbox);
   const { db, kind } = await openDatabase(config.database, config.dataDir);
   const store = new SqlStore(db);
-  const bus = new SqlBus(db, kind, store.messages);
+  const listenUrl = config.database.kind === "postgres" ? config.database.url : undefined;
+  const bus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger });
   // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
   if (kind === "sqlite") await bus.releaseAllLeases();
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
