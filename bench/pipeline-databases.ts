@@ -7,7 +7,8 @@
  *   BENCH_RATE=500 npm run pipeline-databases -w @conflux/bench   # paced at 500 requests/s
  *
  * BENCH_ONLY=SQLite or PostgreSQL runs one side (to profile it with `node --cpu-prof`).
- * PostgreSQL: BENCH_POSTGRES_URL (a local `test` database by default); each round gets a schema of its own.
+ * PostgreSQL: BENCH_POSTGRES_URL (a local `test` database by default), each round in a schema of its own;
+ * BENCH_POOL_SIZE sets its connections per process.
  */
 import { cpus } from "node:os";
 import pg from "pg";
@@ -19,6 +20,8 @@ const pairs = Number(process.env.BENCH_PAIRS ?? 2);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rate = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+/** PostgreSQL connections per process; Conflux's default when unset. */
+const poolSize = process.env.BENCH_POOL_SIZE ? Number(process.env.BENCH_POOL_SIZE) : undefined;
 
 async function withSchema<T>(run: (url: string) => Promise<T>): Promise<T> {
   const schema = `conflux_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
@@ -44,7 +47,9 @@ const rounds = async (name: "SQLite" | "PostgreSQL") => {
   const result =
     name === "SQLite"
       ? await pipelineRound(sink, load)
-      : await withSchema((url) => pipelineRound(sink, load, { database: { kind: "postgres", url } }));
+      : await withSchema((url) =>
+          pipelineRound(sink, load, { database: { kind: "postgres", url, poolSize } }),
+        );
   results[name].push(result);
   console.error(
     `${name}: ${result.eventsPerSecond.toFixed(0)} delivered/s, p50 ${result.p50} ms, p99 ${result.p99} ms, lost ${result.lost}`,

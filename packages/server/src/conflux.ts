@@ -9,10 +9,13 @@ import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
 import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { aiModule, aiPortOf } from "./ai/module.ts";
 import { buildApi } from "./api/build-api.ts";
+import { operationsRoutes } from "./api/operations-routes.ts";
 import { appsModule } from "./apps/module.ts";
 import type { Bus } from "./bus/bus.ts";
+import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
 import { FailedDeliveries } from "./bus/failed-deliveries.ts";
+import { meteredBus } from "./bus/metered-bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import { readConfig, serverConfigFromEnvironment, serverConfigSchema } from "./config/config.ts";
 import type { Env } from "./config/environment.ts";
@@ -22,6 +25,9 @@ import type { FileStore, SqlFileStore } from "./files/file-store.ts";
 import { createFileStore, filesModule } from "./files/module.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
+import { Metrics } from "./metrics/metrics.ts";
+
+import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
 
 import type { ActionServices } from "./runtime/actions/action-context.ts";
@@ -140,17 +146,20 @@ export interface Conflux {
 /** Opens the store, starts the workers and the scheduler, and listens. */
 export async function startConflux(config: Config, logger: Logger = createLogger(config)): Promise<Conflux> {
   sizeSandbox(config.sandbox);
-  const { db, kind } = await openDatabase(config.database, config.dataDir);
+  const { db, kind, pool } = await openDatabase(config.database, config.dataDir);
   const store = new SqlStore(db);
+  const metrics = new Metrics();
+  watchDatabase(metrics, db, pool);
   const listenUrl = config.database.kind === "postgres" ? config.database.url : undefined;
-  const bus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger });
+  const bus = meteredBus(new SqlBus(db, kind, { messages: store.messages, listenUrl, logger }), metrics);
   // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
   if (kind === "sqlite") await bus.releaseAllLeases();
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   const cipher = createCipher(secretKey);
-  const outbound: OutboundClient = createGuardedClient({
-    allowPrivateAddresses: config.outbound.allowPrivateAddresses,
-  });
+  const outbound: OutboundClient = countingErrors(
+    createGuardedClient({ allowPrivateAddresses: config.outbound.allowPrivateAddresses }),
+    (code) => metrics.outboundErrors.inc({ code }),
+  );
   const mail: MailService | undefined = createMailService(config);
 
   const scheduler = new Scheduler(async (tick) => {
@@ -248,6 +257,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
 
   const api = await buildApi(services, {
     async open(app) {
+      await operationsRoutes(app, { store, bus, metrics, metricsToken: config.metrics.token });
       for (const module of modules) if ("openRoutes" in module) await module.openRoutes(app, services);
     },
     async authenticated(app) {

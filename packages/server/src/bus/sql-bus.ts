@@ -292,6 +292,10 @@ export class SqlBus implements Bus {
       .execute();
   }
 
+  async ping(): Promise<void> {
+    await this.db.selectFrom("jobs").select("jobId").limit(1).execute();
+  }
+
   /** On PostgreSQL, other instances' jobs are heard while anyone here listens for work. */
   onWork(listener: () => void): () => void {
     this.events.on("work", listener);

@@ -26,7 +26,12 @@ export const serverConfigSchema = z.object({
   database: z
     .discriminatedUnion("kind", [
       z.object({ kind: z.literal("sqlite"), file: z.string().optional() }),
-      z.object({ kind: z.literal("postgres"), url: z.string().min(1) }),
+      z.object({
+        kind: z.literal("postgres"),
+        url: z.string().min(1),
+        /** Connections per process; absent: store/database.ts's default, measured with the bus's group commit. */
+        poolSize: z.coerce.number().int().min(2).max(500).optional(),
+      }),
     ])
     .default({ kind: "sqlite" }),
   /** 32-byte key (base64) that encrypts stored credentials; generated into dataDir when absent. */
@@ -104,6 +109,11 @@ export const serverConfigSchema = z.object({
       message: "headersTimeoutMs cannot be longer than requestTimeoutMs",
     })
     .default({ headersTimeoutMs: 30_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000 }),
+  /**
+   * `/metrics` (Prometheus) answers only a scraper that sends `Authorization: Bearer <token>`; without a
+   * token it is off (404). Its numbers name no tenant, but they tell how busy and how healthy the service is.
+   */
+  metrics: z.object({ token: z.string().min(16).optional() }).default({}),
   /** Runs older than this are deleted (hourly), unless they still have work to do. */
   historyRetentionDays: z.coerce.number().int().min(1).max(3_650).default(30),
   outbound: z
@@ -159,13 +169,18 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
       threadsPerOperator: env.CONFLUX_SANDBOX_THREADS_PER_OPERATOR,
     }),
     limits: definedEntries({ maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH }),
+    metrics: definedEntries({ token: env.CONFLUX_METRICS_TOKEN }),
     http: definedEntries({
       headersTimeoutMs: env.CONFLUX_HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.CONFLUX_HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: env.CONFLUX_HTTP_KEEP_ALIVE_TIMEOUT_MS,
     }),
     database: databaseUrl?.startsWith("postgres")
-      ? { kind: "postgres" as const, url: databaseUrl }
+      ? definedEntries({
+          kind: "postgres" as const,
+          url: databaseUrl,
+          poolSize: env.CONFLUX_DATABASE_POOL_SIZE,
+        })
       : undefined,
     outbound:
       env.CONFLUX_OUTBOUND_ALLOW_PRIVATE === undefined
