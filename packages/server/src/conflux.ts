@@ -15,6 +15,7 @@ import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
 import { FailedDeliveries } from "./bus/failed-deliveries.ts";
+import { dueSinceByOperator } from "./bus/job-backlog.ts";
 import { meteredBus } from "./bus/metered-bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import { readConfig, serverConfigFromEnvironment, serverConfigSchema } from "./config/config.ts";
@@ -32,6 +33,7 @@ import { createGuardedClient, type OutboundClient } from "./outbound/guarded-cli
 
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
+import { Admission } from "./runtime/admission.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
 
 import { startHistoryRetention } from "./runtime/history-retention.ts";
@@ -133,6 +135,8 @@ export interface Services {
   files: SqlFileStore;
   /** What actions draw on: the runtime's ports, implemented by the features. */
   actions: ActionServices;
+  /** The sources' door: refuses events before the backlog's latency passes its bound. */
+  admission: Admission;
 }
 
 export interface Conflux {
@@ -178,7 +182,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     maxMessageBytes: config.limits.maxMessageBytes,
     logger,
   });
-  const devices = createDeviceServices({ db, kind, store, bus, config, logger });
+  const admission = new Admission(() => dueSinceByOperator(db), config.limits.maxBacklogSeconds, logger);
+  const devices = createDeviceServices({ db, kind, store, bus, config, logger, admission });
   const ai = createAiServices(
     fitAiTimeoutToLease(config.ai, config.runtime.leaseMs),
     db,
@@ -209,6 +214,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     collectBatches,
   };
   const services: Services = {
+    admission,
     config,
     store,
     appVersions,
@@ -267,6 +273,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();
+  admission.start();
   collectBatches.start();
   const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
   // Parked deliveries wait for this to let a probe through: a small share of the longest wait between tries.
@@ -290,6 +297,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     async stop() {
       stopRetention();
       stopProbes();
+      admission.stop();
       for (const stopModule of stopModules.reverse()) await stopModule();
       scheduler.stop();
       await api.close();

@@ -36,3 +36,17 @@ export async function jobBacklog(db: Kysely<Database>, now = Date.now()): Promis
     };
   });
 }
+
+/** For each operator with due jobs, since when its oldest due job has waited (Unix ms). */
+export async function dueSinceByOperator(
+  db: Kysely<Database>,
+  now = Date.now(),
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom("jobs")
+    .select(["operatorId", sql<number>`min(available_at)`.as("since")])
+    .where("availableAt", "<=", now)
+    .groupBy("operatorId")
+    .execute();
+  return new Map(rows.map((row) => [row.operatorId, Number(row.since)]));
+}

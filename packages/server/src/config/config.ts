@@ -84,6 +84,11 @@ export const serverConfigSchema = z.object({
       authAttemptsPerMinute: z.coerce.number().int().min(1).default(30),
       /** Levels of arrays and objects in a message or an imported app; deeper is refused with 400 at ingest. */
       maxJsonDepth: z.coerce.number().int().min(1).max(1_000).default(defaultMaxJsonDepth),
+      /**
+       * The latency the backlog is bounded by: sources refuse events (429 for the operator whose own jobs
+       * wait past a quarter of it, 503 for all past half) so that what they accept starts within it.
+       */
+      maxBacklogSeconds: z.coerce.number().positive().max(86_400).default(120),
     })
     .default({
       maxJsonDepth: defaultMaxJsonDepth,
@@ -93,6 +98,7 @@ export const serverConfigSchema = z.object({
       emailsPerHour: 10,
       emailsPerMonth: 300,
       authAttemptsPerMinute: 30,
+      maxBacklogSeconds: 120,
     }),
   /**
    * Timeouts of the HTTP listener, so connections that never finish do not pile up: the headers of a
@@ -168,7 +174,10 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
       threads: env.CONFLUX_SANDBOX_THREADS,
       threadsPerOperator: env.CONFLUX_SANDBOX_THREADS_PER_OPERATOR,
     }),
-    limits: definedEntries({ maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH }),
+    limits: definedEntries({
+      maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH,
+      maxBacklogSeconds: env.CONFLUX_MAX_BACKLOG_SECONDS,
+    }),
     metrics: definedEntries({ token: env.CONFLUX_METRICS_TOKEN }),
     http: definedEntries({
       headersTimeoutMs: env.CONFLUX_HTTP_HEADERS_TIMEOUT_MS,
