@@ -1,5 +1,8 @@
+import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Refused } from "../src/runtime/admission.ts";
 import { useContractDatabases } from "./databases.ts";
+import { createDeviceFixture, dataOf } from "./device-fixture.ts";
 import { type ApiSession, signUp, startTestConflux } from "./harness.ts";
 import { HttpSink } from "./http-sink.ts";
 
@@ -92,4 +95,55 @@ describe.each(databases)("backpressure on %s", (_name, database) => {
     },
     90_000,
   );
+});
+
+describe("backpressure on the embedded MQTT broker", () => {
+  let conflux: Awaited<ReturnType<typeof startTestConflux>>;
+  beforeAll(async () => {
+    conflux = await startTestConflux();
+  });
+  afterAll(() => conflux?.cleanUp());
+
+  it("holds the PUBACK while the backlog is over its bound, then acknowledges, or closes the connection", async () => {
+    const session = await signUp(conflux.url);
+    const fixture = await createDeviceFixture(session);
+    const { admission } = conflux.services;
+    const admit = admission.admit;
+    let overloadedUntil = Date.now() + 1_500;
+    admission.admit = (operatorId, now = Date.now()) => {
+      if (now < overloadedUntil) throw new Refused("overloaded", "catching up", 1);
+      admit.call(admission, operatorId, now);
+    };
+    const client = await mqtt.connectAsync(
+      `mqtt://127.0.0.1:${conflux.services.devices.listening.mqttPort}`,
+      {
+        clientId: `${fixture.deviceId}-held`,
+        username: fixture.deviceId,
+        password: fixture.secret,
+        reconnectPeriod: 0,
+      },
+    );
+    try {
+      const topic = `devices/${fixture.deviceId}/data`;
+      let acknowledged = false;
+      const first = client.publishAsync(topic, JSON.stringify({ n: 1 }), { qos: 1 }).then(() => {
+        acknowledged = true;
+      });
+      await sleep(800);
+      expect(acknowledged).toBe(false);
+      await first;
+      expect(await dataOf(session, fixture.deviceId)).toEqual([{ n: 1 }]);
+
+      // Still over the bound after the longest hold: the connection ends, nothing is stored.
+      overloadedUntil = Number.POSITIVE_INFINITY;
+      const closed = new Promise<number>((resolve) => client.once("close", () => resolve(Date.now())));
+      const sentAt = Date.now();
+      void client.publishAsync(topic, JSON.stringify({ n: 2 }), { qos: 1 }).catch(() => {});
+      expect((await closed) - sentAt).toBeGreaterThanOrEqual(9_000);
+      expect(await dataOf(session, fixture.deviceId)).toEqual([{ n: 1 }]);
+    } finally {
+      admission.admit = admit;
+      await client.endAsync(true);
+    }
+  }, 30_000);
 });
