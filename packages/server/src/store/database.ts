@@ -20,9 +20,10 @@ const int8Oid = 20;
 
 /**
  * Connections per process. The bus's writes share one transaction at a time (bus/postgres-group-commit.ts);
- * the rest are reads of the request path. Measured with bench/pipeline-databases.ts (see its README entry).
+ * the others serve the request path's reads (API key, app) concurrently. bench/pipeline-databases.ts with
+ * 3, 10 and 20 connections (2 rounds each, closed loop): 20 delivered the most and with the lowest latency.
  */
-const defaultPoolSize = 10;
+const defaultPoolSize = 20;
 
 /**
  * Kysely prepares every query anew; preparing costs more than running our small queries, so
