@@ -13,7 +13,7 @@ const floors = {
   seams: [`${server}(store|bus)/`],
   kernel: [
     `${server}(errors|ids)\\.ts$`,
-    `${server}(auth|config|expressions|logging|mail|outbound|sandbox|secrets)/`,
+    `${server}(auth|config|expressions|logging|mail|metrics|outbound|sandbox|secrets)/`,
   ],
 };
 const order = ["kernel", "seams", "runtime", "http", "features", "root"];

@@ -1,19 +1,17 @@
 /**
- * Events/s and latency through `api source → republish → webhook to a local sink`, next to a bare
+ * Events/s and latency through `api source → republish (condition, transform) → webhook to a local sink`, next to a bare
  * Fastify handler doing the same HTTP work (receive a POST, send it to the sink, answer 202).
  * Rounds alternate between the two so both see the same machine; medians of the rounds are printed.
  *
  *   npm run pipeline -w @conflux/bench            # BENCH_SECONDS=10 BENCH_ROUNDS=3 BENCH_CONNECTIONS=32
  *   BENCH_RATE=300 npm run pipeline -w @conflux/bench   # paced: latency at a load both sides sustain
  */
-import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import Fastify from "fastify";
-import { decodeTime } from "ulid";
 import { request } from "undici";
-import { startBenchConflux } from "./bench-conflux.ts";
+import { pipelineRound, type RoundResult, type Sink, startSink } from "./pipeline-round.ts";
 import { postLoad } from "./post-load.ts";
-import { median, percentile } from "./statistics.ts";
+import { median } from "./statistics.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -22,80 +20,11 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rate = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
 const body = JSON.stringify({ sensor: "fridge-1", temp: 9.5, humidity: 61 });
 
-interface RoundResult {
-  eventsPerSecond: number;
-  p50: number;
-  p99: number;
-}
-
-/** The webhook receiver: notes when each idempotency key arrived. */
-async function startSink() {
-  const arrivals = new Map<string, number>();
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on("end", () => {
-      const key = req.headers["idempotency-key"];
-      if (typeof key === "string") arrivals.set(key, Date.now());
-      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    arrivals,
-    close: () => server.close(),
-  };
-}
-
 function load(url: string, headers: Record<string, string>) {
   return postLoad(url, { body, headers, connections, seconds, rate });
 }
 
-async function benchConflux(sink: Awaited<ReturnType<typeof startSink>>): Promise<RoundResult> {
-  const bench = await startBenchConflux({ outbound: { allowPrivateAddresses: true } });
-  const { conflux, headers } = bench;
-  try {
-    const app = await bench.post<{ appId: string }>("/v1/apps", {
-      name: "bench",
-      channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }, { channelId: "out" }],
-      actions: [
-        {
-          actionId: "shape",
-          channelId: "in",
-          type: "republish",
-          condition: "payload.temp > 8",
-          config: {},
-          output: { enabled: true, channelId: "out" },
-        },
-        { actionId: "hook", channelId: "out", type: "webhook", config: { url: `${sink.url}/hook` } },
-      ],
-    });
-
-    sink.arrivals.clear();
-    const started = Date.now();
-    const result = await load(`${conflux.url}/v1/apps/${app.appId}/channels/in/messages`, headers);
-    const accepted = result["2xx"];
-    const deadline = Date.now() + 600_000;
-    while (sink.arrivals.size < accepted && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    const latencies: number[] = [];
-    let last = started;
-    for (const [key, arrivedAt] of sink.arrivals) {
-      const executionId = key.split(":")[0] ?? "";
-      latencies.push(arrivedAt - decodeTime(executionId));
-      last = Math.max(last, arrivedAt);
-    }
-    return {
-      eventsPerSecond: sink.arrivals.size / ((last - started) / 1000),
-      p50: percentile(latencies, 50),
-      p99: percentile(latencies, 99),
-    };
-  } finally {
-    await bench.close();
-  }
-}
-
-async function benchBareFastify(sink: Awaited<ReturnType<typeof startSink>>): Promise<RoundResult> {
+async function benchBareFastify(sink: Sink): Promise<RoundResult> {
   const api = Fastify();
   api.post("/messages", async (req, reply) => {
     const response = await request(`${sink.url}/hook`, {
@@ -109,7 +38,12 @@ async function benchBareFastify(sink: Awaited<ReturnType<typeof startSink>>): Pr
   await api.listen({ port: 0, host: "127.0.0.1" });
   try {
     const result = await load(`http://127.0.0.1:${(api.server.address() as AddressInfo).port}/messages`, {});
-    return { eventsPerSecond: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+    return {
+      eventsPerSecond: result.requests.average,
+      p50: result.latency.p50,
+      p99: result.latency.p99,
+      lost: 0,
+    };
   } finally {
     await api.close();
   }
@@ -120,7 +54,7 @@ const conflux: RoundResult[] = [];
 const bare: RoundResult[] = [];
 for (let round = 1; round <= rounds; round++) {
   bare.push(await benchBareFastify(sink));
-  conflux.push(await benchConflux(sink));
+  conflux.push(await pipelineRound(sink, { connections, seconds, rate }));
   console.error(
     `round ${round}: conflux ${conflux.at(-1)?.eventsPerSecond.toFixed(0)} ev/s, bare ${bare.at(-1)?.eventsPerSecond.toFixed(0)} req/s`,
   );

@@ -9,10 +9,14 @@ import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
 import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { aiModule, aiPortOf } from "./ai/module.ts";
 import { buildApi } from "./api/build-api.ts";
+import { operationsRoutes } from "./api/operations-routes.ts";
 import { appsModule } from "./apps/module.ts";
 import type { Bus } from "./bus/bus.ts";
+import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
 import { FailedDeliveries } from "./bus/failed-deliveries.ts";
+import { dueSinceByOperator } from "./bus/job-backlog.ts";
+import { meteredBus } from "./bus/metered-bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import { readConfig, serverConfigFromEnvironment, serverConfigSchema } from "./config/config.ts";
 import type { Env } from "./config/environment.ts";
@@ -22,10 +26,14 @@ import type { FileStore, SqlFileStore } from "./files/file-store.ts";
 import { createFileStore, filesModule } from "./files/module.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
+import { Metrics } from "./metrics/metrics.ts";
+
+import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
 
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
+import { Admission } from "./runtime/admission.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
 
 import { startHistoryRetention } from "./runtime/history-retention.ts";
@@ -127,6 +135,8 @@ export interface Services {
   files: SqlFileStore;
   /** What actions draw on: the runtime's ports, implemented by the features. */
   actions: ActionServices;
+  /** The sources' door: refuses events before the backlog's latency passes its bound. */
+  admission: Admission;
 }
 
 export interface Conflux {
@@ -140,16 +150,20 @@ export interface Conflux {
 /** Opens the store, starts the workers and the scheduler, and listens. */
 export async function startConflux(config: Config, logger: Logger = createLogger(config)): Promise<Conflux> {
   sizeSandbox(config.sandbox);
-  const { db, kind } = await openDatabase(config.database, config.dataDir);
+  const { db, kind, pool } = await openDatabase(config.database, config.dataDir);
   const store = new SqlStore(db);
-  const bus = new SqlBus(db, kind, store.messages);
+  const metrics = new Metrics();
+  watchDatabase(metrics, db, pool);
+  const listenUrl = config.database.kind === "postgres" ? config.database.url : undefined;
+  const bus = meteredBus(new SqlBus(db, kind, { messages: store.messages, listenUrl, logger }), metrics);
   // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
   if (kind === "sqlite") await bus.releaseAllLeases();
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
   const cipher = createCipher(secretKey);
-  const outbound: OutboundClient = createGuardedClient({
-    allowPrivateAddresses: config.outbound.allowPrivateAddresses,
-  });
+  const outbound: OutboundClient = countingErrors(
+    createGuardedClient({ allowPrivateAddresses: config.outbound.allowPrivateAddresses }),
+    (code) => metrics.outboundErrors.inc({ code }),
+  );
   const mail: MailService | undefined = createMailService(config);
 
   const scheduler = new Scheduler(async (tick) => {
@@ -168,7 +182,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     maxMessageBytes: config.limits.maxMessageBytes,
     logger,
   });
-  const devices = createDeviceServices({ db, kind, store, bus, config, logger });
+  const admission = new Admission(() => dueSinceByOperator(db), config.limits.maxBacklogSeconds, logger);
+  const devices = createDeviceServices({ db, kind, store, bus, config, logger, admission });
   const ai = createAiServices(
     fitAiTimeoutToLease(config.ai, config.runtime.leaseMs),
     db,
@@ -199,6 +214,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     collectBatches,
   };
   const services: Services = {
+    admission,
     config,
     store,
     appVersions,
@@ -247,6 +263,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
 
   const api = await buildApi(services, {
     async open(app) {
+      await operationsRoutes(app, { store, bus, metrics, metricsToken: config.metrics.token });
       for (const module of modules) if ("openRoutes" in module) await module.openRoutes(app, services);
     },
     async authenticated(app) {
@@ -256,6 +273,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();
+  admission.start();
   collectBatches.start();
   const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
   // Parked deliveries wait for this to let a probe through: a small share of the longest wait between tries.
@@ -279,6 +297,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     async stop() {
       stopRetention();
       stopProbes();
+      admission.stop();
       for (const stopModule of stopModules.reverse()) await stopModule();
       scheduler.stop();
       await api.close();

@@ -9,7 +9,9 @@ export type UserErrorCode =
   | "precondition_failed"
   | "payload_too_large"
   | "unsupported_media_type"
-  | "rate_limited";
+  | "rate_limited"
+  /** The service is over its load (its backlog's latency bound): 503 with Retry-After. */
+  | "overloaded";
 
 export class UserError extends Error {
   constructor(

@@ -15,6 +15,7 @@ const statusOf: Record<UserErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  overloaded: 503,
 };
 
 /** Fastify's own errors, in our codes. */
@@ -52,6 +53,7 @@ function unsupportedType(request: FastifyRequest): string {
 export function registerErrorHandler(api: FastifyInstance): void {
   api.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof UserError) {
+      if ("retryAfterSeconds" in error) reply.header("retry-after", String(error.retryAfterSeconds));
       return reply.status(statusOf[error.code]).send({
         code: error.code,
         message: error.message,

@@ -9,6 +9,7 @@ import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { Admission } from "../runtime/admission.ts";
 import { startExecution } from "../runtime/start-execution.ts";
 import type { OperatorStore, Store } from "../store/store.ts";
 
@@ -16,6 +17,8 @@ export interface MessageRouteDeps {
   bus: Bus;
   config: ServerConfig;
   store: Store;
+  /** Refuses events (429/503) before the backlog's latency passes its bound. */
+  admission?: Pick<Admission, "admit">;
 }
 
 const channelParams = z.object({ appId: z.string().min(1).max(64), channelId: z.string().min(1).max(64) });
@@ -44,7 +47,12 @@ interface Destination {
 }
 
 /** The request body becomes the message; the answer is sent once it is durable. */
-function acceptBody({ bus, config }: MessageRouteDeps, request: FastifyRequest, destination: Destination) {
+function acceptBody(
+  { bus, config, admission }: MessageRouteDeps,
+  request: FastifyRequest,
+  destination: Destination,
+) {
+  admission?.admit(destination.operatorId);
   const key = idempotencyKey(request);
   return startExecution(
     bus,

@@ -106,4 +106,6 @@ export interface Bus {
   releaseAllLeases(): Promise<void>;
   /** Called when work may be due; returns the unsubscribe function. */
   onWork(listener: () => void): () => void;
+  /** Resolves when the bus answers (the readiness check). */
+  ping(): Promise<void>;
 }

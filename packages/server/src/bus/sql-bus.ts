@@ -1,8 +1,10 @@
 import { EventEmitter } from "node:events";
 import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
+import type { Logger } from "pino";
+import { newId } from "../ids.ts";
 import type { DatabaseKind } from "../store/database.ts";
 import type { MessageCache } from "../store/message-cache.ts";
-import type { Database, MessagesTable, StepsTable } from "../store/schema.ts";
+import type { Database, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
 import type {
@@ -17,6 +19,8 @@ import type {
 } from "./bus.ts";
 import { createBusStatements } from "./bus-statements.ts";
 import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
+import { PostgresGroupCommit } from "./postgres-group-commit.ts";
+import { PostgresWakeUps } from "./postgres-wake-ups.ts";
 
 function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -41,63 +45,91 @@ function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
   };
 }
 
+/** The message rows and job rows of deliveries. */
+function deliveryRows(deliveries: Delivery[]): {
+  messages: Selectable<MessagesTable>[];
+  jobs: Insertable<JobsTable>[];
+} {
+  const now = Date.now();
+  const messages: Selectable<MessagesTable>[] = [];
+  const jobs: Insertable<JobsTable>[] = [];
+  for (const { message, actionIds, availableAt, payloadText } of deliveries) {
+    messages.push({
+      ...message,
+      payload: payloadText ?? JSON.stringify(message.payload),
+      context: JSON.stringify(message.context),
+      createdAt: now,
+    });
+    for (const actionId of actionIds)
+      jobs.push({
+        jobId: `${message.messageId}:${actionId}`,
+        operatorId: message.operatorId,
+        appId: message.appId,
+        executionId: message.executionId,
+        messageId: message.messageId,
+        actionId,
+        availableAt,
+        leaseUntil: null,
+        attempts: 0,
+        retries: 0,
+        retryUntil: null,
+        destination: null,
+        createdAt: now,
+      });
+  }
+  return { messages, jobs };
+}
+
+export interface SqlBusOptions {
+  /** The store's cache: the steps that read these messages next are usually this process's. */
+  messages?: MessageCache | undefined;
+  /** PostgreSQL: the database to LISTEN on for jobs other instances queue. */
+  listenUrl?: string | undefined;
+  logger?: Logger | undefined;
+}
+
+/** A dedupe key seen before: the execution is the first one's. */
+class DuplicateExecution extends Error {}
+
 /** The queue lives in the store's own database, so history, outputs and acknowledgement commit together. */
 export class SqlBus implements Bus {
   private readonly events = new EventEmitter();
-  /** SQLite only: PostgreSQL commits concurrent transactions on connections of their own. */
+  /** SQLite's: one writer, whose writes of one turn share a commit under savepoints of their own. */
   private readonly groupCommit: GroupCommit | undefined;
+  /** PostgreSQL's: the writes of one commit's wait share the next, as multi-row statements. */
+  private readonly postgresCommit: PostgresGroupCommit | undefined;
+  private readonly instanceId = newId();
+  private wakeUps: PostgresWakeUps | undefined;
   /** What every event runs, compiled once for this bus's database. */
   private readonly statements = createBusStatements();
+  private readonly messages: MessageCache | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly kind: DatabaseKind,
-    /** The store's cache: the steps that read these messages next are usually this process's. */
-    private readonly messages?: MessageCache,
+    private readonly options: SqlBusOptions = {},
   ) {
     this.events.setMaxListeners(0);
+    this.messages = options.messages;
     if (kind === "sqlite") this.groupCommit = groupCommitOf(db);
+    else this.postgresCommit = new PostgresGroupCommit(db, this.instanceId);
   }
 
   private transaction<T>(write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    return this.groupCommit ? this.groupCommit.run(write) : this.db.transaction().execute(write);
+    if (this.groupCommit) return this.groupCommit.run(write);
+    if (this.postgresCommit) return this.postgresCommit.run(write);
+    return this.db.transaction().execute(write);
   }
 
-  /** Returns the message rows, for the cache once they are committed. */
+  /** SQLite: one compiled statement a row (no round trips there); returns the message rows, for the cache once they are committed. */
   private async insertDeliveries(
     trx: Transaction<Database>,
     deliveries: Delivery[],
   ): Promise<Selectable<MessagesTable>[]> {
-    const now = Date.now();
-    const rows: Selectable<MessagesTable>[] = [];
-    for (const { message, actionIds, availableAt, payloadText } of deliveries) {
-      const row = {
-        ...message,
-        payload: payloadText ?? JSON.stringify(message.payload),
-        context: JSON.stringify(message.context),
-        createdAt: now,
-      };
-      await this.statements.insertMessage.execute(trx, row);
-      rows.push(row);
-      // One statement a job: a channel has a few actions, and one compiled shape serves any number.
-      for (const actionId of actionIds)
-        await this.statements.insertJob.execute(trx, {
-          jobId: `${message.messageId}:${actionId}`,
-          operatorId: message.operatorId,
-          appId: message.appId,
-          executionId: message.executionId,
-          messageId: message.messageId,
-          actionId,
-          availableAt,
-          leaseUntil: null,
-          attempts: 0,
-          retries: 0,
-          retryUntil: null,
-          destination: null,
-          createdAt: now,
-        });
-    }
-    return rows;
+    const { messages, jobs } = deliveryRows(deliveries);
+    for (const row of messages) await this.statements.insertMessage.execute(trx, row);
+    for (const row of jobs) await this.statements.insertJob.execute(trx, row);
+    return messages;
   }
 
   private remember(rows: Selectable<MessagesTable>[]): void {
@@ -118,15 +150,28 @@ export class SqlBus implements Bus {
     alsoWrite?: WriteWithExecution,
   ): Promise<{ executionId: string; duplicate: boolean }> {
     try {
-      const rows = await this.transaction(async (trx) => {
-        await this.statements.insertExecution.execute(trx, { ...execution, createdAt: Date.now() });
-        const inserted = await this.insertDeliveries(trx, [delivery]);
-        await alsoWrite?.(trx, execution.executionId);
-        return inserted;
-      });
-      this.remember(rows);
+      if (this.postgresCommit) {
+        const { messages, jobs } = deliveryRows([delivery]);
+        const stored = await this.postgresCommit.start({
+          execution: { ...execution, createdAt: Date.now() },
+          messages,
+          jobs,
+          alsoWrite: alsoWrite && ((trx) => alsoWrite(trx, execution.executionId)),
+        });
+        if (!stored) throw new DuplicateExecution();
+        this.remember(messages);
+      } else {
+        const rows = await this.transaction(async (trx) => {
+          await this.statements.insertExecution.execute(trx, { ...execution, createdAt: Date.now() });
+          const inserted = await this.insertDeliveries(trx, [delivery]);
+          await alsoWrite?.(trx, execution.executionId);
+          return inserted;
+        });
+        this.remember(rows);
+      }
     } catch (error) {
-      if (!execution.dedupeKey || !isUniqueViolation(error)) throw error;
+      if (!execution.dedupeKey || !(error instanceof DuplicateExecution || isUniqueViolation(error)))
+        throw error;
       const first = await this.db
         .selectFrom("executions")
         .select("executionId")
@@ -141,10 +186,8 @@ export class SqlBus implements Bus {
   }
 
   claim(max: number, leaseMs: number): Promise<Job[]> {
-    // The claim writes too: on SQLite its commit joins the group commit's instead of being one more.
-    return this.groupCommit
-      ? this.groupCommit.run((trx) => this.claimIn(trx, max, leaseMs))
-      : this.claimIn(this.db, max, leaseMs);
+    // The claim writes too: its commit joins the group commit's instead of being one more.
+    return this.transaction((trx) => this.claimIn(trx, max, leaseMs));
   }
 
   private claimIn(db: Kysely<Database>, max: number, leaseMs: number): Promise<Job[]> {
@@ -209,6 +252,19 @@ export class SqlBus implements Bus {
   }
 
   async complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void> {
+    if (this.postgresCommit) {
+      const { messages, jobs } = deliveryRows(outputs);
+      const acknowledged = await this.postgresCommit.complete({
+        jobId: job.jobId,
+        step: stepRow(job, step),
+        messages,
+        jobs,
+        alsoWrite: alsoWrite && ((trx) => alsoWrite(trx, job)),
+      });
+      if (acknowledged) this.remember(messages);
+      if (acknowledged && outputs.length) this.notify();
+      return;
+    }
     const rows = await this.transaction(async (trx) => {
       const acknowledged = await this.statements.deleteJob.execute(trx, { jobId: job.jobId });
       // The lease ran out and another worker finished the job first: its result stands.
@@ -236,8 +292,26 @@ export class SqlBus implements Bus {
       .execute();
   }
 
+  async ping(): Promise<void> {
+    await this.db.selectFrom("jobs").select("jobId").limit(1).execute();
+  }
+
+  /** On PostgreSQL, other instances' jobs are heard while anyone here listens for work. */
   onWork(listener: () => void): () => void {
     this.events.on("work", listener);
-    return () => this.events.off("work", listener);
+    if (this.options.listenUrl && !this.wakeUps)
+      this.wakeUps = new PostgresWakeUps(
+        this.options.listenUrl,
+        this.instanceId,
+        () => this.notify(),
+        this.options.logger,
+      );
+    return () => {
+      this.events.off("work", listener);
+      if (this.events.listenerCount("work") === 0) {
+        void this.wakeUps?.stop();
+        this.wakeUps = undefined;
+      }
+    };
   }
 }

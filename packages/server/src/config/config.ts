@@ -26,7 +26,12 @@ export const serverConfigSchema = z.object({
   database: z
     .discriminatedUnion("kind", [
       z.object({ kind: z.literal("sqlite"), file: z.string().optional() }),
-      z.object({ kind: z.literal("postgres"), url: z.string().min(1) }),
+      z.object({
+        kind: z.literal("postgres"),
+        url: z.string().min(1),
+        /** Connections per process; absent: store/database.ts's default, measured with the bus's group commit. */
+        poolSize: z.coerce.number().int().min(2).max(500).optional(),
+      }),
     ])
     .default({ kind: "sqlite" }),
   /** 32-byte key (base64) that encrypts stored credentials; generated into dataDir when absent. */
@@ -79,6 +84,11 @@ export const serverConfigSchema = z.object({
       authAttemptsPerMinute: z.coerce.number().int().min(1).default(30),
       /** Levels of arrays and objects in a message or an imported app; deeper is refused with 400 at ingest. */
       maxJsonDepth: z.coerce.number().int().min(1).max(1_000).default(defaultMaxJsonDepth),
+      /**
+       * The latency the backlog is bounded by: sources refuse events (429 for the operator whose own jobs
+       * wait past a quarter of it, 503 for all past half) so that what they accept starts within it.
+       */
+      maxBacklogSeconds: z.coerce.number().positive().max(86_400).default(120),
     })
     .default({
       maxJsonDepth: defaultMaxJsonDepth,
@@ -88,6 +98,7 @@ export const serverConfigSchema = z.object({
       emailsPerHour: 10,
       emailsPerMonth: 300,
       authAttemptsPerMinute: 30,
+      maxBacklogSeconds: 120,
     }),
   /**
    * Timeouts of the HTTP listener, so connections that never finish do not pile up: the headers of a
@@ -104,6 +115,11 @@ export const serverConfigSchema = z.object({
       message: "headersTimeoutMs cannot be longer than requestTimeoutMs",
     })
     .default({ headersTimeoutMs: 30_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000 }),
+  /**
+   * `/metrics` (Prometheus) answers only a scraper that sends `Authorization: Bearer <token>`; without a
+   * token it is off (404). Its numbers name no tenant, but they tell how busy and how healthy the service is.
+   */
+  metrics: z.object({ token: z.string().min(16).optional() }).default({}),
   /** Runs older than this are deleted (hourly), unless they still have work to do. */
   historyRetentionDays: z.coerce.number().int().min(1).max(3_650).default(30),
   outbound: z
@@ -158,14 +174,22 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
       threads: env.CONFLUX_SANDBOX_THREADS,
       threadsPerOperator: env.CONFLUX_SANDBOX_THREADS_PER_OPERATOR,
     }),
-    limits: definedEntries({ maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH }),
+    limits: definedEntries({
+      maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH,
+      maxBacklogSeconds: env.CONFLUX_MAX_BACKLOG_SECONDS,
+    }),
+    metrics: definedEntries({ token: env.CONFLUX_METRICS_TOKEN }),
     http: definedEntries({
       headersTimeoutMs: env.CONFLUX_HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.CONFLUX_HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: env.CONFLUX_HTTP_KEEP_ALIVE_TIMEOUT_MS,
     }),
     database: databaseUrl?.startsWith("postgres")
-      ? { kind: "postgres" as const, url: databaseUrl }
+      ? definedEntries({
+          kind: "postgres" as const,
+          url: databaseUrl,
+          poolSize: env.CONFLUX_DATABASE_POOL_SIZE,
+        })
       : undefined,
     outbound:
       env.CONFLUX_OUTBOUND_ALLOW_PRIVATE === undefined

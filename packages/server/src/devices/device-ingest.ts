@@ -4,6 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
 import { UserError } from "../errors.ts";
+import type { Admission } from "../runtime/admission.ts";
 import { startExecution } from "../runtime/start-execution.ts";
 import type { Database } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
@@ -49,6 +50,8 @@ export class DeviceIngest {
       maxMessageBytes: number;
       /** Levels of arrays and objects a JSON payload may nest. */
       maxJsonDepth: number;
+      /** Refuses messages that start runs (`Refused`: 429/503) before the backlog's latency passes its bound. */
+      admission?: Pick<Admission, "admit"> | undefined;
     },
   ) {}
 
@@ -121,6 +124,7 @@ export class DeviceIngest {
     try {
       // A disabled (or since removed) device source publishes nothing.
       if (group && binding && app && source?.type === "device" && source.enabled) {
+        this.deps.admission?.admit(device.operatorId);
         const { executionId } = await startExecution(
           this.deps.bus,
           {

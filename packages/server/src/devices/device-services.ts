@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Bus } from "../bus/bus.ts";
 import type { ServerConfig } from "../config/config.ts";
+import type { Admission } from "../runtime/admission.ts";
 import type { DevicePort, OperatorDeviceAccess } from "../runtime/ports/device-port.ts";
 import type { DatabaseKind } from "../store/database.ts";
 import type { Database } from "../store/schema.ts";
@@ -39,6 +40,8 @@ export function createDeviceServices(deps: {
   bus: Bus;
   config: ServerConfig & { devices: DevicesConfig };
   logger: Logger;
+  /** Refuses device messages (HTTP 429/503; MQTT: PUBACK held, then the connection closed) past the backlog's bound. */
+  admission?: Pick<Admission, "admit">;
 }): DeviceServices {
   const { config, logger } = deps;
   const settings = config.devices;
@@ -55,6 +58,7 @@ export function createDeviceServices(deps: {
     maxPayloadBytes: settings.maxPayloadBytes,
     maxMessageBytes: config.limits.maxMessageBytes,
     maxJsonDepth: config.limits.maxJsonDepth,
+    admission: deps.admission,
   });
   const stops: Array<() => Promise<void> | void> = [];
   const commands = new CommandDelivery(

@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:net";
 import { Aedes, type AuthenticateError, type Client } from "aedes";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
+import { Refused } from "../runtime/admission.ts";
 import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 import { createMqttCommandDelivery, type MqttCommandDelivery } from "./mqtt-command-delivery.ts";
@@ -57,6 +58,9 @@ function sessionPacketKey(client: Client, packet: { qos: number; messageId?: num
   if (packet.qos !== 1 || client.clean || packet.messageId === undefined) return undefined;
   return `${client.id}\n${packet.messageId}`;
 }
+
+/** How long a publish refused for the backlog's bound waits for its PUBACK before the connection ends. */
+const maxHoldMs = 10_000;
 
 /** CONNACK return codes of MQTT 3.1.1: 2 identifier rejected, 4 bad user name or password. */
 function authError(message: string, returnCode: 2 | 4): AuthenticateError {
@@ -126,7 +130,9 @@ export async function startMqttBroker(options: {
       if (!deviceId || packet.topic !== dataTopic(deviceId))
         return refuse(`a device publishes to ${deviceId ? dataTopic(deviceId) : "its own data topic"} only`);
       const key = sessionPacketKey(client, packet);
-      const store = () => {
+      // Past the backlog's bound the PUBACK is held (a device sends no more than its window meanwhile), then
+      // the connection ends; the device sends the message again, so nothing it was not told about is lost.
+      const store = (heldMs = 0) => {
         const stored = ingest.current(deviceId).then((device) =>
           ingest.accept(device, packet.payload as Buffer, {
             protocol: "mqtt",
@@ -147,6 +153,11 @@ export async function startMqttBroker(options: {
         stored.then(
           () => done(null),
           (error: unknown) => {
+            if (error instanceof Refused && heldMs < maxHoldMs) {
+              const waitMs = Math.min(error.retryAfterSeconds * 1_000, maxHoldMs - heldMs);
+              setTimeout(() => store(heldMs + waitMs), waitMs);
+              return;
+            }
             if (error instanceof UserError) return refuse(error.message);
             logger.error({ err: error, deviceId }, "MQTT message not stored");
             done(new Error("the message could not be stored"));

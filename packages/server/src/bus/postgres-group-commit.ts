@@ -1,0 +1,285 @@
+import { CompiledQuery, type Insertable, type Kysely, type Transaction } from "kysely";
+import type { Database, ExecutionsTable, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
+
+type Trx = Transaction<Database>;
+
+/** A new execution with its first message and jobs. Settles with whether it was stored (false: its dedupe key was). */
+export interface StartWrite {
+  execution: Insertable<ExecutionsTable>;
+  messages: Insertable<MessagesTable>[];
+  jobs: Insertable<JobsTable>[];
+  alsoWrite?: ((trx: Trx) => Promise<void>) | undefined;
+}
+
+/** A job's acknowledgement with its step and outputs. Settles with whether it was acknowledged here (false: another worker did). */
+export interface CompleteWrite {
+  jobId: string;
+  step: Insertable<StepsTable>;
+  messages: Insertable<MessagesTable>[];
+  jobs: Insertable<JobsTable>[];
+  alsoWrite?: ((trx: Trx) => Promise<void>) | undefined;
+}
+
+type Entry =
+  | { kind: "start"; write: StartWrite; settle: Settle<boolean> }
+  | { kind: "complete"; write: CompleteWrite; settle: Settle<boolean> }
+  | { kind: "other"; write: (trx: Trx) => Promise<unknown>; settle: Settle<unknown> };
+
+interface Settle<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+/** Writes shared by one commit at most; each table's rows go in one statement whatever their number. */
+const maxBatch = 512;
+
+/** PostgreSQL's type of each column, for `unnest` of one array a column. */
+type ColumnTypes<Table> = Record<keyof Table & string, "text" | "int4" | "int8">;
+
+const executionColumns: ColumnTypes<ExecutionsTable> = {
+  executionId: "text",
+  operatorId: "text",
+  appId: "text",
+  channelId: "text",
+  eventType: "text",
+  dedupeKey: "text",
+  replayOf: "text",
+  appVersion: "int4",
+  createdAt: "int8",
+};
+const messageColumns: ColumnTypes<MessagesTable> = {
+  messageId: "text",
+  executionId: "text",
+  operatorId: "text",
+  appId: "text",
+  channelId: "text",
+  hop: "int4",
+  payload: "text",
+  context: "text",
+  parentStepId: "text",
+  createdAt: "int8",
+};
+const jobColumns: ColumnTypes<JobsTable> = {
+  jobId: "text",
+  operatorId: "text",
+  appId: "text",
+  executionId: "text",
+  messageId: "text",
+  actionId: "text",
+  availableAt: "int8",
+  leaseUntil: "int8",
+  attempts: "int4",
+  retries: "int4",
+  retryUntil: "int8",
+  destination: "text",
+  createdAt: "int8",
+};
+const stepColumns: ColumnTypes<StepsTable> = {
+  stepId: "text",
+  executionId: "text",
+  messageId: "text",
+  operatorId: "text",
+  appId: "text",
+  channelId: "text",
+  actionId: "text",
+  actionType: "text",
+  status: "text",
+  conditionValue: "int4",
+  input: "text",
+  result: "text",
+  error: "text",
+  usage: "text",
+  attempts: "int4",
+  startedAt: "int8",
+  finishedAt: "int8",
+};
+
+const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+
+/**
+ * Many rows in one statement of constant text: one array parameter a column, `unnest` makes the rows.
+ * The text never changes with the row count, so PostgreSQL parses and plans few shapes.
+ */
+class RowsInsert<Table> {
+  private readonly names: Array<keyof Table & string>;
+  readonly sql: string;
+
+  constructor(table: string, types: ColumnTypes<Table>, suffix = "") {
+    this.names = Object.keys(types) as Array<keyof Table & string>;
+    const columns = this.names.map(snake).join(", ");
+    const arrays = this.names.map((name, index) => `$${index + 1}::${types[name]}[]`).join(", ");
+    this.sql = `insert into ${table} (${columns}) select * from unnest(${arrays}) ${suffix}`.trim();
+  }
+
+  query(rows: ReadonlyArray<Insertable<Table>>, extra: unknown[] = []): CompiledQuery {
+    const parameters = this.names.map((name) =>
+      rows.map((row) => (row as Record<string, unknown>)[name] ?? null),
+    );
+    return CompiledQuery.raw(this.sql, [...parameters, ...extra]);
+  }
+}
+
+/** The channel instances LISTEN on to learn that another instance queued jobs; the payload is the sender. */
+export const busChannel = "conflux_bus";
+
+const insertExecutions = new RowsInsert(
+  "executions",
+  executionColumns,
+  "on conflict do nothing returning execution_id",
+);
+const insertMessages = new RowsInsert("messages", messageColumns);
+const stepUpdates = Object.keys(stepColumns)
+  .filter((name) => name !== "stepId")
+  .map((name) => `${snake(name)} = excluded.${snake(name)}`)
+  .join(", ");
+const upsertSteps = new RowsInsert(
+  "steps",
+  stepColumns,
+  `on conflict (step_id) do update set ${stepUpdates}`,
+);
+/** The jobs and the NOTIFY that wakes other instances, in one round trip (a CTE's insert runs in full). */
+const insertJobsAndNotify = (() => {
+  const insert = new RowsInsert("jobs", jobColumns);
+  const notifySlot = Object.keys(jobColumns).length + 2;
+  return {
+    query: (rows: Insertable<JobsTable>[], sender: string) =>
+      CompiledQuery.raw(
+        `with inserted as (${insert.sql} returning 1) select pg_notify($${notifySlot - 1}, $${notifySlot}) where exists (select 1 from inserted)`,
+        [...insert.query(rows).parameters, busChannel, sender],
+      ),
+  };
+})();
+const deleteJobs = (jobIds: string[]) =>
+  CompiledQuery.raw("delete from jobs where job_id = any($1::text[]) returning job_id", [jobIds]);
+
+function column<T>(rows: ReadonlyArray<Record<string, unknown>>, camel: string, snakeName: string): T[] {
+  return rows.map((row) => (row[camel] ?? row[snakeName]) as T);
+}
+
+/**
+ * Group commit for PostgreSQL. A commit waits for its WAL flush (`synchronous_commit=on`), and every
+ * statement is a round trip: one transaction per bus write cost more in both than the writes themselves.
+ * The writes requested while the previous commit is under way (and in the same event-loop turn) share one
+ * transaction: each table's new rows in one multi-row statement, the acknowledgements in one delete, then
+ * the writes that are not rows (a claim, a retry, an action's own write) one after the other. Every
+ * promise settles only after the shared commit, so "durable when it resolves" holds. When the shared
+ * transaction fails, each of its writes is tried again alone, so one write's error stays its own.
+ */
+export class PostgresGroupCommit {
+  private queue: Entry[] = [];
+  private scheduled = false;
+  private flushing = false;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Sent with NOTIFY so this instance does not wake itself: its own writes announce work locally. */
+    private readonly instanceId: string,
+  ) {}
+
+  start(write: StartWrite): Promise<boolean> {
+    return this.enqueue((settle) => ({ kind: "start", write, settle }));
+  }
+
+  complete(write: CompleteWrite): Promise<boolean> {
+    return this.enqueue((settle) => ({ kind: "complete", write, settle }));
+  }
+
+  run<T>(write: (trx: Trx) => Promise<T>): Promise<T> {
+    return this.enqueue<T>((settle) => ({ kind: "other", write, settle: settle as Settle<unknown> }));
+  }
+
+  private enqueue<T>(entry: (settle: Settle<T>) => Entry): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push(entry({ resolve, reject }));
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // After the I/O callbacks of this turn, so the writes they request join the batch.
+    setImmediate(() => void this.flush());
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false;
+    this.flushing = true;
+    try {
+      while (this.queue.length) await this.commit(this.queue.splice(0, maxBatch));
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async commit(batch: Entry[]): Promise<void> {
+    let outcomes: unknown[];
+    try {
+      outcomes = await this.db.transaction().execute((trx) => this.writeAll(trx, batch));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]?.settle.reject(error);
+        return;
+      }
+      // Alone, each write meets only its own error; they run side by side on connections of their own.
+      await Promise.all(batch.map((entry) => this.commit([entry])));
+      return;
+    }
+    batch.forEach((entry, index) => {
+      entry.settle.resolve(outcomes[index] as never);
+    });
+  }
+
+  private async writeAll(trx: Trx, batch: Entry[]): Promise<unknown[]> {
+    const outcomes: unknown[] = new Array(batch.length);
+    const starts = batch.flatMap((entry, index) =>
+      entry.kind === "start" ? [{ ...entry.write, index }] : [],
+    );
+    const completes = batch.flatMap((entry, index) =>
+      entry.kind === "complete" ? [{ ...entry.write, index }] : [],
+    );
+    const messages: Insertable<MessagesTable>[] = [];
+    const jobs: Insertable<JobsTable>[] = [];
+    const alsoWrites: Array<(trx: Trx) => Promise<void>> = [];
+
+    if (starts.length) {
+      const result = await trx.executeQuery(insertExecutions.query(starts.map((start) => start.execution)));
+      const stored = new Set(column<string>(result.rows as never, "executionId", "execution_id"));
+      for (const start of starts) {
+        const isStored = stored.delete(start.execution.executionId);
+        outcomes[start.index] = isStored;
+        if (!isStored) continue;
+        messages.push(...start.messages);
+        jobs.push(...start.jobs);
+        if (start.alsoWrite) alsoWrites.push((t) => (start.alsoWrite as (t: Trx) => Promise<void>)(t));
+      }
+    }
+
+    if (completes.length) {
+      const result = await trx.executeQuery(deleteJobs(completes.map((complete) => complete.jobId)));
+      const acknowledged = new Set(column<string>(result.rows as never, "jobId", "job_id"));
+      const steps = new Map<string, Insertable<StepsTable>>();
+      for (const complete of completes) {
+        // A job twice in one batch (its lease ran out, two workers finished it): the first stands.
+        const isMine = acknowledged.delete(complete.jobId);
+        outcomes[complete.index] = isMine;
+        if (!isMine) continue;
+        steps.set(complete.step.stepId, complete.step);
+        messages.push(...complete.messages);
+        jobs.push(...complete.jobs);
+        if (complete.alsoWrite) {
+          const write = complete.alsoWrite;
+          alsoWrites.push((t) => write(t));
+        }
+      }
+      if (steps.size) await trx.executeQuery(upsertSteps.query([...steps.values()]));
+    }
+
+    if (messages.length) await trx.executeQuery(insertMessages.query(messages));
+    if (jobs.length) await trx.executeQuery(insertJobsAndNotify.query(jobs, this.instanceId));
+    for (const write of alsoWrites) await write(trx);
+    for (const [index, entry] of batch.entries())
+      if (entry.kind === "other") outcomes[index] = await entry.write(trx);
+    return outcomes;
+  }
+}
