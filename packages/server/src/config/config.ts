@@ -104,6 +104,20 @@ export const serverConfigSchema = z.object({
       message: "headersTimeoutMs cannot be longer than requestTimeoutMs",
     })
     .default({ headersTimeoutMs: 30_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000 }),
+  /** The bus: absent, the queue tables of the database; `nats://host:port`, JetStream (for several instances). */
+  bus: z
+    .object({
+      url: z
+        .string()
+        .regex(/^nats:\/\/[^\s]+$/, "the bus URL must look like nats://host:4222")
+        .optional(),
+      /** Names this install's JetStream stream, consumer and buckets, so installs can share a server. */
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, "the bus prefix may hold letters, digits, '_' and '-'")
+        .default("conflux"),
+    })
+    .default({ prefix: "conflux" }),
   /** Runs older than this are deleted (hourly), unless they still have work to do. */
   historyRetentionDays: z.coerce.number().int().min(1).max(3_650).default(30),
   outbound: z
@@ -147,6 +161,7 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
     studioDir: env.CONFLUX_STUDIO_DIR,
     secretKey: env.CONFLUX_SECRET_KEY,
     historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
+    bus: definedEntries({ url: env.CONFLUX_BUS, prefix: env.CONFLUX_BUS_PREFIX }),
     logLevel: env.CONFLUX_LOG_LEVEL as ServerConfigInput["logLevel"],
     runtime: definedEntries({
       concurrency: env.CONFLUX_RUNTIME_CONCURRENCY,
