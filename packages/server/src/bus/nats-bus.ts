@@ -160,7 +160,8 @@ export class NatsBus implements Bus {
         }
       } catch (error) {
         failed = true;
-        if (!this.closed) this.logger.error({ err: error }, "pulling jobs from JetStream failed");
+        // Missed heartbeats on a busy event loop end a pull as well; the next poll pulls again.
+        if (!this.closed) this.logger.warn({ err: error }, "pulling jobs from JetStream failed");
       } finally {
         this.pulling = false;
         // The worker asks again (and so pulls again) at once; after a failure, at its next poll.

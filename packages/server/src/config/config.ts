@@ -168,6 +168,7 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
       retryForHours: env.CONFLUX_RETRY_FOR_HOURS,
       retryMaxWaitSeconds: env.CONFLUX_RETRY_MAX_WAIT_SECONDS,
       breakerFailures: env.CONFLUX_BREAKER_FAILURES,
+      leaseMs: env.CONFLUX_RUNTIME_LEASE_MS,
     }),
     sandbox: definedEntries({
       threads: env.CONFLUX_SANDBOX_THREADS,
