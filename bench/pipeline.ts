@@ -20,6 +20,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** Requests per second over all connections; unset = as fast as each side answers (throughput). */
 const rate = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
+/** `postgres://…` to run Conflux on PostgreSQL; `nats://…` to hand its work out through JetStream. */
+const databaseUrl = process.env.BENCH_DATABASE_URL;
+const busUrl = process.env.BENCH_BUS;
 const body = JSON.stringify({ sensor: "fridge-1", temp: 9.5, humidity: 61 });
 
 interface RoundResult {
@@ -52,7 +55,11 @@ function load(url: string, headers: Record<string, string>) {
 }
 
 async function benchConflux(sink: Awaited<ReturnType<typeof startSink>>): Promise<RoundResult> {
-  const bench = await startBenchConflux({ outbound: { allowPrivateAddresses: true } });
+  const bench = await startBenchConflux({
+    outbound: { allowPrivateAddresses: true },
+    ...(databaseUrl ? { database: { kind: "postgres" as const, url: databaseUrl } } : {}),
+    ...(busUrl ? { bus: { url: busUrl, prefix: `bench_${process.pid}` } } : {}),
+  });
   const { conflux, headers } = bench;
   try {
     const app = await bench.post<{ appId: string }>("/v1/apps", {
