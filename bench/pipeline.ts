@@ -58,7 +58,7 @@ async function benchConflux(sink: Awaited<ReturnType<typeof startSink>>): Promis
   const bench = await startBenchConflux({
     outbound: { allowPrivateAddresses: true },
     ...(databaseUrl ? { database: { kind: "postgres" as const, url: databaseUrl } } : {}),
-    ...(busUrl ? { bus: { url: busUrl, prefix: `bench_${process.pid}` } } : {}),
+    ...(busUrl ? { bus: { url: busUrl, prefix: "bench_pipeline" } } : {}),
   });
   const { conflux, headers } = bench;
   try {
