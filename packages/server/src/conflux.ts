@@ -14,7 +14,7 @@ import { buildApi } from "./api/build-api.ts";
 import { appsModule } from "./apps/module.ts";
 import type { Bus } from "./bus/bus.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
-import { FailedDeliveries } from "./bus/failed-deliveries.ts";
+import { type AnnounceJobs, FailedDeliveries } from "./bus/failed-deliveries.ts";
 import { type Leadership, soleLeader, startLeaderLease } from "./bus/leader-lease.ts";
 import { NatsBus, natsNames } from "./bus/nats-bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
@@ -148,13 +148,13 @@ async function openBus(
   sqlBus: SqlBus,
   db: Kysely<Database>,
   logger: Logger,
-): Promise<{ bus: Bus; leadership: Leadership; closeBus: () => Promise<void> }> {
+): Promise<{ bus: Bus; leadership: Leadership; closeBus: () => Promise<void>; announce?: AnnounceJobs }> {
   const { url, prefix } = config.bus;
   if (!url) return { bus: sqlBus, leadership: soleLeader, closeBus: async () => {} };
   const bus = await NatsBus.open({ url, prefix, leaseMs: config.runtime.leaseMs }, sqlBus, db, logger);
   const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
   const leadership = await startLeaderLease(bus.nats, natsNames(prefix).leaderBucket, holder, 10_000, logger);
-  return { bus, leadership, closeBus: () => bus.close() };
+  return { bus, leadership, closeBus: () => bus.close(), announce: (jobs) => bus.announce(jobs) };
 }
 
 /** Opens the store, starts the workers and the scheduler, and listens. */
@@ -163,7 +163,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const { db, kind } = await openDatabase(config.database, config.dataDir);
   const store = new SqlStore(db);
   const sqlBus = new SqlBus(db, kind, store.messages);
-  const { bus, leadership, closeBus } = await openBus(config, sqlBus, db, logger);
+  const { bus, leadership, closeBus, announce } = await openBus(config, sqlBus, db, logger);
   // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
   if (kind === "sqlite") await bus.releaseAllLeases();
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
@@ -226,7 +226,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     store,
     appVersions,
     bus,
-    failedDeliveries: new FailedDeliveries(db),
+    failedDeliveries: new FailedDeliveries(db, announce),
     cipher,
     outbound,
     scheduler,

@@ -6,6 +6,7 @@ import type { Config } from "../conflux.ts";
 import type { SqlStore } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
 import type { Bus, Delivery, Job, NewExecution } from "./bus.ts";
+import { FailedDeliveries } from "./failed-deliveries.ts";
 import { NatsBus } from "./nats-bus.ts";
 import { SqlBus } from "./sql-bus.ts";
 
@@ -247,6 +248,23 @@ describe.each(variants)("%s", (_name, database, kind, sqliteDir) => {
     if (!second) throw new Error("no second try");
     await short.complete(second, stepOf(second), []);
     expect((await store.forOperator(alice).getExecution("APP-A", "EXEC5"))?.steps).toHaveLength(1);
+  });
+
+  it.skipIf(!database)("queues a failed delivery again as the job it was", async () => {
+    await bus.startExecution(execution("EXEC6"), delivery("EXEC6", ["hook"]));
+    const [job] = await claimSoon(bus);
+    if (!job) throw new Error("no job");
+    const error = { code: "http_status", message: "500" };
+    await bus.complete(job, stepOf(job, { status: "failed", result: null, error }), []);
+    // Within JetStream's dedup window of the job's first message: the new one must not be taken for it.
+    const announce = bus instanceof NatsBus ? bus.announce.bind(bus) : undefined;
+    expect(await new FailedDeliveries(store.db, announce).replay(alice, { actionId: "hook" })).toBe(1);
+    const [again] = await claimSoon(bus);
+    expect(again).toMatchObject({ jobId: "EXEC6:hook", attempts: 1 });
+    if (!again) throw new Error("not queued again");
+    await bus.complete(again, stepOf(again), []);
+    const run = await store.forOperator(alice).getExecution("APP-A", "EXEC6");
+    expect(run?.steps).toEqual([expect.objectContaining({ actionId: "hook", status: "completed" })]);
   });
 
   it.skipIf(!database)("shares the work between two buses, each job with one of them", async () => {

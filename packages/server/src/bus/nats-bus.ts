@@ -130,6 +130,19 @@ export class NatsBus implements Bus {
     await Promise.all(publishing);
   }
 
+  /**
+   * Publishes jobs written to the queue table outside the bus, after their commit (failed deliveries
+   * queued again): a dedup id of their own, as their first message may still be in the dedup window.
+   */
+  async announce(jobs: Array<{ jobId: string; operatorId: string }>): Promise<void> {
+    const at = Date.now();
+    await Promise.all(
+      jobs.map(({ jobId, operatorId }) =>
+        this.js.publish(this.names.subject(operatorId), jobId, { msgID: `${jobId}@${at}` }),
+      ),
+    );
+  }
+
   async startExecution(
     execution: NewExecution,
     delivery: Delivery,
