@@ -155,7 +155,14 @@ export class NatsBus implements Bus {
   async claim(max: number, leaseMs: number): Promise<Job[]> {
     const taken = this.buffer.splice(0, max);
     if (taken.length < max) this.pull(max - taken.length);
-    return taken.length ? this.lease(taken, leaseMs) : [];
+    if (!taken.length) return [];
+    try {
+      return await this.lease(taken, leaseMs);
+    } catch (error) {
+      // Back to the stream now, for this or another instance, instead of after the ack wait.
+      for (const message of taken) if (![...this.leased.values()].includes(message)) message.nak(1_000);
+      throw error;
+    }
   }
 
   /** Keeps one pull open while the worker has room: messages land in the buffer and announce work. */
