@@ -130,8 +130,14 @@ describe("three instances on PostgreSQL and JetStream, one killed with SIGKILL u
       const { rows } = await client.query("select count(*)::int as runs from executions where app_id = $1", [
         app.appId,
       ]);
+      // The killed instance held steps under way; another instance took each of them again.
+      const { rows: retaken } = await client.query(
+        "select count(*)::int as steps from steps where app_id = $1 and attempts > 1",
+        [app.appId],
+      );
       await client.end();
       expect(rows[0]?.runs).toBe(total);
+      expect(retaken[0]?.steps).toBeGreaterThan(0);
     },
   );
 });

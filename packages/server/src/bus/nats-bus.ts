@@ -70,8 +70,9 @@ export class NatsBus implements Bus {
   private readonly events = new EventEmitter();
   /** Delivered by a pull, not yet claimed. */
   private readonly buffer: JsMsg[] = [];
-  /** Claimed by this process's worker, by job id, until completed or retried. */
-  private readonly leased = new Map<string, JsMsg>();
+  /** Claimed by this process's worker, by job id, until completed or retried, or its lease ends. */
+  private readonly leased = new Map<string, { message: JsMsg; until: number }>();
+  private nextLeaseSweep = 0;
   private pulling = false;
   private closed = false;
   private readonly names: ReturnType<typeof natsNames>;
@@ -153,6 +154,7 @@ export class NatsBus implements Bus {
   }
 
   async claim(max: number, leaseMs: number): Promise<Job[]> {
+    this.forgetEndedLeases(Date.now(), leaseMs);
     const taken = this.buffer.splice(0, max);
     if (taken.length < max) this.pull(max - taken.length);
     if (!taken.length) return [];
@@ -160,7 +162,8 @@ export class NatsBus implements Bus {
       return await this.lease(taken, leaseMs);
     } catch (error) {
       // Back to the stream now, for this or another instance, instead of after the ack wait.
-      for (const message of taken) if (![...this.leased.values()].includes(message)) message.nak(1_000);
+      const held = new Set([...this.leased.values()].map((lease) => lease.message));
+      for (const message of taken) if (!held.has(message)) message.nak(1_000);
       throw error;
     }
   }
@@ -233,7 +236,7 @@ export class NatsBus implements Bus {
     for (const job of jobs) {
       const message = byJob.get(job.jobId);
       byJob.delete(job.jobId);
-      if (message) this.leased.set(job.jobId, message);
+      if (message) this.leased.set(job.jobId, { message, until: now + leaseMs });
     }
     await this.giveBack([...byJob.values(), ...extra], now);
     return jobs;
@@ -262,14 +265,14 @@ export class NatsBus implements Bus {
 
   async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {
     await this.sql.retryLater(job, availableAt, step, plan);
-    this.leased.get(job.jobId)?.nak(this.delayUntil(availableAt, Date.now()));
+    this.leased.get(job.jobId)?.message.nak(this.delayUntil(availableAt, Date.now()));
     this.leased.delete(job.jobId);
   }
 
   async complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void> {
     await this.publish(outputs);
     await this.sql.complete(job, step, outputs, alsoWrite);
-    this.leased.get(job.jobId)?.ack();
+    this.leased.get(job.jobId)?.message.ack();
     this.leased.delete(job.jobId);
   }
 
@@ -284,8 +287,18 @@ export class NatsBus implements Bus {
 
   async releaseAllLeases(): Promise<void> {
     await this.sql.releaseAllLeases();
-    for (const message of this.leased.values()) message.nak();
+    for (const { message } of this.leased.values()) message.nak();
     this.leased.clear();
+  }
+
+  /**
+   * A job that neither completed nor went back (its run threw) keeps its entry until its lease ends;
+   * JetStream has handed its message out again by then, so the entry is only memory.
+   */
+  private forgetEndedLeases(now: number, leaseMs: number): void {
+    if (now < this.nextLeaseSweep) return;
+    this.nextLeaseSweep = now + leaseMs;
+    for (const [jobId, { until }] of this.leased) if (until < now) this.leased.delete(jobId);
   }
 
   onWork(listener: () => void): () => void {
@@ -297,7 +310,7 @@ export class NatsBus implements Bus {
   async close(): Promise<void> {
     this.closed = true;
     for (const message of this.buffer.splice(0)) message.nak();
-    for (const message of this.leased.values()) message.nak();
+    for (const { message } of this.leased.values()) message.nak();
     this.leased.clear();
     await this.connection.drain();
   }
