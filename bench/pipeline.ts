@@ -18,6 +18,9 @@ const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 /** Requests per second over all connections; unset = as fast as each side answers (throughput). */
 const rate = process.env.BENCH_RATE ? Number(process.env.BENCH_RATE) : undefined;
+/** `postgres://…` to run Conflux on PostgreSQL; `nats://…` to hand its work out through JetStream. */
+const databaseUrl = process.env.BENCH_DATABASE_URL;
+const busUrl = process.env.BENCH_BUS;
 const body = JSON.stringify({ sensor: "fridge-1", temp: 9.5, humidity: 61 });
 
 function load(url: string, headers: Record<string, string>) {
@@ -54,7 +57,16 @@ const conflux: RoundResult[] = [];
 const bare: RoundResult[] = [];
 for (let round = 1; round <= rounds; round++) {
   bare.push(await benchBareFastify(sink));
-  conflux.push(await pipelineRound(sink, { connections, seconds, rate }));
+  conflux.push(
+    await pipelineRound(
+      sink,
+      { connections, seconds, rate },
+      {
+        ...(databaseUrl ? { database: { kind: "postgres" as const, url: databaseUrl } } : {}),
+        ...(busUrl ? { bus: { url: busUrl, prefix: "bench_pipeline" } } : {}),
+      },
+    ),
+  );
   console.error(
     `round ${round}: conflux ${conflux.at(-1)?.eventsPerSecond.toFixed(0)} ev/s, bare ${bare.at(-1)?.eventsPerSecond.toFixed(0)} req/s`,
   );

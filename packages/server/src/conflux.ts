@@ -1,3 +1,5 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import type { FastifyInstance } from "fastify";
 import type { Kysely, Migration } from "kysely";
 import type { Logger } from "pino";
@@ -14,9 +16,11 @@ import { appsModule } from "./apps/module.ts";
 import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
-import { FailedDeliveries } from "./bus/failed-deliveries.ts";
+import { type AnnounceJobs, FailedDeliveries } from "./bus/failed-deliveries.ts";
 import { dueSinceByOperator } from "./bus/job-backlog.ts";
+import { type Leadership, soleLeader, startLeaderLease } from "./bus/leader-lease.ts";
 import { meteredBus } from "./bus/metered-bus.ts";
+import { NatsBus, natsNames } from "./bus/nats-bus.ts";
 import { SqlBus } from "./bus/sql-bus.ts";
 import { readConfig, serverConfigFromEnvironment, serverConfigSchema } from "./config/config.ts";
 import type { Env } from "./config/environment.ts";
@@ -49,6 +53,7 @@ import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
+import type { Database } from "./store/schema.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
 import { usageModule } from "./usage/module.ts";
@@ -147,6 +152,21 @@ export interface Conflux {
   stop(): Promise<void>;
 }
 
+/** The SQL bus alone, or JetStream handing out the SQL bus's jobs with a leader lease for the scheduler. */
+async function openBus(
+  config: Config,
+  sqlBus: SqlBus,
+  db: Kysely<Database>,
+  logger: Logger,
+): Promise<{ bus: Bus; leadership: Leadership; closeBus: () => Promise<void>; announce?: AnnounceJobs }> {
+  const { url, prefix } = config.bus;
+  if (!url) return { bus: sqlBus, leadership: soleLeader, closeBus: async () => {} };
+  const bus = await NatsBus.open({ url, prefix, leaseMs: config.runtime.leaseMs }, sqlBus, db, logger);
+  const holder = `${hostname()}:${process.pid}:${randomUUID()}`;
+  const leadership = await startLeaderLease(bus.nats, natsNames(prefix).leaderBucket, holder, 10_000, logger);
+  return { bus, leadership, closeBus: () => bus.close(), announce: (jobs) => bus.announce(jobs) };
+}
+
 /** Opens the store, starts the workers and the scheduler, and listens. */
 export async function startConflux(config: Config, logger: Logger = createLogger(config)): Promise<Conflux> {
   sizeSandbox(config.sandbox);
@@ -155,7 +175,10 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const metrics = new Metrics();
   watchDatabase(metrics, db, pool);
   const listenUrl = config.database.kind === "postgres" ? config.database.url : undefined;
-  const bus = meteredBus(new SqlBus(db, kind, { messages: store.messages, listenUrl, logger }), metrics);
+  const sqlBus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger });
+  const opened = await openBus(config, sqlBus, db, logger);
+  const { leadership, closeBus, announce } = opened;
+  const bus = meteredBus(opened.bus, metrics);
   // One process owns an embedded database: leases of a killed predecessor end now, not after they expire.
   if (kind === "sqlite") await bus.releaseAllLeases();
   const secretKey = loadSecretKey(config.secretKey, config.dataDir);
@@ -167,6 +190,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const mail: MailService | undefined = createMailService(config);
 
   const scheduler = new Scheduler(async (tick) => {
+    // One instance fires the ticks; the tick's dedupe key covers a hand-over that overlaps.
+    if (!leadership.isLeader()) return;
     await startExecution(bus, tick, config.limits.maxMessageBytes);
   }, logger);
   const stepEvents = new StepEvents();
@@ -219,7 +244,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     store,
     appVersions,
     bus,
-    failedDeliveries: new FailedDeliveries(db),
+    failedDeliveries: new FailedDeliveries(db, announce),
     cipher,
     outbound,
     scheduler,
@@ -303,6 +328,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       await api.close();
       await worker.stop();
       await collectBatches.stop();
+      await leadership.stop();
+      await closeBus();
       mail?.close();
       await outbound.close();
       await store.close();

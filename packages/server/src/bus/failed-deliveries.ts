@@ -37,9 +37,15 @@ export interface FailedDelivery {
   failedAt: number | null;
 }
 
+/** Jobs written straight to the queue table, for a bus that hands work out elsewhere (JetStream) to announce. */
+export type AnnounceJobs = (jobs: Array<{ jobId: string; operatorId: string }>) => Promise<void>;
+
 /** The failed deliveries of one operator at a time: every statement is scoped by the operator. */
 export class FailedDeliveries {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly announce?: AnnounceJobs,
+  ) {}
 
   /** Newest first; `before` is a stepId, the page after it. */
   async list(
@@ -74,7 +80,7 @@ export class FailedDeliveries {
    */
   async replay(operatorId: string, filter: FailedDeliveryFilter): Promise<number> {
     const now = Date.now();
-    return this.db.transaction().execute(async (trx) => {
+    const queued = await this.db.transaction().execute(async (trx) => {
       const queued = await trx
         .insertInto("jobs")
         .columns([
@@ -110,15 +116,18 @@ export class FailedDeliveries {
           ]),
         )
         .onConflict((conflict) => conflict.column("jobId").doNothing())
-        .executeTakeFirst();
+        .returning(["jobId", "operatorId"])
+        .execute();
       await trx
         .updateTable("steps")
         .set({ status: "retrying", finishedAt: null })
         .where("operatorId", "=", operatorId)
         .where("stepId", "in", this.matching(operatorId, filter, trx).select("stepId"))
         .execute();
-      return Number(queued.numInsertedOrUpdatedRows ?? 0n);
+      return queued;
     });
+    await this.announce?.(queued);
+    return queued.length;
   }
 
   private matching(

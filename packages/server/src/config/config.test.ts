@@ -55,6 +55,19 @@ describe("loadConfig", () => {
     expect(() => loadConfig({ CONFLUX_RUNTIME_CONCURRENCY: "0" })).toThrow(/runtime\.concurrency/);
   });
 
+  it("takes JetStream as the bus from CONFLUX_BUS, with a prefix, and the queue tables without it", () => {
+    expect(loadConfig({}).bus).toEqual({ prefix: "conflux" });
+    const config = loadConfig({
+      CONFLUX_BUS: "nats://127.0.0.1:4222",
+      CONFLUX_BUS_PREFIX: "plant_7",
+      CONFLUX_RUNTIME_LEASE_MS: "5000",
+    });
+    expect(config.bus).toEqual({ url: "nats://127.0.0.1:4222", prefix: "plant_7" });
+    expect(config.runtime.leaseMs).toBe(5_000);
+    expect(() => loadConfig({ CONFLUX_BUS: "redis://127.0.0.1" })).toThrow(/nats:\/\/host:4222/);
+    expect(() => loadConfig({ CONFLUX_BUS: "nats://x", CONFLUX_BUS_PREFIX: "a.b" })).toThrow(/bus prefix/);
+  });
+
   it("reads the hardening limits from their variables: JSON depth, HTTP timeouts, device listener caps", () => {
     const config = loadConfig({
       CONFLUX_MAX_JSON_DEPTH: "100",

@@ -120,6 +120,20 @@ export const serverConfigSchema = z.object({
    * token it is off (404). Its numbers name no tenant, but they tell how busy and how healthy the service is.
    */
   metrics: z.object({ token: z.string().min(16).optional() }).default({}),
+  /** The bus: absent, the queue tables of the database; `nats://host:port`, JetStream (for several instances). */
+  bus: z
+    .object({
+      url: z
+        .string()
+        .regex(/^nats:\/\/[^\s]+$/, "the bus URL must look like nats://host:4222")
+        .optional(),
+      /** Names this install's JetStream stream, consumer and buckets, so installs can share a server. */
+      prefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,64}$/, "the bus prefix may hold letters, digits, '_' and '-'")
+        .default("conflux"),
+    })
+    .default({ prefix: "conflux" }),
   /** Runs older than this are deleted (hourly), unless they still have work to do. */
   historyRetentionDays: z.coerce.number().int().min(1).max(3_650).default(30),
   outbound: z
@@ -163,12 +177,14 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
     studioDir: env.CONFLUX_STUDIO_DIR,
     secretKey: env.CONFLUX_SECRET_KEY,
     historyRetentionDays: env.CONFLUX_HISTORY_RETENTION_DAYS,
+    bus: definedEntries({ url: env.CONFLUX_BUS, prefix: env.CONFLUX_BUS_PREFIX }),
     logLevel: env.CONFLUX_LOG_LEVEL as ServerConfigInput["logLevel"],
     runtime: definedEntries({
       concurrency: env.CONFLUX_RUNTIME_CONCURRENCY,
       retryForHours: env.CONFLUX_RETRY_FOR_HOURS,
       retryMaxWaitSeconds: env.CONFLUX_RETRY_MAX_WAIT_SECONDS,
       breakerFailures: env.CONFLUX_BREAKER_FAILURES,
+      leaseMs: env.CONFLUX_RUNTIME_LEASE_MS,
     }),
     sandbox: definedEntries({
       threads: env.CONFLUX_SANDBOX_THREADS,

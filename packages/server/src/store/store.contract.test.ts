@@ -1,6 +1,7 @@
 import type { AppDefinition } from "@conflux/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
+import type { Job } from "../bus/bus.ts";
 import { SqlBus } from "../bus/sql-bus.ts";
 import type { SqlStore } from "./sql-store.ts";
 import type { StepRecord } from "./store.ts";
@@ -12,6 +13,26 @@ const definition: AppDefinition = {
   channels: [{ channelId: "in", name: "", description: "", tags: {} }],
   actions: [],
 };
+
+function finishedStep(job: Job): StepRecord {
+  return {
+    stepId: job.jobId,
+    executionId: job.executionId,
+    messageId: job.messageId,
+    channelId: "in",
+    actionId: job.actionId,
+    actionType: "webhook",
+    status: "completed",
+    conditionValue: true,
+    input: null,
+    result: null,
+    error: null,
+    usage: null,
+    attempts: job.attempts,
+    startedAt: 1,
+    finishedAt: 2,
+  };
+}
 
 const { databases, sqliteDir } = await useContractDatabases("store");
 
@@ -71,142 +92,43 @@ describe.each(databases)("the store on %s", (_name, database) => {
   });
 
   it.skipIf(!database)(
-    "queues, leases, retries and completes jobs with their history, atomically",
-    async () => {
-      const message = {
-        messageId: "EXEC1",
-        executionId: "EXEC1",
-        operatorId: "OP0000000001",
-        appId: "APP-A",
-        channelId: "in",
-        hop: 0,
-        payload: { temp: 9 },
-        context: { eventType: "api" },
-        parentStepId: null,
-      };
-      const execution = {
-        executionId: "EXEC1",
-        operatorId: "OP0000000001",
-        appId: "APP-A",
-        channelId: "in",
-        eventType: "api",
-        dedupeKey: "k1",
-        replayOf: null,
-        appVersion: 3,
-      };
-      expect(await bus.startExecution(execution, { message, actionIds: ["a1"], availableAt: 0 })).toEqual({
-        executionId: "EXEC1",
-        duplicate: false,
-      });
-      const again = await bus.startExecution(
-        { ...execution, executionId: "EXEC2" },
-        {
-          message: { ...message, messageId: "EXEC2", executionId: "EXEC2" },
-          actionIds: ["a1"],
-          availableAt: 0,
-        },
-      );
-      expect(again).toEqual({ executionId: "EXEC1", duplicate: true });
-
-      const [job] = await bus.claim(10, 60_000);
-      // A job comes with the app version its execution started on, for the runtime to run that version.
-      expect(job).toMatchObject({ jobId: "EXEC1:a1", attempts: 1, appVersion: 3 });
-      expect(await bus.claim(10, 60_000)).toEqual([]); // leased
-      if (!job) throw new Error("no job");
-
-      const step: StepRecord = {
-        stepId: job.jobId,
-        executionId: "EXEC1",
-        messageId: "EXEC1",
-        channelId: "in",
-        actionId: "a1",
-        actionType: "webhook",
-        status: "retrying",
-        conditionValue: true,
-        input: { temp: 9 },
-        result: null,
-        error: { code: "http_status", message: "503" },
-        usage: null,
-        attempts: 1,
-        startedAt: 1,
-        finishedAt: null,
-      };
-      await bus.retryLater(job, 0, step, {
-        retryUntil: 5_000,
-        destination: "https://hooks.example:443",
-        tried: true,
-      });
-      const [retried] = await bus.claim(10, 60_000);
-      expect(retried).toMatchObject({
-        attempts: 2,
-        appVersion: 3,
-        retries: 1,
-        retryUntil: 5_000,
-        destination: "https://hooks.example:443",
-      });
-      if (!retried) throw new Error("no retry");
-
-      const alice = store.forOperator("OP0000000001");
-      expect((await alice.listExecutions("APP-A", { limit: 10 }))[0]?.status).toBe("running");
-      await bus.complete(
-        retried,
-        { ...step, status: "completed", attempts: 2, error: null, result: { ok: true }, finishedAt: 2 },
-        [],
-      );
-      // A second completion (an expired lease finished elsewhere) changes nothing.
-      await bus.complete(retried, { ...step, status: "failed", finishedAt: 3 }, []);
-
-      const detail = await alice.getExecution("APP-A", "EXEC1");
-      expect(detail?.status).toBe("completed");
-      expect(detail?.steps).toEqual([
-        expect.objectContaining({
-          status: "completed",
-          attempts: 2,
-          result: { ok: true },
-          conditionValue: true,
-        }),
-      ]);
-      expect(detail?.messages[0]?.payload).toEqual({ temp: 9 });
-      expect(await store.forOperator("OP0000000002").getExecution("APP-A", "EXEC1")).toBeUndefined();
-    },
-  );
-
-  it.skipIf(!database)("holds a delayed job until it is due, and gives leases back on start-up", async () => {
-    const message = {
-      messageId: "EXEC3",
-      executionId: "EXEC3",
-      operatorId: "OP0000000001",
-      appId: "APP-A",
-      channelId: "in",
-      hop: 0,
-      payload: null,
-      context: { eventType: "api" },
-      parentStepId: null,
-    };
-    await bus.startExecution(
-      {
-        executionId: "EXEC3",
-        operatorId: "OP0000000001",
-        appId: "APP-A",
-        channelId: "in",
-        eventType: "api",
-        dedupeKey: null,
-        replayOf: null,
-      },
-      { message, actionIds: ["a1"], availableAt: Date.now() + 60_000 },
-    );
-    expect(await bus.claim(10, 60_000)).toEqual([]);
-    await store.db.updateTable("jobs").set({ availableAt: 0 }).where("jobId", "=", "EXEC3:a1").execute();
-    expect(await bus.claim(10, 60_000)).toHaveLength(1);
-    expect(await bus.claim(10, 60_000)).toHaveLength(0);
-    await bus.releaseAllLeases();
-    expect(await bus.claim(10, 60_000)).toHaveLength(1);
-  });
-
-  it.skipIf(!database)(
     "deletes old runs with their messages and steps, but not runs with work left",
     async () => {
       const alice = store.forOperator("OP0000000001");
+      // EXEC1 is finished; EXEC3 still has its (delayed) job.
+      for (const [executionId, availableAt] of [
+        ["EXEC1", 0],
+        ["EXEC3", Date.now() + 60_000],
+      ] as const)
+        await bus.startExecution(
+          {
+            executionId,
+            operatorId: "OP0000000001",
+            appId: "APP-A",
+            channelId: "in",
+            eventType: "api",
+            dedupeKey: null,
+            replayOf: null,
+          },
+          {
+            message: {
+              messageId: executionId,
+              executionId,
+              operatorId: "OP0000000001",
+              appId: "APP-A",
+              channelId: "in",
+              hop: 0,
+              payload: null,
+              context: { eventType: "api" },
+              parentStepId: null,
+            },
+            actionIds: ["a1"],
+            availableAt,
+          },
+        );
+      const [job] = await bus.claim(10, 60_000);
+      if (!job) throw new Error("no job");
+      await bus.complete(job, finishedStep(job), []);
       // EXEC4 has no job left, but the newest message of an open collect batch: the batch is its output.
       await bus.startExecution(
         {

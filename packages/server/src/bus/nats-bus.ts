@@ -1,0 +1,362 @@
+import { EventEmitter } from "node:events";
+import {
+  AckPolicy,
+  type Consumer,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  jetstream,
+  jetstreamManager,
+  RetentionPolicy,
+  StorageType,
+} from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { Kysely } from "kysely";
+import type { Logger } from "pino";
+import type { Database } from "../store/schema.ts";
+import type { StepRecord } from "../store/store.ts";
+import {
+  type Bus,
+  type Delivery,
+  type Job,
+  type NewExecution,
+  parkedAt,
+  type RetryPlan,
+  type TakeToPublish,
+  type WriteWithExecution,
+  type WriteWithStep,
+} from "./bus.ts";
+import type { SqlBus } from "./sql-bus.ts";
+
+export interface NatsBusOptions {
+  /** `nats://host:port` of a server with JetStream. */
+  url: string;
+  /** Names this install's stream, consumer and subjects, so several installs (or tests) share one server. */
+  prefix: string;
+  /** JetStream's ack wait: a job not acknowledged by then goes to another worker (the SQL lease's length). */
+  leaseMs: number;
+  /** How often a job parked behind an open circuit breaker is looked at again. */
+  parkedRecheckMs?: number;
+  /**
+   * A message whose job row is missing is kept this long: its transaction may not have committed yet.
+   * Older, the job was done (a redelivery after a crash) or never committed (a failed request).
+   */
+  orphanGraceMs?: number;
+}
+
+const nanos = (ms: number) => ms * 1_000_000;
+
+/** The JetStream names of one install. */
+export function natsNames(prefix: string) {
+  return {
+    stream: `${prefix}_jobs`,
+    consumer: `${prefix}_workers`,
+    subjects: `${prefix}.jobs.>`,
+    subject: (operatorId: string) => `${prefix}.jobs.${operatorId}`,
+    leaderBucket: `${prefix}_leader`,
+  };
+}
+
+/**
+ * JetStream hands out the work; the store's database keeps the history and each job's state. One
+ * work-queue stream holds a message per job (its id as the dedup id); every instance pulls from one
+ * durable consumer. A message is published before the transaction that writes its job commits, so a
+ * commit never lacks its message; the database decides whether a delivered message is due (a lease
+ * by conditional update), and the message is acknowledged only after the step's results are stored.
+ * Delays and retries are negative acknowledgements with a delay.
+ */
+export class NatsBus implements Bus {
+  private readonly events = new EventEmitter();
+  /** Delivered by a pull, not yet claimed. */
+  private readonly buffer: JsMsg[] = [];
+  /** Claimed by this process's worker, by job id, until completed or retried, or its lease ends. */
+  private readonly leased = new Map<string, { message: JsMsg; until: number }>();
+  private nextLeaseSweep = 0;
+  private pulling = false;
+  private closed = false;
+  private readonly names: ReturnType<typeof natsNames>;
+  private readonly parkedRecheckMs: number;
+  private readonly orphanGraceMs: number;
+
+  private constructor(
+    private readonly sql: SqlBus,
+    private readonly db: Kysely<Database>,
+    private readonly connection: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly consumer: Consumer,
+    options: NatsBusOptions,
+    private readonly logger: Logger,
+  ) {
+    this.events.setMaxListeners(0);
+    this.names = natsNames(options.prefix);
+    this.parkedRecheckMs = options.parkedRecheckMs ?? 5_000;
+    this.orphanGraceMs = options.orphanGraceMs ?? 30_000;
+  }
+
+  /** Connects, and creates the stream and the consumer when they are missing. */
+  static async open(
+    options: NatsBusOptions,
+    sql: SqlBus,
+    db: Kysely<Database>,
+    logger: Logger,
+  ): Promise<NatsBus> {
+    const connection = await connect({ servers: options.url, name: `conflux-${options.prefix}` });
+    try {
+      const manager = await jetstreamManager(connection);
+      await ensureStreamAndConsumer(manager, options);
+      const js = jetstream(connection);
+      const names = natsNames(options.prefix);
+      const consumer = await js.consumers.get(names.stream, names.consumer);
+      return new NatsBus(sql, db, connection, js, consumer, options, logger);
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+  }
+
+  /** The connection, for what else this install keeps in JetStream (the scheduler's leader lease). */
+  get nats(): NatsConnection {
+    return this.connection;
+  }
+
+  /** One message per job; the dedup id makes a repeated publish of the same job one message. */
+  private async publish(deliveries: Delivery[]): Promise<void> {
+    const publishing: Promise<unknown>[] = [];
+    for (const { message, actionIds } of deliveries)
+      for (const actionId of actionIds) {
+        const jobId = `${message.messageId}:${actionId}`;
+        publishing.push(this.js.publish(this.names.subject(message.operatorId), jobId, { msgID: jobId }));
+      }
+    await Promise.all(publishing);
+  }
+
+  /**
+   * Publishes jobs written to the queue table outside the bus, after their commit (failed deliveries
+   * queued again): a dedup id of their own, as their first message may still be in the dedup window.
+   */
+  async announce(jobs: Array<{ jobId: string; operatorId: string }>): Promise<void> {
+    const at = Date.now();
+    await Promise.all(
+      jobs.map(({ jobId, operatorId }) =>
+        this.js.publish(this.names.subject(operatorId), jobId, { msgID: `${jobId}@${at}` }),
+      ),
+    );
+  }
+
+  async startExecution(
+    execution: NewExecution,
+    delivery: Delivery,
+    alsoWrite?: WriteWithExecution,
+  ): Promise<{ executionId: string; duplicate: boolean }> {
+    await this.publish([delivery]);
+    return this.sql.startExecution(execution, delivery, alsoWrite);
+  }
+
+  async claim(max: number, leaseMs: number): Promise<Job[]> {
+    this.forgetEndedLeases(Date.now(), leaseMs);
+    const taken = this.buffer.splice(0, max);
+    if (taken.length < max) this.pull(max - taken.length);
+    if (!taken.length) return [];
+    try {
+      return await this.lease(taken, leaseMs);
+    } catch (error) {
+      // Back to the stream now, for this or another instance, instead of after the ack wait.
+      const held = new Set([...this.leased.values()].map((lease) => lease.message));
+      for (const message of taken) if (!held.has(message)) message.nak(1_000);
+      throw error;
+    }
+  }
+
+  /** Keeps one pull open while the worker has room: messages land in the buffer and announce work. */
+  private pull(wanted: number): void {
+    if (this.pulling || this.closed) return;
+    this.pulling = true;
+    let failed = false;
+    void (async () => {
+      try {
+        const messages = await this.consumer.fetch({ max_messages: wanted, expires: 1_000 });
+        for await (const message of messages) {
+          if (this.closed) message.nak();
+          else this.buffer.push(message);
+          this.events.emit("work");
+        }
+      } catch (error) {
+        failed = true;
+        // Missed heartbeats on a busy event loop end a pull as well; the next poll pulls again.
+        if (!this.closed) this.logger.warn({ err: error }, "pulling jobs from JetStream failed");
+      } finally {
+        this.pulling = false;
+        // The worker asks again (and so pulls again) at once; after a failure, at its next poll.
+        if (!failed && !this.closed) this.events.emit("work");
+      }
+    })();
+  }
+
+  /** Leases the delivered jobs that are due in the database; the others go back with a delay. */
+  private async lease(messages: JsMsg[], leaseMs: number): Promise<Job[]> {
+    const now = Date.now();
+    const byJob = new Map<string, JsMsg>();
+    const extra: JsMsg[] = [];
+    for (const message of messages) {
+      const jobId = message.string();
+      if (byJob.has(jobId)) extra.push(message);
+      else byJob.set(jobId, message);
+    }
+    const jobs = await this.db
+      .updateTable("jobs")
+      .set((eb) => ({
+        availableAt: now + leaseMs,
+        leaseUntil: now + leaseMs,
+        attempts: eb("attempts", "+", 1),
+      }))
+      .where("jobId", "in", [...byJob.keys()])
+      .where("availableAt", "<=", now)
+      .returning([
+        "jobId",
+        "operatorId",
+        "appId",
+        "executionId",
+        "messageId",
+        "actionId",
+        "attempts",
+        "retries",
+        "retryUntil",
+        "destination",
+      ])
+      .returning((eb) =>
+        eb
+          .selectFrom("executions")
+          .select("executions.appVersion")
+          .whereRef("executions.executionId", "=", "jobs.executionId")
+          .whereRef("executions.operatorId", "=", "jobs.operatorId")
+          .as("appVersion"),
+      )
+      .execute();
+    for (const job of jobs) {
+      const message = byJob.get(job.jobId);
+      byJob.delete(job.jobId);
+      if (message) this.leased.set(job.jobId, { message, until: now + leaseMs });
+    }
+    await this.giveBack([...byJob.values(), ...extra], now);
+    return jobs;
+  }
+
+  /** Messages whose job is not due: later when it will be, dropped when it is gone for good. */
+  private async giveBack(messages: JsMsg[], now: number): Promise<void> {
+    if (!messages.length) return;
+    const rows = await this.db
+      .selectFrom("jobs")
+      .select(["jobId", "availableAt"])
+      .where("jobId", "in", [...new Set(messages.map((message) => message.string()))])
+      .execute();
+    const availableAt = new Map(rows.map((row) => [row.jobId, row.availableAt]));
+    for (const message of messages) {
+      const due = availableAt.get(message.string());
+      if (due !== undefined) message.nak(this.delayUntil(due, now));
+      else if (now - message.time.getTime() > this.orphanGraceMs) message.ack();
+      else message.nak(100); // its transaction may still commit
+    }
+  }
+
+  private delayUntil(availableAt: number, now: number): number {
+    return availableAt >= parkedAt ? this.parkedRecheckMs : Math.max(0, availableAt - now);
+  }
+
+  async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {
+    await this.sql.retryLater(job, availableAt, step, plan);
+    this.leased.get(job.jobId)?.message.nak(this.delayUntil(availableAt, Date.now()));
+    this.leased.delete(job.jobId);
+  }
+
+  async complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void> {
+    await this.publish(outputs);
+    await this.sql.complete(job, step, outputs, alsoWrite);
+    this.leased.get(job.jobId)?.message.ack();
+    this.leased.delete(job.jobId);
+  }
+
+  publishTaken(take: TakeToPublish): Promise<number> {
+    // What is taken is known only inside the transaction: published there, before it commits.
+    return this.sql.publishTaken(async (trx) => {
+      const deliveries = await take(trx);
+      await this.publish(deliveries);
+      return deliveries;
+    });
+  }
+
+  async releaseAllLeases(): Promise<void> {
+    await this.sql.releaseAllLeases();
+    for (const { message } of this.leased.values()) message.nak();
+    this.leased.clear();
+  }
+
+  /**
+   * A job that neither completed nor went back (its run threw) keeps its entry until its lease ends;
+   * JetStream has handed its message out again by then, so the entry is only memory.
+   */
+  private forgetEndedLeases(now: number, leaseMs: number): void {
+    if (now < this.nextLeaseSweep) return;
+    this.nextLeaseSweep = now + leaseMs;
+    for (const [jobId, { until }] of this.leased) if (until < now) this.leased.delete(jobId);
+  }
+
+  /** Ready when the job table answers and the NATS server echoes a round trip. */
+  async ping(): Promise<void> {
+    await this.sql.ping();
+    await this.connection.flush();
+  }
+
+  onWork(listener: () => void): () => void {
+    this.events.on("work", listener);
+    return () => this.events.off("work", listener);
+  }
+
+  /** Gives back what was pulled and not run (after the worker stopped), and disconnects. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const message of this.buffer.splice(0)) message.nak();
+    for (const { message } of this.leased.values()) message.nak();
+    this.leased.clear();
+    await this.connection.drain();
+  }
+}
+
+async function ensureStreamAndConsumer(manager: JetStreamManager, options: NatsBusOptions): Promise<void> {
+  const names = natsNames(options.prefix);
+  const stream = {
+    name: names.stream,
+    subjects: [names.subjects],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: nanos(120_000),
+  };
+  try {
+    await manager.streams.info(names.stream);
+  } catch {
+    await manager.streams.add(stream);
+  }
+  await manager.consumers.add(names.stream, {
+    durable_name: names.consumer,
+    ack_policy: AckPolicy.Explicit,
+    deliver_policy: DeliverPolicy.All,
+    ack_wait: nanos(options.leaseMs),
+    // Attempts are counted in the database; delayed and retrying jobs wait unacknowledged, so no cap.
+    max_deliver: -1,
+    max_ack_pending: -1,
+    filter_subject: names.subjects,
+  });
+}
+
+/** Removes an install's stream (its consumer goes with it) and leader bucket: for tests. */
+export async function removeNatsInstall(url: string, prefix: string): Promise<void> {
+  const connection = await connect({ servers: url });
+  try {
+    const manager = await jetstreamManager(connection);
+    const names = natsNames(prefix);
+    for (const stream of [names.stream, `KV_${names.leaderBucket}`])
+      await manager.streams.delete(stream).catch(() => false);
+  } finally {
+    await connection.close();
+  }
+}
