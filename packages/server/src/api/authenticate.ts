@@ -26,11 +26,14 @@ export function readCredentials(request: FastifyRequest): { apiKey: string; toke
   return apiKey && token ? { apiKey, token } : undefined;
 }
 
-/** Routes registered inside `register` need an API key and token; they see only their operator's store. */
+/**
+ * Routes registered inside `register` need an API key and token; they see only their operator's store.
+ * It runs first (onRequest): a caller without a valid token gets 401 before its body is even read.
+ */
 export function requireOperator(api: FastifyInstance, store: Store): void {
   api.decorateRequest("operatorStore", null);
   api.decorateRequest("userEmail", null);
-  api.addHook("preHandler", async (request) => {
+  api.addHook("onRequest", async (request) => {
     const credentials = readCredentials(request);
     if (!credentials)
       throw new UserError("unauthorized", "send X-Conflux-API-Key and X-Conflux-Token (from POST /v1/auth)");

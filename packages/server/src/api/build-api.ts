@@ -4,10 +4,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.ts";
+import type { ApiRateLimiter } from "../store/api-rate-windows.ts";
+import type { AuditLogStore } from "../store/audit-logs.ts";
 import type { Store } from "../store/store.ts";
+import { auditChanges } from "./audit-hook.ts";
 import { requireOperator } from "./authenticate.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { refuseDeepJson } from "./json-body.ts";
+import { limitApiCalls } from "./rate-limit-hook.ts";
 import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
 
 /** What the HTTP kernel itself needs; the features' routes come from the root. */
@@ -15,6 +19,8 @@ export interface ApiDeps {
   config: ServerConfig;
   logger: Logger;
   store: Store;
+  apiRateLimiter: ApiRateLimiter;
+  auditLogs: AuditLogStore;
 }
 
 /** The routes of every feature, as the root gathers them from the feature modules. */
@@ -75,6 +81,8 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
   await api.register(async (open) => features.open(open));
   await api.register(async (authenticated) => {
     requireOperator(authenticated, services.store);
+    limitApiCalls(authenticated, services.apiRateLimiter);
+    auditChanges(authenticated, services.auditLogs);
     await features.authenticated(authenticated);
   });
   await studioRoutes(api, services);
