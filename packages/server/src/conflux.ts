@@ -39,6 +39,7 @@ import { StepEvents } from "./runtime/step-events.ts";
 import { Worker } from "./runtime/worker.ts";
 import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
+import { AccountStore } from "./store/accounts.ts";
 import { ApiRateLimiter } from "./store/api-rate-windows.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
@@ -117,6 +118,8 @@ export function migratorFor(db: Kysely<unknown>) {
 export interface Services {
   config: Config;
   store: Store;
+  /** Users, roles, default permissions and auth keys of each operator. */
+  accountStore: AccountStore;
   /** Every saved definition of every app, for runs opened from the history. */
   appVersions: AppVersionStore;
   bus: Bus;
@@ -216,6 +219,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const services: Services = {
     config,
     store,
+    accountStore: new AccountStore(db),
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db),

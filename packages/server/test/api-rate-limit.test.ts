@@ -51,6 +51,24 @@ describe("the API rate limit per operator and API group", () => {
     expect(rateHeaders(otherAudit.headers).remaining).toBe("2");
   });
 
+  it("does not count messages to api sources: ingest is not an API group", async () => {
+    const created = await suite.session.call("POST", "/v1/apps", {
+      name: "ingest",
+      channels: [{ channelId: "in" }],
+      actions: [],
+    });
+    expect(created.status, created.text).toBe(201);
+    for (let message = 0; message < 5; message++) {
+      const answer = await fetch(`${suite.conflux.url}/v1/apps/${created.body.appId}/channels/in/messages`, {
+        method: "POST",
+        headers: { ...suite.session.headers, "content-type": "application/json" },
+        body: JSON.stringify({ message }),
+      });
+      expect(answer.status).toBe(202);
+      expect(answer.headers.get("x-conflux-ratelimit-limit")).toBeNull();
+    }
+  });
+
   it("does not count calls that are not authenticated", async () => {
     const answer = await fetch(`${suite.conflux.url}/v1/audit_logs/api`);
     expect(answer.status).toBe(401);

@@ -41,6 +41,7 @@ describe.each(databases)("the audit log API on %s", (_name, database) => {
       expect(body).toEqual([
         {
           apiKind: "/v1/apps",
+          apiName: "App:createApp",
           requestPath: "/v1/apps",
           operatorId: session.operatorId,
           remoteIpAddress: "127.0.0.1",

@@ -1,7 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuditLogStore } from "../store/audit-logs.ts";
 import { apiNameOf } from "./api-name.ts";
-import { callerOf } from "./caller.ts";
 
 const READ_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 const MAX_PATH_LENGTH = 2_048;
@@ -17,13 +16,14 @@ const MAX_PATH_LENGTH = 2_048;
  */
 export function auditChanges(api: FastifyInstance, auditLogs: AuditLogStore): void {
   api.addHook("onSend", async (request, reply, payload) => {
-    const caller = callerOf(request);
+    const caller = request.principal;
     const statusCode = reply.statusCode;
     const audited = !READ_METHODS.has(request.method) && (statusCode < 400 || statusCode === 403);
-    if (caller === undefined || !audited) return payload;
+    if (caller === null || !audited) return payload;
     try {
       await auditLogs.record({
-        ...caller,
+        operatorId: caller.operatorId,
+        ...(caller.userName === undefined ? {} : { userName: caller.userName }),
         apiKind: apiKindOf(request),
         apiName: apiNameOf(request),
         requestPath: requestPathOf(request),

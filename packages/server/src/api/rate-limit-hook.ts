@@ -1,17 +1,18 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { UserError } from "../errors.ts";
 import type { ApiRateLimiter } from "../store/api-rate-windows.ts";
-import { callerOf } from "./caller.ts";
+import { apiNameOf } from "./api-name.ts";
 
 /**
- * Ingest is not an API group (accounts.md): messages to api sources and incoming webhooks are
- * governed by bandwidth control, not by the per-minute limit of the API.
+ * Ingest is not an API group (accounts.md): messages to api sources are governed by bandwidth
+ * control, not by the per-minute limit of the API. (Incoming webhooks and device data are open
+ * routes, which this hook never sees.)
  */
-const INGEST_GROUPS: ReadonlySet<string> = new Set(["Message", "IncomingWebhook"]);
+const INGEST_GROUPS: ReadonlySet<string> = new Set(["Message"]);
 
-/** The route's API group: the first tag of its schema, as in its API name `<Group>:<operationId>`. */
+/** The route's API group: `<Group>` of its API name `<Group>:<operationId>`. */
 function apiGroupOf(request: FastifyRequest): string | undefined {
-  return request.routeOptions.schema?.tags?.[0];
+  return apiNameOf(request)?.split(":", 1)[0];
 }
 
 /**
@@ -22,9 +23,9 @@ function apiGroupOf(request: FastifyRequest): string | undefined {
  */
 export function limitApiCalls(api: FastifyInstance, limiter: ApiRateLimiter): void {
   api.addHook("onRequest", async (request, reply) => {
-    const caller = callerOf(request);
+    const caller = request.principal;
     const group = apiGroupOf(request);
-    if (caller === undefined || group === undefined || INGEST_GROUPS.has(group)) return;
+    if (caller === null || group === undefined || INGEST_GROUPS.has(group)) return;
     const now = Date.now();
     const decision = await limiter.take(caller.operatorId, group, now);
     reply.header("X-Conflux-RateLimit-Limit", decision.limit);
