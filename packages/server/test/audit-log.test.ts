@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecret } from "../src/auth/tokens.ts";
 import { useContractDatabases } from "./databases.ts";
 import { type ApiSession, signUp, startTestConflux } from "./harness.ts";
 
@@ -78,6 +79,40 @@ describe.each(databases)("the audit log API on %s", (_name, database) => {
     expect(since.body.length).toBeGreaterThanOrEqual(1);
     expect(since.body.every((row: any) => row.requestedTimeEpochMs === newest)).toBe(true);
   });
+
+  it.skipIf(!database)(
+    "records a user's call refused by its permission, with its name and the rate headers",
+    async () => {
+      const accounts = conflux.services.accountStore.forOperator(session.operatorId);
+      expect(await accounts.createUser("reader", "reads apps")).toBe("created");
+      const permission = JSON.stringify({ statements: [{ effect: "allow", api: "App:list*" }] });
+      expect(await accounts.updateUser("reader", { permission })).toBe(true);
+      await conflux.services.store.saveToken(hashSecret("reader-token"), {
+        apiKey: "reader-key",
+        operatorId: session.operatorId,
+        userName: "reader",
+        expiresAt: Date.now() + 60_000,
+      });
+      const headers = { "x-conflux-api-key": "reader-key", "x-conflux-token": "reader-token" };
+      const listed = await fetch(`${conflux.url}/v1/apps`, { headers });
+      expect(listed.status).toBe(200);
+      const refused = await fetch(`${conflux.url}/v1/apps`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(app),
+      });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get("x-conflux-ratelimit-remaining")).toMatch(/^\d+$/);
+      const [newest, before] = (await auditPage()).body;
+      expect(newest).toMatchObject({
+        apiKind: "/v1/apps",
+        apiName: "App:createApp",
+        userName: "reader",
+        statusCode: 403,
+      });
+      expect(before.userName).toBeUndefined();
+    },
+  );
 
   it.skipIf(!database)("shows an operator none of another's rows", async () => {
     const other = await signUp(conflux.url);
