@@ -1,34 +1,35 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Logger } from "pino";
 import { z } from "zod";
 import { readCredentials } from "../api/authenticate.ts";
-import { hashPassword, verifyPassword } from "../auth/passwords.ts";
-import {
-  defaultTokenLifetimeSeconds,
-  hashSecret,
-  maxTokenLifetimeSeconds,
-  newApiKey,
-  newOperatorId,
-  newToken,
-} from "../auth/tokens.ts";
+import { newPasswordSchema } from "../auth/password-policy.ts";
+import { hashPassword } from "../auth/passwords.ts";
+import { hashSecret, maxTokenLifetimeSeconds, newOperatorId } from "../auth/tokens.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
+import { accountMails, sendInBackground } from "./account-mail.ts";
+import type { AccountServices } from "./account-services.ts";
+import { signIn } from "./sign-in.ts";
 
-const email = z
+export interface AuthRouteDeps {
+  store: Store;
+  config: ServerConfig;
+  logger: Logger;
+  accounts: AccountServices;
+}
+
+export const emailSchema = z
   .email("not an e-mail address")
   .max(254)
   .transform((value) => value.toLowerCase());
-const password = z.string().min(8, "a password has at least 8 characters").max(256);
 
-// Spends the same argon2 time for an unknown e-mail as for a wrong password, so timing reveals no accounts.
-const decoyHash = hashPassword("decoy password that matches nothing");
-
-/** Sign-up (one account per e-mail), log-in and log-out. */
+/** Sign-up, sign-in and sign-out. */
 export async function authRoutes(
   api: FastifyInstance,
-  { store, config }: { store: Store; config: ServerConfig },
+  { store, config, logger, accounts }: AuthRouteDeps,
 ): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   await api.register(rateLimit, {
@@ -36,6 +37,7 @@ export async function authRoutes(
     errorResponseBuilder: (_request, context) =>
       new UserError("rate_limited", `too many attempts from this address; try again in ${context.after}`),
   });
+  // Sign-in is limited by failures in the database instead (sign-in-failures.ts): this one would refuse successes.
   const perClientIp = { rateLimit: { max: config.limits.authAttemptsPerMinute, timeWindow: 60_000 } };
 
   routes.post(
@@ -43,27 +45,27 @@ export async function authRoutes(
     {
       config: perClientIp,
       schema: {
-        summary: "Sign up: create an operator (account) with its root user",
-        tags: ["accounts"],
-        body: z.object({ email, password }),
+        summary:
+          "Sign up: create an operator (account) with its root user. The answer is the same whether or not the address has an account; its owner gets a mail instead",
+        tags: ["Operator"],
+        operationId: "createOperator",
+        body: z.object({ email: emailSchema, password: newPasswordSchema }),
       },
     },
     async (request, reply) => {
+      const { email } = request.body;
       const passwordHash = await hashPassword(request.body.password);
+      const mails = accountMails(accounts.baseUrl());
       for (let attempt = 0; attempt < 5; attempt++) {
-        const operator = {
+        const outcome = await store.createOperator({
           operatorId: newOperatorId(),
-          email: request.body.email,
+          email,
           passwordHash,
           createdAt: Date.now(),
-        };
-        const outcome = await store.createOperator(operator);
-        if (outcome === "created")
-          return reply
-            .status(201)
-            .send({ operatorId: operator.operatorId, email: operator.email, createdAt: operator.createdAt });
-        if (outcome === "email_taken")
-          throw new UserError("conflict", "an account with this e-mail address exists");
+        });
+        if (outcome === "id_taken") continue;
+        if (outcome === "email_taken") sendInBackground(accounts.mail, mails.signUpAgain(email), logger);
+        return reply.status(201).send({ email });
       }
       throw new Error("no free operator id after 5 tries");
     },
@@ -72,36 +74,43 @@ export async function authRoutes(
   routes.post(
     "/v1/auth",
     {
-      config: perClientIp,
       schema: {
-        summary: "Log in: returns an API key and token for the X-Conflux-API-Key / X-Conflux-Token headers",
-        tags: ["accounts"],
+        summary:
+          "Sign in: returns an API key and token for the X-Conflux-API-Key / X-Conflux-Token headers. Failures slow down, then lock, further sign-ins of the account and from the address",
+        tags: ["Auth"],
+        operationId: "auth",
+        security: [],
         body: z.object({
-          email,
+          email: emailSchema,
           password: z.string().max(256),
+          mfaOTPCode: z.string().max(32).optional(),
           tokenTimeoutSeconds: z.number().int().min(180).max(maxTokenLifetimeSeconds).optional(),
         }),
       },
     },
-    async (request) => {
-      const operator = await store.findOperatorByEmail(request.body.email);
-      const valid = await verifyPassword(operator?.passwordHash ?? (await decoyHash), request.body.password);
-      if (!operator || !valid) throw new UserError("unauthorized", "wrong e-mail address or password");
-      const token = newToken();
-      const apiKey = newApiKey();
-      const lifetime = request.body.tokenTimeoutSeconds ?? defaultTokenLifetimeSeconds;
-      await store.saveToken(hashSecret(token), {
-        apiKey,
-        operatorId: operator.operatorId,
-        expiresAt: Date.now() + lifetime * 1000,
-      });
-      return { apiKey, token, operatorId: operator.operatorId };
+    async (request, reply) => {
+      const outcome = await signIn(
+        { store, failures: accounts.failures, mfa: accounts.mfa },
+        request.body,
+        request.ip,
+      );
+      if (outcome.ok) return outcome.answer;
+      if (outcome.refusal === "throttled") {
+        reply.header("retry-after", String(outcome.retryAfterSeconds));
+        throw new UserError(
+          "rate_limited",
+          `too many failed sign-ins for this account or from this address; try again in ${outcome.retryAfterSeconds} seconds`,
+        );
+      }
+      throw new UserError("unauthorized", "wrong sign-in details: e-mail address, password or MFA code");
     },
   );
 
   routes.post(
     "/v1/auth/logout",
-    { schema: { summary: "Log out: the token stops working at once", tags: ["accounts"] } },
+    {
+      schema: { summary: "Sign out: the token stops working at once", tags: ["Auth"], operationId: "logout" },
+    },
     async (request, reply) => {
       const credentials = readCredentials(request);
       if (credentials) await store.deleteToken(hashSecret(credentials.token), credentials.apiKey);
