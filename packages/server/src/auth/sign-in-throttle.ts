@@ -13,6 +13,7 @@ export const failureWindowMs = 15 * 60 * 1000;
 export const accountRule: ThrottleRule = { freeFailures: 5, lockFailures: 10 };
 /** Higher for an address: several people behind one NAT share it. */
 export const addressRule: ThrottleRule = { freeFailures: 10, lockFailures: 30 };
+const firstSlowDownMs = 5_000;
 const maxSlowDownMs = 60_000;
 
 export type ThrottleVerdict = { allowed: true } | { allowed: false; retryAfterMs: number; locked: boolean };
@@ -27,7 +28,7 @@ function nextAttemptAt(failures: readonly number[], rule: ThrottleRule): { at: n
     const oldestThatLocks = newestFirst[rule.lockFailures - 1] ?? 0;
     return { at: oldestThatLocks + failureWindowMs, locked: true };
   }
-  const waitMs = Math.min(1_000 * 2 ** (count - rule.freeFailures), maxSlowDownMs);
+  const waitMs = Math.min(firstSlowDownMs * 2 ** (count - rule.freeFailures), maxSlowDownMs);
   return { at: (newestFirst[0] ?? 0) + waitMs, locked: false };
 }
 
