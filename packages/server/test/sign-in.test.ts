@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { request as httpRequest } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashSecret } from "../src/auth/tokens.ts";
 import { totpCode } from "../src/auth/totp.ts";
 import type { Config } from "../src/conflux.ts";
 import type { SqlStore } from "../src/store/sql-store.ts";
@@ -340,9 +341,121 @@ describe.each(databases)("sign-in on %s", (_name, database) => {
           `/v1/operators/${owner.operatorId}${path}`,
           method === "POST" ? { mfaOTPCode: "123456" } : undefined,
         );
-        expect(refused.status, `${method} ${path}`).toBe(403);
+        expect(refused.status, `${method} ${path}`).toBe(404);
       }
       await Promise.all([owner.client.close(), other.client.close()]);
+    },
+  );
+
+  it.skipIf(!database)(
+    "signs in a user with {operatorId, userName, password} and an auth key with {authKeyId, authKey}, within tokenTimeoutSeconds",
+    async () => {
+      const root = await newOperator();
+      const { call, operatorId, client } = root;
+      const users = `/v1/operators/${operatorId}/users`;
+      expect((await call("POST", `${users}/alice`, { description: "" })).status).toBe(201);
+      expect((await call("POST", `${users}/alice/password`, { password: "password1" })).status).toBe(400);
+      expect(
+        (await call("POST", `${users}/alice/password`, { password: "alice signs in here" })).status,
+      ).toBe(201);
+      const signIn = (body: Record<string, unknown>) => client.call(url, "POST", "/v1/auth", body);
+
+      const alice = await signIn({ operatorId, userName: "alice", password: "alice signs in here" });
+      expect(alice.status, alice.text).toBe(200);
+      expect(Object.keys(alice.body).sort()).toEqual(["apiKey", "operatorId", "token", "userName"]);
+      expect(alice.body).toMatchObject({ operatorId, userName: "alice" });
+      const wrongUser = await signIn({ operatorId, userName: "nobody", password: "alice signs in here" });
+      const wrongPassword = await signIn({ operatorId, userName: "alice", password: "not alice's" });
+      expect([wrongUser.status, wrongPassword.status]).toEqual([401, 401]);
+      expect(wrongUser.body).toEqual(wrongPassword.body);
+      expect(Object.keys((await root.signIn()).body)).not.toContain("userName");
+
+      const rootKey = await call("POST", `/v1/operators/${operatorId}/auth_keys`);
+      const aliceKey = await call("POST", `${users}/alice/auth_keys`);
+      const byRootKey = await signIn({ authKeyId: rootKey.body.authKeyId, authKey: rootKey.body.authKey });
+      expect(byRootKey.status, byRootKey.text).toBe(200);
+      expect(byRootKey.body).toEqual({ apiKey: expect.any(String), token: expect.any(String), operatorId });
+      const byAliceKey = await signIn({ authKeyId: aliceKey.body.authKeyId, authKey: aliceKey.body.authKey });
+      expect(byAliceKey.body).toMatchObject({ operatorId, userName: "alice" });
+      expect((await signIn({ authKeyId: aliceKey.body.authKeyId, authKey: "secret-wrong" })).status).toBe(
+        401,
+      );
+      expect((await signIn({ authKeyId: "keyId-nothing", authKey: aliceKey.body.authKey })).status).toBe(401);
+      expect((await signIn({ operatorId })).status).toBe(400);
+
+      for (const tokenTimeoutSeconds of [179, 172_801]) {
+        const refused = await signIn({
+          authKeyId: rootKey.body.authKeyId,
+          authKey: rootKey.body.authKey,
+          tokenTimeoutSeconds,
+        });
+        expect(refused.status).toBe(400);
+      }
+      const before = Date.now();
+      const short = await signIn({
+        authKeyId: rootKey.body.authKeyId,
+        authKey: rootKey.body.authKey,
+        tokenTimeoutSeconds: 180,
+      });
+      const found = await conflux.services.store.findToken(hashSecret(short.body.token));
+      expect(found?.expiresAt).toBeGreaterThanOrEqual(before + 180_000);
+      expect(found?.expiresAt).toBeLessThanOrEqual(Date.now() + 180_000);
+    },
+  );
+
+  it.skipIf(!database)(
+    "turns a user's MFA on and off (verify 204, DELETE without body) and asks the user for a code, not its keys",
+    async () => {
+      const root = await newOperator();
+      const { call, operatorId, client } = root;
+      const users = `/v1/operators/${operatorId}/users`;
+      await call("POST", `${users}/bob`, { description: "" });
+      await call("POST", `${users}/bob/password`, { password: "bob signs in here" });
+      const bobKey = await call("POST", `${users}/bob/auth_keys`);
+      const signIn = (body: Record<string, unknown> = {}) =>
+        client.call(url, "POST", "/v1/auth", {
+          operatorId,
+          userName: "bob",
+          password: "bob signs in here",
+          ...body,
+        });
+      const bob = (await signIn()).body;
+      const asBob = (method: string, path: string, body?: unknown) =>
+        client.call(url, method, path, body, {
+          "x-conflux-api-key": bob.apiKey,
+          "x-conflux-token": bob.token,
+        });
+
+      // Bob sets up his own MFA; he may not touch root's.
+      expect((await asBob("POST", `/v1/operators/${operatorId}/mfa`)).status).toBe(403);
+      const started = await asBob("POST", `${users}/bob/mfa`);
+      expect(started.status, started.text).toBe(200);
+      const secret = new URL(started.body.totpUri).searchParams.get("secret") as string;
+      const now = Date.now();
+      const verified = await asBob("POST", `${users}/bob/mfa/verify`, { mfaOTPCode: totpCode(secret, now) });
+      expect([verified.status, verified.text]).toEqual([204, ""]);
+      expect((await call("GET", `${users}/bob/mfa`)).body).toEqual({ status: "ACTIVE" });
+
+      expect((await signIn()).status).toBe(401);
+      expect((await signIn({ mfaOTPCode: totpCode(secret, now) })).status).toBe(401);
+      const nextCode = totpCode(secret, now + 30_000);
+      expect((await signIn({ mfaOTPCode: nextCode })).status).toBe(200);
+      expect((await signIn({ mfaOTPCode: nextCode })).status).toBe(401);
+      expect(
+        (
+          await client.call(url, "POST", "/v1/auth", {
+            authKeyId: bobKey.body.authKeyId,
+            authKey: bobKey.body.authKey,
+          })
+        ).status,
+      ).toBe(200);
+
+      // Turning it off is root's (or a permitted user's): a stolen token of Bob's cannot.
+      expect((await asBob("DELETE", `${users}/bob/mfa`)).status).toBe(403);
+      expect((await call("DELETE", `${users}/bob/mfa`)).status).toBe(204);
+      expect((await call("GET", `${users}/bob/mfa`)).body).toEqual({ status: "INACTIVE" });
+      expect((await signIn()).status).toBe(200);
+      expect((await call("GET", `${users}/nobody/mfa`)).status).toBe(404);
     },
   );
 

@@ -9,13 +9,15 @@ import { hashPassword } from "../auth/passwords.ts";
 import { hashSecret, maxTokenLifetimeSeconds, newOperatorId } from "../auth/tokens.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { AccountStore } from "../store/accounts.ts";
 import type { Store } from "../store/store.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
-import { signIn } from "./sign-in.ts";
+import { type Credentials, signIn } from "./sign-in.ts";
 
 export interface AuthRouteDeps {
   store: Store;
+  accountStore: AccountStore;
   config: ServerConfig;
   logger: Logger;
   accounts: AccountServices;
@@ -26,10 +28,34 @@ export const emailSchema = z
   .max(254)
   .transform((value) => value.toLowerCase());
 
+/** All fields of the three forms; credentialsOf tells which one a body is. */
+const signInBody = z.object({
+  email: emailSchema.optional(),
+  operatorId: z.string().min(1).max(64).optional(),
+  userName: z.string().min(1).max(100).optional(),
+  password: z.string().max(256).optional(),
+  authKeyId: z.string().min(1).max(128).optional(),
+  authKey: z.string().min(1).max(256).optional(),
+  mfaOTPCode: z.string().max(32).optional(),
+  tokenTimeoutSeconds: z.number().int().min(180).max(maxTokenLifetimeSeconds).optional(),
+});
+
+function credentialsOf(body: z.infer<typeof signInBody>): Credentials {
+  const { email, operatorId, userName, password, authKeyId, authKey } = body;
+  if (authKeyId !== undefined && authKey !== undefined) return { form: "authKey", authKeyId, authKey };
+  if (operatorId !== undefined && userName !== undefined && password !== undefined)
+    return { form: "user", operatorId, userName, password };
+  if (email !== undefined && password !== undefined) return { form: "root", email, password };
+  throw new UserError(
+    "bad_request",
+    "sign in with {email, password} (root user), {operatorId, userName, password} (a user) or {authKeyId, authKey}",
+  );
+}
+
 /** Sign-up, sign-in and sign-out. */
 export async function authRoutes(
   api: FastifyInstance,
-  { store, config, logger, accounts }: AuthRouteDeps,
+  { store, accountStore, config, logger, accounts }: AuthRouteDeps,
 ): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   await api.register(rateLimit, {
@@ -80,18 +106,24 @@ export async function authRoutes(
         tags: ["Auth"],
         operationId: "auth",
         security: [],
-        body: z.object({
-          email: emailSchema,
-          password: z.string().max(256),
-          mfaOTPCode: z.string().max(32).optional(),
-          tokenTimeoutSeconds: z.number().int().min(180).max(maxTokenLifetimeSeconds).optional(),
-        }),
+        body: signInBody,
       },
     },
     async (request, reply) => {
+      const { mfaOTPCode, tokenTimeoutSeconds } = request.body;
       const outcome = await signIn(
-        { store, failures: accounts.failures, mfa: accounts.mfa },
-        request.body,
+        {
+          store,
+          accountStore,
+          operators: accounts.operators,
+          failures: accounts.failures,
+          mfa: accounts.mfa,
+        },
+        {
+          credentials: credentialsOf(request.body),
+          ...(mfaOTPCode === undefined ? {} : { mfaOTPCode }),
+          ...(tokenTimeoutSeconds === undefined ? {} : { tokenTimeoutSeconds }),
+        },
         request.ip,
       );
       if (outcome.ok) return outcome.answer;
@@ -102,7 +134,7 @@ export async function authRoutes(
           `too many failed sign-ins for this account or from this address; try again in ${outcome.retryAfterSeconds} seconds`,
         );
       }
-      throw new UserError("unauthorized", "wrong sign-in details: e-mail address, password or MFA code");
+      throw new UserError("unauthorized", "wrong sign-in details: the account, password, key or MFA code");
     },
   );
 

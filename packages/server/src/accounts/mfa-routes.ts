@@ -1,12 +1,13 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { verifyPassword } from "../auth/passwords.ts";
 import { matchingStep, newTotpSecret, totpUri } from "../auth/totp.ts";
 import { UserError } from "../errors.ts";
+import type { AccountStore } from "../store/accounts.ts";
 import type { AccountServices } from "./account-services.ts";
 import { rootUserName } from "./mfa-store.ts";
-import { ownOperator } from "./own-operator.ts";
+import { ownOperator, rootOnly } from "./own-operator.ts";
 import { hashBackupCode, newBackupCode } from "./second-factor.ts";
 
 const issuer = "Conflux";
@@ -33,7 +34,7 @@ export async function mfaRoutes(
       },
     },
     async (request) => {
-      const { operatorId } = ownOperator(request, request.params.operatorId);
+      const { operatorId } = rootOnly(request, request.params.operatorId);
       const operator = await operators.byId(operatorId);
       if (!operator) throw new UserError("not_found", `no operator ${operatorId}`);
       const secret = newTotpSecret();
@@ -55,7 +56,7 @@ export async function mfaRoutes(
       },
     },
     async (request) => {
-      const { operatorId } = ownOperator(request, request.params.operatorId);
+      const { operatorId } = rootOnly(request, request.params.operatorId);
       const step = await confirmingStep(accounts, operatorId, rootUserName, request.body.mfaOTPCode);
       const backupCodes = Array.from({ length: backupCodeCount }, newBackupCode);
       await mfa.activate(operatorId, rootUserName, step, backupCodes.map(hashBackupCode));
@@ -74,7 +75,7 @@ export async function mfaRoutes(
       },
     },
     async (request) => {
-      const { operatorId } = ownOperator(request, request.params.operatorId);
+      const { operatorId } = rootOnly(request, request.params.operatorId);
       return { status: await statusOf(accounts, operatorId, rootUserName) };
     },
   );
@@ -91,7 +92,7 @@ export async function mfaRoutes(
       },
     },
     async (request, reply) => {
-      const { operatorId } = ownOperator(request, request.params.operatorId);
+      const { operatorId } = rootOnly(request, request.params.operatorId);
       const operator = await operators.byId(operatorId);
       if (!operator) throw new UserError("not_found", `no operator ${operatorId}`);
       // Guessing the password here counts as failed sign-ins, so a stolen token does not give unlimited tries.
@@ -107,6 +108,101 @@ export async function mfaRoutes(
         throw new UserError("forbidden", "the password is wrong; MFA stays on");
       }
       await mfa.remove(operatorId, rootUserName);
+      return reply.status(204).send();
+    },
+  );
+}
+
+/**
+ * A user's MFA under …/users/{userName}/mfa: the same as root's, except that verify answers 204
+ * without backup codes and DELETE needs no body (as SORACOM's API). A user sets up its own; turning
+ * it off is for root or a user allowed User:revokeUserMFA, so a stolen token cannot.
+ */
+export async function userMfaRoutes(
+  api: FastifyInstance,
+  { accounts, accountStore }: { accounts: AccountServices; accountStore: AccountStore },
+): Promise<void> {
+  const routes = api.withTypeProvider<ZodTypeProvider>();
+  const userParams = operatorParams.extend({ userName: z.string().min(1).max(100) });
+  const base = "/v1/operators/:operatorId/users/:userName/mfa";
+
+  async function existingUser(request: FastifyRequest, params: { operatorId: string; userName: string }) {
+    const { operatorId } = ownOperator(request, params.operatorId);
+    if (!(await accountStore.forOperator(operatorId).getUser(params.userName)))
+      throw new UserError("not_found", `no user ${params.userName}`);
+    return { operatorId, userName: params.userName };
+  }
+
+  routes.post(
+    base,
+    {
+      config: { authorization: "self" },
+      schema: {
+        summary: "Start turning a user's MFA on: answers the otpauth:// URI of a new secret",
+        tags: ["User"],
+        operationId: "enableUserMFA",
+        params: userParams,
+      },
+    },
+    async (request) => {
+      const { operatorId, userName } = await existingUser(request, request.params);
+      const secret = newTotpSecret();
+      if (!(await accounts.mfa.begin(operatorId, userName, secret)))
+        throw new UserError("conflict", "MFA is on already; turn it off first (DELETE …/mfa)");
+      return { totpUri: totpUri(secret, issuer, `${userName}@${operatorId}`) };
+    },
+  );
+
+  routes.post(
+    `${base}/verify`,
+    {
+      config: { authorization: "self" },
+      schema: {
+        summary: "Turn a user's MFA on with a code from the authenticator",
+        tags: ["User"],
+        operationId: "verifyUserMFA",
+        params: userParams,
+        body: codeBody,
+      },
+    },
+    async (request, reply) => {
+      const { operatorId, userName } = await existingUser(request, request.params);
+      const step = await confirmingStep(accounts, operatorId, userName, request.body.mfaOTPCode);
+      await accounts.mfa.activate(operatorId, userName, step);
+      return reply.status(204).send();
+    },
+  );
+
+  routes.get(
+    base,
+    {
+      config: { authorization: "self" },
+      schema: {
+        summary: "Whether a user's MFA is on",
+        tags: ["User"],
+        operationId: "getUserMFAStatus",
+        params: userParams,
+      },
+    },
+    async (request) => {
+      const { operatorId, userName } = await existingUser(request, request.params);
+      return { status: await statusOf(accounts, operatorId, userName) };
+    },
+  );
+
+  routes.delete(
+    base,
+    {
+      schema: {
+        summary: "Turn a user's MFA off",
+        tags: ["User"],
+        operationId: "revokeUserMFA",
+        params: userParams,
+      },
+    },
+    async (request, reply) => {
+      const { operatorId, userName } = await existingUser(request, request.params);
+      await accounts.mfa.remove(operatorId, userName);
       return reply.status(204).send();
     },
   );

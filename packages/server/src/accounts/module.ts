@@ -10,7 +10,7 @@ import { authKeyRoutes } from "./auth-key-routes.ts";
 import { authRoutes } from "./auth-routes.ts";
 import { credentialRoutes } from "./credential-routes.ts";
 import { emailRoutes, emailVerifyRoute } from "./email-routes.ts";
-import { mfaRoutes } from "./mfa-routes.ts";
+import { mfaRoutes, userMfaRoutes } from "./mfa-routes.ts";
 import { accountsMigrations } from "./migrations.ts";
 import { passwordResetRoutes } from "./password-reset-routes.ts";
 import { roleRoutes } from "./role-routes.ts";
@@ -45,6 +45,7 @@ export const accountsModule = {
     await authKeyRoutes(app, deps);
     await tokenRoutes(app, deps);
     await mfaRoutes(app, deps);
+    await userMfaRoutes(app, deps);
     await emailRoutes(app, deps);
   },
 } satisfies FeatureModule<AccountsDeps>;

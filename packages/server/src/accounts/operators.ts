@@ -19,9 +19,4 @@ export class OperatorAccounts {
       .where("operatorId", "=", operatorId)
       .execute();
   }
-
-  /** Ends every token of the root user (after a password reset). */
-  async endRootTokens(operatorId: string): Promise<void> {
-    await this.db.deleteFrom("apiTokens").where("operatorId", "=", operatorId).execute();
-  }
 }

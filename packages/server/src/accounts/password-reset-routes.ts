@@ -83,7 +83,7 @@ export async function passwordResetRoutes(
       if (!owner)
         throw new UserError("bad_request", "the reset token is unknown, used or expired; ask for a new one");
       await accounts.operators.setPasswordHash(owner.operatorId, passwordHash);
-      await accounts.operators.endRootTokens(owner.operatorId);
+      await store.deleteTokensOf(owner.operatorId);
       await accounts.emailTokens.removeAll("password_reset", owner.operatorId);
       // The owner proved the mailbox: earlier failed guesses no longer hold the account back.
       await accounts.failures.recordSuccess({ account: owner.email, address: request.ip });
