@@ -3,6 +3,7 @@ import type { Kysely, Migration } from "kysely";
 import type { Logger } from "pino";
 
 import type { z } from "zod";
+import { type AccountServices, createAccountServices } from "./accounts/account-services.ts";
 import { accountsModule } from "./accounts/module.ts";
 
 import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
@@ -28,9 +29,9 @@ import { createGuardedClient, type OutboundClient } from "./outbound/guarded-cli
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
-
 import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
+import type { VerifiedAddressesPort } from "./runtime/ports/verified-addresses.ts";
 import { RunApps } from "./runtime/run-app.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
@@ -145,6 +146,9 @@ export interface Services {
   files: SqlFileStore;
   /** What actions draw on: the runtime's ports, implemented by the features. */
   actions: ActionServices;
+  /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
+  accounts: AccountServices;
+  verifiedAddresses: VerifiedAddressesPort;
 }
 
 export interface Conflux {
@@ -205,6 +209,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     maxMessageBytes: config.limits.maxMessageBytes,
     logger,
   });
+  const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
   const actions: ActionServices = {
     outbound,
@@ -235,6 +240,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     devices: { ...devices, files },
     files,
     actions,
+    accounts,
+    verifiedAddresses: accounts.verifiedEmails,
   };
 
   const retry = {

@@ -75,7 +75,7 @@ export const serverConfigSchema = z.object({
       maxActionsPerApp: z.coerce.number().int().min(1).default(10),
       emailsPerHour: z.coerce.number().int().min(0).default(10),
       emailsPerMonth: z.coerce.number().int().min(0).default(300),
-      /** Sign-up and log-in attempts per client IP per minute, against password guessing. */
+      /** Sign-up and password-reset requests per client IP per minute (sign-in is limited by its failures instead). */
       authAttemptsPerMinute: z.coerce.number().int().min(1).default(30),
       /** Authenticated API calls per operator and API group per minute (accounts.md: at least 600). */
       apiCallsPerMinute: z.coerce.number().int().min(1).default(600),

@@ -57,6 +57,8 @@ beforeAll(async () => {
   await alice.call("POST", `${users}/roles/alice-role`, { permission: '{"statements":[]}' });
   await alice.call("POST", `${users}/users/alice-user/roles`, { roleId: "alice-role" });
   ids.roleId = "alice-role";
+  // Any id: a path of A's operator is refused to B before the id is looked up.
+  ids.emailId = "alice-email";
   ids.authKeyId = (await alice.call("POST", `${users}/users/alice-user/auth_keys`)).body.authKeyId;
 });
 
