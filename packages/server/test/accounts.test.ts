@@ -2,7 +2,7 @@
 // with users' calls allowed and refused by their permissions.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../src/auth/tokens.ts";
-import { type ApiSession, logIn, signUp, startTestConflux } from "./harness.ts";
+import { type ApiSession, logIn, sessionFor, signUp, startTestConflux } from "./harness.ts";
 import { userSession } from "./user-session.ts";
 
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
@@ -351,6 +351,49 @@ describe("a user's calls", () => {
     expect((await bob.call("GET", "/v1/apps")).status).toBe(401);
     expect(await conflux.services.accountStore.findAuthKey(key.body.authKeyId)).toBeUndefined();
     expect((await root.call("GET", `${op}/users/bob`)).status).toBe(404);
+  });
+});
+
+describe("signing in as a user and with auth keys", () => {
+  const signIn = async (body: object) => {
+    const answer = await fetch(`${conflux.url}/v1/auth`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return { status: answer.status, body: (await answer.json()) as Record<string, string> };
+  };
+
+  it("gives a user a session with its permissions, and an auth key acts as its owner", async () => {
+    await root.call("POST", `${op}/users/carol`, {});
+    await root.call("POST", `${op}/users/carol/password`, { password: "carol's long password" });
+    await root.call("PUT", `${op}/users/carol/permission`, { permission: readApps });
+    const asUser = await signIn({
+      operatorId: root.operatorId,
+      userName: "carol",
+      password: "carol's long password",
+    });
+    expect(asUser.status).toBe(200);
+    expect(asUser.body).toMatchObject({ operatorId: root.operatorId, userName: "carol" });
+    const carol = sessionFor(conflux.url, { ...asUser.body, operatorId: root.operatorId } as never);
+    expect((await carol.call("GET", "/v1/apps")).status).toBe(200);
+    expect((await carol.call("POST", "/v1/apps", {})).status).toBe(403);
+
+    const key = (await root.call("POST", `${op}/users/carol/auth_keys`)).body;
+    const asKey = await signIn({ authKeyId: key.authKeyId, authKey: key.authKey });
+    expect(asKey.status).toBe(200);
+    expect(asKey.body.userName).toBe("carol");
+    const used = (await root.call("GET", `${op}/users/carol/auth_keys`)).body[0];
+    expect(whole(used.lastUsedDateTime)).toBe(true);
+    const byKey = sessionFor(conflux.url, { ...asKey.body, operatorId: root.operatorId } as never);
+    expect((await byKey.call("POST", "/v1/apps", {})).status).toBe(403);
+
+    expect((await signIn({ authKeyId: key.authKeyId, authKey: "secret-wrong" })).status).toBe(401);
+    expect((await root.call("DELETE", `${op}/users/carol/tokens`)).status).toBe(204);
+    expect((await carol.call("GET", "/v1/apps")).status).toBe(401);
+    expect((await byKey.call("GET", "/v1/apps")).status).toBe(401);
+    expect((await root.call("DELETE", `${op}/users/carol/auth_keys/${key.authKeyId}`)).status).toBe(204);
+    expect((await signIn({ authKeyId: key.authKeyId, authKey: key.authKey })).status).toBe(401);
   });
 });
 
