@@ -5,6 +5,7 @@ import type { Kysely, Migration } from "kysely";
 import type { Logger } from "pino";
 
 import type { z } from "zod";
+import { type AccountServices, createAccountServices } from "./accounts/account-services.ts";
 import { accountsModule } from "./accounts/module.ts";
 
 import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
@@ -13,6 +14,7 @@ import { aiModule, aiPortOf } from "./ai/module.ts";
 import { buildApi } from "./api/build-api.ts";
 import { operationsRoutes } from "./api/operations-routes.ts";
 import { appsModule } from "./apps/module.ts";
+import { auditModule } from "./audit/module.ts";
 import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
@@ -39,9 +41,9 @@ import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { Admission } from "./runtime/admission.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
-
 import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
+import type { VerifiedAddressesPort } from "./runtime/ports/verified-addresses.ts";
 import { RunApps } from "./runtime/run-app.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
@@ -50,7 +52,10 @@ import { StepEvents } from "./runtime/step-events.ts";
 import { Worker } from "./runtime/worker.ts";
 import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
+import { AccountStore } from "./store/accounts.ts";
+import { ApiRateLimiter } from "./store/api-rate-windows.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
+import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import type { Database } from "./store/schema.ts";
@@ -65,7 +70,15 @@ import { UsageStore } from "./usage/usage-store.ts";
  * registers the routes and starts what runs in the background. A new feature is a folder and a
  * line in `modules`.
  */
-const modules = [accountsModule, appsModule, devicesModule, filesModule, aiModule, usageModule] as const;
+const modules = [
+  accountsModule,
+  appsModule,
+  devicesModule,
+  filesModule,
+  aiModule,
+  usageModule,
+  auditModule,
+] as const;
 
 export const configSchema = serverConfigSchema.extend({
   /** Generative AI: the service's provider keys and endpoints, credit quota, rate limit (ai/ai-config.ts). */
@@ -119,6 +132,8 @@ export function migratorFor(db: Kysely<unknown>) {
 export interface Services {
   config: Config;
   store: Store;
+  /** Users, roles, default permissions and auth keys of each operator. */
+  accountStore: AccountStore;
   /** Every saved definition of every app, for runs opened from the history. */
   appVersions: AppVersionStore;
   bus: Bus;
@@ -131,6 +146,10 @@ export interface Services {
   logger: Logger;
   /** Step changes in this process, for the live run stream of the studio. */
   stepEvents: StepEvents;
+  /** API calls per operator and API group per minute, shared by every instance on the database. */
+  apiRateLimiter: ApiRateLimiter;
+  /** Audited calls and sign-ins of each operator. */
+  auditLogs: AuditLogStore;
   /** Monthly usage counters (AI credits and tokens) per operator. */
   usage: UsageStore;
   ai: AiServices;
@@ -142,6 +161,9 @@ export interface Services {
   actions: ActionServices;
   /** The sources' door: refuses events before the backlog's latency passes its bound. */
   admission: Admission;
+  /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
+  accounts: AccountServices;
+  verifiedAddresses: VerifiedAddressesPort;
 }
 
 export interface Conflux {
@@ -227,6 +249,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     maxMessageBytes: config.limits.maxMessageBytes,
     logger,
   });
+  const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
   const actions: ActionServices = {
     outbound,
@@ -242,9 +265,12 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     admission,
     config,
     store,
+    accountStore: new AccountStore(db),
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db, announce),
+    apiRateLimiter: new ApiRateLimiter(db, config.limits.apiCallsPerMinute),
+    auditLogs: new AuditLogStore(db),
     cipher,
     outbound,
     scheduler,
@@ -255,6 +281,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     devices: { ...devices, files },
     files,
     actions,
+    accounts,
+    verifiedAddresses: accounts.verifiedEmails,
   };
 
   const retry = {

@@ -16,15 +16,18 @@ import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { VerifiedAddressesPort } from "../runtime/ports/verified-addresses.ts";
 import type { Scheduler } from "../runtime/scheduler.ts";
 import { checkUserCodeSyntax } from "../sandbox/quickjs.ts";
 import type { OperatorStore } from "../store/store.ts";
 import { importOptionsSchema, planImport } from "./app-import.ts";
+import { refuseUnverifiedRecipients } from "./email-recipients.ts";
 
 /** What the app routes are given by the root. */
 export interface AppRouteDeps {
   config: ServerConfig;
   scheduler: Scheduler;
+  verifiedAddresses: VerifiedAddressesPort;
 }
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
@@ -124,25 +127,31 @@ function parseImport(body: unknown, contentType: string | undefined, maxDepth: n
 }
 
 /** Apps: create, read, update, delete, import and export (JSON and YAML). */
-export async function appRoutes(api: FastifyInstance, { config, scheduler }: AppRouteDeps): Promise<void> {
+export async function appRoutes(
+  api: FastifyInstance,
+  { config, scheduler, verifiedAddresses }: AppRouteDeps,
+): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const maxActions = config.limits.maxActionsPerApp;
   api.addContentTypeParser(yamlTypes, { parseAs: "string" }, (_request, body, done) => done(null, body));
 
   async function create(request: FastifyRequest, definition: AppDefinition, origin: "created" | "imported") {
     const store = operatorOf(request);
+    await refuseUnverifiedRecipients(definition, store.operatorId, verifiedAddresses);
     const app = await store.createApp(ulid(), definition, { origin, createdBy: request.userEmail });
     scheduler.schedule(store.operatorId, app, app.appId);
     return app;
   }
 
-  routes.get("/v1/apps", { schema: { summary: "List apps", tags: ["apps"] } }, async (request) =>
-    operatorOf(request).listApps(),
+  routes.get(
+    "/v1/apps",
+    { schema: { summary: "List apps", tags: ["App"], operationId: "listApps" } },
+    async (request) => operatorOf(request).listApps(),
   );
 
   routes.post(
     "/v1/apps",
-    { schema: { summary: "Create an app", tags: ["apps"], body: z.unknown() } },
+    { schema: { summary: "Create an app", tags: ["App"], operationId: "createApp", body: z.unknown() } },
     async (request, reply) =>
       reply
         .status(201)
@@ -157,7 +166,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
           "Import an app exported from Conflux or SORACOM Flux (JSON, or YAML with a YAML content type); " +
           "dryRun=true checks it and saves nothing, enabled=false imports it turned off, " +
           "mode=replace saves it as the next version of the app it names",
-        tags: ["apps"],
+        tags: ["App"],
+        operationId: "importApp",
         querystring: importOptionsSchema,
         body: z.unknown(),
       },
@@ -174,6 +184,7 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
       if (request.query.dryRun) return { dryRun: true, appId: replaces?.appId ?? null, app: planned, notes };
       if (!replaces)
         return reply.status(201).send({ ...(await create(request, planned, "imported")), notes });
+      await refuseUnverifiedRecipients(planned, store.operatorId, verifiedAddresses);
       const app = await store.updateApp(replaces.appId, planned, undefined, {
         origin: "imported",
         createdBy: request.userEmail,
@@ -187,7 +198,14 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
 
   routes.get(
     "/v1/apps/:appId",
-    { schema: { summary: "Get an app (its ETag is its version)", tags: ["apps"], params: appParams } },
+    {
+      schema: {
+        summary: "Get an app (its ETag is its version)",
+        tags: ["App"],
+        operationId: "getApp",
+        params: appParams,
+      },
+    },
     async (request, reply) => {
       const app = await operatorOf(request).getApp(request.params.appId);
       if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
@@ -201,7 +219,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     {
       schema: {
         summary: `Export an app as JSON or YAML in SORACOM Flux's shape; secrets read ${redactedValue} unless includeSecrets=true`,
-        tags: ["apps"],
+        tags: ["App"],
+        operationId: "exportApp",
         params: appParams,
         querystring: z.object({
           format: z.enum(["json", "yaml"]).default("json"),
@@ -227,7 +246,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     {
       schema: {
         summary: "Replace an app's definition; with If-Match, only if the app is still at that version",
-        tags: ["apps"],
+        tags: ["App"],
+        operationId: "updateApp",
         params: appParams,
         headers: z.object({ "if-match": z.string().optional() }),
         body: z.unknown(),
@@ -237,12 +257,12 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
       const store = operatorOf(request);
       const { appId } = request.params;
       const expectedVersion = versionToMatch(request.headers["if-match"]);
-      const app = await store.updateApp(
-        appId,
-        await checkedDefinition(request.body, maxActions),
-        expectedVersion,
-        { origin: "saved", createdBy: request.userEmail },
-      );
+      const definition = await checkedDefinition(request.body, maxActions);
+      await refuseUnverifiedRecipients(definition, store.operatorId, verifiedAddresses);
+      const app = await store.updateApp(appId, definition, expectedVersion, {
+        origin: "saved",
+        createdBy: request.userEmail,
+      });
       if (!app) return refuseUnsaved(store, appId, expectedVersion, "save your changes");
       scheduler.schedule(store.operatorId, app, app.appId);
       reply.header("etag", entityTagOf(app));
@@ -255,7 +275,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     {
       schema: {
         summary: "Delete an app (its history is kept until retention ends)",
-        tags: ["apps"],
+        tags: ["App"],
+        operationId: "deleteApp",
         params: appParams,
       },
     },

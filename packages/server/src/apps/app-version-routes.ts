@@ -4,14 +4,17 @@ import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { VerifiedAddressesPort } from "../runtime/ports/verified-addresses.ts";
 import type { Scheduler } from "../runtime/scheduler.ts";
 import { type AppVersionStore, versionOrigins } from "../store/app-versions.ts";
 import { checkedDefinition, entityTagOf, refuseUnsaved, versionToMatch } from "./app-routes.ts";
+import { refuseUnverifiedRecipients } from "./email-recipients.ts";
 
 export interface AppVersionRouteDeps {
   appVersions: AppVersionStore;
   config: ServerConfig;
   scheduler: Scheduler;
+  verifiedAddresses: VerifiedAddressesPort;
 }
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
@@ -31,7 +34,7 @@ const versionSummary = z.object({
 /** App versions: the definitions an app was saved with, listed, read and restored. */
 export async function appVersionRoutes(
   api: FastifyInstance,
-  { appVersions, config, scheduler }: AppVersionRouteDeps,
+  { appVersions, config, scheduler, verifiedAddresses }: AppVersionRouteDeps,
 ) {
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
@@ -54,7 +57,8 @@ export async function appVersionRoutes(
     {
       schema: {
         summary: "List an app's saved versions, newest first, without their definitions",
-        tags: ["apps"],
+        tags: ["AppVersion"],
+        operationId: "listAppVersions",
         params: appParams,
         querystring: z.object({
           before: z.coerce.number().int().min(1).optional().describe("a version: the page after it"),
@@ -74,7 +78,8 @@ export async function appVersionRoutes(
     {
       schema: {
         summary: "One saved version of an app, with its definition",
-        tags: ["apps"],
+        tags: ["AppVersion"],
+        operationId: "getAppVersion",
         params: versionParams,
         response: {
           200: versionSummary.extend({
@@ -92,7 +97,8 @@ export async function appVersionRoutes(
       schema: {
         summary:
           "Save an earlier version's definition as the app's newest version; with If-Match, only if the app is still at that version",
-        tags: ["apps"],
+        tags: ["AppVersion"],
+        operationId: "restoreAppVersion",
         params: versionParams,
         headers: z.object({ "if-match": z.string().optional() }),
       },
@@ -103,6 +109,7 @@ export async function appVersionRoutes(
       const { store, found } = await versionOf(request, appId, version);
       // Checked again: what the server accepts may have grown stricter since that version was saved.
       const definition = await checkedDefinition(found.definition, config.limits.maxActionsPerApp);
+      await refuseUnverifiedRecipients(definition, store.operatorId, verifiedAddresses);
       const app = await store.updateApp(appId, definition, expectedVersion, {
         origin: "restored",
         restoredFrom: version,

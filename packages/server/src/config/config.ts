@@ -80,8 +80,10 @@ export const serverConfigSchema = z.object({
       maxActionsPerApp: z.coerce.number().int().min(1).default(10),
       emailsPerHour: z.coerce.number().int().min(0).default(10),
       emailsPerMonth: z.coerce.number().int().min(0).default(300),
-      /** Sign-up and log-in attempts per client IP per minute, against password guessing. */
+      /** Sign-up and password-reset requests per client IP per minute (sign-in is limited by its failures instead). */
       authAttemptsPerMinute: z.coerce.number().int().min(1).default(30),
+      /** Authenticated API calls per operator and API group per minute (accounts.md: at least 600). */
+      apiCallsPerMinute: z.coerce.number().int().min(1).default(600),
       /** Levels of arrays and objects in a message or an imported app; deeper is refused with 400 at ingest. */
       maxJsonDepth: z.coerce.number().int().min(1).max(1_000).default(defaultMaxJsonDepth),
       /**
@@ -99,6 +101,7 @@ export const serverConfigSchema = z.object({
       emailsPerMonth: 300,
       authAttemptsPerMinute: 30,
       maxBacklogSeconds: 120,
+      apiCallsPerMinute: 600,
     }),
   /**
    * Timeouts of the HTTP listener, so connections that never finish do not pile up: the headers of a
@@ -193,6 +196,7 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
     limits: definedEntries({
       maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH,
       maxBacklogSeconds: env.CONFLUX_MAX_BACKLOG_SECONDS,
+      apiCallsPerMinute: env.CONFLUX_API_RATE_LIMIT_PER_MINUTE,
     }),
     metrics: definedEntries({ token: env.CONFLUX_METRICS_TOKEN }),
     http: definedEntries({

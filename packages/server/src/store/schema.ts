@@ -13,6 +13,55 @@ export interface ApiTokensTable {
   operatorId: string;
   expiresAt: number;
   createdAt: number;
+  /** The user the token was issued to; null for the root user. */
+  userName: string | null;
+}
+
+/** A user of an operator (SORACOM's SAM user). */
+export interface UsersTable {
+  operatorId: string;
+  userName: string;
+  description: string;
+  /** argon2id; null until a password is set (a user may sign in with auth keys only). */
+  passwordHash: string | null;
+  /** The permission JSON text as the caller sent it; null when none is set. */
+  permission: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RolesTable {
+  operatorId: string;
+  roleId: string;
+  description: string;
+  permission: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UserRolesTable {
+  operatorId: string;
+  userName: string;
+  roleId: string;
+  createdAt: number;
+}
+
+/** The permission every user of the operator has, besides its own and its roles'. */
+export interface DefaultPermissionsTable {
+  operatorId: string;
+  permission: string;
+  updatedAt: number;
+}
+
+export interface AuthKeysTable {
+  authKeyId: string;
+  operatorId: string;
+  /** Null for the root user's keys. */
+  userName: string | null;
+  /** SHA-256 of the secret: a copy of the database signs no one in. */
+  secretHash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
 }
 
 export interface AppsTable {
@@ -249,6 +298,33 @@ export interface AiRequestWindowsTable {
   requests: number;
 }
 
+/** An operator's current window of API calls in one API group (api-rate-windows.ts). */
+export interface ApiRateWindowsTable {
+  operatorId: string;
+  /** The first tag of the route, as in its API name `<Group>:<operationId>`. */
+  apiGroup: string;
+  /** Unix ms of the window's first call; the window lasts a minute. */
+  windowStart: number;
+  /** Calls taken in the window, refused ones included. */
+  calls: number;
+}
+
+/** One audited call or sign-in (audit-logs.ts); kept 90 days. */
+export interface AuditLogsTable {
+  /** A ULID: orders rows of one millisecond and makes the page key unique. */
+  auditId: string;
+  operatorId: string;
+  /** The route as OpenAPI writes it, `/v1/apps/{appId}` (SORACOM's apiKind). */
+  apiKind: string;
+  apiName: string | null;
+  requestPath: string;
+  /** Null for the root user. */
+  userName: string | null;
+  remoteIpAddress: string;
+  requestedTimeEpochMs: number;
+  statusCode: number;
+}
+
 /** A command for a device (devices/device-commands.ts). */
 export interface DeviceCommandsTable {
   commandId: string;
@@ -295,6 +371,11 @@ export interface CollectItemsTable {
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
+  users: UsersTable;
+  roles: RolesTable;
+  userRoles: UserRolesTable;
+  defaultPermissions: DefaultPermissionsTable;
+  authKeys: AuthKeysTable;
   apps: AppsTable;
   appVersions: AppVersionsTable;
   credentials: CredentialsTable;
@@ -315,6 +396,8 @@ export interface Database {
   fileSources: FileSourcesTable;
   deviceMessageKeys: DeviceMessageKeysTable;
   aiRequestWindows: AiRequestWindowsTable;
+  apiRateWindows: ApiRateWindowsTable;
+  auditLogs: AuditLogsTable;
   deviceCommands: DeviceCommandsTable;
   collectBatches: CollectBatchesTable;
   collectItems: CollectItemsTable;
