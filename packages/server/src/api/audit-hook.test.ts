@@ -65,6 +65,8 @@ describe("the audit hook", () => {
         throw new Error("database went away");
       });
       authenticated.get("/v1/apps/:appId", { schema }, async () => ({ ok: 1 }));
+      const check = { tags: ["Auth"], operationId: "checkPermissions" };
+      authenticated.post("/v1/auth/permissions/check", { schema: check }, async () => ({ allowed: [] }));
     });
   });
   afterAll(async () => {
@@ -98,7 +100,7 @@ describe("the audit hook", () => {
     expect(row?.requestedTimeEpochMs).toBeGreaterThanOrEqual(before);
   });
 
-  it("records calls refused by a permission, and leaves out reads, invalid input, failures and unauthenticated calls", async () => {
+  it("records calls refused by a permission, and leaves out reads (POSTs that only read too), invalid input, failures and unauthenticated calls", async () => {
     const count = (await rows()).length;
     expect((await api.inject({ method: "POST", url: "/v1/apps/01APP/refused", headers })).statusCode).toBe(
       403,
@@ -110,6 +112,8 @@ describe("the audit hook", () => {
       500,
     );
     expect((await api.inject({ method: "GET", url: "/v1/apps/01APP", headers })).statusCode).toBe(200);
+    const check = await api.inject({ method: "POST", url: "/v1/auth/permissions/check", headers });
+    expect(check.statusCode).toBe(200);
     expect((await api.inject({ method: "PUT", url: "/v1/apps/01APP" })).statusCode).toBe(401);
     const after = await rows();
     expect(after).toHaveLength(count + 1);

@@ -4,12 +4,14 @@ import { apiNameOf } from "./api-name.ts";
 
 const READ_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
 const MAX_PATH_LENGTH = 2_048;
+/** Operations sent with POST that only read (a body too large or structured for a query string). */
+const READ_OPERATIONS: ReadonlySet<string> = new Set(["Auth:checkPermissions"]);
 
 /**
  * Writes an audit row for every authenticated call that may have changed something: a method other
- * than GET, HEAD or OPTIONS answered below 400, and every call refused by a permission (403), which
- * is what someone reviewing the log looks for. Other refusals (400 validation, 404, 409, 429) and
- * failures (5xx) changed nothing and are left out.
+ * than GET, HEAD or OPTIONS answered below 400 (POSTs that only read excepted), and every call
+ * refused by a permission (403), which is what someone reviewing the log looks for. Other refusals
+ * (400 validation, 404, 409, 429) and failures (5xx) changed nothing and are left out.
  *
  * onSend runs before the answer leaves, so the row is committed before the client sees the answer.
  * A failed write is logged and the answer still goes: the change it records is already made.
@@ -18,14 +20,15 @@ export function auditChanges(api: FastifyInstance, auditLogs: AuditLogStore): vo
   api.addHook("onSend", async (request, reply, payload) => {
     const caller = request.principal;
     const statusCode = reply.statusCode;
-    const audited = !READ_METHODS.has(request.method) && (statusCode < 400 || statusCode === 403);
-    if (caller === null || !audited) return payload;
+    const apiName = apiNameOf(request);
+    const reads = READ_METHODS.has(request.method) || (apiName !== undefined && READ_OPERATIONS.has(apiName));
+    if (caller === null || reads || (statusCode >= 400 && statusCode !== 403)) return payload;
     try {
       await auditLogs.record({
         operatorId: caller.operatorId,
         ...(caller.userName === undefined ? {} : { userName: caller.userName }),
         apiKind: apiKindOf(request),
-        apiName: apiNameOf(request),
+        ...(apiName === undefined ? {} : { apiName }),
         requestPath: requestPathOf(request),
         remoteIpAddress: request.ip,
         requestedTimeEpochMs: Date.now(),
