@@ -38,6 +38,7 @@ import { StepEvents } from "./runtime/step-events.ts";
 import { Worker } from "./runtime/worker.ts";
 import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
+import { AccountStore } from "./store/accounts.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
@@ -106,6 +107,8 @@ export function migratorFor(db: Kysely<unknown>) {
 export interface Services {
   config: Config;
   store: Store;
+  /** Users, roles, default permissions and auth keys of each operator. */
+  accounts: AccountStore;
   /** Every saved definition of every app, for runs opened from the history. */
   appVersions: AppVersionStore;
   bus: Bus;
@@ -201,6 +204,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const services: Services = {
     config,
     store,
+    accounts: new AccountStore(db),
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db),

@@ -3,10 +3,20 @@ import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
 import type { OperatorStore, Store } from "../store/store.ts";
 
+/** Who is calling: the root user of `operatorId`, or its user `userName`. */
+export interface Principal {
+  operatorId: string;
+  /** Absent for the root user. */
+  userName?: string;
+  /** The SHA-256 of the request's token (POST /token and logout act on it). */
+  tokenHash: string;
+}
+
 declare module "fastify" {
   interface FastifyRequest {
     operatorStore: OperatorStore | null;
-    /** The e-mail address of the user the request's token was issued to. */
+    principal: Principal | null;
+    /** Who made a change, as app versions record it: the root user's e-mail address or a user's name. */
     userEmail: string | null;
   }
 }
@@ -26,20 +36,34 @@ export function readCredentials(request: FastifyRequest): { apiKey: string; toke
   return apiKey && token ? { apiKey, token } : undefined;
 }
 
-/** Routes registered inside `register` need an API key and token; they see only their operator's store. */
+/**
+ * Routes registered inside `register` need an API key and token; they see only their operator's store.
+ * It runs first (onRequest): a caller without a valid token gets 401 before its body is even read.
+ */
 export function requireOperator(api: FastifyInstance, store: Store): void {
   api.decorateRequest("operatorStore", null);
+  api.decorateRequest("principal", null);
   api.decorateRequest("userEmail", null);
-  api.addHook("preHandler", async (request) => {
+  api.addHook("onRequest", async (request) => {
     const credentials = readCredentials(request);
     if (!credentials)
       throw new UserError("unauthorized", "send X-Conflux-API-Key and X-Conflux-Token (from POST /v1/auth)");
-    const token = await store.findToken(hashSecret(credentials.token));
+    const tokenHash = hashSecret(credentials.token);
+    const token = await store.findToken(tokenHash);
     if (!token || token.apiKey !== credentials.apiKey || token.expiresAt <= Date.now())
       throw new UserError("unauthorized", "the API key or token is invalid or expired; log in again");
+    request.principal =
+      token.userName === undefined
+        ? { operatorId: token.operatorId, tokenHash }
+        : { operatorId: token.operatorId, userName: token.userName, tokenHash };
     request.operatorStore = store.forOperator(token.operatorId);
-    request.userEmail = token.email;
+    request.userEmail = token.userName ?? token.email;
   });
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new UserError("unauthorized", "not authenticated");
+  return request.principal;
 }
 
 export function operatorOf(request: FastifyRequest): OperatorStore {

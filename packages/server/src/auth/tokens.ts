@@ -20,3 +20,12 @@ export function newOperatorId(): string {
 
 export const defaultTokenLifetimeSeconds = 24 * 60 * 60;
 export const maxTokenLifetimeSeconds = 48 * 60 * 60;
+
+/** Auth keys as SORACOM's: `keyId-…` names the key, `secret-…` is shown once and kept as its hash. */
+export function newAuthKeyId(): string {
+  return `keyId-${randomBytes(16).toString("hex")}`;
+}
+
+export function newAuthKeySecret(): string {
+  return `secret-${randomBytes(32).toString("base64url")}`;
+}

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
+import { accountsUsersMigration } from "./accounts-migration.ts";
 import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
@@ -149,6 +150,7 @@ export const storeMigrations: Record<string, Migration> = {
   },
   "0005_app_versions": appVersionsMigration,
   "0009_app_version_origins": appVersionOriginsMigration,
+  "0013_accounts_users": accountsUsersMigration,
   "0014_collect_batches": collectBatchesMigration,
   "0016_delivery_retries": deliveryRetriesMigration,
 };

@@ -13,6 +13,55 @@ export interface ApiTokensTable {
   operatorId: string;
   expiresAt: number;
   createdAt: number;
+  /** The user the token was issued to; null for the root user. */
+  userName: string | null;
+}
+
+/** A user of an operator (SORACOM's SAM user). */
+export interface UsersTable {
+  operatorId: string;
+  userName: string;
+  description: string;
+  /** argon2id; null until a password is set (a user may sign in with auth keys only). */
+  passwordHash: string | null;
+  /** The permission JSON text as the caller sent it; null when none is set. */
+  permission: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RolesTable {
+  operatorId: string;
+  roleId: string;
+  description: string;
+  permission: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface UserRolesTable {
+  operatorId: string;
+  userName: string;
+  roleId: string;
+  createdAt: number;
+}
+
+/** The permission every user of the operator has, besides its own and its roles'. */
+export interface DefaultPermissionsTable {
+  operatorId: string;
+  permission: string;
+  updatedAt: number;
+}
+
+export interface AuthKeysTable {
+  authKeyId: string;
+  operatorId: string;
+  /** Null for the root user's keys. */
+  userName: string | null;
+  /** SHA-256 of the secret: a copy of the database signs no one in. */
+  secretHash: string;
+  createdAt: number;
+  lastUsedAt: number | null;
 }
 
 export interface AppsTable {
@@ -295,6 +344,11 @@ export interface CollectItemsTable {
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
+  users: UsersTable;
+  roles: RolesTable;
+  userRoles: UserRolesTable;
+  defaultPermissions: DefaultPermissionsTable;
+  authKeys: AuthKeysTable;
   apps: AppsTable;
   appVersions: AppVersionsTable;
   credentials: CredentialsTable;

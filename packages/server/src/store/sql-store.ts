@@ -450,17 +450,36 @@ export class SqlStore implements Store {
   async saveToken(tokenHash: string, token: ApiToken): Promise<void> {
     await this.db
       .insertInto("apiTokens")
-      .values({ tokenHash, ...token, createdAt: Date.now() })
+      .values({
+        tokenHash,
+        apiKey: token.apiKey,
+        operatorId: token.operatorId,
+        userName: token.userName ?? null,
+        expiresAt: token.expiresAt,
+        createdAt: Date.now(),
+      })
       .execute();
   }
 
-  findToken(tokenHash: string): Promise<FoundToken | undefined> {
-    return this.db
+  async findToken(tokenHash: string): Promise<FoundToken | undefined> {
+    const row = await this.db
       .selectFrom("apiTokens as t")
       .innerJoin("operators as o", "o.operatorId", "t.operatorId")
-      .select(["t.apiKey", "t.operatorId", "t.expiresAt", "o.email"])
+      .select(["t.apiKey", "t.operatorId", "t.userName", "t.expiresAt", "o.email"])
       .where("t.tokenHash", "=", tokenHash)
       .executeTakeFirst();
+    if (!row) return undefined;
+    const { userName, ...token } = row;
+    return userName === null ? token : { ...token, userName };
+  }
+
+  async deleteTokensOf(operatorId: string, userName?: string): Promise<number> {
+    const result = await this.db
+      .deleteFrom("apiTokens")
+      .where("operatorId", "=", operatorId)
+      .where("userName", userName === undefined ? "is" : "=", userName ?? null)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async deleteToken(tokenHash: string, apiKey: string): Promise<void> {

@@ -13,10 +13,12 @@ export interface Operator {
 export interface ApiToken {
   apiKey: string;
   operatorId: string;
+  /** The user the token was issued to; absent for the root user. */
+  userName?: string;
   expiresAt: number;
 }
 
-/** A token as authentication finds it: with the e-mail address of the user it was issued to. */
+/** A token as authentication finds it: with the e-mail address of its operator's root user. */
 export interface FoundToken extends ApiToken {
   email: string;
 }
@@ -156,6 +158,8 @@ export interface Store {
   findToken(tokenHash: string): Promise<FoundToken | undefined>;
   /** Ends a token only together with its own API key: a token with someone else's key ends nothing. */
   deleteToken(tokenHash: string, apiKey: string): Promise<void>;
+  /** Ends every token of one user of the operator, or of its root user when `userName` is absent. */
+  deleteTokensOf(operatorId: string, userName?: string): Promise<number>;
   /** The one lookup across operators: an incoming webhook is found by its secret alone. */
   findIncomingWebhookBySecret(secretHash: string): Promise<IncomingWebhook | undefined>;
   /** Every app of every operator, for the scheduler at start-up. */
