@@ -3,6 +3,7 @@ import type { Kysely, Migration } from "kysely";
 import type { Logger } from "pino";
 
 import type { z } from "zod";
+import { createApiCallPort } from "./accounts/api-calls.ts";
 import { accountsModule } from "./accounts/module.ts";
 
 import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
@@ -191,6 +192,16 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     logger,
   });
   const googleTokens = new GoogleAccessTokens(outbound);
+  const accounts = new AccountStore(db);
+  // The api action calls the API built below; it runs only once the API listens.
+  let builtApi: FastifyInstance | undefined;
+  const apiCalls = createApiCallPort(
+    () => {
+      if (!builtApi) throw new Error("the API is not built yet");
+      return builtApi;
+    },
+    { store, accounts },
+  );
   const actions: ActionServices = {
     outbound,
     mail,
@@ -200,11 +211,12 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     lineApiUrl: config.line.apiUrl,
     googleTokens,
     collectBatches,
+    apiCalls,
   };
   const services: Services = {
     config,
     store,
-    accounts: new AccountStore(db),
+    accounts,
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db),
@@ -257,6 +269,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       for (const module of modules) if ("routes" in module) await module.routes(app, services);
     },
   });
+  builtApi = api;
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();

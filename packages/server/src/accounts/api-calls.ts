@@ -1,12 +1,11 @@
 import type { FastifyInstance } from "fastify";
+import { hashSecret, newApiKey, newToken } from "../auth/tokens.ts";
 import type { ApiCallAnswer, ApiCallPort, ApiCallRequest } from "../runtime/ports/api-call-port.ts";
+import type { AccountStore } from "../store/accounts.ts";
+import type { Store } from "../store/store.ts";
 
-/** Tokens of one user that live for one call of the `api` action. */
-export interface CallTokens {
-  /** A token of the user; undefined when the operator has no user of that name. */
-  issue(operatorId: string, userName: string): Promise<{ apiKey: string; token: string } | undefined>;
-  end(credentials: { apiKey: string; token: string }): Promise<void>;
-}
+/** A call's token outlives the call only if it is not ended (a crash): then for this long at most. */
+const callTokenLifetimeMs = 60_000;
 
 interface RouteName {
   method: string;
@@ -55,7 +54,10 @@ function routeNamesOf(document: { paths?: Record<string, Record<string, OpenApiO
  * authentication, rate limits, the permission check, the audit log) with a token of the chosen user
  * that ends with the call. API names come from the OpenAPI document, the one list of them.
  */
-export function createApiCallPort(api: () => FastifyInstance, tokens: CallTokens): ApiCallPort {
+export function createApiCallPort(
+  api: () => FastifyInstance,
+  deps: { store: Store; accounts: AccountStore },
+): ApiCallPort {
   let routes: RouteName[] | undefined;
   const routeNames = () => {
     routes ??= routeNamesOf(
@@ -68,11 +70,20 @@ export function createApiCallPort(api: () => FastifyInstance, tokens: CallTokens
       return {
         async apiNameOf(method, path) {
           const pathname = path.split("?")[0] ?? path;
-          return routeNames().find((route) => route.method === method && route.pattern.test(pathname))?.apiName;
+          return routeNames().find((route) => route.method === method && route.pattern.test(pathname))
+            ?.apiName;
         },
         async callAs(userName: string, request: ApiCallRequest): Promise<ApiCallAnswer | undefined> {
-          const credentials = await tokens.issue(operatorId, userName);
-          if (!credentials) return undefined;
+          if ((await deps.accounts.forOperator(operatorId).passwordHashOf(userName)) === undefined)
+            return undefined;
+          const credentials = { apiKey: newApiKey(), token: newToken() };
+          const tokenHash = hashSecret(credentials.token);
+          await deps.store.saveToken(tokenHash, {
+            apiKey: credentials.apiKey,
+            operatorId,
+            userName,
+            expiresAt: Date.now() + callTokenLifetimeMs,
+          });
           try {
             const response = await api().inject({
               method: request.method as "GET",
@@ -91,7 +102,7 @@ export function createApiCallPort(api: () => FastifyInstance, tokens: CallTokens
               body: response.body,
             };
           } finally {
-            await tokens.end(credentials);
+            await deps.store.deleteToken(tokenHash, credentials.apiKey);
           }
         },
       };

@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { HttpClient } from "../api/client.ts";
+import type { apiNameIn } from "./api-names.ts";
 
 /**
  * The console's calls for users, roles, auth keys, MFA, tokens and the audit log, in the exact shapes of
@@ -80,6 +81,9 @@ export function createAccountsApi(http: HttpClient, operatorId: () => string) {
     allowedApiNames: async (apiNames: readonly string[]) =>
       (await http.json<{ allowed: string[] }>("POST", "/v1/auth/permissions/check", { body: { apiNames } }))
         .allowed,
+
+    /** The OpenAPI document: every route with its API name (tag and operationId). */
+    openApiDocument: () => http.json<Parameters<typeof apiNameIn>[0]>("GET", "/v1/openapi.json"),
 
     listUsers: () => http.json<User[]>("GET", `${operator()}/users`),
     getUser: (userName: string) => http.json<User>("GET", user(userName)),

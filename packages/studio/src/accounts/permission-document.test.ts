@@ -42,9 +42,9 @@ describe("the permission document check", () => {
       /^statements\[0\]\.api: an API name/,
     );
     expect(checkPermissionDocument('{"statement": []}')?.message).toMatch(/unknown field 'statement'/);
-    expect(checkPermissionDocument('{"statements": [{"effect": "allow", "api": "apps"}]}')?.message).toMatch(
-      /'apps' is not an API name/,
-    );
+    expect(
+      checkPermissionDocument('{"statements": [{"effect": "allow", "api": "App:list apps"}]}')?.message,
+    ).toMatch(/'App:list apps' is not an API name/);
   });
 
   it("finds a condition's syntax error at its column", () => {

@@ -45,10 +45,10 @@ function offsetOfStatement(text: string, index: number): number {
 }
 
 const conditionToken =
-  /\s*(?:(?<number>\d+)|(?<string>"(?:[^"\\]|\\.)*")|(?<word>[A-Za-z_][A-Za-z0-9_]*)|(?<op>==|!=|>=|<=|>|<)|(?<punct>[(),]))/y;
+  /\s*(?:(?<number>\d+)|(?<string>"[^"\\]*"|'[^'\\]*')|(?<word>[A-Za-z_][A-Za-z0-9_]*)|(?<op>==|!=|>=|<=|>|<)|(?<logic>&&|\|\||!)|(?<punct>[(),]))/y;
 
-const conditionNames = new Set(["currentDate", "samUserName"]);
-const conditionFunctions = new Set(["date", "ipAddress", "pathVariable"]);
+const conditionNames = new Set(["currentDate", "currentDateTime", "samUserName"]);
+const conditionFunctions = new Set(["date", "dateTime", "ipAddress", "pathVariable"]);
 
 /** Checks a condition's syntax; a problem names the column it is at (1-based, in the condition). */
 export function checkConditionSyntax(condition: string): PermissionProblem | undefined {
@@ -88,6 +88,10 @@ export function checkConditionSyntax(condition: string): PermissionProblem | und
   function operand(): PermissionProblem | undefined {
     const token = tokens[at];
     if (!token) return fail("a value");
+    if (token.text === "not" || token.text === "!") {
+      at++;
+      return operand();
+    }
     if (token.text === "(") {
       at++;
       const inner = disjunction();
@@ -122,7 +126,7 @@ export function checkConditionSyntax(condition: string): PermissionProblem | und
       return undefined;
     }
     return {
-      message: `unknown name '${token.text}' at column ${token.column} of the condition (known: currentDate, samUserName, date(), ipAddress(), pathVariable())`,
+      message: `unknown name '${token.text}' at column ${token.column} of the condition (known: currentDate, currentDateTime, samUserName, date(), dateTime(), ipAddress(), pathVariable())`,
       column: token.column,
     };
   }
@@ -135,7 +139,7 @@ export function checkConditionSyntax(condition: string): PermissionProblem | und
   }
   function conjunction(): PermissionProblem | undefined {
     let problem = comparison();
-    while (!problem && peek("and")) {
+    while (!problem && (peek("and") || peek("&&"))) {
       at++;
       problem = comparison();
     }
@@ -143,7 +147,7 @@ export function checkConditionSyntax(condition: string): PermissionProblem | und
   }
   function disjunction(): PermissionProblem | undefined {
     let problem = conjunction();
-    while (!problem && peek("or")) {
+    while (!problem && (peek("or") || peek("||"))) {
       at++;
       problem = conjunction();
     }
@@ -192,7 +196,7 @@ export function checkPermissionDocument(text: string): PermissionProblem | undef
       apis.some((api) => typeof api !== "string" || api === "")
     )
       return problem('.api: an API name or a list of them, such as "App:list*" or "*"');
-    const badName = (apis as string[]).find((api) => !/^(\*|[A-Za-z*]+:[A-Za-z*]+)$/.test(api));
+    const badName = (apis as string[]).find((api) => !/^[A-Za-z0-9:_*-]{1,200}$/.test(api));
     if (badName)
       return problem(`.api: '${badName}' is not an API name (<Group>:<operation>, '*' matches any run)`);
     if (statement.condition !== undefined) {

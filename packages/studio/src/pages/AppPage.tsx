@@ -1,5 +1,7 @@
 import type { App, AppDefinition, JsonValue } from "@conflux/core";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useAccountsApi } from "../accounts/accounts-api.ts";
+import { createApiUser } from "../accounts/api-user.ts";
 import { tryActionWith } from "../api/ai-try.ts";
 import { saveOutcomeOf } from "../api/app-definition.ts";
 import { ApiError, describeError } from "../api/client.ts";
@@ -64,6 +66,11 @@ export function AppPage({ appId }: { appId: string }) {
   useNavigationGuard(dirty, "This app has changes that are not saved. They will be lost.");
   const live = useLiveRun(appId);
   const tryAction = useMemo(() => tryActionWith(api), [api]);
+  const accounts = useAccountsApi();
+  const createActionUser = useCallback(
+    (request: { actionId: string; method: string; path: string }) => createApiUser(accounts, appId, request),
+    [accounts, appId],
+  );
 
   const { setData } = loaded;
   // The version the editor's copy is based on: a save made elsewhere since then is not overwritten (412).
@@ -152,6 +159,7 @@ export function AppPage({ appId }: { appId: string }) {
           app={app}
           readOnly={readOnly}
           credentials={credentials}
+          onCreateApiUser={createActionUser}
           onSave={save}
           onTestRun={live.start}
           onDirtyChange={setDirty}

@@ -49,7 +49,10 @@ export const apiAction: ActionDefinition<"api"> = {
       ...(body === undefined ? {} : { body }),
     });
     if (!answer)
-      throw new ActionError("user_not_found", `no user '${config.userName}' in this operator to call ${apiName} as`);
+      throw new ActionError(
+        "user_not_found",
+        `no user '${config.userName}' in this operator to call ${apiName} as`,
+      );
     const bytes = Buffer.byteLength(answer.body);
     if (bytes > maxApiResponseBytes)
       throw new ActionError(
