@@ -109,7 +109,7 @@ export interface Services {
   config: Config;
   store: Store;
   /** Users, roles, default permissions and auth keys of each operator. */
-  accounts: AccountStore;
+  accountStore: AccountStore;
   /** Every saved definition of every app, for runs opened from the history. */
   appVersions: AppVersionStore;
   bus: Bus;
@@ -216,7 +216,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const services: Services = {
     config,
     store,
-    accounts,
+    accountStore: accounts,
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db),

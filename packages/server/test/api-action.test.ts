@@ -10,7 +10,7 @@ import { useSuite, waitForRun } from "./harness.ts";
 const suite = useSuite();
 
 async function givePermission(userName: string, statements: unknown[]) {
-  const users = suite.conflux.services.accounts.forOperator(suite.session.operatorId);
+  const users = suite.conflux.services.accountStore.forOperator(suite.session.operatorId);
   await users.createUser(userName, "the api action's user");
   await users.updateUser(userName, { permission: JSON.stringify({ statements }) });
 }

@@ -237,7 +237,7 @@ const checks: Record<string, Check> = {
   },
   "SORACOM API": {
     async config() {
-      const users = suite.conflux.services.accounts.forOperator(suite.session.operatorId);
+      const users = suite.conflux.services.accountStore.forOperator(suite.session.operatorId);
       await users.createUser("flux-api", "the SORACOM API action's least-privilege user");
       await users.updateUser("flux-api", {
         permission: JSON.stringify({ statements: [{ effect: "allow", api: "App:listApps" }] }),

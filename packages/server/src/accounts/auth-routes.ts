@@ -44,7 +44,8 @@ export async function authRoutes(
       config: perClientIp,
       schema: {
         summary: "Sign up: create an operator (account) with its root user",
-        tags: ["accounts"],
+        tags: ["Operator"],
+        operationId: "createOperator",
         body: z.object({ email, password }),
       },
     },
@@ -75,7 +76,8 @@ export async function authRoutes(
       config: perClientIp,
       schema: {
         summary: "Log in: returns an API key and token for the X-Conflux-API-Key / X-Conflux-Token headers",
-        tags: ["accounts"],
+        tags: ["Auth"],
+        operationId: "auth",
         body: z.object({
           email,
           password: z.string().max(256),
@@ -101,7 +103,9 @@ export async function authRoutes(
 
   routes.post(
     "/v1/auth/logout",
-    { schema: { summary: "Log out: the token stops working at once", tags: ["accounts"] } },
+    {
+      schema: { summary: "Log out: the token stops working at once", tags: ["Auth"], operationId: "logout" },
+    },
     async (request, reply) => {
       const credentials = readCredentials(request);
       if (credentials) await store.deleteToken(hashSecret(credentials.token), credentials.apiKey);

@@ -69,7 +69,13 @@ export async function credentialRoutes(api: FastifyInstance, { cipher }: { ciphe
 
   routes.get(
     "/v1/credentials",
-    { schema: { summary: "List credentials (without their values)", tags: ["credentials"] } },
+    {
+      schema: {
+        summary: "List credentials (without their values)",
+        tags: ["Credential"],
+        operationId: "listCredentials",
+      },
+    },
     async (request) =>
       (await operatorOf(request).listCredentials()).map((credential) => listedView(credential, cipher)),
   );
@@ -79,7 +85,8 @@ export async function credentialRoutes(api: FastifyInstance, { cipher }: { ciphe
     {
       schema: {
         summary: "Create or replace credentials; the values are encrypted and never shown again",
-        tags: ["credentials"],
+        tags: ["Credential"],
+        operationId: "putCredential",
         params: credentialParams,
         body: credentialBody,
       },
@@ -98,7 +105,14 @@ export async function credentialRoutes(api: FastifyInstance, { cipher }: { ciphe
 
   routes.delete(
     "/v1/credentials/:credentialsId",
-    { schema: { summary: "Delete credentials", tags: ["credentials"], params: credentialParams } },
+    {
+      schema: {
+        summary: "Delete credentials",
+        tags: ["Credential"],
+        operationId: "deleteCredential",
+        params: credentialParams,
+      },
+    },
     async (request, reply) => {
       if (!(await operatorOf(request).deleteCredential(request.params.credentialsId)))
         throw new UserError("not_found", `no credentials '${request.params.credentialsId}'`);

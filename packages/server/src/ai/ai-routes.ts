@@ -50,7 +50,11 @@ export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Pro
   routes.get(
     "/v1/ai/models",
     {
-      schema: { summary: "Models offered on the service's keys, with what they take and cost", tags: ["ai"] },
+      schema: {
+        summary: "Models offered on the service's keys, with what they take and cost",
+        tags: ["Ai"],
+        operationId: "listAiModels",
+      },
     },
     async () =>
       catalogue.map((model) => ({
@@ -72,7 +76,8 @@ export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Pro
       schema: {
         summary:
           "Run an ai, object-detection or bounding-box action once on a sample input (counts credits and the rate limit like any run)",
-        tags: ["ai"],
+        tags: ["Ai"],
+        operationId: "tryAiModel",
         body: tryBody,
       },
     },
@@ -108,7 +113,8 @@ export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Pro
       schema: {
         summary:
           "Cap this operator's own monthly AI credits (null removes the cap); the service's quota still applies",
-        tags: ["ai"],
+        tags: ["Usage"],
+        operationId: "putUsageQuotas",
         body: z.object({ aiCredits: z.number().int().min(0).nullable() }),
       },
     },
@@ -127,7 +133,13 @@ export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Pro
 
   routes.get(
     "/v1/usage",
-    { schema: { summary: "This month's usage (UTC calendar month) and the AI credit quota", tags: ["ai"] } },
+    {
+      schema: {
+        summary: "This month's usage (UTC calendar month) and the AI credit quota",
+        tags: ["Usage"],
+        operationId: "getUsage",
+      },
+    },
     async (request) => {
       const operatorId = operatorOf(request).operatorId;
       const now = Date.now();

@@ -4,8 +4,11 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.ts";
+import type { AccountStore } from "../store/accounts.ts";
 import type { Store } from "../store/store.ts";
+import { requireApiNames } from "./api-name.ts";
 import { requireOperator } from "./authenticate.ts";
+import { PermissionChecker, requirePermission } from "./authorize.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { refuseDeepJson } from "./json-body.ts";
 import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
@@ -15,6 +18,7 @@ export interface ApiDeps {
   config: ServerConfig;
   logger: Logger;
   store: Store;
+  accountStore: AccountStore;
 }
 
 /** The routes of every feature, as the root gathers them from the feature modules. */
@@ -72,9 +76,15 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
     return { status: "ok" };
   });
 
-  await api.register(async (open) => features.open(open));
+  await api.register(async (open) => {
+    requireApiNames(open);
+    await features.open(open);
+  });
   await api.register(async (authenticated) => {
+    requireApiNames(authenticated);
+    // Order: authenticate (onRequest) → authorize (preValidation) → validation → handler.
     requireOperator(authenticated, services.store);
+    requirePermission(authenticated, new PermissionChecker(services.accountStore));
     await features.authenticated(authenticated);
   });
   await studioRoutes(api, services);

@@ -136,13 +136,15 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     return app;
   }
 
-  routes.get("/v1/apps", { schema: { summary: "List apps", tags: ["apps"] } }, async (request) =>
-    operatorOf(request).listApps(),
+  routes.get(
+    "/v1/apps",
+    { schema: { summary: "List apps", tags: ["App"], operationId: "listApps" } },
+    async (request) => operatorOf(request).listApps(),
   );
 
   routes.post(
     "/v1/apps",
-    { schema: { summary: "Create an app", tags: ["apps"], body: z.unknown() } },
+    { schema: { summary: "Create an app", tags: ["App"], operationId: "createApp", body: z.unknown() } },
     async (request, reply) =>
       reply
         .status(201)
@@ -157,7 +159,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
           "Import an app exported from Conflux or SORACOM Flux (JSON, or YAML with a YAML content type); " +
           "dryRun=true checks it and saves nothing, enabled=false imports it turned off, " +
           "mode=replace saves it as the next version of the app it names",
-        tags: ["apps"],
+        tags: ["App"],
+        operationId: "importApp",
         querystring: importOptionsSchema,
         body: z.unknown(),
       },
@@ -187,7 +190,14 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
 
   routes.get(
     "/v1/apps/:appId",
-    { schema: { summary: "Get an app (its ETag is its version)", tags: ["apps"], params: appParams } },
+    {
+      schema: {
+        summary: "Get an app (its ETag is its version)",
+        tags: ["App"],
+        operationId: "getApp",
+        params: appParams,
+      },
+    },
     async (request, reply) => {
       const app = await operatorOf(request).getApp(request.params.appId);
       if (!app) throw new UserError("not_found", `no app ${request.params.appId}`);
@@ -201,7 +211,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     {
       schema: {
         summary: `Export an app as JSON or YAML in SORACOM Flux's shape; secrets read ${redactedValue} unless includeSecrets=true`,
-        tags: ["apps"],
+        tags: ["App"],
+        operationId: "exportApp",
         params: appParams,
         querystring: z.object({
           format: z.enum(["json", "yaml"]).default("json"),
@@ -227,7 +238,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     {
       schema: {
         summary: "Replace an app's definition; with If-Match, only if the app is still at that version",
-        tags: ["apps"],
+        tags: ["App"],
+        operationId: "updateApp",
         params: appParams,
         headers: z.object({ "if-match": z.string().optional() }),
         body: z.unknown(),
@@ -255,7 +267,8 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
     {
       schema: {
         summary: "Delete an app (its history is kept until retention ends)",
-        tags: ["apps"],
+        tags: ["App"],
+        operationId: "deleteApp",
         params: appParams,
       },
     },

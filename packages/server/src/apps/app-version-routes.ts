@@ -54,7 +54,8 @@ export async function appVersionRoutes(
     {
       schema: {
         summary: "List an app's saved versions, newest first, without their definitions",
-        tags: ["apps"],
+        tags: ["AppVersion"],
+        operationId: "listAppVersions",
         params: appParams,
         querystring: z.object({
           before: z.coerce.number().int().min(1).optional().describe("a version: the page after it"),
@@ -74,7 +75,8 @@ export async function appVersionRoutes(
     {
       schema: {
         summary: "One saved version of an app, with its definition",
-        tags: ["apps"],
+        tags: ["AppVersion"],
+        operationId: "getAppVersion",
         params: versionParams,
         response: {
           200: versionSummary.extend({
@@ -92,7 +94,8 @@ export async function appVersionRoutes(
       schema: {
         summary:
           "Save an earlier version's definition as the app's newest version; with If-Match, only if the app is still at that version",
-        tags: ["apps"],
+        tags: ["AppVersion"],
+        operationId: "restoreAppVersion",
         params: versionParams,
         headers: z.object({ "if-match": z.string().optional() }),
       },

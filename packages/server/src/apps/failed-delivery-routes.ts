@@ -33,7 +33,8 @@ export async function failedDeliveryRoutes(
     {
       schema: {
         summary: "List failed deliveries of outbound actions (webhook, slack, email), newest first",
-        tags: ["history"],
+        tags: ["FailedDelivery"],
+        operationId: "listFailedDeliveries",
         querystring: filter.extend({
           before: z.string().max(200).optional().describe("a stepId: the page after it"),
           limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -48,7 +49,8 @@ export async function failedDeliveryRoutes(
     {
       schema: {
         summary: "Queue every failed delivery matching the filters again, with its Idempotency-Key",
-        tags: ["history"],
+        tags: ["FailedDelivery"],
+        operationId: "replayFailedDeliveries",
         body: filter.default({}),
       },
     },

@@ -28,7 +28,8 @@ export async function historyRoutes(api: FastifyInstance, { bus, config }: Histo
     {
       schema: {
         summary: "List runs of an app, newest first",
-        tags: ["history"],
+        tags: ["Run"],
+        operationId: "listRuns",
         params: z.object({ appId: z.string().min(1).max(64) }),
         querystring: z.object({
           status: z.enum(["running", "completed", "failed"]).optional(),
@@ -52,7 +53,14 @@ export async function historyRoutes(api: FastifyInstance, { bus, config }: Histo
 
   routes.get(
     "/v1/apps/:appId/runs/:runId",
-    { schema: { summary: "One run with every message and step", tags: ["history"], params: runParams } },
+    {
+      schema: {
+        summary: "One run with every message and step",
+        tags: ["Run"],
+        operationId: "getRun",
+        params: runParams,
+      },
+    },
     async (request) => {
       const run = await operatorOf(request).getExecution(request.params.appId, request.params.runId);
       if (!run)
@@ -67,7 +75,8 @@ export async function historyRoutes(api: FastifyInstance, { bus, config }: Histo
     {
       schema: {
         summary: "Send a run's triggering message again, through the app as it is now",
-        tags: ["history"],
+        tags: ["Run"],
+        operationId: "replayRun",
         params: runParams,
       },
     },

@@ -86,7 +86,9 @@ export async function messageRoutes(api: FastifyInstance, services: MessageRoute
         schema: {
           summary:
             "Send a message into a channel (202 once it is durable); an Idempotency-Key header starts one run only",
-          tags: ["messages"],
+          tags: ["Message"],
+          // Flux's path has a name of its own: operation ids are unique in the document.
+          operationId: url.startsWith("/v1/flux/") ? "sendFluxMessage" : "sendMessage",
           params: channelParams,
           body: z.unknown(),
           response: { 202: accepted },
@@ -101,7 +103,8 @@ export async function messageRoutes(api: FastifyInstance, services: MessageRoute
     {
       schema: {
         summary: "Create an incoming webhook: a secret URL that sends its POST body into the channel",
-        tags: ["messages"],
+        tags: ["IncomingWebhook"],
+        operationId: "createIncomingWebhook",
         params: channelParams,
         body: z.object({ name: z.string().max(256).default("") }).default({ name: "" }),
       },
@@ -131,7 +134,8 @@ export async function messageRoutes(api: FastifyInstance, services: MessageRoute
     {
       schema: {
         summary: "List a channel's incoming webhooks (secrets are not shown)",
-        tags: ["messages"],
+        tags: ["IncomingWebhook"],
+        operationId: "listIncomingWebhooks",
         params: channelParams,
       },
     },
@@ -148,7 +152,8 @@ export async function messageRoutes(api: FastifyInstance, services: MessageRoute
     {
       schema: {
         summary: "Delete an incoming webhook; its URL stops working at once",
-        tags: ["messages"],
+        tags: ["IncomingWebhook"],
+        operationId: "deleteIncomingWebhook",
         params: channelParams.extend({ webhookId: z.string() }),
       },
     },
@@ -191,7 +196,8 @@ export async function incomingWebhookRoutes(api: FastifyInstance, services: Mess
     {
       schema: {
         summary: "Send a message through an incoming webhook (SORACOM Flux's URL shape)",
-        tags: ["messages"],
+        tags: ["IncomingWebhook"],
+        operationId: "receiveIncomingWebhook",
         params: z.object({ webhookId: z.string(), secret: z.string() }),
         body: z.unknown(),
         response: { 202: accepted },
@@ -205,7 +211,8 @@ export async function incomingWebhookRoutes(api: FastifyInstance, services: Mess
     {
       schema: {
         summary: "Send a message through an incoming webhook, by its secret alone",
-        tags: ["messages"],
+        tags: ["IncomingWebhook"],
+        operationId: "receiveIncomingWebhookBySecret",
         params: z.object({ secret: z.string() }),
         body: z.unknown(),
         response: { 202: accepted },

@@ -39,7 +39,8 @@ export async function runStreamRoutes(
     {
       schema: {
         summary: "Follow a run live (text/event-stream): its history so far, then each step, then its end",
-        tags: ["history"],
+        tags: ["Run"],
+        operationId: "streamRunEvents",
         params: runParams,
       },
     },

@@ -69,12 +69,19 @@ export async function deviceRoutes(
 
   routes.get(
     "/v1/device_groups",
-    { schema: { summary: "List device groups", tags: ["devices"] } },
+    { schema: { summary: "List device groups", tags: ["DeviceGroup"], operationId: "listDeviceGroups" } },
     async (request) => devicesOf(request).listGroups(),
   );
   routes.post(
     "/v1/device_groups",
-    { schema: { summary: "Create a device group", tags: ["devices"], body: groupBody } },
+    {
+      schema: {
+        summary: "Create a device group",
+        tags: ["DeviceGroup"],
+        operationId: "createDeviceGroup",
+        body: groupBody,
+      },
+    },
     async (request, reply) => {
       await checkBinding(operatorOf(request), undefined, request.body.config);
       return reply.status(201).send(await devicesOf(request).createGroup(request.body));
@@ -82,7 +89,14 @@ export async function deviceRoutes(
   );
   routes.get(
     "/v1/device_groups/:groupId",
-    { schema: { summary: "Read a device group", tags: ["devices"], params: groupParams } },
+    {
+      schema: {
+        summary: "Read a device group",
+        tags: ["DeviceGroup"],
+        operationId: "getDeviceGroup",
+        params: groupParams,
+      },
+    },
     async (request) => {
       const group = await devicesOf(request).getGroup(request.params.groupId);
       if (!group) throw new UserError("not_found", `no device group ${request.params.groupId}`);
@@ -95,7 +109,8 @@ export async function deviceRoutes(
       schema: {
         summary:
           "Replace a device group's name, tags and configuration (app binding, keep data, binary parser)",
-        tags: ["devices"],
+        tags: ["DeviceGroup"],
+        operationId: "updateDeviceGroup",
         params: groupParams,
         body: groupBody,
       },
@@ -112,7 +127,8 @@ export async function deviceRoutes(
     {
       schema: {
         summary: "Delete a device group (its devices stay, without a group)",
-        tags: ["devices"],
+        tags: ["DeviceGroup"],
+        operationId: "deleteDeviceGroup",
         params: groupParams,
       },
     },
@@ -128,7 +144,8 @@ export async function deviceRoutes(
     {
       schema: {
         summary: "List devices",
-        tags: ["devices"],
+        tags: ["Device"],
+        operationId: "listDevices",
         querystring: z.object({ groupId: z.string().max(64).optional() }),
       },
     },
@@ -139,7 +156,8 @@ export async function deviceRoutes(
     {
       schema: {
         summary: "Register a device; its secret is in this answer only (it is kept hashed)",
-        tags: ["devices"],
+        tags: ["Device"],
+        operationId: "createDevice",
         body: deviceBody.default({ name: "", groupId: null, tags: {} }),
       },
     },
@@ -152,7 +170,9 @@ export async function deviceRoutes(
   );
   routes.get(
     "/v1/devices/:deviceId",
-    { schema: { summary: "Read a device", tags: ["devices"], params: deviceParams } },
+    {
+      schema: { summary: "Read a device", tags: ["Device"], operationId: "getDevice", params: deviceParams },
+    },
     async (request) => deviceOf(request, request.params.deviceId),
   );
   routes.put(
@@ -160,7 +180,8 @@ export async function deviceRoutes(
     {
       schema: {
         summary: "Replace a device's name, group and tags",
-        tags: ["devices"],
+        tags: ["Device"],
+        operationId: "updateDevice",
         params: deviceParams,
         body: deviceBody,
       },
@@ -177,7 +198,8 @@ export async function deviceRoutes(
     {
       schema: {
         summary: "Give a device a new secret (shown once); the old one stops working",
-        tags: ["devices"],
+        tags: ["Device"],
+        operationId: "renewDeviceSecret",
         params: deviceParams,
       },
     },
@@ -190,7 +212,14 @@ export async function deviceRoutes(
   );
   routes.delete(
     "/v1/devices/:deviceId",
-    { schema: { summary: "Delete a device and its data", tags: ["devices"], params: deviceParams } },
+    {
+      schema: {
+        summary: "Delete a device and its data",
+        tags: ["Device"],
+        operationId: "deleteDevice",
+        params: deviceParams,
+      },
+    },
     async (request, reply) => {
       const operatorId = operatorOf(request).operatorId;
       const { deviceId } = request.params;
@@ -209,7 +238,8 @@ export async function deviceRoutes(
       schema: {
         summary:
           "Send a command to a device (MQTT topic devices/{deviceId}/commands, QoS 1): kept until the device acknowledges it or ?ttlSeconds pass",
-        tags: ["devices"],
+        tags: ["Device"],
+        operationId: "sendDeviceCommand",
         params: deviceParams,
         querystring: z.object({ ttlSeconds: z.coerce.number().int().min(1).max(604_800).optional() }),
         headers: z.object({ "idempotency-key": z.string().min(1).max(256).optional() }),
@@ -232,7 +262,8 @@ export async function deviceRoutes(
       schema: {
         summary:
           "A device's commands and their status, newest first (?before is the previous page's last id)",
-        tags: ["devices"],
+        tags: ["Device"],
+        operationId: "listDeviceCommands",
         params: deviceParams,
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(maxCommandPage).default(20),
@@ -250,7 +281,8 @@ export async function deviceRoutes(
     {
       schema: {
         summary: "A command and its status: pending, delivered, expired or published",
-        tags: ["devices"],
+        tags: ["Device"],
+        operationId: "getDeviceCommand",
         params: deviceParams.extend({ commandId: z.string().max(64) }),
       },
     },
@@ -268,7 +300,8 @@ export async function deviceRoutes(
       schema: {
         summary:
           "A device's entries in the data store, by time (?from, ?to in Unix ms; ?after is the previous page's next)",
-        tags: ["data"],
+        tags: ["DataEntry"],
+        operationId: "getDataEntries",
         params: deviceParams,
         querystring: z.object({
           from: z.coerce.number().int().min(0).optional(),

@@ -64,7 +64,8 @@ export async function httpIngestRoutes(
       schema: {
         summary:
           "A device sends data (device secret as a bearer token); 202 once it is durable; an Idempotency-Key header stores and runs it once",
-        tags: ["ingest"],
+        tags: ["DataEntry"],
+        operationId: "ingestDeviceData",
         security: [],
         params: z.object({ deviceId: z.string().max(64) }),
         response: {

@@ -44,7 +44,8 @@ export async function fileRoutes(api: FastifyInstance, { files }: { files: FileS
       bodyLimit: files.maxFileBytes,
       schema: {
         summary: "Upload a file (the same path overwrites); its content type is kept",
-        tags: ["files"],
+        tags: ["FileEntry"],
+        operationId: "putFile",
         params: wildcard,
         response: {
           200: storedFile.extend({ eventType: z.string() }),
@@ -65,7 +66,8 @@ export async function fileRoutes(api: FastifyInstance, { files }: { files: FileS
     {
       schema: {
         summary: "Download a file, or list the files under a path ending in '/' (?limit, ?after)",
-        tags: ["files"],
+        tags: ["FileEntry"],
+        operationId: "getFile",
         params: wildcard,
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(1_000).default(100),
@@ -91,7 +93,8 @@ export async function fileRoutes(api: FastifyInstance, { files }: { files: FileS
     {
       schema: {
         summary: "A signed URL that lets anyone download the file for one hour",
-        tags: ["files"],
+        tags: ["FileEntry"],
+        operationId: "getSignedFileUrl",
         params: wildcard,
         response: { 200: z.object({ url: z.string(), expiresAt: z.number() }) },
       },
@@ -106,7 +109,9 @@ export async function fileRoutes(api: FastifyInstance, { files }: { files: FileS
 
   routes.delete(
     "/v1/files/*",
-    { schema: { summary: "Delete a file", tags: ["files"], params: wildcard } },
+    {
+      schema: { summary: "Delete a file", tags: ["FileEntry"], operationId: "deleteFile", params: wildcard },
+    },
     async (request, reply) => {
       const path = `/${request.params["*"]}`;
       if (!(await filesOf(request).delete(path))) throw new UserError("not_found", `no file ${path}`);
@@ -123,7 +128,8 @@ export async function signedFileRoutes(api: FastifyInstance, { files }: { files:
     {
       schema: {
         summary: "Download a file through a signed URL (from /v1/file-urls or a file event)",
-        tags: ["files"],
+        tags: ["FileEntry"],
+        operationId: "getSignedFile",
         params: z.object({ operatorId: z.string(), "*": z.string() }),
         querystring: z.object({ expires: z.coerce.number().int(), signature: z.string() }),
       },

@@ -1,0 +1,19 @@
+import { apiPatternMatches } from "../auth/permissions/api-pattern.ts";
+
+/**
+ * Operations only an operator's root user may call, whatever a user's permissions say: its plan,
+ * payment, coupons, verified e-mail addresses and closing the account (accounts.md). Routes of
+ * these operations take these names so they fall under this list.
+ */
+export const rootOnlyApiNames: readonly string[] = [
+  "Operator:updateOperatorPlan",
+  "Operator:closeOperator",
+  "Payment:*",
+  "Coupon:*",
+  "Email:*",
+  "OutageClaim:*",
+];
+
+export function isRootOnly(apiName: string): boolean {
+  return rootOnlyApiNames.some((pattern) => apiPatternMatches(pattern, apiName));
+}
