@@ -94,6 +94,9 @@ describe("the api action", { timeout: 30_000 }, () => {
     const { step } = await runApiAction({ userName: "nobody", method: "GET", path: "/v1/apps" });
     expect(step.status).toBe("failed");
     expect(step.error.code).toBe("user_not_found");
+    // Each call's token ended with it.
+    const { store } = suite.conflux.services;
+    expect(await store.deleteTokensOf(suite.session.operatorId, "reader")).toBe(0);
   });
 
   it("fails with response_too_large on an answer over 32,768 bytes, and takes one just under", async () => {

@@ -12,8 +12,8 @@ import { useSession } from "./studio-context.tsx";
 const sections: { path: string; label: string; apiName?: ConsoleApiName }[] = [
   { path: "/apps", label: "Apps", apiName: "App:listApps" },
   { path: "/devices", label: "Devices", apiName: "Device:listDevices" },
-  { path: "/files", label: "Files", apiName: "FileEntry:listFiles" },
-  { path: "/failed-deliveries", label: "Failed deliveries", apiName: "Run:listFailedDeliveries" },
+  { path: "/files", label: "Files", apiName: "FileEntry:getFile" },
+  { path: "/failed-deliveries", label: "Failed deliveries", apiName: "FailedDelivery:listFailedDeliveries" },
   { path: "/credentials", label: "Credentials", apiName: "Credential:listCredentials" },
   { path: "/users", label: "Users", apiName: "User:listUsers" },
   { path: "/roles", label: "Roles", apiName: "Role:listRoles" },
