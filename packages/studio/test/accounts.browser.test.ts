@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiSession } from "../../server/test/harness.ts";
-import { openStudioLoggedIn, type StudioInBrowser } from "./browser-fixture.ts";
+import { openStudioLoggedIn } from "./browser-fixture.ts";
 
 /**
  * Users and permissions in a real browser against a real Conflux serving the built studio: the root
@@ -11,14 +11,13 @@ import { openStudioLoggedIn, type StudioInBrowser } from "./browser-fixture.ts";
  */
 
 let studio: Awaited<ReturnType<typeof openStudioLoggedIn>>;
-let conflux: StudioInBrowser["conflux"];
 let page: Page;
 let session: ApiSession;
 const userPassword = "Tq8-reader-walks-the-quay";
 
 beforeAll(async () => {
   studio = await openStudioLoggedIn(`accounts-${Date.now()}@example.com`);
-  ({ conflux, page, session } = studio);
+  ({ page, session } = studio);
 }, 180_000);
 
 afterAll(async () => studio?.close());
