@@ -59,7 +59,17 @@ export async function logIn(baseUrl: string, email: string): Promise<ApiSession>
     body: JSON.stringify({ email, password: testPassword }),
   });
   if (response.status !== 200) throw new Error(`log-in failed: ${response.status} ${await response.text()}`);
-  const auth = (await response.json()) as { apiKey: string; token: string; operatorId: string };
+  return sessionFor(
+    baseUrl,
+    (await response.json()) as { apiKey: string; token: string; operatorId: string },
+  );
+}
+
+/** A session from an answer of POST /v1/auth: every call carries its API key and token. */
+export function sessionFor(
+  baseUrl: string,
+  auth: { apiKey: string; token: string; operatorId: string },
+): ApiSession {
   const authHeaders = { "x-conflux-api-key": auth.apiKey, "x-conflux-token": auth.token };
   return {
     operatorId: auth.operatorId,
