@@ -94,9 +94,11 @@ export function createAccountsApi(http: HttpClient, operatorId: () => string) {
     deleteUser: (userName: string) => http.json<void>("DELETE", user(userName)),
     setUserPassword: (userName: string, password: string) =>
       http.json<void>("POST", `${user(userName)}/password`, { body: { password } }),
-    /** `permission` is the JSON text, sent as a string as SORACOM's API takes it. */
-    setUserPermission: (userName: string, permission: string, description = "") =>
-      http.json<void>("PUT", `${user(userName)}/permission`, { body: { permission, description } }),
+    /** `permission` is the JSON text, sent as a string as SORACOM's API takes it; a description replaces the user's. */
+    setUserPermission: (userName: string, permission: string, description?: string) =>
+      http.json<void>("PUT", `${user(userName)}/permission`, {
+        body: { permission, ...(description === undefined ? {} : { description }) },
+      }),
     attachRole: (userName: string, roleId: string) =>
       http.json<void>("POST", `${user(userName)}/roles`, { body: { roleId } }),
     detachRole: (userName: string, roleId: string) =>
