@@ -11,6 +11,7 @@ import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { aiModule, aiPortOf } from "./ai/module.ts";
 import { buildApi } from "./api/build-api.ts";
 import { appsModule } from "./apps/module.ts";
+import { auditModule } from "./audit/module.ts";
 import type { Bus } from "./bus/bus.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
 import { FailedDeliveries } from "./bus/failed-deliveries.ts";
@@ -40,7 +41,9 @@ import { Worker } from "./runtime/worker.ts";
 import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
 import { AccountStore } from "./store/accounts.ts";
+import { ApiRateLimiter } from "./store/api-rate-windows.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
+import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import { SqlStore } from "./store/sql-store.ts";
@@ -54,7 +57,15 @@ import { UsageStore } from "./usage/usage-store.ts";
  * registers the routes and starts what runs in the background. A new feature is a folder and a
  * line in `modules`.
  */
-const modules = [accountsModule, appsModule, devicesModule, filesModule, aiModule, usageModule] as const;
+const modules = [
+  accountsModule,
+  appsModule,
+  devicesModule,
+  filesModule,
+  aiModule,
+  usageModule,
+  auditModule,
+] as const;
 
 export const configSchema = serverConfigSchema.extend({
   /** Generative AI: the service's provider keys and endpoints, credit quota, rate limit (ai/ai-config.ts). */
@@ -122,6 +133,10 @@ export interface Services {
   logger: Logger;
   /** Step changes in this process, for the live run stream of the studio. */
   stepEvents: StepEvents;
+  /** API calls per operator and API group per minute, shared by every instance on the database. */
+  apiRateLimiter: ApiRateLimiter;
+  /** Audited calls and sign-ins of each operator. */
+  auditLogs: AuditLogStore;
   /** Monthly usage counters (AI credits and tokens) per operator. */
   usage: UsageStore;
   ai: AiServices;
@@ -213,6 +228,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db),
+    apiRateLimiter: new ApiRateLimiter(db, config.limits.apiCallsPerMinute),
+    auditLogs: new AuditLogStore(db),
     cipher,
     outbound,
     scheduler,
