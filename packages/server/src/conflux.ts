@@ -3,6 +3,7 @@ import type { Kysely, Migration } from "kysely";
 import type { Logger } from "pino";
 
 import type { z } from "zod";
+import { type AccountServices, createAccountServices } from "./accounts/account-services.ts";
 import { createApiCallPort } from "./accounts/api-calls.ts";
 import { accountsModule } from "./accounts/module.ts";
 
@@ -11,6 +12,7 @@ import { type AiServices, createAiServices } from "./ai/ai-services.ts";
 import { aiModule, aiPortOf } from "./ai/module.ts";
 import { buildApi } from "./api/build-api.ts";
 import { appsModule } from "./apps/module.ts";
+import { auditModule } from "./audit/module.ts";
 import type { Bus } from "./bus/bus.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
 import { FailedDeliveries } from "./bus/failed-deliveries.ts";
@@ -28,9 +30,9 @@ import { createGuardedClient, type OutboundClient } from "./outbound/guarded-cli
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
-
 import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
+import type { VerifiedAddressesPort } from "./runtime/ports/verified-addresses.ts";
 import { RunApps } from "./runtime/run-app.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
@@ -40,7 +42,9 @@ import { Worker } from "./runtime/worker.ts";
 import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
 import { AccountStore } from "./store/accounts.ts";
+import { ApiRateLimiter } from "./store/api-rate-windows.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
+import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import { SqlStore } from "./store/sql-store.ts";
@@ -54,7 +58,15 @@ import { UsageStore } from "./usage/usage-store.ts";
  * registers the routes and starts what runs in the background. A new feature is a folder and a
  * line in `modules`.
  */
-const modules = [accountsModule, appsModule, devicesModule, filesModule, aiModule, usageModule] as const;
+const modules = [
+  accountsModule,
+  appsModule,
+  devicesModule,
+  filesModule,
+  aiModule,
+  usageModule,
+  auditModule,
+] as const;
 
 export const configSchema = serverConfigSchema.extend({
   /** Generative AI: the service's provider keys and endpoints, credit quota, rate limit (ai/ai-config.ts). */
@@ -122,6 +134,10 @@ export interface Services {
   logger: Logger;
   /** Step changes in this process, for the live run stream of the studio. */
   stepEvents: StepEvents;
+  /** API calls per operator and API group per minute, shared by every instance on the database. */
+  apiRateLimiter: ApiRateLimiter;
+  /** Audited calls and sign-ins of each operator. */
+  auditLogs: AuditLogStore;
   /** Monthly usage counters (AI credits and tokens) per operator. */
   usage: UsageStore;
   ai: AiServices;
@@ -131,6 +147,9 @@ export interface Services {
   files: SqlFileStore;
   /** What actions draw on: the runtime's ports, implemented by the features. */
   actions: ActionServices;
+  /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
+  accounts: AccountServices;
+  verifiedAddresses: VerifiedAddressesPort;
 }
 
 export interface Conflux {
@@ -191,8 +210,9 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     maxMessageBytes: config.limits.maxMessageBytes,
     logger,
   });
+  const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
-  const accounts = new AccountStore(db);
+  const accountStore = new AccountStore(db);
   // The api action calls the API built below; it runs only once the API listens.
   let builtApi: FastifyInstance | undefined;
   const apiCalls = createApiCallPort(
@@ -200,7 +220,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       if (!builtApi) throw new Error("the API is not built yet");
       return builtApi;
     },
-    { store, accounts },
+    { store, accounts: accountStore },
   );
   const actions: ActionServices = {
     outbound,
@@ -216,10 +236,12 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const services: Services = {
     config,
     store,
-    accountStore: accounts,
+    accountStore,
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db),
+    apiRateLimiter: new ApiRateLimiter(db, config.limits.apiCallsPerMinute),
+    auditLogs: new AuditLogStore(db),
     cipher,
     outbound,
     scheduler,
@@ -230,6 +252,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     devices: { ...devices, files },
     files,
     actions,
+    accounts,
+    verifiedAddresses: accounts.verifiedEmails,
   };
 
   const retry = {

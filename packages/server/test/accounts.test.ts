@@ -294,6 +294,12 @@ describe("a user's calls", () => {
     expect((await alice.call("POST", "/v1/auth/permissions/check", { apiNames })).body).toEqual({
       allowed: ["App:listApps", "App:createApp", "User:getUser"],
     });
+    const rootKey = await alice.call("POST", `${op}/auth_keys`);
+    expect(rootKey.status).toBe(403);
+    expect(rootKey.body.message).toBe(
+      "user alice is not allowed to call AuthKey:createOperatorAuthKey (only the root user may)",
+    );
+    expect((await alice.call("POST", `${op}/users/alice/auth_keys`)).status).toBe(200);
     await root.call("PUT", `${op}/users/alice/permission`, { permission: readApps });
   });
 

@@ -252,8 +252,8 @@ describe("app versions", () => {
         Record<string, { tags?: string[]; parameters?: Array<{ name: string; in: string }> }>
       >;
     };
-    expect(document.paths["/v1/apps/{appId}/versions"]?.get?.tags).toEqual(["apps"]);
-    expect(document.paths["/v1/apps/{appId}/versions/{version}"]?.get?.tags).toEqual(["apps"]);
+    expect(document.paths["/v1/apps/{appId}/versions"]?.get?.tags).toEqual(["AppVersion"]);
+    expect(document.paths["/v1/apps/{appId}/versions/{version}"]?.get?.tags).toEqual(["AppVersion"]);
     expect(document.paths["/v1/apps/{appId}/versions/{version}/restore"]?.post?.parameters).toContainEqual(
       expect.objectContaining({ name: "if-match", in: "header" }),
     );

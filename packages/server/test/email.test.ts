@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { verifyAddresses } from "./account-mail.ts";
 import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
 import { SmtpStandIn } from "./smtp-stand-in.ts";
 
@@ -14,6 +15,8 @@ beforeAll(async () => {
     limits: { emailsPerHour: 3, emailsPerMonth: 100 },
   });
   session = await signUp(conflux.url);
+  await verifyAddresses(session, smtp, ["ops@example.com", "boss@example.com"]);
+  received.length = 0;
 });
 
 afterAll(async () => {
@@ -70,6 +73,28 @@ describe("the email action", () => {
     const second = await send(10);
     expect(second.steps[0]).toMatchObject({ status: "failed", error: { code: "email_limit_exceeded" } });
     expect(received).toHaveLength(1);
+  });
+
+  it("refuses, on save, a recipient the operator has not verified, naming it", async () => {
+    const app = (to: string[]) => ({
+      name: "unverified",
+      channels: [{ channelId: "in" }],
+      actions: [
+        { actionId: "mail", channelId: "in", type: "email", config: { to, subject: "s", body: "b" } },
+      ],
+    });
+    const refused = await session.call("POST", "/v1/apps", app(["ops@example.com", "stranger@example.com"]));
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain("stranger@example.com");
+    const created = await session.call("POST", "/v1/apps", app(["OPS@example.com"]));
+    expect(created.status, created.text).toBe(201);
+    const updated = await session.call(
+      "PUT",
+      `/v1/apps/${created.body.appId}`,
+      app(["stranger@example.com"]),
+    );
+    expect(updated.status).toBe(400);
+    expect(updated.body.message).toContain("stranger@example.com");
   });
 
   it("refuses an address that is not one when the app is saved", async () => {

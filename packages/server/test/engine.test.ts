@@ -494,21 +494,25 @@ describe("the API", () => {
     expect(listed.status).toBe(200);
   });
 
-  it("refuses a second account for the same e-mail, and a wrong password", async () => {
+  it("answers a second sign-up for the same e-mail as the first, without a second account, and refuses a wrong password", async () => {
     const email = `twice-${Date.now()}@example.com`;
-    await signUp(suite.conflux.url, email);
+    const first = await signUp(suite.conflux.url, email);
     const again = await fetch(`${suite.conflux.url}/v1/operators`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ email: email.toUpperCase(), password: "another password" }),
     });
-    expect(again.status).toBe(409);
-    const wrong = await fetch(`${suite.conflux.url}/v1/auth`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email, password: "not the password" }),
-    });
-    expect(wrong.status).toBe(401);
+    expect(again.status).toBe(201);
+    expect(await again.json()).toEqual({ email });
+    const signIn = (password: string) =>
+      fetch(`${suite.conflux.url}/v1/auth`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email, password }),
+      });
+    expect((await signIn("another password")).status).toBe(401);
+    const original = await signIn(testPassword);
+    expect(await original.json()).toMatchObject({ operatorId: first.operatorId });
   });
 
   it("stops accepting a token at once after log-out", async () => {
@@ -518,16 +522,16 @@ describe("the API", () => {
     expect((await other.call("GET", "/v1/apps")).status).toBe(401);
   });
 
-  it("limits log-in attempts per client address with 429 and Retry-After", async () => {
+  it("limits sign-up attempts per client address with 429 and Retry-After", async () => {
     const limited = await startTestConflux({ limits: { authAttemptsPerMinute: 3 } });
     try {
       const attempt = () =>
-        fetch(`${limited.url}/v1/auth`, {
+        fetch(`${limited.url}/v1/operators`, {
           method: "POST",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify({ email: "nobody@example.com", password: "guess" }),
+          body: JSON.stringify({ email: "nobody@example.com", password: "short" }),
         });
-      for (let n = 0; n < 3; n++) expect((await attempt()).status).toBe(401);
+      for (let n = 0; n < 3; n++) expect((await attempt()).status).toBe(400);
       const refused = await attempt();
       expect(refused.status).toBe(429);
       expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);

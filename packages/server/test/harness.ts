@@ -24,6 +24,8 @@ export async function startTestConflux(
       // Device listeners on free ports, so suites run side by side.
       devices: { mqttPort: 0, socketPort: 0 },
       ...overrides,
+      // Suites poll runs every 25 ms as one operator; only the rate limit's own suites set a real limit.
+      limits: { apiCallsPerMinute: 1_000_000, ...overrides.limits },
     },
   );
   const conflux = await startConflux(config, createLogger(config, logDestination));

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { newPasswordSchema } from "../auth/password-policy.ts";
 import { MAX_PERMISSION_LENGTH, parsePermission } from "../auth/permissions/index.ts";
 
 /** Path and body parts the users, roles, auth key and token routes share. */
@@ -10,10 +11,8 @@ const name = (what: string) =>
 export const userName = name("a user name");
 export const roleId = name("a role id");
 export const description = z.string().max(1_024, "a description has at most 1,024 characters");
-export const newPassword = z
-  .string()
-  .min(8, "a password has at least 8 characters")
-  .max(256, "a password has at most 256 characters");
+/** 8–256 characters and not a common password (auth/password-policy.ts). */
+export const newPassword = newPasswordSchema;
 
 /** A permission is a JSON string; it must parse, and the error says where it does not. */
 export const permissionText = z

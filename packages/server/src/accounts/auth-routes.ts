@@ -1,34 +1,61 @@
 import rateLimit from "@fastify/rate-limit";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import type { Logger } from "pino";
 import { z } from "zod";
 import { readCredentials } from "../api/authenticate.ts";
-import { hashPassword, verifyPassword } from "../auth/passwords.ts";
-import {
-  defaultTokenLifetimeSeconds,
-  hashSecret,
-  maxTokenLifetimeSeconds,
-  newApiKey,
-  newOperatorId,
-  newToken,
-} from "../auth/tokens.ts";
+import { newPasswordSchema } from "../auth/password-policy.ts";
+import { hashPassword } from "../auth/passwords.ts";
+import { hashSecret, maxTokenLifetimeSeconds, newOperatorId } from "../auth/tokens.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { AccountStore } from "../store/accounts.ts";
 import type { Store } from "../store/store.ts";
+import { accountMails, sendInBackground } from "./account-mail.ts";
+import type { AccountServices } from "./account-services.ts";
+import { type Credentials, signIn } from "./sign-in.ts";
 
-const email = z
+export interface AuthRouteDeps {
+  store: Store;
+  accountStore: AccountStore;
+  config: ServerConfig;
+  logger: Logger;
+  accounts: AccountServices;
+}
+
+export const emailSchema = z
   .email("not an e-mail address")
   .max(254)
   .transform((value) => value.toLowerCase());
-const password = z.string().min(8, "a password has at least 8 characters").max(256);
 
-// Spends the same argon2 time for an unknown e-mail as for a wrong password, so timing reveals no accounts.
-const decoyHash = hashPassword("decoy password that matches nothing");
+/** All fields of the three forms; credentialsOf tells which one a body is. */
+const signInBody = z.object({
+  email: emailSchema.optional(),
+  operatorId: z.string().min(1).max(64).optional(),
+  userName: z.string().min(1).max(100).optional(),
+  password: z.string().max(256).optional(),
+  authKeyId: z.string().min(1).max(128).optional(),
+  authKey: z.string().min(1).max(256).optional(),
+  mfaOTPCode: z.string().max(32).optional(),
+  tokenTimeoutSeconds: z.number().int().min(180).max(maxTokenLifetimeSeconds).optional(),
+});
 
-/** Sign-up (one account per e-mail), log-in and log-out. */
+function credentialsOf(body: z.infer<typeof signInBody>): Credentials {
+  const { email, operatorId, userName, password, authKeyId, authKey } = body;
+  if (authKeyId !== undefined && authKey !== undefined) return { form: "authKey", authKeyId, authKey };
+  if (operatorId !== undefined && userName !== undefined && password !== undefined)
+    return { form: "user", operatorId, userName, password };
+  if (email !== undefined && password !== undefined) return { form: "root", email, password };
+  throw new UserError(
+    "bad_request",
+    "sign in with {email, password} (root user), {operatorId, userName, password} (a user) or {authKeyId, authKey}",
+  );
+}
+
+/** Sign-up, sign-in and sign-out. */
 export async function authRoutes(
   api: FastifyInstance,
-  { store, config }: { store: Store; config: ServerConfig },
+  { store, accountStore, config, logger, accounts }: AuthRouteDeps,
 ): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   await api.register(rateLimit, {
@@ -36,6 +63,7 @@ export async function authRoutes(
     errorResponseBuilder: (_request, context) =>
       new UserError("rate_limited", `too many attempts from this address; try again in ${context.after}`),
   });
+  // Sign-in is limited by failures in the database instead (sign-in-failures.ts): this one would refuse successes.
   const perClientIp = { rateLimit: { max: config.limits.authAttemptsPerMinute, timeWindow: 60_000 } };
 
   routes.post(
@@ -43,28 +71,27 @@ export async function authRoutes(
     {
       config: perClientIp,
       schema: {
-        summary: "Sign up: create an operator (account) with its root user",
+        summary:
+          "Sign up: create an operator (account) with its root user. The answer is the same whether or not the address has an account; its owner gets a mail instead",
         tags: ["Operator"],
         operationId: "createOperator",
-        body: z.object({ email, password }),
+        body: z.object({ email: emailSchema, password: newPasswordSchema }),
       },
     },
     async (request, reply) => {
+      const { email } = request.body;
       const passwordHash = await hashPassword(request.body.password);
+      const mails = accountMails(accounts.baseUrl());
       for (let attempt = 0; attempt < 5; attempt++) {
-        const operator = {
+        const outcome = await store.createOperator({
           operatorId: newOperatorId(),
-          email: request.body.email,
+          email,
           passwordHash,
           createdAt: Date.now(),
-        };
-        const outcome = await store.createOperator(operator);
-        if (outcome === "created")
-          return reply
-            .status(201)
-            .send({ operatorId: operator.operatorId, email: operator.email, createdAt: operator.createdAt });
-        if (outcome === "email_taken")
-          throw new UserError("conflict", "an account with this e-mail address exists");
+        });
+        if (outcome === "id_taken") continue;
+        if (outcome === "email_taken") sendInBackground(accounts.mail, mails.signUpAgain(email), logger);
+        return reply.status(201).send({ email });
       }
       throw new Error("no free operator id after 5 tries");
     },
@@ -73,38 +100,48 @@ export async function authRoutes(
   routes.post(
     "/v1/auth",
     {
-      config: perClientIp,
       schema: {
-        summary: "Log in: returns an API key and token for the X-Conflux-API-Key / X-Conflux-Token headers",
+        summary:
+          "Sign in: returns an API key and token for the X-Conflux-API-Key / X-Conflux-Token headers. Failures slow down, then lock, further sign-ins of the account and from the address",
         tags: ["Auth"],
         operationId: "auth",
-        body: z.object({
-          email,
-          password: z.string().max(256),
-          tokenTimeoutSeconds: z.number().int().min(180).max(maxTokenLifetimeSeconds).optional(),
-        }),
+        security: [],
+        body: signInBody,
       },
     },
-    async (request) => {
-      const operator = await store.findOperatorByEmail(request.body.email);
-      const valid = await verifyPassword(operator?.passwordHash ?? (await decoyHash), request.body.password);
-      if (!operator || !valid) throw new UserError("unauthorized", "wrong e-mail address or password");
-      const token = newToken();
-      const apiKey = newApiKey();
-      const lifetime = request.body.tokenTimeoutSeconds ?? defaultTokenLifetimeSeconds;
-      await store.saveToken(hashSecret(token), {
-        apiKey,
-        operatorId: operator.operatorId,
-        expiresAt: Date.now() + lifetime * 1000,
-      });
-      return { apiKey, token, operatorId: operator.operatorId };
+    async (request, reply) => {
+      const { mfaOTPCode, tokenTimeoutSeconds } = request.body;
+      const outcome = await signIn(
+        {
+          store,
+          accountStore,
+          operators: accounts.operators,
+          failures: accounts.failures,
+          mfa: accounts.mfa,
+        },
+        {
+          credentials: credentialsOf(request.body),
+          ...(mfaOTPCode === undefined ? {} : { mfaOTPCode }),
+          ...(tokenTimeoutSeconds === undefined ? {} : { tokenTimeoutSeconds }),
+        },
+        request.ip,
+      );
+      if (outcome.ok) return outcome.answer;
+      if (outcome.refusal === "throttled") {
+        reply.header("retry-after", String(outcome.retryAfterSeconds));
+        throw new UserError(
+          "rate_limited",
+          `too many failed sign-ins for this account or from this address; try again in ${outcome.retryAfterSeconds} seconds`,
+        );
+      }
+      throw new UserError("unauthorized", "wrong sign-in details: the account, password, key or MFA code");
     },
   );
 
   routes.post(
     "/v1/auth/logout",
     {
-      schema: { summary: "Log out: the token stops working at once", tags: ["Auth"], operationId: "logout" },
+      schema: { summary: "Sign out: the token stops working at once", tags: ["Auth"], operationId: "logout" },
     },
     async (request, reply) => {
       const credentials = readCredentials(request);

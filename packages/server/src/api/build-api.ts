@@ -5,12 +5,16 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fast
 import type { Logger } from "pino";
 import type { ServerConfig } from "../config/config.ts";
 import type { AccountStore } from "../store/accounts.ts";
+import type { ApiRateLimiter } from "../store/api-rate-windows.ts";
+import type { AuditLogStore } from "../store/audit-logs.ts";
 import type { Store } from "../store/store.ts";
 import { requireApiNames } from "./api-name.ts";
+import { auditChanges } from "./audit-hook.ts";
 import { requireOperator } from "./authenticate.ts";
 import { PermissionChecker, requirePermission } from "./authorize.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { refuseDeepJson } from "./json-body.ts";
+import { limitApiCalls } from "./rate-limit-hook.ts";
 import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
 
 /** What the HTTP kernel itself needs; the features' routes come from the root. */
@@ -19,6 +23,8 @@ export interface ApiDeps {
   logger: Logger;
   store: Store;
   accountStore: AccountStore;
+  apiRateLimiter: ApiRateLimiter;
+  auditLogs: AuditLogStore;
 }
 
 /** The routes of every feature, as the root gathers them from the feature modules. */
@@ -82,9 +88,12 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
   });
   await api.register(async (authenticated) => {
     requireApiNames(authenticated);
-    // Order: authenticate (onRequest) → authorize (preValidation) → validation → handler.
+    // Order: authenticate, then the rate limit (onRequest) → authorize (preValidation) → validation →
+    // handler; the audit row is written onSend, before the answer leaves.
     requireOperator(authenticated, services.store);
+    limitApiCalls(authenticated, services.apiRateLimiter);
     requirePermission(authenticated, new PermissionChecker(services.accountStore));
+    auditChanges(authenticated, services.auditLogs);
     await features.authenticated(authenticated);
   });
   await studioRoutes(api, services);

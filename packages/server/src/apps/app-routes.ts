@@ -16,15 +16,18 @@ import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { VerifiedAddressesPort } from "../runtime/ports/verified-addresses.ts";
 import type { Scheduler } from "../runtime/scheduler.ts";
 import { checkUserCodeSyntax } from "../sandbox/quickjs.ts";
 import type { OperatorStore } from "../store/store.ts";
 import { importOptionsSchema, planImport } from "./app-import.ts";
+import { refuseUnverifiedRecipients } from "./email-recipients.ts";
 
 /** What the app routes are given by the root. */
 export interface AppRouteDeps {
   config: ServerConfig;
   scheduler: Scheduler;
+  verifiedAddresses: VerifiedAddressesPort;
 }
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
@@ -124,13 +127,17 @@ function parseImport(body: unknown, contentType: string | undefined, maxDepth: n
 }
 
 /** Apps: create, read, update, delete, import and export (JSON and YAML). */
-export async function appRoutes(api: FastifyInstance, { config, scheduler }: AppRouteDeps): Promise<void> {
+export async function appRoutes(
+  api: FastifyInstance,
+  { config, scheduler, verifiedAddresses }: AppRouteDeps,
+): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const maxActions = config.limits.maxActionsPerApp;
   api.addContentTypeParser(yamlTypes, { parseAs: "string" }, (_request, body, done) => done(null, body));
 
   async function create(request: FastifyRequest, definition: AppDefinition, origin: "created" | "imported") {
     const store = operatorOf(request);
+    await refuseUnverifiedRecipients(definition, store.operatorId, verifiedAddresses);
     const app = await store.createApp(ulid(), definition, { origin, createdBy: request.userEmail });
     scheduler.schedule(store.operatorId, app, app.appId);
     return app;
@@ -177,6 +184,7 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
       if (request.query.dryRun) return { dryRun: true, appId: replaces?.appId ?? null, app: planned, notes };
       if (!replaces)
         return reply.status(201).send({ ...(await create(request, planned, "imported")), notes });
+      await refuseUnverifiedRecipients(planned, store.operatorId, verifiedAddresses);
       const app = await store.updateApp(replaces.appId, planned, undefined, {
         origin: "imported",
         createdBy: request.userEmail,
@@ -249,12 +257,12 @@ export async function appRoutes(api: FastifyInstance, { config, scheduler }: App
       const store = operatorOf(request);
       const { appId } = request.params;
       const expectedVersion = versionToMatch(request.headers["if-match"]);
-      const app = await store.updateApp(
-        appId,
-        await checkedDefinition(request.body, maxActions),
-        expectedVersion,
-        { origin: "saved", createdBy: request.userEmail },
-      );
+      const definition = await checkedDefinition(request.body, maxActions);
+      await refuseUnverifiedRecipients(definition, store.operatorId, verifiedAddresses);
+      const app = await store.updateApp(appId, definition, expectedVersion, {
+        origin: "saved",
+        createdBy: request.userEmail,
+      });
       if (!app) return refuseUnsaved(store, appId, expectedVersion, "save your changes");
       scheduler.schedule(store.operatorId, app, app.appId);
       reply.header("etag", entityTagOf(app));

@@ -75,8 +75,10 @@ export const serverConfigSchema = z.object({
       maxActionsPerApp: z.coerce.number().int().min(1).default(10),
       emailsPerHour: z.coerce.number().int().min(0).default(10),
       emailsPerMonth: z.coerce.number().int().min(0).default(300),
-      /** Sign-up and log-in attempts per client IP per minute, against password guessing. */
+      /** Sign-up and password-reset requests per client IP per minute (sign-in is limited by its failures instead). */
       authAttemptsPerMinute: z.coerce.number().int().min(1).default(30),
+      /** Authenticated API calls per operator and API group per minute (accounts.md: at least 600). */
+      apiCallsPerMinute: z.coerce.number().int().min(1).default(600),
       /** Levels of arrays and objects in a message or an imported app; deeper is refused with 400 at ingest. */
       maxJsonDepth: z.coerce.number().int().min(1).max(1_000).default(defaultMaxJsonDepth),
     })
@@ -88,6 +90,7 @@ export const serverConfigSchema = z.object({
       emailsPerHour: 10,
       emailsPerMonth: 300,
       authAttemptsPerMinute: 30,
+      apiCallsPerMinute: 600,
     }),
   /**
    * Timeouts of the HTTP listener, so connections that never finish do not pile up: the headers of a
@@ -158,7 +161,10 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
       threads: env.CONFLUX_SANDBOX_THREADS,
       threadsPerOperator: env.CONFLUX_SANDBOX_THREADS_PER_OPERATOR,
     }),
-    limits: definedEntries({ maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH }),
+    limits: definedEntries({
+      maxJsonDepth: env.CONFLUX_MAX_JSON_DEPTH,
+      apiCallsPerMinute: env.CONFLUX_API_RATE_LIMIT_PER_MINUTE,
+    }),
     http: definedEntries({
       headersTimeoutMs: env.CONFLUX_HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.CONFLUX_HTTP_REQUEST_TIMEOUT_MS,

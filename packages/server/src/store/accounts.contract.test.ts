@@ -1,7 +1,14 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
+import {
+  openMigratedTo,
+  openWithOperators,
+  upgradeDatabases,
+  useContractDatabases,
+} from "../../test/databases.ts";
+import { openDatabase } from "../conflux.ts";
 import { AccountStore, maxAuthKeysPerOwner } from "./accounts.ts";
-import type { SqlStore } from "./sql-store.ts";
+import { SqlStore } from "./sql-store.ts";
 
 const { databases, sqliteDir } = await useContractDatabases("accounts");
 
@@ -239,3 +246,32 @@ describe.each(databases)("accounts on %s", (_name, database) => {
     expect((await accounts.forOperator("OP0000000002").getUser("alice"))?.description).toBe("another alice");
   });
 });
+
+it.each(upgradeDatabases(sqliteDir, "upgraded"))(
+  "keeps tokens issued before users as the root user's on %s",
+  async (_name, create) => {
+    const scratch = await create();
+    if (!scratch) return;
+    const before = await openMigratedTo(scratch.database, "0012_device_commands");
+    await sql`insert into operators (operator_id, email, password_hash, created_at)
+      values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
+    await sql`insert into api_tokens (token_hash, api_key, operator_id, expires_at, created_at)
+      values ('old-token', 'api-old', 'OP0000000001', 9999999999999, 1)`.execute(before);
+    await before.destroy();
+
+    const upgraded = await openDatabase(scratch.database, sqliteDir);
+    try {
+      const found = await new SqlStore(upgraded.db).findToken("old-token");
+      expect(found).toEqual({
+        apiKey: "api-old",
+        operatorId: "OP0000000001",
+        expiresAt: 9999999999999,
+        email: "a@example.com",
+      });
+      expect(await new AccountStore(upgraded.db).forOperator("OP0000000001").listUsers()).toEqual([]);
+    } finally {
+      await upgraded.db.destroy();
+      await scratch.drop();
+    }
+  },
+);

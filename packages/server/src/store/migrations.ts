@@ -1,5 +1,6 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from "kysely";
 import { accountsUsersMigration } from "./accounts-migration.ts";
+import { apiRateWindowsMigration } from "./api-rate-windows-migration.ts";
 import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
@@ -153,6 +154,7 @@ export const storeMigrations: Record<string, Migration> = {
   "0013_accounts_users": accountsUsersMigration,
   "0014_collect_batches": collectBatchesMigration,
   "0016_delivery_retries": deliveryRetriesMigration,
+  "0017_api_rate_windows": apiRateWindowsMigration,
 };
 
 /**

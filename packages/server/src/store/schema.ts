@@ -298,6 +298,33 @@ export interface AiRequestWindowsTable {
   requests: number;
 }
 
+/** An operator's current window of API calls in one API group (api-rate-windows.ts). */
+export interface ApiRateWindowsTable {
+  operatorId: string;
+  /** The first tag of the route, as in its API name `<Group>:<operationId>`. */
+  apiGroup: string;
+  /** Unix ms of the window's first call; the window lasts a minute. */
+  windowStart: number;
+  /** Calls taken in the window, refused ones included. */
+  calls: number;
+}
+
+/** One audited call or sign-in (audit-logs.ts); kept 90 days. */
+export interface AuditLogsTable {
+  /** A ULID: orders rows of one millisecond and makes the page key unique. */
+  auditId: string;
+  operatorId: string;
+  /** The route as OpenAPI writes it, `/v1/apps/{appId}` (SORACOM's apiKind). */
+  apiKind: string;
+  apiName: string | null;
+  requestPath: string;
+  /** Null for the root user. */
+  userName: string | null;
+  remoteIpAddress: string;
+  requestedTimeEpochMs: number;
+  statusCode: number;
+}
+
 /** A command for a device (devices/device-commands.ts). */
 export interface DeviceCommandsTable {
   commandId: string;
@@ -369,6 +396,8 @@ export interface Database {
   fileSources: FileSourcesTable;
   deviceMessageKeys: DeviceMessageKeysTable;
   aiRequestWindows: AiRequestWindowsTable;
+  apiRateWindows: ApiRateWindowsTable;
+  auditLogs: AuditLogsTable;
   deviceCommands: DeviceCommandsTable;
   collectBatches: CollectBatchesTable;
   collectItems: CollectItemsTable;

@@ -51,6 +51,13 @@ beforeAll(async () => {
   await alice.call("PUT", "/v1/files/alice/notes.txt", "alice-payload-marker");
   ids["*"] = "alice/notes.txt";
   ids.operatorId = alice.operatorId;
+  const users = `/v1/operators/${alice.operatorId}`;
+  await alice.call("POST", `${users}/users/alice-user`, { description: "alice's private app" });
+  ids.userName = "alice-user";
+  await alice.call("POST", `${users}/roles/alice-role`, { permission: '{"statements":[]}' });
+  await alice.call("POST", `${users}/users/alice-user/roles`, { roleId: "alice-role" });
+  ids.roleId = "alice-role";
+  ids.authKeyId = (await alice.call("POST", `${users}/users/alice-user/auth_keys`)).body.authKeyId;
 });
 
 afterAll(async () => {
@@ -115,5 +122,8 @@ describe("operator B with operator A's ids", () => {
     const hooks = await alice.call("GET", `/v1/apps/${ids.appId}/channels/in/incoming_webhooks`);
     expect(hooks.body).toHaveLength(1);
     expect((await alice.call("GET", "/v1/credentials")).text).toContain("alice-token");
+    const user = await alice.call("GET", `/v1/operators/${alice.operatorId}/users/alice-user`);
+    expect(user.body.roleList.map((role: { roleId: string }) => role.roleId)).toEqual(["alice-role"]);
+    expect(user.body.authKeyList.map((key: { authKeyId: string }) => key.authKeyId)).toEqual([ids.authKeyId]);
   });
 });

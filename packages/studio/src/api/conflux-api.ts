@@ -143,8 +143,9 @@ function ifMatch(onVersion: number | undefined): { headers?: Record<string, stri
 /** The API calls the studio makes, typed; each throws ApiError with the server's code and message. */
 export function createConfluxApi(http: HttpClient) {
   return {
+    /** Answers alike whether or not the address has an account; the operator id comes from logIn. */
     signUp: (email: string, password: string) =>
-      http.json<{ operatorId: string; email: string }>("POST", "/v1/operators", {
+      http.json<{ email: string }>("POST", "/v1/operators", {
         body: { email, password },
       }),
     logIn: (credentials: Credentials) => http.json<LogInAnswer>("POST", "/v1/auth", { body: credentials }),

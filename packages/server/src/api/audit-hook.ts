@@ -1,0 +1,73 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { AuditLogStore } from "../store/audit-logs.ts";
+import { apiNameOf } from "./api-name.ts";
+
+const READ_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
+const MAX_PATH_LENGTH = 2_048;
+
+/**
+ * Writes an audit row for every authenticated call that may have changed something: a method other
+ * than GET, HEAD or OPTIONS answered below 400, and every call refused by a permission (403), which
+ * is what someone reviewing the log looks for. Other refusals (400 validation, 404, 409, 429) and
+ * failures (5xx) changed nothing and are left out.
+ *
+ * onSend runs before the answer leaves, so the row is committed before the client sees the answer.
+ * A failed write is logged and the answer still goes: the change it records is already made.
+ */
+export function auditChanges(api: FastifyInstance, auditLogs: AuditLogStore): void {
+  api.addHook("onSend", async (request, reply, payload) => {
+    const caller = request.principal;
+    const statusCode = reply.statusCode;
+    const audited = !READ_METHODS.has(request.method) && (statusCode < 400 || statusCode === 403);
+    if (caller === null || !audited) return payload;
+    try {
+      await auditLogs.record({
+        operatorId: caller.operatorId,
+        ...(caller.userName === undefined ? {} : { userName: caller.userName }),
+        apiKind: apiKindOf(request),
+        apiName: apiNameOf(request),
+        requestPath: requestPathOf(request),
+        remoteIpAddress: request.ip,
+        requestedTimeEpochMs: Date.now(),
+        statusCode,
+      });
+    } catch (error) {
+      request.log.error({ err: error }, "an audit log row could not be written");
+    }
+    return payload;
+  });
+}
+
+/**
+ * For POST /v1/auth (accounts/auth-routes.ts): one row a sign-in, accepted or refused, under the
+ * operator it was for. A refused sign-in of no known operator has nobody to show it to and is not
+ * recorded. Awaited before the answer is sent.
+ */
+export async function recordSignIn(
+  auditLogs: AuditLogStore,
+  request: FastifyRequest,
+  signIn: { operatorId: string; userName?: string; statusCode: number },
+): Promise<void> {
+  await auditLogs.record({
+    operatorId: signIn.operatorId,
+    ...(signIn.userName === undefined ? {} : { userName: signIn.userName }),
+    apiKind: apiKindOf(request),
+    apiName: apiNameOf(request) ?? "Auth:auth",
+    requestPath: requestPathOf(request),
+    remoteIpAddress: request.ip,
+    requestedTimeEpochMs: Date.now(),
+    statusCode: signIn.statusCode,
+  });
+}
+
+/** The route as OpenAPI writes it, `/v1/apps/{appId}`: what SORACOM's apiKind holds (e.g. `/v1/auth`). */
+function apiKindOf(request: FastifyRequest): string {
+  const route = request.routeOptions.url ?? requestPathOf(request);
+  return route.replace(/:(\w+)/g, "{$1}");
+}
+
+/** The path without the query string, which may carry values nobody should read in a log. */
+function requestPathOf(request: FastifyRequest): string {
+  const path = request.url.split("?", 1)[0] ?? "";
+  return path.slice(0, MAX_PATH_LENGTH);
+}

@@ -1,0 +1,91 @@
+// Every operation of the API document has an API name, and a user without permissions is refused
+// (403) on each one that needs a token, so no route is left open by accident. test/accounts.test.ts
+// covers allowed calls in detail.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ApiSession, signUp, startTestConflux } from "../harness.ts";
+import { userSession } from "../user-session.ts";
+
+/** Operations anyone may call: they authenticate by a password, a secret, a device or a signature. */
+const openOperations = new Set([
+  "Operator:createOperator",
+  "Auth:auth",
+  "Auth:logout",
+  "IncomingWebhook:receiveIncomingWebhook",
+  "IncomingWebhook:receiveIncomingWebhookBySecret",
+  "DataEntry:ingestDeviceData",
+  "FileEntry:getSignedFile",
+]);
+
+/** Operations every signed-in caller may make on its own session. */
+const anyCallerOperations = new Set(["Auth:generateAuthToken", "Auth:checkPermissions"]);
+
+let conflux: Awaited<ReturnType<typeof startTestConflux>>;
+let root: ApiSession;
+let powerless: ApiSession;
+
+beforeAll(async () => {
+  conflux = await startTestConflux();
+  root = await signUp(conflux.url);
+  await root.call("POST", `/v1/operators/${root.operatorId}/users/powerless`, {});
+  powerless = await userSession(conflux, root.operatorId, "powerless");
+});
+afterAll(async () => conflux?.cleanUp());
+
+interface Operation {
+  tags?: string[];
+  operationId?: string;
+}
+
+async function operations(): Promise<Array<{ method: string; template: string; operation: Operation }>> {
+  const document = (await (await fetch(`${conflux.url}/v1/openapi.json`)).json()) as {
+    paths: Record<string, Record<string, Operation>>;
+  };
+  return Object.entries(document.paths).flatMap(([template, byMethod]) =>
+    Object.entries(byMethod).map(([method, operation]) => ({ method, template, operation })),
+  );
+}
+
+function urlOf(template: string): string {
+  return template.replace(/\{([^}]+)\}/g, (_whole, name: string) => {
+    if (name === "operatorId") return root.operatorId;
+    if (name === "*") return "some/file.txt";
+    return "someone-else";
+  });
+}
+
+describe("every operation of the API document", () => {
+  it("has an API name of its own: a PascalCase group and a camelCase operationId", async () => {
+    const all = await operations();
+    expect(all.length).toBeGreaterThan(60);
+    const names = all.map(({ method, template, operation }) => {
+      expect(operation.tags?.[0], `${method} ${template}`).toMatch(/^[A-Z][A-Za-z]*$/);
+      expect(operation.operationId, `${method} ${template}`).toMatch(/^[a-z][A-Za-z]*$/);
+      return `${operation.tags?.[0]}:${operation.operationId}`;
+    });
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of [...openOperations, ...anyCallerOperations]) expect(names).toContain(name);
+  });
+
+  it("is refused to a user without permissions (403), and to a caller without a token (401)", async () => {
+    const leftOpen: string[] = [];
+    let refused = 0;
+    for (const { method, template, operation } of await operations()) {
+      const apiName = `${operation.tags?.[0]}:${operation.operationId}`;
+      if (openOperations.has(apiName)) continue;
+      const url = urlOf(template);
+      const body = ["post", "put", "patch"].includes(method) ? {} : undefined;
+      const anonymous = await fetch(`${conflux.url}${url}`, { method: method.toUpperCase() });
+      if (anonymous.status !== 401) leftOpen.push(`${apiName} without a token: ${anonymous.status}`);
+      const answer = await powerless.call(method.toUpperCase(), url, body);
+      if (anyCallerOperations.has(apiName)) {
+        expect(answer.status, apiName).not.toBe(403);
+        continue;
+      }
+      if (answer.status !== 403 || answer.body.message !== `user powerless is not allowed to call ${apiName}`)
+        leftOpen.push(`${apiName} (${method.toUpperCase()} ${template}): ${answer.status} ${answer.text}`);
+      refused++;
+    }
+    expect(leftOpen).toEqual([]);
+    expect(refused).toBeGreaterThan(50);
+  });
+});
