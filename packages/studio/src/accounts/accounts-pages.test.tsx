@@ -72,7 +72,8 @@ describe("a user's permission editor", () => {
     const editor = await screen.findByRole("textbox", { name: "Permission" });
     const save = screen.getByRole("button", { name: "Save permission" });
     fireEvent.change(editor, { target: { value: '{"statements": [{"effect": "allow", "api": "App:*",}]}' } });
-    expect(screen.getByRole("alert").textContent).toMatch(/^not JSON at line 1, column 52/);
+    const problem = await screen.findByText(/^not JSON at line 1, column 52/);
+    expect(editor.getAttribute("aria-describedby")).toContain(problem.id);
     expect(save).toHaveProperty("disabled", true);
     const text = '{"statements": [{"effect": "allow", "api": "App:get*"}]}';
     fireEvent.change(editor, { target: { value: text } });
