@@ -1,4 +1,5 @@
 export * from "./app/action-configs.ts";
+export * from "./app/api-action-config.ts";
 export * from "./app/event-sources.ts";
 export * from "./app/fields.ts";
 export * from "./app/model.ts";

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 
 import type { z } from "zod";
 import { type AccountServices, createAccountServices } from "./accounts/account-services.ts";
+import { createApiCallPort } from "./accounts/api-calls.ts";
 import { accountsModule } from "./accounts/module.ts";
 
 import { fitAiTimeoutToLease } from "./ai/ai-config.ts";
@@ -251,6 +252,16 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
+  const accountStore = new AccountStore(db);
+  // The api action calls the API built below; it runs only once the API listens.
+  let builtApi: FastifyInstance | undefined;
+  const apiCalls = createApiCallPort(
+    () => {
+      if (!builtApi) throw new Error("the API is not built yet");
+      return builtApi;
+    },
+    { store, accounts: accountStore },
+  );
   const actions: ActionServices = {
     outbound,
     mail,
@@ -260,12 +271,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     lineApiUrl: config.line.apiUrl,
     googleTokens,
     collectBatches,
+    apiCalls,
   };
   const services: Services = {
     admission,
     config,
     store,
-    accountStore: new AccountStore(db),
+    accountStore,
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db, announce),
@@ -323,6 +335,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       for (const module of modules) if ("routes" in module) await module.routes(app, services);
     },
   });
+  builtApi = api;
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
   worker.start();

@@ -235,6 +235,18 @@ const checks: Record<string, Check> = {
       expect(batch).toMatchObject({ hop: 1, payload: { messages: [{ temp: 9 }] } });
     },
   },
+  "SORACOM API": {
+    async config() {
+      const users = suite.conflux.services.accountStore.forOperator(suite.session.operatorId);
+      await users.createUser("flux-api", "the SORACOM API action's least-privilege user");
+      await users.updateUser("flux-api", {
+        permission: JSON.stringify({ statements: [{ effect: "allow", api: "App:listApps" }] }),
+      });
+      return { userName: "flux-api", method: "GET", path: "/v1/apps" };
+    },
+    verify: (step, ran) =>
+      expect(step.result.map((app: { appId: string }) => app.appId)).toContain(ran.appId),
+  },
   "Write a file to the file store": {
     config: () => ({ path: "/flux/${payload.temp}.json" }),
     async verify(step) {

@@ -288,19 +288,19 @@ describe.each(databases)("a SORACOM Flux export on %s", (_name, database) => {
     good.actions.push({
       ...good.actions[0],
       actionId: ulid(),
-      name: "call SORACOM",
-      type: "soracom-api",
+      name: "call LINE",
+      type: "line",
       config: {},
     } as any);
     const checked = await importApp(good, "?dryRun=true");
     expect(checked.status, checked.text).toBe(200);
     expect(checked.body).toMatchObject({ dryRun: true, appId: null, app: { name: "Flux sample" } });
-    expect(checked.body.app.actions[3]).toMatchObject({ type: "soracom-api", enabled: false });
+    expect(checked.body.app.actions[3]).toMatchObject({ type: "line", enabled: false });
     expect(checked.body.notes).toEqual([
       {
         path: "actions.3",
         message:
-          "action 'call SORACOM': type 'soracom-api' cannot run in this Conflux yet; kept as it came, turned off",
+          "action 'call LINE': type 'line' cannot run in this Conflux yet; kept as it came, turned off",
       },
     ]);
     expect((await suite.session.call("GET", "/v1/apps")).body).toHaveLength(before);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { apiCallConfigSchema } from "./api-action-config.ts";
 import { dataStoreConfigSchema, deviceCommandConfigSchema } from "./device-action-configs.ts";
 import { secretField, templateField, transformSchema } from "./fields.ts";
 
@@ -294,10 +295,10 @@ export const boundingBoxConfigSchema = z.looseObject({
 
 /**
  * Types Conflux knows from SORACOM Flux but cannot run yet: import keeps them, turned off, and an
- * action of one that is turned on fails at run time. `soracom-api` is a guess at Flux's name; a type
- * moves from here to `actionConfigSchemas` when it is built.
+ * action of one that is turned on fails at run time. A type moves from here to `actionConfigSchemas`
+ * when it is built.
  */
-export const plannedActionTypes = ["line", "api", "soracom-api"] as const;
+export const plannedActionTypes = ["line"] as const;
 
 export const actionConfigSchemas = {
   republish: republishConfigSchema,
@@ -316,6 +317,9 @@ export const actionConfigSchemas = {
   "line-notification": lineNotificationConfigSchema,
   collect: collectConfigSchema,
   "file-write": fileWriteConfigSchema,
+  api: apiCallConfigSchema,
+  /** A guess at SORACOM Flux's name, not seen in an export yet: the `api` action's config. */
+  "soracom-api": apiCallConfigSchema,
 } as const;
 
 /**

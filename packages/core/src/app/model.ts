@@ -90,6 +90,8 @@ export const actionSchema = z.discriminatedUnion("type", [
   runnableAction("line-notification"),
   runnableAction("collect"),
   runnableAction("file-write"),
+  runnableAction("api"),
+  runnableAction("soracom-api"),
   plannedAction,
 ]);
 export type Action = z.infer<typeof actionSchema>;

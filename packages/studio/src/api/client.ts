@@ -48,7 +48,7 @@ export interface RequestOptions {
 }
 
 export interface HttpClient {
-  /** Parsed JSON of a 2xx answer (undefined for 204); an ApiError otherwise. */
+  /** Parsed JSON of a 2xx answer (undefined for an empty one); an ApiError otherwise. */
   json<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
   /** The raw 2xx response, for downloads and streams. */
   raw(method: string, path: string, options?: RequestOptions): Promise<Response>;
@@ -115,8 +115,9 @@ export function createHttpClient(
     raw,
     async json<T>(method: string, path: string, options?: RequestOptions): Promise<T> {
       const response = await raw(method, path, options);
-      if (response.status === 204) return undefined as T;
-      return (await response.json()) as T;
+      // 204, and a 200 or 201 with no body (SORACOM's API answers some that way), carry no value.
+      const text = response.status === 204 ? "" : await response.text();
+      return (text ? JSON.parse(text) : undefined) as T;
     },
   };
 }

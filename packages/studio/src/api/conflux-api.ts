@@ -74,7 +74,15 @@ export interface LogInAnswer {
   apiKey: string;
   token: string;
   operatorId: string;
+  /** Only when a user of the operator signed in. */
+  userName?: string;
 }
+
+/** `POST /v1/auth`: the root user by e-mail, or a user of an operator by its name; a code when MFA is on. */
+export type Credentials = ({ email: string } | { operatorId: string; userName: string }) & {
+  password: string;
+  mfaOTPCode?: string;
+};
 
 export type NewCredential =
   | { type: "api-token"; description: string; credentials: { token: string } }
@@ -140,8 +148,7 @@ export function createConfluxApi(http: HttpClient) {
       http.json<{ email: string }>("POST", "/v1/operators", {
         body: { email, password },
       }),
-    logIn: (email: string, password: string) =>
-      http.json<LogInAnswer>("POST", "/v1/auth", { body: { email, password } }),
+    logIn: (credentials: Credentials) => http.json<LogInAnswer>("POST", "/v1/auth", { body: credentials }),
     logOut: () => http.json<void>("POST", "/v1/auth/logout"),
 
     listApps: () => http.json<App[]>("GET", "/v1/apps"),

@@ -1,9 +1,16 @@
-/** Who is logged in: the API key and token of POST /v1/auth, with the e-mail typed to get them. */
-export interface Session {
+/**
+ * Who is logged in: the API key and token of POST /v1/auth, with the root user's e-mail typed to get
+ * them, or the user name a user of the operator signed in with.
+ */
+export type Session = {
   apiKey: string;
   token: string;
   operatorId: string;
-  email: string;
+} & ({ email: string; userName?: undefined } | { userName: string; email?: undefined });
+
+/** The name the header shows for whoever is logged in. */
+export function signedInAs(session: Session): string {
+  return session.userName ?? session.email ?? "";
 }
 
 /**
@@ -16,8 +23,9 @@ const key = "conflux.session";
 
 export function loadSession(storage: Storage = sessionStorage): Session | undefined {
   try {
-    const value = JSON.parse(storage.getItem(key) ?? "null") as Partial<Session> | null;
-    if (value?.apiKey && value.token && value.operatorId && value.email) return value as Session;
+    const value = JSON.parse(storage.getItem(key) ?? "null") as Partial<Record<keyof Session, string>> | null;
+    if (value?.apiKey && value.token && value.operatorId && (value.email || value.userName))
+      return value as Session;
   } catch {}
   return undefined;
 }

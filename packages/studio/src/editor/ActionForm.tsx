@@ -11,6 +11,7 @@ import { Button } from "../ui/Button.tsx";
 import { CheckboxField } from "../ui/CheckboxField.tsx";
 import { Select } from "../ui/Select.tsx";
 import { TextAreaField, TextField } from "../ui/TextField.tsx";
+import { ApiUserButton } from "./ApiUserButton.tsx";
 import { actionConfigSchemaOf, actionTypes, changeActionType, setIn, updateAction } from "./app-edits.ts";
 import type { TryActionType } from "./contract.ts";
 import { ExpressionField } from "./ExpressionField.tsx";
@@ -150,6 +151,16 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
             config={action.config as JsonValue}
             payload={props.samplePayload as JsonValue | undefined}
             onTry={props.onTryAction}
+          />
+        ) : null}
+        {props.onCreateApiUser &&
+        !props.readOnly &&
+        (action.type === "api" || action.type === "soracom-api") ? (
+          <ApiUserButton
+            actionId={action.actionId}
+            config={action.config as { method?: unknown; path?: unknown }}
+            onCreate={props.onCreateApiUser}
+            onUserName={(userName) => set(["config", "userName"], userName, false)}
           />
         ) : null}
       </fieldset>

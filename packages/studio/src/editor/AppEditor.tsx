@@ -272,6 +272,7 @@ function EditorRoot(props: AppEditorProps) {
             {...(runStates ? { runStates } : {})}
             {...(props.aiModels ? { aiModels: props.aiModels } : {})}
             {...(props.onTryAction ? { onTryAction: props.onTryAction } : {})}
+            {...(props.onCreateApiUser ? { onCreateApiUser: props.onCreateApiUser } : {})}
             onEdit={(change, mergeKey) => edit(change, mergeKey)}
             onDelete={deleteNode}
           />

@@ -73,6 +73,9 @@ export type TryOutcome =
   | { ok: true; result: JsonValue; usage: JsonValue | null }
   | { ok: false; code: string; message: string };
 
+/** A least-privilege user made for an `api` action: its name and the one API it may call, or why not. */
+export type ApiUserOutcome = { ok: true; userName: string; apiName: string } | { ok: false; message: string };
+
 /** What the studio shell hands the editor; the editor owns nothing but the canvas, panels and their state. */
 export interface AppEditorProps {
   app: App;
@@ -89,4 +92,6 @@ export interface AppEditorProps {
   aiModels?: AiModel[];
   /** Runs an AI action's current settings once on a sample payload; without it there is no "Try it". */
   onTryAction?(type: TryActionType, config: JsonValue, payload: JsonValue): Promise<TryOutcome>;
+  /** Creates a user allowed to call only the API of `method path` (the `api` action's user); without it, no button. */
+  onCreateApiUser?(request: { actionId: string; method: string; path: string }): Promise<ApiUserOutcome>;
 }

@@ -19,6 +19,7 @@ export interface SidePanelProps {
   runStates?: ReadonlyMap<string, ActionRunState>;
   aiModels?: AppEditorProps["aiModels"];
   onTryAction?: AppEditorProps["onTryAction"];
+  onCreateApiUser?: AppEditorProps["onCreateApiUser"];
   onEdit: Edit;
   onDelete(ref: NodeRef): void;
 }

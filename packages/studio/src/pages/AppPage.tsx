@@ -1,15 +1,19 @@
 import type { App, AppDefinition, JsonValue } from "@conflux/core";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { useAccountsApi } from "../accounts/accounts-api.ts";
+import { createApiUser } from "../accounts/api-user.ts";
 import { tryActionWith } from "../api/ai-try.ts";
 import { saveOutcomeOf } from "../api/app-definition.ts";
-import { describeError } from "../api/client.ts";
+import { ApiError, describeError } from "../api/client.ts";
 import { followRun } from "../api/run-stream.ts";
 import type { RunView, SaveOutcome } from "../editor/contract.ts";
+import { usePermissions } from "../shell/permissions.tsx";
 import { Link, pathOf, useNavigationGuard } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Notice } from "../ui/Notice.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import { RestoreDialog, VersionsDialog } from "./AppVersions.tsx";
@@ -44,11 +48,15 @@ function useLiveRun(appId: string) {
  */
 export function AppPage({ appId }: { appId: string }) {
   const { api } = useStudio();
+  const { can } = usePermissions();
   const toast = useToast();
   const loaded = useLoad(async () => {
     const [app, credentials, aiModels] = await Promise.all([
       api.getApp(appId),
-      api.listCredentials(),
+      // A user allowed to read apps but not credentials still sees the app.
+      api
+        .listCredentials()
+        .catch((error) => (error instanceof ApiError && error.status === 403 ? [] : Promise.reject(error))),
       // The catalogue only helps pick a model: without it the editor takes the model as text.
       api.listAiModels().catch(() => []),
     ]);
@@ -58,6 +66,11 @@ export function AppPage({ appId }: { appId: string }) {
   useNavigationGuard(dirty, "This app has changes that are not saved. They will be lost.");
   const live = useLiveRun(appId);
   const tryAction = useMemo(() => tryActionWith(api), [api]);
+  const accounts = useAccountsApi();
+  const createActionUser = useCallback(
+    (request: { actionId: string; method: string; path: string }) => createApiUser(accounts, appId, request),
+    [accounts, appId],
+  );
 
   const { setData } = loaded;
   // The version the editor's copy is based on: a save made elsewhere since then is not overwritten (412).
@@ -110,6 +123,8 @@ export function AppPage({ appId }: { appId: string }) {
       </Page>
     );
   const { app, credentials, aiModels } = loaded.data;
+  // Without App:updateApp a save would answer 403: the editor shows the app read-only instead.
+  const readOnly = !can("App:updateApp");
   return (
     <Page
       full
@@ -124,6 +139,9 @@ export function AppPage({ appId }: { appId: string }) {
       }
     >
       <div className="cfx-editor-frame">
+        {readOnly ? (
+          <Notice>Read-only: your permissions do not allow changing this app (App:updateApp).</Notice>
+        ) : null}
         {restoreError ? (
           <ErrorBanner
             error={new Error(`The version was not restored: ${describeError(restoreError)}`)}
@@ -139,7 +157,9 @@ export function AppPage({ appId }: { appId: string }) {
         <LazyAppEditor
           key={editorGeneration}
           app={app}
+          readOnly={readOnly}
           credentials={credentials}
+          onCreateApiUser={createActionUser}
           onSave={save}
           onTestRun={live.start}
           onDirtyChange={setDirty}

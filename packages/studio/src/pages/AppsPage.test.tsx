@@ -114,9 +114,7 @@ describe("the apps page", () => {
   it("says what an import changed on the way, as the server's notes tell", async () => {
     const importApp = vi.fn(async () => ({
       ...app("a9", "From Flux"),
-      notes: [
-        { path: "actions.0", message: "action 'call': type 'soracom-api' cannot run in this Conflux yet" },
-      ],
+      notes: [{ path: "actions.0", message: "action 'call': type 'line' cannot run in this Conflux yet" }],
     }));
     renderPage(<AppsPage />, { listApps: async () => [], importApp });
     await screen.findByText(/No apps yet/);
@@ -124,7 +122,7 @@ describe("the apps page", () => {
     fireEvent.change(screen.getByLabelText("App file to import"), { target: { files: [file] } });
     expect(
       await screen.findByText(
-        `Imported "From Flux". action 'call': type 'soracom-api' cannot run in this Conflux yet.`,
+        `Imported "From Flux". action 'call': type 'line' cannot run in this Conflux yet.`,
       ),
     ).toBeTruthy();
   });

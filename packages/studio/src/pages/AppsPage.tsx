@@ -2,6 +2,7 @@ import type { App } from "@conflux/core";
 import { useState } from "react";
 import { downloadText } from "../api/app-definition.ts";
 import { definitionOf } from "../editor/contract.ts";
+import { usePermissions } from "../shell/permissions.tsx";
 import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useAction } from "../shell/use-action.ts";
@@ -95,22 +96,27 @@ export function AppsPage() {
       apps.reload();
     });
 
+  const { can } = usePermissions();
   return (
     <Page
       title="Apps"
       toolbar={
         <>
-          <FileButton
-            inputLabel="App file to import"
-            accept=".json,.yaml,.yml,application/json,application/yaml"
-            disabled={busy}
-            onFile={(file) => void importFile(file)}
-          >
-            Import file…
-          </FileButton>
-          <Button variant="primary" onClick={() => openNameDialog({ mode: "create" })}>
-            New app
-          </Button>
+          {can("App:importApp") ? (
+            <FileButton
+              inputLabel="App file to import"
+              accept=".json,.yaml,.yml,application/json,application/yaml"
+              disabled={busy}
+              onFile={(file) => void importFile(file)}
+            >
+              Import file…
+            </FileButton>
+          ) : null}
+          {can("App:createApp") ? (
+            <Button variant="primary" onClick={() => openNameDialog({ mode: "create" })}>
+              New app
+            </Button>
+          ) : null}
         </>
       }
     >
@@ -147,21 +153,25 @@ export function AppsPage() {
                     >
                       History
                     </Link>
-                    <Button
-                      size="small"
-                      aria-label={`Rename ${app.name}`}
-                      onClick={() => openNameDialog({ mode: "rename", app })}
-                    >
-                      Rename
-                    </Button>
-                    <Button
-                      size="small"
-                      aria-label={`Duplicate ${app.name}`}
-                      disabled={busy}
-                      onClick={() => void duplicate(app)}
-                    >
-                      Duplicate
-                    </Button>
+                    {can("App:updateApp") ? (
+                      <Button
+                        size="small"
+                        aria-label={`Rename ${app.name}`}
+                        onClick={() => openNameDialog({ mode: "rename", app })}
+                      >
+                        Rename
+                      </Button>
+                    ) : null}
+                    {can("App:createApp") ? (
+                      <Button
+                        size="small"
+                        aria-label={`Duplicate ${app.name}`}
+                        disabled={busy}
+                        onClick={() => void duplicate(app)}
+                      >
+                        Duplicate
+                      </Button>
+                    ) : null}
                     <Button
                       size="small"
                       aria-label={`Export ${app.name} as JSON`}
@@ -176,14 +186,16 @@ export function AppsPage() {
                     >
                       YAML
                     </Button>
-                    <Button
-                      size="small"
-                      variant="danger"
-                      aria-label={`Delete ${app.name}`}
-                      onClick={() => setDeleting(app)}
-                    >
-                      Delete
-                    </Button>
+                    {can("App:deleteApp") ? (
+                      <Button
+                        size="small"
+                        variant="danger"
+                        aria-label={`Delete ${app.name}`}
+                        onClick={() => setDeleting(app)}
+                      >
+                        Delete
+                      </Button>
+                    ) : null}
                   </div>
                 ),
               },

@@ -33,11 +33,37 @@ describe("sign-up", () => {
     fireEvent.click(screen.getByRole("button", { name: "Sign up" }));
     await waitFor(() => expect(logIn).toHaveBeenCalled());
     expect(api.signUp).toHaveBeenCalledWith("Me@Example.com", "a long password");
+    expect(api.logIn).toHaveBeenCalledWith({ email: "Me@Example.com", password: "a long password" });
     expect(logIn).toHaveBeenCalledWith({
       apiKey: "key",
       token: "tok",
       operatorId: "OP1",
       email: "me@example.com",
     });
+  });
+});
+
+describe("log-in as a user of an operator", () => {
+  it("sends the operator id, user name, password and MFA code, and keeps the user name", async () => {
+    const logIn = vi.fn<(session: Session) => void>();
+    const api = {
+      logIn: vi.fn(async () => ({ apiKey: "key", token: "tok", operatorId: "OP1", userName: "ops" })),
+    };
+    renderPage(<AuthPage mode="login" />, api, { session: undefined, logIn });
+    fireEvent.click(screen.getByLabelText(/User of an/));
+    expect(screen.queryByLabelText("E-mail")).toBeNull();
+    fireEvent.change(screen.getByLabelText("Operator id"), { target: { value: " OP1 " } });
+    fireEvent.change(screen.getByLabelText("User name"), { target: { value: "ops" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "a long password" } });
+    fireEvent.change(screen.getByLabelText("MFA code"), { target: { value: "123456" } });
+    fireEvent.click(screen.getByRole("button", { name: "Log in" }));
+    await waitFor(() => expect(logIn).toHaveBeenCalled());
+    expect(api.logIn).toHaveBeenCalledWith({
+      operatorId: "OP1",
+      userName: "ops",
+      password: "a long password",
+      mfaOTPCode: "123456",
+    });
+    expect(logIn).toHaveBeenCalledWith({ apiKey: "key", token: "tok", operatorId: "OP1", userName: "ops" });
   });
 });

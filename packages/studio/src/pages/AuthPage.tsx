@@ -16,22 +16,33 @@ function fieldErrors(error: unknown): { email?: string; password?: string } {
   return errors;
 }
 
-/** Sign-up and log-in: one form, two modes. */
+/** Sign-up and log-in (as the root user by e-mail, or as a user of an operator): one form, modes. */
 export function AuthPage({ mode }: { mode: "login" | "signup" }) {
   const { api, logIn } = useStudio();
+  const [asUser, setAsUser] = useState(false);
   const [email, setEmail] = useState("");
+  const [operatorId, setOperatorId] = useState("");
+  const [userName, setUserName] = useState("");
   const [password, setPassword] = useState("");
+  const [mfaOTPCode, setMfaOTPCode] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   const signingUp = mode === "signup";
+  const userForm = asUser && !signingUp;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     setBusy(true);
     setError(undefined);
+    const code = mfaOTPCode.trim() ? { mfaOTPCode: mfaOTPCode.trim() } : {};
     try {
+      if (userForm) {
+        const answer = await api.logIn({ operatorId: operatorId.trim(), userName, password, ...code });
+        logIn({ ...answer, userName: answer.userName ?? userName });
+        return;
+      }
       if (signingUp) await api.signUp(email, password);
-      const answer = await api.logIn(email, password);
+      const { userName: _none, ...answer } = await api.logIn({ email, password, ...code });
       logIn({ ...answer, email: email.trim().toLowerCase() });
     } catch (caught) {
       setError(caught);
@@ -46,16 +57,47 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
     <main className="cfx-auth">
       <form className="cfx-card" onSubmit={submit} noValidate aria-labelledby="auth-title">
         <h1 id="auth-title">{signingUp ? "Create your Conflux account" : "Log in to Conflux"}</h1>
+        {signingUp ? null : (
+          <fieldset className="cfx-choice">
+            <legend>Log in as</legend>
+            <label>
+              <input type="radio" name="who" checked={!asUser} onChange={() => setAsUser(false)} /> Root user
+            </label>
+            <label>
+              <input type="radio" name="who" checked={asUser} onChange={() => setAsUser(true)} /> User of an
+              operator
+            </label>
+          </fieldset>
+        )}
         {bannerError ? <ErrorBanner error={bannerError} /> : null}
-        <TextField
-          label="E-mail"
-          type="email"
-          autoComplete="email"
-          required
-          value={email}
-          onChange={(event) => setEmail(event.target.value)}
-          error={errors.email}
-        />
+        {userForm ? (
+          <>
+            <TextField
+              label="Operator id"
+              autoComplete="organization"
+              required
+              value={operatorId}
+              onChange={(event) => setOperatorId(event.target.value)}
+            />
+            <TextField
+              label="User name"
+              autoComplete="username"
+              required
+              value={userName}
+              onChange={(event) => setUserName(event.target.value)}
+            />
+          </>
+        ) : (
+          <TextField
+            label="E-mail"
+            type="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(event) => setEmail(event.target.value)}
+            error={errors.email}
+          />
+        )}
         <TextField
           label="Password"
           type="password"
@@ -67,6 +109,16 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
           onChange={(event) => setPassword(event.target.value)}
           error={errors.password}
         />
+        {signingUp ? null : (
+          <TextField
+            label="MFA code"
+            hint="Only when two-factor sign-in is on: the 6 digits of your authenticator app, or a backup code."
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            value={mfaOTPCode}
+            onChange={(event) => setMfaOTPCode(event.target.value)}
+          />
+        )}
         <Button type="submit" variant="primary" disabled={busy}>
           {signingUp ? "Sign up" : "Log in"}
         </Button>

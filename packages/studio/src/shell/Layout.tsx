@@ -1,21 +1,32 @@
 import type { ReactNode } from "react";
+import { signedInAs } from "../api/session.ts";
 import { Button } from "../ui/Button.tsx";
+import { type ConsoleApiName, usePermissions } from "./permissions.tsx";
 import { Link, useRouter } from "./router.tsx";
 import { useSession } from "./studio-context.tsx";
 
-/** The side navigation: a page under a section's path marks that section current. */
-const sections = [
-  { path: "/apps", label: "Apps" },
-  { path: "/devices", label: "Devices" },
-  { path: "/files", label: "Files" },
-  { path: "/failed-deliveries", label: "Failed deliveries" },
-  { path: "/credentials", label: "Credentials" },
+/**
+ * The side navigation: a page under a section's path marks that section current; a section shows when
+ * the signed-in principal may call the API that lists what it shows.
+ */
+const sections: { path: string; label: string; apiName?: ConsoleApiName }[] = [
+  { path: "/apps", label: "Apps", apiName: "App:listApps" },
+  { path: "/devices", label: "Devices", apiName: "Device:listDevices" },
+  { path: "/files", label: "Files", apiName: "FileEntry:getFile" },
+  { path: "/failed-deliveries", label: "Failed deliveries", apiName: "FailedDelivery:listFailedDeliveries" },
+  { path: "/credentials", label: "Credentials", apiName: "Credential:listCredentials" },
+  { path: "/users", label: "Users", apiName: "User:listUsers" },
+  { path: "/roles", label: "Roles", apiName: "Role:listRoles" },
+  { path: "/audit-log", label: "Audit log", apiName: "AuditLog:getApiAuditLogs" },
+  { path: "/account", label: "Your account" },
 ];
 
 /** Header (who is logged in, log out) and side navigation around every page behind log-in. */
 export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
   const { pathname, navigate } = useRouter();
+  const { can } = usePermissions();
+  const shown = sections.filter((section) => !section.apiName || can(section.apiName));
   const current = sections.find((section) => pathname.startsWith(section.path))?.path ?? "/apps";
   return (
     <div className="cfx-layout">
@@ -29,7 +40,11 @@ export function Layout({ children }: { children: ReactNode }) {
         <span className="cfx-header__spacer" />
         <div className="cfx-header__identity">
           <span className="cfx-visually-hidden">Logged in as</span>
-          <span data-testid="operator-email">{session.email}</span>
+          {session.userName ? (
+            <span data-testid="user-name">{signedInAs(session)}</span>
+          ) : (
+            <span data-testid="operator-email">{signedInAs(session)}</span>
+          )}
           <span className="cfx-header__operator" data-testid="operator-id" title="Operator id">
             {session.operatorId}
           </span>
@@ -41,7 +56,7 @@ export function Layout({ children }: { children: ReactNode }) {
       </header>
       <nav className="cfx-nav" aria-label="Main">
         <ul>
-          {sections.map((section) => (
+          {shown.map((section) => (
             <li key={section.path}>
               <Link to={section.path} aria-current={section.path === current ? "page" : undefined}>
                 {section.label}

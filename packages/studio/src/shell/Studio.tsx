@@ -1,4 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { AccountPage } from "../accounts/AccountPage.tsx";
+import { AuditLogPage } from "../accounts/AuditLogPage.tsx";
+import { AccountsApiContext, createAccountsApi } from "../accounts/accounts-api.ts";
+import { RolesPage } from "../accounts/RolesPage.tsx";
+import { UserPage } from "../accounts/UserPage.tsx";
+import { UsersPage } from "../accounts/UsersPage.tsx";
 import { createHttpClient } from "../api/client.ts";
 import { createConfluxApi } from "../api/conflux-api.ts";
 import { loadSession, type Session, saveSession } from "../api/session.ts";
@@ -19,6 +25,7 @@ import { VersionPage } from "../pages/VersionPage.tsx";
 import { ToastProvider, useToast } from "../ui/Toast.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { Layout } from "./Layout.tsx";
+import { PermissionsContext, useSessionPermissions } from "./permissions.tsx";
 import { matchRoute, Router, useRouter } from "./router.tsx";
 import { StudioContext, type StudioContextValue } from "./studio-context.tsx";
 
@@ -46,6 +53,16 @@ function Pages() {
       return <FilesPage />;
     case "failed-deliveries":
       return <FailedDeliveriesPage />;
+    case "users":
+      return <UsersPage />;
+    case "user":
+      return <UserPage userName={route.userName} />;
+    case "roles":
+      return <RolesPage />;
+    case "audit-log":
+      return <AuditLogPage />;
+    case "account":
+      return <AccountPage />;
     case "logout":
       return <LogOutPage />;
     default:
@@ -86,6 +103,8 @@ function Shell() {
   );
   const api = useMemo(() => createConfluxApi(http), [http]);
   const consoleApi = useMemo(() => createConsoleApi(http), [http]);
+  const accountsApi = useMemo(() => createAccountsApi(http, () => loadSession()?.operatorId ?? ""), [http]);
+  const permissions = useSessionPermissions(session, accountsApi.allowedApiNames);
   const value: StudioContextValue = useMemo(
     () => ({
       api,
@@ -121,17 +140,21 @@ function Shell() {
   return (
     <StudioContext.Provider value={value}>
       <ConsoleApiContext.Provider value={consoleApi}>
-        {onAuthPage || !session ? (
-          <AuthPage mode={route.page === "signup" ? "signup" : "login"} />
-        ) : (
-          <Layout>
-            <ErrorBoundary resetKey={pathname}>
-              {/* A new address is a new page: nothing a page holds (a followed run, filters, a
+        <AccountsApiContext.Provider value={accountsApi}>
+          <PermissionsContext.Provider value={permissions}>
+            {onAuthPage || !session ? (
+              <AuthPage mode={route.page === "signup" ? "signup" : "login"} />
+            ) : (
+              <Layout>
+                <ErrorBoundary resetKey={pathname}>
+                  {/* A new address is a new page: nothing a page holds (a followed run, filters, a
                   pending error) carries over, e.g. from a run to its replay. */}
-              <Pages key={pathname} />
-            </ErrorBoundary>
-          </Layout>
-        )}
+                  <Pages key={pathname} />
+                </ErrorBoundary>
+              </Layout>
+            )}
+          </PermissionsContext.Provider>
+        </AccountsApiContext.Provider>
       </ConsoleApiContext.Provider>
     </StudioContext.Provider>
   );

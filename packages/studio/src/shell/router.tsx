@@ -26,6 +26,11 @@ export type Route =
   | { page: "device"; deviceId: string }
   | { page: "files" }
   | { page: "failed-deliveries" }
+  | { page: "users" }
+  | { page: "user"; userName: string }
+  | { page: "roles" }
+  | { page: "audit-log" }
+  | { page: "account" }
   | { page: "logout" }
   | { page: "not-found" };
 
@@ -41,6 +46,11 @@ export function matchRoute(pathname: string): Route {
   if (first === "devices" && parts.length === 1) return { page: "devices" };
   if (first === "devices" && parts.length === 2 && appId) return { page: "device", deviceId: appId };
   if (first === "logout" && parts.length === 1) return { page: "logout" };
+  if (first === "users" && parts.length === 1) return { page: "users" };
+  if (first === "users" && parts.length === 2 && appId) return { page: "user", userName: appId };
+  if (first === "roles" && parts.length === 1) return { page: "roles" };
+  if (first === "audit-log" && parts.length === 1) return { page: "audit-log" };
+  if (first === "account" && parts.length === 1) return { page: "account" };
   if (first !== "apps" || rest.length) return { page: "not-found" };
   if (!appId) return { page: "apps" };
   if (!third) return { page: "app", appId };
@@ -65,6 +75,8 @@ export function pathOf(route: Route): string {
       return `/apps/${id(route.appId)}/versions/${route.version}`;
     case "device":
       return `/devices/${id(route.deviceId)}`;
+    case "user":
+      return `/users/${id(route.userName)}`;
     case "not-found":
     case "apps":
       return "/apps";

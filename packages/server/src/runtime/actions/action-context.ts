@@ -4,6 +4,7 @@ import type { OutboundClient } from "../../outbound/guarded-client.ts";
 import type { Cipher } from "../../secrets/cipher.ts";
 import type { OperatorStore } from "../../store/store.ts";
 import type { AiPort } from "../ports/ai-port.ts";
+import type { ApiCallPort } from "../ports/api-call-port.ts";
 import type { CollectPort } from "../ports/collect-port.ts";
 import type { DevicePort } from "../ports/device-port.ts";
 import type { GoogleTokenPort } from "../ports/google-token-port.ts";
@@ -19,6 +20,7 @@ export interface ActionServices {
   lineApiUrl: string;
   googleTokens: GoogleTokenPort;
   collectBatches: CollectPort;
+  apiCalls: ApiCallPort;
 }
 
 /** One run's context: the services, narrowed to the operator the run belongs to. */
@@ -42,5 +44,6 @@ export function createActionContext(
     lineApiUrl: services.lineApiUrl,
     googleTokens: services.googleTokens,
     collectBatches: services.collectBatches,
+    apiCalls: services.apiCalls.forOperator(operator.operatorId),
   };
 }

@@ -4,6 +4,7 @@ import type { MailService } from "../../mail/smtp.ts";
 import type { OutboundClient } from "../../outbound/guarded-client.ts";
 import type { OperatorStore } from "../../store/store.ts";
 import type { AiPort } from "../ports/ai-port.ts";
+import type { OperatorApiCalls } from "../ports/api-call-port.ts";
 import type { CollectPort } from "../ports/collect-port.ts";
 import type { OperatorDeviceAccess } from "../ports/device-port.ts";
 import type { GoogleTokenPort } from "../ports/google-token-port.ts";
@@ -32,6 +33,8 @@ export interface ActionContext {
   readonly googleTokens: GoogleTokenPort;
   /** Open collect batches and the timer that sends them (collect action). */
   readonly collectBatches: CollectPort;
+  /** Conflux's own API, as a user of this operator (api action). */
+  readonly apiCalls: OperatorApiCalls;
 }
 
 export interface ActionResult {

@@ -1,6 +1,7 @@
 import { parseActionConfig, type RunnableActionType } from "@conflux/core";
 import type { ActionContext, ActionDefinition, ActionResult } from "./action.ts";
 import { aiAction } from "./ai.ts";
+import { apiAction, soracomApiAction } from "./api-call.ts";
 import { boundingBoxAction } from "./bounding-box.ts";
 import { codeAction } from "./code.ts";
 import { collectAction } from "./collect.ts";
@@ -31,6 +32,8 @@ export const actionRegistry: { readonly [T in RunnableActionType]: ActionDefinit
   "line-notification": lineNotificationAction,
   collect: collectAction,
   "file-write": fileWriteAction,
+  api: apiAction,
+  "soracom-api": soracomApiAction,
 };
 
 /**
