@@ -328,13 +328,14 @@ export async function startConflux(config: Config, logger: Logger = createLogger
 
   const api = await buildApi(services, {
     async open(app) {
-      await operationsRoutes(app, { store, bus, metrics, metricsToken: config.metrics.token });
       for (const module of modules) if ("openRoutes" in module) await module.openRoutes(app, services);
     },
     async authenticated(app) {
       for (const module of modules) if ("routes" in module) await module.routes(app, services);
     },
   });
+  // Probes and scrapes, beside /healthz: not API operations, so outside the named, permission-checked scopes.
+  await operationsRoutes(api, { store, bus, metrics, metricsToken: config.metrics.token });
   builtApi = api;
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);

@@ -70,6 +70,9 @@ describe.each(databases)("backpressure on %s", (_name, database) => {
       expect(((await refused.json()) as { code: string }).code).toBe("rate_limited");
 
       // Its backlog keeps aging; past half the bound (2 s) the bystander is refused too, with 503.
+      // The bystander waits first: probing at once would age its own backlog past a quarter (429) in a
+      // race with the flooder's passing half.
+      await sleep(1_500);
       let bystanderAnswer = await send(bystander, quietApp, 0);
       const deadline = Date.now() + 20_000;
       const bystanderAccepted: string[] = [];
