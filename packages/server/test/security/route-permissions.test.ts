@@ -81,7 +81,8 @@ describe("every operation of the API document", () => {
         expect(answer.status, apiName).not.toBe(403);
         continue;
       }
-      if (answer.status !== 403 || answer.body.message !== `user powerless is not allowed to call ${apiName}`)
+      const refusal = `user powerless is not allowed to call ${apiName}`;
+      if (answer.status !== 403 || !String(answer.body.message).startsWith(refusal))
         leftOpen.push(`${apiName} (${method.toUpperCase()} ${template}): ${answer.status} ${answer.text}`);
       refused++;
     }
