@@ -58,6 +58,9 @@ beforeAll(async () => {
   await alice.call("POST", `${users}/users/alice-user/roles`, { roleId: "alice-role" });
   ids.roleId = "alice-role";
   ids.authKeyId = (await alice.call("POST", `${users}/users/alice-user/auth_keys`)).body.authKeyId;
+  ids.emailId = (
+    await alice.call("POST", `${users}/emails`, { email: "alice-alerts@example.com" })
+  ).body.emailId;
 });
 
 afterAll(async () => {
