@@ -220,6 +220,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     lineApiUrl: config.line.apiUrl,
     googleTokens,
     collectBatches,
+    verifiedAddresses: accounts.verifiedEmails,
   };
   const services: Services = {
     config,

@@ -186,6 +186,7 @@ describe.each(databases)("sign-in on %s", (_name, database) => {
 
   it.skipIf(!database)(
     "slows down sign-in after 5 failures for an account, alike for a known and an unknown one, even with the right password",
+    { timeout: 120_000 },
     async () => {
       const known = await newOperator();
       const unknown = clientAddress();
@@ -237,6 +238,7 @@ describe.each(databases)("sign-in on %s", (_name, database) => {
 
   it.skipIf(!database)(
     "slows down an address after 10 failures, whatever accounts they were for",
+    { timeout: 120_000 },
     async () => {
       const { client, signIn } = await newOperator();
       for (let attempt = 0; attempt < 10; attempt++) {

@@ -7,6 +7,7 @@ import type { AiPort } from "../ports/ai-port.ts";
 import type { CollectPort } from "../ports/collect-port.ts";
 import type { DevicePort } from "../ports/device-port.ts";
 import type { GoogleTokenPort } from "../ports/google-token-port.ts";
+import type { VerifiedAddressesPort } from "../ports/verified-addresses.ts";
 import { type ActionContext, ActionError } from "./action.ts";
 
 /** The process-wide services an action run draws on, whoever starts it (the runtime, or the studio's try-it). */
@@ -19,6 +20,7 @@ export interface ActionServices {
   lineApiUrl: string;
   googleTokens: GoogleTokenPort;
   collectBatches: CollectPort;
+  verifiedAddresses: VerifiedAddressesPort;
 }
 
 /** One run's context: the services, narrowed to the operator the run belongs to. */
@@ -42,5 +44,6 @@ export function createActionContext(
     lineApiUrl: services.lineApiUrl,
     googleTokens: services.googleTokens,
     collectBatches: services.collectBatches,
+    verifiedAddresses: services.verifiedAddresses,
   };
 }

@@ -7,6 +7,7 @@ import type { AiPort } from "../ports/ai-port.ts";
 import type { CollectPort } from "../ports/collect-port.ts";
 import type { OperatorDeviceAccess } from "../ports/device-port.ts";
 import type { GoogleTokenPort } from "../ports/google-token-port.ts";
+import type { VerifiedAddressesPort } from "../ports/verified-addresses.ts";
 
 /** What an action may use while it runs; nothing else reaches it. */
 export interface ActionContext {
@@ -32,6 +33,8 @@ export interface ActionContext {
   readonly googleTokens: GoogleTokenPort;
   /** Open collect batches and the timer that sends them (collect action). */
   readonly collectBatches: CollectPort;
+  /** The operator's verified addresses: the only ones the email action sends to. */
+  readonly verifiedAddresses: VerifiedAddressesPort;
 }
 
 export interface ActionResult {
