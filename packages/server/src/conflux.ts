@@ -272,6 +272,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     googleTokens,
     collectBatches,
     apiCalls,
+    verifiedAddresses: accounts.verifiedEmails,
   };
   const services: Services = {
     admission,

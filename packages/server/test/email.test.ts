@@ -95,6 +95,15 @@ describe("the email action", () => {
     );
     expect(updated.status).toBe(400);
     expect(updated.body.message).toContain("stranger@example.com");
+
+    // An address removed after the save stops receiving at once.
+    const addresses = await session.call("GET", `/v1/operators/${session.operatorId}/emails`);
+    const ops = addresses.body.find((address: { email: string }) => address.email === "ops@example.com");
+    await session.call("DELETE", `/v1/operators/${session.operatorId}/emails/${ops.emailId}`);
+    const sent = await session.call("POST", `/v1/apps/${created.body.appId}/channels/in/messages`, {});
+    const run = await waitForRun(session, created.body.appId, sent.body.executionId);
+    expect(run.steps[0]).toMatchObject({ status: "failed", error: { code: "email_unverified_recipient" } });
+    expect(received).toHaveLength(1);
   });
 
   it("refuses an address that is not one when the app is saved", async () => {

@@ -11,6 +11,7 @@ import {
 } from "@conflux/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/conflux.ts";
+import { verifyAddresses } from "./account-mail.ts";
 import { serveImage, testImage, useAiSuite } from "./ai-fixture.ts";
 import { AwsStandIn } from "./aws-stand-in.ts";
 import { fluxApp } from "./flux-fixture.ts";
@@ -73,6 +74,8 @@ const sink = new HttpSink();
 let sinkUrl = "";
 beforeAll(async () => {
   sinkUrl = await sink.start();
+  // The email action mails verified addresses only.
+  await verifyAddresses(suite.session, smtp, ["ops@example.com"]);
 });
 afterAll(() => sink.stop());
 

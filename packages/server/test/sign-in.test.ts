@@ -156,21 +156,37 @@ describe.each(databases)("sign-in on %s", (_name, database) => {
     await client.close();
   });
 
-  it.skipIf(!database)("answers wrong credentials with one 401 whatever the cause", async () => {
-    const { client, email } = await newOperator();
-    const wrongPassword = await client.call(url, "POST", "/v1/auth", { email, password: "not the password" });
-    const unknownAccount = await client.call(url, "POST", "/v1/auth", {
-      email: `nobody-${randomUUID()}@example.com`,
-      password: testPassword,
-    });
-    expect(wrongPassword.status).toBe(401);
-    expect(unknownAccount.status).toBe(401);
-    expect(wrongPassword.body).toEqual(unknownAccount.body);
-    await client.close();
-  });
+  it.skipIf(!database)(
+    "answers wrong credentials with one 401 whatever the cause, and audits each sign-in",
+    async () => {
+      const { client, email, call, operatorId } = await newOperator();
+      const wrongPassword = await client.call(url, "POST", "/v1/auth", {
+        email,
+        password: "not the password",
+      });
+      const unknownAccount = await client.call(url, "POST", "/v1/auth", {
+        email: `nobody-${randomUUID()}@example.com`,
+        password: testPassword,
+      });
+      expect(wrongPassword.status).toBe(401);
+      expect(unknownAccount.status).toBe(401);
+      expect(wrongPassword.body).toEqual(unknownAccount.body);
+      const audited = await call("GET", "/v1/audit_logs/api");
+      const signIns = audited.body.filter((row: { apiName: string }) => row.apiName === "Auth:auth");
+      expect(signIns.map((row: { statusCode: number }) => row.statusCode)).toEqual([401, 200]);
+      expect(signIns[0]).toMatchObject({
+        operatorId,
+        requestPath: "/v1/auth",
+        remoteIpAddress: expect.stringMatching(/^127\./),
+      });
+      expect(signIns[0]).not.toHaveProperty("userName");
+      await client.close();
+    },
+  );
 
   it.skipIf(!database)(
     "slows down sign-in after 5 failures for an account, alike for a known and an unknown one, even with the right password",
+    { timeout: 120_000 },
     async () => {
       const known = await newOperator();
       const unknown = clientAddress();
@@ -222,6 +238,7 @@ describe.each(databases)("sign-in on %s", (_name, database) => {
 
   it.skipIf(!database)(
     "slows down an address after 10 failures, whatever accounts they were for",
+    { timeout: 120_000 },
     async () => {
       const { client, signIn } = await newOperator();
       for (let attempt = 0; attempt < 10; attempt++) {

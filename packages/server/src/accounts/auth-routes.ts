@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { recordSignIn } from "../api/audit-hook.ts";
 import { readCredentials } from "../api/authenticate.ts";
 import { newPasswordSchema } from "../auth/password-policy.ts";
 import { hashPassword } from "../auth/passwords.ts";
@@ -10,6 +11,7 @@ import { hashSecret, maxTokenLifetimeSeconds, newOperatorId } from "../auth/toke
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
 import type { AccountStore } from "../store/accounts.ts";
+import type { AuditLogStore } from "../store/audit-logs.ts";
 import type { Store } from "../store/store.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
@@ -17,6 +19,7 @@ import { type Credentials, signIn } from "./sign-in.ts";
 
 export interface AuthRouteDeps {
   store: Store;
+  auditLogs: AuditLogStore;
   accountStore: AccountStore;
   config: ServerConfig;
   logger: Logger;
@@ -55,7 +58,7 @@ function credentialsOf(body: z.infer<typeof signInBody>): Credentials {
 /** Sign-up, sign-in and sign-out. */
 export async function authRoutes(
   api: FastifyInstance,
-  { store, accountStore, config, logger, accounts }: AuthRouteDeps,
+  { store, accountStore, auditLogs, config, logger, accounts }: AuthRouteDeps,
 ): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   await api.register(rateLimit, {
@@ -126,6 +129,15 @@ export async function authRoutes(
         },
         request.ip,
       );
+      // Every sign-in goes to the audit log of the account it was for, when there is one.
+      const account = outcome.ok ? outcome.answer : outcome.account;
+      const statusCode = outcome.ok ? 200 : outcome.refusal === "throttled" ? 429 : 401;
+      if (account)
+        await recordSignIn(auditLogs, request, {
+          operatorId: account.operatorId,
+          ...(account.userName === undefined ? {} : { userName: account.userName }),
+          statusCode,
+        });
       if (outcome.ok) return outcome.answer;
       if (outcome.refusal === "throttled") {
         reply.header("retry-after", String(outcome.retryAfterSeconds));

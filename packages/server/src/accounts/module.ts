@@ -4,6 +4,7 @@ import type { FeatureModule } from "../api/feature-module.ts";
 import type { ServerConfig } from "../config/config.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { AccountStore } from "../store/accounts.ts";
+import type { AuditLogStore } from "../store/audit-logs.ts";
 import type { Store } from "../store/store.ts";
 import type { AccountServices } from "./account-services.ts";
 import { authKeyRoutes } from "./auth-key-routes.ts";
@@ -20,6 +21,7 @@ import { userRoutes } from "./user-routes.ts";
 type AccountsDeps = {
   store: Store;
   accountStore: AccountStore;
+  auditLogs: AuditLogStore;
   config: ServerConfig;
   cipher: Cipher;
   logger: Logger;

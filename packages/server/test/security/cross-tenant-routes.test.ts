@@ -60,6 +60,9 @@ beforeAll(async () => {
   // Any id: a path of A's operator is refused to B before the id is looked up.
   ids.emailId = "alice-email";
   ids.authKeyId = (await alice.call("POST", `${users}/users/alice-user/auth_keys`)).body.authKeyId;
+  ids.emailId = (
+    await alice.call("POST", `${users}/emails`, { email: "alice-alerts@example.com" })
+  ).body.emailId;
 });
 
 afterAll(async () => {

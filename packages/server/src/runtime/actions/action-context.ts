@@ -8,6 +8,7 @@ import type { ApiCallPort } from "../ports/api-call-port.ts";
 import type { CollectPort } from "../ports/collect-port.ts";
 import type { DevicePort } from "../ports/device-port.ts";
 import type { GoogleTokenPort } from "../ports/google-token-port.ts";
+import type { VerifiedAddressesPort } from "../ports/verified-addresses.ts";
 import { type ActionContext, ActionError } from "./action.ts";
 
 /** The process-wide services an action run draws on, whoever starts it (the runtime, or the studio's try-it). */
@@ -21,6 +22,7 @@ export interface ActionServices {
   googleTokens: GoogleTokenPort;
   collectBatches: CollectPort;
   apiCalls: ApiCallPort;
+  verifiedAddresses: VerifiedAddressesPort;
 }
 
 /** One run's context: the services, narrowed to the operator the run belongs to. */
@@ -45,5 +47,6 @@ export function createActionContext(
     googleTokens: services.googleTokens,
     collectBatches: services.collectBatches,
     apiCalls: services.apiCalls.forOperator(operator.operatorId),
+    verifiedAddresses: services.verifiedAddresses,
   };
 }

@@ -8,6 +8,7 @@ import type { OperatorApiCalls } from "../ports/api-call-port.ts";
 import type { CollectPort } from "../ports/collect-port.ts";
 import type { OperatorDeviceAccess } from "../ports/device-port.ts";
 import type { GoogleTokenPort } from "../ports/google-token-port.ts";
+import type { VerifiedAddressesPort } from "../ports/verified-addresses.ts";
 
 /** What an action may use while it runs; nothing else reaches it. */
 export interface ActionContext {
@@ -35,6 +36,8 @@ export interface ActionContext {
   readonly collectBatches: CollectPort;
   /** Conflux's own API, as a user of this operator (api action). */
   readonly apiCalls: OperatorApiCalls;
+  /** The operator's verified addresses: the only ones the email action sends to. */
+  readonly verifiedAddresses: VerifiedAddressesPort;
 }
 
 export interface ActionResult {

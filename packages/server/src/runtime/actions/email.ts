@@ -28,6 +28,17 @@ export const emailAction: ActionDefinition<"email"> = {
     const cc = addresses(config.cc);
     const bcc = addresses(config.bcc);
     const recipients = to.length + cc.length + bcc.length;
+    // Checked on save too; an address removed since then stops receiving at once.
+    const [unverified] = await context.verifiedAddresses.unverified(context.operator.operatorId, [
+      ...to,
+      ...cc,
+      ...bcc,
+    ]);
+    if (unverified)
+      throw new ActionError(
+        "email_unverified_recipient",
+        `${unverified} is not a verified address of this account`,
+      );
 
     const now = Date.now();
     const { perHour, perMonth } = context.mail.limits;
