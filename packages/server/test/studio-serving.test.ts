@@ -34,7 +34,10 @@ describe("conflux serve with a studio build", () => {
   });
 
   it("serves index.html at / and at the studio's own paths, under a strict CSP", async () => {
-    for (const url of ["/", "/apps/01ABC/history", "/credentials?x=1"]) {
+    const studioPaths = ["/", "/apps/01ABC/history", "/credentials?x=1"];
+    // The paths accounts/account-mail.ts puts in account mails.
+    const mailedLinks = ["/reset-password", "/reset-password?token=a%2Bb", "/verify-email?token=t"];
+    for (const url of [...studioPaths, ...mailedLinks]) {
       const response = await fetch(`${conflux.url}${url}`);
       expect(response.status, url).toBe(200);
       expect(await response.text()).toContain("/assets/a1.js");

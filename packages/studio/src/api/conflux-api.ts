@@ -150,6 +150,17 @@ export function createConfluxApi(http: HttpClient) {
       }),
     logIn: (credentials: Credentials) => http.json<LogInAnswer>("POST", "/v1/auth", { body: credentials }),
     logOut: () => http.json<void>("POST", "/v1/auth/logout"),
+    /** Mails a reset link; answers alike whether or not the address has an account (429 when asked too often). */
+    requestPasswordReset: (email: string) =>
+      http.json<void>("POST", "/v1/auth/password_reset_token/issue", { body: { email } }),
+    /** Sets the root user's new password with the mailed token; every token of the account ends. */
+    resetPassword: (token: string, password: string) =>
+      http.json<void>("POST", "/v1/auth/password_reset_token/verify", { body: { token, password } }),
+    /** Confirms an address added for the `email` action with the mailed token; needs no session. */
+    verifyEmail: (token: string) =>
+      http.json<{ email: string; verified: boolean }>("POST", "/v1/operators/add_email_token/verify", {
+        body: { token },
+      }),
 
     listApps: () => http.json<App[]>("GET", "/v1/apps"),
     getApp: (appId: string) => http.json<App>("GET", `/v1/apps/${segment(appId)}`),

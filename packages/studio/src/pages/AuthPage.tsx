@@ -122,6 +122,12 @@ export function AuthPage({ mode }: { mode: "login" | "signup" }) {
         <Button type="submit" variant="primary" disabled={busy}>
           {signingUp ? "Sign up" : "Log in"}
         </Button>
+        {signingUp ? null : (
+          <p className="cfx-muted">
+            <Link to="/reset-password">Forgot your password?</Link>
+            {userForm ? " The root user of the operator can set a new one for you." : null}
+          </p>
+        )}
         <p className="cfx-muted">
           {signingUp ? (
             <>

@@ -62,4 +62,43 @@ describe("the studio shell", () => {
     await waitFor(() => expect(window.location.pathname).toBe("/login"));
     expect(loadSession()).toBeUndefined();
   });
+
+  it("opens the mailed links without a session: from log-in to a reset, and an address verified", async () => {
+    const calls: string[] = [];
+    vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
+      calls.push(`${init.method} ${url} ${String(init.body)}`);
+      if (url === "/v1/auth/password_reset_token/issue") return json(200, undefined);
+      if (url === "/v1/operators/add_email_token/verify")
+        return json(200, { email: "alerts@example.com", verified: true });
+      return json(404, { code: "not_found", message: "nothing" });
+    });
+    window.history.replaceState(null, "", "/login");
+    const { unmount } = render(<Studio />);
+    fireEvent.click(screen.getByRole("link", { name: "Forgot your password?" }));
+    expect(await screen.findByRole("heading", { name: "Reset your password" })).toBeTruthy();
+    expect(window.location.pathname).toBe("/reset-password");
+    fireEvent.change(screen.getByLabelText("E-mail"), { target: { value: "me@example.com" } });
+    fireEvent.click(screen.getByRole("button", { name: "Mail me a link" }));
+    expect(await screen.findByText(/a link to set a new password is on its way/)).toBeTruthy();
+    expect(calls).toEqual(['POST /v1/auth/password_reset_token/issue {"email":"me@example.com"}']);
+    unmount();
+
+    window.history.replaceState(null, "", "/verify-email?token=t1");
+    render(<Studio />);
+    expect(await screen.findByText("alerts@example.com is verified.", { exact: false })).toBeTruthy();
+    expect(window.location.pathname).toBe("/verify-email");
+    expect(calls[1]).toBe('POST /v1/operators/add_email_token/verify {"token":"t1"}');
+  });
+
+  it("keeps a signed-in operator on a mailed link instead of sending them to the apps", async () => {
+    sessionStorage.setItem(
+      "conflux.session",
+      JSON.stringify({ apiKey: "k", token: "t", operatorId: "OP1", email: "me@example.com" }),
+    );
+    vi.stubGlobal("fetch", async () => json(200, []));
+    window.history.replaceState(null, "", "/reset-password?token=abc");
+    render(<Studio />);
+    expect(await screen.findByRole("heading", { name: "Set a new password" })).toBeTruthy();
+    expect(window.location.pathname).toBe("/reset-password");
+  });
 });

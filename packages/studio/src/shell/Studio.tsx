@@ -20,7 +20,9 @@ import { FailedDeliveriesPage } from "../pages/FailedDeliveriesPage.tsx";
 import { HistoryPage } from "../pages/HistoryPage.tsx";
 import { LogOutPage } from "../pages/LogOutPage.tsx";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
+import { ResetPasswordPage } from "../pages/ResetPasswordPage.tsx";
 import { RunPage } from "../pages/RunPage.tsx";
+import { VerifyEmailPage } from "../pages/VerifyEmailPage.tsx";
 import { VersionPage } from "../pages/VersionPage.tsx";
 import { ToastProvider, useToast } from "../ui/Toast.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
@@ -127,7 +129,10 @@ function Shell() {
 
   const route = matchRoute(pathname);
   const onAuthPage = route.page === "login" || route.page === "signup";
+  // Pages opened from a mailed link: they work the same with or without a session.
+  const onMailedLinkPage = route.page === "reset-password" || route.page === "verify-email";
   useEffect(() => {
+    if (onMailedLinkPage) return;
     if (!session && !onAuthPage) {
       const comeBack = pathname !== "/" && route.page !== "logout";
       const next = comeBack ? `?next=${encodeURIComponent(pathname + search)}` : "";
@@ -135,14 +140,18 @@ function Shell() {
     } else if (session && onAuthPage) {
       navigate(pathOnThisOrigin(new URLSearchParams(search).get("next")) ?? "/apps", { replace: true });
     }
-  }, [session, onAuthPage, pathname, search, navigate, route.page]);
+  }, [session, onAuthPage, onMailedLinkPage, pathname, search, navigate, route.page]);
 
   return (
     <StudioContext.Provider value={value}>
       <ConsoleApiContext.Provider value={consoleApi}>
         <AccountsApiContext.Provider value={accountsApi}>
           <PermissionsContext.Provider value={permissions}>
-            {onAuthPage || !session ? (
+            {route.page === "reset-password" ? (
+              <ResetPasswordPage />
+            ) : route.page === "verify-email" ? (
+              <VerifyEmailPage />
+            ) : onAuthPage || !session ? (
               <AuthPage mode={route.page === "signup" ? "signup" : "login"} />
             ) : (
               <Layout>

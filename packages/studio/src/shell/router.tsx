@@ -16,6 +16,8 @@ import { ConfirmDialog } from "../ui/Dialog.tsx";
 export type Route =
   | { page: "login" }
   | { page: "signup" }
+  | { page: "reset-password" }
+  | { page: "verify-email" }
   | { page: "apps" }
   | { page: "app"; appId: string }
   | { page: "history"; appId: string }
@@ -40,6 +42,8 @@ export function matchRoute(pathname: string): Route {
   if (parts.length === 0) return { page: "apps" };
   if (first === "login" && parts.length === 1) return { page: "login" };
   if (first === "signup" && parts.length === 1) return { page: "signup" };
+  if (first === "reset-password" && parts.length === 1) return { page: "reset-password" };
+  if (first === "verify-email" && parts.length === 1) return { page: "verify-email" };
   if (first === "credentials" && parts.length === 1) return { page: "credentials" };
   if (first === "files" && parts.length === 1) return { page: "files" };
   if (first === "failed-deliveries" && parts.length === 1) return { page: "failed-deliveries" };
