@@ -27,6 +27,7 @@ import {
   type WriteWithExecution,
   type WriteWithStep,
 } from "./bus.ts";
+import { leaseDueJobs } from "./lease-jobs.ts";
 import type { SqlBus } from "./sql-bus.ts";
 
 export interface NatsBusOptions {
@@ -203,36 +204,7 @@ export class NatsBus implements Bus {
       if (byJob.has(jobId)) extra.push(message);
       else byJob.set(jobId, message);
     }
-    const jobs = await this.db
-      .updateTable("jobs")
-      .set((eb) => ({
-        availableAt: now + leaseMs,
-        leaseUntil: now + leaseMs,
-        attempts: eb("attempts", "+", 1),
-      }))
-      .where("jobId", "in", [...byJob.keys()])
-      .where("availableAt", "<=", now)
-      .returning([
-        "jobId",
-        "operatorId",
-        "appId",
-        "executionId",
-        "messageId",
-        "actionId",
-        "attempts",
-        "retries",
-        "retryUntil",
-        "destination",
-      ])
-      .returning((eb) =>
-        eb
-          .selectFrom("executions")
-          .select("executions.appVersion")
-          .whereRef("executions.executionId", "=", "jobs.executionId")
-          .whereRef("executions.operatorId", "=", "jobs.operatorId")
-          .as("appVersion"),
-      )
-      .execute();
+    const jobs = await leaseDueJobs(this.db, [...byJob.keys()], now, leaseMs);
     for (const job of jobs) {
       const message = byJob.get(job.jobId);
       byJob.delete(job.jobId);

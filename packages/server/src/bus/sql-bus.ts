@@ -19,6 +19,7 @@ import type {
 } from "./bus.ts";
 import { createBusStatements } from "./bus-statements.ts";
 import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
+import { leaseDueJobs } from "./lease-jobs.ts";
 import { PostgresGroupCommit } from "./postgres-group-commit.ts";
 import { PostgresWakeUps } from "./postgres-wake-ups.ts";
 
@@ -201,37 +202,7 @@ export class SqlBus implements Bus {
       .limit(max);
     // Several workers on PostgreSQL: each takes rows the others have not locked.
     if (this.kind === "postgres") due = due.forUpdate().skipLocked();
-    // The app version comes with the claim, not from a read per job: a step runs on the version its
-    // execution started on.
-    return db
-      .updateTable("jobs")
-      .set((eb) => ({
-        availableAt: now + leaseMs,
-        leaseUntil: now + leaseMs,
-        attempts: eb("attempts", "+", 1),
-      }))
-      .where("jobId", "in", due)
-      .returning([
-        "jobId",
-        "operatorId",
-        "appId",
-        "executionId",
-        "messageId",
-        "actionId",
-        "attempts",
-        "retries",
-        "retryUntil",
-        "destination",
-      ])
-      .returning((eb) =>
-        eb
-          .selectFrom("executions")
-          .select("executions.appVersion")
-          .whereRef("executions.executionId", "=", "jobs.executionId")
-          .whereRef("executions.operatorId", "=", "jobs.operatorId")
-          .as("appVersion"),
-      )
-      .execute();
+    return leaseDueJobs(db, due, now, leaseMs);
   }
 
   async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {
