@@ -1,3 +1,4 @@
+export * from "./api/openapi-routes.ts";
 export * from "./app/action-configs.ts";
 export * from "./app/api-action-config.ts";
 export * from "./app/event-sources.ts";

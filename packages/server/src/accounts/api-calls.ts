@@ -1,3 +1,4 @@
+import { apiNameAmong, type OpenApiDocument, type OpenApiRoute, openApiRoutes } from "@conflux/core";
 import type { FastifyInstance } from "fastify";
 import { hashSecret, newApiKey, newToken } from "../auth/tokens.ts";
 import type { ApiCallAnswer, ApiCallPort, ApiCallRequest } from "../runtime/ports/api-call-port.ts";
@@ -6,48 +7,6 @@ import type { Store } from "../store/store.ts";
 
 /** A call's token outlives the call only if it is not ended (a crash): then for this long at most. */
 const callTokenLifetimeMs = 60_000;
-
-interface RouteName {
-  method: string;
-  pattern: RegExp;
-  apiName: string;
-  /** Literal routes win over ones with parameters (`/v1/apps/import` over `/v1/apps/{appId}`). */
-  parameters: number;
-}
-
-interface OpenApiOperation {
-  operationId?: string;
-  tags?: string[];
-}
-
-/** Every route of the OpenAPI document with its API name (`<tag>:<operationId>`), most literal first. */
-function routeNamesOf(document: { paths?: Record<string, Record<string, OpenApiOperation>> }): RouteName[] {
-  const routes: RouteName[] = [];
-  for (const [path, operations] of Object.entries(document.paths ?? {})) {
-    const source = path
-      .split("/")
-      .map((part) =>
-        part === "{*}" || part === "*"
-          ? ".*"
-          : part.startsWith("{")
-            ? "[^/]+"
-            : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"),
-      )
-      .join("/");
-    const parameters = path.split("{").length - 1;
-    for (const [method, operation] of Object.entries(operations)) {
-      const tag = operation.tags?.[0];
-      if (!tag || !operation.operationId) continue;
-      routes.push({
-        method: method.toUpperCase(),
-        pattern: new RegExp(`^${source}$`),
-        apiName: `${tag}:${operation.operationId}`,
-        parameters,
-      });
-    }
-  }
-  return routes.sort((a, b) => a.parameters - b.parameters);
-}
 
 /**
  * The `api` action's way into Conflux's own API: `app.inject` (no socket, the same hooks as any client:
@@ -58,11 +17,9 @@ export function createApiCallPort(
   api: () => FastifyInstance,
   deps: { store: Store; accounts: AccountStore },
 ): ApiCallPort {
-  let routes: RouteName[] | undefined;
+  let routes: OpenApiRoute[] | undefined;
   const routeNames = () => {
-    routes ??= routeNamesOf(
-      (api() as unknown as { swagger(): Parameters<typeof routeNamesOf>[0] }).swagger(),
-    );
+    routes ??= openApiRoutes((api() as unknown as { swagger(): OpenApiDocument }).swagger());
     return routes;
   };
   return {
@@ -70,8 +27,7 @@ export function createApiCallPort(
       return {
         async apiNameOf(method, path) {
           const pathname = path.split("?")[0] ?? path;
-          return routeNames().find((route) => route.method === method && route.pattern.test(pathname))
-            ?.apiName;
+          return apiNameAmong(routeNames(), method, pathname);
         },
         async callAs(userName: string, request: ApiCallRequest): Promise<ApiCallAnswer | undefined> {
           if ((await deps.accounts.forOperator(operatorId).passwordHashOf(userName)) === undefined)
