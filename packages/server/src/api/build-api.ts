@@ -40,6 +40,7 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
   const api = Fastify({
     loggerInstance: services.logger as FastifyBaseLogger,
     bodyLimit: services.config.limits.maxRequestBytes,
+    trustProxy: http.trustedProxies.length > 0 ? [...http.trustedProxies] : false,
     // Connections that never finish their request are closed, so they cannot pile up.
     requestTimeout: http.requestTimeoutMs,
     keepAliveTimeout: http.keepAliveTimeoutMs,

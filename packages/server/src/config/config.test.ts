@@ -65,6 +65,13 @@ describe("loadConfig", () => {
     expect(config.bus).toEqual({ url: "nats://127.0.0.1:4222", prefix: "plant_7" });
     expect(config.runtime.leaseMs).toBe(5_000);
     expect(() => loadConfig({ CONFLUX_BUS: "redis://127.0.0.1" })).toThrow(/nats:\/\/host:4222/);
+    expect(() => loadConfig({ CONFLUX_TRUSTED_PROXIES: "10.0.0.1,proxy.local" })).toThrow(
+      /http\.trustedProxies\.1.*not an IP address or CIDR range/s,
+    );
+    expect(loadConfig({ CONFLUX_TRUSTED_PROXIES: "10.0.0.1, 192.168.0.0/16" }).http.trustedProxies).toEqual([
+      "10.0.0.1",
+      "192.168.0.0/16",
+    ]);
     expect(() => loadConfig({ CONFLUX_BUS: "nats://x", CONFLUX_BUS_PREFIX: "a.b" })).toThrow(/bus prefix/);
   });
 
@@ -84,6 +91,7 @@ describe("loadConfig", () => {
       headersTimeoutMs: 5_000,
       requestTimeoutMs: 60_000,
       keepAliveTimeoutMs: 5_000,
+      trustedProxies: [],
     });
     expect(config.devices).toMatchObject({
       socketIdleTimeoutMs: 30_000,

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { defaultMaxJsonDepth, defaultMaxMessageBytes } from "@conflux/core";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 import { definedEntries, type Env, mergeLayers } from "./environment.ts";
 
@@ -14,6 +15,15 @@ const flag = z.union([
  * outbound, SMTP). A feature's own section (`ai`, `devices`) is declared by the feature as a
  * ConfigSection and joined to these by the composition root (conflux.ts).
  */
+function isCidr(entry: string): boolean {
+  try {
+    ipaddr.parseCIDR(entry);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const serverConfigSchema = z.object({
   /** Folder of the embedded default: SQLite database and the generated secret key. */
   dataDir: z.string().default(".conflux"),
@@ -113,11 +123,29 @@ export const serverConfigSchema = z.object({
       headersTimeoutMs: z.coerce.number().int().min(100).default(30_000),
       requestTimeoutMs: z.coerce.number().int().min(100).default(120_000),
       keepAliveTimeoutMs: z.coerce.number().int().min(100).default(5_000),
+      /**
+       * Reverse proxies (addresses or CIDR ranges) whose `X-Forwarded-For` names the client. The client's
+       * address counts sign-in failures, fills the audit log and answers `ipAddress(…)` conditions; with no
+       * proxy trusted it is the socket's, so a client cannot forge it.
+       */
+      trustedProxies: z
+        .array(
+          z
+            .string()
+            .trim()
+            .refine((entry) => ipaddr.isValid(entry) || isCidr(entry), "not an IP address or CIDR range"),
+        )
+        .default([]),
     })
     .refine((http) => http.headersTimeoutMs <= http.requestTimeoutMs, {
       message: "headersTimeoutMs cannot be longer than requestTimeoutMs",
     })
-    .default({ headersTimeoutMs: 30_000, requestTimeoutMs: 120_000, keepAliveTimeoutMs: 5_000 }),
+    .default({
+      headersTimeoutMs: 30_000,
+      requestTimeoutMs: 120_000,
+      keepAliveTimeoutMs: 5_000,
+      trustedProxies: [],
+    }),
   /**
    * `/metrics` (Prometheus) answers only a scraper that sends `Authorization: Bearer <token>`; without a
    * token it is off (404). Its numbers name no tenant, but they tell how busy and how healthy the service is.
@@ -203,6 +231,7 @@ export function serverConfigFromEnvironment(env: Env): ServerConfigInput {
       headersTimeoutMs: env.CONFLUX_HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: env.CONFLUX_HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: env.CONFLUX_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      trustedProxies: env.CONFLUX_TRUSTED_PROXIES?.split(",").filter((entry) => entry.trim() !== ""),
     }),
     database: databaseUrl?.startsWith("postgres")
       ? definedEntries({
