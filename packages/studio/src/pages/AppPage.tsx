@@ -172,10 +172,14 @@ export function AppPage({ appId }: { appId: string }) {
         open={versionsOpen}
         app={app}
         onClose={() => setVersionsOpen(false)}
-        onRestore={(version) => {
-          setVersionsOpen(false);
-          setRestoring({ version, saving: false });
-        }}
+        {...(can("AppVersion:restoreAppVersion")
+          ? {
+              onRestore: (version: number) => {
+                setVersionsOpen(false);
+                setRestoring({ version, saving: false });
+              },
+            }
+          : {})}
       />
       <RestoreDialog
         version={restoring?.version}

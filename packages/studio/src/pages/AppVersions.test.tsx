@@ -96,6 +96,17 @@ describe("the app page's versions", () => {
     expect(within(dialog).queryByRole("button", { name: "Show older versions" })).toBeNull();
   });
 
+  it("offers no Restore to a user without AppVersion:restoreAppVersion, while the versions still open", async () => {
+    const api = standIn();
+    const readOnly = { can: (name: string) => name !== "AppVersion:restoreAppVersion", known: true };
+    renderPage(<AppPage appId="a1" />, api, {}, {}, readOnly);
+    const dialog = await openVersions();
+    const table = await within(dialog).findByRole("table", { name: "Versions of Cold chain, newest first" });
+    await within(table).findByText("Version 2");
+    expect(within(table).getByRole("link", { name: "Open version 1 read-only" })).toBeTruthy();
+    expect(within(table).queryByRole("button", { name: /^Restore version/ })).toBeNull();
+  });
+
   it("restores after asking, on the version the editor's copy is based on, and shows the restored app", async () => {
     const api = standIn();
     renderPage(<AppPage appId="a1" />, api);

@@ -25,8 +25,11 @@ export interface VersionsDialogProps {
   open: boolean;
   app: App;
   onClose(): void;
-  /** Restoring asks first: the page closes this dialog and opens its RestoreDialog. */
-  onRestore(version: number): void;
+  /**
+   * Restoring asks first: the page closes this dialog and opens its RestoreDialog. Absent (the caller
+   * may not restore), the list offers no Restore buttons.
+   */
+  onRestore?: (version: number) => void;
 }
 
 /** An app's saved versions, newest first: each opens read-only on the canvas, or is restored. */
@@ -45,7 +48,7 @@ export function VersionsDialog({ open, app, onClose, onRestore }: VersionsDialog
 }
 
 /** Mounted while the dialog is open, so each opening lists the versions as they are then. */
-function VersionList({ app, onRestore }: { app: App; onRestore(version: number): void }) {
+function VersionList({ app, onRestore }: { app: App; onRestore?: ((version: number) => void) | undefined }) {
   const { api } = useStudio();
   const first = useLoad(() => api.listAppVersions(app.appId, { limit: pageSize }), [api, app.appId]);
   const [older, setOlder] = useState<AppVersionSummary[]>([]);
@@ -120,7 +123,7 @@ function VersionList({ app, onRestore }: { app: App; onRestore(version: number):
                 >
                   Open read-only
                 </Link>
-                {version.version === app.version ? null : (
+                {version.version === app.version || !onRestore ? null : (
                   <Button
                     size="small"
                     aria-label={`Restore version ${version.version}`}

@@ -3,6 +3,7 @@ import { appAtVersion } from "../api/app-definition.ts";
 import type { ConfluxApi, RunDetail } from "../api/conflux-api.ts";
 import { followRun } from "../api/run-stream.ts";
 import type { RunView } from "../editor/contract.ts";
+import { usePermissions } from "../shell/permissions.tsx";
 import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
@@ -49,6 +50,7 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
   const loaded = useLoad(() => loadRun(api, appId, runId), [api, appId, runId]);
   const [live, setLive] = useState<RunView>();
   const [error, setError] = useState<unknown>();
+  const { can } = usePermissions();
   const restoring = useRestoreAndOpen(appId, loaded.data?.current.version, setError);
   const running = loaded.data?.run.status === "running";
 
@@ -117,9 +119,11 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
         ) : seen !== current.version ? (
           <Notice
             action={
-              <Button size="small" onClick={() => restoring.ask(seen)}>
-                Restore version {seen}
-              </Button>
+              can("AppVersion:restoreAppVersion") ? (
+                <Button size="small" onClick={() => restoring.ask(seen)}>
+                  Restore version {seen}
+                </Button>
+              ) : undefined
             }
           >
             The canvas shows version {seen}, the app as this run saw it. The app is now at version{" "}

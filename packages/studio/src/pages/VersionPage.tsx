@@ -1,6 +1,7 @@
 import { useState } from "react";
 import { appAtVersion } from "../api/app-definition.ts";
 import type { ConfluxApi } from "../api/conflux-api.ts";
+import { usePermissions } from "../shell/permissions.tsx";
 import { Link, pathOf } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
@@ -32,6 +33,7 @@ export function VersionPage({ appId, version }: { appId: string; version: number
   const { api } = useStudio();
   const loaded = useLoad(() => loadVersion(api, appId, version), [api, appId, version]);
   const [error, setError] = useState<unknown>();
+  const { can } = usePermissions();
   const restoring = useRestoreAndOpen(appId, loaded.data?.current.version, setError);
 
   const title = `Version ${version}`;
@@ -71,9 +73,11 @@ export function VersionPage({ appId, version }: { appId: string; version: number
         ) : (
           <Notice
             action={
-              <Button size="small" onClick={() => restoring.ask(version)}>
-                Restore version {version}
-              </Button>
+              can("AppVersion:restoreAppVersion") ? (
+                <Button size="small" onClick={() => restoring.ask(version)}>
+                  Restore version {version}
+                </Button>
+              ) : undefined
             }
           >
             The canvas shows version {version}, read-only. The app is now at version {current.version}.

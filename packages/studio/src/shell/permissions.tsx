@@ -12,6 +12,7 @@ export const consoleApiNames = [
   "App:updateApp",
   "App:deleteApp",
   "App:importApp",
+  "AppVersion:restoreAppVersion",
   "Credential:listCredentials",
   "Credential:putCredential",
   "Device:listDevices",
