@@ -55,6 +55,40 @@ function PasswordSection({ userName }: { userName: string }) {
   );
 }
 
+/** A user's two-factor sign-in as root sees it: on or off, and turned off when the user lost its device. */
+function UserMfaSection({ userName }: { userName: string }) {
+  const api = useAccountsApi();
+  const toast = useToast();
+  const owner = { kind: "user" as const, userName };
+  const status = useLoad(() => api.getMfaStatus(owner), [api, userName]);
+  const action = useAction();
+  const turnOff = () =>
+    action.run(async () => {
+      await api.turnOffMfa(owner);
+      toast.show(`Turned off two-factor sign-in for ${userName}`);
+      status.reload();
+    });
+  return (
+    <section className="cfx-stack" aria-labelledby="user-mfa-title">
+      <h2 id="user-mfa-title">Two-factor sign-in</h2>
+      {action.error ? <ErrorBanner error={action.error} onDismiss={action.clearError} /> : null}
+      {status.error ? <ErrorBanner error={status.error} /> : null}
+      {status.data === "ACTIVE" ? (
+        <div className="cfx-stack">
+          <p>On: {userName} signs in with a code from its authenticator app.</p>
+          <div>
+            <Button variant="danger" disabled={action.busy} onClick={() => void turnOff()}>
+              Turn off two-factor sign-in
+            </Button>
+          </div>
+        </div>
+      ) : status.data === "INACTIVE" ? (
+        <p>Off. {userName} turns it on from its own account page.</p>
+      ) : null}
+    </section>
+  );
+}
+
 function PermissionSection({
   userName,
   saved,
@@ -194,6 +228,7 @@ export function UserPage({ userName }: { userName: string }) {
             attached={user.data.roleList.map((role) => role.roleId)}
             onChanged={user.reload}
           />
+          <UserMfaSection userName={userName} />
           <AuthKeysSection owner={{ kind: "user", userName }} />
           <SignOutEverywhere owner={{ kind: "user", userName }} />
         </div>

@@ -67,6 +67,7 @@ describe("a user's permission editor", () => {
       getUser: async () => user,
       listRoles: async () => [],
       listAuthKeys: async () => [],
+      getMfaStatus: async () => "INACTIVE",
       setUserPermission,
     });
     const editor = await screen.findByRole("textbox", { name: "Permission" });
@@ -82,6 +83,26 @@ describe("a user's permission editor", () => {
     await screen.findByText("Unknown name 'samUser' at column 1 in statements[0].condition");
     expect(setUserPermission).toHaveBeenCalledWith("ops", text);
     expect(editor.getAttribute("aria-invalid")).toBe("true");
+  });
+});
+
+describe("a user's page", () => {
+  it("shows whether the user has two-factor sign-in, and lets root turn it off", async () => {
+    let status: "ACTIVE" | "INACTIVE" = "ACTIVE";
+    const turnOffMfa = vi.fn(async () => {
+      status = "INACTIVE";
+    });
+    renderAccounts(<UserPage userName="ops" />, {
+      getUser: async () => user,
+      listRoles: async () => [],
+      listAuthKeys: async () => [],
+      getMfaStatus: async () => status,
+      turnOffMfa,
+    });
+    const section = await screen.findByRole("region", { name: "Two-factor sign-in" });
+    fireEvent.click(await within(section).findByRole("button", { name: "Turn off two-factor sign-in" }));
+    await within(section).findByText(/^Off\./);
+    expect(turnOffMfa).toHaveBeenCalledWith({ kind: "user", userName: "ops" });
   });
 });
 
