@@ -2,12 +2,12 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { operatorOf } from "../api/authenticate.ts";
 import { hashSecret, newToken } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
 import { emailSchema } from "./auth-routes.ts";
-import { ownOperator } from "./own-operator.ts";
 
 const verifyValidMinutes = 24 * 60;
 /** Verification mails one operator may send per 15 minutes: adding addresses is no way to send mail to strangers. */
@@ -34,7 +34,7 @@ export async function emailRoutes(
       },
     },
     async (request, reply) => {
-      const { operatorId } = ownOperator(request, request.params.operatorId);
+      const { operatorId } = operatorOf(request);
       const { email } = request.body;
       const added = await verifiedEmails.add(operatorId, email);
       if (added.verified) return reply.status(200).send(added);
@@ -69,7 +69,7 @@ export async function emailRoutes(
         params: operatorParams,
       },
     },
-    async (request) => verifiedEmails.list(ownOperator(request, request.params.operatorId).operatorId),
+    async (request) => verifiedEmails.list(operatorOf(request).operatorId),
   );
 
   routes.delete(
@@ -83,7 +83,7 @@ export async function emailRoutes(
       },
     },
     async (request, reply) => {
-      const { operatorId } = ownOperator(request, request.params.operatorId);
+      const { operatorId } = operatorOf(request);
       if (!(await verifiedEmails.remove(operatorId, request.params.emailId)))
         throw new UserError("not_found", `no address ${request.params.emailId}`);
       return reply.status(204).send();

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { operatorOf } from "../api/authenticate.ts";
 import { verifyPassword } from "../auth/passwords.ts";
 import { matchingStep, newTotpSecret, totpUri } from "../auth/totp.ts";
 import { UserError } from "../errors.ts";
 import type { AccountStore } from "../store/accounts.ts";
 import type { AccountServices } from "./account-services.ts";
 import { rootUserName } from "./mfa-store.ts";
-import { ownOperator, rootOnly } from "./own-operator.ts";
+import { rootOnly } from "./root-only-settings.ts";
 import { hashBackupCode, newBackupCode } from "./second-factor.ts";
 
 const issuer = "Conflux";
@@ -34,7 +35,7 @@ export async function mfaRoutes(
       },
     },
     async (request) => {
-      const { operatorId } = rootOnly(request, request.params.operatorId);
+      const { operatorId } = rootOnly(request);
       const operator = await operators.byId(operatorId);
       if (!operator) throw new UserError("not_found", `no operator ${operatorId}`);
       const secret = newTotpSecret();
@@ -56,7 +57,7 @@ export async function mfaRoutes(
       },
     },
     async (request) => {
-      const { operatorId } = rootOnly(request, request.params.operatorId);
+      const { operatorId } = rootOnly(request);
       const step = await confirmingStep(accounts, operatorId, rootUserName, request.body.mfaOTPCode);
       const backupCodes = Array.from({ length: backupCodeCount }, newBackupCode);
       await mfa.activate(operatorId, rootUserName, step, backupCodes.map(hashBackupCode));
@@ -75,7 +76,7 @@ export async function mfaRoutes(
       },
     },
     async (request) => {
-      const { operatorId } = rootOnly(request, request.params.operatorId);
+      const { operatorId } = rootOnly(request);
       return { status: await statusOf(accounts, operatorId, rootUserName) };
     },
   );
@@ -92,7 +93,7 @@ export async function mfaRoutes(
       },
     },
     async (request, reply) => {
-      const { operatorId } = rootOnly(request, request.params.operatorId);
+      const { operatorId } = rootOnly(request);
       const operator = await operators.byId(operatorId);
       if (!operator) throw new UserError("not_found", `no operator ${operatorId}`);
       // Guessing the password here counts as failed sign-ins, so a stolen token does not give unlimited tries.
@@ -127,7 +128,7 @@ export async function userMfaRoutes(
   const base = "/v1/operators/:operatorId/users/:userName/mfa";
 
   async function existingUser(request: FastifyRequest, params: { operatorId: string; userName: string }) {
-    const { operatorId } = ownOperator(request, params.operatorId);
+    const { operatorId } = operatorOf(request);
     if (!(await accountStore.forOperator(operatorId).getUser(params.userName)))
       throw new UserError("not_found", `no user ${params.userName}`);
     return { operatorId, userName: params.userName };
