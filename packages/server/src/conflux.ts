@@ -37,6 +37,7 @@ import { Metrics } from "./metrics/metrics.ts";
 
 import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+import { plansModule } from "./plans/module.ts";
 
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
@@ -79,6 +80,7 @@ const modules = [
   aiModule,
   usageModule,
   auditModule,
+  plansModule,
 ] as const;
 
 export const configSchema = serverConfigSchema.extend({

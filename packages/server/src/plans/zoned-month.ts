@@ -37,7 +37,14 @@ function localTime(instant: number, timeZone: string): LocalTime {
       .formatToParts(instant)
       .map((part) => [part.type, Number(part.value)]),
   ) as Record<"year" | "month" | "day" | "hour" | "minute" | "second", number>;
-  const wholeSeconds = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
+  const wholeSeconds = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+  );
   return {
     year: parts.year,
     month: parts.month,
@@ -68,5 +75,8 @@ export function firstDayOfNextMonth(now: number, timeZone: string): { date: stri
   const { year, month } = localTime(now, timeZone);
   const nextYear = month === 12 ? year + 1 : year;
   const nextMonth = month === 12 ? 1 : month + 1;
-  return { date: isoDate(nextYear, nextMonth, 1), startMs: startOfLocalDay(nextYear, nextMonth, 1, timeZone) };
+  return {
+    date: isoDate(nextYear, nextMonth, 1),
+    startMs: startOfLocalDay(nextYear, nextMonth, 1, timeZone),
+  };
 }

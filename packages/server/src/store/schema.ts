@@ -368,6 +368,27 @@ export interface CollectItemsTable {
   createdAt: number;
 }
 
+/** A plan the provider offers; `terms` is the JSON of its included amounts, overage, limits and features. */
+export interface PlansTable {
+  planId: string;
+  name: string;
+  /** Integer minor units of the provider's currency. */
+  monthlyFee: number;
+  terms: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Set when the provider deleted it: kept so past months still read the plan they were on. */
+  deletedAt: number | null;
+}
+
+/** From `fromMs` on, the operator is on `planId` (until its next row); no row at all means `developer`. */
+export interface OperatorPlansTable {
+  operatorId: string;
+  planId: string;
+  fromMs: number;
+  changedAt: number;
+}
+
 export interface Database {
   operators: OperatorsTable;
   apiTokens: ApiTokensTable;
@@ -401,4 +422,6 @@ export interface Database {
   deviceCommands: DeviceCommandsTable;
   collectBatches: CollectBatchesTable;
   collectItems: CollectItemsTable;
+  plans: PlansTable;
+  operatorPlans: OperatorPlansTable;
 }

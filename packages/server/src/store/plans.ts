@@ -1,0 +1,312 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Database, PlansTable } from "./schema.ts";
+
+/** The built-in plan: every operator is on it until it changes plan; it cannot be deleted. */
+export const developerPlanId = "developer";
+
+/** Usage beyond the included amount is billed `pricePerBlock` per started block of `blockSize`. */
+export interface OverageBlocks {
+  blockSize: number;
+  pricePerBlock: number;
+}
+
+/** What a plan caps; an absent limit caps nothing. */
+export interface PlanLimits {
+  apps?: number;
+  actionsPerApp?: number;
+  eventsPerMonth?: number;
+  historyRetentionDays?: number;
+  dataRetentionDays?: number;
+  emailsPerMonth?: number;
+  ingestBytesPerSecondPerDevice?: number;
+  ingestBytesPerSecondPerOperator?: number;
+}
+
+/** A plan as the provider defines it (billing.md); money in integer minor units. */
+export interface Plan {
+  planId: string;
+  name: string;
+  monthlyFee: number;
+  included: { events: number; aiCredits: number };
+  overage?: { events?: OverageBlocks; aiCredits?: OverageBlocks };
+  limits: PlanLimits;
+  /** The plan-only features it grants, like `timer.cron`. */
+  features: string[];
+}
+
+/** A plan as saved, without its id. */
+export type PlanDefinition = Omit<Plan, "planId">;
+
+/** A stretch of time an operator was on one plan; `untilMs` absent: still on it at the end of the asked range. */
+export interface PlanPeriod {
+  plan: Plan;
+  fromMs: number;
+  untilMs?: number;
+}
+
+/** The plan in force now, and the change scheduled for later (a downgrade from next month), if any. */
+export interface OperatorPlan {
+  current: Plan;
+  pending?: { plan: Plan; fromMs: number };
+}
+
+export type PlanRemoval = "deleted" | "not_found" | "built_in" | "in_use";
+
+/** How long runs are kept: `defaultDays` for every operator but those in `exceptions`. */
+export interface HistoryRetention {
+  defaultDays: number;
+  exceptions: ReadonlyMap<string, number>;
+}
+
+interface StoredTerms {
+  included: Plan["included"];
+  overage?: Plan["overage"];
+  limits: PlanLimits;
+  features: string[];
+}
+
+function toPlan(row: Selectable<PlansTable>): Plan {
+  const terms = JSON.parse(row.terms) as StoredTerms;
+  return {
+    planId: row.planId,
+    name: row.name,
+    monthlyFee: Number(row.monthlyFee),
+    included: terms.included,
+    ...(terms.overage ? { overage: terms.overage } : {}),
+    limits: terms.limits,
+    features: terms.features,
+  };
+}
+
+/**
+ * The provider's plans and every operator's plan history. A change is a row effective from its
+ * `fromMs`: a pending downgrade is a row in the future, so it takes effect by time alone, with no job.
+ */
+export class PlanStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** The plans operators may choose, cheapest first. */
+  async listPlans(): Promise<Plan[]> {
+    const rows = await this.db
+      .selectFrom("plans")
+      .selectAll()
+      .where("deletedAt", "is", null)
+      .orderBy("monthlyFee")
+      .orderBy("planId")
+      .execute();
+    return rows.map(toPlan);
+  }
+
+  async getPlan(planId: string): Promise<Plan | undefined> {
+    const row = await this.db
+      .selectFrom("plans")
+      .selectAll()
+      .where("planId", "=", planId)
+      .where("deletedAt", "is", null)
+      .executeTakeFirst();
+    return row && toPlan(row);
+  }
+
+  /** Creates or replaces a plan (a deleted one comes back); operators on it get the new terms at once. */
+  async putPlan(plan: Plan, now = Date.now()): Promise<Plan> {
+    const { planId, name, monthlyFee, ...rest } = plan;
+    const terms = JSON.stringify({
+      included: rest.included,
+      ...(rest.overage ? { overage: rest.overage } : {}),
+      limits: rest.limits,
+      features: rest.features,
+    } satisfies StoredTerms);
+    await this.db
+      .insertInto("plans")
+      .values({ planId, name, monthlyFee, terms, createdAt: now, updatedAt: now, deletedAt: null })
+      .onConflict((conflict) =>
+        conflict.column("planId").doUpdateSet({ name, monthlyFee, terms, updatedAt: now, deletedAt: null }),
+      )
+      .execute();
+    return plan;
+  }
+
+  /**
+   * Deletes a plan no operator is on or moving to. The row stays, marked, so the months it was in
+   * force still read it; the developer plan is never deleted.
+   */
+  async deletePlan(planId: string, now = Date.now()): Promise<PlanRemoval> {
+    if (planId === developerPlanId) return "built_in";
+    return this.db.transaction().execute(async (trx) => {
+      const plan = await trx
+        .selectFrom("plans")
+        .select("planId")
+        .where("planId", "=", planId)
+        .where("deletedAt", "is", null)
+        .executeTakeFirst();
+      if (!plan) return "not_found";
+      const user = await trx
+        .selectFrom("operatorPlans as op")
+        .select("op.operatorId")
+        .where("op.planId", "=", planId)
+        .where((eb) =>
+          eb.or([
+            eb("op.fromMs", ">", now),
+            eb(
+              "op.fromMs",
+              "=",
+              eb
+                .selectFrom("operatorPlans as latest")
+                .select((inner) => inner.fn.max("latest.fromMs").as("fromMs"))
+                .whereRef("latest.operatorId", "=", "op.operatorId")
+                .where("latest.fromMs", "<=", now),
+            ),
+          ]),
+        )
+        .limit(1)
+        .executeTakeFirst();
+      if (user) return "in_use";
+      await trx
+        .updateTable("plans")
+        .set({ deletedAt: now, updatedAt: now })
+        .where("planId", "=", planId)
+        .execute();
+      return "deleted";
+    });
+  }
+
+  /** The plan in force for the operator at `at` (a deleted plan still answers for the time it was in force). */
+  async termsOf(operatorId: string, at = Date.now()): Promise<Plan> {
+    const row = await this.db
+      .selectFrom("operatorPlans as op")
+      .innerJoin("plans as p", "p.planId", "op.planId")
+      .selectAll("p")
+      .where("op.operatorId", "=", operatorId)
+      .where("op.fromMs", "<=", at)
+      .orderBy("op.fromMs", "desc")
+      .limit(1)
+      .executeTakeFirst();
+    return row ? toPlan(row) : this.developerPlan();
+  }
+
+  async operatorPlan(operatorId: string, now = Date.now()): Promise<OperatorPlan> {
+    const current = await this.termsOf(operatorId, now);
+    const next = await this.db
+      .selectFrom("operatorPlans as op")
+      .innerJoin("plans as p", "p.planId", "op.planId")
+      .selectAll("p")
+      .select("op.fromMs")
+      .where("op.operatorId", "=", operatorId)
+      .where("op.fromMs", ">", now)
+      .orderBy("op.fromMs")
+      .limit(1)
+      .executeTakeFirst();
+    return next ? { current, pending: { plan: toPlan(next), fromMs: Number(next.fromMs) } } : { current };
+  }
+
+  /**
+   * Puts the operator on `planId` from `fromMs` (now, or a later month's start) and drops any change
+   * scheduled after now: the latest decision wins. False when there is no such plan.
+   */
+  async changeOperatorPlan(
+    operatorId: string,
+    planId: string,
+    fromMs: number,
+    now = Date.now(),
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const plan = await trx
+        .selectFrom("plans")
+        .select("planId")
+        .where("planId", "=", planId)
+        .where("deletedAt", "is", null)
+        .executeTakeFirst();
+      if (!plan) return false;
+      await trx
+        .deleteFrom("operatorPlans")
+        .where("operatorId", "=", operatorId)
+        .where("fromMs", ">", now)
+        .execute();
+      const inForce = await trx
+        .selectFrom("operatorPlans")
+        .select("planId")
+        .where("operatorId", "=", operatorId)
+        .where("fromMs", "<=", fromMs)
+        .orderBy("fromMs", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      if ((inForce?.planId ?? developerPlanId) === planId) return true;
+      await trx
+        .insertInto("operatorPlans")
+        .values({ operatorId, planId, fromMs, changedAt: now })
+        .onConflict((conflict) =>
+          conflict.columns(["operatorId", "fromMs"]).doUpdateSet({ planId, changedAt: now }),
+        )
+        .execute();
+      return true;
+    });
+  }
+
+  /**
+   * Every plan the operator was on during [fromMs, toMs), in order: what "the highest-fee plan in
+   * force at any moment of the month" is computed from. The first period may start before fromMs.
+   */
+  async plansInForce(operatorId: string, fromMs: number, toMs: number): Promise<PlanPeriod[]> {
+    const rows = await this.db
+      .selectFrom("operatorPlans as op")
+      .innerJoin("plans as p", "p.planId", "op.planId")
+      .selectAll("p")
+      .select("op.fromMs")
+      .where("op.operatorId", "=", operatorId)
+      .where("op.fromMs", "<", toMs)
+      .orderBy("op.fromMs")
+      .execute();
+    const changes = rows.map((row) => ({ plan: toPlan(row), fromMs: Number(row.fromMs) }));
+    const startsBefore = changes.filter((change) => change.fromMs <= fromMs).length;
+    const inForce =
+      startsBefore > 0
+        ? changes.slice(startsBefore - 1)
+        : [{ plan: await this.developerPlan(), fromMs: 0 }, ...changes];
+    return inForce.map((period, index) => {
+      const next = inForce[index + 1];
+      return next ? { ...period, untilMs: next.fromMs } : period;
+    });
+  }
+
+  /**
+   * How long each operator's runs are kept at `now`: its plan's `historyRetentionDays`, else
+   * `defaultDays` (the service's setting).
+   */
+  async historyRetention(now: number, defaultDays: number): Promise<HistoryRetention> {
+    const plans = await this.db.selectFrom("plans").selectAll().execute();
+    const daysOf = new Map(
+      plans.map((row) => [row.planId, toPlan(row).limits.historyRetentionDays ?? defaultDays]),
+    );
+    const developerDays = daysOf.get(developerPlanId) ?? defaultDays;
+    const current = await this.db
+      .selectFrom("operatorPlans as op")
+      .select(["op.operatorId", "op.planId"])
+      .where((eb) =>
+        eb(
+          "op.fromMs",
+          "=",
+          eb
+            .selectFrom("operatorPlans as latest")
+            .select((inner) => inner.fn.max("latest.fromMs").as("fromMs"))
+            .whereRef("latest.operatorId", "=", "op.operatorId")
+            .where("latest.fromMs", "<=", now),
+        ),
+      )
+      .execute();
+    const exceptions = new Map<string, number>();
+    for (const { operatorId, planId } of current) {
+      const days = daysOf.get(planId) ?? defaultDays;
+      if (days !== developerDays) exceptions.set(operatorId, days);
+    }
+    return { defaultDays: developerDays, exceptions };
+  }
+
+  private async developerPlan(): Promise<Plan> {
+    const row = await this.db
+      .selectFrom("plans")
+      .selectAll()
+      .where("planId", "=", developerPlanId)
+      .executeTakeFirstOrThrow();
+    return toPlan(row);
+  }
+}
