@@ -16,18 +16,22 @@ import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { PlanTermsPort } from "../runtime/ports/plan-terms.ts";
 import type { VerifiedAddressesPort } from "../runtime/ports/verified-addresses.ts";
 import type { Scheduler } from "../runtime/scheduler.ts";
 import { checkUserCodeSyntax } from "../sandbox/quickjs.ts";
 import type { OperatorStore } from "../store/store.ts";
 import { importOptionsSchema, planImport } from "./app-import.ts";
 import { refuseUnverifiedRecipients } from "./email-recipients.ts";
+import { refuseOverPlan } from "./plan-limits.ts";
 
 /** What the app routes are given by the root. */
 export interface AppRouteDeps {
   config: ServerConfig;
   scheduler: Scheduler;
   verifiedAddresses: VerifiedAddressesPort;
+  /** The operator's plan: its limits on apps and actions, and its plan-only features. */
+  planTerms: PlanTermsPort;
 }
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
@@ -129,7 +133,7 @@ function parseImport(body: unknown, contentType: string | undefined, maxDepth: n
 /** Apps: create, read, update, delete, import and export (JSON and YAML). */
 export async function appRoutes(
   api: FastifyInstance,
-  { config, scheduler, verifiedAddresses }: AppRouteDeps,
+  { config, scheduler, verifiedAddresses, planTerms }: AppRouteDeps,
 ): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const maxActions = config.limits.maxActionsPerApp;
@@ -152,10 +156,11 @@ export async function appRoutes(
   routes.post(
     "/v1/apps",
     { schema: { summary: "Create an app", tags: ["App"], operationId: "createApp", body: z.unknown() } },
-    async (request, reply) =>
-      reply
-        .status(201)
-        .send(await create(request, await checkedDefinition(request.body, maxActions), "created")),
+    async (request, reply) => {
+      const definition = await checkedDefinition(request.body, maxActions);
+      await refuseOverPlan(planTerms, operatorOf(request), definition, "new");
+      return reply.status(201).send(await create(request, definition, "created"));
+    },
   );
 
   routes.post(
@@ -181,6 +186,7 @@ export async function appRoutes(
         definition: planned,
         notes,
       } = await planImport(store, input, definition, request.query);
+      await refuseOverPlan(planTerms, store, planned, replaces ? "existing" : "new");
       if (request.query.dryRun) return { dryRun: true, appId: replaces?.appId ?? null, app: planned, notes };
       if (!replaces)
         return reply.status(201).send({ ...(await create(request, planned, "imported")), notes });
@@ -258,6 +264,7 @@ export async function appRoutes(
       const { appId } = request.params;
       const expectedVersion = versionToMatch(request.headers["if-match"]);
       const definition = await checkedDefinition(request.body, maxActions);
+      await refuseOverPlan(planTerms, store, definition, "existing");
       await refuseUnverifiedRecipients(definition, store.operatorId, verifiedAddresses);
       const app = await store.updateApp(appId, definition, expectedVersion, {
         origin: "saved",

@@ -4,17 +4,20 @@ import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
+import type { PlanTermsPort } from "../runtime/ports/plan-terms.ts";
 import type { VerifiedAddressesPort } from "../runtime/ports/verified-addresses.ts";
 import type { Scheduler } from "../runtime/scheduler.ts";
 import { type AppVersionStore, versionOrigins } from "../store/app-versions.ts";
 import { checkedDefinition, entityTagOf, refuseUnsaved, versionToMatch } from "./app-routes.ts";
 import { refuseUnverifiedRecipients } from "./email-recipients.ts";
+import { refuseOverPlan } from "./plan-limits.ts";
 
 export interface AppVersionRouteDeps {
   appVersions: AppVersionStore;
   config: ServerConfig;
   scheduler: Scheduler;
   verifiedAddresses: VerifiedAddressesPort;
+  planTerms: PlanTermsPort;
 }
 
 const appParams = z.object({ appId: z.string().min(1).max(64) });
@@ -34,7 +37,7 @@ const versionSummary = z.object({
 /** App versions: the definitions an app was saved with, listed, read and restored. */
 export async function appVersionRoutes(
   api: FastifyInstance,
-  { appVersions, config, scheduler, verifiedAddresses }: AppVersionRouteDeps,
+  { appVersions, config, scheduler, verifiedAddresses, planTerms }: AppVersionRouteDeps,
 ) {
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
@@ -109,6 +112,7 @@ export async function appVersionRoutes(
       const { store, found } = await versionOf(request, appId, version);
       // Checked again: what the server accepts may have grown stricter since that version was saved.
       const definition = await checkedDefinition(found.definition, config.limits.maxActionsPerApp);
+      await refuseOverPlan(planTerms, store, definition, "existing");
       await refuseUnverifiedRecipients(definition, store.operatorId, verifiedAddresses);
       const app = await store.updateApp(appId, definition, expectedVersion, {
         origin: "restored",

@@ -80,3 +80,9 @@ export function firstDayOfNextMonth(now: number, timeZone: string): { date: stri
     startMs: startOfLocalDay(nextYear, nextMonth, 1, timeZone),
   };
 }
+
+/** The local date of an instant in `timeZone`, as `YYYY-MM-DD`. */
+export function localDate(instant: number, timeZone: string): string {
+  const { year, month, day } = localTime(instant, timeZone);
+  return isoDate(year, month, day);
+}

@@ -12,6 +12,7 @@ import type {
   ExecutionStatus,
   ExecutionSummary,
   FoundToken,
+  HistoryScope,
   IncomingWebhook,
   MessageRecord,
   Operator,
@@ -506,7 +507,9 @@ export class SqlStore implements Store {
     return rows.map((row) => ({ operatorId: row.operatorId, app: toApp(row) }));
   }
 
-  async deleteHistoryBefore(cutoff: number): Promise<number> {
+  async deleteHistoryBefore(cutoff: number, scope: HistoryScope = {}): Promise<number> {
+    const { only, except = [] } = scope;
+    if (only?.length === 0) return 0;
     const batchSize = 500;
     let deleted = 0;
     for (;;) {
@@ -515,6 +518,8 @@ export class SqlStore implements Store {
           .selectFrom("executions as e")
           .select("e.executionId")
           .where("e.createdAt", "<", cutoff)
+          .$if(only !== undefined, (query) => query.where("e.operatorId", "in", only ?? []))
+          .$if(except.length > 0, (query) => query.where("e.operatorId", "not in", except))
           .where(({ not, exists, selectFrom }) =>
             not(
               exists(

@@ -186,6 +186,54 @@ describe.each(databases)("the store on %s", (_name, database) => {
     },
   );
 
+  it.skipIf(!database)(
+    "deletes old runs of the operators a sweep names, or of all but those it leaves out",
+    async () => {
+      for (const [executionId, operatorId] of [
+        ["KEPT-1", "OP0000000001"],
+        ["KEPT-2", "OP0000000002"],
+      ] as const)
+        await bus.startExecution(
+          {
+            executionId,
+            operatorId,
+            appId: "APP-R",
+            channelId: "in",
+            eventType: "api",
+            dedupeKey: null,
+            replayOf: null,
+          },
+          {
+            message: {
+              messageId: executionId,
+              executionId,
+              operatorId,
+              appId: "APP-R",
+              channelId: "in",
+              hop: 0,
+              payload: null,
+              context: { eventType: "api" },
+              parentStepId: null,
+            },
+            actionIds: [],
+            availableAt: 0,
+          },
+        );
+      const runsOf = async (operatorId: string) =>
+        (await store.forOperator(operatorId).listExecutions("APP-R", { limit: 10 })).map(
+          (run) => run.executionId,
+        );
+      const later = Date.now() + 1_000;
+      expect(await store.deleteHistoryBefore(later, { only: [] })).toBe(0);
+      expect(await store.deleteHistoryBefore(later, { only: ["OP0000000002"] })).toBe(1);
+      expect(await runsOf("OP0000000001")).toEqual(["KEPT-1"]);
+      expect(await store.deleteHistoryBefore(later, { except: ["OP0000000001"] })).toBe(0);
+      expect(await runsOf("OP0000000001")).toEqual(["KEPT-1"]);
+      expect(await store.deleteHistoryBefore(later, { except: ["OP0000000002"] })).toBeGreaterThanOrEqual(1);
+      expect(await runsOf("OP0000000001")).toEqual([]);
+    },
+  );
+
   it.skipIf(!database)("counts e-mail recipients per operator in a time window", async () => {
     const alice = store.forOperator("OP0000000001");
     await alice.recordEmailSend(2, 1_000);

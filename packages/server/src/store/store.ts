@@ -150,6 +150,12 @@ export interface OperatorStore {
   recordEmailSend(recipients: number, sentAt: number): Promise<void>;
 }
 
+/** Whose runs a retention sweep deletes: every operator's by default. */
+export interface HistoryScope {
+  only?: readonly string[];
+  except?: readonly string[];
+}
+
 export interface Store {
   forOperator(operatorId: string): OperatorStore;
   createOperator(operator: Operator): Promise<"created" | "email_taken" | "id_taken">;
@@ -164,8 +170,11 @@ export interface Store {
   findIncomingWebhookBySecret(secretHash: string): Promise<IncomingWebhook | undefined>;
   /** Every app of every operator, for the scheduler at start-up. */
   listAllApps(): Promise<Array<{ operatorId: string; app: App }>>;
-  /** Deletes runs started before `cutoff` that have nothing left to do; returns how many. */
-  deleteHistoryBefore(cutoff: number): Promise<number>;
+  /**
+   * Deletes runs started before `cutoff` that have nothing left to do; returns how many. `scope`
+   * narrows it to some operators (`only`) or leaves some out (`except`): their plans keep runs longer or shorter.
+   */
+  deleteHistoryBefore(cutoff: number, scope?: HistoryScope): Promise<number>;
   /** Readiness probe: a round trip to the database. */
   ping(): Promise<void>;
   close(): Promise<void>;
