@@ -30,15 +30,20 @@ const small = {
   limits: { apps: 1, actionsPerApp: 2 },
 };
 
-function appWith(actions: number, cronTimer = false) {
+/** An app with `actions` republish actions; with `cron`, its channel's source is a cron timer. */
+function appWith(actions: number, cron?: { enabled: boolean }) {
   return {
-    name: cronTimer ? "morning report" : "relay",
+    name: cron ? "morning report" : "relay",
     channels: [
       {
         channelId: "in",
         name: "every morning",
-        eventSource: cronTimer
-          ? { type: "scheduled-timer", config: { cron: "0 9 * * *", timezone: "Asia/Tokyo" } }
+        eventSource: cron
+          ? {
+              type: "scheduled-timer",
+              enabled: cron.enabled,
+              config: { cron: "0 9 * * *", timezone: "Asia/Tokyo" },
+            }
           : { type: "api", config: {} },
       },
     ],
@@ -51,6 +56,8 @@ function appWith(actions: number, cronTimer = false) {
   };
 }
 
+const cronTimer = { enabled: true };
+
 async function putPlan(planId: string, body: unknown) {
   const answer = await provider.call("PUT", `/v1/provider/plans/${planId}`, body);
   expect(answer.status, answer.text).toBe(200);
@@ -62,7 +69,12 @@ describe("the provider's plans", () => {
     expect(await putPlan("standard", standard)).toEqual({ planId: "standard", ...standard });
     expect(await putPlan("small", small)).toEqual({ planId: "small", ...small, features: [] });
     const minimal = { name: "Trial", monthlyFee: 0, included: { events: 1_000, aiCredits: 10 } };
-    expect(await putPlan("trial", minimal)).toEqual({ planId: "trial", ...minimal, limits: {}, features: [] });
+    expect(await putPlan("trial", minimal)).toEqual({
+      planId: "trial",
+      ...minimal,
+      limits: {},
+      features: [],
+    });
     expect((await provider.call("GET", "/v1/provider/plans/small")).body).toEqual({
       planId: "small",
       ...small,
@@ -127,7 +139,9 @@ describe("the provider's plans", () => {
     expect((await provider.call("DELETE", "/v1/provider/plans/seasonal")).status).toBe(204);
     expect((await provider.call("GET", "/v1/provider/plans/seasonal")).status).toBe(404);
     expect((await provider.call("DELETE", "/v1/provider/plans/seasonal")).status).toBe(404);
-    const gone = await operator.call("PUT", `/v1/operators/${operator.operatorId}/plan`, { planId: "seasonal" });
+    const gone = await operator.call("PUT", `/v1/operators/${operator.operatorId}/plan`, {
+      planId: "seasonal",
+    });
     expect(gone.status).toBe(404);
   });
 });
@@ -156,7 +170,7 @@ describe("an operator's plan", () => {
       downgraded.body,
     );
     // Until then the plan in force is still the one that allows cron timers.
-    expect((await operator.call("POST", "/v1/apps", appWith(1, true))).status).toBe(201);
+    expect((await operator.call("POST", "/v1/apps", appWith(1, cronTimer))).status).toBe(201);
 
     // Choosing the plan in force again cancels the downgrade.
     expect((await operator.call("PUT", path, { planId: "standard" })).body).toEqual({ planId: "standard" });
@@ -166,7 +180,7 @@ describe("an operator's plan", () => {
     const operator = await signUp(conflux.url);
     const path = `/v1/operators/${operator.operatorId}/plan`;
     await operator.call("PUT", path, { planId: "standard" });
-    const report = await operator.call("POST", "/v1/apps", appWith(1, true));
+    const report = await operator.call("POST", "/v1/apps", appWith(1, cronTimer));
     expect(report.status).toBe(201);
 
     const lacksCron = await operator.call("PUT", path, { planId: "developer" });
@@ -176,8 +190,7 @@ describe("an operator's plan", () => {
     expect(lacksCron.body.message).toContain("channel 'every morning' in app 'morning report'");
 
     // With the timer turned off the feature is not in use; two apps are one more than small allows.
-    const turnedOff = appWith(1, true);
-    turnedOff.channels[0].eventSource = { ...turnedOff.channels[0].eventSource, enabled: false } as never;
+    const turnedOff = appWith(1, { enabled: false });
     expect((await operator.call("PUT", `/v1/apps/${report.body.appId}`, turnedOff)).status).toBe(200);
     expect((await operator.call("POST", "/v1/apps", appWith(1))).status).toBe(201);
     const tooManyApps = await operator.call("PUT", path, { planId: "small" });
@@ -196,7 +209,9 @@ describe("an operator's plan", () => {
     expect(tooManyActions.body.message).toContain("limit actionsPerApp");
 
     expect((await operator.call("PUT", `/v1/apps/${relay.appId}`, appWith(2))).status).toBe(200);
-    expect((await operator.call("PUT", path, { planId: "small" })).body).toMatchObject({ pendingPlanId: "small" });
+    expect((await operator.call("PUT", path, { planId: "small" })).body).toMatchObject({
+      pendingPlanId: "small",
+    });
   });
 
   it("answers 400 for a bad body and 404 for an unknown plan", async () => {
@@ -234,7 +249,7 @@ describe("an operator's plan", () => {
   it("is set by the provider at once, whatever the fee and the apps, and 404 for an unknown operator", async () => {
     const operator = await signUp(conflux.url);
     await operator.call("PUT", `/v1/operators/${operator.operatorId}/plan`, { planId: "standard" });
-    expect((await operator.call("POST", "/v1/apps", appWith(1, true))).status).toBe(201);
+    expect((await operator.call("POST", "/v1/apps", appWith(1, cronTimer))).status).toBe(201);
     const path = `/v1/provider/operators/${operator.operatorId}/plan`;
     const set = await provider.call("PUT", path, { planId: "developer" });
     expect(set.status).toBe(200);
@@ -243,9 +258,9 @@ describe("an operator's plan", () => {
       planId: "developer",
     });
     expect((await provider.call("GET", "/v1/provider/operators/OP9999999999/plan")).status).toBe(404);
-    expect((await provider.call("PUT", "/v1/provider/operators/OP9999999999/plan", { planId: "small" })).status).toBe(
-      404,
-    );
+    expect(
+      (await provider.call("PUT", "/v1/provider/operators/OP9999999999/plan", { planId: "small" })).status,
+    ).toBe(404);
     expect((await provider.call("PUT", path, { planId: "gold" })).status).toBe(404);
   });
 });
@@ -269,7 +284,9 @@ describe("the apps of an operator", () => {
 
     const bigger = await operator.call("PUT", `/v1/apps/${first.body.appId}`, appWith(3));
     expect(bigger.status).toBe(409);
-    expect(bigger.body.message).toBe("app 'relay' has 3 actions; plan 'small' allows 2 (limit actionsPerApp)");
+    expect(bigger.body.message).toBe(
+      "app 'relay' has 3 actions; plan 'small' allows 2 (limit actionsPerApp)",
+    );
     const replaced = await operator.call("POST", "/v1/apps/import?mode=replace", {
       ...appWith(3),
       appId: first.body.appId,
@@ -281,13 +298,13 @@ describe("the apps of an operator", () => {
 
   it("have a cron timer only on a plan with feature timer.cron", async () => {
     const operator = await signUp(conflux.url);
-    const refused = await operator.call("POST", "/v1/apps", appWith(1, true));
+    const refused = await operator.call("POST", "/v1/apps", appWith(1, cronTimer));
     expect(refused.status).toBe(409);
     expect(refused.body.message).toBe(
       "the cron timer of channel 'every morning' in app 'morning report' needs feature timer.cron, which plan 'developer' does not have",
     );
     await operator.call("PUT", `/v1/operators/${operator.operatorId}/plan`, { planId: "standard" });
-    expect((await operator.call("POST", "/v1/apps", appWith(1, true))).status).toBe(201);
+    expect((await operator.call("POST", "/v1/apps", appWith(1, cronTimer))).status).toBe(201);
   });
 
   it("follow the developer plan as the provider edits it", async () => {
@@ -298,7 +315,7 @@ describe("the apps of an operator", () => {
     await putPlan("developer", { ...definition, limits: { actionsPerApp: 2 }, features: ["timer.cron"] });
     try {
       expect((await operator.call("POST", "/v1/apps", appWith(3))).status).toBe(409);
-      expect((await operator.call("POST", "/v1/apps", appWith(2, true))).status).toBe(201);
+      expect((await operator.call("POST", "/v1/apps", appWith(2, cronTimer))).status).toBe(201);
     } finally {
       await putPlan("developer", definition);
     }
