@@ -59,6 +59,7 @@ import { ApiRateLimiter } from "./store/api-rate-windows.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
+import { PlanStore } from "./store/plans.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import type { Database } from "./store/schema.ts";
 import { SqlStore } from "./store/sql-store.ts";
@@ -167,6 +168,8 @@ export interface Services {
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
+  /** Plans the provider offers and each operator's plan history (also the runtime's PlanTermsPort). */
+  plans: PlanStore;
 }
 
 export interface Conflux {
@@ -255,6 +258,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
   const accountStore = new AccountStore(db);
+  const plans = new PlanStore(db);
   // The api action calls the API built below; it runs only once the API listens.
   let builtApi: FastifyInstance | undefined;
   const apiCalls = createApiCallPort(
@@ -275,6 +279,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     collectBatches,
     apiCalls,
     verifiedAddresses: accounts.verifiedEmails,
+    plans,
   };
   const services: Services = {
     admission,
@@ -345,7 +350,11 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   worker.start();
   admission.start();
   collectBatches.start();
-  const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
+  const stopRetention = startHistoryRetention(
+    store,
+    (now) => plans.historyRetention(now, config.historyRetentionDays),
+    logger,
+  );
   // Parked deliveries wait for this to let a probe through: a small share of the longest wait between tries.
   const stopProbes = startPeriodicSweep(
     async () => void (await breakers.releaseProbes()),
