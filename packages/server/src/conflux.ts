@@ -312,7 +312,6 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     collectBatches,
     apiCalls,
     verifiedAddresses: accounts.verifiedEmails,
-    plans,
   };
   const services: Services = {
     admission,
@@ -320,6 +319,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     provider: new ProviderStore(db),
     signInFailures: accounts.failures,
     planTerms,
+    plans,
     config,
     store,
     accountStore,
