@@ -66,6 +66,9 @@ describe.each(databases)("on %s", (_name, database) => {
     if (!database) return;
     conflux = await startTestConflux({ database });
     provider = await providerSession(conflux);
+    // Every test may choose these; the first checks how they read back.
+    await putPlan("standard", standard);
+    await putPlan("small", small);
   });
   afterAll(async () => conflux?.cleanUp());
 
@@ -183,6 +186,27 @@ describe.each(databases)("on %s", (_name, database) => {
 
       // Choosing the plan in force again cancels the downgrade.
       expect((await operator.call("PUT", path, { planId: "standard" })).body).toEqual({ planId: "standard" });
+    });
+
+    it("starts a downgrade on the first of next month in the provider's billing time zone", async () => {
+      const settings = (await provider.call("GET", "/v1/provider/settings")).body;
+      const zone = "Pacific/Kiritimati";
+      expect(
+        (await provider.call("PUT", "/v1/provider/settings", { ...settings, billingTimeZone: zone })).status,
+      ).toBe(200);
+      try {
+        const operator = await signUp(conflux.url);
+        const path = `/v1/operators/${operator.operatorId}/plan`;
+        await operator.call("PUT", path, { planId: "standard" });
+        const downgraded = await operator.call("PUT", path, { planId: "developer" });
+        expect(downgraded.body).toEqual({
+          planId: "standard",
+          pendingPlanId: "developer",
+          pendingFrom: firstDayOfNextMonth(Date.now(), zone).date,
+        });
+      } finally {
+        await provider.call("PUT", "/v1/provider/settings", settings);
+      }
     });
 
     it("is refused (409) a change while a plan-only feature is in use or the apps exceed the plan's limits", async () => {
