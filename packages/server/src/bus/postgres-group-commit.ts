@@ -1,5 +1,6 @@
 import { CompiledQuery, type Insertable, type Kysely, type Transaction } from "kysely";
 import type { Database, ExecutionsTable, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
+import { addEventTallies, type EventCount, tallyEvents } from "./event-counts.ts";
 
 type Trx = Transaction<Database>;
 
@@ -9,6 +10,8 @@ export interface StartWrite {
   messages: Insertable<MessagesTable>[];
   jobs: Insertable<JobsTable>[];
   alsoWrite?: ((trx: Trx) => Promise<void>) | undefined;
+  /** The event it makes durable, counted when it is stored (not for a repeated dedupe key). */
+  count?: EventCount | undefined;
 }
 
 /** A job's acknowledgement with its step and outputs. Settles with whether it was acknowledged here (false: another worker did). */
@@ -241,6 +244,7 @@ export class PostgresGroupCommit {
     const messages: Insertable<MessagesTable>[] = [];
     const jobs: Insertable<JobsTable>[] = [];
     const alsoWrites: Array<(trx: Trx) => Promise<void>> = [];
+    const counts: EventCount[] = [];
 
     if (starts.length) {
       const result = await trx.executeQuery(insertExecutions.query(starts.map((start) => start.execution)));
@@ -251,6 +255,7 @@ export class PostgresGroupCommit {
         if (!isStored) continue;
         messages.push(...start.messages);
         jobs.push(...start.jobs);
+        if (start.count) counts.push(start.count);
         if (start.alsoWrite) alsoWrites.push((t) => (start.alsoWrite as (t: Trx) => Promise<void>)(t));
       }
     }
@@ -280,6 +285,8 @@ export class PostgresGroupCommit {
     for (const write of alsoWrites) await write(trx);
     for (const [index, entry] of batch.entries())
       if (entry.kind === "other") outcomes[index] = await entry.write(trx);
+    // Last, so the counter rows every commit of an operator shares stay locked only until this commit.
+    await addEventTallies(trx, "postgres", tallyEvents(counts), Date.now());
     return outcomes;
   }
 }
