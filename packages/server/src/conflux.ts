@@ -41,6 +41,7 @@ import { createGuardedClient, type OutboundClient } from "./outbound/guarded-cli
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { Admission } from "./runtime/admission.ts";
+import { BillingCalendar } from "./runtime/billing-calendar.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
 import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
@@ -62,7 +63,9 @@ import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrat
 import type { Database } from "./store/schema.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
+import { EventQuota } from "./usage/event-quota.ts";
 import { usageModule } from "./usage/module.ts";
+import { eventsCap, type PlanTermsOfUsage } from "./usage/usage-report.ts";
 import { UsageStore } from "./usage/usage-store.ts";
 
 /**
@@ -151,8 +154,13 @@ export interface Services {
   apiRateLimiter: ApiRateLimiter;
   /** Audited calls and sign-ins of each operator. */
   auditLogs: AuditLogStore;
-  /** Monthly usage counters (AI credits and tokens) per operator. */
+  /** Monthly usage counters (events, AI credits and tokens) and quotas per operator. */
   usage: UsageStore;
+  /** Days and months in the provider's billing time zone (usage, quotas, invoices). */
+  billingCalendar: BillingCalendar;
+  /** The events cap at the sources' door. */
+  eventQuota: EventQuota;
+  planTerms: PlanTermsOfUsage;
   ai: AiServices;
   /** Device registry, ingest, downlink and data store, with the file store (`file` event sources fire on changes). */
   devices: DeviceServices & { readonly files: FileStore };
@@ -198,7 +206,10 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const metrics = new Metrics();
   watchDatabase(metrics, db, pool);
   const listenUrl = config.database.kind === "postgres" ? config.database.url : undefined;
-  const sqlBus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger });
+  const billingCalendar = new BillingCalendar(async () => "UTC", logger);
+  await billingCalendar.start();
+  const billingDay = (at: number) => billingCalendar.day(at);
+  const sqlBus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger, billingDay });
   const opened = await openBus(config, sqlBus, db, logger);
   const { leadership, closeBus, announce } = opened;
   const bus = meteredBus(opened.bus, metrics);
@@ -218,7 +229,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     await startExecution(bus, tick, config.limits.maxMessageBytes);
   }, logger);
   const stepEvents = new StepEvents();
-  const usage = new UsageStore(db);
+  const usage = new UsageStore(db, billingCalendar);
   let url = "";
   const files = createFileStore({
     db,
@@ -274,8 +285,26 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     apiCalls,
     verifiedAddresses: accounts.verifiedEmails,
   };
+  // TEMPORARY until the provider foundation's PlanTermsPort: the developer plan's terms.
+  const planTerms = {
+    termsOf: async () => ({
+      included: { events: 0, aiCredits: 0 },
+      limits: {} as { eventsPerMonth?: number },
+    }),
+  };
+  const eventQuota = new EventQuota(
+    {
+      capOf: (operatorId, at) => eventsCap(operatorId, at, { usage, planTerms }),
+      countOf: async (operatorId, month) => (await usage.forOperator(operatorId).ofMonth(month)).events ?? 0,
+      calendar: billingCalendar,
+    },
+    logger,
+  );
   const services: Services = {
     admission,
+    billingCalendar,
+    eventQuota,
+    planTerms,
     config,
     store,
     accountStore,
@@ -363,6 +392,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     api,
     url,
     async stop() {
+      billingCalendar.stop();
       stopRetention();
       stopProbes();
       admission.stop();

@@ -10,6 +10,8 @@ export type UserErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
+  /** A monthly quota (billing.md) is used up: 429 until the month ends. */
+  | "quota_exceeded"
   /** The service is over its load (its backlog's latency bound): 503 with Retry-After. */
   | "overloaded";
 
