@@ -16,6 +16,7 @@ const statusOf: Record<UserErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   quota_exceeded: 429,
+  operator_suspended: 403,
   overloaded: 503,
 };
 

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { billingDay, billingMonth, monthEnd } from "./billing-month.ts";
 
 /** How often the provider's billing time zone is read again: a change reaches every instance within this. */
-const refreshMs = 10_000;
+const refreshMs = 2_000;
 
 /**
  * The provider's billing time zone, read once and then in the background, so that the bus can date

@@ -1,5 +1,6 @@
 import type { FeatureModule } from "../api/feature-module.ts";
 import { usageDailyCountersMigration, usageMigration, usageQuotasMigration } from "./migration.ts";
+import { providerUsageRoutes } from "./provider-usage-routes.ts";
 import { type UsageRouteDeps, usageRoutes } from "./usage-routes.ts";
 
 /**
@@ -15,4 +16,5 @@ export const usageModule = {
     "0026_usage_daily_counters": usageDailyCountersMigration,
   },
   routes: usageRoutes,
+  providerRoutes: providerUsageRoutes,
 } satisfies FeatureModule<UsageRouteDeps>;

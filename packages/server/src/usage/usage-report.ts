@@ -1,19 +1,12 @@
 import type { BillingCalendar } from "../runtime/billing-calendar.ts";
 import { monthStart, nextMonth } from "../runtime/billing-month.ts";
+import type { PlanTermsPort } from "../runtime/ports/plan-terms.ts";
 import type { UsageStore } from "./usage-store.ts";
-
-/** What the usage answer needs of an operator's plan (runtime/ports/plan-terms.ts). */
-export interface PlanTermsOfUsage {
-  termsOf(
-    operatorId: string,
-    at?: number,
-  ): Promise<{ included: { events: number; aiCredits: number }; limits: { eventsPerMonth?: number } }>;
-}
 
 export interface UsageReportDeps {
   usage: UsageStore;
   billingCalendar: BillingCalendar;
-  planTerms: PlanTermsOfUsage;
+  planTerms: PlanTermsPort;
   /** The service's own monthly AI credits (ai config): a cap over every operator's. */
   config: { ai: { monthlyCredits: number } };
 }
