@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { billingDay } from "../src/runtime/billing-month.ts";
 import { createDeviceFixture } from "./device-fixture.ts";
 import { type ApiSession, logIn, signUp, useSuite } from "./harness.ts";
 import { providerSession } from "./provider-session.ts";
@@ -128,8 +129,33 @@ describe("the events quota at the sources", () => {
   });
 });
 
-describe("the events quota on two instances sharing one PostgreSQL database", () => {
+describe("the billing time zone", () => {
+  const suite = useSuite();
 
+  it("dates the month and its days in the provider's billing time zone", async () => {
+    const session = await signUp(suite.conflux.url);
+    const appId = await createApiApp(session);
+    const provider = await providerSession(suite.conflux);
+    const settings = (await provider.call("GET", "/v1/provider/settings")).body;
+    // Fourteen hours ahead of UTC: on most days a different date from UTC's for part of it.
+    const saved = await provider.call("PUT", "/v1/provider/settings", {
+      ...settings,
+      billingTimeZone: "Pacific/Kiritimati",
+    });
+    expect(saved.status, saved.text).toBe(200);
+    await suite.conflux.services.billingCalendar.refresh();
+    const before = Date.now();
+    expect((await send(session, appId)).status).toBe(202);
+    const usage = (await session.call("GET", "/v1/usage")).body;
+    const after = Date.now();
+    const days = [before, after].map((at) => billingDay(at, "Pacific/Kiritimati"));
+    expect(days).toContain(usage.daily.at(-1).date);
+    expect(usage.month).toBe(usage.daily.at(-1).date.slice(0, 7));
+    expect(usage.daily.at(-1).events).toBe(1);
+  });
+});
+
+describe("the events quota on two instances sharing one PostgreSQL database", () => {
   it.skipIf(!instances.reachable)("is one quota: together they accept the cap, not more", async () => {
     const email = `quota-${Date.now()}@example.com`;
     const onFirst = await signUp(instances.first.url, email);
