@@ -154,7 +154,7 @@ export class SqlBus implements Bus {
     alsoWrite?: WriteWithExecution,
   ): Promise<{ executionId: string; duplicate: boolean }> {
     const createdAt = Date.now();
-    // A run an event source starts is a billed event; a replay is the provider's second try of one.
+    // A run an event source starts is a billed event; a replay sends an event that was counted already.
     const count: EventCount | undefined =
       execution.replayOf === null
         ? { operatorId: execution.operatorId, day: (this.options.billingDay ?? utcDay)(createdAt) }
