@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startExecution } from "../src/runtime/start-execution.ts";
 import { useContractDatabases } from "./databases.ts";
@@ -164,4 +165,13 @@ describe.each(databases)("events metered on %s", (_name, database) => {
       expect((await session.call("PUT", "/v1/usage/quotas", { events: null })).body).toEqual({});
     },
   );
+
+  it.skipIf(!database)("takes the quotas example of docs/usage.md", async () => {
+    const markdown = readFileSync(new URL("../../../docs/usage.md", import.meta.url), "utf8");
+    const example = /```json usage-quotas-example\n([\s\S]*?)```/.exec(markdown)?.[1] ?? "";
+    const saved = await session.call("PUT", "/v1/usage/quotas", JSON.parse(example));
+    expect(saved.status, saved.text).toBe(200);
+    expect(saved.body).toEqual({ events: 5000 });
+    await session.call("PUT", "/v1/usage/quotas", { events: null });
+  });
 });
