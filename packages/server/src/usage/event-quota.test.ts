@@ -84,6 +84,23 @@ describe("the events quota at the door", () => {
     expect(await send([quota], "OPD", 1, july, commit)).toBe(0);
   });
 
+  it("reads an operator's cap once for the events that arrive together", async () => {
+    const { sources, commit } = database({ OPG: undefined });
+    let capReads = 0;
+    const quota = new EventQuota(
+      {
+        ...sources,
+        capOf: async () => {
+          capReads++;
+          return undefined;
+        },
+      },
+      silent,
+    );
+    expect(await send([quota], "OPG", 50, july, commit)).toBe(50);
+    expect(capReads).toBe(1);
+  });
+
   it("reads the cap again once forgotten (the operator's own quota changed)", async () => {
     const caps: Record<string, number | undefined> = { OPE: 3 };
     const { sources, commit } = database(caps);

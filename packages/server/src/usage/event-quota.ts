@@ -50,6 +50,8 @@ interface OperatorQuota {
  */
 export class EventQuota {
   private readonly operators = new Map<string, OperatorQuota>();
+  /** First reads under way, by operator and month: the events that come meanwhile wait for the same. */
+  private readonly loading = new Map<string, Promise<OperatorQuota>>();
 
   constructor(
     private readonly sources: EventQuotaSources,
@@ -61,7 +63,13 @@ export class EventQuota {
     const month = this.sources.calendar.month(now);
     let quota = this.operators.get(operatorId);
     if (!quota || quota.month !== month) {
-      quota = await this.load(operatorId, month, now);
+      const key = `${operatorId} ${month}`;
+      let loading = this.loading.get(key);
+      if (!loading) {
+        loading = this.load(operatorId, month, now).finally(() => this.loading.delete(key));
+        this.loading.set(key, loading);
+      }
+      quota = await loading;
     } else if (now - quota.capReadAt > capRefreshMs) this.inBackground(this.readCap(operatorId, quota, now));
     if (quota.cap === undefined) return;
     if (Date.now() - quota.countReadAt > countRefreshMs) this.inBackground(this.readCount(operatorId, quota));
@@ -94,9 +102,6 @@ export class EventQuota {
       this.sources.capOf(operatorId, now),
       this.sources.countOf(operatorId, month),
     ]);
-    // Events that waited on the reads together: the first one's reading stands.
-    const loaded = this.operators.get(operatorId);
-    if (loaded?.month === month) return loaded;
     const quota: OperatorQuota = {
       month,
       cap,
