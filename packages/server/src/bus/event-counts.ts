@@ -78,22 +78,40 @@ const addToDay = new CompiledStatement<CounterValues & { day: string }>(
 );
 
 /**
- * PostgreSQL: every tally of a commit in one statement of constant text (one round trip), the monthly
- * counters summed from the daily ones.
+ * PostgreSQL: every tally of a commit as common table expressions of constant text, the monthly
+ * counters summed from the daily ones, with parameters from `$first` on: a statement of their own, or
+ * joined to one the commit makes anyway (the jobs' insert), so that counting costs no round trip.
  */
-const addTalliesOnPostgres = `with tallies as (
-  select * from unnest($1::text[], $2::text[], $3::int8[]) as t(operator_id, day, amount)
+export function eventTallyExpressions(first: number): string {
+  const [operators, days, amounts, metricSlot, now] = [0, 1, 2, 3, 4].map((offset) => `$${first + offset}`);
+  return `tallies as (
+  select * from unnest(${operators}::text[], ${days}::text[], ${amounts}::int8[]) as t(operator_id, day, amount)
 ), monthly as (
   insert into usage_counters (operator_id, month, metric, amount, updated_at)
-  select operator_id, left(day, 7), $4, sum(amount)::int8, $5 from tallies
+  select operator_id, left(day, 7), ${metricSlot}, sum(amount)::int8, ${now} from tallies
   group by operator_id, left(day, 7) order by 1, 2
   on conflict (operator_id, month, metric)
   do update set amount = usage_counters.amount + excluded.amount, updated_at = excluded.updated_at
-)
-insert into usage_daily_counters (operator_id, day, metric, amount, updated_at)
-select operator_id, day, $4, amount, $5 from tallies order by 1, 2
-on conflict (operator_id, day, metric)
-do update set amount = usage_daily_counters.amount + excluded.amount, updated_at = excluded.updated_at`;
+), daily as (
+  insert into usage_daily_counters (operator_id, day, metric, amount, updated_at)
+  select operator_id, day, ${metricSlot}, amount, ${now} from tallies order by 1, 2
+  on conflict (operator_id, day, metric)
+  do update set amount = usage_daily_counters.amount + excluded.amount, updated_at = excluded.updated_at
+)`;
+}
+
+/** The parameters of `eventTallyExpressions`, in their order. */
+export function eventTallyParameters(tallies: EventTally[], now: number): unknown[] {
+  return [
+    tallies.map((tally) => tally.operatorId),
+    tallies.map((tally) => tally.day),
+    tallies.map((tally) => tally.amount),
+    metric,
+    now,
+  ];
+}
+
+const addTalliesOnPostgres = `with ${eventTallyExpressions(1)} select 1`;
 
 /** Adds the tallies to the operators' monthly and daily `events` counters, in the caller's transaction. */
 export async function addEventTallies(
@@ -104,15 +122,7 @@ export async function addEventTallies(
 ): Promise<void> {
   if (tallies.length === 0) return;
   if (kind === "postgres") {
-    await trx.executeQuery(
-      CompiledQuery.raw(addTalliesOnPostgres, [
-        tallies.map((tally) => tally.operatorId),
-        tallies.map((tally) => tally.day),
-        tallies.map((tally) => tally.amount),
-        metric,
-        now,
-      ]),
-    );
+    await trx.executeQuery(CompiledQuery.raw(addTalliesOnPostgres, eventTallyParameters(tallies, now)));
     return;
   }
   for (const { operatorId, day, amount } of tallies) {
