@@ -43,6 +43,7 @@ import { providerModule } from "./provider/module.ts";
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { Admission } from "./runtime/admission.ts";
+import { BillingCalendar } from "./runtime/billing-calendar.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
 import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
@@ -69,7 +70,9 @@ import type { Database } from "./store/schema.ts";
 import type { SignInFailures } from "./store/sign-in-failures.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
+import { EventQuota } from "./usage/event-quota.ts";
 import { usageModule } from "./usage/module.ts";
+import { eventsCap } from "./usage/usage-report.ts";
 import { UsageStore } from "./usage/usage-store.ts";
 
 /**
@@ -163,8 +166,12 @@ export interface Services {
   apiRateLimiter: ApiRateLimiter;
   /** Audited calls and sign-ins of each operator. */
   auditLogs: AuditLogStore;
-  /** Monthly usage counters (AI credits and tokens) per operator. */
+  /** Monthly usage counters (events, AI credits and tokens) and quotas per operator. */
   usage: UsageStore;
+  /** Days and months in the provider's billing time zone (usage, quotas, invoices). */
+  billingCalendar: BillingCalendar;
+  /** The events cap at the sources' door. */
+  eventQuota: EventQuota;
   ai: AiServices;
   /** Device registry, ingest, downlink and data store, with the file store (`file` event sources fire on changes). */
   devices: DeviceServices & { readonly files: FileStore };
@@ -220,7 +227,14 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const metrics = new Metrics();
   watchDatabase(metrics, db, pool);
   const listenUrl = config.database.kind === "postgres" ? config.database.url : undefined;
-  const sqlBus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger });
+  const provider = new ProviderStore(db);
+  const billingCalendar = new BillingCalendar(
+    async () => (await provider.settings()).billingTimeZone,
+    logger,
+  );
+  await billingCalendar.start();
+  const billingDay = (at: number) => billingCalendar.day(at);
+  const sqlBus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger, billingDay });
   const opened = await openBus(config, sqlBus, db, logger);
   const { leadership, closeBus, announce } = opened;
   const bus = meteredBus(opened.bus, metrics);
@@ -250,7 +264,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     await startExecution(bus, tick, config.limits.maxMessageBytes);
   }, logger);
   const stepEvents = new StepEvents();
-  const usage = new UsageStore(db);
+  const usage = new UsageStore(db, billingCalendar);
   let url = "";
   const files = createFileStore({
     db,
@@ -265,10 +279,19 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const admission = new Admission(() => dueSinceByOperator(db), config.limits.maxBacklogSeconds, logger);
   const plans = new PlanStore(db);
   const planTerms: PlanTermsPort = plans;
+  const eventQuota = new EventQuota(
+    {
+      capOf: (operatorId, at) => eventsCap(operatorId, at, { usage, planTerms }),
+      countOf: async (operatorId, month) => (await usage.forOperator(operatorId).ofMonth(month)).events ?? 0,
+      calendar: billingCalendar,
+    },
+    logger,
+  );
   door = new SourceDoor([
     (event, now) => {
       if (event.startsRun) admission.admit(event.operatorId, now);
     },
+    (event, now) => (event.startsRun ? eventQuota.check(event.operatorId, now) : undefined),
   ]);
   const devices = createDeviceServices({ db, kind, store, bus, config, logger, door });
   const ai = createAiServices(
@@ -315,8 +338,10 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   };
   const services: Services = {
     admission,
+    billingCalendar,
+    eventQuota,
     door,
-    provider: new ProviderStore(db),
+    provider,
     signInFailures: accounts.failures,
     planTerms,
     plans,
@@ -415,6 +440,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     api,
     url,
     async stop() {
+      billingCalendar.stop();
       stopRetention();
       stopProbes();
       admission.stop();

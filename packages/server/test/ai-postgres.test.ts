@@ -29,6 +29,9 @@ describe.skipIf(!instances.reachable)("AI credits on PostgreSQL with two instanc
     const statuses = steps.map((step) => (step.status === "completed" ? "completed" : step.error.code));
     expect(statuses.filter((status) => status === "completed")).toHaveLength(5);
     expect(statuses.filter((status) => status === "quota_exceeded")).toHaveLength(7);
-    expect((await onSecond.call("GET", "/v1/usage")).body.aiCredits).toMatchObject({ used: 5, quota: 5 });
+    expect((await onSecond.call("GET", "/v1/usage")).body.aiCredits).toMatchObject({
+      used: 5,
+      serviceQuota: 5,
+    });
   });
 });

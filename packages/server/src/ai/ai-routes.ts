@@ -9,15 +9,12 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import { UserError } from "../errors.ts";
 import type { ActionServices } from "../runtime/actions/action-context.ts";
 import { createActionContext } from "../runtime/actions/action-context.ts";
 import { runActionOfType } from "../runtime/actions/registry.ts";
-import { type UsageMeter, usageMonth } from "../runtime/ports/usage-meter.ts";
 import { classifyError } from "../runtime/step-error.ts";
 import type { AiConfig } from "./ai-config.ts";
 import type { AiServices } from "./ai-services.ts";
-import { creditQuota } from "./ask-model.ts";
 import { catalogue } from "./catalogue.ts";
 import { serviceAccess } from "./provider-access.ts";
 
@@ -34,17 +31,16 @@ const tryBody = z.discriminatedUnion("type", [
   z.object({ type: z.literal("bounding-box"), config: boundingBoxConfigSchema, payload: sampleInput }),
 ]);
 
-/** The model catalogue (for the studio's model picker), a "try it" run, and this month's AI usage. */
+/** The model catalogue (for the studio's model picker) and a "try it" run. */
 export interface AiRouteDeps {
   config: { ai: AiConfig };
-  usage: UsageMeter;
   ai: AiServices;
   /** What the "try it" run draws on, as a run in the runtime would. */
   actions: ActionServices;
 }
 
 export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Promise<void> {
-  const { config, usage } = services;
+  const { config } = services;
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
   routes.get(
@@ -104,57 +100,6 @@ export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Pro
         const { code, message } = classifyError(thrown);
         return { status: "failed", error: { code, message } };
       }
-    },
-  );
-
-  routes.put(
-    "/v1/usage/quotas",
-    {
-      schema: {
-        summary:
-          "Cap this operator's own monthly AI credits (null removes the cap); the service's quota still applies",
-        tags: ["Usage"],
-        operationId: "putUsageQuotas",
-        body: z.object({ aiCredits: z.number().int().min(0).nullable() }),
-      },
-    },
-    async (request) => {
-      const { aiCredits } = request.body;
-      if (aiCredits !== null && aiCredits > config.ai.monthlyCredits)
-        throw new UserError(
-          "bad_request",
-          `the AI credit quota can be at most the service's ${config.ai.monthlyCredits} a month`,
-        );
-      const operatorId = operatorOf(request).operatorId;
-      await usage.forOperator(operatorId).setQuota("ai_credits", aiCredits ?? undefined);
-      return { aiCredits: await creditQuota(operatorId, services.ai) };
-    },
-  );
-
-  routes.get(
-    "/v1/usage",
-    {
-      schema: {
-        summary: "This month's usage (UTC calendar month) and the AI credit quota",
-        tags: ["Usage"],
-        operationId: "getUsage",
-      },
-    },
-    async (request) => {
-      const operatorId = operatorOf(request).operatorId;
-      const now = Date.now();
-      const counters = await usage.forOperator(operatorId).month(now);
-      return {
-        month: usageMonth(now),
-        aiCredits: {
-          used: counters.ai_credits ?? 0,
-          quota: await creditQuota(operatorId, services.ai),
-          serviceQuota: config.ai.monthlyCredits,
-        },
-        aiRequests: counters.ai_requests ?? 0,
-        aiInputTokens: counters.ai_input_tokens ?? 0,
-        aiOutputTokens: counters.ai_output_tokens ?? 0,
-      };
     },
   );
 }

@@ -293,4 +293,44 @@ describe.each(variants)("%s", (_name, database, kind, sqliteDir) => {
     await expectNothingClaimed(one);
     await expectNothingClaimed(two);
   });
+
+  it.skipIf(!database)(
+    "counts each run an event source starts as one event of its billing day, never a replay or a repeated dedupe key",
+    async () => {
+      const counting = new SqlBus(store.db, database?.kind ?? "sqlite", { billingDay: () => "2026-07-31" });
+      const bob = "OP0000000002";
+      // Runs with jobs and runs without (a channel with no action): their counts are written apart on PostgreSQL.
+      const started = (id: string, fields: Partial<NewExecution> = {}) => {
+        const message = delivery(id, id.startsWith("COUNT") ? ["a1"] : []);
+        return counting.startExecution(
+          { ...execution(id), operatorId: bob, appId: "APP-C", ...fields },
+          { ...message, message: { ...message.message, operatorId: bob, appId: "APP-C" } },
+        );
+      };
+      // Side by side, so the writes share commits: the events of one commit are summed.
+      await Promise.all([
+        ...Array.from({ length: 30 }, (_, n) => started(`COUNT${n}`)),
+        ...Array.from({ length: 10 }, (_, n) => started(`KEYED${n}`, { dedupeKey: `key${n % 5}` })),
+        ...Array.from({ length: 4 }, (_, n) => started(`REPLAY${n}`, { replayOf: `COUNT${n}` })),
+      ]);
+      await started("KEYED-AGAIN", { dedupeKey: "key1" });
+      const monthly = await store.db
+        .selectFrom("usageCounters")
+        .select(["month", "amount"])
+        .where("operatorId", "=", bob)
+        .where("metric", "=", "events")
+        .execute();
+      expect(monthly.map((row) => ({ ...row, amount: Number(row.amount) }))).toEqual([
+        { month: "2026-07", amount: 35 },
+      ]);
+      const daily = await store.db
+        .selectFrom("usageDailyCounters")
+        .select(["day", "amount"])
+        .where("operatorId", "=", bob)
+        .execute();
+      expect(daily.map((row) => ({ ...row, amount: Number(row.amount) }))).toEqual([
+        { day: "2026-07-31", amount: 35 },
+      ]);
+    },
+  );
 });

@@ -1,10 +1,13 @@
 import { CompiledQuery, type Kysely, type Transaction } from "kysely";
 import type { Database } from "../store/schema.ts";
+import { addEventTallies, type EventCount, tallyEvents } from "./event-counts.ts";
 
 type Write<T> = (trx: Transaction<Database>) => Promise<T>;
 
 interface Pending {
   write: Write<unknown>;
+  /** The event the write makes durable, counted when the write succeeds. */
+  count: EventCount | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -29,9 +32,10 @@ export class GroupCommit {
 
   constructor(private readonly db: Kysely<Database>) {}
 
-  run<T>(write: Write<T>): Promise<T> {
+  /** `count`: the event the write makes durable, counted with it (and not when it fails). */
+  run<T>(write: Write<T>, count?: EventCount): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ write, count, resolve: resolve as (value: unknown) => void, reject });
       if (this.scheduled) return;
       this.scheduled = true;
       // After the I/O callbacks of this turn, so the writes they request join the batch.
@@ -59,6 +63,11 @@ export class GroupCommit {
           }
           await trx.executeQuery(releaseSavepoint);
         }
+        // The batch's events in one statement per operator and day, not one per event.
+        const counted = batch.flatMap((pending, index) =>
+          pending.count && "value" in (outcomes[index] as object) ? [pending.count] : [],
+        );
+        await addEventTallies(trx, "sqlite", tallyEvents(counted), Date.now());
       });
     } catch (error) {
       // The commit (or a rollback to a savepoint) failed: none of the batch is stored.

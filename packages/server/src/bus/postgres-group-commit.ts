@@ -1,5 +1,13 @@
 import { CompiledQuery, type Insertable, type Kysely, type Transaction } from "kysely";
 import type { Database, ExecutionsTable, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
+import {
+  addEventTallies,
+  type EventCount,
+  type EventTally,
+  eventTallyExpressions,
+  eventTallyParameters,
+  tallyEvents,
+} from "./event-counts.ts";
 
 type Trx = Transaction<Database>;
 
@@ -9,6 +17,8 @@ export interface StartWrite {
   messages: Insertable<MessagesTable>[];
   jobs: Insertable<JobsTable>[];
   alsoWrite?: ((trx: Trx) => Promise<void>) | undefined;
+  /** The event it makes durable, counted when it is stored (not for a repeated dedupe key). */
+  count?: EventCount | undefined;
 }
 
 /** A job's acknowledgement with its step and outputs. Settles with whether it was acknowledged here (false: another worker did). */
@@ -137,16 +147,27 @@ const upsertSteps = new RowsInsert(
   stepColumns,
   `on conflict (step_id) do update set ${stepUpdates}`,
 );
-/** The jobs and the NOTIFY that wakes other instances, in one round trip (a CTE's insert runs in full). */
+/**
+ * The jobs and the NOTIFY that wakes other instances in one round trip (a CTE's insert runs in full),
+ * with the commit's event tallies when it has some: they add no round trip, and the counter rows they
+ * lock stay locked only for the little the commit does after its jobs.
+ */
 const insertJobsAndNotify = (() => {
   const insert = new RowsInsert("jobs", jobColumns);
-  const notifySlot = Object.keys(jobColumns).length + 2;
+  const notifySlot = Object.keys(jobColumns).length + 1;
+  const notify = `select pg_notify($${notifySlot}, $${notifySlot + 1}) where exists (select 1 from inserted)`;
+  const plain = `with inserted as (${insert.sql} returning 1) ${notify}`;
+  const counting = `with inserted as (${insert.sql} returning 1), ${eventTallyExpressions(notifySlot + 2)} ${notify}`;
   return {
-    query: (rows: Insertable<JobsTable>[], sender: string) =>
-      CompiledQuery.raw(
-        `with inserted as (${insert.sql} returning 1) select pg_notify($${notifySlot - 1}, $${notifySlot}) where exists (select 1 from inserted)`,
-        [...insert.query(rows).parameters, busChannel, sender],
-      ),
+    query: (rows: Insertable<JobsTable>[], sender: string, tallies: EventTally[], now: number) =>
+      tallies.length
+        ? CompiledQuery.raw(counting, [
+            ...insert.query(rows).parameters,
+            busChannel,
+            sender,
+            ...eventTallyParameters(tallies, now),
+          ])
+        : CompiledQuery.raw(plain, [...insert.query(rows).parameters, busChannel, sender]),
   };
 })();
 const deleteJobs = (jobIds: string[]) =>
@@ -241,6 +262,7 @@ export class PostgresGroupCommit {
     const messages: Insertable<MessagesTable>[] = [];
     const jobs: Insertable<JobsTable>[] = [];
     const alsoWrites: Array<(trx: Trx) => Promise<void>> = [];
+    const counts: EventCount[] = [];
 
     if (starts.length) {
       const result = await trx.executeQuery(insertExecutions.query(starts.map((start) => start.execution)));
@@ -251,6 +273,7 @@ export class PostgresGroupCommit {
         if (!isStored) continue;
         messages.push(...start.messages);
         jobs.push(...start.jobs);
+        if (start.count) counts.push(start.count);
         if (start.alsoWrite) alsoWrites.push((t) => (start.alsoWrite as (t: Trx) => Promise<void>)(t));
       }
     }
@@ -275,11 +298,16 @@ export class PostgresGroupCommit {
       if (steps.size) await trx.executeQuery(upsertSteps.query([...steps.values()]));
     }
 
+    // Counted late, so the counter rows every commit of an operator shares stay locked briefly.
+    const tallies = tallyEvents(counts);
+    const now = Date.now();
     if (messages.length) await trx.executeQuery(insertMessages.query(messages));
-    if (jobs.length) await trx.executeQuery(insertJobsAndNotify.query(jobs, this.instanceId));
+    if (jobs.length) await trx.executeQuery(insertJobsAndNotify.query(jobs, this.instanceId, tallies, now));
     for (const write of alsoWrites) await write(trx);
     for (const [index, entry] of batch.entries())
       if (entry.kind === "other") outcomes[index] = await entry.write(trx);
+    // Runs without jobs (channels with no action): their events in a statement of their own.
+    if (!jobs.length) await addEventTallies(trx, "postgres", tallies, now);
     return outcomes;
   }
 }

@@ -18,6 +18,7 @@ import type {
   WriteWithStep,
 } from "./bus.ts";
 import { createBusStatements } from "./bus-statements.ts";
+import { addEventTallies, type EventCount, tallyEvents, utcDay } from "./event-counts.ts";
 import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
 import { leaseDueJobs } from "./lease-jobs.ts";
 import { PostgresGroupCommit } from "./postgres-group-commit.ts";
@@ -87,6 +88,8 @@ export interface SqlBusOptions {
   /** PostgreSQL: the database to LISTEN on for jobs other instances queue. */
   listenUrl?: string | undefined;
   logger?: Logger | undefined;
+  /** The billing day (`YYYY-MM-DD`) an event at a time is counted on; UTC days when absent. */
+  billingDay?: ((at: number) => string) | undefined;
 }
 
 /** A dedupe key seen before: the execution is the first one's. */
@@ -150,24 +153,38 @@ export class SqlBus implements Bus {
     delivery: Delivery,
     alsoWrite?: WriteWithExecution,
   ): Promise<{ executionId: string; duplicate: boolean }> {
+    const createdAt = Date.now();
+    // A run an event source starts is a billed event; a replay sends an event that was counted already.
+    const count: EventCount | undefined =
+      execution.replayOf === null
+        ? { operatorId: execution.operatorId, day: (this.options.billingDay ?? utcDay)(createdAt) }
+        : undefined;
     try {
       if (this.postgresCommit) {
         const { messages, jobs } = deliveryRows([delivery]);
         const stored = await this.postgresCommit.start({
-          execution: { ...execution, createdAt: Date.now() },
+          execution: { ...execution, createdAt },
           messages,
           jobs,
           alsoWrite: alsoWrite && ((trx) => alsoWrite(trx, execution.executionId)),
+          count,
         });
         if (!stored) throw new DuplicateExecution();
         this.remember(messages);
       } else {
-        const rows = await this.transaction(async (trx) => {
-          await this.statements.insertExecution.execute(trx, { ...execution, createdAt: Date.now() });
+        const write = async (trx: Transaction<Database>) => {
+          await this.statements.insertExecution.execute(trx, { ...execution, createdAt });
           const inserted = await this.insertDeliveries(trx, [delivery]);
           await alsoWrite?.(trx, execution.executionId);
           return inserted;
-        });
+        };
+        const rows = this.groupCommit
+          ? await this.groupCommit.run(write, count)
+          : await this.db.transaction().execute(async (trx) => {
+              const inserted = await write(trx);
+              await addEventTallies(trx, this.kind, tallyEvents(count ? [count] : []), createdAt);
+              return inserted;
+            });
         this.remember(rows);
       }
     } catch (error) {

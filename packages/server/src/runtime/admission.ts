@@ -7,7 +7,7 @@ export type DueSince = ReadonlyMap<string, number>;
 /** An event refused at the door: 429 (this operator's backlog) or 503 (everyone's), with Retry-After. */
 export class Refused extends UserError {
   constructor(
-    code: "rate_limited" | "overloaded",
+    code: "rate_limited" | "overloaded" | "quota_exceeded",
     message: string,
     readonly retryAfterSeconds: number,
   ) {

@@ -276,8 +276,17 @@ export interface FilesTable {
 
 export interface UsageCountersTable {
   operatorId: string;
-  /** UTC calendar month, `YYYY-MM`. */
+  /** Billing month (the provider's billing time zone; UTC before 0026), `YYYY-MM`. */
   month: string;
+  metric: string;
+  amount: number;
+  updatedAt: number;
+}
+
+/** The same counts by day (the billing time zone's `YYYY-MM-DD`), for the daily chart. */
+export interface UsageDailyCountersTable {
+  operatorId: string;
+  day: string;
   metric: string;
   amount: number;
   updatedAt: number;
@@ -442,6 +451,7 @@ export interface Database {
   destinationBreakers: DestinationBreakersTable;
   emailSends: EmailSendsTable;
   usageCounters: UsageCountersTable;
+  usageDailyCounters: UsageDailyCountersTable;
   usageQuotas: UsageQuotasTable;
   deviceGroups: DeviceGroupsTable;
   devices: DevicesTable;

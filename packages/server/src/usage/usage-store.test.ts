@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useContractDatabases } from "../../test/databases.ts";
 import { openDatabase } from "../conflux.ts";
-import { usageMonth } from "../runtime/ports/usage-meter.ts";
+import { billingDay } from "../runtime/billing-month.ts";
 import { UsageStore } from "./usage-store.ts";
 
 const { databases, sqliteDir } = await useContractDatabases("usage");
@@ -11,12 +11,14 @@ const december = Date.UTC(2026, 11, 1, 0, 0, 0, 1);
 
 describe.each(databases)("the usage counters on %s", (_name, database) => {
   let usage: UsageStore;
+  let tokyo: UsageStore;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
     if (!database) return;
     const opened = await openDatabase(database, sqliteDir);
     usage = new UsageStore(opened.db);
+    tokyo = new UsageStore(opened.db, { day: (at) => billingDay(at, "Asia/Tokyo") });
     close = () => opened.db.destroy();
   });
   afterAll(async () => close?.());
@@ -29,6 +31,22 @@ describe.each(databases)("the usage counters on %s", (_name, database) => {
     expect(await usage.forOperator("OPA").month(november)).toEqual({ ai_credits: 5, ai_input_tokens: 100 });
     expect(await usage.forOperator("OPB").month(november)).toEqual({ ai_credits: 7 });
     expect(await usage.forOperator("OPA").month(december)).toEqual({ ai_credits: 1 });
+  });
+
+  it.skipIf(!database)("dates usage by the billing calendar, by month and by day", async () => {
+    const lastEveningOfJuly = Date.parse("2026-07-31T14:30:00Z");
+    const firstMorningOfAugust = Date.parse("2026-07-31T15:30:00Z");
+    await tokyo.forOperator("OPT").add({ ai_credits: 2 }, lastEveningOfJuly);
+    await tokyo.forOperator("OPT").add({ ai_credits: 3 }, firstMorningOfAugust);
+    await tokyo.forOperator("OPT").add({ ai_credits: 4 }, firstMorningOfAugust);
+    expect(await tokyo.forOperator("OPT").ofMonth("2026-07")).toEqual({ ai_credits: 2 });
+    expect(await tokyo.forOperator("OPT").month(firstMorningOfAugust)).toEqual({ ai_credits: 7 });
+    expect(await tokyo.forOperator("OPT").daily("2026-08")).toEqual([
+      { day: "2026-08-01", metric: "ai_credits", amount: 7 },
+    ]);
+    await tokyo.forOperator("OPT").setQuota("events", 100);
+    await tokyo.forOperator("OPT").setQuota("ai_credits", 9);
+    expect(await tokyo.forOperator("OPT").quotas()).toEqual({ events: 100, ai_credits: 9 });
   });
 
   it.skipIf(!database)("keeps an operator's own quota until it is removed", async () => {
@@ -51,12 +69,5 @@ describe.each(databases)("the usage counters on %s", (_name, database) => {
       granted: true,
       used: 25,
     });
-  });
-});
-
-describe("usageMonth", () => {
-  it("is the UTC calendar month, whatever the local time zone", () => {
-    expect(usageMonth(Date.UTC(2026, 0, 31, 23, 59, 59))).toBe("2026-01");
-    expect(usageMonth(Date.UTC(2026, 1, 1))).toBe("2026-02");
   });
 });

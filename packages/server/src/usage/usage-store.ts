@@ -1,11 +1,30 @@
 import { type Kysely, sql } from "kysely";
-import {
-  type OperatorUsageMeter,
-  type UsageMeter,
-  type UsageMetric,
-  usageMonth,
-} from "../runtime/ports/usage-meter.ts";
+import type { BillingCalendar } from "../runtime/billing-calendar.ts";
+import { billingDay } from "../runtime/billing-month.ts";
+import type { OperatorUsageMeter, UsageMeter, UsageMetric } from "../runtime/ports/usage-meter.ts";
 import type { Database } from "../store/schema.ts";
+
+/** Dates usage: the provider's billing calendar, or UTC days. */
+export type UsageCalendar = Pick<BillingCalendar, "day">;
+
+const utcCalendar: UsageCalendar = { day: (at) => billingDay(at, "UTC") };
+
+type Counters = Partial<Record<UsageMetric, number>>;
+
+/** One day's count of a metric (`day` is `YYYY-MM-DD` in the billing time zone). */
+export interface DailyCount {
+  day: string;
+  metric: UsageMetric;
+  amount: number;
+}
+
+/** An operator's month, as the provider lists every operator's. */
+export interface OperatorMonth {
+  operatorId: string;
+  email: string;
+  events: number;
+  aiCredits: number;
+}
 
 /**
  * One operator's usage meter: a counter row per month and metric, added to atomically so concurrent
@@ -16,29 +35,40 @@ export class OperatorUsage implements OperatorUsageMeter {
   constructor(
     private readonly db: Kysely<Database>,
     readonly operatorId: string,
+    private readonly calendar: UsageCalendar,
   ) {}
 
-  /** Adds to counters (one statement for all of them) and returns their new values. */
-  async add(amounts: Partial<Record<UsageMetric, number>>, now = Date.now()) {
-    const month = usageMonth(now);
+  /** Adds to the monthly and daily counters (together) and returns the monthly ones' new values. */
+  async add(amounts: Counters, now = Date.now()): Promise<Counters> {
+    const day = this.calendar.day(now);
     const rows = (Object.entries(amounts) as [UsageMetric, number][])
       .filter(([, amount]) => amount !== 0)
-      .map(([metric, amount]) => ({ operatorId: this.operatorId, month, metric, amount, updatedAt: now }));
+      .map(([metric, amount]) => ({ operatorId: this.operatorId, metric, amount, updatedAt: now }));
     if (rows.length === 0) return {};
-    const updated = await this.db
-      .insertInto("usageCounters")
-      .values(rows)
-      .onConflict((conflict) =>
-        conflict.columns(["operatorId", "month", "metric"]).doUpdateSet({
-          amount: sql<number>`usage_counters.amount + excluded.amount`,
-          updatedAt: now,
-        }),
-      )
-      .returning(["metric", "amount"])
-      .execute();
-    return Object.fromEntries(updated.map((row) => [row.metric, Number(row.amount)])) as Partial<
-      Record<UsageMetric, number>
-    >;
+    const updated = await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("usageDailyCounters")
+        .values(rows.map((row) => ({ ...row, day })))
+        .onConflict((conflict) =>
+          conflict.columns(["operatorId", "day", "metric"]).doUpdateSet({
+            amount: sql<number>`usage_daily_counters.amount + excluded.amount`,
+            updatedAt: now,
+          }),
+        )
+        .execute();
+      return trx
+        .insertInto("usageCounters")
+        .values(rows.map((row) => ({ ...row, month: day.slice(0, 7) })))
+        .onConflict((conflict) =>
+          conflict.columns(["operatorId", "month", "metric"]).doUpdateSet({
+            amount: sql<number>`usage_counters.amount + excluded.amount`,
+            updatedAt: now,
+          }),
+        )
+        .returning(["metric", "amount"])
+        .execute();
+    });
+    return Object.fromEntries(updated.map((row) => [row.metric, Number(row.amount)]));
   }
 
   /**
@@ -70,6 +100,16 @@ export class OperatorUsage implements OperatorUsageMeter {
     return row ? Number(row.quota) : undefined;
   }
 
+  /** Every limit the operator set itself. */
+  async quotas(): Promise<Counters> {
+    const rows = await this.db
+      .selectFrom("usageQuotas")
+      .select(["metric", "quota"])
+      .where("operatorId", "=", this.operatorId)
+      .execute();
+    return Object.fromEntries(rows.map((row) => [row.metric, Number(row.quota)]));
+  }
+
   /** Sets (or, with undefined, removes) the operator's own limit for a metric. */
   async setQuota(metric: UsageMetric, quota: number | undefined, now = Date.now()) {
     if (quota === undefined) {
@@ -89,21 +129,86 @@ export class OperatorUsage implements OperatorUsageMeter {
       .execute();
   }
 
-  async month(now = Date.now()): Promise<Partial<Record<UsageMetric, number>>> {
+  month(now = Date.now()): Promise<Counters> {
+    return this.ofMonth(this.calendar.day(now).slice(0, 7));
+  }
+
+  async ofMonth(month: string): Promise<Counters> {
     const rows = await this.db
       .selectFrom("usageCounters")
       .select(["metric", "amount"])
       .where("operatorId", "=", this.operatorId)
-      .where("month", "=", usageMonth(now))
+      .where("month", "=", month)
       .execute();
     return Object.fromEntries(rows.map((row) => [row.metric, Number(row.amount)]));
+  }
+
+  /** The month's counts by day (only days and metrics counted). */
+  async daily(month: string): Promise<DailyCount[]> {
+    const rows = await this.db
+      .selectFrom("usageDailyCounters")
+      .select(["day", "metric", "amount"])
+      .where("operatorId", "=", this.operatorId)
+      .where("day", ">=", `${month}-01`)
+      .where("day", "<=", `${month}-31`)
+      .orderBy("day")
+      .execute();
+    return rows.map((row) => ({
+      day: row.day,
+      metric: row.metric as UsageMetric,
+      amount: Number(row.amount),
+    }));
   }
 }
 
 export class UsageStore implements UsageMeter {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly calendar: UsageCalendar = utcCalendar,
+  ) {}
 
   forOperator(operatorId: string): OperatorUsage {
-    return new OperatorUsage(this.db, operatorId);
+    return new OperatorUsage(this.db, operatorId, this.calendar);
+  }
+
+  async hasOperator(operatorId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("operators")
+      .select("operatorId")
+      .where("operatorId", "=", operatorId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /** Every operator's events and AI credits in a billing month, for the provider. */
+  async everyOperator(month: string): Promise<OperatorMonth[]> {
+    const rows = await this.db
+      .selectFrom("operators")
+      .leftJoin("usageCounters as events", (join) =>
+        join
+          .onRef("events.operatorId", "=", "operators.operatorId")
+          .on("events.month", "=", month)
+          .on("events.metric", "=", "events"),
+      )
+      .leftJoin("usageCounters as credits", (join) =>
+        join
+          .onRef("credits.operatorId", "=", "operators.operatorId")
+          .on("credits.month", "=", month)
+          .on("credits.metric", "=", "ai_credits"),
+      )
+      .select([
+        "operators.operatorId",
+        "operators.email",
+        "events.amount as events",
+        "credits.amount as aiCredits",
+      ])
+      .orderBy("operators.operatorId")
+      .execute();
+    return rows.map((row) => ({
+      operatorId: row.operatorId,
+      email: row.email,
+      events: Number(row.events ?? 0),
+      aiCredits: Number(row.aiCredits ?? 0),
+    }));
   }
 }

@@ -1,14 +1,12 @@
-/** What is counted per operator per UTC calendar month. */
-export type UsageMetric = "ai_credits" | "ai_input_tokens" | "ai_output_tokens" | "ai_requests";
-
-/** `2026-11` for any time in November 2026 UTC: the unit of quotas and invoices. */
-export function usageMonth(time: number): string {
-  return new Date(time).toISOString().slice(0, 7);
-}
+/**
+ * What is counted per operator per billing month (the provider's billing time zone): `events` by the
+ * bus as runs start (bus/event-counts.ts), the AI metrics by the AI feature.
+ */
+export type UsageMetric = "events" | "ai_credits" | "ai_input_tokens" | "ai_output_tokens" | "ai_requests";
 
 /**
- * Monthly counters and quotas per operator (AI credits, tokens, requests): the AI feature counts
- * through it, the usage feature implements it, and plans and billing will read it.
+ * Monthly counters and quotas per operator (events, AI credits, tokens, requests): the AI feature
+ * counts through it, the usage feature implements it, and plans and billing read it.
  */
 export interface OperatorUsageMeter {
   readonly operatorId: string;
@@ -28,7 +26,10 @@ export interface OperatorUsageMeter {
   quota(metric: UsageMetric): Promise<number | undefined>;
   /** Sets (or, with undefined, removes) the operator's own limit for a metric. */
   setQuota(metric: UsageMetric, quota: number | undefined, now?: number): Promise<void>;
+  /** The counters of the billing month `now` falls in. */
   month(now?: number): Promise<Partial<Record<UsageMetric, number>>>;
+  /** The counters of a billing month, `YYYY-MM`. */
+  ofMonth(month: string): Promise<Partial<Record<UsageMetric, number>>>;
 }
 
 export interface UsageMeter {
