@@ -10,7 +10,7 @@ import { UserError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
-import { emailSchema } from "./auth-routes.ts";
+import { emailSchema } from "../auth/email-address.ts";
 
 const resetValidMinutes = 60;
 /** Reset mails one address may be sent per 15 minutes, counted alike for addresses with and without an account. */
