@@ -75,7 +75,12 @@ export async function authRoutes(
   async function mailSignUpLink(operatorId: string, email: string): Promise<void> {
     await accounts.verifiedEmails.add(operatorId, email);
     const token = newToken();
-    await accounts.emailTokens.issue("add_email", hashSecret(token), { operatorId, email }, signUpVerifyMinutes * 60_000);
+    await accounts.emailTokens.issue(
+      "add_email",
+      hashSecret(token),
+      { operatorId, email },
+      signUpVerifyMinutes * 60_000,
+    );
     sendInBackground(
       accounts.mail,
       accountMails(accounts.baseUrl()).verifySignUp(email, token, signUpVerifyMinutes),

@@ -3,12 +3,12 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { emailSchema } from "../auth/email-address.ts";
 import { hashSecret, newToken } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
 import type { OperatorDirectory } from "../store/operators.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
-import { emailSchema } from "../auth/email-address.ts";
 
 const verifyValidMinutes = 24 * 60;
 /** Verification mails one operator may send per 15 minutes: adding addresses is no way to send mail to strangers. */

@@ -32,5 +32,7 @@ export function sendDecision(mail: MailService | undefined, message: DecisionMai
   }
   mail
     .send({ to: [message.to], cc: [], bcc: [], subject: message.subject, text: message.text, headers: {} })
-    .catch((error: unknown) => logger.error({ err: error, subject: message.subject }, "a decision mail failed"));
+    .catch((error: unknown) =>
+      logger.error({ err: error, subject: message.subject }, "a decision mail failed"),
+    );
 }

@@ -16,7 +16,7 @@ export interface OperatorRouteDeps {
   operatorDirectory: OperatorDirectory;
   /** What this process keeps in memory under an operator id (timers, caches) follows a change of it. */
   operatorIdChanged(oldId: string, newId: string): Promise<void>;
-  mail: MailService | undefined;
+  actions: { readonly mail: MailService | undefined };
   logger: Logger;
 }
 
@@ -163,7 +163,7 @@ export async function operatorRoutes(api: FastifyInstance, deps: OperatorRouteDe
           "conflict",
           `${operatorId} is ${operator.status}, not pending: only applications are accepted`,
         );
-      sendDecision(deps.mail, decisionMails.accepted(operator.email), deps.logger);
+      sendDecision(deps.actions.mail, decisionMails.accepted(operator.email), deps.logger);
       return viewOf(await existing(operatorId));
     },
   );
@@ -199,7 +199,7 @@ export async function operatorRoutes(api: FastifyInstance, deps: OperatorRouteDe
           `${operatorId} is ${operator.status}, not pending: only applications are refused`,
         );
       const { reason, message } = request.body;
-      sendDecision(deps.mail, decisionMails.refused(operator.email, reason, message), deps.logger);
+      sendDecision(deps.actions.mail, decisionMails.refused(operator.email, reason, message), deps.logger);
       return viewOf(await existing(operatorId));
     },
   );

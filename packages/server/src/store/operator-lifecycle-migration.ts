@@ -10,6 +10,10 @@ export const operatorLifecycleMigration: Migration = {
       .alterTable("operators")
       .addColumn("email_verification_pending", "integer", (c) => c.notNull().defaultTo(0))
       .execute();
-    await db.schema.createIndex("operators_by_status").on("operators").columns(["status", "operator_id"]).execute();
+    await db.schema
+      .createIndex("operators_by_status")
+      .on("operators")
+      .columns(["status", "operator_id"])
+      .execute();
   },
 };

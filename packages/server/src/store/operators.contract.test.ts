@@ -53,9 +53,9 @@ describe.each(databases)("operators on %s", (_name, database) => {
 
   it.skipIf(!database)("accepts or refuses only from the statuses named, keeping the reason", async () => {
     await directory.create(applicant("OP1000000003", "bea@example.com"));
-    expect(await directory.changeStatus("OP1000000003", ["pending"], "refused", "false_information", 9_000)).toBe(
-      true,
-    );
+    expect(
+      await directory.changeStatus("OP1000000003", ["pending"], "refused", "false_information", 9_000),
+    ).toBe(true);
     expect(await directory.changeStatus("OP1000000003", ["pending"], "active", undefined, 9_001)).toBe(false);
     expect(await directory.get("OP1000000003")).toMatchObject({
       status: "refused",
@@ -67,10 +67,9 @@ describe.each(databases)("operators on %s", (_name, database) => {
   it.skipIf(!database)("lists by status and by part of the id or address, a page at a time", async () => {
     await directory.create(applicant("OP2000000001", "Percent%Sign@example.com"));
     await directory.create(applicant("OP2000000002", "carl@shop.example"));
-    expect((await directory.list({ search: "op20000", limit: 10 })).operators.map((o) => o.operatorId)).toEqual([
-      "OP2000000001",
-      "OP2000000002",
-    ]);
+    expect(
+      (await directory.list({ search: "op20000", limit: 10 })).operators.map((o) => o.operatorId),
+    ).toEqual(["OP2000000001", "OP2000000002"]);
     expect((await directory.list({ search: "SHOP.EX", limit: 10 })).operators.map((o) => o.email)).toEqual([
       "carl@shop.example",
     ]);
@@ -90,7 +89,10 @@ describe.each(databases)("operators on %s", (_name, database) => {
   });
 
   it.skipIf(!database)("clears e-mail verification only for the account's own address", async () => {
-    await directory.create({ ...applicant("OP3000000001", "dan@example.com", "active"), emailVerificationPending: true });
+    await directory.create({
+      ...applicant("OP3000000001", "dan@example.com", "active"),
+      emailVerificationPending: true,
+    });
     await directory.markEmailVerified("OP3000000001", "someone@example.com");
     expect((await directory.get("OP3000000001"))?.emailVerificationPending).toBe(true);
     await directory.markEmailVerified("OP3000000001", "dan@example.com");
@@ -121,7 +123,11 @@ describe.each(databases)("operators on %s", (_name, database) => {
     const newId = "OP4000000002";
     await directory.create(applicant(oldId, "eve@example.com", "active"));
     await directory.create(applicant("OP4000000009", "customer@example.com", "active"));
-    await store.saveToken("token-hash-eve", { apiKey: "api-key-eve", operatorId: oldId, expiresAt: 10 ** 13 });
+    await store.saveToken("token-hash-eve", {
+      apiKey: "api-key-eve",
+      operatorId: oldId,
+      expiresAt: 10 ** 13,
+    });
     await sql`insert into users (operator_id, user_name, description, created_at, updated_at)
       values (${oldId}, 'alice', '', 1, 1)`.execute(db);
     await sql`insert into later_feature (item_id, operator_id, partner_operator_id)
@@ -134,7 +140,11 @@ describe.each(databases)("operators on %s", (_name, database) => {
     expect(await rowsOf(db, newId)).toEqual(before);
     expect(before["users.operator_id"]).toBe(1);
     expect(before["later_feature.partner_operator_id"]).toBe(1);
-    expect(await directory.get(newId)).toMatchObject({ email: "eve@example.com", status: "active", createdAt: 5_000 });
+    expect(await directory.get(newId)).toMatchObject({
+      email: "eve@example.com",
+      status: "active",
+      createdAt: 5_000,
+    });
     expect(await directory.get(oldId)).toBeUndefined();
     expect((await store.findToken("token-hash-eve"))?.operatorId).toBe(newId);
   });
@@ -149,9 +159,15 @@ describe.each(databases)("operators on %s", (_name, database) => {
   it.skipIf(!database)("a failure in any table leaves every row where it was", async () => {
     const oldId = "OP5000000001";
     await directory.create(applicant(oldId, "fay@example.com", "active"));
-    await store.saveToken("token-hash-fay", { apiKey: "api-key-fay", operatorId: oldId, expiresAt: 10 ** 13 });
+    await store.saveToken("token-hash-fay", {
+      apiKey: "api-key-fay",
+      operatorId: oldId,
+      expiresAt: 10 ** 13,
+    });
     // A table that refuses the new id, as a constraint of some later feature might.
-    await sql`create table strict_feature (operator_id text check (operator_id <> 'OP5000000002'))`.execute(db);
+    await sql`create table strict_feature (operator_id text check (operator_id <> 'OP5000000002'))`.execute(
+      db,
+    );
     await sql`insert into strict_feature (operator_id) values (${oldId})`.execute(db);
     const before = await rowsOf(db, oldId);
 

@@ -1,9 +1,6 @@
 import { type Kysely, PostgresAdapter, sql } from "kysely";
-import type { Database } from "./schema.ts";
+import type { Database, OperatorStatus } from "./schema.ts";
 import { isUniqueViolation } from "./sql-store.ts";
-
-/** Where an operator's account stands: `pending` awaits the provider's review, `refused` was declined [3.2]. */
-export type OperatorStatus = "active" | "pending" | "refused" | "suspended";
 
 /** An operator as the provider sees it. Times are Unix ms. */
 export interface OperatorRecord {
@@ -149,7 +146,9 @@ export class OperatorDirectory {
       );
       const copied = sql.join(operatorColumns.map((column) => sql.ref(column)));
       await sql`insert into operators (operator_id, email, ${copied})
-        select ${newId}, ${operator.email}, ${copied} from operators where operator_id = ${oldId}`.execute(trx);
+        select ${newId}, ${operator.email}, ${copied} from operators where operator_id = ${oldId}`.execute(
+        trx,
+      );
       for (const { table, column } of columns) {
         if (table === "operators" && column === "operator_id") continue;
         await sql`update ${sql.table(table)} set ${sql.ref(column)} = ${newId} where ${sql.ref(column)} = ${oldId}`.execute(
