@@ -154,6 +154,16 @@ describe.each(databases)("the operators' lifecycle on %s", (_name, database) => 
     expect(applyAgain.status).toBe(409);
     expect(applyAgain.body.message).toContain("refused");
     expect((await provider.call("POST", `/v1/provider/operators/${operatorId}/accept`)).status).toBe(409);
+
+    // Once the provider deletes the refused application, the address may apply again.
+    expect((await provider.call("DELETE", `/v1/provider/operators/${operatorId}`)).status).toBe(204);
+    expect((await provider.call("GET", `/v1/provider/operators/${operatorId}`)).status).toBe(404);
+    expect((await signUp(email)).status).toBe(201);
+    expect((await signIn(email)).status).toBe(200);
+    const active = await operatorByEmail(email);
+    const deleteActive = await provider.call("DELETE", `/v1/provider/operators/${active.operatorId}`);
+    expect(deleteActive.status).toBe(409);
+    expect(deleteActive.body.message).toContain("terminate");
   });
 
   it.skipIf(!database)("closed: sign-up is refused, the provider still creates accounts", async () => {

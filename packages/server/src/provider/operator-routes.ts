@@ -204,6 +204,29 @@ export async function operatorRoutes(api: FastifyInstance, deps: OperatorRouteDe
     },
   );
 
+  routes.delete(
+    "/v1/provider/operators/:operatorId",
+    {
+      schema: {
+        summary:
+          "Delete a pending or refused application with everything under its id, so its address may apply again; a contract ends by termination instead",
+        tags: ["Provider"],
+        operationId: "deleteProviderOperator",
+        params: operatorParams,
+      },
+    },
+    async (request, reply) => {
+      const { operatorId } = request.params;
+      const operator = await existing(operatorId);
+      if (!(await operatorDirectory.deleteApplication(operatorId)))
+        throw new UserError(
+          "conflict",
+          `${operatorId} is ${operator.status}: only pending or refused applications are deleted; terminate a contract instead`,
+        );
+      return reply.status(204).send();
+    },
+  );
+
   routes.post(
     "/v1/provider/operators/:operatorId/operator_id",
     {

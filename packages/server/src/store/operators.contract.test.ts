@@ -64,6 +64,21 @@ describe.each(databases)("operators on %s", (_name, database) => {
     expect(await directory.changeStatus("OP9999999999", ["pending"], "active", undefined, 9_002)).toBe(false);
   });
 
+  it.skipIf(!database)(
+    "deletes only applications, with their rows in tables without a foreign key",
+    async () => {
+      await directory.create(applicant("OP1000000004", "gil@example.com"));
+      await sql`insert into api_rate_windows (operator_id, api_group, window_start, calls)
+      values ('OP1000000004', 'App', 0, 1)`.execute(db);
+      expect(await directory.deleteApplication("OP0000000001")).toBe(false);
+      expect(await directory.deleteApplication("OP1000000004")).toBe(true);
+      expect(await directory.get("OP1000000004")).toBeUndefined();
+      expect(Object.values(await rowsOf(db, "OP1000000004")).every((count) => count === 0)).toBe(true);
+      expect(await directory.create(applicant("OP1000000005", "gil@example.com"))).toBe("created");
+      expect(await directory.deleteApplication("OP9999999999")).toBe(false);
+    },
+  );
+
   it.skipIf(!database)("lists by status and by part of the id or address, a page at a time", async () => {
     await directory.create(applicant("OP2000000001", "Percent%Sign@example.com"));
     await directory.create(applicant("OP2000000002", "carl@shop.example"));

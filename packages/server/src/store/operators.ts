@@ -160,6 +160,27 @@ export class OperatorDirectory {
     });
   }
 
+  /**
+   * Deletes an application that never became a contract (pending or refused), with every row under
+   * its id, so its address may apply again [3.5]; false when there is none in those statuses.
+   */
+  async deleteApplication(operatorId: string): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      // Deleted first and only in those statuses, so an accept at the same moment cannot be undone.
+      const deleted = await trx
+        .deleteFrom("operators")
+        .where("operatorId", "=", operatorId)
+        .where("status", "in", ["pending", "refused"])
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) !== 1) return false;
+      // Tables without a foreign key to operators keep rows (sign-in audit, counters) until now.
+      for (const { table, column } of await operatorIdColumns(trx))
+        if (column === "operator_id")
+          await sql`delete from ${sql.table(table)} where operator_id = ${operatorId}`.execute(trx);
+      return true;
+    });
+  }
+
   private selectOperators() {
     return this.db
       .selectFrom("operators")
