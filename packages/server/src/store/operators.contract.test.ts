@@ -1,6 +1,12 @@
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
+import {
+  openMigratedTo,
+  openWithOperators,
+  upgradeDatabases,
+  useContractDatabases,
+} from "../../test/databases.ts";
+import { openDatabase } from "../conflux.ts";
 import { type OperatorDirectory as Directory, OperatorDirectory, operatorIdColumns } from "./operators.ts";
 import type { Database } from "./schema.ts";
 import type { SqlStore } from "./sql-store.ts";
@@ -194,3 +200,29 @@ describe.each(databases)("operators on %s", (_name, database) => {
     await sql`drop table strict_feature`.execute(db);
   });
 });
+
+it.each(upgradeDatabases(sqliteDir, "upgraded"))(
+  "operators from before sign-up verification stay open on %s",
+  async (_name, create) => {
+    const scratch = await create();
+    if (!scratch) return;
+    const before = await openMigratedTo(scratch.database, "0022_provider");
+    await sql`insert into operators (operator_id, email, password_hash, created_at)
+      values ('OP0000000001', 'a@example.com', 'x', 0)`.execute(before);
+    await before.destroy();
+
+    const upgraded = await openDatabase(scratch.database, sqliteDir);
+    try {
+      expect(await new OperatorDirectory(upgraded.db).get("OP0000000001")).toEqual({
+        operatorId: "OP0000000001",
+        email: "a@example.com",
+        status: "active",
+        createdAt: 0,
+        emailVerificationPending: false,
+      });
+    } finally {
+      await upgraded.db.destroy();
+      await scratch.drop();
+    }
+  },
+);
