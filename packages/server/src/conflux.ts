@@ -65,6 +65,7 @@ import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import { PlanStore } from "./store/plans.ts";
+import { OperatorDirectory } from "./store/operators.ts";
 import { ProviderStore } from "./store/provider.ts";
 import type { Database } from "./store/schema.ts";
 import type { SignInFailures } from "./store/sign-in-failures.ts";
@@ -189,6 +190,10 @@ export interface Services {
   signInFailures: SignInFailures;
   /** Each operator's plan in force. */
   planTerms: PlanTermsPort;
+  /** Every operator as the provider sees it: sign-up, review, status and id changes. */
+  operatorDirectory: OperatorDirectory;
+  /** What this process keeps under an operator id (timers, cached devices) follows a change of the id. */
+  operatorIdChanged(oldId: string, newId: string): Promise<void>;
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
@@ -345,6 +350,11 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     signInFailures: accounts.failures,
     planTerms,
     plans,
+    operatorDirectory: new OperatorDirectory(db),
+    async operatorIdChanged(_oldId, newId) {
+      devices.registry.forgetCached();
+      for (const app of await store.forOperator(newId).listApps()) scheduler.schedule(newId, app, app.appId);
+    },
     config,
     store,
     accountStore,

@@ -4,6 +4,13 @@ export type UserErrorCode =
   | "validation_failed"
   | "unauthorized"
   | "forbidden"
+  /** Sign-in of an account whose application awaits the provider's review, or was refused [3.2]. */
+  | "account_pending"
+  | "account_refused"
+  /** Sign-in before opening the link mailed at sign-up, when the provider requires it. */
+  | "email_not_verified"
+  /** The provider's sign-up policy is `closed`. */
+  | "sign_up_closed"
   | "not_found"
   | "conflict"
   | "precondition_failed"

@@ -27,6 +27,14 @@ export function accountMails(baseUrl: string) {
         `${baseUrl}/reset-password?token=${encodeURIComponent(token)}\n` +
         "If you did not ask for it, ignore this mail: your password stays as it is.\n",
     }),
+    verifySignUp: (to: string, token: string, validMinutes: number): AccountMail => ({
+      to,
+      subject: "Confirm your address to open your Conflux account",
+      text:
+        `Your Conflux account for ${to} opens once you confirm this address. Open this link within ${validMinutes} minutes:\n` +
+        `${baseUrl}/verify-email?token=${encodeURIComponent(token)}\n` +
+        "If you did not sign up, ignore this mail: the account stays closed.\n",
+    }),
     verifyAddress: (to: string, token: string, validMinutes: number): AccountMail => ({
       to,
       subject: "Confirm this address for Conflux notifications",

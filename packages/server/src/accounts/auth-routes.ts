@@ -5,13 +5,16 @@ import type { Logger } from "pino";
 import { z } from "zod";
 import { recordSignIn } from "../api/audit-hook.ts";
 import { readCredentials } from "../api/authenticate.ts";
+import { emailSchema } from "../auth/email-address.ts";
 import { newPasswordSchema } from "../auth/password-policy.ts";
 import { hashPassword } from "../auth/passwords.ts";
-import { hashSecret, maxTokenLifetimeSeconds, newOperatorId } from "../auth/tokens.ts";
+import { hashSecret, maxTokenLifetimeSeconds, newOperatorId, newToken } from "../auth/tokens.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
 import type { AccountStore } from "../store/accounts.ts";
 import type { AuditLogStore } from "../store/audit-logs.ts";
+import type { OperatorDirectory } from "../store/operators.ts";
+import type { ProviderStore } from "../store/provider.ts";
 import type { Store } from "../store/store.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
@@ -24,12 +27,18 @@ export interface AuthRouteDeps {
   config: ServerConfig;
   logger: Logger;
   accounts: AccountServices;
+  operatorDirectory: OperatorDirectory;
+  provider: ProviderStore;
 }
 
-export const emailSchema = z
-  .email("not an e-mail address")
-  .max(254)
-  .transform((value) => value.toLowerCase());
+const signUpVerifyMinutes = 24 * 60;
+
+/** What a right sign-in of an account that may not sign in yet answers (403). */
+const notOpenMessages = {
+  account_pending: "the account awaits the provider's review of its application",
+  account_refused: "the provider refused the account's application",
+  email_not_verified: "open the link mailed to the account's address to verify it, then sign in",
+} as const;
 
 /** All fields of the three forms; credentialsOf tells which one a body is. */
 const signInBody = z.object({
@@ -58,9 +67,26 @@ function credentialsOf(body: z.infer<typeof signInBody>): Credentials {
 /** Sign-up, sign-in and sign-out. */
 export async function authRoutes(
   api: FastifyInstance,
-  { store, accountStore, auditLogs, config, logger, accounts }: AuthRouteDeps,
+  { store, accountStore, auditLogs, config, logger, accounts, operatorDirectory, provider }: AuthRouteDeps,
 ): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
+
+  /** The verify-email flow of added addresses: opening the link also opens the account (email-routes.ts). */
+  async function mailSignUpLink(operatorId: string, email: string): Promise<void> {
+    await accounts.verifiedEmails.add(operatorId, email);
+    const token = newToken();
+    await accounts.emailTokens.issue(
+      "add_email",
+      hashSecret(token),
+      { operatorId, email },
+      signUpVerifyMinutes * 60_000,
+    );
+    sendInBackground(
+      accounts.mail,
+      accountMails(accounts.baseUrl()).verifySignUp(email, token, signUpVerifyMinutes),
+      logger,
+    );
+  }
   await api.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_request, context) =>
@@ -83,17 +109,35 @@ export async function authRoutes(
     },
     async (request, reply) => {
       const { email } = request.body;
+      const { signUpPolicy, emailVerificationRequired } = await provider.settings();
+      if (signUpPolicy === "closed")
+        throw new UserError("sign_up_closed", "sign-up is closed: ask the provider to create your account");
+      // One account per address [3.5]: a refused application stays until the provider deletes it.
+      const existing = await operatorDirectory.findByEmail(email);
+      if (existing?.status === "refused")
+        throw new UserError(
+          "conflict",
+          `an application for ${email} was refused; it can apply again only after the provider deletes that application`,
+        );
       const passwordHash = await hashPassword(request.body.password);
+      const mustVerify = signUpPolicy === "open" && emailVerificationRequired;
       const mails = accountMails(accounts.baseUrl());
       for (let attempt = 0; attempt < 5; attempt++) {
-        const outcome = await store.createOperator({
-          operatorId: newOperatorId(),
+        const operatorId = newOperatorId();
+        const outcome = await operatorDirectory.create({
+          operatorId,
           email,
           passwordHash,
           createdAt: Date.now(),
+          status: signUpPolicy === "review" ? "pending" : "active",
+          emailVerificationPending: mustVerify,
         });
         if (outcome === "id_taken") continue;
-        if (outcome === "email_taken") sendInBackground(accounts.mail, mails.signUpAgain(email), logger);
+        if (outcome === "created" && mustVerify) await mailSignUpLink(operatorId, email);
+        // Signing up again before verifying mails a fresh link (the first may have expired).
+        else if (outcome === "email_taken" && existing?.emailVerificationPending)
+          await mailSignUpLink(existing.operatorId, email);
+        else if (outcome === "email_taken") sendInBackground(accounts.mail, mails.signUpAgain(email), logger);
         return reply.status(201).send({ email });
       }
       throw new Error("no free operator id after 5 tries");
@@ -131,7 +175,13 @@ export async function authRoutes(
       );
       // Every sign-in goes to the audit log of the account it was for, when there is one.
       const account = outcome.ok ? outcome.answer : outcome.account;
-      const statusCode = outcome.ok ? 200 : outcome.refusal === "throttled" ? 429 : 401;
+      const statusCode = outcome.ok
+        ? 200
+        : outcome.refusal === "throttled"
+          ? 429
+          : outcome.refusal === "wrong_credentials"
+            ? 401
+            : 403;
       if (account)
         await recordSignIn(auditLogs, request, {
           operatorId: account.operatorId,
@@ -146,6 +196,8 @@ export async function authRoutes(
           `too many failed sign-ins for this account or from this address; try again in ${outcome.retryAfterSeconds} seconds`,
         );
       }
+      if (outcome.refusal !== "wrong_credentials")
+        throw new UserError(outcome.refusal, notOpenMessages[outcome.refusal]);
       throw new UserError("unauthorized", "wrong sign-in details: the account, password, key or MFA code");
     },
   );

@@ -3,11 +3,12 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { emailSchema } from "../auth/email-address.ts";
 import { hashSecret, newToken } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
+import type { OperatorDirectory } from "../store/operators.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
-import { emailSchema } from "./auth-routes.ts";
 
 const verifyValidMinutes = 24 * 60;
 /** Verification mails one operator may send per 15 minutes: adding addresses is no way to send mail to strangers. */
@@ -94,7 +95,7 @@ export async function emailRoutes(
 /** The link in the mail: whoever reads the mailbox confirms it, signed in or not (it may be a colleague's). */
 export async function emailVerifyRoute(
   api: FastifyInstance,
-  { accounts }: { accounts: AccountServices },
+  { accounts, operatorDirectory }: { accounts: AccountServices; operatorDirectory: OperatorDirectory },
 ): Promise<void> {
   api.withTypeProvider<ZodTypeProvider>().post(
     "/v1/operators/add_email_token/verify",
@@ -114,6 +115,8 @@ export async function emailVerifyRoute(
           "bad_request",
           "the verification token is unknown, used or expired; add the address again",
         );
+      // The root's own address opens an account that signed up while verification was required.
+      await operatorDirectory.markEmailVerified(owner.operatorId, owner.email);
       return { email: owner.email, verified: true };
     },
   );

@@ -5,6 +5,8 @@ import type { ServerConfig } from "../config/config.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { AccountStore } from "../store/accounts.ts";
 import type { AuditLogStore } from "../store/audit-logs.ts";
+import type { OperatorDirectory } from "../store/operators.ts";
+import type { ProviderStore } from "../store/provider.ts";
 import type { Store } from "../store/store.ts";
 import type { AccountServices } from "./account-services.ts";
 import { authKeyRoutes } from "./auth-key-routes.ts";
@@ -26,6 +28,8 @@ type AccountsDeps = {
   cipher: Cipher;
   logger: Logger;
   accounts: AccountServices;
+  operatorDirectory: OperatorDirectory;
+  provider: ProviderStore;
 };
 
 /**

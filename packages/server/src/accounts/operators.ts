@@ -7,7 +7,7 @@ export class OperatorAccounts {
   byId(operatorId: string) {
     return this.db
       .selectFrom("operators")
-      .select(["operatorId", "email", "passwordHash"])
+      .select(["operatorId", "email", "passwordHash", "status", "emailVerificationPending"])
       .where("operatorId", "=", operatorId)
       .executeTakeFirst();
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { emailSchema } from "../auth/email-address.ts";
 import { newPasswordSchema } from "../auth/password-policy.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { hashSecret, newToken } from "../auth/tokens.ts";
@@ -10,7 +11,6 @@ import { UserError } from "../errors.ts";
 import type { Store } from "../store/store.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
-import { emailSchema } from "./auth-routes.ts";
 
 const resetValidMinutes = 60;
 /** Reset mails one address may be sent per 15 minutes, counted alike for addresses with and without an account. */

@@ -22,8 +22,12 @@ export interface NamedAccount {
   userName?: string;
 }
 
+/** Right credentials for an account that may not sign in (yet): its application or address is not settled. */
+export type AccountNotOpen = "account_pending" | "account_refused" | "email_not_verified";
+
 export type SignInOutcome =
   | { ok: true; answer: SignInAnswer }
+  | { ok: false; refusal: AccountNotOpen; account: NamedAccount }
   | { ok: false; refusal: "wrong_credentials"; account?: NamedAccount }
   | { ok: false; refusal: "throttled"; retryAfterSeconds: number; account?: NamedAccount };
 
@@ -110,11 +114,22 @@ export async function signIn(
     };
   }
   await deps.failures.recordSuccess(keys);
+  // Told only to whoever knows the credentials, so it reveals nothing about an address to others.
+  const notOpen = await accountNotOpen(deps, principal.operatorId);
+  if (notOpen) return { ok: false, refusal: notOpen, account: principal };
   const token = newToken();
   const apiKey = newApiKey();
   const lifetime = request.tokenTimeoutSeconds ?? defaultTokenLifetimeSeconds;
   await deps.store.saveToken(hashSecret(token), { apiKey, ...principal, expiresAt: now + lifetime * 1000 });
   return { ok: true, answer: { apiKey, token, ...principal } };
+}
+
+async function accountNotOpen(deps: SignInDeps, operatorId: string): Promise<AccountNotOpen | undefined> {
+  const operator = await deps.operators.byId(operatorId);
+  if (operator?.status === "pending") return "account_pending";
+  if (operator?.status === "refused") return "account_refused";
+  if (operator && Number(operator.emailVerificationPending) === 1) return "email_not_verified";
+  return undefined;
 }
 
 async function checkCredentials(

@@ -303,6 +303,11 @@ export class DeviceRegistry {
     );
   }
 
+  /** Forgets every cached device: their operator's id changed under them. */
+  forgetCached(): void {
+    this.cache.clear();
+  }
+
   /** A device by id across operators, for authenticating a connection; null when there is none. */
   async findForIngest(deviceId: string): Promise<IngestDevice | null> {
     const cached = this.cache.get(deviceId);

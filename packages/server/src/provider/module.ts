@@ -5,6 +5,7 @@ import { hashPassword } from "../auth/passwords.ts";
 import type { ProviderStore } from "../store/provider.ts";
 import type { SignInFailures } from "../store/sign-in-failures.ts";
 import { providerAuthRoutes, providerLogoutRoute } from "./admin-auth-routes.ts";
+import { type OperatorRouteDeps, operatorRoutes } from "./operator-routes.ts";
 import {
   type ProviderConfigInput,
   providerConfigFromEnvironment,
@@ -12,7 +13,7 @@ import {
 } from "./provider-config.ts";
 import { providerSettingsRoutes } from "./settings-routes.ts";
 
-type ProviderDeps = {
+type ProviderDeps = OperatorRouteDeps & {
   provider: ProviderStore;
   signInFailures: SignInFailures;
   config: { provider: ProviderConfigInput };
@@ -41,6 +42,7 @@ export const providerModule = {
   async providerRoutes(app: FastifyInstance, deps: ProviderDeps) {
     await providerLogoutRoute(app, deps);
     await providerSettingsRoutes(app, deps);
+    await operatorRoutes(app, deps);
   },
   async start(deps: ProviderDeps) {
     await ensureConfiguredAdmin(deps.provider, deps.config.provider);

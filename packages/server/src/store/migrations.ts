@@ -4,6 +4,7 @@ import { apiRateWindowsMigration } from "./api-rate-windows-migration.ts";
 import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
+import { operatorLifecycleMigration } from "./operator-lifecycle-migration.ts";
 import { providerMigration } from "./provider-migration.ts";
 
 /**
@@ -157,6 +158,7 @@ export const storeMigrations: Record<string, Migration> = {
   "0016_delivery_retries": deliveryRetriesMigration,
   "0017_api_rate_windows": apiRateWindowsMigration,
   "0022_provider": providerMigration,
+  "0035_operator_lifecycle": operatorLifecycleMigration,
 };
 
 /**

@@ -11,6 +11,8 @@ export interface OperatorsTable {
   /** Why the provider refused or suspended it. */
   statusReason: string | null;
   statusChangedAt: number | null;
+  /** 1 while a sign-up made under required e-mail verification awaits its mailed link. */
+  emailVerificationPending: Generated<number>;
 }
 
 export type OperatorStatus = "active" | "pending" | "refused" | "suspended";
