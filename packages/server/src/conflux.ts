@@ -34,6 +34,9 @@ import { createFileStore, filesModule } from "./files/module.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { Metrics } from "./metrics/metrics.ts";
+import { noticesModule } from "./notices/module.ts";
+import { NoticeStore } from "./notices/notice-store.ts";
+import { OutageStore } from "./notices/outage-store.ts";
 
 import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
@@ -79,6 +82,7 @@ const modules = [
   aiModule,
   usageModule,
   auditModule,
+  noticesModule,
 ] as const;
 
 export const configSchema = serverConfigSchema.extend({
@@ -165,6 +169,10 @@ export interface Services {
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
+  /** The provider's notices and maintenance windows. */
+  notices: NoticeStore;
+  /** Outages the provider records and the operators' claims of them. */
+  outages: OutageStore;
 }
 
 export interface Conflux {
@@ -296,6 +304,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     actions,
     accounts,
     verifiedAddresses: accounts.verifiedEmails,
+    notices: new NoticeStore(db),
+    outages: new OutageStore(db),
   };
 
   const retry = {
