@@ -11,7 +11,10 @@ import {
 
 const hour = 3_600_000;
 const at = (iso: string) => Date.parse(iso);
-const lasting = (ms: number) => ({ startedAt: at("2026-03-01T00:00:00Z"), endedAt: at("2026-03-01T00:00:00Z") + ms });
+const lasting = (ms: number) => ({
+  startedAt: at("2026-03-01T00:00:00Z"),
+  endedAt: at("2026-03-01T00:00:00Z") + ms,
+});
 
 describe("the days an outage is worth", () => {
   it.each([
