@@ -1,8 +1,8 @@
 import type { FastifyInstance } from "fastify";
 import type { FeatureModule } from "../api/feature-module.ts";
 import { noticesMigrations } from "./migrations.ts";
-import { type NoticeRouteDeps, noticeRoutes } from "./notice-routes.ts";
-import { type OutageRouteDeps, outageRoutes } from "./outage-routes.ts";
+import { type NoticeRouteDeps, noticeRoutes, providerNoticeRoutes } from "./notice-routes.ts";
+import { type OutageRouteDeps, outageRoutes, providerOutageRoutes } from "./outage-routes.ts";
 
 type NoticesDeps = NoticeRouteDeps & OutageRouteDeps;
 
@@ -16,5 +16,9 @@ export const noticesModule = {
   async routes(app: FastifyInstance, deps: NoticesDeps) {
     await noticeRoutes(app, deps);
     await outageRoutes(app, deps);
+  },
+  async providerRoutes(app: FastifyInstance, deps: NoticesDeps) {
+    await providerNoticeRoutes(app, deps);
+    await providerOutageRoutes(app, deps);
   },
 } satisfies FeatureModule<NoticesDeps>;

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf } from "../api/authenticate.ts";
 import { UserError } from "../errors.ts";
+import type { ProviderStore } from "../store/provider.ts";
 import { type OperatorClock, systemClock } from "./clock.ts";
 import {
   claimView,
@@ -19,8 +20,8 @@ import type { OutageStore } from "./outage-store.ts";
 export interface OutageRouteDeps {
   outages: OutageStore;
   operatorClock?: OperatorClock;
-  /** The provider's billing time zone names the month an outage belongs to. */
-  provider?: { settings(): Promise<{ billingTimeZone: string }> };
+  /** Its billing time zone names the month an outage belongs to. */
+  provider: Pick<ProviderStore, "settings">;
 }
 
 /** Operators see the outages and claim credit for them [15.2.2]; claims are root-only (api/root-only.ts). */
@@ -67,11 +68,11 @@ export async function outageRoutes(api: FastifyInstance, deps: OutageRouteDeps) 
           "bad_request",
           `outage ${outageId} could be claimed until ${new Date(claimDeadline(outage)).toISOString()} (3 months after it ended)`,
         );
-      const timeZone = (await deps.provider?.settings())?.billingTimeZone ?? "UTC";
+      const { billingTimeZone } = await deps.provider.settings();
       const claim = await outages.claim({
         operatorId,
         outageId,
-        outageMonth: billingMonthOf(outage.startedAt, timeZone),
+        outageMonth: billingMonthOf(outage.startedAt, billingTimeZone),
         days: outageDays(outage),
         claimedAt: now,
       });
