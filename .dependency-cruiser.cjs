@@ -3,7 +3,7 @@
 // runtime, and nothing imports in a circle. Run by `npm run check`; no rule has exceptions.
 const server = "^packages/server/src/";
 const features =
-  "(apps|app-versions|accounts|audit|devices|data-store|files|ai|usage|provider|plans|billing|partners)";
+  "(apps|app-versions|accounts|audit|devices|data-store|files|ai|usage|provider|plans|billing|partners|notices)";
 
 const floors = {
   root: [`${server}(conflux|index)\\.ts$`, `${server}cli/`],

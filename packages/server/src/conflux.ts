@@ -35,6 +35,9 @@ import { createFileStore, filesModule } from "./files/module.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { Metrics } from "./metrics/metrics.ts";
+import { noticesModule } from "./notices/module.ts";
+import { NoticeStore } from "./notices/notice-store.ts";
+import { OutageStore } from "./notices/outage-store.ts";
 import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
 import { plansModule } from "./plans/module.ts";
@@ -92,6 +95,7 @@ const modules = [
   usageModule,
   auditModule,
   plansModule,
+  noticesModule,
 ] as const;
 
 export const configSchema = serverConfigSchema.extend({
@@ -199,6 +203,10 @@ export interface Services {
   verifiedAddresses: VerifiedAddressesPort;
   /** Plans the provider offers and each operator's plan history (also the runtime's PlanTermsPort). */
   plans: PlanStore;
+  /** The provider's notices and maintenance windows. */
+  notices: NoticeStore;
+  /** Outages the provider records and the operators' claims of them. */
+  outages: OutageStore;
 }
 
 export interface Conflux {
@@ -375,6 +383,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     actions,
     accounts,
     verifiedAddresses: accounts.verifiedEmails,
+    notices: new NoticeStore(db),
+    outages: new OutageStore(db),
   };
 
   const retry = {

@@ -21,7 +21,12 @@ const openOperations = new Set([
 ]);
 
 /** Operations every signed-in caller may make on its own session. */
-const anyCallerOperations = new Set(["Auth:generateAuthToken", "Auth:checkPermissions"]);
+const anyCallerOperations = new Set([
+  "Auth:generateAuthToken",
+  "Auth:checkPermissions",
+  // Notices show on every console page, whatever the user may do.
+  "Notice:listNotices",
+]);
 
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
 let root: ApiSession;
