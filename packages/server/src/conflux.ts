@@ -34,9 +34,9 @@ import { createFileStore, filesModule } from "./files/module.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { Metrics } from "./metrics/metrics.ts";
-
 import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+import { partnersModule } from "./partners/module.ts";
 
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
@@ -59,6 +59,7 @@ import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
+import { PartnerStore } from "./store/partners.ts";
 import type { Database } from "./store/schema.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
@@ -79,6 +80,7 @@ const modules = [
   aiModule,
   usageModule,
   auditModule,
+  partnersModule,
 ] as const;
 
 export const configSchema = serverConfigSchema.extend({
@@ -165,6 +167,8 @@ export interface Services {
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
+  /** Partner operators and their customers. */
+  partners: PartnerStore;
 }
 
 export interface Conflux {
@@ -296,6 +300,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     actions,
     accounts,
     verifiedAddresses: accounts.verifiedEmails,
+    partners: new PartnerStore(db),
   };
 
   const retry = {
