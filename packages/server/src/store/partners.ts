@@ -29,7 +29,8 @@ export class PartnerStore {
 
   /**
    * Marks or unmarks a partner; false when there is no such operator. An unmarked partner keeps
-   * its customers (they are its customers again if it is marked again) but cannot reach them.
+   * its customers (they are its customers again if it is marked again) but cannot reach them: the
+   * sessions it switched into them end at once.
    */
   async setPartner(operatorId: string, partner: boolean, now = Date.now()): Promise<boolean> {
     const operator = await this.db
@@ -39,7 +40,10 @@ export class PartnerStore {
       .executeTakeFirst();
     if (!operator) return false;
     if (!partner) {
-      await this.db.deleteFrom("partners").where("operatorId", "=", operatorId).execute();
+      await this.db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("partners").where("operatorId", "=", operatorId).execute();
+        await trx.deleteFrom("apiTokens").where("actorOperatorId", "=", operatorId).execute();
+      });
       return true;
     }
     await this.db
