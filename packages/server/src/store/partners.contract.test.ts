@@ -70,6 +70,14 @@ describe.each(databases)("partners on %s", (_name, database) => {
     expect(await partners.partnerOf("OP1000000001")).toBe(partnerId);
     expect(await partners.partnerOf("OP2000000001")).toBe(otherId);
     expect(await partners.partnerOf(partnerId)).toBeUndefined();
+    const page = await partners.partnersOf(["OP1000000001", "OP2000000001", partnerId, "OP9999999999"]);
+    expect(page).toEqual(
+      new Map([
+        ["OP1000000001", partnerId],
+        ["OP2000000001", otherId],
+      ]),
+    );
+    expect(await partners.partnersOf([])).toEqual(new Map());
   });
 
   it.skipIf(!database)("leaves nothing behind when the e-mail address or the id is taken", async () => {

@@ -105,6 +105,17 @@ export class PartnerStore {
     return row?.partnerOperatorId;
   }
 
+  /** The partners of those of `customerOperatorIds` that are customers, for a page of operators. */
+  async partnersOf(customerOperatorIds: readonly string[]): Promise<Map<string, string>> {
+    if (customerOperatorIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom("partnerCustomers")
+      .select(["customerOperatorId", "partnerOperatorId"])
+      .where("customerOperatorId", "in", customerOperatorIds)
+      .execute();
+    return new Map(rows.map((row) => [row.customerOperatorId, row.partnerOperatorId]));
+  }
+
   private customers(partnerOperatorId: string) {
     return this.db
       .selectFrom("partnerCustomers as c")
