@@ -37,12 +37,8 @@ import { createMailService, type MailService } from "./mail/smtp.ts";
 import { Metrics } from "./metrics/metrics.ts";
 import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
-<<<<<<< HEAD
 import { partnersModule } from "./partners/module.ts";
-=======
 import { providerModule } from "./provider/module.ts";
->>>>>>> main
-
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { Admission } from "./runtime/admission.ts";
@@ -66,11 +62,8 @@ import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
-<<<<<<< HEAD
 import { PartnerStore } from "./store/partners.ts";
-=======
 import { ProviderStore } from "./store/provider.ts";
->>>>>>> main
 import type { Database } from "./store/schema.ts";
 import type { SignInFailures } from "./store/sign-in-failures.ts";
 import { SqlStore } from "./store/sql-store.ts";
