@@ -22,10 +22,11 @@ const emailSchema = z
 
 const usageSchema = z.object({ month: z.string(), events: z.number(), aiCredits: z.number() });
 const customerSchema = z.object({ operatorId: z.string(), email: z.string(), createDateTime: z.number() });
+const listedCustomerSchema = customerSchema.extend({ status: z.string(), usage: usageSchema });
 /** The path names the customer `customerOperatorId`: an `operatorId` path variable must be the caller's own. */
 const customerParams = z.object({ customerOperatorId: z.string().max(64) });
 
-function customerView(customer: PartnerCustomer) {
+function customerView(customer: Omit<PartnerCustomer, "status">) {
   return {
     operatorId: customer.operatorId,
     email: customer.email,
@@ -74,7 +75,7 @@ export async function customerRoutes(
         summary: "The calling partner's customers, oldest first, with their usage this month",
         tags: ["Partner"],
         operationId: "listCustomers",
-        response: { 200: z.array(customerSchema.extend({ usage: usageSchema })) },
+        response: { 200: z.array(listedCustomerSchema) },
       },
     },
     async (request) => {
@@ -84,6 +85,7 @@ export async function customerRoutes(
       return Promise.all(
         customers.map(async (customer) => ({
           ...customerView(customer),
+          status: customer.status,
           usage: await customerUsage(usage, customer.operatorId, now),
         })),
       );

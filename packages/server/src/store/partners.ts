@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database } from "./schema.ts";
+import type { Database, OperatorStatus } from "./schema.ts";
 import { isUniqueViolation } from "./sql-store.ts";
 import type { Operator } from "./store.ts";
 
@@ -7,6 +7,7 @@ import type { Operator } from "./store.ts";
 export interface PartnerCustomer {
   operatorId: string;
   email: string;
+  status: OperatorStatus;
   createdAt: number;
 }
 
@@ -120,7 +121,7 @@ export class PartnerStore {
     return this.db
       .selectFrom("partnerCustomers as c")
       .innerJoin("operators as o", "o.operatorId", "c.customerOperatorId")
-      .select(["o.operatorId", "o.email", "o.createdAt"])
+      .select(["o.operatorId", "o.email", "o.status", "o.createdAt"])
       .where("c.partnerOperatorId", "=", partnerOperatorId);
   }
 }
