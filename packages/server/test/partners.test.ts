@@ -3,16 +3,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashSecret } from "../src/auth/tokens.ts";
 import { type ApiSession, logIn, sessionFor, signUp, startTestConflux, testPassword } from "./harness.ts";
+import { providerSession } from "./provider-session.ts";
 import { userSession } from "./user-session.ts";
 
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
+let provider: ApiSession;
 let partner: ApiSession;
 let stranger: ApiSession;
 let customerId: string;
 const customerEmail = `customer-${Math.random().toString(36).slice(2)}@example.com`;
 
 async function markPartner(operatorId: string, isPartner: boolean): Promise<void> {
-  expect(await conflux.services.partners.setPartner(operatorId, isPartner)).toBe(true);
+  const answer = await provider.call("PUT", `/v1/provider/operators/${operatorId}/partner`, {
+    partner: isPartner,
+  });
+  expect(answer.status, answer.text).toBe(200);
+  expect(answer.body).toEqual({ operatorId, partner: isPartner });
 }
 
 async function switchInto(session: ApiSession, operatorId: string, tokenTimeoutSeconds?: number) {
@@ -31,6 +37,7 @@ async function auditRows(session: ApiSession): Promise<any[]> {
 
 beforeAll(async () => {
   conflux = await startTestConflux();
+  provider = await providerSession(conflux);
   partner = await signUp(conflux.url);
   stranger = await signUp(conflux.url);
 });
@@ -51,6 +58,22 @@ describe("an operator that is not a partner", () => {
         message: expect.stringContaining("is not a partner"),
       });
     }
+  });
+});
+
+describe("the provider's partner route", () => {
+  it("refuses an unknown operator (404), a body other than {partner: boolean} (400) and operators (401)", async () => {
+    const unknown = await provider.call("PUT", "/v1/provider/operators/OP0000000000/partner", {
+      partner: true,
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toEqual({ code: "not_found", message: "no operator OP0000000000" });
+    const url = `/v1/provider/operators/${stranger.operatorId}/partner`;
+    for (const body of [{}, { partner: "yes" }, { partner: true, extra: 1 }])
+      expect((await provider.call("PUT", url, body)).status, JSON.stringify(body)).toBe(400);
+    expect((await provider.call("PUT", url, { partner: "yes" })).text).toContain("partner");
+    expect((await stranger.call("PUT", url, { partner: true })).status).toBe(401);
+    expect((await stranger.call("GET", "/v1/partner/customers")).status).toBe(403);
   });
 });
 
@@ -104,6 +127,7 @@ describe("a partner's customers", () => {
       {
         operatorId: customerId,
         email: customerEmail,
+        status: "active",
         createDateTime: expect.any(Number),
         usage: { month, events: 0, aiCredits: 7 },
       },

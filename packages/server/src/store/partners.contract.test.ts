@@ -51,8 +51,18 @@ describe.each(databases)("partners on %s", (_name, database) => {
         createdAt: 1_000,
       });
       expect(await partners.listCustomers(partnerId)).toEqual([
-        { operatorId: "OP1000000001", email: "op1000000001@customer.test", createdAt: 1_000 },
-        { operatorId: "OP1000000002", email: "op1000000002@customer.test", createdAt: 2_000 },
+        {
+          operatorId: "OP1000000001",
+          email: "op1000000001@customer.test",
+          status: "active",
+          createdAt: 1_000,
+        },
+        {
+          operatorId: "OP1000000002",
+          email: "op1000000002@customer.test",
+          status: "active",
+          createdAt: 2_000,
+        },
       ]);
       expect((await partners.listCustomers(otherId)).map((row) => row.operatorId)).toEqual(["OP2000000001"]);
       expect(await partners.listCustomers("OP1000000001")).toEqual([]);

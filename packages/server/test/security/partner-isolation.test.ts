@@ -13,6 +13,7 @@ import {
   testPassword,
   waitForRun,
 } from "../harness.ts";
+import { providerSession } from "../provider-session.ts";
 
 let conflux: Awaited<ReturnType<typeof startTestConflux>>;
 let partner: ApiSession;
@@ -94,7 +95,8 @@ async function createCustomer(): Promise<ApiSession> {
 beforeAll(async () => {
   conflux = await startTestConflux();
   partner = await signUp(conflux.url);
-  await conflux.services.partners.setPartner(partner.operatorId, true);
+  const provider = await providerSession(conflux);
+  await provider.call("PUT", `/v1/provider/operators/${partner.operatorId}/partner`, { partner: true });
   c1 = await createCustomer();
   c2 = await createCustomer();
   things.c2 = await seed(c2, "c2");
@@ -119,9 +121,12 @@ async function apiDocument(): Promise<Record<string, Record<string, { tags?: str
   return ((await (await fetch(`${conflux.url}/v1/openapi.json`)).json()) as { paths: any }).paths;
 }
 
-/** Public routes authenticate by a secret, a device or a signature, not by the caller's key. */
+/**
+ * Public routes authenticate by a secret, a device or a signature, not by the caller's key; the
+ * provider's routes refuse every operator (security/route-permissions.test.ts).
+ */
 function isPublic(template: string): boolean {
-  return /^\/v1\/(flux\/incoming_webhooks|signed|devices\/\{deviceId\}\/data)/.test(template);
+  return /^\/v1\/(flux\/incoming_webhooks|signed|devices\/\{deviceId\}\/data|provider\/)/.test(template);
 }
 
 /** Calls every route naming an id of `owner` as `caller`; returns what did not answer as expected. */
