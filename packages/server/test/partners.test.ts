@@ -204,7 +204,7 @@ describe("switching into a customer", () => {
     });
   });
 
-  it("cannot switch again nor create auth keys; a fresh token ends with it and keeps the actor", async () => {
+  it("cannot switch again nor create auth keys or passwords; a fresh token ends with it and keeps the actor", async () => {
     const again = await switched.call("POST", "/v1/auth/switch_user", { operatorId: customerId });
     expect(again.status).toBe(403);
     expect(again.body.message).toContain("may not call Auth:switchUser");
@@ -214,6 +214,9 @@ describe("switching into a customer", () => {
     const userKey = await switched.call("POST", `${op}/users/helper/auth_keys`);
     expect(userKey.status).toBe(403);
     expect(userKey.body.message).toContain("AuthKey:createUserAuthKey");
+    const password = await switched.call("POST", `${op}/users/helper/password`, { password: testPassword });
+    expect(password.status).toBe(403);
+    expect(password.body.message).toContain("User:createUserPassword");
     const fresh = await switched.call("POST", `${op}/token`, { tokenTimeoutSeconds: 48 * 3600 });
     expect(fresh.status).toBe(200);
     const original = await conflux.services.store.findToken(hashSecret(switchedToken));
