@@ -17,7 +17,8 @@ type PartnersDeps = {
 
 /**
  * Partners [ToS 8]: an operator the provider marked (its console's route) creates customer
- * operators, sees their usage and switches into them with a short-lived token. Its tables are the store's (store/partners.ts).
+ * operators, sees their usage and switches into them with a short-lived token. Its tables are the
+ * store's (store/partners.ts): the provider's operator list reads them too.
  */
 export const partnersModule = {
   name: "partners",
