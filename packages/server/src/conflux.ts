@@ -40,9 +40,9 @@ import { NoticeStore } from "./notices/notice-store.ts";
 import { OutageStore } from "./notices/outage-store.ts";
 import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+import { partnersModule } from "./partners/module.ts";
 import { plansModule } from "./plans/module.ts";
 import { providerModule } from "./provider/module.ts";
-
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { Admission } from "./runtime/admission.ts";
@@ -67,8 +67,9 @@ import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
-import { PlanStore } from "./store/plans.ts";
 import { OperatorDirectory } from "./store/operators.ts";
+import { PartnerStore } from "./store/partners.ts";
+import { PlanStore } from "./store/plans.ts";
 import { ProviderStore } from "./store/provider.ts";
 import type { Database } from "./store/schema.ts";
 import type { SignInFailures } from "./store/sign-in-failures.ts";
@@ -96,6 +97,7 @@ const modules = [
   auditModule,
   plansModule,
   noticesModule,
+  partnersModule,
 ] as const;
 
 export const configSchema = serverConfigSchema.extend({
@@ -207,6 +209,8 @@ export interface Services {
   notices: NoticeStore;
   /** Outages the provider records and the operators' claims of them. */
   outages: OutageStore;
+  /** Partner operators and their customers. */
+  partners: PartnerStore;
 }
 
 export interface Conflux {
@@ -385,6 +389,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     verifiedAddresses: accounts.verifiedEmails,
     notices: new NoticeStore(db),
     outages: new OutageStore(db),
+    partners: new PartnerStore(db),
   };
 
   const retry = {

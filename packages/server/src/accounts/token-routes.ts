@@ -59,11 +59,15 @@ export async function tokenRoutes(
       if (!credentials) throw new UserError("unauthorized", "not authenticated");
       const token = newToken();
       const lifetime = request.body.tokenTimeoutSeconds ?? defaultTokenLifetimeSeconds;
+      const expiresAt = Date.now() + lifetime * 1000;
+      // A partner's switched session stays one: same actor, and it ends no later than the switch.
       await store.saveToken(hashSecret(token), {
         apiKey: credentials.apiKey,
         operatorId: principal.operatorId,
         ...(principal.userName === undefined ? {} : { userName: principal.userName }),
-        expiresAt: Date.now() + lifetime * 1000,
+        ...(principal.actor === undefined
+          ? { expiresAt }
+          : { expiresAt: Math.min(expiresAt, principal.expiresAt), actor: principal.actor }),
       });
       return { token };
     },

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { AuditLogStore } from "../store/audit-logs.ts";
+import type { TokenActor } from "../store/store.ts";
 import { apiNameOf } from "./api-name.ts";
 
 const READ_METHODS: ReadonlySet<string> = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -33,6 +34,7 @@ export function auditChanges(api: FastifyInstance, auditLogs: AuditLogStore): vo
         remoteIpAddress: request.ip,
         requestedTimeEpochMs: Date.now(),
         statusCode,
+        ...(caller.actor === undefined ? {} : { actor: caller.actor }),
       });
     } catch (error) {
       request.log.error({ err: error }, "an audit log row could not be written");
@@ -44,12 +46,13 @@ export function auditChanges(api: FastifyInstance, auditLogs: AuditLogStore): vo
 /**
  * For POST /v1/auth (accounts/auth-routes.ts): one row a sign-in, accepted or refused, under the
  * operator it was for. A refused sign-in of no known operator has nobody to show it to and is not
- * recorded. Awaited before the answer is sent.
+ * recorded. Awaited before the answer is sent. A partner switching into a customer
+ * (partners/switch-user-route.ts) is a sign-in of the customer's root user with the partner as actor.
  */
 export async function recordSignIn(
   auditLogs: AuditLogStore,
   request: FastifyRequest,
-  signIn: { operatorId: string; userName?: string; statusCode: number },
+  signIn: { operatorId: string; userName?: string; statusCode: number; actor?: TokenActor },
 ): Promise<void> {
   await auditLogs.record({
     operatorId: signIn.operatorId,
@@ -60,6 +63,7 @@ export async function recordSignIn(
     remoteIpAddress: request.ip,
     requestedTimeEpochMs: Date.now(),
     statusCode: signIn.statusCode,
+    ...(signIn.actor === undefined ? {} : { actor: signIn.actor }),
   });
 }
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
-import type { OperatorStore, Store } from "../store/store.ts";
+import type { OperatorStore, Store, TokenActor } from "../store/store.ts";
 
 /** Who is calling: the root user of `operatorId`, or its user `userName`. */
 export interface Principal {
@@ -10,6 +10,10 @@ export interface Principal {
   userName?: string;
   /** The SHA-256 of the request's token (POST /token and logout act on it). */
   tokenHash: string;
+  /** When the request's token ends (Unix ms): tokens it issues end no later when it is switched. */
+  expiresAt: number;
+  /** A switched token's partner (POST /v1/auth/switch_user): who really acts. */
+  actor?: TokenActor;
 }
 
 declare module "fastify" {
@@ -52,10 +56,13 @@ export function requireOperator(api: FastifyInstance, store: Store): void {
     const token = await store.findToken(tokenHash);
     if (!token || token.apiKey !== credentials.apiKey || token.expiresAt <= Date.now())
       throw new UserError("unauthorized", "the API key or token is invalid or expired; log in again");
-    request.principal =
-      token.userName === undefined
-        ? { operatorId: token.operatorId, tokenHash }
-        : { operatorId: token.operatorId, userName: token.userName, tokenHash };
+    request.principal = {
+      operatorId: token.operatorId,
+      ...(token.userName === undefined ? {} : { userName: token.userName }),
+      tokenHash,
+      expiresAt: token.expiresAt,
+      ...(token.actor === undefined ? {} : { actor: token.actor }),
+    };
     request.operatorStore = store.forOperator(token.operatorId);
     request.userEmail = token.userName ?? token.email;
   });

@@ -5,6 +5,7 @@ import type { AccountStore } from "../store/accounts.ts";
 import { apiNameOf } from "./api-name.ts";
 import { type Principal, principalOf } from "./authenticate.ts";
 import { isRootOnly } from "./root-only.ts";
+import { refuseSwitchedSession } from "./switched-sessions.ts";
 
 /**
  * Who besides a permitted caller may call a route: `anyCaller` — every authenticated principal
@@ -102,6 +103,7 @@ export function requirePermission(api: FastifyInstance, checker: PermissionCheck
     // Another operator's path reads as an unknown one: nothing says whether it exists.
     if (pathVariables.operatorId !== undefined && pathVariables.operatorId !== principal.operatorId)
       throw new UserError("not_found", `no operator ${pathVariables.operatorId}`);
+    refuseSwitchedSession(principal, apiName);
     if (principal.userName === undefined) return;
     const authorization = request.routeOptions.config.authorization;
     if (authorization === "anyCaller") return;

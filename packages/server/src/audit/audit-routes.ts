@@ -55,6 +55,8 @@ const auditEntry = z.object({
   remoteIpAddress: z.string(),
   requestedTimeEpochMs: z.number(),
   statusCode: z.number(),
+  /** The partner operator (and its user) that really called through a switched token. */
+  actor: z.object({ operatorId: z.string(), userName: z.string().optional() }).optional(),
 });
 
 /** GET /v1/audit_logs/api as SORACOM's API has it: the operator's audited calls and sign-ins, newest first. */

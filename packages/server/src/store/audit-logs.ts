@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { newId } from "../ids.ts";
 import type { Database } from "./schema.ts";
+import type { TokenActor } from "./store.ts";
 
 /** One row of the audit log, in SORACOM's field names (plus our API name). */
 export interface AuditEntry {
@@ -14,6 +15,8 @@ export interface AuditEntry {
   remoteIpAddress: string;
   requestedTimeEpochMs: number;
   statusCode: number;
+  /** Who really called, when a partner acted through a switched token (POST /v1/auth/switch_user). */
+  actor?: TokenActor;
 }
 
 /** Where the previous page ended: its last row's time, and its id when the page key carried one. */
@@ -53,6 +56,8 @@ export class AuditLogStore {
         remoteIpAddress: entry.remoteIpAddress,
         requestedTimeEpochMs: entry.requestedTimeEpochMs,
         statusCode: entry.statusCode,
+        actorOperatorId: entry.actor?.operatorId ?? null,
+        actorUserName: entry.actor?.userName ?? null,
       })
       .execute();
   }
@@ -92,6 +97,14 @@ export class AuditLogStore {
       remoteIpAddress: row.remoteIpAddress,
       requestedTimeEpochMs: row.requestedTimeEpochMs,
       statusCode: row.statusCode,
+      ...(row.actorOperatorId === null
+        ? {}
+        : {
+            actor: {
+              operatorId: row.actorOperatorId,
+              ...(row.actorUserName === null ? {} : { userName: row.actorUserName }),
+            },
+          }),
     }));
     if (rows.length <= limit || last === undefined) return { entries };
     return { entries, next: { requestedTimeEpochMs: last.requestedTimeEpochMs, auditId: last.auditId } };

@@ -5,6 +5,7 @@ import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
 import { operatorLifecycleMigration } from "./operator-lifecycle-migration.ts";
+import { partnersMigration, tokenActorsMigration } from "./partners-migration.ts";
 import { providerMigration } from "./provider-migration.ts";
 
 /**
@@ -159,6 +160,8 @@ export const storeMigrations: Record<string, Migration> = {
   "0017_api_rate_windows": apiRateWindowsMigration,
   "0022_provider": providerMigration,
   "0035_operator_lifecycle": operatorLifecycleMigration,
+  "0047_partners": partnersMigration,
+  "0048_token_actors": tokenActorsMigration,
 };
 
 /**

@@ -48,6 +48,9 @@ export interface ApiTokensTable {
   createdAt: number;
   /** The user the token was issued to; null for the root user. */
   userName: string | null;
+  /** For a token of POST /v1/auth/switch_user: the partner operator (and its user) acting. */
+  actorOperatorId: string | null;
+  actorUserName: string | null;
 }
 
 /** A user of an operator (SORACOM's SAM user). */
@@ -365,6 +368,22 @@ export interface AuditLogsTable {
   remoteIpAddress: string;
   requestedTimeEpochMs: number;
   statusCode: number;
+  /** Who really called, when it was a partner through a switched token; null otherwise. */
+  actorOperatorId: string | null;
+  actorUserName: string | null;
+}
+
+/** An operator the provider marked as a partner (partners.ts). */
+export interface PartnersTable {
+  operatorId: string;
+  createdAt: number;
+}
+
+/** A customer operator and the partner that created it (partners.ts). */
+export interface PartnerCustomersTable {
+  customerOperatorId: string;
+  partnerOperatorId: string;
+  createdAt: number;
 }
 
 /** A command for a device (devices/device-commands.ts). */
@@ -470,4 +489,6 @@ export interface Database {
   collectItems: CollectItemsTable;
   plans: PlansTable;
   operatorPlans: OperatorPlansTable;
+  partners: PartnersTable;
+  partnerCustomers: PartnerCustomersTable;
 }

@@ -458,6 +458,8 @@ export class SqlStore implements Store {
         userName: token.userName ?? null,
         expiresAt: token.expiresAt,
         createdAt: Date.now(),
+        actorOperatorId: token.actor?.operatorId ?? null,
+        actorUserName: token.actor?.userName ?? null,
       })
       .execute();
   }
@@ -466,12 +468,28 @@ export class SqlStore implements Store {
     const row = await this.db
       .selectFrom("apiTokens as t")
       .innerJoin("operators as o", "o.operatorId", "t.operatorId")
-      .select(["t.apiKey", "t.operatorId", "t.userName", "t.expiresAt", "o.email"])
+      .select([
+        "t.apiKey",
+        "t.operatorId",
+        "t.userName",
+        "t.expiresAt",
+        "t.actorOperatorId",
+        "t.actorUserName",
+        "o.email",
+      ])
       .where("t.tokenHash", "=", tokenHash)
       .executeTakeFirst();
     if (!row) return undefined;
-    const { userName, ...token } = row;
-    return userName === null ? token : { ...token, userName };
+    const { userName, actorOperatorId, actorUserName, ...token } = row;
+    const actor =
+      actorOperatorId === null
+        ? undefined
+        : { operatorId: actorOperatorId, ...(actorUserName === null ? {} : { userName: actorUserName }) };
+    return {
+      ...token,
+      ...(userName === null ? {} : { userName }),
+      ...(actor === undefined ? {} : { actor }),
+    };
   }
 
   async deleteTokensOf(operatorId: string, userName?: string): Promise<number> {

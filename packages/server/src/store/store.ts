@@ -16,6 +16,14 @@ export interface ApiToken {
   /** The user the token was issued to; absent for the root user. */
   userName?: string;
   expiresAt: number;
+  /** Who really acts behind a token of POST /v1/auth/switch_user: the partner and its user. */
+  actor?: TokenActor;
+}
+
+/** A partner operator's root user (no `userName`) or one of its users. */
+export interface TokenActor {
+  operatorId: string;
+  userName?: string;
 }
 
 /** A token as authentication finds it: with the e-mail address of its operator's root user. */

@@ -63,6 +63,14 @@ beforeAll(async () => {
   ids.emailId = (
     await alice.call("POST", `${users}/emails`, { email: "alice-alerts@example.com" })
   ).body.emailId;
+  // Both partners, so B's partner routes look A's customer up (a non-partner is refused first, 403).
+  await conflux.services.partners.setPartner(alice.operatorId, true);
+  await conflux.services.partners.setPartner(bob.operatorId, true);
+  const customer = await alice.call("POST", "/v1/partner/customers", {
+    email: "alice-customer@example.com",
+    password: "alice's customer password",
+  });
+  ids.customerOperatorId = customer.body.operatorId;
 });
 
 afterAll(async () => {
