@@ -16,6 +16,8 @@ import { buildApi } from "./api/build-api.ts";
 import { operationsRoutes } from "./api/operations-routes.ts";
 import { appsModule } from "./apps/module.ts";
 import { auditModule } from "./audit/module.ts";
+import { CouponStore } from "./billing/coupon-store.ts";
+import { billingModule } from "./billing/module.ts";
 import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
@@ -85,6 +87,7 @@ const modules = [
   aiModule,
   usageModule,
   auditModule,
+  billingModule,
 ] as const;
 
 export const configSchema = serverConfigSchema.extend({
@@ -179,6 +182,8 @@ export interface Services {
   signInFailures: SignInFailures;
   /** Each operator's plan in force. */
   planTerms: PlanTermsPort;
+  /** Coupons the provider issued and operators registered. */
+  coupons: CouponStore;
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
@@ -313,6 +318,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     provider: new ProviderStore(db),
     signInFailures: accounts.failures,
     planTerms,
+    coupons: new CouponStore(db),
     config,
     store,
     accountStore,

@@ -73,3 +73,14 @@ export function lastDayOf(month: BillingMonth): BillingDay {
 export function dueDateOf(month: BillingMonth): BillingDay {
   return lastDayOf(addMonths(month, 1));
 }
+
+/** The billing month an instant falls in, in the provider's billing time zone (an IANA name). */
+export function billingMonthAt(at: number, timeZone: string): BillingMonth {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((entry) => entry.type === type)?.value ?? "";
+  return `${part("year").padStart(4, "0")}-${part("month")}`;
+}
