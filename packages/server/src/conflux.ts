@@ -17,7 +17,9 @@ import { operationsRoutes } from "./api/operations-routes.ts";
 import { appsModule } from "./apps/module.ts";
 import { auditModule } from "./audit/module.ts";
 import { CouponStore } from "./billing/coupon-store.ts";
+import { type InvoiceSources, Invoices } from "./billing/invoices.ts";
 import { billingModule } from "./billing/module.ts";
+import { TestClocks } from "./billing/test-clocks.ts";
 import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
@@ -184,6 +186,10 @@ export interface Services {
   planTerms: PlanTermsPort;
   /** Coupons the provider issued and operators registered. */
   coupons: CouponStore;
+  /** Monthly invoices, payments and acceleration. */
+  invoices: Invoices;
+  /** Test clocks that bound operators read as "now" in billing. */
+  testClocks: TestClocks;
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
@@ -290,6 +296,17 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
+  const provider = new ProviderStore(db);
+  const testClocks = new TestClocks(db);
+  const invoiceSources: InvoiceSources = {
+    plansInForce: async () => [developerPlanTerms],
+    async usageOf(operatorId, month) {
+      const counters = await usage.forOperator(operatorId).countersOf(month);
+      return { events: counters.events ?? 0, aiCredits: counters.ai_credits ?? 0 };
+    },
+    outageCreditsOf: async () => [],
+  };
+  const invoices = new Invoices(db, invoiceSources, provider, testClocks);
   const accountStore = new AccountStore(db);
   // The api action calls the API built below; it runs only once the API listens.
   let builtApi: FastifyInstance | undefined;
@@ -315,10 +332,12 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const services: Services = {
     admission,
     door,
-    provider: new ProviderStore(db),
+    provider,
     signInFailures: accounts.failures,
     planTerms,
     coupons: new CouponStore(db),
+    invoices,
+    testClocks,
     config,
     store,
     accountStore,

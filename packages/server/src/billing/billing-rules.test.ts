@@ -2,7 +2,18 @@
 // and against properties that must hold for any input (fast-check).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { addMonths, dayNumber, dayOfNumber, daysInMonth, dueDateOf, lastDayOf } from "./calendar.ts";
+import {
+  addMonths,
+  billingDayAt,
+  billingMonthAt,
+  dayNumber,
+  dayOfNumber,
+  daysInMonth,
+  dueDateOf,
+  lastDayOf,
+  startOfDayAt,
+  startOfMonthAt,
+} from "./calendar.ts";
 import { drawCoupons } from "./coupons.ts";
 import { type BilledPlan, billedPlan, invoiceFigures, overageAmount } from "./invoice-figures.ts";
 import { effectiveDueDate, lateDays, lateInterest } from "./late-interest.ts";
@@ -206,22 +217,27 @@ describe("late interest [12.3]", () => {
 
   it("rounds once per invoice and month, not per payment", () => {
     // 10,000 × 30 × 145 / 365,000 = 119.17…
-    expect(lateInterest("2027-01-31", [{ amount: 10_000, paidOn: "2027-03-03" }])).toBe(119);
+    const dueDate = "2027-01-31";
+    expect(lateInterest([{ amount: 10_000, paidOn: "2027-03-03", dueDate }])).toBe(119);
     // 5,000 × 10 and 5,000 × 20 days: 19.86… + 39.72… = 59.58… → 59 (58 if rounded one by one).
     expect(
-      lateInterest("2027-01-31", [
-        { amount: 5_000, paidOn: "2027-02-11" },
-        { amount: 5_000, paidOn: "2027-02-21" },
+      lateInterest([
+        { amount: 5_000, paidOn: "2027-02-11", dueDate },
+        { amount: 5_000, paidOn: "2027-02-21", dueDate },
       ]),
     ).toBe(59);
-    expect(lateInterest("2027-01-31", [{ amount: 5_000, paidOn: "2027-01-15" }])).toBe(0);
+    expect(lateInterest([{ amount: 5_000, paidOn: "2027-01-15", dueDate }])).toBe(0);
   });
 
   it("stays exact where amount × days × 145 passes 2^53", () => {
     // 9,000,000,000,000 × 1,000 × 145 = 1.305e18; ⌊/365,000⌋ = 3,575,342,465,753.
     expect(
-      lateInterest("2027-01-31", [
-        { amount: 9_000_000_000_000, paidOn: dayOfNumber(dayNumber("2027-01-31") + 1_001) },
+      lateInterest([
+        {
+          amount: 9_000_000_000_000,
+          paidOn: dayOfNumber(dayNumber("2027-01-31") + 1_001),
+          dueDate: "2027-01-31",
+        },
       ]),
     ).toBe(3_575_342_465_753);
   });
@@ -238,12 +254,13 @@ describe("late interest [12.3]", () => {
       paidOn: fc
         .integer({ min: 0, max: 3_000 })
         .map((offset) => dayOfNumber(dayNumber("2027-01-01") + offset)),
+      dueDate: fc.constantFrom("2027-02-28", "2027-01-10"),
     });
     fc.assert(
       fc.property(fc.array(payment, { maxLength: 5 }), payment, (payments, another) => {
-        const before = lateInterest("2027-02-28", payments);
+        const before = lateInterest(payments);
         expect(before).toBeGreaterThanOrEqual(0);
-        expect(lateInterest("2027-02-28", [...payments, another])).toBeGreaterThanOrEqual(before);
+        expect(lateInterest([...payments, another])).toBeGreaterThanOrEqual(before);
       }),
     );
   });
@@ -359,6 +376,55 @@ describe("outage credit [15.2]", () => {
           const credit = outageCredit({ monthlyFee, days, daysInMonth: length, creditedBefore });
           expect(credit).toBeGreaterThanOrEqual(0);
           expect(credit).toBeLessThanOrEqual(Math.max(0, monthlyFee - creditedBefore));
+        },
+      ),
+    );
+  });
+});
+
+describe("billing months in the provider's time zone", () => {
+  it.each([
+    ["UTC", Date.UTC(2027, 0, 31, 23, 59, 59, 999), "2027-01"],
+    ["UTC", Date.UTC(2027, 1, 1), "2027-02"],
+    ["Asia/Tokyo", Date.UTC(2027, 0, 31, 15), "2027-02"],
+    ["Asia/Tokyo", Date.UTC(2027, 0, 31, 14, 59, 59, 999), "2027-01"],
+    ["America/New_York", Date.UTC(2027, 2, 1, 4, 59), "2027-02"],
+    ["America/New_York", Date.UTC(2027, 2, 1, 5), "2027-03"],
+  ])("in %s, %d falls in %s", (zone, at, month) => {
+    expect(billingMonthAt(at, zone)).toBe(month);
+  });
+
+  it.each([
+    ["UTC", "2027-02", Date.UTC(2027, 1, 1)],
+    ["Asia/Tokyo", "2027-02", Date.UTC(2027, 0, 31, 15)],
+    ["America/New_York", "2027-03", Date.UTC(2027, 2, 1, 5)],
+    // Daylight saving: New York is at UTC−4 on 1 April.
+    ["America/New_York", "2027-04", Date.UTC(2027, 3, 1, 4)],
+    ["Australia/Lord_Howe", "2027-01", Date.UTC(2026, 11, 31, 13)],
+  ])("in %s, %s begins at %d", (zone, month, at) => {
+    expect(startOfMonthAt(month, zone)).toBe(at);
+    expect(billingMonthAt(at, zone)).toBe(month);
+    expect(billingMonthAt(at - 1, zone)).toBe(addMonths(month, -1));
+  });
+
+  it("agree with the day of an instant, for any instant and zone", () => {
+    const zones = [
+      "UTC",
+      "Asia/Tokyo",
+      "America/New_York",
+      "Europe/London",
+      "Asia/Kolkata",
+      "Pacific/Chatham",
+    ];
+    fc.assert(
+      fc.property(
+        fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }),
+        fc.constantFrom(...zones),
+        (at, zone) => {
+          const day = billingDayAt(at, zone);
+          expect(day.slice(0, 7)).toBe(billingMonthAt(at, zone));
+          expect(startOfDayAt(day, zone)).toBeLessThanOrEqual(at);
+          expect(at - startOfDayAt(day, zone)).toBeLessThan(86_400_000 + 3_600_000);
         },
       ),
     );

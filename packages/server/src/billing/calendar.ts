@@ -84,3 +84,45 @@ export function billingMonthAt(at: number, timeZone: string): BillingMonth {
   const part = (type: string) => parts.find((entry) => entry.type === type)?.value ?? "";
   return `${part("year").padStart(4, "0")}-${part("month")}`;
 }
+
+/** How far `timeZone` is ahead of UTC at an instant, in ms. */
+function zoneOffsetAt(at: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(at);
+  const part = (type: string) => Number(parts.find((entry) => entry.type === type)?.value);
+  const wall = Date.UTC(
+    part("year"),
+    part("month") - 1,
+    part("day"),
+    part("hour"),
+    part("minute"),
+    part("second"),
+  );
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/** The instant a day begins in `timeZone` (its first moment, also on a day that skips midnight). */
+export function startOfDayAt(day: BillingDay, timeZone: string): number {
+  const wallMidnight = dayNumber(day) * msPerDay;
+  // The offset at the guess, then at the result: right on either side of a change of offset.
+  const first = wallMidnight - zoneOffsetAt(wallMidnight, timeZone);
+  return wallMidnight - zoneOffsetAt(first, timeZone);
+}
+
+/** The instant a billing month begins in `timeZone`. */
+export function startOfMonthAt(month: BillingMonth, timeZone: string): number {
+  return startOfDayAt(firstDayOf(month), timeZone);
+}
+
+/** The calendar day of an instant in `timeZone`. */
+export function billingDayAt(at: number, timeZone: string): BillingDay {
+  return dayOfNumber(Math.floor((at + zoneOffsetAt(at, timeZone)) / msPerDay));
+}

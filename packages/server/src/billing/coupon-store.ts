@@ -1,18 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
+import { type BillingDb, type BillingTables, billingDbOf } from "./tables.ts";
 
-interface CouponsTable {
-  couponCode: string;
-  amount: number;
-  balance: number;
-  expiryMonth: string;
-  operatorId: string | null;
-  registeredAt: number | null;
-  createdAt: number;
-}
-
-type CouponsDb = Kysely<Database & { coupons: CouponsTable }>;
+type CouponsTable = BillingTables["coupons"];
 
 export interface Coupon {
   couponCode: string;
@@ -39,10 +30,10 @@ function couponOf(row: CouponsTable): Coupon {
 
 /** Coupons: the provider's issue, an operator's one registration, and balances per operator. */
 export class CouponStore {
-  private readonly db: CouponsDb;
+  private readonly db: BillingDb;
 
   constructor(db: Kysely<Database>) {
-    this.db = db.withTables<{ coupons: CouponsTable }>();
+    this.db = billingDbOf(db);
   }
 
   /** Issues a coupon; false when its code exists already. */

@@ -16,18 +16,20 @@ export function lateDays(dueDate: BillingDay, paidOn: BillingDay): number {
 export interface LatePayment {
   amount: number;
   paidOn: BillingDay;
+  /** The invoice's due date that counted when it was paid (see effectiveDueDate). */
+  dueDate: BillingDay;
 }
 
 /**
  * The interest of one invoice's payments made in one billing month: ⌊Σ amount × days × 145 /
  * 365,000⌋, one rounding for them all (billing.md). On time payments add nothing.
  */
-export function lateInterest(dueDate: BillingDay, payments: readonly LatePayment[]): number {
+export function lateInterest(payments: readonly LatePayment[]): number {
   let weighted = 0n;
   for (const payment of payments) {
     requireAmount(payment.amount, "a payment");
     if (payment.amount < 0) throw new RangeError("a payment is never negative");
-    weighted += BigInt(payment.amount) * BigInt(lateDays(dueDate, payment.paidOn));
+    weighted += BigInt(payment.amount) * BigInt(lateDays(payment.dueDate, payment.paidOn));
   }
   return toAmount(floorDiv(weighted * rateNumerator, rateDenominator));
 }

@@ -90,11 +90,16 @@ export class OperatorUsage implements OperatorUsageMeter {
   }
 
   async month(now = Date.now()): Promise<Partial<Record<UsageMetric, number>>> {
+    return this.countersOf(usageMonth(now));
+  }
+
+  /** The counters of a month named `YYYY-MM` (an invoice's month). */
+  async countersOf(month: string): Promise<Partial<Record<UsageMetric, number>>> {
     const rows = await this.db
       .selectFrom("usageCounters")
       .select(["metric", "amount"])
       .where("operatorId", "=", this.operatorId)
-      .where("month", "=", usageMonth(now))
+      .where("month", "=", month)
       .execute();
     return Object.fromEntries(rows.map((row) => [row.metric, Number(row.amount)]));
   }

@@ -1,5 +1,5 @@
 /** What is counted per operator per UTC calendar month. */
-export type UsageMetric = "ai_credits" | "ai_input_tokens" | "ai_output_tokens" | "ai_requests";
+export type UsageMetric = "ai_credits" | "ai_input_tokens" | "ai_output_tokens" | "ai_requests" | "events";
 
 /** `2026-11` for any time in November 2026 UTC: the unit of quotas and invoices. */
 export function usageMonth(time: number): string {
