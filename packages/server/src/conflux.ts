@@ -16,6 +16,10 @@ import { buildApi } from "./api/build-api.ts";
 import { operationsRoutes } from "./api/operations-routes.ts";
 import { appsModule } from "./apps/module.ts";
 import { auditModule } from "./audit/module.ts";
+import { CouponStore } from "./billing/coupon-store.ts";
+import { type InvoiceSources, Invoices } from "./billing/invoices.ts";
+import { billingModule } from "./billing/module.ts";
+import { TestClocks } from "./billing/test-clocks.ts";
 import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
@@ -98,6 +102,7 @@ const modules = [
   plansModule,
   noticesModule,
   partnersModule,
+  billingModule,
 ] as const;
 
 export const configSchema = serverConfigSchema.extend({
@@ -200,6 +205,12 @@ export interface Services {
   operatorDirectory: OperatorDirectory;
   /** What this process keeps under an operator id (timers, cached devices) follows a change of the id. */
   operatorIdChanged(oldId: string, newId: string): Promise<void>;
+  /** Coupons the provider issued and operators registered. */
+  coupons: CouponStore;
+  /** Monthly invoices, payments and acceleration. */
+  invoices: Invoices;
+  /** Test clocks that bound operators read as "now" in billing. */
+  testClocks: TestClocks;
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
@@ -331,6 +342,17 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
+  const testClocks = new TestClocks(db);
+  const invoiceSources: InvoiceSources = {
+    plansInForce: async (operatorId, from, to) =>
+      (await plans.plansInForce(operatorId, from, to)).map((period) => period.plan),
+    async usageOf(operatorId, month) {
+      const counters = await usage.forOperator(operatorId).ofMonth(month);
+      return { events: counters.events ?? 0, aiCredits: counters.ai_credits ?? 0 };
+    },
+    outageCreditsOf: async () => [],
+  };
+  const invoices = new Invoices(db, invoiceSources, provider, testClocks);
   const accountStore = new AccountStore(db);
   // The api action calls the API built below; it runs only once the API listens.
   let builtApi: FastifyInstance | undefined;
@@ -367,6 +389,9 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       devices.registry.forgetCached();
       for (const app of await store.forOperator(newId).listApps()) scheduler.schedule(newId, app, app.appId);
     },
+    coupons: new CouponStore(db),
+    invoices,
+    testClocks,
     config,
     store,
     accountStore,

@@ -5,6 +5,7 @@ import { newPasswordSchema } from "../auth/password-policy.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { newOperatorId } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
+import type { BillingCalendar } from "../runtime/billing-calendar.ts";
 import type { UsageMeter } from "../runtime/ports/usage-meter.ts";
 import type { PartnerCustomer, PartnerStore } from "../store/partners.ts";
 import { customerUsage } from "./customer-usage.ts";
@@ -13,6 +14,7 @@ import { customerOf, partnerPrincipalOf } from "./partner-access.ts";
 export interface CustomerRouteDeps {
   partners: PartnerStore;
   usage: UsageMeter;
+  billingCalendar: Pick<BillingCalendar, "month">;
 }
 
 const emailSchema = z
@@ -37,7 +39,7 @@ function customerView(customer: Omit<PartnerCustomer, "status">) {
 /** A partner's customers [ToS 8]: create them, list them with their usage, read one's usage. */
 export async function customerRoutes(
   api: FastifyInstance,
-  { partners, usage }: CustomerRouteDeps,
+  { partners, usage, billingCalendar }: CustomerRouteDeps,
 ): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
 
@@ -86,7 +88,7 @@ export async function customerRoutes(
         customers.map(async (customer) => ({
           ...customerView(customer),
           status: customer.status,
-          usage: await customerUsage(usage, customer.operatorId, now),
+          usage: await customerUsage(usage, billingCalendar, customer.operatorId, now),
         })),
       );
     },
@@ -106,7 +108,7 @@ export async function customerRoutes(
     async (request) => {
       const partner = await partnerPrincipalOf(request, partners);
       const customer = await customerOf(partners, partner.operatorId, request.params.customerOperatorId);
-      return customerUsage(usage, customer.operatorId, Date.now());
+      return customerUsage(usage, billingCalendar, customer.operatorId, Date.now());
     },
   );
 }

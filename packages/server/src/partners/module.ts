@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { FeatureModule } from "../api/feature-module.ts";
+import type { BillingCalendar } from "../runtime/billing-calendar.ts";
 import type { UsageMeter } from "../runtime/ports/usage-meter.ts";
 import type { AuditLogStore } from "../store/audit-logs.ts";
 import type { PartnerStore } from "../store/partners.ts";
@@ -12,6 +13,7 @@ type PartnersDeps = {
   store: Store;
   partners: PartnerStore;
   usage: UsageMeter;
+  billingCalendar: Pick<BillingCalendar, "month">;
   auditLogs: AuditLogStore;
 };
 
