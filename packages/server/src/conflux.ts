@@ -50,6 +50,7 @@ import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
 import { startExecution } from "./runtime/start-execution.ts";
 import { StepEvents } from "./runtime/step-events.ts";
+import { SuspendedOperators } from "./runtime/suspended-operators.ts";
 import { Worker } from "./runtime/worker.ts";
 import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
@@ -58,6 +59,9 @@ import { ApiRateLimiter } from "./store/api-rate-windows.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
+import { type ClosingTerms, OperatorClosings } from "./store/operator-closings.ts";
+import { exportOperator } from "./store/operator-export.ts";
+import { OperatorSuspensions } from "./store/operator-suspensions.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import type { Database } from "./store/schema.ts";
 import { SqlStore } from "./store/sql-store.ts";
@@ -165,6 +169,13 @@ export interface Services {
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
+  /** Suspending and resuming operators [ToS 5.1.3]; `suspendedOperators` is this process's cached view. */
+  operatorSuspensions: OperatorSuspensions;
+  suspendedOperators: SuspendedOperators;
+  /** Accounts closing [ToS 6]: `eraseDue(now)` deletes those whose day has ended (the sweep calls it). */
+  operatorClosings: OperatorClosings;
+  closingTerms(): Promise<ClosingTerms>;
+  exportOperatorData(operatorId: string, now: number): AsyncIterable<string>;
 }
 
 export interface Conflux {
@@ -253,6 +264,9 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
   const accountStore = new AccountStore(db);
+  const operatorSuspensions = new OperatorSuspensions(db, kind);
+  const suspendedOperators = new SuspendedOperators(() => operatorSuspensions.suspended(), logger);
+  const operatorClosings = new OperatorClosings(db, kind);
   // The api action calls the API built below; it runs only once the API listens.
   let builtApi: FastifyInstance | undefined;
   const apiCalls = createApiCallPort(
@@ -296,6 +310,11 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     actions,
     accounts,
     verifiedAddresses: accounts.verifiedEmails,
+    operatorSuspensions,
+    suspendedOperators,
+    operatorClosings,
+    closingTerms: async () => ({ timeZone: "UTC", noticeDays: 0 }),
+    exportOperatorData: (operatorId, now) => exportOperator(db, operatorId, now),
   };
 
   const retry = {
@@ -311,18 +330,21 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const worker = new Worker(
     bus,
-    (job) =>
-      runJob(job, {
-        ...actions,
-        store,
-        runApps,
-        bus,
-        logger,
-        retry,
-        breakers,
-        maxMessageBytes: config.limits.maxMessageBytes,
-        stepEvents,
-      }),
+    suspendedOperators.holdJobs(
+      (job) =>
+        runJob(job, {
+          ...actions,
+          store,
+          runApps,
+          bus,
+          logger,
+          retry,
+          breakers,
+          maxMessageBytes: config.limits.maxMessageBytes,
+          stepEvents,
+        }),
+      (job) => operatorSuspensions.setAside(job, Date.now()),
+    ),
     config.runtime,
     logger,
   );
@@ -340,6 +362,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   builtApi = api;
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
+  await suspendedOperators.start();
   worker.start();
   admission.start();
   collectBatches.start();
@@ -350,6 +373,19 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     Math.min(1_000, Math.max(config.runtime.pollMs, retry.maxWaitMs / 20)),
     logger,
     "releasing deliveries parked behind a circuit breaker failed",
+  );
+  // Closed accounts are erased by one instance; a later round finishes what a failed one left.
+  const stopClosings = startPeriodicSweep(
+    async () => {
+      if (!leadership.isLeader()) return;
+      for (const operatorId of await operatorClosings.eraseDue(Date.now())) {
+        scheduler.unscheduleOperator(operatorId);
+        logger.info({ operatorId }, "closed account erased");
+      }
+    },
+    60_000,
+    logger,
+    "erasing closed accounts failed",
   );
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -365,6 +401,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     async stop() {
       stopRetention();
       stopProbes();
+      stopClosings();
+      suspendedOperators.stop();
       admission.stop();
       for (const stopModule of stopModules.reverse()) await stopModule();
       scheduler.stop();

@@ -11,7 +11,9 @@ export type UserErrorCode =
   | "unsupported_media_type"
   | "rate_limited"
   /** The service is over its load (its backlog's latency bound): 503 with Retry-After. */
-  | "overloaded";
+  | "overloaded"
+  /** The provider suspended the operator [ToS 5.1.3]: 403. */
+  | "operator_suspended";
 
 export class UserError extends Error {
   constructor(

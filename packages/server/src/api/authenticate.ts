@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
+import type { Suspension } from "../store/operator-suspensions.ts";
 import type { OperatorStore, Store } from "../store/store.ts";
 
 /** Who is calling: the root user of `operatorId`, or its user `userName`. */
@@ -10,6 +11,8 @@ export interface Principal {
   userName?: string;
   /** The SHA-256 of the request's token (POST /token and logout act on it). */
   tokenHash: string;
+  /** Present while the operator is suspended (refuse-while-suspended.ts). */
+  suspension?: Suspension;
 }
 
 declare module "fastify" {
@@ -52,10 +55,12 @@ export function requireOperator(api: FastifyInstance, store: Store): void {
     const token = await store.findToken(tokenHash);
     if (!token || token.apiKey !== credentials.apiKey || token.expiresAt <= Date.now())
       throw new UserError("unauthorized", "the API key or token is invalid or expired; log in again");
-    request.principal =
-      token.userName === undefined
-        ? { operatorId: token.operatorId, tokenHash }
-        : { operatorId: token.operatorId, userName: token.userName, tokenHash };
+    request.principal = {
+      operatorId: token.operatorId,
+      ...(token.userName === undefined ? {} : { userName: token.userName }),
+      tokenHash,
+      ...(token.suspension ? { suspension: token.suspension } : {}),
+    };
     request.operatorStore = store.forOperator(token.operatorId);
     request.userEmail = token.userName ?? token.email;
   });

@@ -16,6 +16,7 @@ const statusOf: Record<UserErrorCode, number> = {
   unsupported_media_type: 415,
   rate_limited: 429,
   overloaded: 503,
+  operator_suspended: 403,
 };
 
 /** Fastify's own errors, in our codes. */

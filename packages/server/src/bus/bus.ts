@@ -73,6 +73,13 @@ export interface RetryPlan {
 export const parkedAt = Number.MAX_SAFE_INTEGER;
 
 /**
+ * Added to `availableAt` of a suspended operator's jobs: never due while it is suspended, and taken off
+ * again on resume, so each job keeps its place and its delay (store/operator-suspensions.ts). Far above
+ * any real time, far below `parkedAt`.
+ */
+export const setAsideBy = 2 ** 52;
+
+/**
  * Writes of the caller that commit or roll back with the execution (a device message's data entry), run
  * last in its transaction. The bus and the data they go with share one database, so this is a transaction.
  */

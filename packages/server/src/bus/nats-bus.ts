@@ -21,7 +21,7 @@ import {
   type Delivery,
   type Job,
   type NewExecution,
-  parkedAt,
+  setAsideBy,
   type RetryPlan,
   type TakeToPublish,
   type WriteWithExecution,
@@ -232,7 +232,7 @@ export class NatsBus implements Bus {
   }
 
   private delayUntil(availableAt: number, now: number): number {
-    return availableAt >= parkedAt ? this.parkedRecheckMs : Math.max(0, availableAt - now);
+    return availableAt >= setAsideBy ? this.parkedRecheckMs : Math.max(0, availableAt - now);
   }
 
   async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {

@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /** Tables as Kysely sees them (camelCase here, snake_case in the database). Times are Unix ms. JSON is text. */
 
 export interface OperatorsTable {
@@ -5,6 +7,11 @@ export interface OperatorsTable {
   email: string;
   passwordHash: string;
   createdAt: number;
+  status: Generated<"active" | "pending" | "refused" | "suspended">;
+  statusReason: string | null;
+  statusChangedAt: number | null;
+  /** The provider's words to a suspended operator, beside the reason's code. */
+  suspensionMessage: string | null;
 }
 
 export interface ApiTokensTable {
@@ -199,6 +206,18 @@ export interface EmailSendsTable {
   operatorId: string;
   recipients: number;
   sentAt: number;
+}
+
+/** An account closing [ToS 6] waiting for its date; the sweep erases the operator at `deleteAt`. */
+export interface OperatorClosingsTable {
+  operatorId: string;
+  /** `YYYY-MM-DD` in the billing time zone: the last day of the account. */
+  effectiveDate: string;
+  /** The start of the day after `effectiveDate`. */
+  deleteAt: number;
+  requestedBy: "operator" | "provider";
+  reason: string | null;
+  createdAt: number;
 }
 
 export interface DeviceGroupsTable {
@@ -401,4 +420,5 @@ export interface Database {
   deviceCommands: DeviceCommandsTable;
   collectBatches: CollectBatchesTable;
   collectItems: CollectItemsTable;
+  operatorClosings: OperatorClosingsTable;
 }

@@ -466,11 +466,20 @@ export class SqlStore implements Store {
       .selectFrom("apiTokens as t")
       .innerJoin("operators as o", "o.operatorId", "t.operatorId")
       .select(["t.apiKey", "t.operatorId", "t.userName", "t.expiresAt", "o.email"])
+      .select(["o.status", "o.statusReason", "o.suspensionMessage"])
       .where("t.tokenHash", "=", tokenHash)
       .executeTakeFirst();
     if (!row) return undefined;
-    const { userName, ...token } = row;
-    return userName === null ? token : { ...token, userName };
+    const { userName, status, statusReason, suspensionMessage, ...token } = row;
+    const suspension =
+      status === "suspended"
+        ? { reason: statusReason ?? "other", ...(suspensionMessage === null ? {} : { message: suspensionMessage }) }
+        : undefined;
+    return {
+      ...token,
+      ...(userName === null ? {} : { userName }),
+      ...(suspension ? { suspension } : {}),
+    };
   }
 
   async deleteTokensOf(operatorId: string, userName?: string): Promise<number> {

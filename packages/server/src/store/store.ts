@@ -1,3 +1,4 @@
+import type { Suspension } from "./operator-suspensions.ts";
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
 import type { VersionProvenance } from "./app-versions.ts";
 
@@ -21,6 +22,8 @@ export interface ApiToken {
 /** A token as authentication finds it: with the e-mail address of its operator's root user. */
 export interface FoundToken extends ApiToken {
   email: string;
+  /** Present while the operator is suspended (the API then answers only reads). */
+  suspension?: Suspension;
 }
 
 export interface StoredCredential {
