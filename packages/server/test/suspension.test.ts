@@ -1,0 +1,183 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { setAsideBy } from "../src/bus/bus.ts";
+import type { SqlStore } from "../src/store/sql-store.ts";
+import { useContractDatabases } from "./databases.ts";
+import { type ApiSession, signUp, startTestConflux, testPassword, waitForRun } from "./harness.ts";
+
+const { databases } = await useContractDatabases("suspension");
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe.each(databases)("a suspended operator on %s", (_name, database) => {
+  let conflux: Awaited<ReturnType<typeof startTestConflux>>;
+
+  beforeAll(async () => {
+    if (!database) return;
+    conflux = await startTestConflux({ database });
+  });
+  afterAll(async () => {
+    await conflux?.cleanUp();
+  });
+
+  async function suspend(operatorId: string, reason = "unpaid_debt", message?: string) {
+    const { operatorSuspensions, suspendedOperators } = conflux.services;
+    expect(await operatorSuspensions.suspend(operatorId, { reason, ...(message ? { message } : {}) }, Date.now())).toBe(
+      true,
+    );
+    await suspendedOperators.refresh();
+  }
+
+  async function resume(operatorId: string) {
+    const { operatorSuspensions, suspendedOperators } = conflux.services;
+    expect(await operatorSuspensions.resume(operatorId, Date.now())).toBe(true);
+    await suspendedOperators.refresh();
+  }
+
+  async function importApp(session: ApiSession, app: unknown): Promise<string> {
+    const { status, body } = await session.call("POST", "/v1/apps/import", app);
+    expect(status, JSON.stringify(body)).toBe(201);
+    return body.appId;
+  }
+
+  it("answers reads, refuses changes with 403 operator_suspended naming the reason, and still signs in and out", async (context) => {
+    if (!database) return context.skip();
+    const session = await signUp(conflux.url);
+    const appId = await importApp(session, { name: "a", channels: [{ channelId: "in" }], actions: [] });
+    await suspend(session.operatorId, "unpaid_debt", "pay the invoice of 2026-10");
+
+    const operator = await session.call("GET", `/v1/operators/${session.operatorId}`);
+    expect(operator.status).toBe(200);
+    expect(operator.body).toMatchObject({
+      status: "suspended",
+      statusReason: "unpaid_debt",
+      suspensionMessage: "pay the invoice of 2026-10",
+    });
+    expect((await session.call("GET", `/v1/apps/${appId}`)).status).toBe(200);
+    const head = await fetch(`${conflux.url}/v1/apps`, { method: "HEAD", headers: session.headers });
+    expect(head.status).toBe(200);
+    for (const [method, path] of [
+      ["POST", "/v1/apps/import"],
+      ["PUT", `/v1/apps/${appId}`],
+      ["DELETE", `/v1/apps/${appId}`],
+      ["POST", `/v1/operators/${session.operatorId}/close`],
+    ] as const) {
+      const refused = await session.call(method, path, method === "DELETE" ? undefined : { name: "b" });
+      expect(refused.status, `${method} ${path}`).toBe(403);
+      expect(refused.body.code).toBe("operator_suspended");
+      expect(refused.body.message).toContain("unpaid_debt");
+      expect(refused.body.message).toContain("pay the invoice of 2026-10");
+    }
+    expect((await session.call("GET", `/v1/apps/${appId}`)).status).toBe(200);
+
+    // Signing in works, so the person can read why; so does asking what it may call, and signing out.
+    const signIn = await fetch(`${conflux.url}/v1/auth`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: (await session.call("GET", `/v1/operators/${session.operatorId}`)).body.email, password: testPassword }),
+    });
+    expect(signIn.status).toBe(200);
+    const check = await session.call("POST", "/v1/auth/permissions/check", { apiNames: ["App:listApps"] });
+    expect(check.status).toBe(200);
+    expect((await session.call("POST", "/v1/auth/logout")).status).toBeLessThan(300);
+    expect((await session.call("GET", "/v1/apps")).status).toBe(401);
+  });
+
+  it("holds queued jobs while suspended and runs every one of them after the resume", async (context) => {
+    if (!database) return context.skip();
+    const session = await signUp(conflux.url);
+    const db = (conflux.services.store as SqlStore).db;
+    const appId = await importApp(session, {
+      name: "delayed",
+      channels: ["in", "out"].map((channelId) => ({ channelId, eventSource: { type: "api", config: {} } })),
+      actions: [
+        {
+          actionId: "later",
+          channelId: "in",
+          type: "republish",
+          config: {},
+          output: { enabled: true, channelId: "out", delaySeconds: 1 },
+        },
+        { actionId: "then", channelId: "out", type: "republish", config: {} },
+      ],
+    });
+    const runIds: string[] = [];
+    for (let n = 0; n < 5; n++) {
+      const sent = await session.call("POST", `/v1/apps/${appId}/channels/in/messages`, { n });
+      expect(sent.status).toBe(202);
+      runIds.push(sent.body.executionId);
+    }
+    // The first steps ran; their outputs wait out the delay when the operator is suspended.
+    const jobsOf = () =>
+      db.selectFrom("jobs").select(["actionId", "availableAt"]).where("operatorId", "=", session.operatorId).execute();
+    for (;;) {
+      const jobs = await jobsOf();
+      if (jobs.length === 5 && jobs.every((job) => job.actionId === "then")) break;
+      await sleep(10);
+    }
+    await suspend(session.operatorId);
+    for (const job of await jobsOf()) expect(Number(job.availableAt)).toBeGreaterThanOrEqual(setAsideBy);
+
+    // A job queued after the suspension (by an action that was running then) is claimed once and set aside.
+    const { bus } = conflux.services;
+    const straggler = "01JSTRAGGLERSTRAGGLERSTRAG";
+    await bus.startExecution(
+      {
+        executionId: straggler,
+        operatorId: session.operatorId,
+        appId,
+        channelId: "out",
+        eventType: "api",
+        dedupeKey: null,
+        replayOf: null,
+        appVersion: 1,
+      },
+      {
+        message: {
+          messageId: straggler,
+          executionId: straggler,
+          operatorId: session.operatorId,
+          appId,
+          channelId: "out",
+          hop: 0,
+          payload: { n: 5 },
+          context: { eventType: "api" },
+          parentStepId: null,
+        },
+        actionIds: ["then"],
+        availableAt: Date.now(),
+      },
+    );
+    runIds.push(straggler);
+    for (;;) {
+      const jobs = await jobsOf();
+      if (jobs.length === 6 && jobs.every((job) => Number(job.availableAt) >= setAsideBy)) break;
+      await sleep(10);
+    }
+    // Well past the delay: nothing ran, nothing failed, every job is still there.
+    await sleep(1_500);
+    expect(await jobsOf()).toHaveLength(6);
+    for (const runId of runIds) {
+      const run = (await session.call("GET", `/v1/apps/${appId}/runs/${runId}`)).body;
+      expect(run.status).toBe("running");
+      expect(run.steps.filter((step: { actionId: string }) => step.actionId === "then")).toEqual([]);
+    }
+
+    await resume(session.operatorId);
+    for (const runId of runIds) {
+      const run = await waitForRun(session, appId, runId);
+      expect(run.status).toBe("completed");
+      expect(run.steps.filter((step: { actionId: string }) => step.actionId === "then")).toHaveLength(1);
+    }
+    expect(await jobsOf()).toEqual([]);
+  });
+
+  it("shows an active operator as active, with no reason", async (context) => {
+    if (!database) return context.skip();
+    const session = await signUp(conflux.url);
+    await suspend(session.operatorId, "other");
+    await resume(session.operatorId);
+    const operator = await session.call("GET", `/v1/operators/${session.operatorId}`);
+    expect(operator.body.status).toBe("active");
+    expect(operator.body.statusReason).toBeUndefined();
+    expect((await session.call("POST", "/v1/apps/import", { name: "x", channels: [], actions: [] })).status).toBe(201);
+  });
+});
