@@ -42,8 +42,11 @@ describe.each(databases)("closing an account on %s", (_name, database) => {
     expect(file.status).toBe(201);
     expect((await owner.call("POST", `/v1/operators/${owner.operatorId}/users/alice`)).status).toBe(201);
     expect(
-      (await owner.call("POST", `/v1/operators/${owner.operatorId}/roles/viewer`, { permission: '{"statements":[]}' }))
-        .status,
+      (
+        await owner.call("POST", `/v1/operators/${owner.operatorId}/roles/viewer`, {
+          permission: '{"statements":[]}',
+        })
+      ).status,
     ).toBe(200);
     expect((await owner.call("POST", `/v1/operators/${owner.operatorId}/auth_keys`)).status).toBe(201);
     const put = await owner.call("PUT", `/v1/apps/${fixture.appId}`, {
@@ -89,12 +92,16 @@ describe.each(databases)("closing an account on %s", (_name, database) => {
     if (!database) return context.skip();
     const owner = await signUp(conflux.url);
     const fixture = await fillAccount(owner);
-    const response = await fetch(`${conflux.url}/v1/operators/${owner.operatorId}/export`, { headers: owner.headers });
+    const response = await fetch(`${conflux.url}/v1/operators/${owner.operatorId}/export`, {
+      headers: owner.headers,
+    });
     expect(response.status).toBe(200);
     expect(response.headers.get("content-disposition")).toMatch(/^attachment; filename="conflux-OP\d+-/);
     const exported = (await response.json()) as Record<string, any>;
     expect(exported.operatorId).toBe(owner.operatorId);
-    expect(exported.apps).toEqual([expect.objectContaining({ appId: fixture.appId, name: "sensors v2", version: 2 })]);
+    expect(exported.apps).toEqual([
+      expect.objectContaining({ appId: fixture.appId, name: "sensors v2", version: 2 }),
+    ]);
     expect(exported.apps[0].definition.channels[0].channelId).toBe("sensors");
     expect(exported.appVersions.map((v: any) => [v.appId, v.version])).toEqual([
       [fixture.appId, 1],
@@ -168,7 +175,16 @@ describe.each(databases)("closing an account on %s", (_name, database) => {
 
     const before = await rowsOf(owner.operatorId);
     const bystanderBefore = await rowsOf(bystander.operatorId);
-    for (const table of ["operators", "apps", "app_versions", "devices", "data_entries", "files", "users", "api_tokens"])
+    for (const table of [
+      "operators",
+      "apps",
+      "app_versions",
+      "devices",
+      "data_entries",
+      "files",
+      "users",
+      "api_tokens",
+    ])
       expect(before[table], table).toBeGreaterThan(0);
     // Not on its day: the day ends first (UTC here).
     const dayEnds = Date.parse(`${effectiveDate}T00:00:00Z`) + dayMs;

@@ -1,7 +1,10 @@
+import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setAsideBy } from "../src/bus/bus.ts";
+import type { TimerTick } from "../src/runtime/scheduler.ts";
 import type { SqlStore } from "../src/store/sql-store.ts";
 import { useContractDatabases } from "./databases.ts";
+import { createDeviceFixture, dataOf, runsOf } from "./device-fixture.ts";
 import { type ApiSession, signUp, startTestConflux, testPassword, waitForRun } from "./harness.ts";
 
 const { databases } = await useContractDatabases("suspension");
@@ -20,9 +23,9 @@ describe.each(databases)("a suspended operator on %s", (_name, database) => {
 
   async function suspend(operatorId: string, reason = "unpaid_debt", message?: string) {
     const { operatorSuspensions, suspendedOperators } = conflux.services;
-    expect(await operatorSuspensions.suspend(operatorId, { reason, ...(message ? { message } : {}) }, Date.now())).toBe(
-      true,
-    );
+    expect(
+      await operatorSuspensions.suspend(operatorId, { reason, ...(message ? { message } : {}) }, Date.now()),
+    ).toBe(true);
     await suspendedOperators.refresh();
   }
 
@@ -72,13 +75,135 @@ describe.each(databases)("a suspended operator on %s", (_name, database) => {
     const signIn = await fetch(`${conflux.url}/v1/auth`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: (await session.call("GET", `/v1/operators/${session.operatorId}`)).body.email, password: testPassword }),
+      body: JSON.stringify({
+        email: (await session.call("GET", `/v1/operators/${session.operatorId}`)).body.email,
+        password: testPassword,
+      }),
     });
     expect(signIn.status).toBe(200);
     const check = await session.call("POST", "/v1/auth/permissions/check", { apiNames: ["App:listApps"] });
     expect(check.status).toBe(200);
     expect((await session.call("POST", "/v1/auth/logout")).status).toBeLessThan(300);
     expect((await session.call("GET", "/v1/apps")).status).toBe(401);
+  });
+
+  it("refuses ingest with 403 operator_suspended: api source, incoming webhook, device HTTP, and MQTT without a PUBACK", async (context) => {
+    if (!database) return context.skip();
+    const session = await signUp(conflux.url);
+    const fixture = await createDeviceFixture(session);
+    const webhook = await session.call(
+      "POST",
+      `/v1/apps/${fixture.appId}/channels/sensors/incoming_webhooks`,
+      {
+        name: "partner",
+      },
+    );
+    expect(webhook.status).toBe(201);
+    await suspend(session.operatorId, "prohibited_use");
+
+    const expectRefused = async (response: Response) => {
+      expect(response.status).toBe(403);
+      const body = (await response.json()) as { code: string; message: string };
+      expect(body.code).toBe("operator_suspended");
+      expect(body.message).toContain("prohibited_use");
+    };
+    await expectRefused(
+      await fetch(`${conflux.url}/v1/apps/${fixture.appId}/channels/sensors/messages`, {
+        method: "POST",
+        headers: { ...session.headers, "content-type": "application/json" },
+        body: '{"temp":1}',
+      }),
+    );
+    await expectRefused(
+      await fetch(webhook.body.url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"temp":2}',
+      }),
+    );
+    await expectRefused(
+      await fetch(`${conflux.url}/v1/devices/${fixture.deviceId}/data`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${fixture.secret}`, "content-type": "application/json" },
+        body: '{"temp":3}',
+      }),
+    );
+    const client = await mqtt.connectAsync(
+      `mqtt://127.0.0.1:${conflux.services.devices.listening.mqttPort}`,
+      {
+        clientId: `${fixture.deviceId}-suspended`,
+        username: fixture.deviceId,
+        password: fixture.secret,
+        reconnectPeriod: 0,
+      },
+    );
+    try {
+      // No PUBACK: the broker refuses the publish and ends the connection, so the device keeps its message.
+      const closed = new Promise((resolve) => client.once("close", resolve));
+      const published = client.publishAsync(`devices/${fixture.deviceId}/data`, '{"temp":4}', { qos: 1 });
+      await closed;
+      await expect(published).rejects.toThrow();
+    } finally {
+      await client.endAsync(true);
+    }
+    expect(await runsOf(session, fixture.appId)).toEqual([]);
+    expect(await dataOf(session, fixture.deviceId)).toEqual([]);
+
+    await resume(session.operatorId);
+    const accepted = await fetch(`${conflux.url}/v1/devices/${fixture.deviceId}/data`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${fixture.secret}`, "content-type": "application/json" },
+      body: '{"temp":5}',
+    });
+    expect(accepted.status).toBe(202);
+  });
+
+  it("skips the timer's ticks while suspended and does not replay them after the resume", async (context) => {
+    if (!database) return context.skip();
+    const session = await signUp(conflux.url);
+    const appId = await importApp(session, {
+      name: "hourly",
+      channels: [
+        {
+          channelId: "tick",
+          eventSource: { type: "interval-timer", config: { intervalMinutes: 60, payload: {} } },
+        },
+      ],
+      actions: [{ actionId: "a", channelId: "tick", type: "republish", config: {} }],
+    });
+    const app = (await session.call("GET", `/v1/apps/${appId}`)).body;
+    // The scheduler's own path for a tick (the door, then the bus), without waiting an hour for one.
+    const scheduler = conflux.services.scheduler as unknown as { fire(tick: TimerTick): Promise<void> };
+    const tick = (timestamp: number) =>
+      scheduler.fire({
+        operatorId: session.operatorId,
+        app,
+        channelId: "tick",
+        payload: {},
+        context: { eventType: "schedule", scheduleId: `${appId}:tick`, timestamp },
+        dedupeKey: `schedule:tick:${timestamp}`,
+      });
+    await suspend(session.operatorId);
+    await tick(1_000_000);
+    await tick(2_000_000);
+    await resume(session.operatorId);
+    await tick(3_000_000);
+    for (;;) {
+      const runs = await runsOf(session, appId);
+      if (runs.length) break;
+      await sleep(10);
+    }
+    const runs = await runsOf(session, appId);
+    expect(runs).toHaveLength(1);
+    const run = await waitForRun(session, appId, runs[0]?.runId ?? "");
+    expect(run.messages[0].context.timestamp).toBe(3_000_000);
+    expect(
+      await (conflux.services.store as SqlStore).db
+        .selectFrom("jobs")
+        .selectAll()
+        .where("operatorId", "=", session.operatorId)
+        .execute(),
+    ).toEqual([]);
   });
 
   it("holds queued jobs while suspended and runs every one of them after the resume", async (context) => {
@@ -107,7 +232,11 @@ describe.each(databases)("a suspended operator on %s", (_name, database) => {
     }
     // The first steps ran; their outputs wait out the delay when the operator is suspended.
     const jobsOf = () =>
-      db.selectFrom("jobs").select(["actionId", "availableAt"]).where("operatorId", "=", session.operatorId).execute();
+      db
+        .selectFrom("jobs")
+        .select(["actionId", "availableAt"])
+        .where("operatorId", "=", session.operatorId)
+        .execute();
     for (;;) {
       const jobs = await jobsOf();
       if (jobs.length === 5 && jobs.every((job) => job.actionId === "then")) break;
@@ -178,6 +307,8 @@ describe.each(databases)("a suspended operator on %s", (_name, database) => {
     const operator = await session.call("GET", `/v1/operators/${session.operatorId}`);
     expect(operator.body.status).toBe("active");
     expect(operator.body.statusReason).toBeUndefined();
-    expect((await session.call("POST", "/v1/apps/import", { name: "x", channels: [], actions: [] })).status).toBe(201);
+    expect(
+      (await session.call("POST", "/v1/apps/import", { name: "x", channels: [], actions: [] })).status,
+    ).toBe(201);
   });
 });

@@ -2,7 +2,12 @@ import { Readable } from "node:stream";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { UserError } from "../errors.ts";
-import { type ClosingTerms, calendarDate, closingDate, type OperatorClosings } from "../store/operator-closings.ts";
+import {
+  type ClosingTerms,
+  calendarDate,
+  closingDate,
+  type OperatorClosings,
+} from "../store/operator-closings.ts";
 import type { OperatorSuspensions } from "../store/operator-suspensions.ts";
 import { operatorParams, optionalBody } from "./account-schemas.ts";
 
@@ -41,7 +46,9 @@ export async function closingRoutes(api: FastifyInstance, deps: ClosingDeps): Pr
       return {
         ...rest,
         createDateTime: Math.floor(createdAt / 1000),
-        ...(closing ? { closing: { effectiveDate: closing.effectiveDate, requestedBy: closing.requestedBy } } : {}),
+        ...(closing
+          ? { closing: { effectiveDate: closing.effectiveDate, requestedBy: closing.requestedBy } }
+          : {}),
       };
     },
   );
@@ -65,7 +72,10 @@ export async function closingRoutes(api: FastifyInstance, deps: ClosingDeps): Pr
         await deps.closingTerms(),
         Date.now(),
       );
-      await deps.operatorClosings.close({ operatorId, effectiveDate, deleteAt, requestedBy: "operator" }, Date.now());
+      await deps.operatorClosings.close(
+        { operatorId, effectiveDate, deleteAt, requestedBy: "operator" },
+        Date.now(),
+      );
       return { effectiveDate };
     },
   );

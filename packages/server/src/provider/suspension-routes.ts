@@ -3,7 +3,12 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { UserError } from "../errors.ts";
 import type { SuspendedOperators } from "../runtime/suspended-operators.ts";
-import { type ClosingTerms, calendarDate, closingDate, type OperatorClosings } from "../store/operator-closings.ts";
+import {
+  type ClosingTerms,
+  calendarDate,
+  closingDate,
+  type OperatorClosings,
+} from "../store/operator-closings.ts";
 import { type OperatorSuspensions, suspensionReasons } from "../store/operator-suspensions.ts";
 
 export interface SuspensionDeps {
@@ -19,13 +24,15 @@ const message = z.string().min(1).max(2_000);
 /** The provider suspends, resumes [ToS 5.1.3] and terminates [ToS 6] an operator's account. */
 export async function suspensionRoutes(api: FastifyInstance, deps: SuspensionDeps): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
-  const notFound = (operatorId: string) => new UserError("not_found", `operator ${operatorId} does not exist`);
+  const notFound = (operatorId: string) =>
+    new UserError("not_found", `operator ${operatorId} does not exist`);
 
   routes.post(
     "/v1/provider/operators/:operatorId/suspend",
     {
       schema: {
-        summary: "Suspend an operator: its apps stop, its ingest answers 403, its API only reads; its data is kept",
+        summary:
+          "Suspend an operator: its apps stop, its ingest answers 403, its API only reads; its data is kept",
         tags: ["Provider"],
         operationId: "suspendProviderOperator",
         params: operatorParams,
@@ -41,7 +48,10 @@ export async function suspensionRoutes(api: FastifyInstance, deps: SuspensionDep
       if (!(await deps.operatorSuspensions.suspend(operatorId, suspension, Date.now()))) {
         const standing = await deps.operatorSuspensions.standingOf(operatorId);
         if (!standing) throw notFound(operatorId);
-        throw new UserError("conflict", `operator ${operatorId} is ${standing.status}; only an active operator is suspended`);
+        throw new UserError(
+          "conflict",
+          `operator ${operatorId} is ${standing.status}; only an active operator is suspended`,
+        );
       }
       await deps.suspendedOperators.refresh();
       return { operatorId, status: "suspended", statusReason: suspension.reason };
@@ -74,7 +84,8 @@ export async function suspensionRoutes(api: FastifyInstance, deps: SuspensionDep
     "/v1/provider/operators/:operatorId/terminate",
     {
       schema: {
-        summary: "Terminate an operator's contract: its data is deleted when the effective day ends (today by default)",
+        summary:
+          "Terminate an operator's contract: its data is deleted when the effective day ends (today by default)",
         tags: ["Provider"],
         operationId: "terminateProviderOperator",
         params: operatorParams,
@@ -86,7 +97,11 @@ export async function suspensionRoutes(api: FastifyInstance, deps: SuspensionDep
       if (!(await deps.operatorSuspensions.standingOf(operatorId))) throw notFound(operatorId);
       const { timeZone } = await deps.closingTerms();
       // The provider's own notice does not bind the provider: the day it names, or the end of today.
-      const { effectiveDate, deleteAt } = closingDate(request.body.effectiveDate, { timeZone, noticeDays: 0 }, Date.now());
+      const { effectiveDate, deleteAt } = closingDate(
+        request.body.effectiveDate,
+        { timeZone, noticeDays: 0 },
+        Date.now(),
+      );
       await deps.operatorClosings.close(
         { operatorId, effectiveDate, deleteAt, requestedBy: "provider", reason: request.body.reason },
         Date.now(),

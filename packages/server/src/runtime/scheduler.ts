@@ -52,7 +52,8 @@ export class Scheduler {
 
   /** Stops the timers of every app of an operator (its account was erased). */
   unscheduleOperator(operatorId: string): void {
-    for (const [appId, owner] of this.owners) if (owner === operatorId) this.schedule(operatorId, undefined, appId);
+    for (const [appId, owner] of this.owners)
+      if (owner === operatorId) this.schedule(operatorId, undefined, appId);
   }
 
   stop(): void {

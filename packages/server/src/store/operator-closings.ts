@@ -11,13 +11,19 @@ const dayMs = 86_400_000;
 export const calendarDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "a date is YYYY-MM-DD")
-  .refine((date) => new Date(`${date}T00:00:00Z`).toISOString().startsWith(date), "no such day in the calendar");
+  .refine(
+    (date) => new Date(`${date}T00:00:00Z`).toISOString().startsWith(date),
+    "no such day in the calendar",
+  );
 
 /** `YYYY-MM-DD` of the instant `at` in `timeZone`. */
 export function dateIn(timeZone: string, at: number): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(
-    at,
-  );
+  return new Intl.DateTimeFormat("en-CA", {
+    timeZone,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+  }).format(at);
 }
 
 /** How far `timeZone`'s wall clock is ahead of UTC at the instant `at`, in ms. */
@@ -33,7 +39,14 @@ function offsetAt(timeZone: string, at: number): number {
     second: "numeric",
   }).formatToParts(at);
   const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(part("year"), part("month") - 1, part("day"), part("hour"), part("minute"), part("second"));
+  const wall = Date.UTC(
+    part("year"),
+    part("month") - 1,
+    part("day"),
+    part("hour"),
+    part("minute"),
+    part("second"),
+  );
   return wall - Math.floor(at / 1000) * 1000;
 }
 
@@ -130,7 +143,10 @@ export class OperatorClosings {
     const existing = await this.find(operatorId);
     if (!existing) throw new UserError("not_found", "this account has no closing to cancel");
     if (existing.requestedBy === "provider")
-      throw new UserError("conflict", "the provider terminates this account; only the provider can withdraw that");
+      throw new UserError(
+        "conflict",
+        "the provider terminates this account; only the provider can withdraw that",
+      );
     await this.db.deleteFrom("operatorClosings").where("operatorId", "=", operatorId).execute();
   }
 

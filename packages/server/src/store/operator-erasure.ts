@@ -6,7 +6,9 @@ import type { Database } from "./schema.ts";
 const batchRows = 1_000;
 
 /** The tables and columns the database has now, read from its catalog (so a table added later is included). */
-export async function catalogColumns(db: Kysely<Database>): Promise<Array<{ table: string; columns: string[] }>> {
+export async function catalogColumns(
+  db: Kysely<Database>,
+): Promise<Array<{ table: string; columns: string[] }>> {
   const tables = await db.introspection.getTables();
   return tables
     .filter((table) => !table.isView)
@@ -18,7 +20,11 @@ export async function catalogColumns(db: Kysely<Database>): Promise<Array<{ tabl
  * batches, then the operator itself; a reference to it under another name (`partner_operator_id`) is
  * cleared, since that row belongs to someone else.
  */
-export async function eraseOperator(db: Kysely<Database>, kind: DatabaseKind, operatorId: string): Promise<void> {
+export async function eraseOperator(
+  db: Kysely<Database>,
+  kind: DatabaseKind,
+  operatorId: string,
+): Promise<void> {
   const rowKey = kind === "postgres" ? "ctid" : "rowid";
   const tables = await catalogColumns(db);
   // The closing's row goes last but one: until the operator is gone, the next sweep finds it again.

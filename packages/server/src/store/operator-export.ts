@@ -155,7 +155,11 @@ const sections: Section[] = [
  * The operator's data as one JSON document [ToS 6 (ours)], written in pieces: `{operatorId,
  * exportDateTime, apps, appVersions, groups, devices, dataEntries, files}` (file contents in base64).
  */
-export async function* exportOperator(db: Kysely<Database>, operatorId: string, now: number): AsyncGenerator<string> {
+export async function* exportOperator(
+  db: Kysely<Database>,
+  operatorId: string,
+  now: number,
+): AsyncGenerator<string> {
   yield `{"operatorId":${JSON.stringify(operatorId)},"exportDateTime":${seconds(now)}`;
   for (const section of sections) {
     yield `,${JSON.stringify(section.name)}:[`;

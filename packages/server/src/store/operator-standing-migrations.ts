@@ -12,7 +12,11 @@ export const operatorClosingsMigration: Migration = {
       .addColumn("reason", "text")
       .addColumn("created_at", "bigint", (c) => c.notNull())
       .execute();
-    await db.schema.createIndex("operator_closings_by_time").on("operator_closings").column("delete_at").execute();
+    await db.schema
+      .createIndex("operator_closings_by_time")
+      .on("operator_closings")
+      .column("delete_at")
+      .execute();
   },
 };
 

@@ -473,7 +473,10 @@ export class SqlStore implements Store {
     const { userName, status, statusReason, suspensionMessage, ...token } = row;
     const suspension =
       status === "suspended"
-        ? { reason: statusReason ?? "other", ...(suspensionMessage === null ? {} : { message: suspensionMessage }) }
+        ? {
+            reason: statusReason ?? "other",
+            ...(suspensionMessage === null ? {} : { message: suspensionMessage }),
+          }
         : undefined;
     return {
       ...token,

@@ -1,6 +1,6 @@
-import type { Suspension } from "./operator-suspensions.ts";
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
 import type { VersionProvenance } from "./app-versions.ts";
+import type { Suspension } from "./operator-suspensions.ts";
 
 /** The store seam: SQLite (embedded default) and PostgreSQL implement it with the same Kysely queries. */
 
