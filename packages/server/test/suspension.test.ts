@@ -139,7 +139,7 @@ describe.each(databases)("a suspended operator on %s", (_name, database) => {
     );
     try {
       // No PUBACK: the broker refuses the publish and ends the connection, so the device keeps its message.
-      const closed = new Promise((resolve) => client.once("close", resolve));
+      const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
       const published = client.publishAsync(`devices/${fixture.deviceId}/data`, '{"temp":4}', { qos: 1 });
       await closed;
       await expect(published).rejects.toThrow();

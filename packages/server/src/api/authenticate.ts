@@ -1,8 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
-import type { Suspension } from "../store/operator-suspensions.ts";
-import type { OperatorStore, Store } from "../store/store.ts";
+import type { OperatorStore, Store, Suspension } from "../store/store.ts";
 
 /** Who is calling: the root user of `operatorId`, or its user `userName`. */
 export interface Principal {

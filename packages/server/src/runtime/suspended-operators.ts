@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import type { Job } from "../bus/bus.ts";
 import { UserError } from "../errors.ts";
-import type { Suspension } from "../store/operator-suspensions.ts";
+import type { Suspension } from "../store/store.ts";
 
 /** How often every instance reads the suspended operators again: a suspension elsewhere is seen within this. */
 const refreshMs = 1_000;
@@ -38,10 +38,6 @@ export class SuspendedOperators {
       // The last reading stands; the next round tries again.
       this.logger.warn({ err: error }, "reading the suspended operators failed");
     }
-  }
-
-  suspensionOf(operatorId: string): Suspension | undefined {
-    return this.suspended.get(operatorId);
   }
 
   /** The source door's check: a suspended operator's events are refused with 403. */

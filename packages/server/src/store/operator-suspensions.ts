@@ -2,6 +2,7 @@ import type { Kysely, Transaction } from "kysely";
 import { type Job, parkedAt, setAsideBy } from "../bus/bus.ts";
 import type { DatabaseKind } from "./database.ts";
 import type { Database } from "./schema.ts";
+import type { Suspension } from "./store.ts";
 
 /** Why the provider suspends an operator [ToS 5.1.3]. */
 export const suspensionReasons = [
@@ -11,13 +12,6 @@ export const suspensionReasons = [
   "unusable_card",
   "other",
 ] as const;
-export type SuspensionReason = (typeof suspensionReasons)[number];
-
-/** A suspended operator's reason (a code of `suspensionReasons`) and the provider's words, if any. */
-export interface Suspension {
-  reason: string;
-  message?: string;
-}
 
 export interface OperatorStanding {
   operatorId: string;

@@ -1,6 +1,5 @@
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
 import type { VersionProvenance } from "./app-versions.ts";
-import type { Suspension } from "./operator-suspensions.ts";
 
 /** The store seam: SQLite (embedded default) and PostgreSQL implement it with the same Kysely queries. */
 
@@ -20,6 +19,12 @@ export interface ApiToken {
 }
 
 /** A token as authentication finds it: with the e-mail address of its operator's root user. */
+/** A suspended operator's reason (store/operator-suspensions.ts) and the provider's words, if any. */
+export interface Suspension {
+  reason: string;
+  message?: string;
+}
+
 export interface FoundToken extends ApiToken {
   email: string;
   /** Present while the operator is suspended (the API then answers only reads). */
