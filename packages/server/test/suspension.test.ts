@@ -6,33 +6,35 @@ import type { SqlStore } from "../src/store/sql-store.ts";
 import { useContractDatabases } from "./databases.ts";
 import { createDeviceFixture, dataOf, runsOf } from "./device-fixture.ts";
 import { type ApiSession, signUp, startTestConflux, testPassword, waitForRun } from "./harness.ts";
+import { providerSession } from "./provider-session.ts";
 
 const { databases } = await useContractDatabases("suspension");
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(databases)("a suspended operator on %s", (_name, database) => {
   let conflux: Awaited<ReturnType<typeof startTestConflux>>;
+  let admin: ApiSession;
 
   beforeAll(async () => {
     if (!database) return;
     conflux = await startTestConflux({ database });
+    admin = await providerSession(conflux);
   });
   afterAll(async () => {
     await conflux?.cleanUp();
   });
 
   async function suspend(operatorId: string, reason = "unpaid_debt", message?: string) {
-    const { operatorSuspensions, suspendedOperators } = conflux.services;
-    expect(
-      await operatorSuspensions.suspend(operatorId, { reason, ...(message ? { message } : {}) }, Date.now()),
-    ).toBe(true);
-    await suspendedOperators.refresh();
+    const answer = await admin.call("POST", `/v1/provider/operators/${operatorId}/suspend`, {
+      reason,
+      ...(message ? { message } : {}),
+    });
+    expect(answer.status, answer.text).toBe(200);
   }
 
   async function resume(operatorId: string) {
-    const { operatorSuspensions, suspendedOperators } = conflux.services;
-    expect(await operatorSuspensions.resume(operatorId, Date.now())).toBe(true);
-    await suspendedOperators.refresh();
+    const answer = await admin.call("POST", `/v1/provider/operators/${operatorId}/resume`);
+    expect(answer.status, answer.text).toBe(200);
   }
 
   async function importApp(session: ApiSession, app: unknown): Promise<string> {
@@ -139,10 +141,13 @@ describe.each(databases)("a suspended operator on %s", (_name, database) => {
     );
     try {
       // No PUBACK: the broker refuses the publish and ends the connection, so the device keeps its message.
+      let acknowledged = false;
       const closed = new Promise<void>((resolve) => client.once("close", () => resolve()));
-      const published = client.publishAsync(`devices/${fixture.deviceId}/data`, '{"temp":4}', { qos: 1 });
+      client.publish(`devices/${fixture.deviceId}/data`, '{"temp":4}', { qos: 1 }, (error) => {
+        if (!error) acknowledged = true;
+      });
       await closed;
-      await expect(published).rejects.toThrow();
+      expect(acknowledged).toBe(false);
     } finally {
       await client.endAsync(true);
     }
@@ -156,6 +161,21 @@ describe.each(databases)("a suspended operator on %s", (_name, database) => {
       body: '{"temp":5}',
     });
     expect(accepted.status).toBe(202);
+    const again = await mqtt.connectAsync(`mqtt://127.0.0.1:${conflux.services.devices.listening.mqttPort}`, {
+      clientId: `${fixture.deviceId}-resumed`,
+      username: fixture.deviceId,
+      password: fixture.secret,
+      reconnectPeriod: 0,
+    });
+    try {
+      await again.publishAsync(`devices/${fixture.deviceId}/data`, '{"temp":6}', { qos: 1 });
+    } finally {
+      await again.endAsync(true);
+    }
+    for (;;) {
+      if ((await dataOf(session, fixture.deviceId)).length === 2) break;
+      await sleep(10);
+    }
   });
 
   it("skips the timer's ticks while suspended and does not replay them after the resume", async (context) => {
@@ -297,6 +317,28 @@ describe.each(databases)("a suspended operator on %s", (_name, database) => {
       expect(run.steps.filter((step: { actionId: string }) => step.actionId === "then")).toHaveLength(1);
     }
     expect(await jobsOf()).toEqual([]);
+  });
+
+  it("answers the provider 404 for an unknown operator, 409 for a resume of an active one, 400 for an unknown reason", async (context) => {
+    if (!database) return context.skip();
+    const session = await signUp(conflux.url);
+    const unknown = await admin.call("POST", "/v1/provider/operators/OP9999999999/suspend", {
+      reason: "other",
+    });
+    expect(unknown.status).toBe(404);
+    const notSuspended = await admin.call("POST", `/v1/provider/operators/${session.operatorId}/resume`);
+    expect(notSuspended.status).toBe(409);
+    expect(notSuspended.body.message).toContain("active");
+    const badReason = await admin.call("POST", `/v1/provider/operators/${session.operatorId}/suspend`, {
+      reason: "boredom",
+    });
+    expect(badReason.status).toBe(400);
+    expect(badReason.text).toContain("reason");
+    // An operator's token is no provider's.
+    const byOperator = await session.call("POST", `/v1/provider/operators/${session.operatorId}/suspend`, {
+      reason: "other",
+    });
+    expect(byOperator.status).toBe(401);
   });
 
   it("shows an active operator as active, with no reason", async (context) => {

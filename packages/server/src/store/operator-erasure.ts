@@ -1,17 +1,24 @@
-import { type Kysely, sql } from "kysely";
+import { type Kysely, PostgresAdapter, sql } from "kysely";
 import type { DatabaseKind } from "./database.ts";
 import type { Database } from "./schema.ts";
 
 /** Rows deleted per statement: each batch is its own transaction, so erasing a big tenant never holds a long lock. */
 const batchRows = 1_000;
 
-/** The tables and columns the database has now, read from its catalog (so a table added later is included). */
+/**
+ * The tables and columns the database has now, read from its catalog (so a table added later is
+ * included). On PostgreSQL only the current schema's: the catalog shows every schema of the database.
+ */
 export async function catalogColumns(
   db: Kysely<Database>,
 ): Promise<Array<{ table: string; columns: string[] }>> {
   const tables = await db.introspection.getTables();
+  const schema =
+    db.getExecutor().adapter instanceof PostgresAdapter
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
   return tables
-    .filter((table) => !table.isView)
+    .filter((table) => !table.isView && table.schema === schema)
     .map((table) => ({ table: table.name, columns: table.columns.map((column) => column.name) }));
 }
 
