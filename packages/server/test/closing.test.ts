@@ -6,6 +6,7 @@ import type { SqlStore } from "../src/store/sql-store.ts";
 import { useContractDatabases } from "./databases.ts";
 import { createDeviceFixture } from "./device-fixture.ts";
 import { type ApiSession, signUp, startTestConflux, waitForRun } from "./harness.ts";
+import { providerSession } from "./provider-session.ts";
 
 const { databases } = await useContractDatabases("closing");
 const dayMs = 86_400_000;
@@ -14,12 +15,14 @@ describe.each(databases)("closing an account on %s", (_name, database) => {
   let conflux: Awaited<ReturnType<typeof startTestConflux>>;
   let session: ApiSession;
   let bystander: ApiSession;
+  let admin: ApiSession;
 
   beforeAll(async () => {
     if (!database) return;
     conflux = await startTestConflux({ database });
     session = await signUp(conflux.url);
     bystander = await signUp(conflux.url);
+    admin = await providerSession(conflux);
   });
   afterAll(async () => {
     await conflux?.cleanUp();
@@ -86,6 +89,57 @@ describe.each(databases)("closing an account on %s", (_name, database) => {
     expect(again.status).toBe(404);
     // A cancelled closing erases nothing when its day would have passed.
     expect(await conflux.services.operatorClosings.eraseDue(Date.now() + 3 * dayMs)).toEqual([]);
+  });
+
+  it("takes effect no sooner than the provider's notice, in the billing time zone", async (context) => {
+    if (!database) return context.skip();
+    const owner = await signUp(conflux.url);
+    const settings = (await admin.call("GET", "/v1/provider/settings")).body;
+    const put = await admin.call("PUT", "/v1/provider/settings", {
+      ...settings,
+      billingTimeZone: "Pacific/Kiritimati",
+      closingNoticeDays: 30,
+    });
+    expect(put.status, put.text).toBe(200);
+    try {
+      const earliest = dateIn("Pacific/Kiritimati", Date.now() + 30 * dayMs);
+      const closed = await owner.call("POST", `/v1/operators/${owner.operatorId}/close`, {
+        effectiveDate: "2026-01-01",
+      });
+      expect(closed.body).toEqual({ effectiveDate: earliest });
+    } finally {
+      await admin.call("PUT", "/v1/provider/settings", settings);
+    }
+  });
+
+  it("lets the provider terminate an account on a day it names; the operator cannot cancel or move that", async (context) => {
+    if (!database) return context.skip();
+    const owner = await signUp(conflux.url);
+    const day = dateIn("UTC", Date.now() + 10 * dayMs);
+    const terminated = await admin.call("POST", `/v1/provider/operators/${owner.operatorId}/terminate`, {
+      reason: "prohibited use after a warning",
+      effectiveDate: day,
+    });
+    expect(terminated.status, terminated.text).toBe(200);
+    expect(terminated.body).toEqual({ operatorId: owner.operatorId, effectiveDate: day });
+    expect((await owner.call("GET", `/v1/operators/${owner.operatorId}`)).body.closing).toEqual({
+      effectiveDate: day,
+      requestedBy: "provider",
+    });
+    expect((await owner.call("DELETE", `/v1/operators/${owner.operatorId}/close`)).status).toBe(409);
+    expect((await owner.call("POST", `/v1/operators/${owner.operatorId}/close`)).status).toBe(409);
+    const unknown = await admin.call("POST", "/v1/provider/operators/OP9999999999/terminate", {
+      reason: "x",
+    });
+    expect(unknown.status).toBe(404);
+    const noReason = await admin.call("POST", `/v1/provider/operators/${owner.operatorId}/terminate`, {});
+    expect(noReason.status).toBe(400);
+    const dayEnds = Date.parse(`${day}T00:00:00Z`) + dayMs;
+    expect(await conflux.services.operatorClosings.eraseDue(dayEnds)).toContain(owner.operatorId);
+    expect(
+      (await admin.call("POST", `/v1/provider/operators/${owner.operatorId}/suspend`, { reason: "other" }))
+        .status,
+    ).toBe(404);
   });
 
   it("exports the apps, versions, groups, devices, data entries and files, file contents in base64", async (context) => {
