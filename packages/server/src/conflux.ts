@@ -384,7 +384,11 @@ export async function startConflux(config: Config, logger: Logger = createLogger
           maxMessageBytes: config.limits.maxMessageBytes,
           stepEvents,
         }),
-      (job) => operatorSuspensions.setAside(job, Date.now()),
+      async (job) => {
+        const setAside = await operatorSuspensions.setAside(job, Date.now());
+        if (setAside) bus.letGo(job);
+        return setAside;
+      },
     ),
     config.runtime,
     logger,

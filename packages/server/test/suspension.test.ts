@@ -1,23 +1,38 @@
 import mqtt from "mqtt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { setAsideBy } from "../src/bus/bus.ts";
+import type { ConfigInput } from "../src/conflux.ts";
 import type { TimerTick } from "../src/runtime/scheduler.ts";
 import type { SqlStore } from "../src/store/sql-store.ts";
-import { useContractDatabases } from "./databases.ts";
+import { createPostgresSchema, useContractDatabases } from "./databases.ts";
 import { createDeviceFixture, dataOf, runsOf } from "./device-fixture.ts";
 import { type ApiSession, signUp, startTestConflux, testPassword, waitForRun } from "./harness.ts";
+import { natsReachable, natsUrl, useNatsPrefixes } from "./nats.ts";
 import { providerSession } from "./provider-session.ts";
 
 const { databases } = await useContractDatabases("suspension");
+const newPrefix = useNatsPrefixes("suspension");
+const jetStream = (await natsReachable()) ? await createPostgresSchema() : undefined;
+afterAll(async () => jetStream?.drop());
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe.each(databases)("a suspended operator on %s", (_name, database) => {
+/** SQLite and PostgreSQL with the SQL bus, and PostgreSQL with JetStream handing out the jobs. */
+const cases: Array<[string, ConfigInput["database"] | undefined, (() => ConfigInput["bus"]) | undefined]> = [
+  ...databases.map(([name, database]): [string, ConfigInput["database"] | undefined, undefined] => [
+    name,
+    database,
+    undefined,
+  ]),
+  ["PostgreSQL with JetStream", jetStream?.database, () => ({ url: natsUrl, prefix: newPrefix() })],
+];
+
+describe.each(cases)("a suspended operator on %s", (_name, database, bus) => {
   let conflux: Awaited<ReturnType<typeof startTestConflux>>;
   let admin: ApiSession;
 
   beforeAll(async () => {
     if (!database) return;
-    conflux = await startTestConflux({ database });
+    conflux = await startTestConflux({ database, ...(bus ? { bus: bus() } : {}) });
     admin = await providerSession(conflux);
   });
   afterAll(async () => {

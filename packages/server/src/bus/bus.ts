@@ -109,6 +109,11 @@ export interface Bus {
   complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void>;
   /** Atomically: what `take` takes out and the messages it returns; resolves with how many it published. */
   publishTaken(take: TakeToPublish): Promise<number>;
+  /**
+   * Ends this worker's lease of a job that was set back in the database without running (its operator is
+   * suspended: store/operator-suspensions.ts), so the bus hands it out again by its new `availableAt`.
+   */
+  letGo(job: Job): void;
   /** Ends every lease: called at start-up by the single process that owns an embedded database. */
   releaseAllLeases(): Promise<void>;
   /** Called when work may be due; returns the unsubscribe function. */

@@ -257,6 +257,12 @@ export class NatsBus implements Bus {
     });
   }
 
+  /** The message goes back to the stream now (not after the ack wait), to be looked at again while its job is not due. */
+  letGo(job: Job): void {
+    this.leased.get(job.jobId)?.message.nak(this.parkedRecheckMs);
+    this.leased.delete(job.jobId);
+  }
+
   async releaseAllLeases(): Promise<void> {
     await this.sql.releaseAllLeases();
     for (const { message } of this.leased.values()) message.nak();
