@@ -217,7 +217,7 @@ describe.each(databases)("closing an account on %s", (_name, database) => {
       for (const { table, columns } of await catalogColumns(db)) {
         if (table.startsWith("kysely_")) continue;
         let count = 0;
-        for (const column of columns) {
+        for (const { name: column } of columns) {
           const { rows } = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}
             where cast(${sql.ref(column)} as text) = ${operatorId}`.execute(db);
           count += Number(rows[0]?.n ?? 0);
@@ -227,6 +227,15 @@ describe.each(databases)("closing an account on %s", (_name, database) => {
       return found;
     }
 
+    // Tables a later feature might add: the erasure finds them in the catalog, not in a list.
+    await sql`create table future_things (operator_id text not null, n integer)`.execute(db);
+    await sql`create table future_links (owner_operator_id text not null, note text)`.execute(db);
+    await sql`create table future_refs (ref_id text, referrer_operator_id text)`.execute(db);
+    for (const id of [owner.operatorId, bystander.operatorId]) {
+      await sql`insert into future_things values (${id}, 1)`.execute(db);
+      await sql`insert into future_links values (${id}, 'a link')`.execute(db);
+      await sql`insert into future_refs values (${`ref-${id}`}, ${id})`.execute(db);
+    }
     const before = await rowsOf(owner.operatorId);
     const bystanderBefore = await rowsOf(bystander.operatorId);
     for (const table of [
@@ -245,6 +254,12 @@ describe.each(databases)("closing an account on %s", (_name, database) => {
     expect(await conflux.services.operatorClosings.eraseDue(dayEnds - 1)).toEqual([]);
     expect(await conflux.services.operatorClosings.eraseDue(dayEnds)).toEqual([owner.operatorId]);
     expect(await rowsOf(owner.operatorId)).toEqual({});
+    // A nullable reference under another name is cleared; the row is someone else's.
+    const refs = await sql<{
+      referrer: string | null;
+    }>`select referrer_operator_id as referrer from future_refs
+      where ref_id = ${`ref-${owner.operatorId}`}`.execute(db);
+    expect(refs.rows).toEqual([{ referrer: null }]);
     expect(await rowsOf(bystander.operatorId)).toEqual(bystanderBefore);
     expect((await owner.call("GET", "/v1/apps")).status).toBe(401);
   });

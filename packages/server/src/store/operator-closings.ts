@@ -162,7 +162,7 @@ export class OperatorClosings {
       .orderBy("deleteAt")
       .limit(100)
       .execute();
-    for (const { operatorId } of rows) await eraseOperator(this.db, this.kind, operatorId);
+    for (const { operatorId } of rows) await eraseOperator(this.db, this.kind, operatorId, now);
     return rows.map((row) => row.operatorId);
   }
 }
