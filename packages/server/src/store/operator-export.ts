@@ -167,10 +167,10 @@ export async function* exportOperator(
     let first = true;
     for (;;) {
       const rows = await section.page(db, operatorId, after);
-      for (const row of rows) {
-        yield `${first ? "" : ","}${JSON.stringify(section.shape(row))}`;
-        first = false;
-      }
+      // One piece a page: a piece a row would be many small writes.
+      if (rows.length)
+        yield `${first ? "" : ","}${rows.map((row) => JSON.stringify(section.shape(row))).join(",")}`;
+      first &&= rows.length === 0;
       if (rows.length < pageRows) break;
       after = rows[rows.length - 1];
     }
