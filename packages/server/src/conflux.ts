@@ -62,6 +62,7 @@ import { Scheduler } from "./runtime/scheduler.ts";
 import { SourceDoor } from "./runtime/source-door.ts";
 import { startExecution } from "./runtime/start-execution.ts";
 import { StepEvents } from "./runtime/step-events.ts";
+import { SuspendedOperators } from "./runtime/suspended-operators.ts";
 import { Worker } from "./runtime/worker.ts";
 import { sizeSandbox } from "./sandbox/quickjs.ts";
 import { type Cipher, createCipher, loadSecretKey } from "./secrets/cipher.ts";
@@ -71,6 +72,9 @@ import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
+import { type ClosingTerms, OperatorClosings } from "./store/operator-closings.ts";
+import { exportOperator } from "./store/operator-export.ts";
+import { OperatorSuspensions } from "./store/operator-suspensions.ts";
 import { OperatorDirectory } from "./store/operators.ts";
 import { PartnerStore } from "./store/partners.ts";
 import { PlanStore } from "./store/plans.ts";
@@ -222,6 +226,13 @@ export interface Services {
   outages: OutageStore;
   /** Partner operators and their customers. */
   partners: PartnerStore;
+  /** Suspending and resuming operators [ToS 5.1.3]; `suspendedOperators` is this process's cached view. */
+  operatorSuspensions: OperatorSuspensions;
+  suspendedOperators: SuspendedOperators;
+  /** Accounts closing [ToS 6]: `eraseDue(now)` deletes those whose day has ended (the sweep calls it). */
+  operatorClosings: OperatorClosings;
+  closingTerms(): Promise<ClosingTerms>;
+  exportOperatorData(operatorId: string, now: number): AsyncIterable<string>;
 }
 
 export interface Conflux {
@@ -315,7 +326,11 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     },
     logger,
   );
+  const operatorSuspensions = new OperatorSuspensions(db, kind);
+  const suspendedOperators = new SuspendedOperators(() => operatorSuspensions.suspended(), logger);
+  // The first refusal answers: standing (403) before load, quota and bandwidth; bandwidth takes bytes, so it is last.
   door = new SourceDoor([
+    suspendedOperators.check,
     (event, now) => {
       if (event.startsRun) admission.admit(event.operatorId, now);
     },
@@ -354,6 +369,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   };
   const invoices = new Invoices(db, invoiceSources, provider, testClocks);
   const accountStore = new AccountStore(db);
+  const operatorClosings = new OperatorClosings(db, kind);
   // The api action calls the API built below; it runs only once the API listens.
   let builtApi: FastifyInstance | undefined;
   const apiCalls = createApiCallPort(
@@ -415,6 +431,14 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     notices: new NoticeStore(db),
     outages: new OutageStore(db),
     partners: new PartnerStore(db),
+    operatorSuspensions,
+    suspendedOperators,
+    operatorClosings,
+    closingTerms: async () => {
+      const settings = await services.provider.settings();
+      return { timeZone: settings.billingTimeZone, noticeDays: settings.closingNoticeDays };
+    },
+    exportOperatorData: (operatorId, now) => exportOperator(db, operatorId, now),
   };
 
   const retry = {
@@ -430,18 +454,25 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const worker = new Worker(
     bus,
-    (job) =>
-      runJob(job, {
-        ...actions,
-        store,
-        runApps,
-        bus,
-        logger,
-        retry,
-        breakers,
-        maxMessageBytes: config.limits.maxMessageBytes,
-        stepEvents,
-      }),
+    suspendedOperators.holdJobs(
+      (job) =>
+        runJob(job, {
+          ...actions,
+          store,
+          runApps,
+          bus,
+          logger,
+          retry,
+          breakers,
+          maxMessageBytes: config.limits.maxMessageBytes,
+          stepEvents,
+        }),
+      async (job) => {
+        const setAside = await operatorSuspensions.setAside(job, Date.now());
+        if (setAside) bus.letGo(job);
+        return setAside;
+      },
+    ),
     config.runtime,
     logger,
   );
@@ -463,6 +494,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   builtApi = api;
   await api.listen({ host: config.host, port: config.port });
   for (const { operatorId, app } of await store.listAllApps()) scheduler.schedule(operatorId, app, app.appId);
+  await suspendedOperators.start();
   worker.start();
   admission.start();
   collectBatches.start();
@@ -477,6 +509,19 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     Math.min(1_000, Math.max(config.runtime.pollMs, retry.maxWaitMs / 20)),
     logger,
     "releasing deliveries parked behind a circuit breaker failed",
+  );
+  // Closed accounts are erased by one instance; a later round finishes what a failed one left.
+  const stopClosings = startPeriodicSweep(
+    async () => {
+      if (!leadership.isLeader()) return;
+      for (const operatorId of await operatorClosings.eraseDue(Date.now())) {
+        scheduler.unscheduleOperator(operatorId);
+        logger.info({ operatorId }, "closed account erased");
+      }
+    },
+    60_000,
+    logger,
+    "erasing closed accounts failed",
   );
   const address = api.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
@@ -493,6 +538,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       billingCalendar.stop();
       stopRetention();
       stopProbes();
+      stopClosings();
+      suspendedOperators.stop();
       admission.stop();
       for (const stopModule of stopModules.reverse()) await stopModule();
       scheduler.stop();

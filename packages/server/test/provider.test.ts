@@ -89,6 +89,7 @@ describe("provider settings", () => {
       billingTimeZone: "Asia/Tokyo",
       signUpPolicy: "review",
       emailVerificationRequired: false,
+      closingNoticeDays: 0,
       rateLimits: { ingestBytesPerSecondPerDevice: 4096 },
     });
     await admin.call("PUT", "/v1/provider/settings", {});

@@ -11,6 +11,7 @@ import type { Store } from "../store/store.ts";
 import type { AccountServices } from "./account-services.ts";
 import { authKeyRoutes } from "./auth-key-routes.ts";
 import { authRoutes } from "./auth-routes.ts";
+import { type ClosingDeps, closingRoutes } from "./closing-routes.ts";
 import { credentialRoutes } from "./credential-routes.ts";
 import { emailRoutes, emailVerifyRoute } from "./email-routes.ts";
 import { mfaRoutes, userMfaRoutes } from "./mfa-routes.ts";
@@ -30,7 +31,7 @@ type AccountsDeps = {
   accounts: AccountServices;
   operatorDirectory: OperatorDirectory;
   provider: ProviderStore;
-};
+} & ClosingDeps;
 
 /**
  * An operator's account: sign-up, sign-in (throttled, with MFA), password reset, verified addresses,
@@ -53,5 +54,6 @@ export const accountsModule = {
     await mfaRoutes(app, deps);
     await userMfaRoutes(app, deps);
     await emailRoutes(app, deps);
+    await closingRoutes(app, deps);
   },
 } satisfies FeatureModule<AccountsDeps>;

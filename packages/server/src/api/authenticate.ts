@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
-import type { OperatorStore, Store, TokenActor } from "../store/store.ts";
+import type { OperatorStore, Store, Suspension, TokenActor } from "../store/store.ts";
 
 /** Who is calling: the root user of `operatorId`, or its user `userName`. */
 export interface Principal {
@@ -14,6 +14,8 @@ export interface Principal {
   expiresAt: number;
   /** A switched token's partner (POST /v1/auth/switch_user): who really acts. */
   actor?: TokenActor;
+  /** Present while the operator is suspended (refuse-while-suspended.ts). */
+  suspension?: Suspension;
 }
 
 declare module "fastify" {
@@ -62,6 +64,7 @@ export function requireOperator(api: FastifyInstance, store: Store): void {
       tokenHash,
       expiresAt: token.expiresAt,
       ...(token.actor === undefined ? {} : { actor: token.actor }),
+      ...(token.suspension ? { suspension: token.suspension } : {}),
     };
     request.operatorStore = store.forOperator(token.operatorId);
     request.userEmail = token.userName ?? token.email;

@@ -18,6 +18,7 @@ import { PermissionChecker, requirePermission } from "./authorize.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { refuseDeepJson } from "./json-body.ts";
 import { limitApiCalls } from "./rate-limit-hook.ts";
+import { refuseChangesWhileSuspended } from "./refuse-while-suspended.ts";
 import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
 
 /** What the HTTP kernel itself needs; the features' routes come from the root. */
@@ -102,6 +103,7 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
     // Order: authenticate, then the rate limit (onRequest) → authorize (preValidation) → validation →
     // handler; the audit row is written onSend, before the answer leaves.
     requireOperator(authenticated, services.store);
+    refuseChangesWhileSuspended(authenticated);
     limitApiCalls(authenticated, services.apiRateLimiter);
     requirePermission(authenticated, new PermissionChecker(services.accountStore));
     auditChanges(authenticated, services.auditLogs);

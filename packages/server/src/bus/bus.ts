@@ -73,6 +73,13 @@ export interface RetryPlan {
 export const parkedAt = Number.MAX_SAFE_INTEGER;
 
 /**
+ * Added to `availableAt` of a suspended operator's jobs: never due while it is suspended, and taken off
+ * again on resume, so each job keeps its place and its delay (store/operator-suspensions.ts). Far above
+ * any real time, far below `parkedAt`.
+ */
+export const setAsideBy = 2 ** 52;
+
+/**
  * Writes of the caller that commit or roll back with the execution (a device message's data entry), run
  * last in its transaction. The bus and the data they go with share one database, so this is a transaction.
  */
@@ -102,6 +109,11 @@ export interface Bus {
   complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void>;
   /** Atomically: what `take` takes out and the messages it returns; resolves with how many it published. */
   publishTaken(take: TakeToPublish): Promise<number>;
+  /**
+   * Ends this worker's lease of a job that was set back in the database without running (its operator is
+   * suspended: store/operator-suspensions.ts), so the bus hands it out again by its new `availableAt`.
+   */
+  letGo(job: Job): void;
   /** Ends every lease: called at start-up by the single process that owns an embedded database. */
   releaseAllLeases(): Promise<void>;
   /** Called when work may be due; returns the unsubscribe function. */

@@ -23,6 +23,7 @@ export function meteredBus(bus: Bus, metrics: Metrics): Bus {
       metrics.stepDuration.observe({ action_type: step.actionType, status: step.status }, seconds);
     },
     publishTaken: (take) => bus.publishTaken(take),
+    letGo: (job) => bus.letGo(job),
     releaseAllLeases: () => bus.releaseAllLeases(),
     onWork: (listener) => bus.onWork(listener),
     ping: () => bus.ping(),

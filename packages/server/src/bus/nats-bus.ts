@@ -21,8 +21,8 @@ import {
   type Delivery,
   type Job,
   type NewExecution,
-  parkedAt,
   type RetryPlan,
+  setAsideBy,
   type TakeToPublish,
   type WriteWithExecution,
   type WriteWithStep,
@@ -232,7 +232,7 @@ export class NatsBus implements Bus {
   }
 
   private delayUntil(availableAt: number, now: number): number {
-    return availableAt >= parkedAt ? this.parkedRecheckMs : Math.max(0, availableAt - now);
+    return availableAt >= setAsideBy ? this.parkedRecheckMs : Math.max(0, availableAt - now);
   }
 
   async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {
@@ -255,6 +255,12 @@ export class NatsBus implements Bus {
       await this.publish(deliveries);
       return deliveries;
     });
+  }
+
+  /** The message goes back to the stream now (not after the ack wait), to be looked at again while its job is not due. */
+  letGo(job: Job): void {
+    this.leased.get(job.jobId)?.message.nak(this.parkedRecheckMs);
+    this.leased.delete(job.jobId);
   }
 
   async releaseAllLeases(): Promise<void> {

@@ -12,13 +12,14 @@ import {
   providerConfigSchema,
 } from "./provider-config.ts";
 import { providerSettingsRoutes } from "./settings-routes.ts";
+import { type SuspensionDeps, suspensionRoutes } from "./suspension-routes.ts";
 
 type ProviderDeps = OperatorRouteDeps & {
   provider: ProviderStore;
   signInFailures: SignInFailures;
   config: { provider: ProviderConfigInput };
   logger: Logger;
-};
+} & SuspensionDeps;
 
 /** Creates or updates the administrator named in the configuration. */
 export async function ensureConfiguredAdmin(
@@ -43,6 +44,7 @@ export const providerModule = {
     await providerLogoutRoute(app, deps);
     await providerSettingsRoutes(app, deps);
     await operatorRoutes(app, deps);
+    await suspensionRoutes(app, deps);
   },
   async start(deps: ProviderDeps) {
     await ensureConfiguredAdmin(deps.provider, deps.config.provider);

@@ -23,6 +23,8 @@ const minuteMs = 60_000;
 /** Fires interval and cron timers of every app; ticks are aligned so each one has a stable dedupe key. */
 export class Scheduler {
   private readonly timers = new Map<string, Timer[]>();
+  /** The operator of each app with timers. */
+  private readonly owners = new Map<string, string>();
 
   constructor(
     private readonly fire: (tick: TimerTick) => Promise<void>,
@@ -33,6 +35,7 @@ export class Scheduler {
   schedule(operatorId: string, app: App | undefined, appId: string): void {
     for (const timer of this.timers.get(appId) ?? []) timer.stop();
     this.timers.delete(appId);
+    this.owners.delete(appId);
     if (!app) return;
     const timers: Timer[] = [];
     for (const channel of app.channels) {
@@ -41,12 +44,22 @@ export class Scheduler {
         continue;
       timers.push(this.arm(operatorId, app, channel.channelId, source));
     }
-    if (timers.length) this.timers.set(appId, timers);
+    if (timers.length) {
+      this.timers.set(appId, timers);
+      this.owners.set(appId, operatorId);
+    }
+  }
+
+  /** Stops the timers of every app of an operator (its account was erased). */
+  unscheduleOperator(operatorId: string): void {
+    for (const [appId, owner] of this.owners)
+      if (owner === operatorId) this.schedule(operatorId, undefined, appId);
   }
 
   stop(): void {
     for (const timers of this.timers.values()) for (const timer of timers) timer.stop();
     this.timers.clear();
+    this.owners.clear();
   }
 
   private emit(

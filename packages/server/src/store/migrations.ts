@@ -5,6 +5,7 @@ import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
 import { operatorLifecycleMigration } from "./operator-lifecycle-migration.ts";
+import { operatorClosingsMigration, operatorSuspensionMigration } from "./operator-standing-migrations.ts";
 import { partnersMigration, tokenActorsMigration } from "./partners-migration.ts";
 import { providerMigration } from "./provider-migration.ts";
 
@@ -162,6 +163,8 @@ export const storeMigrations: Record<string, Migration> = {
   "0035_operator_lifecycle": operatorLifecycleMigration,
   "0047_partners": partnersMigration,
   "0048_token_actors": tokenActorsMigration,
+  "0038_operator_closings": operatorClosingsMigration,
+  "0039_operator_suspension": operatorSuspensionMigration,
 };
 
 /**

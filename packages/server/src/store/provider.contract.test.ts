@@ -30,6 +30,7 @@ describe.each(databases)("the provider's store on %s", (_name, database) => {
       billingTimeZone: "UTC",
       signUpPolicy: "open",
       emailVerificationRequired: false,
+      closingNoticeDays: 0,
       rateLimits: {},
     });
     await store.saveSettings({ billingTimeZone: "Asia/Tokyo", rateLimits: { apiCallsPerMinute: 900 } });

@@ -31,6 +31,8 @@ export const providerSettingsSchema = z
     /** open: a new account signs in at once; review: the provider accepts it first; closed: no sign-up. */
     signUpPolicy: z.enum(["open", "review", "closed"]).default("open"),
     emailVerificationRequired: z.boolean().default(false),
+    /** An operator's closing takes effect no sooner than the end of today plus this many days [ToS 6]. */
+    closingNoticeDays: z.number().int().min(0).max(365).default(0),
     /** Limits of every operator, unless its plan sets its own; an absent one is off. */
     rateLimits: z
       .object({

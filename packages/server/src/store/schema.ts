@@ -13,6 +13,8 @@ export interface OperatorsTable {
   statusChangedAt: number | null;
   /** 1 while a sign-up made under required e-mail verification awaits its mailed link. */
   emailVerificationPending: Generated<number>;
+  /** The provider's words to a suspended operator, beside the reason's code. */
+  suspensionMessage: string | null;
 }
 
 export type OperatorStatus = "active" | "pending" | "refused" | "suspended";
@@ -235,6 +237,18 @@ export interface EmailSendsTable {
   operatorId: string;
   recipients: number;
   sentAt: number;
+}
+
+/** An account closing [ToS 6] waiting for its date; the sweep erases the operator at `deleteAt`. */
+export interface OperatorClosingsTable {
+  operatorId: string;
+  /** `YYYY-MM-DD` in the billing time zone: the last day of the account. */
+  effectiveDate: string;
+  /** The start of the day after `effectiveDate`. */
+  deleteAt: number;
+  requestedBy: "operator" | "provider";
+  reason: string | null;
+  createdAt: number;
 }
 
 export interface DeviceGroupsTable {
@@ -491,4 +505,5 @@ export interface Database {
   operatorPlans: OperatorPlansTable;
   partners: PartnersTable;
   partnerCustomers: PartnerCustomersTable;
+  operatorClosings: OperatorClosingsTable;
 }

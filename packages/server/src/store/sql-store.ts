@@ -477,18 +477,28 @@ export class SqlStore implements Store {
         "t.actorUserName",
         "o.email",
       ])
+      .select(["o.status", "o.statusReason", "o.suspensionMessage"])
       .where("t.tokenHash", "=", tokenHash)
       .executeTakeFirst();
     if (!row) return undefined;
-    const { userName, actorOperatorId, actorUserName, ...token } = row;
+    const { userName, actorOperatorId, actorUserName, status, statusReason, suspensionMessage, ...token } =
+      row;
     const actor =
       actorOperatorId === null
         ? undefined
         : { operatorId: actorOperatorId, ...(actorUserName === null ? {} : { userName: actorUserName }) };
+    const suspension =
+      status === "suspended"
+        ? {
+            reason: statusReason ?? "other",
+            ...(suspensionMessage === null ? {} : { message: suspensionMessage }),
+          }
+        : undefined;
     return {
       ...token,
       ...(userName === null ? {} : { userName }),
       ...(actor === undefined ? {} : { actor }),
+      ...(suspension ? { suspension } : {}),
     };
   }
 

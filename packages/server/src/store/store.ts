@@ -27,8 +27,16 @@ export interface TokenActor {
 }
 
 /** A token as authentication finds it: with the e-mail address of its operator's root user. */
+/** A suspended operator's reason (store/operator-suspensions.ts) and the provider's words, if any. */
+export interface Suspension {
+  reason: string;
+  message?: string;
+}
+
 export interface FoundToken extends ApiToken {
   email: string;
+  /** Present while the operator is suspended (the API then answers only reads). */
+  suspension?: Suspension;
 }
 
 export interface StoredCredential {
