@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, Postgres
 import { accountsUsersMigration } from "./accounts-migration.ts";
 import { apiRateWindowsMigration } from "./api-rate-windows-migration.ts";
 import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
+import { bandwidthBucketsMigration } from "./bandwidth-buckets-migration.ts";
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
 
@@ -155,6 +156,7 @@ export const storeMigrations: Record<string, Migration> = {
   "0014_collect_batches": collectBatchesMigration,
   "0016_delivery_retries": deliveryRetriesMigration,
   "0017_api_rate_windows": apiRateWindowsMigration,
+  "0041_bandwidth_buckets": bandwidthBucketsMigration,
 };
 
 /**

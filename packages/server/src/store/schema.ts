@@ -309,6 +309,19 @@ export interface ApiRateWindowsTable {
   calls: number;
 }
 
+/** An ingest token bucket of an operator or one of its devices (bandwidth-buckets.ts). */
+export interface BandwidthBucketsTable {
+  operatorId: string;
+  /** `operator`, or `device:<deviceId>`. */
+  bucket: string;
+  /** Bytes that may be taken as of `refilledAt`; below zero after a message larger than the burst. */
+  tokens: number;
+  /** Unix ms up to which the bucket has been refilled. */
+  refilledAt: number;
+  /** Bytes the last take got, 0 when refused: the upsert's answer. */
+  granted: number;
+}
+
 /** One audited call or sign-in (audit-logs.ts); kept 90 days. */
 export interface AuditLogsTable {
   /** A ULID: orders rows of one millisecond and makes the page key unique. */
@@ -397,6 +410,7 @@ export interface Database {
   deviceMessageKeys: DeviceMessageKeysTable;
   aiRequestWindows: AiRequestWindowsTable;
   apiRateWindows: ApiRateWindowsTable;
+  bandwidthBuckets: BandwidthBucketsTable;
   auditLogs: AuditLogsTable;
   deviceCommands: DeviceCommandsTable;
   collectBatches: CollectBatchesTable;
