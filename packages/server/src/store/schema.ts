@@ -289,19 +289,10 @@ export interface DeviceMessageKeysTable {
   createdAt: number;
 }
 
-/** An operator's current window of AI requests (ai/rate-limit.ts). */
-export interface AiRequestWindowsTable {
-  operatorId: string;
-  /** Unix ms of the window's first request; the window lasts a minute. */
-  windowStart: number;
-  /** Requests taken in the window, refused ones included. */
-  requests: number;
-}
-
-/** An operator's current window of API calls in one API group (api-rate-windows.ts). */
+/** An operator's current window of API calls in one API group, or of AI requests (api-rate-windows.ts). */
 export interface ApiRateWindowsTable {
   operatorId: string;
-  /** The first tag of the route, as in its API name `<Group>:<operationId>`. */
+  /** The first tag of the route, as in its API name `<Group>:<operationId>`; `ai-requests` for AI requests. */
   apiGroup: string;
   /** Unix ms of the window's first call; the window lasts a minute. */
   windowStart: number;
@@ -408,7 +399,6 @@ export interface Database {
   fileEvents: FileEventsTable;
   fileSources: FileSourcesTable;
   deviceMessageKeys: DeviceMessageKeysTable;
-  aiRequestWindows: AiRequestWindowsTable;
   apiRateWindows: ApiRateWindowsTable;
   bandwidthBuckets: BandwidthBucketsTable;
   auditLogs: AuditLogsTable;
