@@ -5,6 +5,7 @@ import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions
 import { bandwidthBucketsMigration } from "./bandwidth-buckets-migration.ts";
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
+import { providerMigration } from "./provider-migration.ts";
 
 /**
  * Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL.
@@ -156,6 +157,7 @@ export const storeMigrations: Record<string, Migration> = {
   "0014_collect_batches": collectBatchesMigration,
   "0016_delivery_retries": deliveryRetriesMigration,
   "0017_api_rate_windows": apiRateWindowsMigration,
+  "0022_provider": providerMigration,
   "0041_bandwidth_buckets": bandwidthBucketsMigration,
 };
 
