@@ -42,8 +42,10 @@ import { providerModule } from "./provider/module.ts";
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { Admission } from "./runtime/admission.ts";
+import { bandwidthCheck } from "./runtime/bandwidth-check.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
 import { startHistoryRetention } from "./runtime/history-retention.ts";
+import { readIngestRates } from "./runtime/ingest-rates.ts";
 import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
 import { developerPlanTerms, type PlanTermsPort } from "./runtime/ports/plan-terms.ts";
 import type { VerifiedAddressesPort } from "./runtime/ports/verified-addresses.ts";
@@ -60,6 +62,8 @@ import { AccountStore } from "./store/accounts.ts";
 import { ApiRateLimiter } from "./store/api-rate-windows.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
+import { BandwidthBuckets } from "./store/bandwidth-buckets.ts";
+import { BandwidthLeases } from "./store/bandwidth-leases.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import { ProviderStore } from "./store/provider.ts";
@@ -259,10 +263,21 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const admission = new Admission(() => dueSinceByOperator(db), config.limits.maxBacklogSeconds, logger);
   const planTerms: PlanTermsPort = { termsOf: async () => developerPlanTerms };
+  const provider = new ProviderStore(db);
+  const rateLimits = async () => (await provider.settings()).rateLimits;
   door = new SourceDoor([
     (event, now) => {
       if (event.startsRun) admission.admit(event.operatorId, now);
     },
+    // Last: it takes bytes from the buckets, which a later refusal would waste.
+    bandwidthCheck({
+      ratesOf: readIngestRates({
+        planLimitsOf: async (operatorId) => (await planTerms.termsOf(operatorId)).limits,
+        providerLimits: rateLimits,
+        freshMs: 5_000,
+      }),
+      leases: new BandwidthLeases(new BandwidthBuckets(db)),
+    }),
   ]);
   const devices = createDeviceServices({ db, kind, store, bus, config, logger, door });
   const ai = createAiServices(
@@ -272,6 +287,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     usage,
     files,
     logger,
+    async () => (await rateLimits()).aiRequestsPerMinute ?? config.ai.requestsPerMinute,
   );
   const appVersions = new AppVersionStore(db);
   const runApps = new RunApps(appVersions);
@@ -310,7 +326,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const services: Services = {
     admission,
     door,
-    provider: new ProviderStore(db),
+    provider,
     signInFailures: accounts.failures,
     planTerms,
     config,
@@ -319,7 +335,10 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db, announce),
-    apiRateLimiter: new ApiRateLimiter(db, config.limits.apiCallsPerMinute),
+    apiRateLimiter: new ApiRateLimiter(
+      db,
+      async () => (await rateLimits()).apiCallsPerMinute ?? config.limits.apiCallsPerMinute,
+    ),
     auditLogs: new AuditLogStore(db),
     cipher,
     outbound,
