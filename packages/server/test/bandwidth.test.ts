@@ -76,6 +76,22 @@ describe("bandwidth control over HTTP", () => {
     expect((await sendDeviceHttp(other, deviceMessage)).status).toBe(202);
   });
 
+  it("limits a device whose data only goes to the data store (no run) too", async () => {
+    const session = await signUp(conflux.url);
+    const { body: group } = await session.call("POST", "/v1/device_groups", {
+      name: "loggers",
+      config: { keepData: true },
+    });
+    const { body: device } = await session.call("POST", "/v1/devices", {
+      name: "logger",
+      groupId: group.groupId,
+    });
+    const fixture = { appId: "", groupId: group.groupId, deviceId: device.deviceId, secret: device.secret };
+    expect((await sendDeviceHttp(fixture, deviceMessage)).status).toBe(202);
+    await expectRefusedWithRetryAfter(await sendDeviceHttp(fixture, deviceMessage), 6);
+    expect(await dataOf(session, fixture.deviceId)).toHaveLength(1);
+  });
+
   it("the api source and incoming webhooks share the operator's rate; every message accepted runs", async () => {
     const session = await signUp(conflux.url);
     const { body: app } = await session.call("POST", "/v1/apps", {
