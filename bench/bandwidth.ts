@@ -2,11 +2,13 @@
  * What bandwidth control costs an ingested message: the door's check with each process leasing bytes from
  * the shared bucket in chunks (what Conflux does) next to one upsert per message (chunk 0), on SQLite and
  * PostgreSQL, with 32 messages in flight: for one device (every take on one row) and for 1,000 devices of
- * one operator (each message takes from its device's bucket and the operator's). Limits are high enough
- * that every take is granted: the granted path is the one every accepted message pays. Rounds alternate
+ * one operator (each message takes from its device's bucket and the operator's). By default limits are
+ * high enough that every take is granted: the granted path is the one every accepted message pays; the
+ * share refused is printed for lower ones. Rounds alternate
  * between the cases; medians are printed, with round trips to the database per message.
  *
  *   npm run bandwidth -w @conflux/bench   # BENCH_TAKES=20000 BENCH_ROUNDS=5 BENCH_IN_FLIGHT=32
+ *   BENCH_DEVICE_RATE, BENCH_OPERATOR_RATE (bytes a second), BENCH_MESSAGE_BYTES (200) for other limits
  *   CONFLUX_TEST_POSTGRES_URL=postgres://… to choose the PostgreSQL server (default: the test one)
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,6 +17,7 @@ import path from "node:path";
 import type { Kysely } from "kysely";
 import pg from "pg";
 import { openDatabase } from "../packages/server/src/conflux.ts";
+import { Refused } from "../packages/server/src/runtime/admission.ts";
 import { bandwidthCheck } from "../packages/server/src/runtime/bandwidth-check.ts";
 import {
   BandwidthBuckets,
@@ -29,9 +32,12 @@ const takes = Number(process.env.BENCH_TAKES ?? 20_000);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
 const inFlight = Number(process.env.BENCH_IN_FLIGHT ?? 32);
 const postgresUrl = process.env.CONFLUX_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
-const messageBytes = 200;
-// 10 MB/s a device and 1 GB/s an operator: never refused at the pace of one process.
-const rates = { perDevice: 10_000_000, perOperator: 1_000_000_000 };
+const messageBytes = Number(process.env.BENCH_MESSAGE_BYTES ?? 200);
+// By default 10 MB/s a device and 1 GB/s an operator: never refused at the pace of one process.
+const rates = {
+  perDevice: Number(process.env.BENCH_DEVICE_RATE ?? 10_000_000),
+  perOperator: Number(process.env.BENCH_OPERATOR_RATE ?? 1_000_000_000),
+};
 
 class CountedBuckets extends BandwidthBuckets {
   roundTrips = 0;
@@ -45,6 +51,8 @@ interface Sample {
   /** Messages checked a second. */
   perSecond: number;
   roundTripsPerMessage: number;
+  /** Of the messages checked, the share refused. */
+  refusedShare: number;
 }
 
 async function time(db: Kysely<Database>, chunkSeconds: number, devices: number): Promise<Sample> {
@@ -55,6 +63,7 @@ async function time(db: Kysely<Database>, chunkSeconds: number, devices: number)
   });
   const operatorId = `OP${Math.random().toString().slice(2, 12)}`;
   let next = 0;
+  let refused = 0;
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
@@ -63,12 +72,19 @@ async function time(db: Kysely<Database>, chunkSeconds: number, devices: number)
         await check(
           { operatorId, source: "device", deviceId: `d${index % devices}`, bytes: messageBytes },
           Date.now(),
-        );
+        ).catch((error: unknown) => {
+          if (!(error instanceof Refused)) throw error;
+          refused++;
+        });
       }
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { perSecond: takes / seconds, roundTripsPerMessage: buckets.roundTrips / takes };
+  return {
+    perSecond: takes / seconds,
+    roundTripsPerMessage: buckets.roundTrips / takes,
+    refusedShare: refused / takes,
+  };
 }
 
 const dir = mkdtempSync(path.join(tmpdir(), "conflux-bench-bandwidth-"));
