@@ -41,9 +41,9 @@ const rates = {
 
 class CountedBuckets extends BandwidthBuckets {
   roundTrips = 0;
-  override take(operatorId: string, bucket: string, request: BucketRequest, rate: BucketRate, now: number) {
+  override takeMany(takes: readonly BucketTakeRequest[]) {
     this.roundTrips++;
-    return super.take(operatorId, bucket, request, rate, now);
+    return super.takeMany(takes);
   }
 }
 
@@ -121,6 +121,7 @@ try {
             "round trips/message": Number(
               median(taken.map((sample) => sample.roundTripsPerMessage)).toFixed(3),
             ),
+            refused: Number(median(taken.map((sample) => sample.refusedShare)).toFixed(3)),
           },
         ];
       }),

@@ -13,6 +13,10 @@ export const bandwidthBucketsMigration: Migration = {
       .addColumn("tokens", "double precision", (c) => c.notNull())
       .addColumn("refilled_at", "bigint", (c) => c.notNull())
       .addColumn("granted", "double precision", (c) => c.notNull())
+      .addColumn("bytes_per_second", "double precision", (c) => c.notNull())
+      .addColumn("burst_bytes", "double precision", (c) => c.notNull())
+      .addColumn("least_bytes", "double precision", (c) => c.notNull())
+      .addColumn("most_bytes", "double precision", (c) => c.notNull())
       .addPrimaryKeyConstraint("bandwidth_buckets_pk", ["operator_id", "bucket"])
       .execute();
   },

@@ -121,6 +121,44 @@ describe.each(databases)("the ingest token buckets on %s", (_name, database) => 
     },
   );
 
+  it.skipIf(!database)("takes of several buckets in one statement are answered in their order", async () => {
+    const buckets = new BandwidthBuckets(first);
+    await buckets.take("OPI", "device:b", exactly(900), rate, noon);
+    const take = (bucket: string, bytes: number) => ({
+      operatorId: "OPI",
+      bucket,
+      request: exactly(bytes),
+      rate,
+      now: noon,
+    });
+    expect(
+      await buckets.takeMany([take("device:c", 300), take("device:b", 200), take("operator", 1_000)]),
+    ).toEqual([
+      { taken: 300, tokens: 700 },
+      { taken: 0, tokens: 100 },
+      { taken: 1_000, tokens: 0 },
+    ]);
+  });
+
+  it.skipIf(!database)(
+    "batches of the same buckets on two connections, in any order, never over-grant",
+    async () => {
+      const buckets = [new BandwidthBuckets(first), new BandwidthBuckets(second)];
+      const names = Array.from({ length: 20 }, (_, index) => `device:d${index}`);
+      const batches = await Promise.all(
+        Array.from({ length: 20 }, (_, round) => {
+          const order = round % 2 === 0 ? names : [...names].reverse();
+          return buckets[round % 2]?.takeMany(
+            order.map((bucket) => ({ operatorId: "OPJ", bucket, request: exactly(300), rate, now: noon })),
+          );
+        }),
+      );
+      const granted = batches.flat().filter((take) => (take?.taken ?? 0) > 0);
+      // Three takes of 300 fit into each bucket of 1 000.
+      expect(granted).toHaveLength(3 * names.length);
+    },
+  );
+
   it.skipIf(!database)("keeps one row per bucket however many takes pass", async () => {
     const buckets = new BandwidthBuckets(first);
     for (let second = 0; second < 5; second++)

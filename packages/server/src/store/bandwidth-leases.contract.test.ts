@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useContractDatabases } from "../../test/databases.ts";
 import { openDatabase } from "../conflux.ts";
-import { BandwidthBuckets, type BucketRate, type BucketRequest } from "./bandwidth-buckets.ts";
+import { BandwidthBuckets, type BucketTakeRequest } from "./bandwidth-buckets.ts";
 import { BandwidthLeases } from "./bandwidth-leases.ts";
 import type { Database } from "./schema.ts";
 
@@ -14,9 +14,9 @@ const rate = { bytesPerSecond: 1_000, burstBytes: 1_000 };
 /** The shared buckets, counting the round trips a process makes to them. */
 class CountedBuckets extends BandwidthBuckets {
   roundTrips = 0;
-  override take(operatorId: string, bucket: string, request: BucketRequest, rate: BucketRate, now: number) {
+  override takeMany(takes: readonly BucketTakeRequest[]) {
     this.roundTrips++;
-    return super.take(operatorId, bucket, request, rate, now);
+    return super.takeMany(takes);
   }
 }
 
@@ -45,6 +45,23 @@ describe.each(databases)("a process's leases on the shared buckets on %s", (_nam
     // Ten chunks; the refusals come from the last reading of the empty bucket.
     expect(buckets.roundTrips).toBe(10);
     expect(decisions.at(-1)).toEqual({ granted: false, waitMs: 10 });
+  });
+
+  it.skipIf(!database)("takes of many buckets in one turn share one statement", async () => {
+    const buckets = new CountedBuckets(first);
+    const leases = new BandwidthLeases(buckets, 0.1);
+    const decisions = await Promise.all(
+      Array.from({ length: 50 }, (_, index) => leases.take("OPE", `device:d${index}`, 10, rate, noon)),
+    );
+    expect(decisions.every((decision) => decision.granted)).toBe(true);
+    expect(buckets.roundTrips).toBe(1);
+    const rows = await first
+      .selectFrom("bandwidthBuckets")
+      .select("tokens")
+      .where("operatorId", "=", "OPE")
+      .execute();
+    // Each device's bucket gave a chunk of 100 bytes.
+    expect(rows.map((row) => row.tokens)).toEqual(Array(50).fill(900));
   });
 
   it.skipIf(!database)("two processes' leases together never get more than the bucket holds", async () => {

@@ -1,4 +1,4 @@
-import type { BandwidthBuckets, BucketRate } from "./bandwidth-buckets.ts";
+import type { BandwidthBuckets, BucketRate, BucketTake, BucketTakeRequest } from "./bandwidth-buckets.ts";
 
 export type BandwidthDecision = { granted: true } | { granted: false; waitMs: number };
 
@@ -29,10 +29,19 @@ const sweepAbove = 10_000;
  * instance), and an unused lease is dropped after a second. Nothing is ever granted twice: every byte
  * granted was taken from the shared bucket first. A chunk of 0 takes exactly what each message needs.
  * While the bucket is short, messages are refused from the last reading of it (it can only hold less
- * than the reading plus the refill since), so a flood past the limit costs no round trips either.
+ * than the reading plus the refill since), so a flood past the limit costs no round trips either. The
+ * takes that do reach the shared buckets in one event-loop turn (many devices' messages) share one
+ * statement.
  */
 export class BandwidthLeases {
   private readonly leases = new Map<string, Lease>();
+  /** Takes from the shared buckets waiting for the next batch. */
+  private pending: Array<{
+    take: BucketTakeRequest;
+    resolve(take: BucketTake): void;
+    reject(error: unknown): void;
+  }> = [];
+  private flushScheduled = false;
 
   constructor(
     private readonly buckets: BandwidthBuckets,
@@ -78,12 +87,60 @@ export class BandwidthLeases {
       if (most < need) return refuse(most);
     }
     const most = Math.max(least, Math.floor(rate.bytesPerSecond * this.chunkSeconds));
-    const { taken, tokens } = await this.buckets.take(operatorId, bucket, { least, most }, rate, now);
+    const { taken, tokens } = await this.takeShared({
+      operatorId,
+      bucket,
+      request: { least, most },
+      rate,
+      now,
+    });
     lease.shared = { tokens, at: now };
     if (taken === 0) return refuse(tokens);
     lease.tokens += taken - bytes;
     lease.takenAt = now;
     return { granted: true };
+  }
+
+  /**
+   * Takes from the shared buckets of one event-loop turn go in one statement (`takeMany`), so many
+   * devices' messages share a round trip. A bucket appears once in a statement; a second take of it
+   * (rare: each bucket's takes queue behind one another) waits for the next.
+   */
+  private takeShared(take: BucketTakeRequest): Promise<BucketTake> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ take, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const batch: typeof this.pending = [];
+      const later: typeof this.pending = [];
+      const keys = new Set<string>();
+      for (const waiting of this.pending) {
+        const key = `${waiting.take.operatorId}\n${waiting.take.bucket}`;
+        (keys.has(key) ? later : batch).push(waiting);
+        keys.add(key);
+      }
+      this.pending = later;
+      if (later.length > 0) this.scheduleFlush();
+      this.buckets.takeMany(batch.map((waiting) => waiting.take)).then(
+        (takes) => {
+          for (const [index, waiting] of batch.entries()) {
+            const answer = takes[index];
+            if (answer) waiting.resolve(answer);
+            else waiting.reject(new Error("a batched take got no answer"));
+          }
+        },
+        (error: unknown) => {
+          for (const waiting of batch) waiting.reject(error);
+        },
+      );
+    });
   }
 
   private leaseOf(operatorId: string, bucket: string, now: number): Lease {

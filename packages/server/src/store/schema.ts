@@ -342,6 +342,11 @@ export interface BandwidthBucketsTable {
   refilledAt: number;
   /** Bytes the last take got, 0 when refused: the upsert's answer. */
   granted: number;
+  /** The last take's rate and request: how a batch's upsert passes each row its own (as `excluded`). */
+  bytesPerSecond: number;
+  burstBytes: number;
+  leastBytes: number;
+  mostBytes: number;
 }
 
 /** One audited call or sign-in (audit-logs.ts); kept 90 days. */
