@@ -265,6 +265,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const planTerms: PlanTermsPort = { termsOf: async () => developerPlanTerms };
   const provider = new ProviderStore(db);
   const rateLimits = async () => (await provider.settings()).rateLimits;
+  const bandwidthBuckets = new BandwidthBuckets(db);
   door = new SourceDoor([
     (event, now) => {
       if (event.startsRun) admission.admit(event.operatorId, now);
@@ -276,7 +277,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
         providerLimits: rateLimits,
         freshMs: 5_000,
       }),
-      leases: new BandwidthLeases(new BandwidthBuckets(db)),
+      leases: new BandwidthLeases(bandwidthBuckets),
     }),
   ]);
   const devices = createDeviceServices({ db, kind, store, bus, config, logger, door });
@@ -404,6 +405,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   admission.start();
   collectBatches.start();
   const stopRetention = startHistoryRetention(store, config.historyRetentionDays, logger);
+  // A full bucket is as good as none: the rows of quiet (or removed) devices go.
+  const stopForgettingBuckets = startPeriodicSweep(
+    async () => void (await bandwidthBuckets.forgetFull(Date.now())),
+    600_000,
+    logger,
+    "forgetting full bandwidth buckets failed",
+  );
   // Parked deliveries wait for this to let a probe through: a small share of the longest wait between tries.
   const stopProbes = startPeriodicSweep(
     async () => void (await breakers.releaseProbes()),
@@ -425,6 +433,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     async stop() {
       stopRetention();
       stopProbes();
+      stopForgettingBuckets();
       admission.stop();
       for (const stopModule of stopModules.reverse()) await stopModule();
       scheduler.stop();

@@ -159,6 +159,24 @@ describe.each(databases)("the ingest token buckets on %s", (_name, database) => 
     },
   );
 
+  it.skipIf(!database)("forgets the buckets that are full again, which then start full", async () => {
+    const buckets = new BandwidthBuckets(first);
+    await buckets.take("OPK", "device:full-soon", exactly(500), rate, noon);
+    await buckets.take("OPK", "device:in-debt", exactly(3_000), rate, noon);
+    // 600 ms later the first is full (500 + 600 > 1 000); the second is still 1 400 short of full.
+    await buckets.forgetFull(noon + 600);
+    const rows = await first
+      .selectFrom("bandwidthBuckets")
+      .select("bucket")
+      .where("operatorId", "=", "OPK")
+      .execute();
+    expect(rows).toEqual([{ bucket: "device:in-debt" }]);
+    expect(await buckets.take("OPK", "device:full-soon", exactly(1_000), rate, noon + 600)).toEqual({
+      taken: 1_000,
+      tokens: 0,
+    });
+  });
+
   it.skipIf(!database)("keeps one row per bucket however many takes pass", async () => {
     const buckets = new BandwidthBuckets(first);
     for (let second = 0; second < 5; second++)

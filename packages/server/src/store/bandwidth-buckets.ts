@@ -60,6 +60,18 @@ export class BandwidthBuckets {
     return take;
   }
 
+  /**
+   * Deletes the buckets that have refilled to the full burst by `now`: a bucket taken from again starts
+   * full, so they are as good as absent, and the rows of removed devices do not pile up.
+   */
+  async forgetFull(now: number): Promise<number> {
+    const deleted = await this.db
+      .deleteFrom("bandwidthBuckets")
+      .where(sql<boolean>`tokens + (${now} - refilled_at) * bytes_per_second / 1000 >= burst_bytes`)
+      .executeTakeFirst();
+    return Number(deleted.numDeletedRows);
+  }
+
   /** The takes in one statement, answered in their order; each bucket at most once. */
   async takeMany(takes: readonly BucketTakeRequest[]): Promise<BucketTake[]> {
     if (takes.length === 0) return [];
