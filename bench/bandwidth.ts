@@ -20,11 +20,7 @@ import pg from "pg";
 import { openDatabase } from "../packages/server/src/conflux.ts";
 import { Refused } from "../packages/server/src/runtime/admission.ts";
 import { bandwidthCheck } from "../packages/server/src/runtime/bandwidth-check.ts";
-import {
-  BandwidthBuckets,
-  type BucketRate,
-  type BucketRequest,
-} from "../packages/server/src/store/bandwidth-buckets.ts";
+import { BandwidthBuckets, type BucketTakeRequest } from "../packages/server/src/store/bandwidth-buckets.ts";
 import { BandwidthLeases } from "../packages/server/src/store/bandwidth-leases.ts";
 import type { Database } from "../packages/server/src/store/schema.ts";
 import { median } from "./statistics.ts";
