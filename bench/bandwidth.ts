@@ -66,13 +66,19 @@ async function time(db: Kysely<Database>, chunkSeconds: number, devices: number)
     Array.from({ length: inFlight }, async () => {
       while (next < takes) {
         const index = next++;
-        await check(
-          { operatorId, source: "device", deviceId: `d${index % devices}`, bytes: messageBytes },
-          Date.now(),
-        ).catch((error: unknown) => {
+        const event = {
+          operatorId,
+          source: "device" as const,
+          deviceId: `d${index % devices}`,
+          bytes: messageBytes,
+          startsRun: true,
+        };
+        try {
+          await check(event, Date.now());
+        } catch (error) {
           if (!(error instanceof Refused)) throw error;
           refused++;
-        });
+        }
       }
     }),
   );

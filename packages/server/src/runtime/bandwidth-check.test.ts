@@ -8,6 +8,7 @@ import { BandwidthLeases } from "../store/bandwidth-leases.ts";
 import type { OpenDatabase } from "../store/database.ts";
 import { Refused } from "./admission.ts";
 import { bandwidthCheck, type IngestRates } from "./bandwidth-check.ts";
+import type { EventAtTheDoor } from "./source-door.ts";
 
 const noon = Date.UTC(2026, 11, 5, 12);
 const dir = mkdtempSync(path.join(tmpdir(), "conflux-bandwidth-check-"));
@@ -22,10 +23,12 @@ afterAll(async () => {
 });
 
 function checkWith(rates: Record<string, IngestRates>) {
-  return bandwidthCheck({
+  const check = bandwidthCheck({
     ratesOf: async (operatorId) => rates[operatorId] ?? {},
     leases: new BandwidthLeases(new BandwidthBuckets(opened.db), 0),
   });
+  return async (event: Omit<EventAtTheDoor, "startsRun">, now: number) =>
+    check({ ...event, startsRun: true }, now);
 }
 
 async function refusal(entered: Promise<void>): Promise<Refused> {

@@ -1,18 +1,11 @@
 import type { BandwidthLeases } from "../store/bandwidth-leases.ts";
 import { Refused } from "./admission.ts";
+import type { DoorCheck } from "./source-door.ts";
 
 /** Ingest bytes a second an operator may send; a limit left out is off. */
 export interface IngestRates {
   perDevice?: number | undefined;
   perOperator?: number | undefined;
-}
-
-/** What the check reads of an event at the source door (runtime/source-door.ts). */
-interface IngestEvent {
-  operatorId: string;
-  source: string;
-  bytes: number;
-  deviceId?: string | undefined;
 }
 
 /** A bucket holds one second's worth of its rate: what may arrive at once after a quiet spell. */
@@ -29,7 +22,7 @@ export function bandwidthCheck(deps: {
   /** Cached: called for every event. */
   ratesOf(operatorId: string, now: number): Promise<IngestRates>;
   leases: BandwidthLeases;
-}) {
+}): DoorCheck {
   const { leases } = deps;
   const rateOf = (bytesPerSecond: number) => ({ bytesPerSecond, burstBytes: bytesPerSecond * burstSeconds });
   const refuse = (what: string, bytesPerSecond: number, waitMs: number): never => {
@@ -40,7 +33,7 @@ export function bandwidthCheck(deps: {
       seconds,
     );
   };
-  return async (event: IngestEvent, now: number): Promise<void> => {
+  return async (event, now) => {
     if (event.source === "timer" || event.source === "file") return;
     const { perDevice, perOperator } = await deps.ratesOf(event.operatorId, now);
     const { operatorId, deviceId, bytes } = event;
