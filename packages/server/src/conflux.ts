@@ -50,9 +50,11 @@ import { providerModule } from "./provider/module.ts";
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
 import { Admission } from "./runtime/admission.ts";
+import { bandwidthCheck } from "./runtime/bandwidth-check.ts";
 import { BillingCalendar } from "./runtime/billing-calendar.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
 import { startHistoryRetention } from "./runtime/history-retention.ts";
+import { readIngestRates } from "./runtime/ingest-rates.ts";
 import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
 import type { PlanTermsPort } from "./runtime/ports/plan-terms.ts";
 import type { VerifiedAddressesPort } from "./runtime/ports/verified-addresses.ts";
@@ -70,6 +72,8 @@ import { AccountStore } from "./store/accounts.ts";
 import { ApiRateLimiter } from "./store/api-rate-windows.ts";
 import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
+import { BandwidthBuckets } from "./store/bandwidth-buckets.ts";
+import { BandwidthLeases } from "./store/bandwidth-leases.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import { type ClosingTerms, OperatorClosings } from "./store/operator-closings.ts";
@@ -328,6 +332,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   );
   const operatorSuspensions = new OperatorSuspensions(db, kind);
   const suspendedOperators = new SuspendedOperators(() => operatorSuspensions.suspended(), logger);
+  const rateLimits = async () => (await provider.settings()).rateLimits;
+  const bandwidthBuckets = new BandwidthBuckets(db);
   // The first refusal answers: standing (403) before load, quota and bandwidth; bandwidth takes bytes, so it is last.
   door = new SourceDoor([
     suspendedOperators.check,
@@ -335,6 +341,15 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       if (event.startsRun) admission.admit(event.operatorId, now);
     },
     (event, now) => (event.startsRun ? eventQuota.check(event.operatorId, now) : undefined),
+    // Last: it takes bytes from the buckets, which a later refusal would waste.
+    bandwidthCheck({
+      ratesOf: readIngestRates({
+        planLimitsOf: async (operatorId) => (await planTerms.termsOf(operatorId)).limits,
+        providerLimits: rateLimits,
+        freshMs: 5_000,
+      }),
+      leases: new BandwidthLeases(bandwidthBuckets),
+    }),
   ]);
   const devices = createDeviceServices({ db, kind, store, bus, config, logger, door });
   const ai = createAiServices(
@@ -344,6 +359,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     usage,
     files,
     logger,
+    async () => (await rateLimits()).aiRequestsPerMinute ?? config.ai.requestsPerMinute,
   );
   const appVersions = new AppVersionStore(db);
   const runApps = new RunApps(appVersions);
@@ -414,7 +430,10 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     appVersions,
     bus,
     failedDeliveries: new FailedDeliveries(db, announce),
-    apiRateLimiter: new ApiRateLimiter(db, config.limits.apiCallsPerMinute),
+    apiRateLimiter: new ApiRateLimiter(
+      db,
+      async () => (await rateLimits()).apiCallsPerMinute ?? config.limits.apiCallsPerMinute,
+    ),
     auditLogs: new AuditLogStore(db),
     cipher,
     outbound,
@@ -503,6 +522,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     (now) => plans.historyRetention(now, config.historyRetentionDays),
     logger,
   );
+  // A full bucket is as good as none: the rows of quiet (or removed) devices go.
+  const stopForgettingBuckets = startPeriodicSweep(
+    async () => void (await bandwidthBuckets.forgetFull(Date.now())),
+    600_000,
+    logger,
+    "forgetting full bandwidth buckets failed",
+  );
   // Parked deliveries wait for this to let a probe through: a small share of the longest wait between tries.
   const stopProbes = startPeriodicSweep(
     async () => void (await breakers.releaseProbes()),
@@ -540,6 +566,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       stopProbes();
       stopClosings();
       suspendedOperators.stop();
+      stopForgettingBuckets();
       admission.stop();
       for (const stopModule of stopModules.reverse()) await stopModule();
       scheduler.stop();

@@ -26,6 +26,8 @@ export function createAiServices(
   usage: UsageMeter,
   fileStore: FilePort,
   logger: Logger,
+  /** Requests per operator per minute, when read elsewhere (the provider's settings) on every request. */
+  requestsPerMinute: () => Promise<number> = async () => config.requestsPerMinute,
 ): AiServices {
   // The AI SDK prints its warnings (a setting a model ignores…) on the console; they belong in our log.
   Object.assign(globalThis, {
@@ -42,7 +44,7 @@ export function createAiServices(
   return {
     config,
     usage,
-    rateLimiter: new AiRateLimiter(db, config.requestsPerMinute),
+    rateLimiter: new AiRateLimiter(db, requestsPerMinute),
     fetchWithin: (timeoutMs) =>
       createGuardedFetch(outbound, { timeoutMs, maxResponseBytes: config.maxResponseBytes }),
     files: (operatorId) => fileStore.forOperator(operatorId),

@@ -51,7 +51,7 @@ export async function askModel(
   if (!limit.allowed)
     throw new ActionError(
       "rate_limited",
-      `too many AI requests: the limit is ${services.config.requestsPerMinute} a minute; try again in ${Math.ceil(limit.retryAfterMs / 1000)} s`,
+      `too many AI requests: the limit is ${limit.limit} a minute; try again in ${Math.ceil(limit.retryAfterMs / 1000)} s`,
     );
   const ownAccess = request.credentialsId
     ? await openOwnKey(request.credentialsId, openCredential)

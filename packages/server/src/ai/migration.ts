@@ -14,3 +14,10 @@ export const aiRequestWindowsMigration: Migration = {
       .execute();
   },
 };
+
+/** AI requests are counted in `api_rate_windows` now (rate-limit.ts); a window lost here only starts over. */
+export const dropAiRequestWindowsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema.dropTable("ai_request_windows").execute();
+  },
+};

@@ -4,12 +4,15 @@ import { aiConfigFromEnvironment, aiServiceConfigSchema } from "./ai-config.ts";
 import { type AiRouteDeps, aiRoutes } from "./ai-routes.ts";
 import type { AiServices } from "./ai-services.ts";
 import { askModel } from "./ask-model.ts";
-import { aiRequestWindowsMigration } from "./migration.ts";
+import { aiRequestWindowsMigration, dropAiRequestWindowsMigration } from "./migration.ts";
 
 /** Generative AI: providers, the model catalogue, credits and the rate limit, and the "try it" run. */
 export const aiModule = {
   name: "ai",
-  migrations: { "0010_ai_request_windows": aiRequestWindowsMigration },
+  migrations: {
+    "0010_ai_request_windows": aiRequestWindowsMigration,
+    "0042_drop_ai_request_windows": dropAiRequestWindowsMigration,
+  },
   config: { schema: aiServiceConfigSchema, fromEnvironment: aiConfigFromEnvironment },
   routes: aiRoutes,
 } satisfies FeatureModule<AiRouteDeps>;

@@ -28,12 +28,20 @@ describe.each(databases)("the AI request rate limit on %s", (_name, database) =>
     const limiter = new AiRateLimiter(first, 2);
     expect(await limiter.take("OPA", noon)).toEqual({ allowed: true });
     expect(await limiter.take("OPA", noon + 10)).toEqual({ allowed: true });
-    expect(await limiter.take("OPA", noon + 20_000)).toEqual({ allowed: false, retryAfterMs: 40_000 });
+    expect(await limiter.take("OPA", noon + 20_000)).toEqual({
+      allowed: false,
+      limit: 2,
+      retryAfterMs: 40_000,
+    });
     expect(await limiter.take("OPB", noon + 20_000)).toEqual({ allowed: true });
-    expect(await limiter.take("OPA", noon + 59_999)).toEqual({ allowed: false, retryAfterMs: 1 });
+    expect(await limiter.take("OPA", noon + 59_999)).toEqual({ allowed: false, limit: 2, retryAfterMs: 1 });
     expect(await limiter.take("OPA", noon + 60_000)).toEqual({ allowed: true });
     expect(await limiter.take("OPA", noon + 60_001)).toEqual({ allowed: true });
-    expect(await limiter.take("OPA", noon + 60_002)).toEqual({ allowed: false, retryAfterMs: 59_998 });
+    expect(await limiter.take("OPA", noon + 60_002)).toEqual({
+      allowed: false,
+      limit: 2,
+      retryAfterMs: 59_998,
+    });
   });
 
   it.skipIf(!database)(
@@ -56,11 +64,13 @@ describe.each(databases)("the AI request rate limit on %s", (_name, database) =>
       expect((await limiter.take("OPD", noon + minute * 60_000 + 1)).allowed).toBe(false);
     }
     const rows = await first
-      .selectFrom("aiRequestWindows")
+      .selectFrom("apiRateWindows")
       .selectAll()
       .where("operatorId", "=", "OPD")
       .execute();
-    expect(rows).toEqual([{ operatorId: "OPD", windowStart: noon + 4 * 60_000, requests: 2 }]);
+    expect(rows).toEqual([
+      { operatorId: "OPD", apiGroup: "ai-requests", windowStart: noon + 4 * 60_000, calls: 2 },
+    ]);
   });
 
   it.skipIf(!database)(
@@ -70,7 +80,35 @@ describe.each(databases)("the AI request rate limit on %s", (_name, database) =>
       const behind = new AiRateLimiter(second, 2);
       expect(await ahead.take("OPE", noon)).toEqual({ allowed: true });
       expect(await behind.take("OPE", noon - 2_000)).toEqual({ allowed: true });
-      expect(await behind.take("OPE", noon - 1_000)).toEqual({ allowed: false, retryAfterMs: 61_000 });
+      expect(await behind.take("OPE", noon - 1_000)).toEqual({
+        allowed: false,
+        limit: 2,
+        retryAfterMs: 61_000,
+      });
     },
   );
 });
+
+describe.each(databases)(
+  "the AI request limit read from the provider's settings on %s",
+  (_name, database) => {
+    it.skipIf(!database)(
+      "reads the limit on every request, so a changed setting applies at once",
+      async () => {
+        if (!database) return;
+        const { db } = await openDatabase(database, sqliteDir);
+        let perMinute = 1;
+        const limiter = new AiRateLimiter(db, async () => perMinute);
+        expect(await limiter.take("OPF", noon)).toEqual({ allowed: true });
+        expect(await limiter.take("OPF", noon + 1)).toEqual({
+          allowed: false,
+          limit: 1,
+          retryAfterMs: 59_999,
+        });
+        perMinute = 3;
+        expect(await limiter.take("OPF", noon + 2)).toEqual({ allowed: true });
+        await db.destroy();
+      },
+    );
+  },
+);

@@ -14,7 +14,15 @@
 const frameVersion = 1;
 const keyedFrameVersion = 2;
 
-export const frameStatus = { ok: 0, unauthorized: 1, malformed: 2, tooLarge: 3, serverError: 4 } as const;
+/** `tryLater`: refused for now (the device's or operator's rate, the backlog); the message says when to send again. */
+export const frameStatus = {
+  ok: 0,
+  unauthorized: 1,
+  malformed: 2,
+  tooLarge: 3,
+  serverError: 4,
+  tryLater: 5,
+} as const;
 export type FrameStatus = (typeof frameStatus)[keyof typeof frameStatus];
 
 export interface Frame {

@@ -59,7 +59,10 @@ function sessionPacketKey(client: Client, packet: { qos: number; messageId?: num
   return `${client.id}\n${packet.messageId}`;
 }
 
-/** How long a publish refused for the backlog's bound waits for its PUBACK before the connection ends. */
+/**
+ * How long a publish refused at the source door (the backlog's bound, bandwidth control) waits for its
+ * PUBACK before the connection ends.
+ */
 const maxHoldMs = 10_000;
 
 /** CONNACK return codes of MQTT 3.1.1: 2 identifier rejected, 4 bad user name or password. */
@@ -130,8 +133,10 @@ export async function startMqttBroker(options: {
       if (!deviceId || packet.topic !== dataTopic(deviceId))
         return refuse(`a device publishes to ${deviceId ? dataTopic(deviceId) : "its own data topic"} only`);
       const key = sessionPacketKey(client, packet);
-      // Past the backlog's bound the PUBACK is held (a device sends no more than its window meanwhile), then
-      // the connection ends; the device sends the message again, so nothing it was not told about is lost.
+      // Refused at the door (past the backlog's bound, over the device's or operator's bandwidth), the PUBACK
+      // is held and the message tried again when the refusal says (a device sends no more than its window
+      // meanwhile); MQTT 3.1.1 has no reason code to refuse with. Still refused after the longest hold, the
+      // connection ends; the device sends the message again, so nothing it was not told about is lost.
       const store = (heldMs = 0) => {
         const stored = ingest.current(deviceId).then((device) =>
           ingest.accept(device, packet.payload as Buffer, {

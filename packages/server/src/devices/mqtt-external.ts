@@ -2,6 +2,7 @@ import { hostname } from "node:os";
 import mqtt from "mqtt";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
+import { Refused } from "../runtime/admission.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 import { commandTopic, type DeviceCommands } from "./mqtt-topics.ts";
 
@@ -32,7 +33,8 @@ function idempotencyKeyOf(packet: { properties?: { userProperties?: Record<strin
  * Reads device messages from an external broker (Mosquitto, EMQX…) instead of the embedded one. The broker
  * authenticates devices and must let each publish to its own `devices/{id}/data` only (its ACL); the id in
  * the topic must be a registered device. Each message is acknowledged after it is durable; a message we
- * refuse is acknowledged with a reason code (the broker drops it); one we failed to store is not
+ * refuse is acknowledged with a reason code (the broker drops it; a refusal at the source door, such as
+ * bandwidth control, is 0x97 quota exceeded); one we failed to store is not
  * acknowledged: the connection drops and the broker sends it again to the persistent session.
  */
 export async function connectExternalMqtt(options: {
@@ -81,7 +83,7 @@ export async function connectExternalMqtt(options: {
               0,
               error.code === "unauthorized"
                 ? reason.notAuthorized
-                : error.code === "payload_too_large"
+                : error.code === "payload_too_large" || error instanceof Refused
                   ? reason.quotaExceeded
                   : reason.payloadFormatInvalid,
             );

@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Logger } from "pino";
 import { UserError } from "../errors.ts";
+import { Refused } from "../runtime/admission.ts";
 import { ConnectionsPerAddress } from "./connections-per-address.ts";
 import type { DeviceIngest } from "./device-ingest.ts";
 import { decodeFrame, encodeReply, type Frame, type FrameStatus, fitReply, frameStatus } from "./frame.ts";
@@ -16,6 +17,7 @@ interface SocketListeners {
 
 function statusOf(error: unknown): FrameStatus {
   if (!(error instanceof UserError)) return frameStatus.serverError;
+  if (error instanceof Refused) return frameStatus.tryLater;
   if (error.code === "unauthorized") return frameStatus.unauthorized;
   if (error.code === "payload_too_large") return frameStatus.tooLarge;
   return frameStatus.malformed;

@@ -15,19 +15,24 @@ export interface ApiRateDecision {
 
 /**
  * API calls per operator and API group per minute, counted in the database so every instance
- * sharing it counts against one limit. The same fixed window as the AI rate limit (ai/rate-limit.ts):
- * it starts with the first call after the last window ended and lasts a minute; one upsert a call,
+ * sharing it counts against one limit; AI requests are counted here too, under a window key of their
+ * own (ai/rate-limit.ts). A fixed window:
+ * it starts with the first call after the last window ended and lasts a minute, so a burst across two
+ * windows' edge can reach twice the limit; one upsert a call,
  * serialised by the database on the (operator, group) row, so exactly `perMinute` callers of a
  * window are let through whichever instance serves them. Refused calls are counted too (the
- * statement stays unconditional); a window ends by time alone.
+ * statement stays unconditional); a window ends by time alone. Instances are assumed to agree on the
+ * time to well within a minute: a clock behind the one that started the window counts into it.
  */
 export class ApiRateLimiter {
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly perMinute: number,
+    /** Calls a minute, or where to read it (cached: it is read on every call). */
+    private readonly limit: number | (() => Promise<number>),
   ) {}
 
   async take(operatorId: string, apiGroup: string, now = Date.now()): Promise<ApiRateDecision> {
+    const perMinute = typeof this.limit === "number" ? this.limit : await this.limit();
     const ended = sql<boolean>`excluded.window_start >= api_rate_windows.window_start + ${apiRateWindowMs}`;
     const window = await this.db
       .insertInto("apiRateWindows")
@@ -41,9 +46,9 @@ export class ApiRateLimiter {
       .returning(["windowStart", "calls"])
       .executeTakeFirstOrThrow();
     return {
-      allowed: window.calls <= this.perMinute,
-      limit: this.perMinute,
-      remaining: Math.max(0, this.perMinute - window.calls),
+      allowed: window.calls <= perMinute,
+      limit: perMinute,
+      remaining: Math.max(0, perMinute - window.calls),
       resetAtMs: window.windowStart + apiRateWindowMs,
     };
   }

@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, Migrator, Postgres
 import { accountsUsersMigration } from "./accounts-migration.ts";
 import { apiRateWindowsMigration } from "./api-rate-windows-migration.ts";
 import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
+import { bandwidthBucketsMigration } from "./bandwidth-buckets-migration.ts";
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
 import { operatorLifecycleMigration } from "./operator-lifecycle-migration.ts";
@@ -165,6 +166,7 @@ export const storeMigrations: Record<string, Migration> = {
   "0048_token_actors": tokenActorsMigration,
   "0038_operator_closings": operatorClosingsMigration,
   "0039_operator_suspension": operatorSuspensionMigration,
+  "0041_bandwidth_buckets": bandwidthBucketsMigration,
 };
 
 /**

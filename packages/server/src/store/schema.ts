@@ -348,24 +348,33 @@ export interface DeviceMessageKeysTable {
   createdAt: number;
 }
 
-/** An operator's current window of AI requests (ai/rate-limit.ts). */
-export interface AiRequestWindowsTable {
-  operatorId: string;
-  /** Unix ms of the window's first request; the window lasts a minute. */
-  windowStart: number;
-  /** Requests taken in the window, refused ones included. */
-  requests: number;
-}
-
-/** An operator's current window of API calls in one API group (api-rate-windows.ts). */
+/** An operator's current window of API calls in one API group, or of AI requests (api-rate-windows.ts). */
 export interface ApiRateWindowsTable {
   operatorId: string;
-  /** The first tag of the route, as in its API name `<Group>:<operationId>`. */
+  /** The first tag of the route, as in its API name `<Group>:<operationId>`; `ai-requests` for AI requests. */
   apiGroup: string;
   /** Unix ms of the window's first call; the window lasts a minute. */
   windowStart: number;
   /** Calls taken in the window, refused ones included. */
   calls: number;
+}
+
+/** An ingest token bucket of an operator or one of its devices (bandwidth-buckets.ts). */
+export interface BandwidthBucketsTable {
+  operatorId: string;
+  /** `operator`, or `device:<deviceId>`. */
+  bucket: string;
+  /** Bytes that may be taken as of `refilledAt`; below zero after a message larger than the burst. */
+  tokens: number;
+  /** Unix ms up to which the bucket has been refilled. */
+  refilledAt: number;
+  /** Bytes the last take got, 0 when refused: the upsert's answer. */
+  granted: number;
+  /** The last take's rate and request: how a batch's upsert passes each row its own (as `excluded`). */
+  bytesPerSecond: number;
+  burstBytes: number;
+  leastBytes: number;
+  mostBytes: number;
 }
 
 /** One audited call or sign-in (audit-logs.ts); kept 90 days. */
@@ -495,8 +504,8 @@ export interface Database {
   fileEvents: FileEventsTable;
   fileSources: FileSourcesTable;
   deviceMessageKeys: DeviceMessageKeysTable;
-  aiRequestWindows: AiRequestWindowsTable;
   apiRateWindows: ApiRateWindowsTable;
+  bandwidthBuckets: BandwidthBucketsTable;
   auditLogs: AuditLogsTable;
   deviceCommands: DeviceCommandsTable;
   collectBatches: CollectBatchesTable;
