@@ -111,7 +111,10 @@ function Shell() {
   );
   const onUnauthorized = useCallback(() => {
     // A partner's switched token is short-lived: when it ends, the partner is back in its own account.
-    const partner = loadSession()?.actingFrom;
+    const ended = loadSession();
+    // Calls made side by side (a page and the banners above it) all answer 401: one message is enough.
+    if (!ended) return;
+    const partner = ended.actingFrom;
     if (!partner) return endSession("Your session expired. Log in again.");
     saveSession(partner);
     setSession(partner);
