@@ -29,14 +29,15 @@ import { readConfig, serverConfigFromEnvironment, serverConfigSchema } from "./c
 import type { Env } from "./config/environment.ts";
 import { createDeviceServices, type DeviceServices } from "./devices/device-services.ts";
 import { devicesModule } from "./devices/module.ts";
+import { UserError } from "./errors.ts";
 import type { FileStore, SqlFileStore } from "./files/file-store.ts";
 import { createFileStore, filesModule } from "./files/module.ts";
 import { createLogger } from "./logging/logger.ts";
 import { createMailService, type MailService } from "./mail/smtp.ts";
 import { Metrics } from "./metrics/metrics.ts";
-
 import { countingErrors } from "./outbound/counted-client.ts";
 import { createGuardedClient, type OutboundClient } from "./outbound/guarded-client.ts";
+import { providerModule } from "./provider/module.ts";
 
 import type { ActionServices } from "./runtime/actions/action-context.ts";
 import { GoogleAccessTokens } from "./runtime/actions/google-access-tokens.ts";
@@ -44,10 +45,12 @@ import { Admission } from "./runtime/admission.ts";
 import { CollectBatches } from "./runtime/collect-batches.ts";
 import { startHistoryRetention } from "./runtime/history-retention.ts";
 import { startPeriodicSweep } from "./runtime/periodic-sweep.ts";
+import { developerPlanTerms, type PlanTermsPort } from "./runtime/ports/plan-terms.ts";
 import type { VerifiedAddressesPort } from "./runtime/ports/verified-addresses.ts";
 import { RunApps } from "./runtime/run-app.ts";
 import { runJob } from "./runtime/run-job.ts";
 import { Scheduler } from "./runtime/scheduler.ts";
+import { SourceDoor } from "./runtime/source-door.ts";
 import { startExecution } from "./runtime/start-execution.ts";
 import { StepEvents } from "./runtime/step-events.ts";
 import { Worker } from "./runtime/worker.ts";
@@ -59,7 +62,9 @@ import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
+import { ProviderStore } from "./store/provider.ts";
 import type { Database } from "./store/schema.ts";
+import type { SignInFailures } from "./store/sign-in-failures.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
 import { usageModule } from "./usage/module.ts";
@@ -72,6 +77,7 @@ import { UsageStore } from "./usage/usage-store.ts";
  * line in `modules`.
  */
 const modules = [
+  providerModule,
   accountsModule,
   appsModule,
   devicesModule,
@@ -86,6 +92,8 @@ export const configSchema = serverConfigSchema.extend({
   ai: aiModule.config.schema.prefault({}),
   /** Devices and data: MQTT, UDP/TCP listeners, payload and file limits, data retention (devices/device-config.ts). */
   devices: devicesModule.config.schema.prefault({}),
+  /** The provider administrator `conflux serve` ensures (provider/provider-config.ts). */
+  provider: providerModule.config.schema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -97,6 +105,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
       ...serverConfigFromEnvironment(variables),
       ai: aiModule.config.fromEnvironment(variables),
       devices: devicesModule.config.fromEnvironment(variables),
+      provider: providerModule.config.fromEnvironment(variables),
     }),
     env,
     overrides,
@@ -162,6 +171,14 @@ export interface Services {
   actions: ActionServices;
   /** The sources' door: refuses events before the backlog's latency passes its bound. */
   admission: Admission;
+  /** Every event source passes it: backlog, the operator's standing, quotas, bandwidth. */
+  door: SourceDoor;
+  /** The provider's administrators, their tokens and its settings. */
+  provider: ProviderStore;
+  /** Failed sign-ins of operators and of provider administrators, shared by every instance. */
+  signInFailures: SignInFailures;
+  /** Each operator's plan in force. */
+  planTerms: PlanTermsPort;
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
@@ -212,9 +229,19 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   );
   const mail: MailService | undefined = createMailService(config);
 
+  // The door is built below, with the services its checks read; ticks start after it is.
+  let door: SourceDoor | undefined;
   const scheduler = new Scheduler(async (tick) => {
     // One instance fires the ticks; the tick's dedupe key covers a hand-over that overlaps.
     if (!leadership.isLeader()) return;
+    try {
+      await door?.enter({ operatorId: tick.operatorId, source: "timer", bytes: 0, startsRun: true });
+    } catch (error) {
+      // A refused tick is skipped for good: a timer never replays the ticks it missed.
+      if (!(error instanceof UserError)) throw error;
+      logger.debug({ appId: tick.app.appId, code: error.code }, "timer tick refused at the door");
+      return;
+    }
     await startExecution(bus, tick, config.limits.maxMessageBytes);
   }, logger);
   const stepEvents = new StepEvents();
@@ -231,7 +258,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     logger,
   });
   const admission = new Admission(() => dueSinceByOperator(db), config.limits.maxBacklogSeconds, logger);
-  const devices = createDeviceServices({ db, kind, store, bus, config, logger, admission });
+  const planTerms: PlanTermsPort = { termsOf: async () => developerPlanTerms };
+  door = new SourceDoor([
+    (event, now) => {
+      if (event.startsRun) admission.admit(event.operatorId, now);
+    },
+  ]);
+  const devices = createDeviceServices({ db, kind, store, bus, config, logger, door });
   const ai = createAiServices(
     fitAiTimeoutToLease(config.ai, config.runtime.leaseMs),
     db,
@@ -276,6 +309,10 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   };
   const services: Services = {
     admission,
+    door,
+    provider: new ProviderStore(db),
+    signInFailures: accounts.failures,
+    planTerms,
     config,
     store,
     accountStore,
@@ -333,6 +370,10 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     },
     async authenticated(app) {
       for (const module of modules) if ("routes" in module) await module.routes(app, services);
+    },
+    async provider(app) {
+      for (const module of modules)
+        if ("providerRoutes" in module) await module.providerRoutes(app, services);
     },
   });
   // Probes and scrapes, beside /healthz: not API operations, so outside the named, permission-checked scopes.

@@ -10,6 +10,10 @@ export type UserErrorCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "rate_limited"
+  /** A monthly cap (the plan's or the operator's own) is reached: 429 until the month ends. */
+  | "quota_exceeded"
+  /** The provider suspended the operator: its sources and changes are refused, reads still work. */
+  | "operator_suspended"
   /** The service is over its load (its backlog's latency bound): 503 with Retry-After. */
   | "overloaded";
 

@@ -23,6 +23,8 @@ export async function startTestConflux(
       runtime: { concurrency: 64, maxTries: 3, retryBaseMs: 20, leaseMs: 30_000, pollMs: 20 },
       // Device listeners on free ports, so suites run side by side.
       devices: { mqttPort: 0, socketPort: 0 },
+      // The provider's administrator of every test Conflux (test/provider-session.ts signs in as it).
+      provider: { adminEmail: testProviderAdminEmail, adminPassword: testPassword },
       ...overrides,
       // Suites poll runs every 25 ms as one operator; only the rate limit's own suites set a real limit.
       limits: { apiCallsPerMinute: 1_000_000, ...overrides.limits },
@@ -52,6 +54,7 @@ export interface ApiSession {
 }
 
 export const testPassword = "correct horse battery staple";
+export const testProviderAdminEmail = "admin@provider.test";
 
 /** Logs in as an existing operator: every call carries its API key and token. */
 export async function logIn(baseUrl: string, email: string): Promise<ApiSession> {

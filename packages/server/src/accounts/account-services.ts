@@ -2,10 +2,10 @@ import type { Kysely } from "kysely";
 import type { MailService } from "../mail/smtp.ts";
 import type { Cipher } from "../secrets/cipher.ts";
 import type { Database } from "../store/schema.ts";
+import { SignInFailures } from "../store/sign-in-failures.ts";
 import { EmailTokens } from "./email-tokens.ts";
 import { MfaStore } from "./mfa-store.ts";
 import { OperatorAccounts } from "./operators.ts";
-import { SignInFailures } from "./sign-in-failures.ts";
 import { accountsDbOf } from "./tables.ts";
 import { VerifiedEmails } from "./verified-emails.ts";
 
@@ -29,7 +29,7 @@ export function createAccountServices(
 ): AccountServices {
   const accountsDb = accountsDbOf(db);
   return {
-    failures: new SignInFailures(accountsDb),
+    failures: new SignInFailures(db),
     mfa: new MfaStore(accountsDb, cipher),
     emailTokens: new EmailTokens(accountsDb),
     verifiedEmails: new VerifiedEmails(accountsDb),

@@ -2,12 +2,12 @@ import { timingSafeEqual } from "node:crypto";
 import { hashPassword, verifyPassword } from "../auth/passwords.ts";
 import { defaultTokenLifetimeSeconds, hashSecret, newApiKey, newToken } from "../auth/tokens.ts";
 import type { AccountStore } from "../store/accounts.ts";
+import type { SignInFailures } from "../store/sign-in-failures.ts";
 import type { Store } from "../store/store.ts";
 import type { MfaStore } from "./mfa-store.ts";
 import { rootUserName } from "./mfa-store.ts";
 import type { OperatorAccounts } from "./operators.ts";
 import { passesSecondFactor } from "./second-factor.ts";
-import type { SignInFailures } from "./sign-in-failures.ts";
 
 export interface SignInAnswer {
   apiKey: string;

@@ -8,10 +8,12 @@ import type { ServerConfig } from "../config/config.ts";
 import type { AccountStore } from "../store/accounts.ts";
 import type { ApiRateLimiter } from "../store/api-rate-windows.ts";
 import type { AuditLogStore } from "../store/audit-logs.ts";
+import type { ProviderStore } from "../store/provider.ts";
 import type { Store } from "../store/store.ts";
 import { requireApiNames } from "./api-name.ts";
 import { auditChanges } from "./audit-hook.ts";
 import { requireOperator } from "./authenticate.ts";
+import { requireProviderAdmin } from "./authenticate-provider.ts";
 import { PermissionChecker, requirePermission } from "./authorize.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { refuseDeepJson } from "./json-body.ts";
@@ -26,12 +28,15 @@ export interface ApiDeps {
   accountStore: AccountStore;
   apiRateLimiter: ApiRateLimiter;
   auditLogs: AuditLogStore;
+  provider: ProviderStore;
 }
 
 /** The routes of every feature, as the root gathers them from the feature modules. */
 export interface FeatureRoutes {
   open(app: FastifyInstance): Promise<void>;
   authenticated(app: FastifyInstance): Promise<void>;
+  /** The provider's console: routes under /v1/provider/ for its administrators only. */
+  provider(app: FastifyInstance): Promise<void>;
 }
 
 /** The HTTP API: each feature registers its own routes; authenticated ones share one hook. */
@@ -101,6 +106,11 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
     requirePermission(authenticated, new PermissionChecker(services.accountStore));
     auditChanges(authenticated, services.auditLogs);
     await features.authenticated(authenticated);
+  });
+  await api.register(async (provider) => {
+    requireApiNames(provider);
+    requireProviderAdmin(provider, services.provider);
+    await features.provider(provider);
   });
   await studioRoutes(api, services);
   return api;

@@ -15,6 +15,8 @@ const statusOf: Record<UserErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
+  quota_exceeded: 429,
+  operator_suspended: 403,
   overloaded: 503,
 };
 

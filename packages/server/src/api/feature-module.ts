@@ -21,5 +21,7 @@ export interface FeatureModule<Deps> {
   openRoutes?(app: FastifyInstance, deps: Deps): Promise<void>;
   /** Routes behind the operator check (API key and token): the feature's API. */
   routes?(app: FastifyInstance, deps: Deps): Promise<void>;
+  /** Routes of the provider's console (`/v1/provider/…`), behind a provider administrator's token. */
+  providerRoutes?(app: FastifyInstance, deps: Deps): Promise<void>;
   start?(deps: Deps): Promise<() => Promise<void> | void>;
 }

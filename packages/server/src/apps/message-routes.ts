@@ -9,7 +9,7 @@ import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
-import type { Admission } from "../runtime/admission.ts";
+import type { SourceDoor } from "../runtime/source-door.ts";
 import { startExecution } from "../runtime/start-execution.ts";
 import type { OperatorStore, Store } from "../store/store.ts";
 
@@ -17,8 +17,8 @@ export interface MessageRouteDeps {
   bus: Bus;
   config: ServerConfig;
   store: Store;
-  /** Refuses events (429/503) before the backlog's latency passes its bound. */
-  admission?: Pick<Admission, "admit">;
+  /** Refuses events before they are accepted: backlog, standing, quota, bandwidth (runtime/source-door.ts). */
+  door?: Pick<SourceDoor, "enter">;
 }
 
 const channelParams = z.object({ appId: z.string().min(1).max(64), channelId: z.string().min(1).max(64) });
@@ -46,13 +46,24 @@ interface Destination {
   dedupeScope: string;
 }
 
+/** The size the sender sent: its Content-Length, or the body as JSON when it streamed one without. */
+function sentBytes(request: FastifyRequest): number {
+  const length = Number(request.headers["content-length"]);
+  return Number.isFinite(length) ? length : Buffer.byteLength(JSON.stringify(request.body ?? null));
+}
+
 /** The request body becomes the message; the answer is sent once it is durable. */
-function acceptBody(
-  { bus, config, admission }: MessageRouteDeps,
+async function acceptBody(
+  { bus, config, door }: MessageRouteDeps,
   request: FastifyRequest,
   destination: Destination,
 ) {
-  admission?.admit(destination.operatorId);
+  await door?.enter({
+    operatorId: destination.operatorId,
+    source: destination.context.eventType === "api" ? "api" : "webhook",
+    bytes: sentBytes(request),
+    startsRun: true,
+  });
   const key = idempotencyKey(request);
   return startExecution(
     bus,

@@ -263,6 +263,29 @@ function serveCommand(): Command {
     });
 }
 
+function providerCommand(): Command {
+  const provider = new Command("provider").description("the provider that runs the service");
+  provider
+    .command("add-admin")
+    .description(
+      "add a provider administrator (or set its password) in the database this machine's Conflux uses; " +
+        "the password comes from CONFLUX_PASSWORD or is asked for",
+    )
+    .requiredOption(
+      "--email <email>",
+      "the administrator's e-mail address (signs in at POST /v1/provider/auth)",
+    )
+    .option("--data-dir <dir>", "the SQLite data folder (default: CONFLUX_DATA_DIR or .conflux)")
+    .action(async (options: { email: string; dataDir?: string }) => {
+      const password =
+        process.env.CONFLUX_PASSWORD ?? (await readPassword(`password for ${options.email}: `));
+      const { addProviderAdmin } = await import("./provider.ts");
+      await addProviderAdmin(options.email, password, options.dataDir);
+      print(`provider administrator ${options.email.toLowerCase()} is ready\n`);
+    });
+  return provider;
+}
+
 /** Settings `addCommand` does not pass down: every command reports usage errors the same way. */
 function reportUsageErrors(command: Command): void {
   command
@@ -292,6 +315,7 @@ export function program(): Command {
     sendCommand(client),
     simulateCommand(client),
     receiveCommand(),
+    providerCommand(),
   ])
     conflux.addCommand(command);
   reportUsageErrors(conflux);

@@ -4,7 +4,7 @@ import type { Kysely, Transaction } from "kysely";
 import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
 import { UserError } from "../errors.ts";
-import type { Admission } from "../runtime/admission.ts";
+import type { SourceDoor } from "../runtime/source-door.ts";
 import { startExecution } from "../runtime/start-execution.ts";
 import type { Database } from "../store/schema.ts";
 import { isUniqueViolation } from "../store/sql-store.ts";
@@ -51,7 +51,7 @@ export class DeviceIngest {
       /** Levels of arrays and objects a JSON payload may nest. */
       maxJsonDepth: number;
       /** Refuses messages that start runs (`Refused`: 429/503) before the backlog's latency passes its bound. */
-      admission?: Pick<Admission, "admit"> | undefined;
+      door?: Pick<SourceDoor, "enter"> | undefined;
     },
   ) {}
 
@@ -121,10 +121,17 @@ export class DeviceIngest {
           { stored, executionId },
         );
     };
+    // A disabled (or since removed) device source publishes nothing.
+    const startsRun = Boolean(group && binding && app && source?.type === "device" && source.enabled);
+    await this.deps.door?.enter({
+      operatorId: device.operatorId,
+      source: "device",
+      bytes: raw.length,
+      deviceId: device.deviceId,
+      startsRun,
+    });
     try {
-      // A disabled (or since removed) device source publishes nothing.
-      if (group && binding && app && source?.type === "device" && source.enabled) {
-        this.deps.admission?.admit(device.operatorId);
+      if (startsRun && group && binding && app) {
         const { executionId } = await startExecution(
           this.deps.bus,
           {

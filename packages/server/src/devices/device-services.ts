@@ -2,8 +2,8 @@ import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Bus } from "../bus/bus.ts";
 import type { ServerConfig } from "../config/config.ts";
-import type { Admission } from "../runtime/admission.ts";
 import type { DevicePort, OperatorDeviceAccess } from "../runtime/ports/device-port.ts";
+import type { SourceDoor } from "../runtime/source-door.ts";
 import type { DatabaseKind } from "../store/database.ts";
 import type { Database } from "../store/schema.ts";
 import type { Store } from "../store/store.ts";
@@ -41,7 +41,7 @@ export function createDeviceServices(deps: {
   config: ServerConfig & { devices: DevicesConfig };
   logger: Logger;
   /** Refuses device messages (HTTP 429/503; MQTT: PUBACK held, then the connection closed) past the backlog's bound. */
-  admission?: Pick<Admission, "admit">;
+  door?: Pick<SourceDoor, "enter">;
 }): DeviceServices {
   const { config, logger } = deps;
   const settings = config.devices;
@@ -58,7 +58,7 @@ export function createDeviceServices(deps: {
     maxPayloadBytes: settings.maxPayloadBytes,
     maxMessageBytes: config.limits.maxMessageBytes,
     maxJsonDepth: config.limits.maxJsonDepth,
-    admission: deps.admission,
+    door: deps.door,
   });
   const stops: Array<() => Promise<void> | void> = [];
   const commands = new CommandDelivery(

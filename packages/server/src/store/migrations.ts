@@ -4,6 +4,7 @@ import { apiRateWindowsMigration } from "./api-rate-windows-migration.ts";
 import { appVersionOriginsMigration, appVersionsMigration } from "./app-versions-migration.ts";
 import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
+import { providerMigration } from "./provider-migration.ts";
 
 /**
  * Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL.
@@ -155,6 +156,7 @@ export const storeMigrations: Record<string, Migration> = {
   "0014_collect_batches": collectBatchesMigration,
   "0016_delivery_retries": deliveryRetriesMigration,
   "0017_api_rate_windows": apiRateWindowsMigration,
+  "0022_provider": providerMigration,
 };
 
 /**

@@ -1,3 +1,4 @@
+import type { Generated } from "kysely";
 /** Tables as Kysely sees them (camelCase here, snake_case in the database). Times are Unix ms. JSON is text. */
 
 export interface OperatorsTable {
@@ -5,6 +6,36 @@ export interface OperatorsTable {
   email: string;
   passwordHash: string;
   createdAt: number;
+  /** The operator's standing with the provider. */
+  status: Generated<OperatorStatus>;
+  /** Why the provider refused or suspended it. */
+  statusReason: string | null;
+  statusChangedAt: number | null;
+}
+
+export type OperatorStatus = "active" | "pending" | "refused" | "suspended";
+
+export interface ProviderAdminsTable {
+  email: string;
+  passwordHash: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ProviderTokensTable {
+  tokenHash: string;
+  apiKey: string;
+  email: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface ProviderSettingsTable {
+  /** Always 1: the settings are one row. */
+  id: number;
+  /** The settings as JSON text. */
+  settings: string;
+  updatedAt: number;
 }
 
 export interface ApiTokensTable {
@@ -370,6 +401,9 @@ export interface CollectItemsTable {
 
 export interface Database {
   operators: OperatorsTable;
+  providerAdmins: ProviderAdminsTable;
+  providerTokens: ProviderTokensTable;
+  providerSettings: ProviderSettingsTable;
   apiTokens: ApiTokensTable;
   users: UsersTable;
   roles: RolesTable;

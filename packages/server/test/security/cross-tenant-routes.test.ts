@@ -78,8 +78,9 @@ const validBodies: Record<string, unknown> = {
 /** Routes that take no id of A's (public, or naming only the caller's own things) are not walked. */
 function takesAnIdOfA(path: string): boolean {
   if (!path.includes("{")) return false;
-  // Public routes authenticate by a secret, a device secret or a signature, not by the caller's key.
-  return !/^\/v1\/(flux\/incoming_webhooks|signed|devices\/\{deviceId\}\/data)/.test(path);
+  // Public routes authenticate by a secret, a device secret or a signature, not by the caller's key;
+  // the provider's routes refuse every operator (security/route-permissions.test.ts).
+  return !/^\/v1\/(flux\/incoming_webhooks|signed|devices\/\{deviceId\}\/data|provider\/)/.test(path);
 }
 
 describe("operator B with operator A's ids", () => {

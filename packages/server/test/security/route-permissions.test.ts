@@ -17,6 +17,7 @@ const openOperations = new Set([
   "IncomingWebhook:receiveIncomingWebhookBySecret",
   "DataEntry:ingestDeviceData",
   "FileEntry:getSignedFile",
+  "Provider:providerAuth",
 ]);
 
 /** Operations every signed-in caller may make on its own session. */
@@ -56,6 +57,11 @@ function urlOf(template: string): string {
   });
 }
 
+/** The provider's console: its administrators' routes, walked by the last test. */
+function isProviderOperation(template: string): boolean {
+  return template.startsWith("/v1/provider/");
+}
+
 describe("every operation of the API document", () => {
   it("has an API name of its own: a PascalCase group and a camelCase operationId", async () => {
     const all = await operations();
@@ -74,7 +80,7 @@ describe("every operation of the API document", () => {
     let refused = 0;
     for (const { method, template, operation } of await operations()) {
       const apiName = `${operation.tags?.[0]}:${operation.operationId}`;
-      if (openOperations.has(apiName)) continue;
+      if (openOperations.has(apiName) || isProviderOperation(template)) continue;
       const url = urlOf(template);
       const body = ["post", "put", "patch"].includes(method) ? {} : undefined;
       const anonymous = await fetch(`${conflux.url}${url}`, { method: method.toUpperCase() });
@@ -91,5 +97,29 @@ describe("every operation of the API document", () => {
     }
     expect(leftOpen).toEqual([]);
     expect(refused).toBeGreaterThan(50);
+  });
+
+  it("of the provider's console is refused (401) to operators, root included, and to callers without a token", async () => {
+    const reached: string[] = [];
+    let walked = 0;
+    for (const { method, template, operation } of await operations()) {
+      if (!isProviderOperation(template)) continue;
+      const apiName = `${operation.tags?.[0]}:${operation.operationId}`;
+      if (openOperations.has(apiName)) continue;
+      const url = urlOf(template);
+      const body = ["post", "put", "patch"].includes(method) ? {} : undefined;
+      for (const [who, session] of [
+        ["root", root],
+        ["a user", powerless],
+      ] as const) {
+        const answer = await session.call(method.toUpperCase(), url, body);
+        if (answer.status !== 401) reached.push(`${who}: ${apiName} ${answer.status}`);
+      }
+      const anonymous = await fetch(`${conflux.url}${url}`, { method: method.toUpperCase() });
+      if (anonymous.status !== 401) reached.push(`no token: ${apiName} ${anonymous.status}`);
+      walked++;
+    }
+    expect(reached).toEqual([]);
+    expect(walked).toBeGreaterThan(2);
   });
 });

@@ -1,7 +1,13 @@
 import { randomUUID } from "node:crypto";
+import type { Kysely } from "kysely";
 import { failureWindowMs, type ThrottleVerdict, throttleVerdict } from "../auth/sign-in-throttle.ts";
 import { hashSecret } from "../auth/tokens.ts";
-import type { AccountsDb } from "./tables.ts";
+import type { Database } from "./schema.ts";
+
+/** The table of migration 0020_sign_in_failures (its migration stays with the accounts feature). */
+type FailuresDb = Kysely<
+  Database & { signInFailures: { keyHash: string; attemptId: string; failedAt: number } }
+>;
 
 /** Who a sign-in is for and where it comes from; both are kept hashed only. */
 export interface SignInKeys {
@@ -16,10 +22,15 @@ function keyHashes(keys: SignInKeys) {
 
 /**
  * Failed sign-ins counted in the database, so every instance on it applies the same limits. Only
- * failures count: successful sign-ins from one address are never refused for their number.
+ * failures count: successful sign-ins from one address are never refused for their number. Operators'
+ * sign-ins and the provider's admins' share it (keys of different kinds never collide).
  */
 export class SignInFailures {
-  constructor(private readonly db: AccountsDb) {}
+  private readonly db: FailuresDb;
+
+  constructor(db: Kysely<Database>) {
+    this.db = db.withTables<{ signInFailures: { keyHash: string; attemptId: string; failedAt: number } }>();
+  }
 
   async verdict(keys: SignInKeys, now = Date.now()): Promise<ThrottleVerdict> {
     const hashes = keyHashes(keys);

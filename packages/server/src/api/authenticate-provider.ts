@@ -1,0 +1,49 @@
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { hashSecret } from "../auth/tokens.ts";
+import { UserError } from "../errors.ts";
+import type { ProviderStore } from "../store/provider.ts";
+import { readCredentials } from "./authenticate.ts";
+
+/** A provider administrator signed in at POST /v1/provider/auth. */
+export interface ProviderAdmin {
+  email: string;
+  /** The SHA-256 of the request's token (sign-out ends it). */
+  tokenHash: string;
+}
+
+declare module "fastify" {
+  interface FastifyRequest {
+    providerAdmin: ProviderAdmin | null;
+  }
+}
+
+/**
+ * Routes of the provider's console need an administrator's API key and token. Admin tokens live in
+ * their own table, so an operator's token is unknown here (401) and an admin's is unknown to the
+ * operators' routes: neither side reaches the other's routes by accident.
+ */
+export function requireProviderAdmin(api: FastifyInstance, provider: ProviderStore): void {
+  api.decorateRequest("providerAdmin", null);
+  api.addHook("onRequest", async (request) => {
+    const credentials = readCredentials(request);
+    if (!credentials)
+      throw new UserError(
+        "unauthorized",
+        "send X-Conflux-API-Key and X-Conflux-Token of a provider administrator (from POST /v1/provider/auth)",
+      );
+    const tokenHash = hashSecret(credentials.token);
+    const token = await provider.findToken(tokenHash);
+    if (!token || token.apiKey !== credentials.apiKey || token.expiresAt <= Date.now())
+      throw new UserError(
+        "unauthorized",
+        "the API key or token is not a provider administrator's, or it expired; sign in at POST /v1/provider/auth",
+      );
+    request.providerAdmin = { email: token.email, tokenHash };
+  });
+}
+
+export function providerAdminOf(request: FastifyRequest): ProviderAdmin {
+  if (!request.providerAdmin)
+    throw new UserError("unauthorized", "not signed in as a provider administrator");
+  return request.providerAdmin;
+}
