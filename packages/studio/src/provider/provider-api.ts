@@ -89,6 +89,7 @@ export function createProviderApi(http: HttpClient) {
       http.json<{ apiKey: string; token: string }>("POST", "/v1/provider/auth", {
         body: { email, password },
       }),
+    signOut: () => http.json<void>("POST", "/v1/provider/auth/logout"),
 
     async listOperators(query: OperatorQuery): Promise<OperatorPage> {
       const params = new URLSearchParams();
