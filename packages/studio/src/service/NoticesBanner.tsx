@@ -1,3 +1,4 @@
+import { useSession } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Notice } from "../ui/Notice.tsx";
 import { SecondsTime } from "../ui/Time.tsx";
@@ -35,7 +36,9 @@ function MaintenanceLine({ window }: { window: MaintenanceWindow }) {
  */
 export function NoticesBanner() {
   const api = useServiceApi();
-  const notices = useLoad(() => api.listNotices(), [api]);
+  // Notices may be for chosen operators: another session (a partner acting as a customer) loads its own.
+  const { token } = useSession();
+  const notices = useLoad(() => api.listNotices(), [api, token]);
   const { notices: list = [], maintenance = [] } = notices.data ?? {};
   if (list.length === 0 && maintenance.length === 0) return null;
   return (

@@ -1,3 +1,4 @@
+import { useSession } from "../shell/studio-context.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Notice } from "../ui/Notice.tsx";
 import { useServiceApi } from "./service-api.ts";
@@ -10,8 +11,10 @@ import { describeSuspensionReason, useSuspensionRefusal } from "./suspension.tsx
 export function SuspendedBanner() {
   const api = useServiceApi();
   const refusal = useSuspensionRefusal();
-  // Loaded again when a refusal arrives, so the banner names the reason the account now has.
-  const standing = useLoad(() => api.getStanding(), [api, refusal]);
+  const { token } = useSession();
+  // Loaded again for another session (a partner acting as a customer), and when a refusal arrives, so
+  // the banner names the reason the account now has.
+  const standing = useLoad(() => api.getStanding(), [api, token, refusal]);
   const suspended = standing.data?.status === "suspended";
   if (!suspended && !refusal) return null;
   return (
