@@ -4,29 +4,23 @@ import { useRouter } from "../shell/router.tsx";
 import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
-import { CheckboxField } from "../ui/CheckboxField.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Page } from "../ui/PageLayout.tsx";
-import { Select } from "../ui/Select.tsx";
 import { StatusBadge } from "../ui/Table.tsx";
 import { SecondsTime } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import { type DecisionInput, OperatorActionDialog, type OperatorDecision } from "./OperatorActionDialog.tsx";
+import { OperatorPlanSection } from "./OperatorPlanSection.tsx";
 import { useProviderApi } from "./provider-api.ts";
 import { providerPathOf } from "./provider-routes.ts";
 
-/** One operator: its standing and the provider's decisions about it, its plan, and partnership. */
+/** One operator: its standing and the provider's decisions about it, then its plan and partnership. */
 export function OperatorPage({ operatorId }: { operatorId: string }) {
   const api = useProviderApi();
   const toast = useToast();
   const { navigate } = useRouter();
   const operator = useLoad(() => api.getOperator(operatorId), [api, operatorId]);
-  const plan = useLoad(() => api.getOperatorPlan(operatorId), [api, operatorId]);
-  const plans = useLoad(() => api.listPlans(), [api]);
   const [decision, setDecision] = useState<OperatorDecision>();
-  const [chosenPlan, setChosenPlan] = useState("");
-  // What this page set last: the operator's answer may not say whether it is a partner.
-  const [partner, setPartner] = useState<boolean>();
   const action = useAction();
   const deciding = useAction();
 
@@ -35,7 +29,6 @@ export function OperatorPage({ operatorId }: { operatorId: string }) {
       await work();
       toast.show(done);
       operator.reload();
-      plan.reload();
     });
   const decide = (input: DecisionInput) =>
     deciding.run(async () => {
@@ -135,54 +128,7 @@ export function OperatorPage({ operatorId }: { operatorId: string }) {
               Change operator id
             </Button>
           </div>
-          <h2>Plan</h2>
-          {plan.error ? <ErrorBanner error={plan.error} onRetry={plan.reload} /> : null}
-          {plan.data ? (
-            <p>
-              On <strong data-testid="operator-plan">{plan.data.planId}</strong>
-              {plan.data.pendingPlanId
-                ? ` (${plan.data.pendingPlanId} from ${plan.data.pendingFrom ?? "next month"})`
-                : ""}
-            </p>
-          ) : null}
-          <div className="cfx-row">
-            <Select
-              label="Set the plan"
-              hint="The provider's change applies at once."
-              value={chosenPlan}
-              options={[
-                { value: "", label: "Choose a plan…" },
-                ...(plans.data ?? []).map((candidate) => ({
-                  value: candidate.planId,
-                  label: candidate.name,
-                })),
-              ]}
-              onChange={(event) => setChosenPlan(event.target.value)}
-            />
-            <Button
-              disabled={busy || !chosenPlan}
-              onClick={() =>
-                void act(`${operatorId} is on ${chosenPlan}`, () =>
-                  api.setOperatorPlan(operatorId, chosenPlan),
-                )
-              }
-            >
-              Set plan
-            </Button>
-          </div>
-          <h2>Partner</h2>
-          <CheckboxField
-            label="A partner: may create customer operators and act as them"
-            checked={partner ?? current.partner ?? false}
-            disabled={busy}
-            onChange={(next) =>
-              void action.run(async () => {
-                await api.setPartner(operatorId, next);
-                setPartner(next);
-                toast.show(next ? `${operatorId} is a partner` : `${operatorId} is no longer a partner`);
-              })
-            }
-          />
+          <OperatorPlanSection operator={current} />
         </>
       ) : operator.loading ? (
         <p className="cfx-muted">Loading…</p>

@@ -173,6 +173,52 @@ describe("the provider console", () => {
     expect(calls).toContain('POST /v1/provider/operators/OP0000000007/refuse {"reason":"terminated_before"}');
   });
 
+  it("sets an operator's plan at once and makes it a partner", async () => {
+    signInAsProvider();
+    let planId = "developer";
+    const calls = stubProvider((method, url, body) => {
+      if (url === "/v1/provider/operators/OP0000000008") return json(200, active);
+      if (url === "/v1/provider/operators/OP0000000008/plan") {
+        if (method === "PUT") planId = (body as { planId: string }).planId;
+        return json(200, { planId });
+      }
+      if (url === "/v1/provider/plans")
+        return json(200, [
+          {
+            planId: "developer",
+            name: "Developer",
+            monthlyFee: 0,
+            included: { events: 0, aiCredits: 0 },
+            limits: {},
+            features: [],
+          },
+          {
+            planId: "standard",
+            name: "Standard",
+            monthlyFee: 5000,
+            included: { events: 10, aiCredits: 0 },
+            limits: {},
+            features: [],
+          },
+        ]);
+      if (method === "PUT" && url === "/v1/provider/operators/OP0000000008/partner") return json(200, {});
+      return undefined;
+    });
+    window.history.replaceState(null, "", "/provider/operators/OP0000000008");
+    render(<Studio />);
+    expect((await screen.findByTestId("operator-plan")).textContent).toBe("developer");
+    await screen.findByRole("option", { name: "Standard" });
+    fireEvent.change(screen.getByLabelText("Set the plan"), { target: { value: "standard" } });
+    fireEvent.click(screen.getByRole("button", { name: "Set plan" }));
+    await waitFor(() => expect(screen.getByTestId("operator-plan").textContent).toBe("standard"));
+    const partner = screen.getByLabelText(/^A partner/) as HTMLInputElement;
+    expect(partner.checked).toBe(false);
+    fireEvent.click(partner);
+    await waitFor(() => expect(partner.checked).toBe(true));
+    expect(calls).toContain('PUT /v1/provider/operators/OP0000000008/plan {"planId":"standard"}');
+    expect(calls).toContain('PUT /v1/provider/operators/OP0000000008/partner {"partner":true}');
+  });
+
   it("creates a plan from the editor's form", async () => {
     signInAsProvider();
     const plans: unknown[] = [];
