@@ -128,7 +128,7 @@ export function OperatorPage({ operatorId }: { operatorId: string }) {
               Change operator id
             </Button>
           </div>
-          <OperatorPlanSection operator={current} />
+          <OperatorPlanSection operatorId={operatorId} />
         </>
       ) : operator.loading ? (
         <p className="cfx-muted">Loading…</p>

@@ -2,21 +2,19 @@ import { useState } from "react";
 import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
-import { CheckboxField } from "../ui/CheckboxField.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Select } from "../ui/Select.tsx";
 import { useToast } from "../ui/Toast.tsx";
-import { type ProviderOperator, useProviderApi } from "./provider-api.ts";
+import { useProviderApi } from "./provider-api.ts";
 
-/** An operator's plan (the provider's change applies at once) and whether it is a partner. */
-export function OperatorPlanSection({ operator }: { operator: ProviderOperator }) {
+/** An operator's plan (the provider's change applies at once) and its partnership. */
+export function OperatorPlanSection({ operatorId }: { operatorId: string }) {
   const api = useProviderApi();
   const toast = useToast();
-  const { operatorId } = operator;
   const plan = useLoad(() => api.getOperatorPlan(operatorId), [api, operatorId]);
   const plans = useLoad(() => api.listPlans(), [api]);
   const [chosenPlan, setChosenPlan] = useState("");
-  // What this page set last: the operator's answer may not say whether it is a partner.
+  // What this page set last: the provider's API answers whether an operator is a partner only when set.
   const [partner, setPartner] = useState<boolean>();
   const action = useAction();
 
@@ -63,12 +61,22 @@ export function OperatorPlanSection({ operator }: { operator: ProviderOperator }
         </Button>
       </div>
       <h2>Partner</h2>
-      <CheckboxField
-        label="A partner: may create customer operators and act as them"
-        checked={partner ?? operator.partner ?? false}
-        disabled={action.busy}
-        onChange={(next) => void changePartner(next)}
-      />
+      <p className="cfx-muted">
+        A partner creates customer operators and acts as them.
+        {partner === undefined
+          ? ""
+          : partner
+            ? " This operator is a partner now."
+            : " This operator is not a partner now."}
+      </p>
+      <div className="cfx-row">
+        <Button disabled={action.busy} onClick={() => void changePartner(true)}>
+          Make a partner
+        </Button>
+        <Button disabled={action.busy} onClick={() => void changePartner(false)}>
+          End the partnership
+        </Button>
+      </div>
     </>
   );
 }

@@ -24,8 +24,6 @@ export interface ProviderOperator {
   createDateTime: number;
   /** For a partner's customer: the partner. */
   partnerOperatorId?: string;
-  /** Whether the provider made it a partner, when the API says. */
-  partner?: boolean;
 }
 
 export interface OperatorQuery {

@@ -211,10 +211,8 @@ describe("the provider console", () => {
     fireEvent.change(screen.getByLabelText("Set the plan"), { target: { value: "standard" } });
     fireEvent.click(screen.getByRole("button", { name: "Set plan" }));
     await waitFor(() => expect(screen.getByTestId("operator-plan").textContent).toBe("standard"));
-    const partner = screen.getByLabelText(/^A partner/) as HTMLInputElement;
-    expect(partner.checked).toBe(false);
-    fireEvent.click(partner);
-    await waitFor(() => expect(partner.checked).toBe(true));
+    fireEvent.click(screen.getByRole("button", { name: "Make a partner" }));
+    await screen.findByText(/This operator is a partner now\./);
     expect(calls).toContain('PUT /v1/provider/operators/OP0000000008/plan {"planId":"standard"}');
     expect(calls).toContain('PUT /v1/provider/operators/OP0000000008/partner {"partner":true}');
   });

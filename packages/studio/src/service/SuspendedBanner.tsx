@@ -26,6 +26,12 @@ export function SuspendedBanner() {
       </span>
       . Its apps are stopped and new data is refused; you can still read everything, and nothing is deleted.
       Contact the provider of this service to resume it.
+      {suspended && standing.data?.suspensionMessage ? (
+        <>
+          {" "}
+          The provider wrote: <q>{standing.data.suspensionMessage}</q>
+        </>
+      ) : null}
     </Notice>
   );
 }

@@ -105,6 +105,8 @@ export interface OperatorStanding {
   operatorId?: string;
   status?: OperatorStatus;
   statusReason?: string;
+  /** What the provider wrote to the operator when it suspended the account. */
+  suspensionMessage?: string;
 }
 
 /** An outage as the provider recorded it (ISO times); `hours` is its exact length. */
