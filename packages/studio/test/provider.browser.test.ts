@@ -53,6 +53,8 @@ describe("the provider console in a browser", { timeout: 120_000 }, () => {
     await dialog.getByRole("button", { name: "Suspend" }).click();
     await page.getByTestId("status-reason").filter({ hasText: "unpaid debt" }).waitFor();
     await page.getByRole("button", { name: "Resume" }).waitFor();
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, "provider-operator-suspended.png") });
 
     const provider = await providerSession(studio.conflux);
     const { body: operator } = await provider.call("GET", `/v1/provider/operators/${session.operatorId}`);
@@ -70,7 +72,6 @@ describe("the provider console in a browser", { timeout: 120_000 }, () => {
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Devices" }).click();
     await page.waitForURL(/\/devices$/);
     await banner.waitFor();
-    mkdirSync(artifacts, { recursive: true });
     await page.screenshot({ path: path.join(artifacts, "operator-suspended.png") });
 
     // What the banner says, the API enforces: a change is refused with the same reason.
