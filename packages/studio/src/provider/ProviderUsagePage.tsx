@@ -21,7 +21,7 @@ export function ProviderUsagePage() {
   const usage = useLoad(async () => (/^\d{4}-\d{2}$/.test(month) ? api.usage(month) : []), [api, month]);
   const rows = useMemo(() => [...(usage.data ?? [])].sort((a, b) => b.events - a.events), [usage.data]);
   const top = useMemo(() => rows.slice(0, 30), [rows]);
-  const labels = useMemo(() => top.map((row) => row.email || row.operatorId), [top]);
+  const labels = useMemo(() => top.map((row) => row.operatorId), [top]);
   const events = useMemo(() => top.map((row) => row.events), [top]);
   const credits = useMemo(() => top.map((row) => row.aiCredits), [top]);
 

@@ -11,6 +11,11 @@ export interface BarChartProps {
   color?: string;
 }
 
+/** A label that fits under its bar; the page's table has it whole. */
+function shortened(label: string): string {
+  return label.length > 16 ? `${label.slice(0, 15)}…` : label;
+}
+
 /** Whether this browser can draw on a canvas (a DOM without one, like the unit tests', cannot). */
 function canDraw(): boolean {
   return document.createElement("canvas").getContext("2d") !== null;
@@ -26,6 +31,7 @@ export function BarChart({ title, labels, values, color = "#2450c7" }: BarChartP
     const element = container.current;
     if (!element || labels.length === 0 || !canDraw()) return;
     const positions = labels.map((_, index) => index);
+    const long = labels.some((label) => label.length > 6);
     const chart = new uPlot(
       {
         width: Math.max(320, element.clientWidth || 720),
@@ -43,10 +49,10 @@ export function BarChart({ title, labels, values, color = "#2450c7" }: BarChartP
         axes: [
           {
             splits: () => positions,
-            values: (_u, splits) => splits.map((split) => labels[split] ?? ""),
-            // Long labels (e-mail addresses) slant so that neighbours do not overlap.
-            rotate: labels.some((label) => label.length > 6) ? -30 : 0,
-            size: labels.some((label) => label.length > 6) ? 90 : 40,
+            values: (_u, splits) => splits.map((split) => shortened(labels[split] ?? "")),
+            // Long labels (operator ids) slant so that neighbours do not overlap.
+            rotate: long ? -30 : 0,
+            size: long ? 80 : 40,
           },
           {},
         ],
@@ -56,5 +62,10 @@ export function BarChart({ title, labels, values, color = "#2450c7" }: BarChartP
     );
     return () => chart.destroy();
   }, [title, labels, values, color]);
-  return <div ref={container} role="img" aria-label={`Bar chart: ${title}`} />;
+  return (
+    <figure className="cfx-chart">
+      <figcaption>{title}</figcaption>
+      <div ref={container} role="img" aria-label={`Bar chart: ${title}`} />
+    </figure>
+  );
 }
