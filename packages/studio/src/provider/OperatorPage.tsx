@@ -11,10 +11,11 @@ import { SecondsTime } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import { type DecisionInput, OperatorActionDialog, type OperatorDecision } from "./OperatorActionDialog.tsx";
 import { OperatorPlanSection } from "./OperatorPlanSection.tsx";
+import { OperatorUsageSection } from "./OperatorUsageSection.tsx";
 import { useProviderApi } from "./provider-api.ts";
 import { providerPathOf } from "./provider-routes.ts";
 
-/** One operator: its standing and the provider's decisions about it, then its plan and partnership. */
+/** One operator: its standing and the provider's decisions about it, then its plan, partnership and usage. */
 export function OperatorPage({ operatorId }: { operatorId: string }) {
   const api = useProviderApi();
   const toast = useToast();
@@ -129,6 +130,7 @@ export function OperatorPage({ operatorId }: { operatorId: string }) {
             </Button>
           </div>
           <OperatorPlanSection operatorId={operatorId} />
+          <OperatorUsageSection operatorId={operatorId} />
         </>
       ) : operator.loading ? (
         <p className="cfx-muted">Loading…</p>

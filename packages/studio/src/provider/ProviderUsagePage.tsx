@@ -8,11 +8,7 @@ import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
 import { useProviderApi } from "./provider-api.ts";
 import { providerPathOf } from "./provider-routes.ts";
-
-/** The current month as `YYYY-MM` in the admin's clock; the server reads months in the billing time zone. */
-function thisMonth(now = new Date()): string {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, "0")}`;
-}
+import { thisMonth } from "./this-month.ts";
 
 /** Every operator's events and AI credits in a month, busiest first, with a chart of the events. */
 export function ProviderUsagePage() {

@@ -173,7 +173,7 @@ describe("the provider console", () => {
     expect(calls).toContain('POST /v1/provider/operators/OP0000000007/refuse {"reason":"terminated_before"}');
   });
 
-  it("sets an operator's plan at once and makes it a partner", async () => {
+  it("sets an operator's plan at once, makes it a partner, and shows its usage", async () => {
     signInAsProvider();
     let planId = "developer";
     const calls = stubProvider((method, url, body) => {
@@ -202,11 +202,19 @@ describe("the provider console", () => {
           },
         ]);
       if (method === "PUT" && url === "/v1/provider/operators/OP0000000008/partner") return json(200, {});
+      if (url.startsWith("/v1/provider/operators/OP0000000008/usage?month="))
+        return json(200, {
+          month: url.slice(-7),
+          events: { used: 42, included: 10 },
+          aiCredits: { used: 0, included: 0 },
+          daily: [],
+        });
       return undefined;
     });
     window.history.replaceState(null, "", "/provider/operators/OP0000000008");
     render(<Studio />);
     expect((await screen.findByTestId("operator-plan")).textContent).toBe("developer");
+    expect((await screen.findByTestId("Events-used")).textContent).toBe("42");
     await screen.findByRole("option", { name: "Standard" });
     fireEvent.change(screen.getByLabelText("Set the plan"), { target: { value: "standard" } });
     fireEvent.click(screen.getByRole("button", { name: "Set plan" }));
