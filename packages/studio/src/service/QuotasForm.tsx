@@ -9,15 +9,17 @@ import type { Quotas, QuotasChange } from "./service-api.ts";
 
 type Metric = keyof Quotas;
 
-const metrics: { metric: Metric; label: string; hint: string }[] = [
+const metrics: { metric: Metric; label: string; capLabel: string; hint: string }[] = [
   {
     metric: "events",
     label: "Events a month",
+    capLabel: "Cap on events a month",
     hint: "When reached, event sources answer 429 quota_exceeded until the month ends.",
   },
   {
     metric: "aiCredits",
     label: "AI credits a month",
+    capLabel: "Cap on AI credits a month",
     hint: "When reached, AI actions fail with quota_exceeded.",
   },
 ];
@@ -62,7 +64,7 @@ export function QuotasForm({
       <h2>Quotas</h2>
       <p className="cfx-muted">Your own monthly caps, below the plan's limits; none by default.</p>
       {saving.error ? <ErrorBanner error={saving.error} onDismiss={saving.clearError} /> : null}
-      {metrics.map(({ metric, label, hint }) => (
+      {metrics.map(({ metric, label, capLabel, hint }) => (
         <fieldset key={metric} className="cfx-quota" disabled={!canChange}>
           <legend>{label}</legend>
           <CheckboxField
@@ -72,7 +74,7 @@ export function QuotasForm({
           />
           {draft[metric].none ? null : (
             <TextField
-              label={`Cap on ${label.toLowerCase()}`}
+              label={capLabel}
               hint={hint}
               inputMode="numeric"
               value={draft[metric].amount}

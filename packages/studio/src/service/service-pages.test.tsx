@@ -72,7 +72,7 @@ describe("the usage page", () => {
     expect((eventsNoCap as HTMLInputElement).checked).toBe(false);
     fireEvent.click(eventsNoCap as HTMLElement);
     fireEvent.click(creditsNoCap as HTMLElement);
-    const credits = within(form).getByLabelText("Cap on ai credits a month");
+    const credits = within(form).getByLabelText("Cap on AI credits a month");
     fireEvent.change(credits, { target: { value: "4.5" } });
     expect(within(form).getByText("A whole number, 0 or more.")).toBeTruthy();
     expect(within(form).getByRole("button", { name: "Save quotas" })).toHaveProperty("disabled", true);

@@ -186,8 +186,8 @@ function Shell() {
                 ) : (
                   <Layout>
                     <ErrorBoundary resetKey={pathname}>
-                      {/* A new address is a new page: nothing a page holds (a followed run, filters, a
-                  pending error) carries over, e.g. from a run to its replay. */}
+                      {/* A new address is a new page: nothing a page holds (a followed run, filters,
+                      a pending error) carries over, e.g. from a run to its replay. */}
                       <Pages key={pathname} />
                     </ErrorBoundary>
                   </Layout>
