@@ -6,6 +6,8 @@ export type Session = {
   apiKey: string;
   token: string;
   operatorId: string;
+  /** While a partner acts as one of its customers (a switched token): the partner's own session, to return to. */
+  actingFrom?: Session;
 } & ({ email: string; userName?: undefined } | { userName: string; email?: undefined });
 
 /** The name the header shows for whoever is logged in. */

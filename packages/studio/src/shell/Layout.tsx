@@ -1,5 +1,9 @@
 import type { ReactNode } from "react";
 import { signedInAs } from "../api/session.ts";
+import { ActingAsBar } from "../service/ActingAsBar.tsx";
+import { CustomerSwitcher } from "../service/CustomerSwitcher.tsx";
+import { NoticesBanner } from "../service/NoticesBanner.tsx";
+import { SuspendedBanner } from "../service/SuspendedBanner.tsx";
 import { Button } from "../ui/Button.tsx";
 import { type ConsoleApiName, usePermissions } from "./permissions.tsx";
 import { Link, useRouter } from "./router.tsx";
@@ -7,9 +11,9 @@ import { useSession } from "./studio-context.tsx";
 
 /**
  * The side navigation: a page under a section's path marks that section current; a section shows when
- * the signed-in principal may call the API that lists what it shows.
+ * the signed-in principal may call the API that lists what it shows (`rootOnly`: only the root user).
  */
-const sections: { path: string; label: string; apiName?: ConsoleApiName }[] = [
+const sections: { path: string; label: string; apiName?: ConsoleApiName; rootOnly?: boolean }[] = [
   { path: "/apps", label: "Apps", apiName: "App:listApps" },
   { path: "/devices", label: "Devices", apiName: "Device:listDevices" },
   { path: "/files", label: "Files", apiName: "FileEntry:getFile" },
@@ -18,6 +22,9 @@ const sections: { path: string; label: string; apiName?: ConsoleApiName }[] = [
   { path: "/users", label: "Users", apiName: "User:listUsers" },
   { path: "/roles", label: "Roles", apiName: "Role:listRoles" },
   { path: "/audit-log", label: "Audit log", apiName: "AuditLog:getApiAuditLogs" },
+  { path: "/usage", label: "Usage", apiName: "Usage:getUsage" },
+  { path: "/plan", label: "Plan", rootOnly: true },
+  { path: "/outages", label: "Outages", apiName: "Outage:listOutages" },
   { path: "/account", label: "Your account" },
 ];
 
@@ -26,7 +33,10 @@ export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
   const { pathname, navigate } = useRouter();
   const { can } = usePermissions();
-  const shown = sections.filter((section) => !section.apiName || can(section.apiName));
+  const isRoot = session.userName === undefined;
+  const shown = sections.filter(
+    (section) => (!section.apiName || can(section.apiName)) && (!section.rootOnly || isRoot),
+  );
   const current = sections.find((section) => pathname.startsWith(section.path))?.path ?? "/apps";
   return (
     <div className="cfx-layout">
@@ -38,6 +48,7 @@ export function Layout({ children }: { children: ReactNode }) {
           Conflux
         </Link>
         <span className="cfx-header__spacer" />
+        <CustomerSwitcher />
         <div className="cfx-header__identity">
           <span className="cfx-visually-hidden">Logged in as</span>
           {session.userName ? (
@@ -71,6 +82,11 @@ export function Layout({ children }: { children: ReactNode }) {
         </ul>
       </nav>
       <main className="cfx-main" id="main" tabIndex={-1}>
+        <div className="cfx-service-banners">
+          <ActingAsBar />
+          <SuspendedBanner />
+          <NoticesBanner />
+        </div>
         {children}
       </main>
     </div>

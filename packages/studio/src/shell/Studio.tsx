@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
 import { AccountPage } from "../accounts/AccountPage.tsx";
 import { AuditLogPage } from "../accounts/AuditLogPage.tsx";
 import { AccountsApiContext, createAccountsApi } from "../accounts/accounts-api.ts";
@@ -24,6 +24,12 @@ import { ResetPasswordPage } from "../pages/ResetPasswordPage.tsx";
 import { RunPage } from "../pages/RunPage.tsx";
 import { VerifyEmailPage } from "../pages/VerifyEmailPage.tsx";
 import { VersionPage } from "../pages/VersionPage.tsx";
+import { isProviderPath } from "../provider/provider-routes.ts";
+import { OutagesPage } from "../service/OutagesPage.tsx";
+import { PlanPage } from "../service/PlanPage.tsx";
+import { createServiceApi, ServiceApiContext } from "../service/service-api.ts";
+import { reportingSuspension, SuspensionRefusalContext } from "../service/suspension.tsx";
+import { UsagePage } from "../service/UsagePage.tsx";
 import { ToastProvider, useToast } from "../ui/Toast.tsx";
 import { ErrorBoundary } from "./ErrorBoundary.tsx";
 import { Layout } from "./Layout.tsx";
@@ -65,6 +71,12 @@ function Pages() {
       return <AuditLogPage />;
     case "account":
       return <AccountPage />;
+    case "usage":
+      return <UsagePage />;
+    case "plan":
+      return <PlanPage />;
+    case "outages":
+      return <OutagesPage />;
     case "logout":
       return <LogOutPage />;
     default:
@@ -86,26 +98,41 @@ function Shell() {
   const { pathname, search, navigate } = useRouter();
   const toast = useToast();
   const [session, setSession] = useState<Session | undefined>(loadSession);
+  const [suspensionRefusal, setSuspensionRefusal] = useState<string>();
 
   const endSession = useCallback(
     (reason?: string) => {
       saveSession(undefined);
       setSession(undefined);
+      setSuspensionRefusal(undefined);
       if (reason) toast.show(reason, "error");
     },
     [toast],
   );
+  const onUnauthorized = useCallback(() => {
+    // A partner's switched token is short-lived: when it ends, the partner is back in its own account.
+    const ended = loadSession();
+    // Calls made side by side (a page and the banners above it) all answer 401: one message is enough.
+    if (!ended) return;
+    const partner = ended.actingFrom;
+    if (!partner) return endSession("Your session expired. Log in again.");
+    saveSession(partner);
+    setSession(partner);
+    toast.show("The customer's session ended; you are back in your own account.", "error");
+  }, [endSession, toast]);
   const http = useMemo(
     () =>
-      createHttpClient(
-        () => loadSession(),
-        () => endSession("Your session expired. Log in again."),
+      reportingSuspension(
+        createHttpClient(() => loadSession(), onUnauthorized),
+        setSuspensionRefusal,
       ),
-    [endSession],
+    [onUnauthorized],
   );
   const api = useMemo(() => createConfluxApi(http), [http]);
   const consoleApi = useMemo(() => createConsoleApi(http), [http]);
-  const accountsApi = useMemo(() => createAccountsApi(http, () => loadSession()?.operatorId ?? ""), [http]);
+  const operatorId = useCallback(() => loadSession()?.operatorId ?? "", []);
+  const accountsApi = useMemo(() => createAccountsApi(http, operatorId), [http, operatorId]);
+  const serviceApi = useMemo(() => createServiceApi(http, operatorId), [http, operatorId]);
   const permissions = useSessionPermissions(session, accountsApi.allowedApiNames);
   const value: StudioContextValue = useMemo(
     () => ({
@@ -114,6 +141,7 @@ function Shell() {
       logIn(next) {
         saveSession(next);
         setSession(next);
+        setSuspensionRefusal(undefined);
       },
       async logOut() {
         try {
@@ -147,25 +175,45 @@ function Shell() {
       <ConsoleApiContext.Provider value={consoleApi}>
         <AccountsApiContext.Provider value={accountsApi}>
           <PermissionsContext.Provider value={permissions}>
-            {route.page === "reset-password" ? (
-              <ResetPasswordPage />
-            ) : route.page === "verify-email" ? (
-              <VerifyEmailPage />
-            ) : onAuthPage || !session ? (
-              <AuthPage mode={route.page === "signup" ? "signup" : "login"} />
-            ) : (
-              <Layout>
-                <ErrorBoundary resetKey={pathname}>
-                  {/* A new address is a new page: nothing a page holds (a followed run, filters, a
-                  pending error) carries over, e.g. from a run to its replay. */}
-                  <Pages key={pathname} />
-                </ErrorBoundary>
-              </Layout>
-            )}
+            <ServiceApiContext.Provider value={serviceApi}>
+              <SuspensionRefusalContext.Provider value={suspensionRefusal}>
+                {route.page === "reset-password" ? (
+                  <ResetPasswordPage />
+                ) : route.page === "verify-email" ? (
+                  <VerifyEmailPage />
+                ) : onAuthPage || !session ? (
+                  <AuthPage mode={route.page === "signup" ? "signup" : "login"} />
+                ) : (
+                  <Layout>
+                    <ErrorBoundary resetKey={pathname}>
+                      {/* A new address is a new page: nothing a page holds (a followed run, filters,
+                      a pending error) carries over, e.g. from a run to its replay. */}
+                      <Pages key={pathname} />
+                    </ErrorBoundary>
+                  </Layout>
+                )}
+              </SuspensionRefusalContext.Provider>
+            </ServiceApiContext.Provider>
           </PermissionsContext.Provider>
         </AccountsApiContext.Provider>
       </ConsoleApiContext.Provider>
     </StudioContext.Provider>
+  );
+}
+
+// Only provider admins open it: operators never download its code.
+const ProviderConsole = lazy(() =>
+  import("../provider/ProviderConsole.tsx").then((module) => ({ default: module.ProviderConsole })),
+);
+
+/** The operators' console, or under /provider the provider's, each with its own session. */
+function Consoles() {
+  const { pathname } = useRouter();
+  if (!isProviderPath(pathname)) return <Shell />;
+  return (
+    <Suspense fallback={<p className="cfx-muted">Loading…</p>}>
+      <ProviderConsole />
+    </Suspense>
   );
 }
 
@@ -174,7 +222,7 @@ export function Studio() {
   return (
     <ToastProvider>
       <Router>
-        <Shell />
+        <Consoles />
       </Router>
     </ToastProvider>
   );

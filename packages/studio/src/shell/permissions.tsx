@@ -24,6 +24,10 @@ export const consoleApiNames = [
   "User:updateUserPermission",
   "Role:listRoles",
   "AuditLog:getApiAuditLogs",
+  "Usage:getUsage",
+  "Usage:updateUsageQuotas",
+  "Outage:listOutages",
+  "Partner:listCustomers",
 ] as const;
 
 export type ConsoleApiName = (typeof consoleApiNames)[number];

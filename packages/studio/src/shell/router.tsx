@@ -33,6 +33,9 @@ export type Route =
   | { page: "roles" }
   | { page: "audit-log" }
   | { page: "account" }
+  | { page: "usage" }
+  | { page: "plan" }
+  | { page: "outages" }
   | { page: "logout" }
   | { page: "not-found" };
 
@@ -55,6 +58,8 @@ export function matchRoute(pathname: string): Route {
   if (first === "roles" && parts.length === 1) return { page: "roles" };
   if (first === "audit-log" && parts.length === 1) return { page: "audit-log" };
   if (first === "account" && parts.length === 1) return { page: "account" };
+  if ((first === "usage" || first === "plan" || first === "outages") && parts.length === 1)
+    return { page: first };
   if (first !== "apps" || rest.length) return { page: "not-found" };
   if (!appId) return { page: "apps" };
   if (!third) return { page: "app", appId };

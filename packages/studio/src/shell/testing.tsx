@@ -2,14 +2,22 @@ import { render } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { type AccountsApi, AccountsApiContext } from "../accounts/accounts-api.ts";
 import type { ConfluxApi } from "../api/conflux-api.ts";
+import { type ServiceApi, ServiceApiContext } from "../service/service-api.ts";
 import { ToastProvider } from "../ui/Toast.tsx";
 import { type Permissions, PermissionsContext } from "./permissions.tsx";
 import { Router } from "./router.tsx";
 import { StudioContext, type StudioContextValue } from "./studio-context.tsx";
 
+/** What the shell's banners and switcher ask on every page, answered as for an ordinary operator. */
+const quietService: Partial<ServiceApi> = {
+  listNotices: async () => ({ notices: [], maintenance: [] }),
+  getStanding: async () => ({ status: "active" }),
+  listCustomers: async () => [],
+};
+
 /**
- * Renders a page as the shell would, logged in, with `api` (and `accounts`) standing in for the parts
- * it calls, and `permissions` for what the signed-in principal may call (everything by default).
+ * Renders a page as the shell would, logged in, with `api` (and `accounts`, `service`) standing in for
+ * the parts it calls, and `permissions` for what the signed-in principal may call (everything by default).
  */
 export function renderPage(
   page: ReactNode,
@@ -17,6 +25,7 @@ export function renderPage(
   overrides: Partial<StudioContextValue> = {},
   accounts: Partial<AccountsApi> = {},
   permissions: Permissions = { can: () => true, known: true },
+  service: Partial<ServiceApi> = {},
 ) {
   const value: StudioContextValue = {
     api: api as ConfluxApi,
@@ -30,7 +39,9 @@ export function renderPage(
       <Router>
         <StudioContext.Provider value={value}>
           <AccountsApiContext.Provider value={accounts as AccountsApi}>
-            <PermissionsContext.Provider value={permissions}>{page}</PermissionsContext.Provider>
+            <ServiceApiContext.Provider value={{ ...quietService, ...service } as ServiceApi}>
+              <PermissionsContext.Provider value={permissions}>{page}</PermissionsContext.Provider>
+            </ServiceApiContext.Provider>
           </AccountsApiContext.Provider>
         </StudioContext.Provider>
       </Router>

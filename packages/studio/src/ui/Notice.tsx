@@ -7,7 +7,7 @@ export function Notice({
   action,
 }: {
   children: ReactNode;
-  tone?: "info" | "warning";
+  tone?: "info" | "warning" | "critical";
   action?: ReactNode;
 }) {
   return (

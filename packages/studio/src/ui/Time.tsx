@@ -4,3 +4,13 @@ export function Time({ ms }: { ms: number }) {
   const valid = Number.isFinite(date.getTime());
   return <time dateTime={valid ? date.toISOString() : undefined}>{date.toLocaleString()}</time>;
 }
+
+/** A moment the API gives as an ISO time (outages), in the reader's locale. */
+export function IsoTime({ value }: { value: string }) {
+  return <Time ms={Date.parse(value)} />;
+}
+
+/** A moment the API gives in whole UNIX seconds (the `…DateTime` fields of accounts and the service). */
+export function SecondsTime({ value }: { value: number }) {
+  return <Time ms={value * 1000} />;
+}

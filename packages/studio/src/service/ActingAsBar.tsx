@@ -1,0 +1,29 @@
+import { useRouter } from "../shell/router.tsx";
+import { useSession, useStudio } from "../shell/studio-context.tsx";
+import { Button } from "../ui/Button.tsx";
+
+/** While a partner acts as a customer: whose account this is, and the way back to the partner's own. */
+export function ActingAsBar() {
+  const session = useSession();
+  const { api, logIn } = useStudio();
+  const { navigate } = useRouter();
+  const partner = session.actingFrom;
+  if (!partner) return null;
+  const returnToPartner = async () => {
+    // The switched token ends with the return; if it already expired, returning still works.
+    await api.logOut().catch(() => undefined);
+    logIn(partner);
+    navigate("/apps");
+  };
+  return (
+    <div className="cfx-acting-as" role="status">
+      <span>
+        Acting as <strong data-testid="acting-as">{session.email}</strong> ({session.operatorId}) for{" "}
+        {partner.email ?? partner.userName}
+      </span>
+      <Button size="small" onClick={() => void returnToPartner()}>
+        Return to your account
+      </Button>
+    </div>
+  );
+}
