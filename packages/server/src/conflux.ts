@@ -19,7 +19,6 @@ import { auditModule } from "./audit/module.ts";
 import { CouponStore } from "./billing/coupon-store.ts";
 import { type InvoiceSources, Invoices } from "./billing/invoices.ts";
 import { billingModule } from "./billing/module.ts";
-import { TestClocks } from "./billing/test-clocks.ts";
 import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
@@ -87,6 +86,7 @@ import type { Database } from "./store/schema.ts";
 import type { SignInFailures } from "./store/sign-in-failures.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
+import { TestClocks } from "./store/test-clocks.ts";
 import { EventQuota } from "./usage/event-quota.ts";
 import { usageModule } from "./usage/module.ts";
 import { eventsCap } from "./usage/usage-report.ts";
@@ -219,6 +219,8 @@ export interface Services {
   invoices: Invoices;
   /** Test clocks that bound operators read as "now" in billing. */
   testClocks: TestClocks;
+  /** An operator's "now": its test clock's time when it has one (notices, outage claims, billing). */
+  operatorClock(operatorId: string): Promise<number>;
   /** Sign-in throttling, MFA, mailed tokens and verified addresses (also the apps' check of email recipients). */
   accounts: AccountServices;
   verifiedAddresses: VerifiedAddressesPort;
@@ -424,6 +426,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     coupons: new CouponStore(db),
     invoices,
     testClocks,
+    operatorClock: (operatorId) => testClocks.nowFor(operatorId),
     config,
     store,
     accountStore,

@@ -11,6 +11,8 @@ import type { Coupon, CouponStore } from "./coupon-store.ts";
 export interface CouponDeps {
   coupons: CouponStore;
   provider: ProviderStore;
+  /** The operator's "now": its test clock's time when it has one. */
+  operatorClock(operatorId: string): Promise<number>;
 }
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "a month as YYYY-MM");
@@ -84,7 +86,7 @@ export async function providerCouponRoutes(api: FastifyInstance, { coupons }: Co
 }
 
 /** An operator registers coupons (root only: `Coupon:*`) and reads their balances. */
-export async function couponRoutes(api: FastifyInstance, { coupons, provider }: CouponDeps) {
+export async function couponRoutes(api: FastifyInstance, { coupons, provider, operatorClock }: CouponDeps) {
   const routes = api.withTypeProvider<ZodTypeProvider>();
   routes.post(
     "/v1/coupons",
@@ -100,7 +102,7 @@ export async function couponRoutes(api: FastifyInstance, { coupons, provider }: 
     async (request, reply) => {
       const { operatorId } = operatorOf(request);
       const { couponCode } = request.body;
-      const now = Date.now();
+      const now = await operatorClock(operatorId);
       const current = billingMonth(now, (await provider.settings()).billingTimeZone);
       const outcome = await coupons.register(couponCode, operatorId, current, now);
       if (outcome === "unknown") throw new UserError("not_found", `no coupon has the code ${couponCode}`);

@@ -8,10 +8,10 @@ import { openDatabase } from "../conflux.ts";
 import { ProviderStore } from "../store/provider.ts";
 import type { Database } from "../store/schema.ts";
 import { SqlStore } from "../store/sql-store.ts";
+import { TestClocks } from "../store/test-clocks.ts";
 import { CouponStore } from "./coupon-store.ts";
 import type { BilledPlan, Metric } from "./invoice-figures.ts";
 import { type InvoiceSources, Invoices } from "./invoices.ts";
-import { TestClocks } from "./test-clocks.ts";
 
 const { databases, sqliteDir } = await useContractDatabases("invoices");
 

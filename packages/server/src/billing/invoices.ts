@@ -3,6 +3,7 @@ import { newId } from "../ids.ts";
 import { billingDay, billingMonth, monthStart } from "../runtime/billing-month.ts";
 import type { ProviderStore } from "../store/provider.ts";
 import type { Database } from "../store/schema.ts";
+import type { TestClocks } from "../store/test-clocks.ts";
 import {
   addMonths,
   type BillingDay,
@@ -15,7 +16,6 @@ import { drawCoupons } from "./coupons.ts";
 import { type BilledPlan, type InvoiceLine, invoiceFigures, type Metric } from "./invoice-figures.ts";
 import { lateDays, lateInterest } from "./late-interest.ts";
 import { type BillingDb, type BillingTables, billingDbOf } from "./tables.ts";
-import type { TestClocks } from "./test-clocks.ts";
 
 /** What an invoice is made of, from the features that know it (the root wires them). */
 export interface InvoiceSources {

@@ -73,22 +73,7 @@ const invoicesMigration: Migration = {
   },
 };
 
-/** Test clocks: an operator bound to one reads its frozen time wherever billing reads "now". */
-const testClocksMigration: Migration = {
-  async up(db: Kysely<unknown>) {
-    await db.schema
-      .createTable("test_clocks")
-      .addColumn("test_clock_id", "text", (c) => c.primaryKey())
-      .addColumn("frozen_time", "bigint", (c) => c.notNull())
-      .addColumn("created_at", "bigint", (c) => c.notNull())
-      .addColumn("updated_at", "bigint", (c) => c.notNull())
-      .execute();
-    await db.schema.alterTable("operators").addColumn("test_clock_id", "text").execute();
-  },
-};
-
 export const billingMigrations: Record<string, Migration> = {
   "0050_coupons": couponsMigration,
   "0051_invoices": invoicesMigration,
-  "0052_test_clocks": testClocksMigration,
 };

@@ -3,10 +3,10 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { UserError } from "../errors.ts";
+import type { TestClocks } from "../store/test-clocks.ts";
 import { dayNumber } from "./calendar.ts";
 import { monthSchema } from "./invoice-routes.ts";
 import type { Invoices } from "./invoices.ts";
-import type { TestClocks } from "./test-clocks.ts";
 
 export interface ProviderBillingDeps {
   invoices: Invoices;

@@ -41,8 +41,6 @@ export type BillingTables = {
     interestMonth: string;
     recordedAt: number;
   };
-  testClocks: { testClockId: string; frozenTime: number; createdAt: number; updatedAt: number };
-  operators: { testClockId: string | null };
 };
 
 export type BillingDb = Kysely<Database & BillingTables>;

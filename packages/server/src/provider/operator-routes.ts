@@ -9,11 +9,15 @@ import { newOperatorId } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
 import type { MailService } from "../mail/smtp.ts";
 import type { OperatorDirectory, OperatorRecord } from "../store/operators.ts";
+import type { PlanStore } from "../store/plans.ts";
+import type { TestClocks } from "../store/test-clocks.ts";
 import { decisionMails, sendDecision } from "./operator-mail.ts";
 import { refusalReasons } from "./refusal-reasons.ts";
 
 export interface OperatorRouteDeps {
   operatorDirectory: OperatorDirectory;
+  plans: Pick<PlanStore, "getPlan" | "changeOperatorPlan">;
+  testClocks: Pick<TestClocks, "find" | "bind">;
   /** What this process keeps in memory under an operator id (timers, caches) follows a change of it. */
   operatorIdChanged(oldId: string, newId: string): Promise<void>;
   actions: { readonly mail: MailService | undefined };
@@ -54,7 +58,7 @@ const listQuery = z.object({
 /** The provider's side of every account: list, create, accept or refuse applications [3.2], change ids [3.4]. */
 export async function operatorRoutes(api: FastifyInstance, deps: OperatorRouteDeps): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
-  const { operatorDirectory } = deps;
+  const { operatorDirectory, plans, testClocks } = deps;
 
   async function existing(operatorId: string): Promise<OperatorRecord> {
     const operator = await operatorDirectory.get(operatorId);
@@ -115,29 +119,42 @@ export async function operatorRoutes(api: FastifyInstance, deps: OperatorRouteDe
           .object({
             email: emailSchema,
             password: newPasswordSchema,
-            // Set by the plans feature; until then only its shape is checked.
             planId: z.string().min(1).max(64).optional(),
+            /** Every billing time of the operator reads this clock (billing.md "Test clocks"). */
+            testClockId: z.string().min(1).max(64).optional(),
           })
           .strict(),
         response: { 201: operatorView },
       },
     },
     async (request, reply) => {
-      const { email, password } = request.body;
+      const { email, password, planId, testClockId } = request.body;
+      const clock = testClockId === undefined ? undefined : await testClocks.find(testClockId);
+      if (testClockId !== undefined && !clock)
+        throw new UserError("bad_request", `no test clock ${testClockId}`);
+      if (planId !== undefined && !(await plans.getPlan(planId)))
+        throw new UserError(
+          "bad_request",
+          `no plan ${planId}: define it at PUT /v1/provider/plans/${planId}`,
+        );
       const passwordHash = await hashPassword(password);
       for (let attempt = 0; attempt < 5; attempt++) {
         const operatorId = newOperatorId();
+        // An operator of a test clock signed up at the clock's time.
+        const createdAt = clock?.frozenTime ?? Date.now();
         const outcome = await operatorDirectory.create({
           operatorId,
           email,
           passwordHash,
-          createdAt: Date.now(),
+          createdAt,
           status: "active",
           emailVerificationPending: false,
         });
         if (outcome === "id_taken") continue;
         if (outcome === "email_taken")
           throw new UserError("conflict", `${email} has an account already (one account per address)`);
+        if (clock) await testClocks.bind(operatorId, clock.testClockId);
+        if (planId !== undefined) await plans.changeOperatorPlan(operatorId, planId, createdAt, createdAt);
         return reply.status(201).send(viewOf(await existing(operatorId)));
       }
       throw new Error("no free operator id after 5 tries");

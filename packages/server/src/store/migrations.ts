@@ -9,6 +9,7 @@ import { operatorLifecycleMigration } from "./operator-lifecycle-migration.ts";
 import { operatorClosingsMigration, operatorSuspensionMigration } from "./operator-standing-migrations.ts";
 import { partnersMigration, tokenActorsMigration } from "./partners-migration.ts";
 import { providerMigration } from "./provider-migration.ts";
+import { testClocksMigration } from "./test-clocks-migration.ts";
 
 /**
  * Migrations are written once with Kysely's schema builder and run unchanged on SQLite and PostgreSQL.
@@ -161,6 +162,7 @@ export const storeMigrations: Record<string, Migration> = {
   "0016_delivery_retries": deliveryRetriesMigration,
   "0017_api_rate_windows": apiRateWindowsMigration,
   "0022_provider": providerMigration,
+  "0052_test_clocks": testClocksMigration,
   "0035_operator_lifecycle": operatorLifecycleMigration,
   "0047_partners": partnersMigration,
   "0048_token_actors": tokenActorsMigration,

@@ -11,6 +11,8 @@ export interface OperatorsTable {
   /** Why the provider refused or suspended it. */
   statusReason: string | null;
   statusChangedAt: number | null;
+  /** The test clock whose time is this operator's "now" in billing (billing.md "Test clocks"). */
+  testClockId: string | null;
   /** 1 while a sign-up made under required e-mail verification awaits its mailed link. */
   emailVerificationPending: Generated<number>;
   /** The provider's words to a suspended operator, beside the reason's code. */
@@ -18,6 +20,13 @@ export interface OperatorsTable {
 }
 
 export type OperatorStatus = "active" | "pending" | "refused" | "suspended";
+
+export interface TestClocksTable {
+  testClockId: string;
+  frozenTime: number;
+  createdAt: number;
+  updatedAt: number;
+}
 
 export interface ProviderAdminsTable {
   email: string;
@@ -478,6 +487,7 @@ export interface Database {
   providerAdmins: ProviderAdminsTable;
   providerTokens: ProviderTokensTable;
   providerSettings: ProviderSettingsTable;
+  testClocks: TestClocksTable;
   apiTokens: ApiTokensTable;
   users: UsersTable;
   roles: RolesTable;

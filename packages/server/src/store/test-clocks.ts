@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
-import type { Database } from "../store/schema.ts";
-import { type BillingDb, billingDbOf } from "./tables.ts";
+import type { Database } from "./schema.ts";
 
 export interface TestClock {
   testClockId: string;
@@ -12,11 +11,7 @@ export interface TestClock {
  * wherever billing reads "now" (month ends, due dates, "today" of a payment). Others read real time.
  */
 export class TestClocks {
-  private readonly db: BillingDb;
-
-  constructor(db: Kysely<Database>) {
-    this.db = billingDbOf(db);
-  }
+  constructor(private readonly db: Kysely<Database>) {}
 
   async create(testClockId: string, frozenTime: number, now = Date.now()): Promise<TestClock> {
     await this.db
