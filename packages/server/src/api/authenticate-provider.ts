@@ -42,6 +42,18 @@ export function requireProviderAdmin(api: FastifyInstance, provider: ProviderSto
   });
 }
 
+/**
+ * A provider route naming an operator in its path (`…/operators/{operatorId}/…`) answers 404 when no
+ * operator has that id, before its handler runs: one check for every feature's provider routes.
+ */
+export function requireKnownOperator(api: FastifyInstance, provider: ProviderStore): void {
+  api.addHook("preValidation", async (request) => {
+    const { operatorId } = (request.params ?? {}) as { operatorId?: unknown };
+    if (typeof operatorId === "string" && !(await provider.operatorExists(operatorId)))
+      throw new UserError("not_found", `no operator ${operatorId}`);
+  });
+}
+
 export function providerAdminOf(request: FastifyRequest): ProviderAdmin {
   if (!request.providerAdmin)
     throw new UserError("unauthorized", "not signed in as a provider administrator");

@@ -13,7 +13,7 @@ import type { Store } from "../store/store.ts";
 import { requireApiNames } from "./api-name.ts";
 import { auditChanges } from "./audit-hook.ts";
 import { requireOperator } from "./authenticate.ts";
-import { requireProviderAdmin } from "./authenticate-provider.ts";
+import { requireKnownOperator, requireProviderAdmin } from "./authenticate-provider.ts";
 import { PermissionChecker, requirePermission } from "./authorize.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 import { refuseDeepJson } from "./json-body.ts";
@@ -112,6 +112,7 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
   await api.register(async (provider) => {
     requireApiNames(provider);
     requireProviderAdmin(provider, services.provider);
+    requireKnownOperator(provider, services.provider);
     await features.provider(provider);
   });
   await studioRoutes(api, services);

@@ -1,19 +1,11 @@
+import type { PlanTerms } from "../runtime/ports/plan-terms.ts";
 import type { BillingMonth } from "./calendar.ts";
 import { ceilDiv, floorDiv, requireAmount, toAmount } from "./money.ts";
 
-export interface OverageBlock {
-  blockSize: number;
-  pricePerBlock: number;
-}
+type OverageBlock = NonNullable<PlanTerms["overage"]>["events"];
 
 /** A plan as the invoice needs it. */
-export interface BilledPlan {
-  planId: string;
-  name: string;
-  monthlyFee: number;
-  included: { events: number; aiCredits: number };
-  overage?: { events?: OverageBlock; aiCredits?: OverageBlock };
-}
+export type BilledPlan = Pick<PlanTerms, "planId" | "name" | "monthlyFee" | "included" | "overage">;
 
 export type Metric = "events" | "aiCredits";
 

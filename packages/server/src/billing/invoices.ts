@@ -110,15 +110,6 @@ export class Invoices {
     return { now, month: billingMonth(now, zone), today: billingDay(now, zone) };
   }
 
-  async hasOperator(operatorId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom("operators")
-      .select("operatorId")
-      .where("operatorId", "=", operatorId)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
   /** Lines and figures of a month as they stand (coupons are drawn only at close). */
   private async figures(operatorId: string, month: BillingMonth) {
     const zone = await this.zone();

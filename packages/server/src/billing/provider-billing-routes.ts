@@ -39,11 +39,6 @@ export async function providerBillingRoutes(
   { invoices, testClocks }: ProviderBillingDeps,
 ) {
   const routes = api.withTypeProvider<ZodTypeProvider>();
-  const requireOperator = async (operatorId: string) => {
-    if (!(await invoices.hasOperator(operatorId)))
-      throw new UserError("not_found", `no operator ${operatorId}`);
-  };
-
   routes.get(
     "/v1/provider/operators/:operatorId/invoices",
     {
@@ -55,7 +50,6 @@ export async function providerBillingRoutes(
       },
     },
     async (request) => {
-      await requireOperator(request.params.operatorId);
       return invoices.list(request.params.operatorId);
     },
   );
@@ -77,7 +71,6 @@ export async function providerBillingRoutes(
       },
     },
     async (request, reply) => {
-      await requireOperator(request.params.operatorId);
       const outcome = await invoices.recordPayment(request.params.operatorId, request.body);
       if ("refused" in outcome)
         throw new UserError(outcome.refused === "no_invoice" ? "not_found" : "bad_request", outcome.message);
@@ -96,7 +89,6 @@ export async function providerBillingRoutes(
       },
     },
     async (request) => {
-      await requireOperator(request.params.operatorId);
       return invoices.accelerate(request.params.operatorId);
     },
   );

@@ -67,8 +67,6 @@ export async function setOperatorPlan(
   planId: string,
   now = Date.now(),
 ): Promise<OperatorPlanView> {
-  if (!(await plans.operatorExists(operatorId)))
-    throw new UserError("not_found", `no operator ${operatorId}`);
   await planNamed(plans, planId);
   if (!(await plans.changeOperatorPlan(operatorId, planId, now, now)))
     throw new UserError("not_found", `no plan ${planId}`);

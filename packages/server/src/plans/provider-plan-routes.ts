@@ -92,8 +92,6 @@ export async function providerPlanRoutes(api: FastifyInstance, deps: PlanChangeD
     },
     async (request) => {
       const { operatorId } = request.params;
-      if (!(await plans.operatorExists(operatorId)))
-        throw new UserError("not_found", `no operator ${operatorId}`);
       return viewOf(await plans.operatorPlan(operatorId), await billingTimeZone());
     },
   );

@@ -301,16 +301,6 @@ export class PlanStore {
     return { defaultDays: developerDays, exceptions };
   }
 
-  /** For the provider's routes: an operator id nobody has is a 404, not a plan history of its own. */
-  async operatorExists(operatorId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom("operators")
-      .select("operatorId")
-      .where("operatorId", "=", operatorId)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
   private async developerPlan(): Promise<Plan> {
     const row = await this.db
       .selectFrom("plans")

@@ -113,6 +113,16 @@ export class ProviderStore {
     await this.db.deleteFrom("providerTokens").where("tokenHash", "=", tokenHash).execute();
   }
 
+  /** Whether an operator has this id: the provider's routes answer 404 for one nobody has. */
+  async operatorExists(operatorId: string): Promise<boolean> {
+    const row = await this.db
+      .selectFrom("operators")
+      .select("operatorId")
+      .where("operatorId", "=", operatorId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
   async settings(now = Date.now()): Promise<ProviderSettings> {
     if (this.cached && now - this.cached.readAt < this.settingsTtlMs) return this.cached.settings;
     const row = await this.db

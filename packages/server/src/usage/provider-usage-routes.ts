@@ -1,7 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { UserError } from "../errors.ts";
 import { type UsageReportDeps, usageReport } from "./usage-report.ts";
 
 const monthQuery = z.strictObject({
@@ -43,8 +42,6 @@ export async function providerUsageRoutes(api: FastifyInstance, deps: UsageRepor
     },
     async (request) => {
       const { operatorId } = request.params;
-      if (!(await deps.usage.hasOperator(operatorId)))
-        throw new UserError("not_found", `no operator ${operatorId}`);
       const now = Date.now();
       return usageReport(operatorId, monthOf(request.query.month, now), deps, now);
     },

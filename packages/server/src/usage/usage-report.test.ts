@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { useContractDatabases } from "../../test/databases.ts";
 import { openDatabase } from "../conflux.ts";
-import { developerPlanTerms, type PlanTermsPort } from "../runtime/ports/plan-terms.ts";
+import type { PlanTermsPort } from "../runtime/ports/plan-terms.ts";
 import { dailySeries, eventsCap } from "./usage-report.ts";
 import { UsageStore } from "./usage-store.ts";
 
@@ -33,7 +33,11 @@ describe.each(databases)("the events cap on %s", (_name, database) => {
     const limits: Record<string, number | undefined> = {};
     const planTerms: PlanTermsPort = {
       termsOf: async (operatorId) => ({
-        ...developerPlanTerms,
+        planId: "developer",
+        name: "Developer",
+        monthlyFee: 0,
+        included: { events: 0, aiCredits: 0 },
+        features: [],
         limits: { eventsPerMonth: limits[operatorId] },
       }),
     };

@@ -171,15 +171,6 @@ export class UsageStore implements UsageMeter {
     return new OperatorUsage(this.db, operatorId, this.calendar);
   }
 
-  async hasOperator(operatorId: string): Promise<boolean> {
-    const row = await this.db
-      .selectFrom("operators")
-      .select("operatorId")
-      .where("operatorId", "=", operatorId)
-      .executeTakeFirst();
-    return row !== undefined;
-  }
-
   /** Every operator's events and AI credits in a billing month, for the provider. */
   async everyOperator(month: string): Promise<OperatorMonth[]> {
     const rows = await this.db

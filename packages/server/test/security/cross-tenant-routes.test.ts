@@ -87,8 +87,11 @@ const validBodies: Record<string, unknown> = {
 function takesAnIdOfA(path: string): boolean {
   if (!path.includes("{")) return false;
   // Public routes authenticate by a secret, a device secret or a signature, not by the caller's key;
-  // the provider's routes refuse every operator (security/route-permissions.test.ts).
-  return !/^\/v1\/(flux\/incoming_webhooks|signed|devices\/\{deviceId\}\/data|provider\/)/.test(path);
+  // the provider's routes refuse every operator (security/route-permissions.test.ts); an invoice's
+  // month names the caller's own invoice of that month.
+  return !/^\/v1\/(flux\/incoming_webhooks|signed|devices\/\{deviceId\}\/data|provider\/|invoices\/)/.test(
+    path,
+  );
 }
 
 describe("operator B with operator A's ids", () => {

@@ -123,10 +123,13 @@ async function apiDocument(): Promise<Record<string, Record<string, { tags?: str
 
 /**
  * Public routes authenticate by a secret, a device or a signature, not by the caller's key; the
- * provider's routes refuse every operator (security/route-permissions.test.ts).
+ * provider's routes refuse every operator (security/route-permissions.test.ts); an invoice's month
+ * names the caller's own invoice of that month.
  */
 function isPublic(template: string): boolean {
-  return /^\/v1\/(flux\/incoming_webhooks|signed|devices\/\{deviceId\}\/data|provider\/)/.test(template);
+  return /^\/v1\/(flux\/incoming_webhooks|signed|devices\/\{deviceId\}\/data|provider\/|invoices\/)/.test(
+    template,
+  );
 }
 
 /** Calls every route naming an id of `owner` as `caller`; returns what did not answer as expected. */
