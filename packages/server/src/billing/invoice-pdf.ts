@@ -35,7 +35,9 @@ export function drawableText(text: string): string {
 /** Integer minor units as an exact decimal string, so formatting never goes through floating point. */
 function decimalOf(amount: number, fractionDigits: number): string {
   const sign = amount < 0 ? "-" : "";
-  const digits = Math.abs(amount).toString().padStart(fractionDigits + 1, "0");
+  const digits = Math.abs(amount)
+    .toString()
+    .padStart(fractionDigits + 1, "0");
   if (fractionDigits === 0) return `${sign}${digits}`;
   return `${sign}${digits.slice(0, -fractionDigits)}.${digits.slice(-fractionDigits)}`;
 }

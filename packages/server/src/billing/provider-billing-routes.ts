@@ -5,11 +5,9 @@ import { z } from "zod";
 import { UserError } from "../errors.ts";
 import type { TestClocks } from "../store/test-clocks.ts";
 import { dayNumber } from "./calendar.ts";
-import { monthSchema } from "./invoice-routes.ts";
-import type { Invoices } from "./invoices.ts";
+import { exportQuerySchema, type InvoiceDeps, monthSchema, sendInvoiceFile } from "./invoice-routes.ts";
 
-export interface ProviderBillingDeps {
-  invoices: Invoices;
+export interface ProviderBillingDeps extends InvoiceDeps {
   testClocks: TestClocks;
 }
 
@@ -34,10 +32,8 @@ function clockView(clock: { testClockId: string; frozenTime: number }) {
 }
 
 /** The provider's side of money: operators' invoices, payments, acceleration, and test clocks. */
-export async function providerBillingRoutes(
-  api: FastifyInstance,
-  { invoices, testClocks }: ProviderBillingDeps,
-) {
+export async function providerBillingRoutes(api: FastifyInstance, deps: ProviderBillingDeps) {
+  const { invoices, testClocks } = deps;
   const routes = api.withTypeProvider<ZodTypeProvider>();
   routes.get(
     "/v1/provider/operators/:operatorId/invoices",
@@ -52,6 +48,21 @@ export async function providerBillingRoutes(
     async (request) => {
       return invoices.list(request.params.operatorId);
     },
+  );
+
+  routes.get(
+    "/v1/provider/operators/:operatorId/invoices/:month/export",
+    {
+      schema: {
+        summary: "One month's invoice of an operator as a file: CSV (the default) or PDF",
+        tags: ["Provider"],
+        operationId: "exportProviderOperatorInvoice",
+        params: operatorParams.extend({ month: monthSchema }),
+        querystring: exportQuerySchema,
+      },
+    },
+    async (request, reply) =>
+      sendInvoiceFile(reply, deps, request.params.operatorId, request.params.month, request.query.format),
   );
 
   routes.post(
