@@ -73,6 +73,7 @@ import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { BandwidthBuckets } from "./store/bandwidth-buckets.ts";
 import { BandwidthLeases } from "./store/bandwidth-leases.ts";
+import { BoundClocks } from "./store/bound-clocks.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import { type ClosingTerms, OperatorClosings } from "./store/operator-closings.ts";
@@ -86,7 +87,6 @@ import type { Database } from "./store/schema.ts";
 import type { SignInFailures } from "./store/sign-in-failures.ts";
 import { SqlStore } from "./store/sql-store.ts";
 import type { Store } from "./store/store.ts";
-import { BoundClocks } from "./store/bound-clocks.ts";
 import { TestClocks } from "./store/test-clocks.ts";
 import { EventQuota } from "./usage/event-quota.ts";
 import { usageModule } from "./usage/module.ts";
@@ -285,7 +285,13 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   const boundClocks = new BoundClocks(() => testClocks.frozenTimes(), logger);
   await boundClocks.start();
   const operatorTime = (operatorId: string, at: number) => boundClocks.at(operatorId, at);
-  const sqlBus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger, billingDay, operatorTime });
+  const sqlBus = new SqlBus(db, kind, {
+    messages: store.messages,
+    listenUrl,
+    logger,
+    billingDay,
+    operatorTime,
+  });
   const opened = await openBus(config, sqlBus, db, logger);
   const { leadership, closeBus, announce } = opened;
   const bus = meteredBus(opened.bus, metrics);

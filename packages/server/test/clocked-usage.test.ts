@@ -72,7 +72,9 @@ describe.each(databases)("usage stamped at the test clock's time on %s", (_name,
       overage: { events: { blockSize: 1, pricePerBlock: 100 } },
     });
     expect(plan.status, plan.text).toBeLessThan(300);
-    const clock = await admin.call("POST", "/v1/provider/test_clocks", { frozenTime: "2031-01-20T09:00:00Z" });
+    const clock = await admin.call("POST", "/v1/provider/test_clocks", {
+      frozenTime: "2031-01-20T09:00:00Z",
+    });
     clockId = clock.body.testClockId;
     const email = `clocked-usage-${Date.now()}@example.com`;
     const created = await admin.call("POST", "/v1/provider/operators", {

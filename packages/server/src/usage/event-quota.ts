@@ -74,7 +74,8 @@ export class EventQuota {
         this.loading.set(key, loading);
       }
       quota = await loading;
-    } else if (now - quota.capReadAt > capRefreshMs) this.inBackground(this.readCap(operatorId, quota, now, at));
+    } else if (now - quota.capReadAt > capRefreshMs)
+      this.inBackground(this.readCap(operatorId, quota, now, at));
     if (quota.cap === undefined) return;
     if (Date.now() - quota.countReadAt > countRefreshMs) this.inBackground(this.readCount(operatorId, quota));
     if (this.left(quota) <= quota.slack) {
