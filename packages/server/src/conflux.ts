@@ -281,8 +281,8 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   await billingCalendar.start();
   const billingDay = (at: number) => billingCalendar.day(at);
   // Usage of an operator on a test clock is stamped at the clock's time, read from this cache (no query per event).
-  const testClocks = new TestClocks(db, () => boundClocks.refresh());
-  const boundClocks = new BoundClocks(() => testClocks.frozenTimes(), logger);
+  const testClocks: TestClocks = new TestClocks(db, () => boundClocks.refresh());
+  const boundClocks: BoundClocks = new BoundClocks(() => testClocks.frozenTimes(), logger);
   await boundClocks.start();
   const operatorTime = (operatorId: string, at: number) => boundClocks.at(operatorId, at);
   const sqlBus = new SqlBus(db, kind, {
