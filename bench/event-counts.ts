@@ -13,6 +13,8 @@ import path from "node:path";
 import pg from "pg";
 import { SqlBus } from "../packages/server/src/bus/sql-bus.ts";
 import { openDatabase } from "../packages/server/src/conflux.ts";
+import { billingDay } from "../packages/server/src/runtime/billing-month.ts";
+import { BoundClocks } from "../packages/server/src/store/bound-clocks.ts";
 import { median } from "./statistics.ts";
 
 const starts = Number(process.env.BENCH_STARTS ?? 4_000);
@@ -72,7 +74,13 @@ async function run(bus: SqlBus, counted: boolean): Promise<{ perSecond: number; 
 
 async function measure(name: string, database: Parameters<typeof openDatabase>[0], dir: string) {
   const { db, kind } = await openDatabase(database, dir);
-  const bus = new SqlBus(db, kind);
+  // As the service dates events: the billing zone's day, at the operator's time (one other operator is on a test clock).
+  const clocks = new BoundClocks(async () => new Map([["OP9999999999", Date.UTC(2031, 0, 20)]]), console);
+  await clocks.refresh();
+  const bus = new SqlBus(db, kind, {
+    billingDay: (at) => billingDay(at, "UTC"),
+    operatorTime: (operatorId, at) => clocks.at(operatorId, at),
+  });
   await run(bus, true); // warm-up
   const results = {
     counted: [] as Array<{ perSecond: number; cpuMicros: number }>,

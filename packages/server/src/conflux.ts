@@ -73,6 +73,7 @@ import { AppVersionStore } from "./store/app-versions.ts";
 import { AuditLogStore } from "./store/audit-logs.ts";
 import { BandwidthBuckets } from "./store/bandwidth-buckets.ts";
 import { BandwidthLeases } from "./store/bandwidth-leases.ts";
+import { BoundClocks } from "./store/bound-clocks.ts";
 import { type OpenDatabase, openDatabase as openStoreDatabase } from "./store/database.ts";
 import { storeMigrations, migratorFor as storeMigratorFor } from "./store/migrations.ts";
 import { type ClosingTerms, OperatorClosings } from "./store/operator-closings.ts";
@@ -279,7 +280,18 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   );
   await billingCalendar.start();
   const billingDay = (at: number) => billingCalendar.day(at);
-  const sqlBus = new SqlBus(db, kind, { messages: store.messages, listenUrl, logger, billingDay });
+  // Usage of an operator on a test clock is stamped at the clock's time, read from this cache (no query per event).
+  const testClocks: TestClocks = new TestClocks(db, () => boundClocks.refresh());
+  const boundClocks: BoundClocks = new BoundClocks(() => testClocks.frozenTimes(), logger);
+  await boundClocks.start();
+  const operatorTime = (operatorId: string, at: number) => boundClocks.at(operatorId, at);
+  const sqlBus = new SqlBus(db, kind, {
+    messages: store.messages,
+    listenUrl,
+    logger,
+    billingDay,
+    operatorTime,
+  });
   const opened = await openBus(config, sqlBus, db, logger);
   const { leadership, closeBus, announce } = opened;
   const bus = meteredBus(opened.bus, metrics);
@@ -309,7 +321,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     await startExecution(bus, tick, config.limits.maxMessageBytes);
   }, logger);
   const stepEvents = new StepEvents();
-  const usage = new UsageStore(db, billingCalendar);
+  const usage = new UsageStore(db, billingCalendar, operatorTime);
   let url = "";
   const files = createFileStore({
     db,
@@ -329,6 +341,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
       capOf: (operatorId, at) => eventsCap(operatorId, at, { usage, planTerms }),
       countOf: async (operatorId, month) => (await usage.forOperator(operatorId).ofMonth(month)).events ?? 0,
       calendar: billingCalendar,
+      operatorTime,
     },
     logger,
   );
@@ -375,7 +388,6 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
-  const testClocks = new TestClocks(db);
   const invoiceSources: InvoiceSources = {
     plansInForce: async (operatorId, from, to) =>
       (await plans.plansInForce(operatorId, from, to)).map((period) => period.plan),
@@ -565,6 +577,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     url,
     async stop() {
       billingCalendar.stop();
+      boundClocks.stop();
       stopRetention();
       stopProbes();
       stopClosings();

@@ -90,6 +90,8 @@ export interface SqlBusOptions {
   logger?: Logger | undefined;
   /** The billing day (`YYYY-MM-DD`) an event at a time is counted on; UTC days when absent. */
   billingDay?: ((at: number) => string) | undefined;
+  /** The time an operator's event is dated at when the real time is `at` (its test clock's); `at` when absent. */
+  operatorTime?: ((operatorId: string, at: number) => number) | undefined;
 }
 
 /** A dedupe key seen before: the execution is the first one's. */
@@ -155,9 +157,13 @@ export class SqlBus implements Bus {
   ): Promise<{ executionId: string; duplicate: boolean }> {
     const createdAt = Date.now();
     // A run an event source starts is a billed event; a replay sends an event that was counted already.
+    const { billingDay = utcDay, operatorTime } = this.options;
     const count: EventCount | undefined =
       execution.replayOf === null
-        ? { operatorId: execution.operatorId, day: (this.options.billingDay ?? utcDay)(createdAt) }
+        ? {
+            operatorId: execution.operatorId,
+            day: billingDay(operatorTime ? operatorTime(execution.operatorId, createdAt) : createdAt),
+          }
         : undefined;
     try {
       if (this.postgresCommit) {

@@ -11,7 +11,11 @@ export interface TestClock {
  * wherever billing reads "now" (month ends, due dates, "today" of a payment). Others read real time.
  */
 export class TestClocks {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Called once a clock moved or an operator was bound (the usage stamps' cache reads again). */
+    private readonly changed: () => Promise<void> = async () => {},
+  ) {}
 
   async create(testClockId: string, frozenTime: number, now = Date.now()): Promise<TestClock> {
     await this.db
@@ -47,7 +51,9 @@ export class TestClocks {
       .where("testClockId", "=", testClockId)
       .where("frozenTime", "<=", frozenTime)
       .executeTakeFirst();
-    return updated.numUpdatedRows > 0n;
+    if (updated.numUpdatedRows === 0n) return false;
+    await this.changed();
+    return true;
   }
 
   /** Binds a new operator to a clock: its sign-up, too, happened at the clock's time. False for an unknown clock. */
@@ -59,6 +65,7 @@ export class TestClocks {
       .set({ testClockId, createdAt: clock.frozenTime })
       .where("operatorId", "=", operatorId)
       .execute();
+    await this.changed();
     return true;
   }
 
@@ -69,6 +76,16 @@ export class TestClocks {
       .where("testClockId", "=", testClockId)
       .execute();
     return rows.map((row) => row.operatorId);
+  }
+
+  /** Every operator bound to a clock, with its clock's frozen time. */
+  async frozenTimes(): Promise<Map<string, number>> {
+    const rows = await this.db
+      .selectFrom("operators")
+      .innerJoin("testClocks", "testClocks.testClockId", "operators.testClockId")
+      .select(["operators.operatorId", "testClocks.frozenTime"])
+      .execute();
+    return new Map(rows.map((row) => [row.operatorId, Number(row.frozenTime)]));
   }
 
   /** "Now" for an operator: its test clock's frozen time, else the real time. */

@@ -55,6 +55,27 @@ describe("the events quota at the door", () => {
     expect(await send([quota], "OPA", 5, august, commit)).toBe(5);
   });
 
+  it("reads the month and the cap of an operator on a test clock at the clock's time", async () => {
+    const { sources, counts } = database({ OPC: 10 });
+    const capsAskedAt: number[] = [];
+    const clocked: EventQuotaSources = {
+      ...sources,
+      capOf: async (operatorId, at) => {
+        capsAskedAt.push(at);
+        return sources.capOf(operatorId, at);
+      },
+      operatorTime: (operatorId, at) => (operatorId === "OPC" ? july : at),
+    };
+    counts.set("OPC 2026-07", 10);
+    const quota = new EventQuota(clocked, silent);
+    // Real time is in August, the clock's in July, whose 10 events are the cap.
+    const refused = await quota.check("OPC", august).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: "quota_exceeded", retryAfterSeconds: 12 * 3600 });
+    expect(capsAskedAt).toEqual([july]);
+    // Another operator at the same real time is in August, with nothing counted.
+    await expect(quota.check("OPA", august)).resolves.toBeUndefined();
+  });
+
   it("is shared by instances on one database: together they admit the cap, not more", async () => {
     const { sources, commit, counts } = database({ OPB: 40 });
     const instances = [new EventQuota(sources, silent), new EventQuota(sources, silent)];

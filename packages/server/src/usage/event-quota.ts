@@ -8,6 +8,8 @@ export interface EventQuotaSources {
   /** Events counted in the month so far, by every instance. */
   countOf(operatorId: string, month: string): Promise<number>;
   calendar: { month(at: number): string; monthEnd(at: number): number };
+  /** An operator's time when the real time is `at` (its test clock's, when bound); `at` when absent. */
+  operatorTime?: (operatorId: string, at: number) => number;
 }
 
 /** How often a cap is read again: a changed plan or quota reaches every instance within this. */
@@ -60,17 +62,20 @@ export class EventQuota {
 
   /** Throws `Refused` (429 quota_exceeded) when the operator's events cap for this month is reached. */
   async check(operatorId: string, now = Date.now()): Promise<void> {
-    const month = this.sources.calendar.month(now);
+    // The month and the cap are the operator's (its test clock's); refreshes go by real time.
+    const at = this.sources.operatorTime ? this.sources.operatorTime(operatorId, now) : now;
+    const month = this.sources.calendar.month(at);
     let quota = this.operators.get(operatorId);
     if (!quota || quota.month !== month) {
       const key = `${operatorId} ${month}`;
       let loading = this.loading.get(key);
       if (!loading) {
-        loading = this.load(operatorId, month, now).finally(() => this.loading.delete(key));
+        loading = this.load(operatorId, month, now, at).finally(() => this.loading.delete(key));
         this.loading.set(key, loading);
       }
       quota = await loading;
-    } else if (now - quota.capReadAt > capRefreshMs) this.inBackground(this.readCap(operatorId, quota, now));
+    } else if (now - quota.capReadAt > capRefreshMs)
+      this.inBackground(this.readCap(operatorId, quota, now, at));
     if (quota.cap === undefined) return;
     if (Date.now() - quota.countReadAt > countRefreshMs) this.inBackground(this.readCount(operatorId, quota));
     if (this.left(quota) <= quota.slack) {
@@ -78,7 +83,7 @@ export class EventQuota {
       while (quota.lastRead <= arrived) await this.readCount(operatorId, quota);
     }
     if (this.left(quota) <= 0) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((this.sources.calendar.monthEnd(now) - now) / 1000));
+      const retryAfterSeconds = Math.max(1, Math.ceil((this.sources.calendar.monthEnd(at) - at) / 1000));
       throw new Refused(
         "quota_exceeded",
         `the monthly events quota (${quota.cap}) is used up: ${quota.used + quota.admitted} events this month; sources accept events again when the month ends`,
@@ -97,9 +102,9 @@ export class EventQuota {
     return (quota.cap ?? Number.POSITIVE_INFINITY) - quota.used - quota.admitted;
   }
 
-  private async load(operatorId: string, month: string, now: number): Promise<OperatorQuota> {
+  private async load(operatorId: string, month: string, now: number, at: number): Promise<OperatorQuota> {
     const [cap, used] = await Promise.all([
-      this.sources.capOf(operatorId, now),
+      this.sources.capOf(operatorId, at),
       this.sources.countOf(operatorId, month),
     ]);
     const quota: OperatorQuota = {
@@ -119,10 +124,10 @@ export class EventQuota {
     return quota;
   }
 
-  private readCap(operatorId: string, quota: OperatorQuota, now: number): Promise<void> {
+  private readCap(operatorId: string, quota: OperatorQuota, now: number, at: number): Promise<void> {
     quota.capReading ??= (async () => {
       try {
-        quota.cap = await this.sources.capOf(operatorId, now);
+        quota.cap = await this.sources.capOf(operatorId, at);
         quota.capReadAt = now;
       } finally {
         quota.capReading = undefined;

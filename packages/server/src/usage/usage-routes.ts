@@ -9,6 +9,8 @@ import { type UsageReportDeps, usageReport } from "./usage-report.ts";
 export interface UsageRouteDeps extends UsageReportDeps {
   /** The door's events quota: it forgets an operator whose own quota changed here. */
   eventQuota: EventQuota;
+  /** The operator's "now": its test clock's time, when it is bound to one. */
+  operatorClock(operatorId: string): Promise<number>;
 }
 
 /** A cap: a whole number of at least 0; null removes it; left out, it stays. */
@@ -31,8 +33,9 @@ export async function usageRoutes(api: FastifyInstance, deps: UsageRouteDeps): P
       },
     },
     async (request) => {
-      const now = Date.now();
-      return usageReport(operatorOf(request).operatorId, deps.billingCalendar.month(now), deps, now);
+      const { operatorId } = operatorOf(request);
+      const now = await deps.operatorClock(operatorId);
+      return usageReport(operatorId, deps.billingCalendar.month(now), deps, now);
     },
   );
 

@@ -8,10 +8,13 @@ const { databases, sqliteDir } = await useContractDatabases("usage");
 
 const november = Date.UTC(2026, 10, 25, 12);
 const december = Date.UTC(2026, 11, 1, 0, 0, 0, 1);
+/** The frozen time of OPCLOCK's test clock. */
+const frozen = Date.parse("2031-01-20T09:00:00Z");
 
 describe.each(databases)("the usage counters on %s", (_name, database) => {
   let usage: UsageStore;
   let tokyo: UsageStore;
+  let clocked: UsageStore;
   let close: () => Promise<void>;
 
   beforeAll(async () => {
@@ -19,6 +22,9 @@ describe.each(databases)("the usage counters on %s", (_name, database) => {
     const opened = await openDatabase(database, sqliteDir);
     usage = new UsageStore(opened.db);
     tokyo = new UsageStore(opened.db, { day: (at) => billingDay(at, "Asia/Tokyo") });
+    clocked = new UsageStore(opened.db, undefined, (operatorId, at) =>
+      operatorId === "OPCLOCK" ? frozen : at,
+    );
     close = () => opened.db.destroy();
   });
   afterAll(async () => close?.());
@@ -48,6 +54,26 @@ describe.each(databases)("the usage counters on %s", (_name, database) => {
     await tokyo.forOperator("OPT").setQuota("ai_credits", 9);
     expect(await tokyo.forOperator("OPT").quotas()).toEqual({ events: 100, ai_credits: 9 });
   });
+
+  it.skipIf(!database)(
+    "dates an operator on a test clock at the clock's time, others at the time given",
+    async () => {
+      // The AI feature meters through add and reserve with real time; an operator on a clock counts in its month.
+      await clocked.forOperator("OPCLOCK").add({ ai_credits: 5 }, november);
+      expect(await clocked.forOperator("OPCLOCK").reserve("ai_credits", 3, 10, november)).toEqual({
+        granted: true,
+        used: 8,
+      });
+      await clocked.forOperator("OPREAL").add({ ai_credits: 2 }, november);
+      expect(await clocked.forOperator("OPCLOCK").ofMonth("2031-01")).toEqual({ ai_credits: 8 });
+      expect(await clocked.forOperator("OPCLOCK").ofMonth("2026-11")).toEqual({});
+      expect(await clocked.forOperator("OPCLOCK").month(november)).toEqual({ ai_credits: 8 });
+      expect(await clocked.forOperator("OPCLOCK").daily("2031-01")).toEqual([
+        { day: "2031-01-20", metric: "ai_credits", amount: 8 },
+      ]);
+      expect(await clocked.forOperator("OPREAL").ofMonth("2026-11")).toEqual({ ai_credits: 2 });
+    },
+  );
 
   it.skipIf(!database)("keeps an operator's own quota until it is removed", async () => {
     expect(await usage.forOperator("OPQ").quota("ai_credits")).toBeUndefined();

@@ -9,6 +9,11 @@ export type UsageCalendar = Pick<BillingCalendar, "day">;
 
 const utcCalendar: UsageCalendar = { day: (at) => billingDay(at, "UTC") };
 
+/** An operator's time when the real time is `at`: its test clock's, when it is bound to one. */
+export type OperatorTime = (operatorId: string, at: number) => number;
+
+const realTime: OperatorTime = (_operatorId, at) => at;
+
 type Counters = Partial<Record<UsageMetric, number>>;
 
 /** One day's count of a metric (`day` is `YYYY-MM-DD` in the billing time zone). */
@@ -36,11 +41,17 @@ export class OperatorUsage implements OperatorUsageMeter {
     private readonly db: Kysely<Database>,
     readonly operatorId: string,
     private readonly calendar: UsageCalendar,
+    private readonly operatorTime: OperatorTime = realTime,
   ) {}
+
+  /** The billing day usage at real time `now` is counted on: the operator's test clock's day, when bound. */
+  private dayAt(now: number): string {
+    return this.calendar.day(this.operatorTime(this.operatorId, now));
+  }
 
   /** Adds to the monthly and daily counters (together) and returns the monthly ones' new values. */
   async add(amounts: Counters, now = Date.now()): Promise<Counters> {
-    const day = this.calendar.day(now);
+    const day = this.dayAt(now);
     const rows = (Object.entries(amounts) as [UsageMetric, number][])
       .filter(([, amount]) => amount !== 0)
       .map(([metric, amount]) => ({ operatorId: this.operatorId, metric, amount, updatedAt: now }));
@@ -130,7 +141,7 @@ export class OperatorUsage implements OperatorUsageMeter {
   }
 
   month(now = Date.now()): Promise<Counters> {
-    return this.ofMonth(this.calendar.day(now).slice(0, 7));
+    return this.ofMonth(this.dayAt(now).slice(0, 7));
   }
 
   async ofMonth(month: string): Promise<Counters> {
@@ -165,10 +176,11 @@ export class UsageStore implements UsageMeter {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly calendar: UsageCalendar = utcCalendar,
+    private readonly operatorTime: OperatorTime = realTime,
   ) {}
 
   forOperator(operatorId: string): OperatorUsage {
-    return new OperatorUsage(this.db, operatorId, this.calendar);
+    return new OperatorUsage(this.db, operatorId, this.calendar, this.operatorTime);
   }
 
   /** Every operator's events and AI credits in a billing month, for the provider. */
