@@ -25,7 +25,7 @@ export function CouponsSection({ canRegister }: { canRegister: boolean }) {
     });
 
   return (
-    <section aria-labelledby="coupons-title">
+    <section className="cfx-stack" aria-labelledby="coupons-title">
       <h2 id="coupons-title">Coupons</h2>
       <p className="cfx-muted">
         When a month closes, coupons pay its plan, overage and tax (never late interest), the soonest expiring

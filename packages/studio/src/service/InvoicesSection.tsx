@@ -23,7 +23,7 @@ export function InvoicesSection({ invoices }: { invoices: Invoice[] }) {
     });
 
   return (
-    <section aria-labelledby="invoices-title">
+    <section className="cfx-stack" aria-labelledby="invoices-title">
       <h2 id="invoices-title">Invoices</h2>
       {exporting.error ? <ErrorBanner error={exporting.error} onDismiss={exporting.clearError} /> : null}
       <Table

@@ -39,7 +39,7 @@ export function PlanCostSection({ thisMonth, onChanged }: { thisMonth: string; o
 
   const error = plans.error ?? mine.error;
   return (
-    <section aria-labelledby="plan-cost-title">
+    <section className="cfx-stack" aria-labelledby="plan-cost-title">
       <h2 id="plan-cost-title">Change plan</h2>
       {error ? (
         <ErrorBanner

@@ -5,7 +5,7 @@ import type { Invoice } from "./service-api.ts";
 /** The open invoice: this month so far, a preliminary figure until the month ends. */
 export function ThisMonthSection({ invoice }: { invoice: Invoice }) {
   return (
-    <section aria-labelledby="this-month-title">
+    <section className="cfx-stack" aria-labelledby="this-month-title">
       <h2 id="this-month-title">This month so far ({invoice.month})</h2>
       <Table
         caption={`Lines of ${invoice.month}`}
