@@ -192,6 +192,18 @@ export class Invoices {
     return [...(open && open.status === "open" ? [open] : []), ...rows.map(invoiceOf)];
   }
 
+  /** Closed invoices of every operator not paid in full, by operator then month. */
+  async unpaidClosed(): Promise<Array<Invoice & { operatorId: string }>> {
+    const rows = await this.db
+      .selectFrom("invoices")
+      .selectAll()
+      .whereRef("paidAmount", "<", "amountDue")
+      .orderBy("operatorId")
+      .orderBy("month")
+      .execute();
+    return rows.map((row) => ({ operatorId: row.operatorId, ...invoiceOf(row) }));
+  }
+
   /**
    * Closes one month: writes its figures, draws the operator's coupons (registered before the month
    * ended, soonest expiry first) and keeps it for good. False when it was closed already.

@@ -5,6 +5,7 @@ import { startPeriodicSweep } from "../runtime/periodic-sweep.ts";
 import { type CouponDeps, couponRoutes, providerCouponRoutes } from "./coupon-routes.ts";
 import { type InvoiceDeps, invoiceRoutes } from "./invoice-routes.ts";
 import { billingMigrations } from "./migrations.ts";
+import { overdueRoutes } from "./overdue-routes.ts";
 import { type ProviderBillingDeps, providerBillingRoutes } from "./provider-billing-routes.ts";
 
 type BillingDeps = CouponDeps & InvoiceDeps & ProviderBillingDeps & { logger: Logger };
@@ -26,6 +27,7 @@ export const billingModule = {
   async providerRoutes(app: FastifyInstance, deps: BillingDeps) {
     await providerCouponRoutes(app, deps);
     await providerBillingRoutes(app, deps);
+    await overdueRoutes(app, deps);
   },
   async start(deps: BillingDeps) {
     // Every instance may close: each invoice's key makes a second close of a month a no-op.

@@ -20,7 +20,12 @@ export function saveOutcomeOf(error: unknown): SaveOutcome {
 
 /** Saves a file the browser made (an export) under `filename`. */
 export function downloadText(text: string, filename: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+  downloadBlob(new Blob([text], { type }), filename);
+}
+
+/** Saves a file the browser holds (an export fetched with the session's headers) under `filename`. */
+export function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
   const link = document.createElement("a");
   link.href = url;
   link.download = filename;

@@ -9,7 +9,10 @@ import { MaintenancePage } from "./MaintenancePage.tsx";
 import { NoticesPage } from "./NoticesPage.tsx";
 import { OperatorPage } from "./OperatorPage.tsx";
 import { OperatorsPage } from "./OperatorsPage.tsx";
+import { OverduePage } from "./OverduePage.tsx";
+import { PaymentsPage } from "./PaymentsPage.tsx";
 import { PlansPage } from "./PlansPage.tsx";
+import { ProviderCouponsPage } from "./ProviderCouponsPage.tsx";
 import { ProviderOutagesPage } from "./ProviderOutagesPage.tsx";
 import { ProviderSignInPage } from "./ProviderSignInPage.tsx";
 import { ProviderUsagePage } from "./ProviderUsagePage.tsx";
@@ -24,6 +27,9 @@ const sections: { page: ProviderRoute["page"]; label: string }[] = [
   { page: "notices", label: "Notices" },
   { page: "maintenance", label: "Maintenance" },
   { page: "outages", label: "Outages" },
+  { page: "payments", label: "Payments" },
+  { page: "overdue", label: "Overdue" },
+  { page: "coupons", label: "Coupons" },
 ];
 
 function ProviderPages({ route }: { route: ProviderRoute }) {
@@ -43,6 +49,12 @@ function ProviderPages({ route }: { route: ProviderRoute }) {
       return <MaintenancePage />;
     case "outages":
       return <ProviderOutagesPage />;
+    case "payments":
+      return <PaymentsPage />;
+    case "overdue":
+      return <OverduePage />;
+    case "coupons":
+      return <ProviderCouponsPage />;
     default:
       return <NotFoundPage onHome={() => navigate(providerPathOf({ page: "operators" }))} />;
   }

@@ -1,6 +1,7 @@
 import { createContext, useContext } from "react";
 import type { HttpClient } from "../api/client.ts";
 import type {
+  Invoice,
   MaintenanceWindow,
   NoticeSeverity,
   OperatorPlan,
@@ -78,6 +79,50 @@ export interface OperatorUsage {
   aiCredits: number;
 }
 
+/** `POST /v1/provider/operators/{operatorId}/payments`: a payment of a closed month. */
+export interface NewPayment {
+  month: string;
+  amount: number;
+  /** `YYYY-MM-DD`, not after the operator's today. */
+  paidOn: string;
+}
+
+/** The recorded payment: its late days, and the month whose invoice carries their interest. */
+export interface RecordedPayment extends NewPayment {
+  paymentId: string;
+  lateDays: number;
+  interestMonth: string;
+}
+
+export interface NewCoupon {
+  amount: number;
+  expiryMonth: string;
+  /** Generated when absent. */
+  code?: string;
+}
+
+/** A coupon as the provider lists it: its holder once registered. */
+export interface ProviderCoupon {
+  couponCode: string;
+  amount: number;
+  balance: number;
+  expiryMonth: string;
+  operatorId?: string;
+  registeredDateTime?: number;
+  createDateTime?: number;
+}
+
+/** `GET /v1/provider/overdue`: a closed invoice past its due date with something left to pay. */
+export interface OverdueInvoice {
+  operatorId: string;
+  month: string;
+  amountDue: number;
+  paidAmount: number;
+  outstanding: number;
+  dueDate: string;
+  daysOverdue: number;
+}
+
 const segment = encodeURIComponent;
 
 export function createProviderApi(http: HttpClient) {
@@ -146,6 +191,17 @@ export function createProviderApi(http: HttpClient) {
 
     listOutages: () => http.json<Outage[]>("GET", "/v1/provider/outages"),
     createOutage: (outage: NewOutage) => http.json<Outage>("POST", "/v1/provider/outages", { body: outage }),
+
+    listOperatorInvoices: (operatorId: string) =>
+      http.json<Invoice[]>("GET", `${operator(operatorId)}/invoices`),
+    recordPayment: (operatorId: string, payment: NewPayment) =>
+      http.json<RecordedPayment>("POST", `${operator(operatorId)}/payments`, { body: payment }),
+    accelerate: (operatorId: string) =>
+      http.json<{ acceleratedOn: string; months: string[] }>("POST", `${operator(operatorId)}/accelerate`),
+    listOverdue: () => http.json<OverdueInvoice[]>("GET", "/v1/provider/overdue"),
+    listCoupons: () => http.json<ProviderCoupon[]>("GET", "/v1/provider/coupons"),
+    issueCoupon: (coupon: NewCoupon) =>
+      http.json<ProviderCoupon>("POST", "/v1/provider/coupons", { body: coupon }),
 
     usage: (month: string) => http.json<OperatorUsage[]>("GET", `/v1/provider/usage?month=${segment(month)}`),
   };

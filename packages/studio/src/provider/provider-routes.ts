@@ -8,13 +8,27 @@ export type ProviderRoute =
   | { page: "maintenance" }
   | { page: "outages" }
   | { page: "usage" }
+  | { page: "payments" }
+  | { page: "coupons" }
+  | { page: "overdue" }
   | { page: "not-found" };
 
 export function isProviderPath(pathname: string): boolean {
   return pathname === "/provider" || pathname.startsWith("/provider/");
 }
 
-const pages = ["sign-in", "operators", "plans", "notices", "maintenance", "outages", "usage"] as const;
+const pages = [
+  "sign-in",
+  "operators",
+  "plans",
+  "notices",
+  "maintenance",
+  "outages",
+  "usage",
+  "payments",
+  "coupons",
+  "overdue",
+] as const;
 
 export function matchProviderRoute(pathname: string): ProviderRoute {
   const [first, second, third, ...rest] = pathname.split("/").filter(Boolean).map(decodeURIComponent);

@@ -142,6 +142,39 @@ export interface SwitchedUser {
   operatorId: string;
 }
 
+/** One line of an invoice (billing.md): `plan`, `overage`, `outage_credit` (negative), `late_interest`. */
+export interface InvoiceLine {
+  kind: string;
+  description: string;
+  amount: number;
+}
+
+/** `GET /v1/invoices`: the open invoice of this month first, then the closed ones, newest first. */
+export interface Invoice {
+  month: string;
+  status: "open" | "closed";
+  lines: InvoiceLine[];
+  subtotal: number;
+  tax: number;
+  lateInterest: number;
+  total: number;
+  couponApplied: number;
+  amountDue: number;
+  paidAmount: number;
+  /** `YYYY-MM-DD`. */
+  dueDate: string;
+}
+
+export type InvoiceFormat = "csv" | "pdf";
+
+/** `GET /v1/coupons`: a registered coupon and what is left of it. */
+export interface Coupon {
+  couponCode: string;
+  amount: number;
+  balance: number;
+  expiryMonth: string;
+}
+
 const segment = encodeURIComponent;
 
 export function createServiceApi(http: HttpClient, operatorId: () => string) {
@@ -155,6 +188,14 @@ export function createServiceApi(http: HttpClient, operatorId: () => string) {
     getPlan: () => http.json<OperatorPlan>("GET", `${operator()}/plan`),
     changePlan: (planId: string) =>
       http.json<OperatorPlan>("PUT", `${operator()}/plan`, { body: { planId } }),
+
+    listInvoices: () => http.json<Invoice[]>("GET", "/v1/invoices"),
+    /** The invoice as a file (the export needs the session's headers, so it is fetched, not linked). */
+    exportInvoice: async (month: string, format: InvoiceFormat) =>
+      (await http.raw("GET", `/v1/invoices/${segment(month)}/export?format=${format}`)).blob(),
+    listCoupons: () => http.json<Coupon[]>("GET", "/v1/coupons"),
+    registerCoupon: (couponCode: string) =>
+      http.json<Coupon>("POST", "/v1/coupons", { body: { couponCode } }),
 
     listNotices: () => http.json<Notices>("GET", "/v1/notices"),
     getStanding: () => http.json<OperatorStanding>("GET", operator()),

@@ -25,6 +25,7 @@ const sections: { path: string; label: string; apiName?: ConsoleApiName; rootOnl
   { path: "/usage", label: "Usage", apiName: "Usage:getUsage" },
   { path: "/plan", label: "Plan", rootOnly: true },
   { path: "/outages", label: "Outages", apiName: "Outage:listOutages" },
+  { path: "/billing", label: "Billing", apiName: "Billing:listInvoices" },
   { path: "/account", label: "Your account" },
 ];
 

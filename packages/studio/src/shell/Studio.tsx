@@ -25,6 +25,7 @@ import { RunPage } from "../pages/RunPage.tsx";
 import { VerifyEmailPage } from "../pages/VerifyEmailPage.tsx";
 import { VersionPage } from "../pages/VersionPage.tsx";
 import { isProviderPath } from "../provider/provider-routes.ts";
+import { BillingPage } from "../service/BillingPage.tsx";
 import { OutagesPage } from "../service/OutagesPage.tsx";
 import { PlanPage } from "../service/PlanPage.tsx";
 import { createServiceApi, ServiceApiContext } from "../service/service-api.ts";
@@ -75,6 +76,8 @@ function Pages() {
       return <UsagePage />;
     case "plan":
       return <PlanPage />;
+    case "billing":
+      return <BillingPage />;
     case "outages":
       return <OutagesPage />;
     case "logout":

@@ -27,6 +27,8 @@ export const consoleApiNames = [
   "Usage:getUsage",
   "Usage:updateUsageQuotas",
   "Outage:listOutages",
+  "Billing:listInvoices",
+  "Coupon:listCoupons",
   "Partner:listCustomers",
 ] as const;
 

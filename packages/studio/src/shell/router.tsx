@@ -36,6 +36,7 @@ export type Route =
   | { page: "usage" }
   | { page: "plan" }
   | { page: "outages" }
+  | { page: "billing" }
   | { page: "logout" }
   | { page: "not-found" };
 
@@ -58,7 +59,10 @@ export function matchRoute(pathname: string): Route {
   if (first === "roles" && parts.length === 1) return { page: "roles" };
   if (first === "audit-log" && parts.length === 1) return { page: "audit-log" };
   if (first === "account" && parts.length === 1) return { page: "account" };
-  if ((first === "usage" || first === "plan" || first === "outages") && parts.length === 1)
+  if (
+    (first === "usage" || first === "plan" || first === "outages" || first === "billing") &&
+    parts.length === 1
+  )
     return { page: first };
   if (first !== "apps" || rest.length) return { page: "not-found" };
   if (!appId) return { page: "apps" };
