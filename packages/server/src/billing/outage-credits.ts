@@ -46,7 +46,9 @@ export class OutageCredits {
     if (!claim) throw new Error(`no claim ${claimId} of ${operatorId}`);
     const zone = (await this.provider.settings()).billingTimeZone;
     const current = billingMonth(await this.clocks.nowFor(operatorId), zone);
-    const invoiceMonth = claim.outageMonth >= current ? claim.outageMonth : current;
+    // A month's invoice closes when the month ends: after that, the credit goes on the open one.
+    const outageMonthEnded = claim.outageMonth < current;
+    const invoiceMonth = outageMonthEnded ? current : claim.outageMonth;
     const creditedBefore = (await this.store.claimsOfOutageMonth(operatorId, claim.outageMonth))
       .filter((other) => other.claimId !== claimId)
       .reduce((sum, other) => sum + (other.credit ?? 0), 0);
