@@ -215,6 +215,8 @@ export class Invoices {
    * ended, soonest expiry first) and keeps it for good. False when it was closed already.
    */
   async close(operatorId: string, month: BillingMonth): Promise<boolean> {
+    // A closed month's credits are final: only a month not closed yet works them out again.
+    if (await this.closedRow(operatorId, month)) return false;
     await this.sources.settleOutageCredits?.(operatorId, month);
     const figures = await this.figures(operatorId, month);
     const closedAt = monthStart(addMonths(month, 1), await this.zone());
