@@ -19,6 +19,7 @@ import { auditModule } from "./audit/module.ts";
 import { CouponStore } from "./billing/coupon-store.ts";
 import { type InvoiceSources, Invoices } from "./billing/invoices.ts";
 import { billingModule } from "./billing/module.ts";
+import { OutageCredits } from "./billing/outage-credits.ts";
 import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
@@ -80,6 +81,7 @@ import { type ClosingTerms, OperatorClosings } from "./store/operator-closings.t
 import { exportOperator } from "./store/operator-export.ts";
 import { OperatorSuspensions } from "./store/operator-suspensions.ts";
 import { OperatorDirectory } from "./store/operators.ts";
+import { OutageCreditStore } from "./store/outage-credits.ts";
 import { PartnerStore } from "./store/partners.ts";
 import { PlanStore } from "./store/plans.ts";
 import { ProviderStore } from "./store/provider.ts";
@@ -231,6 +233,8 @@ export interface Services {
   notices: NoticeStore;
   /** Outages the provider records and the operators' claims of them. */
   outages: OutageStore;
+  /** Works out a new outage claim's credit and the invoice it lands on (billing's rule). */
+  creditOutageClaim(operatorId: string, claimId: string): Promise<{ credit: number; invoiceMonth: string }>;
   /** Partner operators and their customers. */
   partners: PartnerStore;
   /** Suspending and resuming operators [ToS 5.1.3]; `suspendedOperators` is this process's cached view. */
@@ -388,14 +392,17 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   });
   const accounts = createAccountServices(db, cipher, mail, () => config.publicUrl ?? url);
   const googleTokens = new GoogleAccessTokens(outbound);
+  const plansInForce: InvoiceSources["plansInForce"] = async (operatorId, from, to) =>
+    (await plans.plansInForce(operatorId, from, to)).map((period) => period.plan);
+  const outageCredits = new OutageCredits(new OutageCreditStore(db), plansInForce, provider, testClocks);
   const invoiceSources: InvoiceSources = {
-    plansInForce: async (operatorId, from, to) =>
-      (await plans.plansInForce(operatorId, from, to)).map((period) => period.plan),
+    plansInForce,
     async usageOf(operatorId, month) {
       const counters = await usage.forOperator(operatorId).ofMonth(month);
       return { events: counters.events ?? 0, aiCredits: counters.ai_credits ?? 0 };
     },
-    outageCreditsOf: async () => [],
+    outageCreditsOf: (operatorId, month) => outageCredits.creditsOn(operatorId, month),
+    settleOutageCredits: (operatorId, month) => outageCredits.settle(operatorId, month),
   };
   const invoices = new Invoices(db, invoiceSources, provider, testClocks);
   const accountStore = new AccountStore(db);
@@ -464,6 +471,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     verifiedAddresses: accounts.verifiedEmails,
     notices: new NoticeStore(db),
     outages: new OutageStore(db),
+    creditOutageClaim: (operatorId, claimId) => outageCredits.credit(operatorId, claimId),
     partners: new PartnerStore(db),
     operatorSuspensions,
     suspendedOperators,

@@ -28,6 +28,8 @@ export interface InvoiceSources {
     operatorId: string,
     month: BillingMonth,
   ): Promise<Array<{ description: string; amount: number }>>;
+  /** Works out again the credits landing on `month` before its invoice closes (billing/outage-credits.ts). */
+  settleOutageCredits?(operatorId: string, month: BillingMonth): Promise<void>;
 }
 
 /** An invoice as billing.md shows it. */
@@ -117,7 +119,10 @@ export class Invoices {
     const to = monthStart(addMonths(month, 1), zone);
     const plans = await this.sources.plansInForce(operatorId, from, to);
     const usage = await this.sources.usageOf(operatorId, month);
-    const outageCredits = await this.sources.outageCreditsOf(operatorId, month);
+    const outageCredits = [
+      ...(await this.carriedCredit(operatorId, month)),
+      ...(await this.sources.outageCreditsOf(operatorId, month)),
+    ];
     const payments = await this.db
       .selectFrom("payments")
       .select(["month", "amount", "paidOn", "dueDate"])
@@ -145,6 +150,19 @@ export class Invoices {
       lateInterest: interest,
       taxRatePercent: settings.taxRatePercent,
     });
+  }
+
+  /** The outage credit the month before left over, which this invoice takes (it may carry it on again). */
+  private async carriedCredit(operatorId: string, month: BillingMonth) {
+    const previous = addMonths(month, -1);
+    const row = await this.db
+      .selectFrom("invoices")
+      .select("outageCreditCarried")
+      .where("operatorId", "=", operatorId)
+      .where("month", "=", previous)
+      .executeTakeFirst();
+    const amount = Number(row?.outageCreditCarried ?? 0);
+    return amount > 0 ? [{ description: `outage credit carried from ${previous}`, amount }] : [];
   }
 
   private async closedRow(operatorId: string, month: BillingMonth) {
@@ -209,6 +227,9 @@ export class Invoices {
    * ended, soonest expiry first) and keeps it for good. False when it was closed already.
    */
   async close(operatorId: string, month: BillingMonth): Promise<boolean> {
+    // A closed month's credits are final: only a month not closed yet works them out again.
+    if (await this.closedRow(operatorId, month)) return false;
+    await this.sources.settleOutageCredits?.(operatorId, month);
     const figures = await this.figures(operatorId, month);
     const closedAt = monthStart(addMonths(month, 1), await this.zone());
     try {
@@ -246,6 +267,7 @@ export class Invoices {
             paidAmount: 0,
             dueDate: dueDateOf(month),
             closedAt,
+            outageCreditCarried: figures.outageCreditCarried,
           })
           .onConflict((conflict) => conflict.columns(["operatorId", "month"]).doNothing())
           .returning("month")

@@ -26,6 +26,8 @@ export type BillingTables = {
     paidAmount: number;
     dueDate: string;
     closedAt: number;
+    /** Outage credit beyond this invoice's taxable lines: the next invoice takes it. */
+    outageCreditCarried: number;
   };
   couponDraws: { couponCode: string; operatorId: string; month: string; amount: number };
   payments: {

@@ -141,6 +141,10 @@ export const claimView = z.object({
   /** The billing month ("YYYY-MM") the outage started in, whose plan fee the credit is worked from. */
   outageMonth: z.string(),
   claimedDateTime: z.number(),
+  /** The credit in minor units, once worked out (at the claim; again when the outage month's invoice closes). */
+  credit: z.number().optional(),
+  /** The month of the invoice the credit is on. */
+  invoiceMonth: z.string().optional(),
 });
 
 export function viewOfClaim(claim: OutageClaim) {
@@ -150,5 +154,7 @@ export function viewOfClaim(claim: OutageClaim) {
     days: claim.days,
     outageMonth: claim.outageMonth,
     claimedDateTime: seconds(claim.claimedAt),
+    ...(claim.credit === null ? {} : { credit: claim.credit }),
+    ...(claim.invoiceMonth === null ? {} : { invoiceMonth: claim.invoiceMonth }),
   };
 }

@@ -22,6 +22,11 @@ export interface OutageRouteDeps {
   operatorClock?: OperatorClock;
   /** Its billing time zone names the month an outage belongs to. */
   provider: Pick<ProviderStore, "settings">;
+  /** Works out a new claim's credit and the invoice it lands on (billing's rule, wired by the root). */
+  creditOutageClaim?: (
+    operatorId: string,
+    claimId: string,
+  ) => Promise<{ credit: number; invoiceMonth: string }>;
 }
 
 /** Operators see the outages and claim credit for them [15.2.2]; claims are root-only (api/root-only.ts). */
@@ -77,7 +82,8 @@ export async function outageRoutes(api: FastifyInstance, deps: OutageRouteDeps) 
         claimedAt: now,
       });
       if (!claim) throw new UserError("conflict", `outage ${outageId} is claimed already`);
-      return reply.status(201).send(viewOfClaim(claim));
+      const credited = deps.creditOutageClaim && (await deps.creditOutageClaim(operatorId, claim.claimId));
+      return reply.status(201).send(viewOfClaim({ ...claim, ...credited }));
     },
   );
 

@@ -70,8 +70,10 @@ export class OutageStore {
   }
 
   /** Records the claim; undefined when the operator claimed this outage already (one claim each). */
-  async claim(claim: Omit<OutageClaim, "claimId">): Promise<OutageClaim | undefined> {
-    const row = { claimId: newId(), ...claim };
+  async claim(
+    claim: Omit<OutageClaim, "claimId" | "credit" | "invoiceMonth">,
+  ): Promise<OutageClaim | undefined> {
+    const row = { claimId: newId(), ...claim, credit: null, invoiceMonth: null };
     const result = await this.db
       .insertInto("outageClaims")
       .values(row)
@@ -82,12 +84,14 @@ export class OutageStore {
 
   /** The operator's claims, the latest first. */
   async claimsOf(operatorId: string): Promise<OutageClaim[]> {
-    return this.db
+    const rows = await this.db
       .selectFrom("outageClaims")
       .selectAll()
       .where("operatorId", "=", operatorId)
       .orderBy("claimedAt", "desc")
       .orderBy("claimId", "desc")
       .execute();
+    // PostgreSQL answers bigint as text.
+    return rows.map((row) => ({ ...row, credit: row.credit === null ? null : Number(row.credit) }));
   }
 }

@@ -40,6 +40,10 @@ export type NoticesTables = {
     outageMonth: string;
     days: number;
     claimedAt: number;
+    /** The credit in minor units, once worked out (store/outage-credits.ts). */
+    credit: number | null;
+    /** The month of the invoice the credit lands on. */
+    invoiceMonth: string | null;
   };
 };
 

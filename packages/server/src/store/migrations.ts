@@ -7,6 +7,7 @@ import { collectBatchesMigration } from "./collect-batches-migration.ts";
 import { deliveryRetriesMigration } from "./delivery-retries-migration.ts";
 import { operatorLifecycleMigration } from "./operator-lifecycle-migration.ts";
 import { operatorClosingsMigration, operatorSuspensionMigration } from "./operator-standing-migrations.ts";
+import { operatorPlanTermsMigration, outageCreditsMigration } from "./outage-credits-migration.ts";
 import { partnersMigration, tokenActorsMigration } from "./partners-migration.ts";
 import { providerMigration } from "./provider-migration.ts";
 import { testClocksMigration } from "./test-clocks-migration.ts";
@@ -163,6 +164,8 @@ export const storeMigrations: Record<string, Migration> = {
   "0017_api_rate_windows": apiRateWindowsMigration,
   "0022_provider": providerMigration,
   "0052_test_clocks": testClocksMigration,
+  "0053_outage_credits": outageCreditsMigration,
+  "0054_operator_plan_terms": operatorPlanTermsMigration,
   "0035_operator_lifecycle": operatorLifecycleMigration,
   "0047_partners": partnersMigration,
   "0048_token_actors": tokenActorsMigration,

@@ -4,6 +4,7 @@ import { useContractDatabases } from "../../test/databases.ts";
 import { openDatabase } from "../conflux.ts";
 import { developerPlanId, type Plan, PlanStore } from "./plans.ts";
 import type { Database } from "./schema.ts";
+import { SqlStore } from "./sql-store.ts";
 
 const { databases, sqliteDir } = await useContractDatabases("plans");
 
@@ -168,6 +169,38 @@ describe.each(databases)("the plan store on %s", (_name, database) => {
       expect(edited.defaultDays).toBe(7);
       expect(edited.exceptions.get("OPHISTORY")).toBe(30);
       await plans.putPlan(developer, now);
+    },
+  );
+  it.skipIf(!database)(
+    "keeps the terms each month had: an edit applies from the operator's now, the months before keep theirs",
+    async () => {
+      const mid = january + 15 * day;
+      const february = Date.UTC(2027, 1, 1);
+      for (const operatorId of ["OP0000000001", "OP0000000002"])
+        await new SqlStore(db).createOperator({
+          operatorId,
+          email: `${operatorId}-${database?.kind}@example.com`,
+          passwordHash: "x",
+          createdAt: december,
+        });
+      await plans.changeOperatorPlan("OP0000000001", "standard", january, january);
+      await plans.putPlan({ ...standard, monthlyFee: 9_000 }, mid);
+      expect(await plans.plansInForce("OP0000000001", january, february)).toEqual([
+        { plan: standard, fromMs: january, untilMs: mid },
+        { plan: { ...standard, monthlyFee: 9_000 }, fromMs: mid },
+      ]);
+      expect((await plans.termsOf("OP0000000001", january)).monthlyFee).toBe(3_000);
+      // The same terms again add nothing.
+      await plans.putPlan({ ...standard, monthlyFee: 9_000 }, mid + day);
+      expect(await plans.plansInForce("OP0000000001", february, february + day)).toHaveLength(1);
+      // An operator with no history is on the developer plan: it keeps the old fee for before the edit.
+      await plans.putPlan({ ...developer, monthlyFee: 500 }, mid);
+      expect(await plans.plansInForce("OP0000000002", december, january)).toEqual([
+        { plan: developer, fromMs: 0 },
+      ]);
+      expect((await plans.termsOf("OP0000000002", mid)).monthlyFee).toBe(500);
+      await plans.putPlan(developer, february);
+      await plans.putPlan(standard, february);
     },
   );
 });

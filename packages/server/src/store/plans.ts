@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from "kysely";
-import type { Database, PlansTable } from "./schema.ts";
+import type { Database, OperatorPlansTable, PlansTable } from "./schema.ts";
 
 /** The built-in plan: every operator is on it until it changes plan; it cannot be deleted. */
 export const developerPlanId = "developer";
@@ -78,9 +78,26 @@ function toPlan(row: Selectable<PlansTable>): Plan {
   };
 }
 
+type PlanCopy = Pick<PlansTable, "name" | "monthlyFee" | "terms">;
+
+/** A history row joined with its plan: the copy kept in the row, or the plan itself on rows from before copies. */
+function planInRow(
+  row: Selectable<PlansTable> & { copyName: string | null; copyFee: number | null; copyTerms: string | null },
+): Plan {
+  if (row.copyName === null || row.copyFee === null || row.copyTerms === null) return toPlan(row);
+  return toPlan({ ...row, name: row.copyName, monthlyFee: row.copyFee, terms: row.copyTerms });
+}
+
+function sameTerms(a: PlanCopy, b: PlanCopy): boolean {
+  return a.name === b.name && Number(a.monthlyFee) === Number(b.monthlyFee) && a.terms === b.terms;
+}
+
 /**
  * The provider's plans and every operator's plan history. A change is a row effective from its
  * `fromMs`: a pending downgrade is a row in the future, so it takes effect by time alone, with no job.
+ * Each row keeps a copy of the plan's name, fee and terms from its `fromMs`, and an edit of a plan adds
+ * a row at each of its operators' "now" (a test clock's, when bound): a month is billed on the terms in
+ * force during it, never on a later edit.
  */
 export class PlanStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -107,7 +124,10 @@ export class PlanStore {
     return row && toPlan(row);
   }
 
-  /** Creates or replaces a plan (a deleted one comes back); operators on it get the new terms at once. */
+  /**
+   * Creates or replaces a plan (a deleted one comes back); operators on it get the new terms at once,
+   * from their own "now", and keep the old ones for the time before.
+   */
   async putPlan(plan: Plan, now = Date.now()): Promise<Plan> {
     const { planId, name, monthlyFee, ...rest } = plan;
     const terms = JSON.stringify({
@@ -116,6 +136,11 @@ export class PlanStore {
       limits: rest.limits,
       features: rest.features,
     } satisfies StoredTerms);
+    const before = await this.db
+      .selectFrom("plans")
+      .select(["name", "monthlyFee", "terms"])
+      .where("planId", "=", planId)
+      .executeTakeFirst();
     await this.db
       .insertInto("plans")
       .values({ planId, name, monthlyFee, terms, createdAt: now, updatedAt: now, deletedAt: null })
@@ -123,7 +148,79 @@ export class PlanStore {
         conflict.column("planId").doUpdateSet({ name, monthlyFee, terms, updatedAt: now, deletedAt: null }),
       )
       .execute();
+    if (before) await this.copyToOperators(planId, before, { name, monthlyFee, terms }, now);
     return plan;
+  }
+
+  /**
+   * After an edit of `planId`: a row with the new copy at the "now" of each operator on it then, and the
+   * new copy in its rows still to come. Operators with no history are on the developer plan: they get a
+   * first row with the copy `before` the edit.
+   */
+  private async copyToOperators(
+    planId: string,
+    before: PlanCopy,
+    copy: PlanCopy,
+    now: number,
+  ): Promise<void> {
+    if (sameTerms(before, copy)) return;
+    const operators = await this.db
+      .selectFrom("operators")
+      .leftJoin("testClocks", "testClocks.testClockId", "operators.testClockId")
+      .select(["operators.operatorId", "testClocks.frozenTime"])
+      .$if(planId !== developerPlanId, (query) =>
+        query.where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom("operatorPlans")
+              .select("operatorPlans.operatorId")
+              .whereRef("operatorPlans.operatorId", "=", "operators.operatorId")
+              .where("operatorPlans.planId", "=", planId),
+          ),
+        ),
+      )
+      .execute();
+    for (const { operatorId, frozenTime } of operators) {
+      const at = frozenTime == null ? now : Number(frozenTime);
+      await this.db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable("operatorPlans")
+          .set(copy)
+          .where("operatorId", "=", operatorId)
+          .where("planId", "=", planId)
+          .where("fromMs", ">", at)
+          .execute();
+        const inForce:
+          | Pick<OperatorPlansTable, "planId" | "fromMs" | "name" | "monthlyFee" | "terms">
+          | undefined = await trx
+          .selectFrom("operatorPlans")
+          .select(["planId", "fromMs", "name", "monthlyFee", "terms"])
+          .where("operatorId", "=", operatorId)
+          .where("fromMs", "<=", at)
+          .orderBy("fromMs", "desc")
+          .limit(1)
+          .executeTakeFirst();
+        if ((inForce?.planId ?? developerPlanId) !== planId) return;
+        if (!inForce)
+          await trx
+            .insertInto("operatorPlans")
+            .values({ operatorId, planId, fromMs: 0, changedAt: now, ...before })
+            .execute();
+        if (inForce && inForce.name !== null && sameTerms(copy, inForce as PlanCopy)) return;
+        if (inForce && Number(inForce.fromMs) === at)
+          await trx
+            .updateTable("operatorPlans")
+            .set(copy)
+            .where("operatorId", "=", operatorId)
+            .where("fromMs", "=", at)
+            .execute();
+        else
+          await trx
+            .insertInto("operatorPlans")
+            .values({ operatorId, planId, fromMs: at, changedAt: now, ...copy })
+            .execute();
+      });
+    }
   }
 
   /**
@@ -176,12 +273,13 @@ export class PlanStore {
       .selectFrom("operatorPlans as op")
       .innerJoin("plans as p", "p.planId", "op.planId")
       .selectAll("p")
+      .select(["op.name as copyName", "op.monthlyFee as copyFee", "op.terms as copyTerms"])
       .where("op.operatorId", "=", operatorId)
       .where("op.fromMs", "<=", at)
       .orderBy("op.fromMs", "desc")
       .limit(1)
       .executeTakeFirst();
-    return row ? toPlan(row) : this.developerPlan();
+    return row ? planInRow(row) : this.developerPlan();
   }
 
   async operatorPlan(operatorId: string, now = Date.now()): Promise<OperatorPlan> {
@@ -190,13 +288,14 @@ export class PlanStore {
       .selectFrom("operatorPlans as op")
       .innerJoin("plans as p", "p.planId", "op.planId")
       .selectAll("p")
+      .select(["op.name as copyName", "op.monthlyFee as copyFee", "op.terms as copyTerms"])
       .select("op.fromMs")
       .where("op.operatorId", "=", operatorId)
       .where("op.fromMs", ">", now)
       .orderBy("op.fromMs")
       .limit(1)
       .executeTakeFirst();
-    return next ? { current, pending: { plan: toPlan(next), fromMs: Number(next.fromMs) } } : { current };
+    return next ? { current, pending: { plan: planInRow(next), fromMs: Number(next.fromMs) } } : { current };
   }
 
   /**
@@ -212,7 +311,7 @@ export class PlanStore {
     return this.db.transaction().execute(async (trx) => {
       const plan = await trx
         .selectFrom("plans")
-        .select("planId")
+        .select(["name", "monthlyFee", "terms"])
         .where("planId", "=", planId)
         .where("deletedAt", "is", null)
         .executeTakeFirst();
@@ -233,9 +332,9 @@ export class PlanStore {
       if ((inForce?.planId ?? developerPlanId) === planId) return true;
       await trx
         .insertInto("operatorPlans")
-        .values({ operatorId, planId, fromMs, changedAt: now })
+        .values({ operatorId, planId, fromMs, changedAt: now, ...plan })
         .onConflict((conflict) =>
-          conflict.columns(["operatorId", "fromMs"]).doUpdateSet({ planId, changedAt: now }),
+          conflict.columns(["operatorId", "fromMs"]).doUpdateSet({ planId, changedAt: now, ...plan }),
         )
         .execute();
       return true;
@@ -251,12 +350,13 @@ export class PlanStore {
       .selectFrom("operatorPlans as op")
       .innerJoin("plans as p", "p.planId", "op.planId")
       .selectAll("p")
+      .select(["op.name as copyName", "op.monthlyFee as copyFee", "op.terms as copyTerms"])
       .select("op.fromMs")
       .where("op.operatorId", "=", operatorId)
       .where("op.fromMs", "<", toMs)
       .orderBy("op.fromMs")
       .execute();
-    const changes = rows.map((row) => ({ plan: toPlan(row), fromMs: Number(row.fromMs) }));
+    const changes = rows.map((row) => ({ plan: planInRow(row), fromMs: Number(row.fromMs) }));
     const startsBefore = changes.filter((change) => change.fromMs <= fromMs).length;
     const inForce =
       startsBefore > 0

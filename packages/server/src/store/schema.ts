@@ -480,6 +480,10 @@ export interface OperatorPlansTable {
   planId: string;
   fromMs: number;
   changedAt: number;
+  /** The plan's name, fee and terms JSON as they were from `fromMs` (null only on rows from before they were kept). */
+  name: string | null;
+  monthlyFee: number | null;
+  terms: string | null;
 }
 
 export interface Database {
