@@ -11,10 +11,16 @@ interface PlansDeps {
   plans: PlanStore;
   store: Store;
   provider: { settings(): Promise<{ billingTimeZone: string }> };
+  operatorClock(operatorId: string): Promise<number>;
 }
 
-function changeDeps({ plans, store, provider }: PlansDeps): PlanChangeDeps {
-  return { plans, store, billingTimeZone: async () => (await provider.settings()).billingTimeZone };
+function changeDeps({ plans, store, provider, operatorClock }: PlansDeps): PlanChangeDeps {
+  return {
+    plans,
+    store,
+    billingTimeZone: async () => (await provider.settings()).billingTimeZone,
+    operatorClock,
+  };
 }
 
 /**

@@ -11,6 +11,8 @@ export interface PlanChangeDeps {
   store: Store;
   /** The provider's billing time zone (IANA name): months start there. */
   billingTimeZone(): Promise<string>;
+  /** The operator's "now": its test clock's time when it has one (billing.md "Test clocks"). */
+  operatorClock(operatorId: string): Promise<number>;
 }
 
 export function viewOf({ current, pending }: OperatorPlan, timeZone: string): OperatorPlanView {

@@ -6,7 +6,7 @@ import { operatorParams, planChoiceSchema } from "./plan-schemas.ts";
 /** An operator's side: the plans offered, the plan it is on, and its choice (root only). */
 export async function planRoutes(api: FastifyInstance, deps: PlanChangeDeps): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
-  const { plans, billingTimeZone } = deps;
+  const { plans, billingTimeZone, operatorClock } = deps;
 
   routes.get(
     "/v1/plans",
@@ -31,7 +31,11 @@ export async function planRoutes(api: FastifyInstance, deps: PlanChangeDeps): Pr
         params: operatorParams,
       },
     },
-    async (request) => viewOf(await plans.operatorPlan(request.params.operatorId), await billingTimeZone()),
+    async (request) => {
+      const { operatorId } = request.params;
+      const now = await operatorClock(operatorId);
+      return viewOf(await plans.operatorPlan(operatorId, now), await billingTimeZone());
+    },
   );
 
   routes.put(
@@ -47,6 +51,9 @@ export async function planRoutes(api: FastifyInstance, deps: PlanChangeDeps): Pr
         body: planChoiceSchema,
       },
     },
-    async (request) => chooseOperatorPlan(deps, request.params.operatorId, request.body.planId),
+    async (request) => {
+      const { operatorId } = request.params;
+      return chooseOperatorPlan(deps, operatorId, request.body.planId, await operatorClock(operatorId));
+    },
   );
 }

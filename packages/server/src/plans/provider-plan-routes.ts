@@ -8,7 +8,7 @@ import { operatorParams, planBodySchema, planChoiceSchema, planParams } from "./
 /** The provider's side: defining plans, and putting an operator on one. */
 export async function providerPlanRoutes(api: FastifyInstance, deps: PlanChangeDeps): Promise<void> {
   const routes = api.withTypeProvider<ZodTypeProvider>();
-  const { plans, billingTimeZone } = deps;
+  const { plans, billingTimeZone, operatorClock } = deps;
 
   routes.get(
     "/v1/provider/plans",
@@ -92,7 +92,10 @@ export async function providerPlanRoutes(api: FastifyInstance, deps: PlanChangeD
     },
     async (request) => {
       const { operatorId } = request.params;
-      return viewOf(await plans.operatorPlan(operatorId), await billingTimeZone());
+      return viewOf(
+        await plans.operatorPlan(operatorId, await operatorClock(operatorId)),
+        await billingTimeZone(),
+      );
     },
   );
 
@@ -107,6 +110,9 @@ export async function providerPlanRoutes(api: FastifyInstance, deps: PlanChangeD
         body: planChoiceSchema,
       },
     },
-    async (request) => setOperatorPlan(deps, request.params.operatorId, request.body.planId),
+    async (request) => {
+      const { operatorId } = request.params;
+      return setOperatorPlan(deps, operatorId, request.body.planId, await operatorClock(operatorId));
+    },
   );
 }
