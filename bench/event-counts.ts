@@ -14,7 +14,7 @@ import pg from "pg";
 import { SqlBus } from "../packages/server/src/bus/sql-bus.ts";
 import { openDatabase } from "../packages/server/src/conflux.ts";
 import { billingDay } from "../packages/server/src/runtime/billing-month.ts";
-import { BoundClocks } from "../packages/server/src/store/bound-clocks.ts";
+import { BoundClocks } from "../packages/server/src/runtime/bound-clocks.ts";
 import { median } from "./statistics.ts";
 
 const starts = Number(process.env.BENCH_STARTS ?? 4_000);

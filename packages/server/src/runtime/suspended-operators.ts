@@ -2,6 +2,7 @@ import type { Logger } from "pino";
 import type { Job } from "../bus/bus.ts";
 import { UserError } from "../errors.ts";
 import type { Suspension } from "../store/store.ts";
+import { BackgroundReading } from "./background-reading.ts";
 
 /** How often every instance reads the suspended operators again: a suspension elsewhere is seen within this. */
 const refreshMs = 1_000;
@@ -11,38 +12,14 @@ const refreshMs = 1_000;
  * worker ask for every event and job, so they read memory, refreshed each second from the database and
  * at once after a change made here.
  */
-export class SuspendedOperators {
-  private suspended: ReadonlyMap<string, Suspension> = new Map();
-  private timer: NodeJS.Timeout | undefined;
-
-  constructor(
-    private readonly read: () => Promise<ReadonlyMap<string, Suspension>>,
-    private readonly logger: Pick<Logger, "warn">,
-  ) {}
-
-  async start(): Promise<void> {
-    await this.refresh();
-    this.timer = setInterval(() => void this.refresh(), refreshMs);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    clearInterval(this.timer);
-  }
-
-  /** Reads again now: after a suspend or resume in this process, so it takes effect here at once. */
-  async refresh(): Promise<void> {
-    try {
-      this.suspended = await this.read();
-    } catch (error) {
-      // The last reading stands; the next round tries again.
-      this.logger.warn({ err: error }, "reading the suspended operators failed");
-    }
+export class SuspendedOperators extends BackgroundReading<ReadonlyMap<string, Suspension>> {
+  constructor(read: () => Promise<ReadonlyMap<string, Suspension>>, logger: Pick<Logger, "warn">) {
+    super(read, new Map(), refreshMs, logger, "reading the suspended operators failed");
   }
 
   /** The source door's check: a suspended operator's events are refused with 403. */
   readonly check = (event: { operatorId: string }): void => {
-    const suspension = this.suspended.get(event.operatorId);
+    const suspension = this.value.get(event.operatorId);
     if (suspension) throw suspendedError(suspension);
   };
 
@@ -55,7 +32,7 @@ export class SuspendedOperators {
     setAside: (job: Job) => Promise<boolean>,
   ): (job: Job) => Promise<void> {
     return async (job) => {
-      if (this.suspended.has(job.operatorId) && (await setAside(job))) return;
+      if (this.value.has(job.operatorId) && (await setAside(job))) return;
       await run(job);
     };
   }
