@@ -1,6 +1,8 @@
 // Card payments through the payment-provider seam (issue 14 item 4), against a local stand-in card
 // processor over real HTTP, for an operator on a test clock with a paid plan, on both databases.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { httpPaymentProcessor, PaymentProcessorUnavailable } from "../src/billing/payment-processor.ts";
+import { createGuardedClient } from "../src/outbound/guarded-client.ts";
 import { declinedPaymentMethodId, startCardProcessorStandIn } from "./card-processor-stand-in.ts";
 import { createPostgresSchema } from "./databases.ts";
 import { type ApiSession, logIn, signUp, startTestConflux, testPassword } from "./harness.ts";
@@ -147,6 +149,31 @@ describe.each([
     expect(retried.body).toMatchObject({ month: "2027-02", amount: 11_000, lateDays: 0, chargeId: "ch_2" });
     expect(processor.charges).toHaveLength(2);
     expect(await paidAmountOf("2027-02")).toBe(11_000);
+  });
+});
+
+describe("the card processor client", () => {
+  it("says when the processor refuses its key, without the key, and charges nothing", async () => {
+    const processor = await startCardProcessorStandIn(secretKey);
+    const outbound = createGuardedClient({ allowPrivateAddresses: true });
+    try {
+      const client = httpPaymentProcessor({ url: processor.url, secretKey: "sk_test_wrong" }, outbound);
+      const charge = client?.charge({
+        operatorId: "OP1",
+        month: "2027-01",
+        amount: 100,
+        currency: "JPY",
+        paymentMethodId: "pm_card_visa",
+        idempotencyKey: "k1",
+      });
+      await expect(charge).rejects.toThrow(PaymentProcessorUnavailable);
+      await expect(charge).rejects.toThrow("the card processor answered 401 (authentication_required)");
+      expect(processor.charges).toEqual([]);
+      expect(httpPaymentProcessor({ url: processor.url }, outbound)).toBeUndefined();
+    } finally {
+      await outbound.close();
+      await processor.close();
+    }
   });
 });
 
