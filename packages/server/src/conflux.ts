@@ -16,10 +16,12 @@ import { buildApi } from "./api/build-api.ts";
 import { operationsRoutes } from "./api/operations-routes.ts";
 import { appsModule } from "./apps/module.ts";
 import { auditModule } from "./audit/module.ts";
+import { CardPayments } from "./billing/card-payments.ts";
 import { CouponStore } from "./billing/coupon-store.ts";
 import { type InvoiceSources, Invoices } from "./billing/invoices.ts";
 import { billingModule } from "./billing/module.ts";
 import { OutageCredits } from "./billing/outage-credits.ts";
+import { httpPaymentProcessor } from "./billing/payment-processor.ts";
 import type { Bus } from "./bus/bus.ts";
 import { watchDatabase } from "./bus/database-gauges.ts";
 import { DestinationBreakers } from "./bus/destination-breakers.ts";
@@ -123,6 +125,8 @@ export const configSchema = serverConfigSchema.extend({
   devices: devicesModule.config.schema.prefault({}),
   /** The provider administrator `conflux serve` ensures (provider/provider-config.ts). */
   provider: providerModule.config.schema.prefault({}),
+  /** Card payments: the card processor's URL and secret key (billing/payment-processor.ts). */
+  billing: billingModule.config.schema.prefault({}),
 });
 export type Config = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
@@ -135,6 +139,7 @@ export function loadConfig(env: Env = process.env, overrides: ConfigInput = {}):
       ai: aiModule.config.fromEnvironment(variables),
       devices: devicesModule.config.fromEnvironment(variables),
       provider: providerModule.config.fromEnvironment(variables),
+      billing: billingModule.config.fromEnvironment(variables),
     }),
     env,
     overrides,
@@ -220,6 +225,8 @@ export interface Services {
   coupons: CouponStore;
   /** Monthly invoices, payments and acceleration. */
   invoices: Invoices;
+  /** The operator's card reference and paying invoices with it, when a card processor is configured. */
+  cardPayments: CardPayments;
   /** Test clocks that bound operators read as "now" in billing. */
   testClocks: TestClocks;
   /** An operator's "now": its test clock's time when it has one (notices, outage claims, billing). */
@@ -444,6 +451,12 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     },
     coupons: new CouponStore(db),
     invoices,
+    cardPayments: new CardPayments(
+      db,
+      invoices,
+      provider,
+      httpPaymentProcessor(config.billing.payments, outbound),
+    ),
     testClocks,
     operatorClock: (operatorId) => testClocks.nowFor(operatorId),
     config,

@@ -22,7 +22,11 @@ export type UserErrorCode =
   /** The provider suspended the operator: its sources and changes are refused, reads still work. */
   | "operator_suspended"
   /** The service is over its load (its backlog's latency bound): 503 with Retry-After. */
-  | "overloaded";
+  | "overloaded"
+  /** The card processor declined a card payment: 402 with its reason. */
+  | "payment_declined"
+  /** Card payments are off, or the card processor did not answer: 502, nothing was recorded. */
+  | "payment_processor_unavailable";
 
 export class UserError extends Error {
   constructor(

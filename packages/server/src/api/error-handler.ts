@@ -22,6 +22,8 @@ const statusOf: Record<UserErrorCode, number> = {
   quota_exceeded: 429,
   operator_suspended: 403,
   overloaded: 503,
+  payment_declined: 402,
+  payment_processor_unavailable: 502,
 };
 
 /** Fastify's own errors, in our codes. */

@@ -73,7 +73,20 @@ const invoicesMigration: Migration = {
   },
 };
 
+/** The card each operator pays by: the card processor's reference id only, never card numbers. */
+const paymentMethodsMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await db.schema
+      .createTable("payment_methods")
+      .addColumn("operator_id", "text", (c) => c.primaryKey())
+      .addColumn("payment_method_id", "text", (c) => c.notNull())
+      .addColumn("updated_at", "bigint", (c) => c.notNull())
+      .execute();
+  },
+};
+
 export const billingMigrations: Record<string, Migration> = {
   "0050_coupons": couponsMigration,
   "0051_invoices": invoicesMigration,
+  "0056_payment_methods": paymentMethodsMigration,
 };

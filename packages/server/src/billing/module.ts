@@ -6,23 +6,27 @@ import { type CouponDeps, couponRoutes, providerCouponRoutes } from "./coupon-ro
 import { type InvoiceDeps, invoiceRoutes } from "./invoice-routes.ts";
 import { billingMigrations } from "./migrations.ts";
 import { overdueRoutes } from "./overdue-routes.ts";
+import { billingConfigFromEnvironment, billingConfigSchema } from "./payment-processor.ts";
+import { type PaymentDeps, paymentRoutes } from "./payment-routes.ts";
 import { type ProviderBillingDeps, providerBillingRoutes } from "./provider-billing-routes.ts";
 
-type BillingDeps = CouponDeps & InvoiceDeps & ProviderBillingDeps & { logger: Logger };
+type BillingDeps = CouponDeps & InvoiceDeps & ProviderBillingDeps & PaymentDeps & { logger: Logger };
 
 /** How often ended months are looked for; a month end is closed within this much of passing. */
 const closeEveryMs = 60_000;
 
 /**
  * Money (billing.md): coupons, monthly invoices closed at each month end of the billing time zone,
- * payments with late interest, acceleration, and test clocks to walk through months in tests.
+ * payments with late interest (recorded by the provider, or charged to a card), acceleration, and test clocks to walk through months in tests.
  */
 export const billingModule = {
   name: "billing",
   migrations: billingMigrations,
+  config: { schema: billingConfigSchema, fromEnvironment: billingConfigFromEnvironment },
   async routes(app: FastifyInstance, deps: BillingDeps) {
     await couponRoutes(app, deps);
     await invoiceRoutes(app, deps);
+    await paymentRoutes(app, deps);
   },
   async providerRoutes(app: FastifyInstance, deps: BillingDeps) {
     await providerCouponRoutes(app, deps);

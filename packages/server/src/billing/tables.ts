@@ -43,6 +43,8 @@ export type BillingTables = {
     interestMonth: string;
     recordedAt: number;
   };
+  /** The card processor's reference of the card an operator pays by. */
+  paymentMethods: { operatorId: string; paymentMethodId: string; updatedAt: number };
 };
 
 export type BillingDb = Kysely<Database & BillingTables>;
