@@ -9,7 +9,6 @@ const instances = await useTwoInstancesOnPostgres();
 describe.skipIf(!instances.reachable)("bandwidth buckets on two instances", () => {
   it("are one bucket: a device that emptied it on one instance is refused on the other", async () => {
     const { first, second } = instances;
-    // Set before either instance has read the settings, so neither serves an older reading.
     const provider = await providerSession(first);
     const { body: settings } = await provider.call("GET", "/v1/provider/settings");
     expect(
@@ -20,6 +19,15 @@ describe.skipIf(!instances.reachable)("bandwidth buckets on two instances", () =
         })
       ).status,
     ).toBe(200);
+    // Each instance caches the provider's settings for a second (its billing calendar reads them from
+    // the start): wait until the second one serves the new limit.
+    const onSecond = await providerSession(second);
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const seen = await onSecond.call("GET", "/v1/provider/settings");
+      if (seen.body.rateLimits?.ingestBytesPerSecondPerDevice === 10) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const session = await signUp(first.url);
     const fixture = await createDeviceFixture(session);
     const send = (url: string) =>
