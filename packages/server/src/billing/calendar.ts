@@ -60,11 +60,6 @@ export function monthOfDay(day: BillingDay): BillingMonth {
   return day.slice(0, 7);
 }
 
-export function firstDayOf(month: BillingMonth): BillingDay {
-  parseMonth(month);
-  return `${month}-01`;
-}
-
 export function lastDayOf(month: BillingMonth): BillingDay {
   return `${month}-${pad(daysInMonth(month), 2)}`;
 }
