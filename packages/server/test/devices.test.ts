@@ -101,6 +101,29 @@ describe("HTTP ingest", () => {
     expect(JSON.stringify(run)).not.toContain(fixture.secret);
   });
 
+  it("counts accepted messages and the last one's time for the device list, not refused ones", async () => {
+    const { session, conflux } = suite;
+    const fixture = await createDeviceFixture(session, { keepData: false });
+    const before = Date.now();
+    for (const temp of [1, 2])
+      expect((await send(fixture.deviceId, fixture.secret, `{"temp":${temp}}`)).status).toBe(202);
+    expect((await send(fixture.deviceId, fixture.secret, "not json")).status).toBe(400);
+    await conflux.services.devices.activity.flush();
+    const listed = (await session.call("GET", "/v1/devices")).body as Array<Record<string, unknown>>;
+    const row = listed.find((device) => device.deviceId === fixture.deviceId);
+    expect(row?.messageCount).toBe(2);
+    expect(row?.lastSeenAt).toBeGreaterThanOrEqual(before);
+    expect((await session.call("GET", `/v1/devices/${fixture.deviceId}`)).body.messageCount).toBe(2);
+  });
+
+  it("tells the studio where the MQTT broker and the UDP/TCP listeners are", async () => {
+    const { session, conflux } = suite;
+    const { body } = await session.call("GET", "/v1/device_listeners");
+    const { mqttPort, socketPort } = conflux.services.devices.listening;
+    expect(mqttPort).toBeGreaterThan(0);
+    expect(body).toEqual({ mqtt: { mode: "embedded", port: mqttPort }, socketPort });
+  });
+
   it("refuses a wrong secret, an unknown device, malformed and oversized payloads, storing nothing", async () => {
     const { session } = suite;
     const fixture = await createDeviceFixture(session);

@@ -11,6 +11,7 @@ import { isUniqueViolation } from "../store/sql-store.ts";
 import type { Store } from "../store/store.ts";
 import { type BinaryParser, BinaryParserError, compileBinaryParser } from "./binary-parser.ts";
 import type { DataStore } from "./data-store.ts";
+import type { DeviceActivity } from "./device-activity.ts";
 import type { DeviceMessageKeys, FirstAnswer } from "./device-message-keys.ts";
 import type { DeviceRegistry, IngestDevice } from "./device-registry.ts";
 
@@ -52,6 +53,8 @@ export class DeviceIngest {
       maxJsonDepth: number;
       /** Refuses messages that start runs (`Refused`: 429/503) before the backlog's latency passes its bound. */
       door?: Pick<SourceDoor, "enter"> | undefined;
+      /** Counts accepted messages for the device list (last seen, message count). */
+      activity?: Pick<DeviceActivity, "note"> | undefined;
     },
   ) {}
 
@@ -151,9 +154,11 @@ export class DeviceIngest {
           },
           this.deps.maxMessageBytes,
         );
+        this.deps.activity?.note(device.deviceId, time, 1);
         return { stored, executionId, duplicate: false };
       }
       if (entry || idempotencyKey) await this.deps.db.transaction().execute((trx) => write(trx));
+      this.deps.activity?.note(device.deviceId, time, 1);
       return { stored, duplicate: false };
     } catch (error) {
       // The key's row refused the transaction: the first message with it is durable, so this one is not stored.
@@ -161,7 +166,10 @@ export class DeviceIngest {
         idempotencyKey && isUniqueViolation(error)
           ? await this.deps.keys.find(device.deviceId, idempotencyKey)
           : undefined;
-      if (first) return { ...first, duplicate: true };
+      if (first) {
+        this.deps.activity?.note(device.deviceId, time, 0);
+        return { ...first, duplicate: true };
+      }
       throw error;
     }
   }

@@ -59,6 +59,10 @@ export interface Device {
   tags: Record<string, string>;
   createdAt: number;
   updatedAt: number;
+  /** The last accepted message's time (up to a second behind); null before the first. */
+  lastSeenAt: number | null;
+  /** Messages accepted from the device (retries of a stored message not counted). */
+  messageCount: number;
 }
 
 /** What ingest needs to know about a device, whoever owns it. */
@@ -84,7 +88,16 @@ function toGroup(row: Selectable<DeviceGroupsTable>): DeviceGroup {
   };
 }
 
-const deviceColumns = ["deviceId", "name", "groupId", "tags", "createdAt", "updatedAt"] as const;
+const deviceColumns = [
+  "deviceId",
+  "name",
+  "groupId",
+  "tags",
+  "createdAt",
+  "updatedAt",
+  "lastSeenAt",
+  "messageCount",
+] as const;
 
 function toDevice(row: Pick<Selectable<DevicesTable>, (typeof deviceColumns)[number]>): Device {
   return { ...row, tags: JSON.parse(row.tags) as Record<string, string> };
@@ -217,6 +230,8 @@ export class OperatorDevices {
       ...input,
       createdAt: now,
       updatedAt: now,
+      lastSeenAt: null,
+      messageCount: 0,
     };
     await this.db
       .insertInto("devices")

@@ -7,6 +7,7 @@ import { UserError } from "../errors.ts";
 import type { OperatorStore } from "../store/store.ts";
 import { maxPage } from "./data-store.ts";
 import { maxCommandPage } from "./device-commands.ts";
+import type { DevicesConfig } from "./device-config.ts";
 import { type GroupConfig, groupConfigSchema, newDeviceSecret, tagsSchema } from "./device-registry.ts";
 import type { DeviceServices } from "./device-services.ts";
 
@@ -52,9 +53,13 @@ async function checkBinding(store: OperatorStore, groupId: string | undefined, c
 /** Device groups, devices, their commands and their data (all per operator). */
 export async function deviceRoutes(
   api: FastifyInstance,
-  services: { devices: Pick<DeviceServices, "registry" | "data" | "commands"> },
+  services: {
+    devices: Pick<DeviceServices, "registry" | "data" | "commands" | "listening">;
+    config: { devices: DevicesConfig };
+  },
 ): Promise<void> {
-  const { registry: devices, data, commands: deviceCommands } = services.devices;
+  const { registry: devices, data, commands: deviceCommands, listening } = services.devices;
+  const settings = services.config.devices;
   const routes = api.withTypeProvider<ZodTypeProvider>();
   const devicesOf = (request: FastifyRequest) => devices.forOperator(operatorOf(request).operatorId);
   const deviceOf = async (request: FastifyRequest, deviceId: string) => {
@@ -139,6 +144,24 @@ export async function deviceRoutes(
     },
   );
 
+  routes.get(
+    "/v1/device_listeners",
+    {
+      schema: {
+        summary:
+          "Where devices connect besides HTTP: the embedded MQTT broker's port and the UDP/TCP port of this server (null when off or external)",
+        tags: ["Device"],
+        operationId: "getDeviceListeners",
+      },
+    },
+    async () => ({
+      mqtt: {
+        mode: settings.mqtt,
+        port: settings.mqtt === "embedded" ? (listening.mqttPort ?? settings.mqttPort) : null,
+      },
+      socketPort: settings.socketEnabled ? (listening.socketPort ?? settings.socketPort) : null,
+    }),
+  );
   routes.get(
     "/v1/devices",
     {

@@ -10,6 +10,7 @@ import type { Store } from "../store/store.ts";
 import { CommandDelivery } from "./command-delivery.ts";
 import { startDataRetention } from "./data-retention.ts";
 import { DataStore } from "./data-store.ts";
+import { DeviceActivity, startActivityFlush } from "./device-activity.ts";
 import { CommandOutbox } from "./device-commands.ts";
 import type { DevicesConfig } from "./device-config.ts";
 import { DeviceIngest } from "./device-ingest.ts";
@@ -24,6 +25,8 @@ export interface DeviceServices extends DevicePort {
   readonly registry: DeviceRegistry;
   readonly data: DataStore;
   readonly ingest: DeviceIngest;
+  /** Last seen and message counts, flushed to the devices' rows every second. */
+  readonly activity: DeviceActivity;
   /** Downlink: the command outbox and its delivery (command-delivery.ts). */
   readonly commands: CommandDelivery;
   /** Where the listeners are, once started (port 0 in the config takes a free one). */
@@ -48,6 +51,7 @@ export function createDeviceServices(deps: {
   const registry = new DeviceRegistry(deps.db);
   const data = new DataStore(deps.db, config.limits.maxMessageBytes);
   const keys = new DeviceMessageKeys(deps.db);
+  const activity = new DeviceActivity(deps.db);
   const ingest = new DeviceIngest({
     db: deps.db,
     registry,
@@ -59,6 +63,7 @@ export function createDeviceServices(deps: {
     maxMessageBytes: config.limits.maxMessageBytes,
     maxJsonDepth: config.limits.maxJsonDepth,
     door: deps.door,
+    activity,
   });
   const stops: Array<() => Promise<void> | void> = [];
   const commands = new CommandDelivery(
@@ -80,9 +85,12 @@ export function createDeviceServices(deps: {
     registry,
     data,
     ingest,
+    activity,
     commands,
     listening,
     async start() {
+      // Stopped last, after the listeners: its final flush counts their last messages.
+      stops.push(startActivityFlush(activity, logger));
       const listenerOptions = {
         ingest,
         host: config.host,

@@ -11,6 +11,7 @@ import { createLogger } from "../logging/logger.ts";
 import type { Database } from "../store/schema.ts";
 import type { SqlStore } from "../store/sql-store.ts";
 import { DataStore } from "./data-store.ts";
+import { DeviceActivity } from "./device-activity.ts";
 import { DeviceRegistry } from "./device-registry.ts";
 
 // Devices, data entries and files run the same queries on both databases: one suite, both engines.
@@ -76,6 +77,46 @@ describe.each(databases)("device storage on %s", (_name, database) => {
       expect(await mine.deleteGroup(group.groupId)).toBe(true);
       expect((await mine.getDevice(device.deviceId))?.groupId).toBeNull();
       expect((await registry.findForIngest(device.deviceId))?.group).toBeNull();
+    },
+  );
+
+  it.skipIf(!database)(
+    "adds each instance's last seen and message counts to the device's row, keeping the latest time",
+    async () => {
+      const mine = registry.forOperator("OP0000000001");
+      const device = await mine.createDevice({ name: "counted", groupId: null, tags: {} }, "hash");
+      const quiet = await mine.createDevice({ name: "quiet", groupId: null, tags: {} }, "hash");
+      expect(device).toMatchObject({ lastSeenAt: null, messageCount: 0 });
+      // Two instances count the same device's messages on their own.
+      const first = new DeviceActivity(db);
+      const second = new DeviceActivity(db);
+      first.note(device.deviceId, 2_000, 1);
+      first.note(device.deviceId, 1_000, 1);
+      second.note(device.deviceId, 3_000, 1);
+      // A retry of a stored message: seen, not counted.
+      second.note(device.deviceId, 4_000, 0);
+      await second.flush();
+      await first.flush();
+      await first.flush();
+      expect(await mine.getDevice(device.deviceId)).toMatchObject({ lastSeenAt: 4_000, messageCount: 3 });
+      const listed = await mine.listDevices();
+      expect(listed.find((row) => row.deviceId === device.deviceId)).toMatchObject({
+        lastSeenAt: 4_000,
+        messageCount: 3,
+      });
+      expect(listed.find((row) => row.deviceId === quiet.deviceId)).toMatchObject({
+        lastSeenAt: null,
+        messageCount: 0,
+      });
+      // Counts past 2^31 stay numbers on both engines.
+      first.note(device.deviceId, 5_000, 1);
+      await db
+        .updateTable("devices")
+        .set({ messageCount: 2 ** 40 })
+        .where("deviceId", "=", device.deviceId)
+        .execute();
+      await first.flush();
+      expect((await mine.getDevice(device.deviceId))?.messageCount).toBe(2 ** 40 + 1);
     },
   );
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { FeatureModule } from "../api/feature-module.ts";
+import { deviceActivityMigration } from "./activity-migration.ts";
 import type { DevicesConfig } from "./device-config.ts";
 import { devicesConfigFromEnvironment, devicesConfigSchema } from "./device-config.ts";
 import { deviceRoutes } from "./device-routes.ts";
@@ -23,6 +24,7 @@ export const devicesModule = {
     "0002_devices": devicesMigration,
     "0007_device_message_keys": deviceMessageKeysMigration,
     "0012_device_commands": deviceCommandsMigration,
+    "0057_device_activity": deviceActivityMigration,
   },
   config: { schema: devicesConfigSchema, fromEnvironment: devicesConfigFromEnvironment },
   async openRoutes(app: FastifyInstance, deps: DevicesDeps) {

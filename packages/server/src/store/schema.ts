@@ -280,6 +280,9 @@ export interface DevicesTable {
   secretHash: string;
   createdAt: number;
   updatedAt: number;
+  /** Added by devices/device-activity.ts, a second behind ingest. */
+  lastSeenAt: Generated<number | null>;
+  messageCount: Generated<number>;
 }
 
 export interface DataEntriesTable {
