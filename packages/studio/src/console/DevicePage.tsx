@@ -8,6 +8,7 @@ import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
 import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
+import { ConnectionInstructions } from "./ConnectionInstructions.tsx";
 import { type DeviceCommand, useConsoleApi } from "./console-api.ts";
 
 const recentEntries = 200;
@@ -23,7 +24,10 @@ const statusText: Record<DeviceCommand["status"], string> = {
 // uPlot loads with the first device page, not with the studio.
 const DataChart = lazy(() => import("./DataChart.tsx").then((module) => ({ default: module.DataChart })));
 
-/** One device: its recent data as a chart and a table, a command to send it and its recent commands. */
+/**
+ * One device: how to connect it, its recent data as a chart and a table, a command to send it and its
+ * recent commands.
+ */
 export function DevicePage({ deviceId }: { deviceId: string }) {
   const api = useConsoleApi();
   const toast = useToast();
@@ -65,6 +69,23 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
         </p>
         {device.error ? <ErrorBanner error={device.error} onRetry={device.reload} /> : null}
         {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        {device.data ? (
+          <p className="cfx-muted">
+            {device.data.lastSeenAt === null ? (
+              "No message yet."
+            ) : (
+              <>
+                {device.data.messageCount.toLocaleString()} messages, the last at{" "}
+                <Time ms={device.data.lastSeenAt} />.
+              </>
+            )}
+          </p>
+        ) : null}
+        <ConnectionInstructions
+          deviceId={deviceId}
+          origin={window.location.origin}
+          open={device.data?.lastSeenAt === null}
+        />
         <h2>Recent data</h2>
         {data.error ? (
           <ErrorBanner error={data.error} onRetry={data.reload} />

@@ -10,6 +10,7 @@ import { Page } from "../ui/PageLayout.tsx";
 import { Select } from "../ui/Select.tsx";
 import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
+import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import {
   type BindableApp,
@@ -20,7 +21,7 @@ import {
 } from "./console-api.ts";
 import { deviceChannelsOf, draftOf, GroupDialog, type GroupDraft } from "./GroupDialog.tsx";
 
-/** Device groups and devices: register, see the secret once, delete. */
+/** Device groups and devices (when each last sent, how many messages): register, see the secret once, delete. */
 export function DevicesPage() {
   const api = useConsoleApi();
   const toast = useToast();
@@ -163,6 +164,11 @@ export function DevicesPage() {
               },
               { header: "Name", cell: (device) => device.name },
               { header: "Group", cell: (device) => groupName(device.groupId) },
+              {
+                header: "Last seen",
+                cell: (device) => (device.lastSeenAt === null ? "never" : <Time ms={device.lastSeenAt} />),
+              },
+              { header: "Messages", cell: (device) => device.messageCount.toLocaleString() },
               {
                 header: "Actions",
                 visuallyHiddenHeader: true,

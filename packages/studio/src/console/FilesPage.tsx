@@ -1,33 +1,28 @@
+import "./console.css";
 import { useState } from "react";
+import { Link, useRouter } from "../shell/router.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
-import { ConfirmDialog } from "../ui/Dialog.tsx";
+import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { FileButton } from "../ui/FileButton.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Table } from "../ui/Table.tsx";
+import { TextField } from "../ui/TextField.tsx";
 import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import { type StoredFile, useConsoleApi } from "./console-api.ts";
+import {
+  breadcrumbsOf,
+  type FileRow,
+  folderLocation,
+  folderNameProblem,
+  folderOf,
+  parentOf,
+  rowsUnder,
+} from "./file-paths.ts";
 
-interface FolderRow {
-  kind: "folder";
-  path: string;
-}
-type Row = FolderRow | ({ kind: "file" } & StoredFile);
-
-/** The files under `prefix`, with the sub-folders their paths imply, folders first. */
-export function rowsUnder(prefix: string, files: StoredFile[]): Row[] {
-  const folders = new Set<string>();
-  const direct: Row[] = [];
-  for (const file of files) {
-    const rest = file.path.slice(prefix.length);
-    const slash = rest.indexOf("/");
-    if (slash >= 0) folders.add(`${prefix}${rest.slice(0, slash + 1)}`);
-    else direct.push({ kind: "file", ...file });
-  }
-  return [...[...folders].sort().map((path): Row => ({ kind: "folder", path })), ...direct];
-}
+const emptyFolder = "No files here. A new folder is kept once a file is uploaded to it.";
 
 function formatSize(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
@@ -35,14 +30,21 @@ function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-/** Browse the file store by folder, upload, preview images, download and delete. */
+/**
+ * Browse the file store by folder (the folder is in the address: `/files?path=/cam1/`, so it can be
+ * linked and the back button goes up again), upload (asking before replacing a file), preview images at
+ * their own size, download and delete.
+ */
 export function FilesPage() {
   const api = useConsoleApi();
   const toast = useToast();
-  const [prefix, setPrefix] = useState("/");
+  const { search, navigate } = useRouter();
+  const prefix = folderOf(search);
   const files = useLoad(() => api.listFiles(prefix), [api, prefix]);
   const [preview, setPreview] = useState<{ path: string; url: string; image: boolean }>();
   const [deleting, setDeleting] = useState<StoredFile>();
+  const [replacing, setReplacing] = useState<File>();
+  const [newFolder, setNewFolder] = useState<string>();
   const [error, setError] = useState<unknown>();
 
   const open = async (file: StoredFile) => {
@@ -66,6 +68,13 @@ export function FilesPage() {
     }
   };
 
+  // The same path overwrites: say so first (the listing holds this folder's files).
+  const chooseUpload = (chosen: File) => {
+    const path = `${prefix}${chosen.name}`;
+    if (files.data?.some((file) => file.path === path)) setReplacing(chosen);
+    else void upload(chosen);
+  };
+
   const remove = async () => {
     if (!deleting) return;
     try {
@@ -79,40 +88,67 @@ export function FilesPage() {
     }
   };
 
-  const parent = prefix === "/" ? undefined : prefix.slice(0, prefix.slice(0, -1).lastIndexOf("/") + 1);
+  const go = (folder: string) => {
+    setPreview(undefined);
+    navigate(folderLocation(folder));
+  };
+  const folderProblem = newFolder === undefined ? undefined : folderNameProblem(newFolder);
+  const parent = parentOf(prefix);
+  const crumbs = breadcrumbsOf(prefix);
+  const entries = rowsUnder(prefix, files.data ?? []);
   return (
     <Page
       title="Files"
       toolbar={
-        <FileButton variant="primary" inputLabel="File to upload" onFile={(file) => void upload(file)}>
-          Upload to {prefix}
-        </FileButton>
+        <>
+          <Button onClick={() => setNewFolder("")}>New folder</Button>
+          <FileButton variant="primary" inputLabel="File to upload" onFile={chooseUpload}>
+            Upload to {prefix}
+          </FileButton>
+        </>
       }
     >
       <div className="cfx-stack">
-        <p>
-          Folder <span className="cfx-mono">{prefix}</span>
-        </p>
+        <nav aria-label="Folder" className="cfx-breadcrumbs">
+          <ol>
+            {crumbs.map((crumb, index) => (
+              <li key={crumb.path}>
+                {index === crumbs.length - 1 ? (
+                  <span aria-current="page">{crumb.name}</span>
+                ) : (
+                  <Link
+                    to={folderLocation(crumb.path)}
+                    aria-current={false}
+                    onClick={() => setPreview(undefined)}
+                  >
+                    {crumb.name}
+                  </Link>
+                )}
+              </li>
+            ))}
+          </ol>
+        </nav>
         {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
         {files.error ? (
           <ErrorBanner error={files.error} onRetry={files.reload} />
         ) : (
           <Table
             caption={`Files in ${prefix}`}
-            rows={[
-              ...(parent !== undefined ? [{ kind: "folder" as const, path: parent }] : []),
-              ...rowsUnder(prefix, files.data ?? []),
-            ]}
-            rowKey={(row) => `${row.kind}:${row.path}`}
-            empty={files.loading ? "Loading…" : "No files here."}
+            rows={[...(parent !== undefined ? [{ kind: "folder" as const, path: parent }] : []), ...entries]}
+            rowKey={(row: FileRow) => `${row.kind}:${row.path}`}
+            empty={files.loading ? "Loading…" : emptyFolder}
             columns={[
               {
                 header: "Name",
                 cell: (row) =>
                   row.kind === "folder" ? (
-                    <Button size="small" variant="ghost" onClick={() => setPrefix(row.path)}>
+                    <Link
+                      to={folderLocation(row.path)}
+                      aria-current={false}
+                      onClick={() => setPreview(undefined)}
+                    >
                       {row.path === parent ? ".. (up)" : `${row.path.slice(prefix.length)}`}
-                    </Button>
+                    </Link>
                   ) : (
                     <Button size="small" variant="ghost" onClick={() => void open(row)}>
                       {row.path.slice(prefix.length)}
@@ -145,11 +181,15 @@ export function FilesPage() {
             ]}
           />
         )}
+        {/* In a sub-folder the table still has its ".. (up)" row. */}
+        {parent !== undefined && files.data && entries.length === 0 ? (
+          <p className="cfx-muted">{emptyFolder}</p>
+        ) : null}
         {preview ? (
           <section aria-label="Preview" className="cfx-stack">
             <h2 className="cfx-mono">{preview.path}</h2>
             {preview.image ? (
-              <img className="cfx-preview-image" src={preview.url} alt={preview.path} />
+              <img className="cfx-file-preview__image" src={preview.url} alt={preview.path} />
             ) : null}
             <a href={preview.url} target="_blank" rel="noreferrer">
               Download (link valid one hour)
@@ -157,6 +197,50 @@ export function FilesPage() {
           </section>
         ) : null}
       </div>
+      <Dialog
+        open={newFolder !== undefined}
+        title="New folder"
+        onClose={() => setNewFolder(undefined)}
+        onSubmit={() => {
+          if (newFolder === undefined || folderProblem) return;
+          setNewFolder(undefined);
+          go(`${prefix}${newFolder}/`);
+        }}
+        actions={
+          <>
+            <Button onClick={() => setNewFolder(undefined)}>Cancel</Button>
+            <Button type="submit" variant="primary" disabled={Boolean(folderProblem)}>
+              Open new folder
+            </Button>
+          </>
+        }
+      >
+        <TextField
+          label="Folder name"
+          hint={`In ${prefix}. Folders are parts of file paths: this one is kept once a file is uploaded to it.`}
+          value={newFolder ?? ""}
+          error={newFolder ? folderProblem : undefined}
+          onChange={(event) => setNewFolder(event.target.value)}
+        />
+      </Dialog>
+      <ConfirmDialog
+        open={replacing !== undefined}
+        title="Replace file?"
+        confirmLabel="Replace file"
+        danger
+        onCancel={() => setReplacing(undefined)}
+        onConfirm={() => {
+          const chosen = replacing;
+          setReplacing(undefined);
+          if (chosen) void upload(chosen);
+        }}
+      >
+        <p>
+          {prefix}
+          {replacing?.name} exists; uploading replaces its content, and apps listening for updates under its
+          folder run.
+        </p>
+      </ConfirmDialog>
       <ConfirmDialog
         open={deleting !== undefined}
         title="Delete file?"

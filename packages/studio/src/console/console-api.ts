@@ -34,6 +34,15 @@ export interface Device {
   groupId: string | null;
   tags: Record<string, string>;
   createdAt: number;
+  /** The last accepted message's time (the server counts a second behind); null before the first. */
+  lastSeenAt: number | null;
+  messageCount: number;
+}
+
+/** Where devices connect besides HTTP (`GET /v1/device_listeners`); a null port is a listener that is off. */
+export interface DeviceListeners {
+  mqtt: { mode: "embedded" | "external" | "off"; port: number | null };
+  socketPort: number | null;
 }
 
 /** A command in a device's outbox (docs/devices.md, Commands). */
@@ -69,6 +78,7 @@ export interface ConsoleApi {
   /** The operator's apps, for binding a group to one of their device channels. */
   listApps(): Promise<BindableApp[]>;
   getDevice(deviceId: string): Promise<Device>;
+  deviceListeners(): Promise<DeviceListeners>;
   /** The secret is in this answer only. */
   createDevice(device: { name: string; groupId: string | null }): Promise<Device & { secret: string }>;
   deleteDevice(deviceId: string): Promise<void>;
@@ -97,6 +107,7 @@ export function createConsoleApi(http: HttpClient): ConsoleApi {
     listDevices: () => http.json("GET", "/v1/devices"),
     listApps: () => http.json("GET", "/v1/apps"),
     getDevice: (deviceId) => http.json("GET", `/v1/devices/${segment(deviceId)}`),
+    deviceListeners: () => http.json("GET", "/v1/device_listeners"),
     createDevice: (device) => http.json("POST", "/v1/devices", { body: device }),
     deleteDevice: (deviceId) => http.json("DELETE", `/v1/devices/${segment(deviceId)}`),
     sendCommand: (deviceId, command) =>

@@ -12,7 +12,8 @@ import {
 } from "./console-api.ts";
 import { DevicePage } from "./DevicePage.tsx";
 import { DevicesPage } from "./DevicesPage.tsx";
-import { FilesPage, rowsUnder } from "./FilesPage.tsx";
+import { FilesPage } from "./FilesPage.tsx";
+import { breadcrumbsOf, folderLocation, folderOf, rowsUnder } from "./file-paths.ts";
 
 function renderConsole(page: React.ReactNode, api: Partial<ConsoleApi>) {
   return renderPage(
@@ -44,7 +45,15 @@ describe("the devices page", () => {
     ];
     const devices: Device[] = [];
     const createDevice = vi.fn(async (draft: { name: string; groupId: string | null }) => {
-      const device = { deviceId: "d-new", name: draft.name, groupId: draft.groupId, tags: {}, createdAt: 0 };
+      const device = {
+        deviceId: "d-new",
+        name: draft.name,
+        groupId: draft.groupId,
+        tags: {},
+        createdAt: 0,
+        lastSeenAt: null,
+        messageCount: 0,
+      };
       devices.push(device);
       return { ...device, secret: "s3cret-once" };
     });
@@ -199,30 +208,203 @@ describe("a device group's app binding", () => {
 });
 
 describe("the files page", () => {
-  it("shows the folders implied by paths, and previews an image through its signed link", async () => {
-    const files = [
-      { path: "/cam1/a.jpg", contentType: "image/jpeg", size: 2048, updatedAt: 0 },
-      { path: "/readme.txt", contentType: "text/plain", size: 10, updatedAt: 0 },
-    ];
+  const files = [
+    { path: "/cam1/a.jpg", contentType: "image/jpeg", size: 2048, updatedAt: 0 },
+    { path: "/cam1/night/b.jpg", contentType: "image/jpeg", size: 10, updatedAt: 0 },
+    { path: "/readme.txt", contentType: "text/plain", size: 10, updatedAt: 0 },
+  ];
+  const listFiles = (prefix: string) => Promise.resolve(files.filter((file) => file.path.startsWith(prefix)));
+
+  it("derives folders from paths, and reads and writes the folder in the address", () => {
     expect(rowsUnder("/", files).map((row) => [row.kind, row.path])).toEqual([
       ["folder", "/cam1/"],
       ["file", "/readme.txt"],
     ]);
-    const listFiles = vi.fn(async (prefix: string) => files.filter((file) => file.path.startsWith(prefix)));
+    expect(folderOf("?path=/cam1/night/")).toBe("/cam1/night/");
+    expect(folderOf("?path=cam1")).toBe("/cam1/");
+    expect(folderOf("")).toBe("/");
+    expect(folderOf("?path=/cam1/../x/")).toBe("/");
+    expect(folderLocation("/cam 1/")).toBe("/files?path=/cam%201/");
+    expect(folderLocation("/")).toBe("/files");
+    expect(breadcrumbsOf("/cam1/night/")).toEqual([
+      { name: "Files", path: "/" },
+      { name: "cam1", path: "/cam1/" },
+      { name: "night", path: "/cam1/night/" },
+    ]);
+  });
+
+  it("opens folders by link into the address, with breadcrumbs, and the back button goes up again", async () => {
+    window.history.replaceState(null, "", "/files");
+    const list = vi.fn(listFiles);
     renderConsole(<FilesPage />, {
-      listFiles,
+      listFiles: list,
       fileUrl: async (path) => `/v1/signed/files/OP0000000001${path}?expires=1&signature=x`,
     });
-    fireEvent.click(await screen.findByRole("button", { name: "cam1/" }));
-    await waitFor(() => expect(listFiles).toHaveBeenLastCalledWith("/cam1/"));
+    fireEvent.click(await screen.findByRole("link", { name: "cam1/" }));
+    await waitFor(() => expect(list).toHaveBeenLastCalledWith("/cam1/"));
+    expect(window.location.search).toBe("?path=/cam1/");
+    fireEvent.click(await screen.findByRole("link", { name: "night/" }));
+    await waitFor(() => expect(list).toHaveBeenLastCalledWith("/cam1/night/"));
+    const crumbs = screen.getByRole("navigation", { name: "Folder" });
+    expect(within(crumbs).getByText("night").getAttribute("aria-current")).toBe("page");
+    expect(within(crumbs).getByRole("link", { name: "cam1" }).getAttribute("href")).toBe(
+      "/files?path=/cam1/",
+    );
+
+    window.history.back();
+    await waitFor(() => expect(list).toHaveBeenLastCalledWith("/cam1/"));
     fireEvent.click(await screen.findByRole("button", { name: "a.jpg" }));
     const image = (await screen.findByRole("img", { name: "/cam1/a.jpg" })) as HTMLImageElement;
     expect(image.getAttribute("src")).toContain("/v1/signed/files/OP0000000001/cam1/a.jpg");
-    expect(screen.getByRole("button", { name: ".. (up)" })).toBeTruthy();
+    // At its own size: no width or height set, the stylesheet only caps it at the page's width.
+    expect(image.className).toBe("cfx-file-preview__image");
+    expect(image.getAttribute("width")).toBeNull();
+    fireEvent.click(within(crumbs).getByRole("link", { name: "Files" }));
+    await waitFor(() => expect(window.location.search).toBe(""));
+    await waitFor(() => expect(list).toHaveBeenLastCalledWith("/"));
+  });
+
+  it("opens a deep link at its folder, and makes a new folder by opening it", async () => {
+    window.history.replaceState(null, "", "/files?path=/cam1/");
+    const list = vi.fn(listFiles);
+    renderConsole(<FilesPage />, { listFiles: list });
+    await screen.findByRole("button", { name: "a.jpg" });
+    expect(list).toHaveBeenCalledWith("/cam1/");
+    expect(screen.getByRole("link", { name: ".. (up)" }).getAttribute("href")).toBe("/files");
+
+    fireEvent.click(screen.getByRole("button", { name: "New folder" }));
+    const dialog = screen.getByRole("dialog", { name: "New folder" });
+    const name = within(dialog).getByLabelText("Folder name");
+    const submit = within(dialog).getByRole("button", { name: "Open new folder" }) as HTMLButtonElement;
+    fireEvent.change(name, { target: { value: "a/b" } });
+    expect(submit.disabled).toBe(true);
+    expect(dialog.textContent).toContain("A folder name cannot contain /.");
+    fireEvent.change(name, { target: { value: "day" } });
+    fireEvent.click(submit);
+    await waitFor(() => expect(window.location.search).toBe("?path=/cam1/day/"));
+    expect(
+      await screen.findByText(/No files here\. A new folder is kept once a file is uploaded to it\./),
+    ).toBeTruthy();
+    expect(list).toHaveBeenLastCalledWith("/cam1/day/");
+  });
+
+  it("asks before an upload replaces a file of the same name, and uploads a new name at once", async () => {
+    window.history.replaceState(null, "", "/files?path=/cam1/");
+    const uploadFile = vi.fn(async () => {});
+    renderConsole(<FilesPage />, { listFiles, uploadFile });
+    await screen.findByRole("button", { name: "a.jpg" });
+    const input = screen.getByLabelText("File to upload");
+    const existing = new File(["new bytes"], "a.jpg", { type: "image/jpeg" });
+    fireEvent.change(input, { target: { files: [existing] } });
+    const confirm = await screen.findByRole("dialog", { name: "Replace file?" });
+    expect(uploadFile).not.toHaveBeenCalled();
+    fireEvent.click(within(confirm).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("dialog", { name: "Replace file?" })).toBeNull());
+    expect(uploadFile).not.toHaveBeenCalled();
+
+    fireEvent.change(input, { target: { files: [existing] } });
+    fireEvent.click(
+      within(await screen.findByRole("dialog", { name: "Replace file?" })).getByRole("button", {
+        name: "Replace file",
+      }),
+    );
+    await waitFor(() => expect(uploadFile).toHaveBeenCalledWith("/cam1/a.jpg", existing));
+
+    const fresh = new File(["x"], "c.jpg", { type: "image/jpeg" });
+    fireEvent.change(input, { target: { files: [fresh] } });
+    await waitFor(() => expect(uploadFile).toHaveBeenLastCalledWith("/cam1/c.jpg", fresh));
+    expect(screen.queryByRole("dialog", { name: "Replace file?" })).toBeNull();
+  });
+});
+
+const fridge: Device = {
+  deviceId: "d-1",
+  name: "fridge",
+  groupId: null,
+  tags: {},
+  createdAt: 0,
+  lastSeenAt: null,
+  messageCount: 0,
+};
+
+describe("the device list", () => {
+  it("shows when each device last sent and how many messages it has sent", async () => {
+    renderConsole(<DevicesPage />, {
+      listGroups: async () => [],
+      listApps: async () => [],
+      listDevices: async () => [
+        { ...fridge, lastSeenAt: Date.UTC(2026, 0, 1, 12), messageCount: 12_345 },
+        { ...fridge, deviceId: "d-2", name: "new" },
+      ],
+    });
+    const table = await screen.findByRole("table", { name: "Devices" });
+    await within(table).findByText("d-1");
+    const headers = [...table.querySelectorAll("th")].map((th) => th.textContent);
+    expect(headers.slice(0, 5)).toEqual(["Id", "Name", "Group", "Last seen", "Messages"]);
+    const cells = (deviceId: string) =>
+      [...(within(table).getByText(deviceId).closest("tr")?.querySelectorAll("td") ?? [])].map((td) => td);
+    const [, , , seen, count] = cells("d-1");
+    expect(seen?.querySelector("time")?.getAttribute("dateTime")).toBe("2026-01-01T12:00:00.000Z");
+    expect(count?.textContent).toBe((12_345).toLocaleString());
+    expect(
+      cells("d-2")
+        .map((td) => td.textContent)
+        .slice(3, 5),
+    ).toEqual(["never", "0"]);
   });
 });
 
 describe("the device page", () => {
+  it("shows copyable MQTT, HTTP, UDP and TCP instructions with its id, this host and the server's ports", async () => {
+    window.history.replaceState(null, "", "/devices/d-1");
+    const writeText = vi.fn(async (_text: string) => {});
+    Object.defineProperty(navigator, "clipboard", { value: { writeText }, configurable: true });
+    renderConsole(<DevicePage deviceId="d-1" />, {
+      getDevice: async () => fridge,
+      deviceListeners: async () => ({ mqtt: { mode: "embedded", port: 18_840 }, socketPort: 23_081 }),
+      recentData: async () => [],
+      recentCommands: async () => [],
+    });
+    const { hostname, origin } = window.location;
+    const mqtt = await screen.findByRole("figure", { name: "MQTT command" });
+    const details = mqtt.closest("details") as HTMLDetailsElement;
+    // Never sent anything: the instructions are open.
+    await waitFor(() => expect(details.open).toBe(true));
+    expect(mqtt.textContent).toContain(
+      `mosquitto_pub -h ${hostname} -p 18840 -i d-1 -u d-1 -P "$SECRET" -q 1 -t devices/d-1/data -m '{"temp":4.5}'`,
+    );
+    const http = screen.getByRole("figure", { name: "HTTP command" }).textContent ?? "";
+    expect(http).toContain(`curl -X POST '${origin}/v1/devices/d-1/data'`);
+    expect(http).toContain("Authorization: Bearer $SECRET");
+    for (const protocol of ["UDP", "TCP"]) {
+      const script = screen.getByRole("figure", { name: `${protocol} command` }).textContent ?? "";
+      expect(script).toContain('Buffer.from("d-1")');
+      expect(script).toContain("23081");
+      expect(script).toContain(JSON.stringify(hostname));
+    }
+    fireEvent.click(screen.getByRole("button", { name: "Copy MQTT command" }));
+    await waitFor(() => expect(writeText).toHaveBeenCalledWith(expect.stringContaining("-p 18840")));
+    expect(screen.getByRole("button", { name: "Copy MQTT command" }).textContent).toBe("Copied");
+    expect(screen.getByText("No message yet.")).toBeTruthy();
+  });
+
+  it("says which listeners are off or external instead of showing commands that cannot work", async () => {
+    renderConsole(<DevicePage deviceId="d-1" />, {
+      getDevice: async () => ({ ...fridge, lastSeenAt: 1, messageCount: 1 }),
+      deviceListeners: async () => ({ mqtt: { mode: "external", port: null }, socketPort: null }),
+      recentData: async () => [],
+      recentCommands: async () => [],
+    });
+    await screen.findByText(/This server reads an external broker/);
+    expect(screen.getAllByText("UDP and TCP are off on this server.")).toHaveLength(2);
+    expect(screen.queryByRole("figure", { name: "MQTT command" })).toBeNull();
+    expect(screen.getByRole("figure", { name: "HTTP command" })).toBeTruthy();
+    // A device that has sent: folded away under the heading.
+    expect(
+      (screen.getByRole("figure", { name: "HTTP command" }).closest("details") as HTMLDetailsElement).open,
+    ).toBe(false);
+  });
+
   it("lists the device's recent commands with their status, and the one just sent", async () => {
     const command = (commandId: string, payload: string, status: DeviceCommand["status"]): DeviceCommand => ({
       commandId,
@@ -240,7 +422,8 @@ describe("the device page", () => {
       return sent;
     });
     renderConsole(<DevicePage deviceId="d-1" />, {
-      getDevice: async () => ({ deviceId: "d-1", name: "fridge", groupId: null, tags: {}, createdAt: 0 }),
+      getDevice: async () => ({ ...fridge, lastSeenAt: 1_767_225_600_000, messageCount: 12 }),
+      deviceListeners: async () => ({ mqtt: { mode: "embedded", port: 1884 }, socketPort: 23080 }),
       recentData: async () => [],
       recentCommands: async () => [...commands],
       sendCommand,
