@@ -4,6 +4,7 @@ import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { CopyableCommand } from "./CopyableCommand.tsx";
 import { connectionCommands } from "./connection-commands.ts";
 import { useConsoleApi } from "./console-api.ts";
+import { NewSecret } from "./NewSecret.tsx";
 
 /**
  * How to send this device's data over HTTP, MQTT, UDP and TCP to this server. The secret is never on the
@@ -28,9 +29,10 @@ export function ConnectionInstructions({
         <h2 className="cfx-connect__title">Connect this device</h2>
       </summary>
       <p className="cfx-muted">
-        Set <span className="cfx-mono">SECRET</span> to the secret shown when the device was registered (a new
-        one can be issued through the API; the old one then stops working), then send a reading:
+        Set <span className="cfx-mono">SECRET</span> to the secret shown when the device was registered (lost?
+        issue a new one: the old one then stops working), then send a reading:
       </p>
+      <NewSecret deviceId={deviceId} />
       {listeners.error ? <ErrorBanner error={listeners.error} onRetry={listeners.reload} /> : null}
       {commands.map(({ protocol, note, command }) => (
         <div key={protocol} className="cfx-stack">

@@ -82,6 +82,8 @@ export interface ConsoleApi {
   /** The secret is in this answer only. */
   createDevice(device: { name: string; groupId: string | null }): Promise<Device & { secret: string }>;
   deleteDevice(deviceId: string): Promise<void>;
+  /** A new secret, in this answer only; the old one stops working. */
+  renewSecret(deviceId: string): Promise<{ deviceId: string; secret: string }>;
   sendCommand(deviceId: string, command: string): Promise<DeviceCommand>;
   /** The newest commands, newest first. */
   recentCommands(deviceId: string, limit: number): Promise<DeviceCommand[]>;
@@ -110,6 +112,7 @@ export function createConsoleApi(http: HttpClient): ConsoleApi {
     deviceListeners: () => http.json("GET", "/v1/device_listeners"),
     createDevice: (device) => http.json("POST", "/v1/devices", { body: device }),
     deleteDevice: (deviceId) => http.json("DELETE", `/v1/devices/${segment(deviceId)}`),
+    renewSecret: (deviceId) => http.json("POST", `/v1/devices/${segment(deviceId)}/secret`),
     sendCommand: (deviceId, command) =>
       http.json("POST", `/v1/devices/${segment(deviceId)}/commands`, {
         body: command,

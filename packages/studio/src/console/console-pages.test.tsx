@@ -388,6 +388,34 @@ describe("the device page", () => {
     expect(screen.getByText("No message yet.")).toBeTruthy();
   });
 
+  it("issues a new secret after a warning and shows it once", async () => {
+    const renewSecret = vi.fn(async (deviceId: string) => ({ deviceId, secret: "n3w-s3cret" }));
+    renderConsole(<DevicePage deviceId="d-1" />, {
+      getDevice: async () => fridge,
+      deviceListeners: async () => ({ mqtt: { mode: "off", port: null }, socketPort: null }),
+      recentData: async () => [],
+      recentCommands: async () => [],
+      renewSecret,
+    });
+    fireEvent.click(await screen.findByRole("button", { name: "Issue a new secret" }));
+    const warning = screen.getByRole("dialog", { name: "Issue a new secret?" });
+    expect(warning.textContent).toContain("stops working");
+    fireEvent.click(within(warning).getByRole("button", { name: "Cancel" }));
+    expect(renewSecret).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByRole("button", { name: "Issue a new secret" }));
+    fireEvent.click(
+      within(screen.getByRole("dialog", { name: "Issue a new secret?" })).getByRole("button", {
+        name: "Issue a new secret",
+      }),
+    );
+    const shown = await screen.findByRole("dialog", { name: "New secret" });
+    expect(renewSecret).toHaveBeenCalledWith("d-1");
+    expect((within(shown).getByLabelText("Secret") as HTMLInputElement).value).toBe("n3w-s3cret");
+    fireEvent.click(within(shown).getByRole("button", { name: "I have copied the secret" }));
+    await waitFor(() => expect(document.body.innerHTML).not.toContain("n3w-s3cret"));
+    expect(screen.getByText("MQTT is off on this server.")).toBeTruthy();
+  });
+
   it("says which listeners are off or external instead of showing commands that cannot work", async () => {
     renderConsole(<DevicePage deviceId="d-1" />, {
       getDevice: async () => ({ ...fridge, lastSeenAt: 1, messageCount: 1 }),
