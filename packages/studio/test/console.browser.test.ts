@@ -1,3 +1,6 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDeviceFixture } from "../../server/test/device-fixture.ts";
@@ -9,6 +12,8 @@ import { openStudioLoggedIn, type StudioInBrowser } from "./browser-fixture.ts";
  * (with its CSP): a device's data drawn by uPlot, a command reaching the device, an image previewed
  * through its signed link. Slow: it builds the studio when the build is stale, and starts a browser.
  */
+
+const artifacts = fileURLToPath(new URL("../../../test-artifacts", import.meta.url));
 
 let studio: Awaited<ReturnType<typeof openStudioLoggedIn>>;
 let conflux: StudioInBrowser["conflux"];
@@ -46,6 +51,18 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
     expect(await page.getByRole("table", { name: "Latest entries" }).textContent()).toContain(
       '{"temp":6.5,"humidity":49}',
     );
+
+    // The device has sent: its connection instructions are folded, and open on a click.
+    const mqtt = page.getByRole("figure", { name: "MQTT command" });
+    expect(await mqtt.isVisible()).toBe(false);
+    await page.getByText("Connect this device").click();
+    const port = conflux.services.devices.listening.mqttPort;
+    await expect
+      .poll(() => mqtt.textContent())
+      .toContain(`mosquitto_pub -h 127.0.0.1 -p ${port} -i ${fixture.deviceId} -u ${fixture.deviceId}`);
+    expect(await page.content()).not.toContain(fixture.secret);
+    mkdirSync(artifacts, { recursive: true });
+    await page.screenshot({ path: path.join(artifacts, "console-device-page.png"), fullPage: true });
 
     await page.getByLabel("Command").fill("fan on");
     await page.getByRole("button", { name: "Send", exact: true }).click();
@@ -101,7 +118,8 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
       body: png,
     });
     await page.getByRole("link", { name: "Files" }).click();
-    await page.getByRole("button", { name: "cam1/", exact: true }).click();
+    await page.getByRole("link", { name: "cam1/", exact: true }).click();
+    await page.waitForURL(/\/files\?path=\/cam1\/$/);
     await page.getByRole("button", { name: "dot.png", exact: true }).click();
     const image = page.getByRole("img", { name: "/cam1/dot.png" });
     await image.waitFor();
@@ -111,6 +129,17 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
     expect(await image.getAttribute("src")).toMatch(
       /\/v1\/signed\/files\/OP\d+\/cam1\/dot\.png\?expires=\d+&signature=/,
     );
+    // At its natural size, not stretched to the page's width.
+    expect(
+      await image.evaluate((element) => (element as unknown as { clientWidth: number }).clientWidth),
+    ).toBe(1);
+    // The folder is in the address: back leaves it, forward and a reload come back to it.
+    await page.goBack();
+    await page.getByRole("link", { name: "cam1/", exact: true }).waitFor();
+    await page.goForward();
+    await page.reload();
+    await page.getByRole("button", { name: "dot.png", exact: true }).waitFor();
+    expect(await page.getByRole("navigation", { name: "Folder" }).textContent()).toContain("cam1");
     expect([...studio.cspViolations, ...studio.pageErrors]).toEqual([]);
   });
 });
