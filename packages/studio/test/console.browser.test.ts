@@ -62,9 +62,10 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
       .toContain(`mosquitto_pub -h 127.0.0.1 -p ${port} -i ${fixture.deviceId} -u ${fixture.deviceId}`);
     expect(await page.content()).not.toContain(fixture.secret);
     mkdirSync(artifacts, { recursive: true });
-    await page.screenshot({ path: path.join(artifacts, "console-device-page.png"), fullPage: true });
+    await mqtt.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(artifacts, "console-device-page.png") });
 
-    await page.getByLabel("Command").fill("fan on");
+    await page.getByLabel("Command", { exact: true }).fill("fan on");
     await page.getByRole("button", { name: "Send", exact: true }).click();
     await expect
       .poll(() =>

@@ -35,7 +35,7 @@ export function ConnectionInstructions({
       <NewSecret deviceId={deviceId} />
       {listeners.error ? <ErrorBanner error={listeners.error} onRetry={listeners.reload} /> : null}
       {commands.map(({ protocol, note, command }) => (
-        <div key={protocol} className="cfx-stack">
+        <div key={protocol} className="cfx-connect__protocol">
           <h3>{protocol}</h3>
           <p className="cfx-muted">{note}</p>
           {command ? <CopyableCommand label={`${protocol} command`} command={command} /> : null}

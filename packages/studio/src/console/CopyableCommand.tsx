@@ -22,7 +22,8 @@ export function CopyableCommand({ label, command }: { label: string; command: st
 
   return (
     <figure className="cfx-command" aria-labelledby={labelId}>
-      <figcaption id={labelId} className="cfx-command__label">
+      {/* The heading above says it on screen; the figure and its button still need the name. */}
+      <figcaption id={labelId} className="cfx-visually-hidden">
         {label}
       </figcaption>
       <pre className="cfx-command__code">

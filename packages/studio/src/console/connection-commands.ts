@@ -67,7 +67,10 @@ export function connectionCommands(
     commands.push({
       protocol: "MQTT",
       note: `MQTT 3.1.1 on port ${mqtt.port}: user name and client id the device id, password the secret. Commands arrive on devices/${deviceId}/commands.`,
-      command: `mosquitto_pub -h ${host} -p ${mqtt.port} -i ${deviceId} -u ${deviceId} -P "$SECRET" -q 1 -t ${dataTopic} -m ${shellWord(sample)}`,
+      command: [
+        `mosquitto_pub -h ${host} -p ${mqtt.port} -i ${deviceId} -u ${deviceId} -P "$SECRET" \\`,
+        `  -q 1 -t ${dataTopic} -m ${shellWord(sample)}`,
+      ].join("\n"),
     });
   else if (mqtt?.mode === "external")
     commands.push({

@@ -371,7 +371,7 @@ describe("the device page", () => {
     // Never sent anything: the instructions are open.
     await waitFor(() => expect(details.open).toBe(true));
     expect(mqtt.textContent).toContain(
-      `mosquitto_pub -h ${hostname} -p 18840 -i d-1 -u d-1 -P "$SECRET" -q 1 -t devices/d-1/data -m '{"temp":4.5}'`,
+      `mosquitto_pub -h ${hostname} -p 18840 -i d-1 -u d-1 -P "$SECRET" \\\n  -q 1 -t devices/d-1/data -m '{"temp":4.5}'`,
     );
     const http = screen.getByRole("figure", { name: "HTTP command" }).textContent ?? "";
     expect(http).toContain(`curl -X POST '${origin}/v1/devices/d-1/data'`);
