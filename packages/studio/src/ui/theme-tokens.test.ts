@@ -18,7 +18,8 @@ function declarations(selector: string): Map<string, string> {
 
 const light = declarations(":root");
 const dark = new Map([...light, ...declarations(':root[data-theme="dark"]')]);
-const colourTokens = [...light.keys()].filter((name) => name.startsWith("--cfx-color-"));
+const colourTokens = [...light.keys()].filter((name) => /^--cfx-(color|code)-/.test(name));
+const codeTokens = colourTokens.filter((name) => name.startsWith("--cfx-code-"));
 
 function colour(tokens: Map<string, string>, name: string): string {
   const value = tokens.get(`--cfx-color-${name}`);
@@ -70,6 +71,15 @@ describe("the theme's colour tokens", () => {
           return { pair: `${text} on ${background}`, ratio: Math.round(ratio * 100) / 100 };
         })
         .filter(({ ratio }) => ratio < 4.5);
+      expect(failing).toEqual([]);
+    });
+
+    it(`give highlighted code at least 4.5:1 on a field's background in the ${name} set`, () => {
+      const background = colour(tokens, "surface");
+      const failing = codeTokens
+        .map((token) => ({ token, ratio: contrastRatio(tokens.get(token) ?? "", background) }))
+        .filter(({ ratio }) => ratio < 4.5);
+      expect(codeTokens.length).toBeGreaterThan(10);
       expect(failing).toEqual([]);
     });
   }
