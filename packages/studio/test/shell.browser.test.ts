@@ -75,6 +75,14 @@ describe("the studio's shell in a browser", { timeout: 90_000 }, () => {
       ),
     ).toBe("rgb(23, 27, 34)");
 
+    // CodeMirror picks its colours in script: the theme's caret, not its black one.
+    await page.locator(".react-flow__node").filter({ hasText: "Too warm?" }).click();
+    await page.locator(".cm-content").first().waitFor();
+    expect(await inPage(`getComputedStyle(document.querySelector(".cm-content")).caretColor`)).toBe(
+      "rgb(230, 233, 239)",
+    );
+    expect(await inPage<string[]>(lightBackgroundsScript)).toEqual([]);
+
     await page.goto(`${conflux.url}/apps`);
     await page.getByRole("table", { name: "Your apps" }).waitFor();
     expect(await inPage<string[]>(lightBackgroundsScript)).toEqual([]);
