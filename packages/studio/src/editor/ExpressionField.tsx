@@ -7,16 +7,12 @@ import {
 } from "@codemirror/autocomplete";
 import { defaultKeymap, indentWithTab } from "@codemirror/commands";
 import { javascript, localCompletionSource, snippets } from "@codemirror/lang-javascript";
-import {
-  bracketMatching,
-  defaultHighlightStyle,
-  indentOnInput,
-  syntaxHighlighting,
-} from "@codemirror/language";
+import { bracketMatching, indentOnInput, syntaxHighlighting } from "@codemirror/language";
 import { type Diagnostic, forceLinting, linter } from "@codemirror/lint";
 import { Annotation, Compartment, EditorState, type Extension } from "@codemirror/state";
 import { EditorView, keymap, lineNumbers, placeholder as placeholderText } from "@codemirror/view";
 import { useEffect, useId, useMemo, useRef } from "react";
+import { themedHighlightStyle } from "../ui/code-highlight.ts";
 import { completeInputField } from "./code-assist.ts";
 import { mountCodeMirrorStylesWithoutInlineStyle } from "./codemirror-styles.ts";
 import {
@@ -75,7 +71,7 @@ function javascriptExtensions(scope: () => CompletionScope): Extension[] {
   };
   return [
     javascript(),
-    syntaxHighlighting(defaultHighlightStyle, { fallback: true }),
+    syntaxHighlighting(themedHighlightStyle, { fallback: true }),
     lineNumbers(),
     bracketMatching(),
     indentOnInput(),

@@ -155,4 +155,39 @@ describe("the apps page", () => {
     expect(exportApp).toHaveBeenCalledWith("a1", "yaml");
     click.mockRestore();
   });
+
+  it("creates a new app from a template in the gallery, under the name typed, and opens it", async () => {
+    const createApp = vi.fn(async (definition: unknown) => ({ ...(definition as App), appId: "a7" }));
+    renderPage(<AppsPage />, { listApps: async () => [], createApp });
+    await screen.findByText(/No apps yet/);
+    fireEvent.click(screen.getByRole("button", { name: "New app" }));
+    const dialog = screen.getByRole("dialog", { name: "New app" });
+    const gallery = within(dialog).getByRole("group", { name: "Start from" });
+    expect(within(gallery).getByRole("radio", { name: /Blank/ })).toHaveProperty("checked", true);
+
+    // Choosing a template names the app after it, until a name is typed.
+    fireEvent.click(within(gallery).getByRole("radio", { name: /Cold-chain alert/ }));
+    expect(within(dialog).getByLabelText("App name")).toHaveProperty("value", "Cold-chain alert");
+    fireEvent.change(within(dialog).getByLabelText("App name"), { target: { value: "Fridge 3" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Create" }));
+
+    await waitFor(() => expect(window.location.pathname).toBe("/apps/a7"));
+    const created = createApp.mock.calls[0]?.[0] as App;
+    expect(created.name).toBe("Fridge 3");
+    expect(created.channels.map((channel) => channel.channelId)).toEqual(["readings", "alerts"]);
+    expect(created.actions.map((action) => action.actionId)).toEqual(["too-warm", "notify"]);
+  });
+
+  it("creates a blank app when no template is chosen", async () => {
+    const createApp = vi.fn(async (definition: unknown) => ({ ...(definition as App), appId: "a8" }));
+    renderPage(<AppsPage />, { listApps: async () => [], createApp });
+    await screen.findByText(/No apps yet/);
+    fireEvent.click(screen.getByRole("button", { name: "New app" }));
+    const dialog = screen.getByRole("dialog", { name: "New app" });
+    expect(within(dialog).getByRole("button", { name: "Create" })).toHaveProperty("disabled", true);
+    fireEvent.change(within(dialog).getByLabelText("App name"), { target: { value: "Mine" } });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Create" }));
+    await waitFor(() => expect(createApp).toHaveBeenCalled());
+    expect(createApp.mock.calls[0]?.[0]).toMatchObject({ name: "Mine", channels: [], actions: [] });
+  });
 });

@@ -7,6 +7,8 @@ import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
+import { TemplateGallery } from "../templates/TemplateGallery.tsx";
+import { type AppTemplate, blankTemplate } from "../templates/templates.ts";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
@@ -19,7 +21,7 @@ import { useToast } from "../ui/Toast.tsx";
 
 type NameDialog = { mode: "create" } | { mode: "rename"; app: App };
 
-/** The operator's apps: create, rename, duplicate, export, import and delete. */
+/** The operator's apps: create (blank or from a template), rename, duplicate, export, import and delete. */
 export function AppsPage() {
   const { api } = useStudio();
   const { navigate } = useRouter();
@@ -27,6 +29,9 @@ export function AppsPage() {
   const apps = useLoad(() => api.listApps(), [api]);
   const [nameDialog, setNameDialog] = useState<NameDialog>();
   const [name, setName] = useState("");
+  // A new app starts from a template; its name follows the template's title until the person types one.
+  const [template, setTemplate] = useState<AppTemplate>(blankTemplate);
+  const [nameTyped, setNameTyped] = useState(false);
   const [deleting, setDeleting] = useState<App>();
   // Import, export, duplicate and delete report on the page; create and rename in their dialog.
   const action = useAction();
@@ -35,6 +40,8 @@ export function AppsPage() {
 
   const openNameDialog = (dialog: NameDialog) => {
     setName(dialog.mode === "rename" ? dialog.app.name : "");
+    setTemplate(blankTemplate);
+    setNameTyped(false);
     naming.clearError();
     setNameDialog(dialog);
   };
@@ -43,7 +50,7 @@ export function AppsPage() {
     naming.run(async () => {
       if (!nameDialog) return;
       if (nameDialog.mode === "create") {
-        const app = await api.createApp({ name, channels: [], actions: [] });
+        const app = await api.createApp({ ...template.definition, name });
         setNameDialog(undefined);
         navigate(pathOf({ page: "app", appId: app.appId }));
       } else {
@@ -209,6 +216,7 @@ export function AppsPage() {
         title={nameDialog?.mode === "rename" ? "Rename app" : "New app"}
         onClose={() => setNameDialog(undefined)}
         onSubmit={() => void submitName()}
+        wide={nameDialog?.mode === "create"}
         actions={
           <>
             <Button onClick={() => setNameDialog(undefined)}>Cancel</Button>
@@ -223,8 +231,20 @@ export function AppsPage() {
           label="App name"
           value={name}
           maxLength={256}
-          onChange={(event) => setName(event.target.value)}
+          onChange={(event) => {
+            setName(event.target.value);
+            setNameTyped(true);
+          }}
         />
+        {nameDialog?.mode === "create" ? (
+          <TemplateGallery
+            chosen={template}
+            onChoose={(next) => {
+              setTemplate(next);
+              if (!nameTyped) setName(next === blankTemplate ? "" : next.title);
+            }}
+          />
+        ) : null}
       </Dialog>
 
       <ConfirmDialog

@@ -3,6 +3,7 @@ import { createHttpClient } from "../api/client.ts";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { ErrorBoundary } from "../shell/ErrorBoundary.tsx";
 import { Link, useRouter } from "../shell/router.tsx";
+import { ThemeToggle } from "../shell/ThemeToggle.tsx";
 import { Button } from "../ui/Button.tsx";
 import { useToast } from "../ui/Toast.tsx";
 import { MaintenancePage } from "./MaintenancePage.tsx";
@@ -117,6 +118,7 @@ export function ProviderConsole() {
             Conflux provider console
           </Link>
           <span className="cfx-header__spacer" />
+          <ThemeToggle />
           <div className="cfx-header__identity">
             <span className="cfx-visually-hidden">Signed in as</span>
             <span data-testid="provider-admin">{session.email}</span>

@@ -43,7 +43,7 @@ export function ProviderUsagePage() {
             title={`AI credits in ${month}, the same operators`}
             labels={labels}
             values={credits}
-            color="#177245"
+            color="success"
           />
         </>
       ) : null}

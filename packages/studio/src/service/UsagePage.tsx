@@ -31,7 +31,7 @@ export function UsagePage() {
           </div>
           <h2>Day by day</h2>
           <BarChart title="Events per day" labels={days} values={events} />
-          <BarChart title="AI credits per day" labels={days} values={credits} color="#177245" />
+          <BarChart title="AI credits per day" labels={days} values={credits} color="success" />
           <details>
             <summary>The numbers by day</summary>
             <Table

@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import { type ReactNode, useCallback, useState } from "react";
 import { signedInAs } from "../api/session.ts";
 import { ActingAsBar } from "../service/ActingAsBar.tsx";
 import { CustomerSwitcher } from "../service/CustomerSwitcher.tsx";
@@ -7,7 +7,9 @@ import { SuspendedBanner } from "../service/SuspendedBanner.tsx";
 import { Button } from "../ui/Button.tsx";
 import { type ConsoleApiName, usePermissions } from "./permissions.tsx";
 import { Link, useRouter } from "./router.tsx";
+import { ShortcutHelp, useShortcutHelpKey } from "./ShortcutHelp.tsx";
 import { useSession } from "./studio-context.tsx";
+import { ThemeToggle } from "./ThemeToggle.tsx";
 
 /**
  * The side navigation: a page under a section's path marks that section current; a section shows when
@@ -29,9 +31,15 @@ const sections: { path: string; label: string; apiName?: ConsoleApiName; rootOnl
   { path: "/account", label: "Your account" },
 ];
 
-/** Header (who is logged in, log out) and side navigation around every page behind log-in. */
+/**
+ * Header (who is logged in, theme, keyboard shortcuts, log out) and side navigation around every page
+ * behind log-in.
+ */
 export function Layout({ children }: { children: ReactNode }) {
   const session = useSession();
+  const [helpOpen, setHelpOpen] = useState(false);
+  const openHelp = useCallback(() => setHelpOpen(true), []);
+  useShortcutHelpKey(openHelp);
   const { pathname, navigate } = useRouter();
   const { can } = usePermissions();
   const isRoot = session.userName === undefined;
@@ -50,6 +58,16 @@ export function Layout({ children }: { children: ReactNode }) {
         </Link>
         <span className="cfx-header__spacer" />
         <CustomerSwitcher />
+        <ThemeToggle />
+        <Button
+          size="small"
+          variant="ghost"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={openHelp}
+        >
+          ?
+        </Button>
         <div className="cfx-header__identity">
           <span className="cfx-visually-hidden">Logged in as</span>
           {session.userName ? (
@@ -90,6 +108,7 @@ export function Layout({ children }: { children: ReactNode }) {
         </div>
         {children}
       </main>
+      <ShortcutHelp open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { act, fireEvent, render, screen } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { ToastProvider, useToast } from "./Toast.tsx";
 
 function ShowButtons() {
@@ -56,5 +56,39 @@ describe("toasts", () => {
     act(() => fireEvent.click(screen.getByRole("button", { name: "Dismiss" })));
     const assertive = container.querySelector('[aria-live="assertive"]');
     expect(assertive?.textContent).toBe("");
+  });
+
+  it("stack outside the page's content, errors below the rest, each dismissible, info ones going by themselves", async () => {
+    vi.useFakeTimers();
+    try {
+      const { container } = render(
+        <ToastProvider timeoutMs={1_000}>
+          <main>
+            <ShowButtons />
+          </main>
+        </ToastProvider>,
+      );
+      act(() => fireEvent.click(screen.getByRole("button", { name: "error" })));
+      act(() => fireEvent.click(screen.getByRole("button", { name: "info" })));
+      act(() => fireEvent.click(screen.getByRole("button", { name: "info" })));
+      const stack = container.querySelector(".cfx-toasts");
+      // Not inside the content, whose status a toast reports: ui.css puts the stack in the navigation's column.
+      expect(stack?.closest("main")).toBeNull();
+      expect(stack?.getAttribute("data-placement")).toBe("navigation-column");
+      expect([...(stack?.querySelectorAll(".cfx-toast") ?? [])].map((toast) => toast.textContent)).toEqual([
+        "App deleted✕",
+        "App deleted✕",
+        "Cannot reach the server✕",
+      ]);
+      expect(screen.getAllByRole("button", { name: "Dismiss" })).toHaveLength(3);
+
+      act(() => vi.advanceTimersByTime(1_000));
+      // The error stays until dismissed.
+      expect(stack?.querySelectorAll(".cfx-toast")).toHaveLength(1);
+      act(() => fireEvent.click(screen.getByRole("button", { name: "Dismiss" })));
+      expect(stack?.querySelectorAll(".cfx-toast")).toHaveLength(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

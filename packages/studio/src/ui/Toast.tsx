@@ -1,4 +1,14 @@
-import { createContext, type ReactNode, useCallback, useContext, useMemo, useRef, useState } from "react";
+import {
+  createContext,
+  type ReactNode,
+  type RefObject,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import { Button } from "./Button.tsx";
 
 interface ToastItem {
@@ -17,10 +27,35 @@ export function useToast(): Toasts {
   return useContext(ToastContext);
 }
 
-/** Short confirmations ("App deleted") and errors of actions that have no field to point at. */
+/**
+ * Keeps `--cfx-toasts-height` on <html> at the stack's height: the side navigation, under which the
+ * toasts stand, leaves that much room at its bottom, so a toast never covers a link or the page's content.
+ */
+function useReservedHeight(stack: RefObject<HTMLDivElement | null>) {
+  useEffect(() => {
+    const element = stack.current;
+    if (!element || typeof ResizeObserver === "undefined") return;
+    const root = document.documentElement;
+    const observer = new ResizeObserver(() =>
+      root.style.setProperty("--cfx-toasts-height", `${element.offsetHeight}px`),
+    );
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      root.style.removeProperty("--cfx-toasts-height");
+    };
+  }, [stack]);
+}
+
+/**
+ * Short confirmations ("App deleted") and errors of actions that have no field to point at. They stand
+ * at the bottom of the side navigation's column, outside the page's content, newest at the bottom.
+ */
 export function ToastProvider({ children, timeoutMs = 6_000 }: { children: ReactNode; timeoutMs?: number }) {
   const [items, setItems] = useState<ToastItem[]>([]);
   const next = useRef(1);
+  const stack = useRef<HTMLDivElement>(null);
+  useReservedHeight(stack);
   const dismiss = useCallback((id: number) => setItems((all) => all.filter((item) => item.id !== id)), []);
   const show = useCallback(
     (text: string, kind: ToastItem["kind"] = "info") => {
@@ -48,7 +83,7 @@ export function ToastProvider({ children, timeoutMs = 6_000 }: { children: React
   return (
     <ToastContext.Provider value={value}>
       {children}
-      <div className="cfx-toasts">
+      <div className="cfx-toasts" ref={stack} data-placement="navigation-column">
         <div className="cfx-toasts__region" role="status" aria-live="polite" aria-atomic="false">
           {items.filter((item) => item.kind === "info").map(toast)}
         </div>
