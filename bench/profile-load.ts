@@ -51,11 +51,20 @@ async function startServer(checkout: string, label: string) {
   const profile = process.env.BENCH_PROFILE_DIR
     ? { BENCH_PROFILE: path.join(process.env.BENCH_PROFILE_DIR, `${scenario}-${label}.cpuprofile`) }
     : {};
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []), "--import", "tsx", path.join(checkout, "bench/profile-server.ts")], {
-    cwd: path.join(checkout, "bench"),
-    env: { ...process.env, BENCH_SCENARIO: scenario, BENCH_SINK_URL: sinkUrl, ...profile },
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_NODE_ARGS?.split(" ").filter(Boolean) ?? []),
+      "--import",
+      "tsx",
+      path.join(checkout, "bench/profile-server.ts"),
+    ],
+    {
+      cwd: path.join(checkout, "bench"),
+      env: { ...process.env, BENCH_SCENARIO: scenario, BENCH_SINK_URL: sinkUrl, ...profile },
+      stdio: ["pipe", "pipe", "inherit"],
+    },
+  );
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async () => JSON.parse((await lines.next()).value as string);
   const setup = await next();

@@ -41,7 +41,12 @@ async function pipelineApp() {
           },
         },
       },
-      { actionId: "hook", channelId: "out", type: "webhook", config: { url: `${process.env.BENCH_SINK_URL}/hook` } },
+      {
+        actionId: "hook",
+        channelId: "out",
+        type: "webhook",
+        config: { url: `${process.env.BENCH_SINK_URL}/hook` },
+      },
     ],
   });
   return { url: `${bench.conflux.url}/v1/apps/${app.appId}/channels/in/messages`, headers: bench.headers };
@@ -66,7 +71,8 @@ async function mqttApp() {
 }
 
 const reader = new SqliteDatabase(path.join(bench.dataDir, "conflux.db"), { readonly: true });
-const count = (table: string) => (reader.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
+const count = (table: string) =>
+  (reader.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
 process.stdout.write(`${JSON.stringify(scenario === "mqtt" ? await mqttApp() : await pipelineApp())}\n`);
 /** CPU ticks (1/100 s) of each thread of this process, by thread name: where the time goes besides JavaScript. */
@@ -87,7 +93,12 @@ profiler.connect();
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === "cpu") {
     const { user, system } = process.cpuUsage();
-    const reading = { cpuMicros: user + system, entries: count("data_entries"), jobs: count("jobs"), threads: threads() };
+    const reading = {
+      cpuMicros: user + system,
+      entries: count("data_entries"),
+      jobs: count("jobs"),
+      threads: threads(),
+    };
     process.stdout.write(`${JSON.stringify(reading)}\n`);
   } else if (line === "start" && process.env.BENCH_PROFILE) {
     await profiler.post("Profiler.enable");

@@ -77,10 +77,11 @@ if (process.env.BENCH_INCLUSIVE) {
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame;
-      if (!frame || !frame.url.includes("/src/")) continue;
+      if (!frame?.url.includes("/src/")) continue;
       seen.add(`${frame.functionName || "(anonymous)"} ${frame.url.replace(/^.*\/packages\//, "")}`);
     }
-    for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0));
+    for (const name of seen)
+      inclusive.set(name, (inclusive.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0));
   });
   print("inclusive, this project's functions", inclusive);
 }
