@@ -3,9 +3,11 @@
  *   - pipeline: api source → republish (condition, transform) → webhook to a sink in this process;
  *   - mqtt: QoS 1 publishes from BENCH_DEVICES devices (BENCH_WINDOW in flight each) into a `data-store` action.
  * Prints, per round, delivered (or stored) events/s, and the server's CPU ms per event (its process CPU
- * time from the start of the load until the last delivery, over the events delivered).
- * BENCH_TREES (`name=checkout,…`, default this checkout) alternates checkouts A B B A … for before/after;
- * BENCH_PROFILE_DIR runs the server under `node --cpu-prof` (read with `profile-summary.ts`).
+ * time from the start of the load until the last delivery, over the events delivered), also net of what
+ * it burns idle (measured for BENCH_IDLE_SECONDS before the load: on a busy machine rounds run slowly).
+ * BENCH_TREES (`name=checkout,…`, default this checkout) alternates checkouts A B B A … for before/after
+ * (another checkout needs this file's `profile-server.ts` copied in); BENCH_PROFILE_DIR writes V8's CPU
+ * profile of the load (what `node --cpu-prof` records, without start-up), read with `profile-summary.ts`.
  *
  *   npx tsx profile-load.ts   # BENCH_SCENARIO=pipeline|mqtt BENCH_SECONDS=10 BENCH_RATE=400 BENCH_ROUNDS=2
  */
@@ -24,6 +26,7 @@ const rate = Number(process.env.BENCH_RATE ?? 0);
 const connections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 1);
 const window = Number(process.env.BENCH_WINDOW ?? 16);
+const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 3);
 const trees = (process.env.BENCH_TREES ?? `this=${path.resolve(import.meta.dirname, "..")}`)
   .split(",")
   .map((entry) => entry.split("=") as [string, string]);
@@ -137,12 +140,19 @@ async function mqttLoad(
   return { accepted: acknowledged, delivered: reading.entries, ackedPerSecond };
 }
 
-const results = new Map<string, { perSecond: number[]; cpuMs: number[]; acked: number[] }>();
+const results = new Map<
+  string,
+  { perSecond: number[]; cpuMs: number[]; netCpuMs: number[]; acked: number[] }
+>();
 for (let round = 0; round < rounds; round++) {
   // A B B A …: each pair of rounds reverses the order, so drift in the machine's load hits both sides alike.
   const order = round % 2 === 0 ? trees : [...trees].reverse();
   for (const [label, checkout] of order) {
     const server = await startServer(checkout, `${label}-${round + 1}`);
+    // What the server burns with nothing to do (its timers), so that a slow round's figure can be read net of it.
+    const idleFrom = await server.read();
+    await new Promise((resolve) => setTimeout(resolve, idleSeconds * 1000));
+    const idleMsPerSecond = ((await server.read()).cpuMicros - idleFrom.cpuMicros) / 1000 / idleSeconds;
     server.start();
     const before = await server.read();
     const began = performance.now();
@@ -152,21 +162,24 @@ for (let round = 0; round < rounds; round++) {
     const after = await server.read();
     await server.stop();
     const cpuMs = (after.cpuMicros - before.cpuMicros) / 1000 / outcome.delivered;
+    const netCpuMs =
+      ((after.cpuMicros - before.cpuMicros) / 1000 - idleMsPerSecond * elapsed) / outcome.delivered;
     const threadMs = Object.entries(after.threads)
       .map(([name, ticks]) => `${name} ${((ticks - (before.threads[name] ?? 0)) * 10) / outcome.delivered}`)
       .join(", ");
-    const entry = results.get(label) ?? { perSecond: [], cpuMs: [], acked: [] };
+    const entry = results.get(label) ?? { perSecond: [], cpuMs: [], netCpuMs: [], acked: [] };
+    entry.netCpuMs.push(netCpuMs);
     entry.perSecond.push(outcome.delivered / elapsed);
     entry.cpuMs.push(cpuMs);
     if (outcome.ackedPerSecond !== undefined) entry.acked.push(outcome.ackedPerSecond);
     results.set(label, entry);
     console.log(
-      `${label} round ${round + 1}: accepted ${outcome.accepted}, delivered ${outcome.delivered} (${(outcome.delivered / elapsed).toFixed(0)}/s${outcome.ackedPerSecond === undefined ? "" : `, acked ${outcome.ackedPerSecond.toFixed(0)}/s`}), ${cpuMs.toFixed(3)} CPU ms/event (by thread: ${threadMs})`,
+      `${label} round ${round + 1}: accepted ${outcome.accepted}, delivered ${outcome.delivered} (${(outcome.delivered / elapsed).toFixed(0)}/s${outcome.ackedPerSecond === undefined ? "" : `, acked ${outcome.ackedPerSecond.toFixed(0)}/s`}), ${cpuMs.toFixed(3)} CPU ms/event, ${netCpuMs.toFixed(3)} net of idle (${idleMsPerSecond.toFixed(1)} ms/s) (by thread: ${threadMs})`,
     );
   }
 }
 for (const [label, entry] of results)
   console.log(
-    `${label}: median ${median(entry.perSecond).toFixed(0)} delivered/s${entry.acked.length ? `, ${median(entry.acked).toFixed(0)} acked/s` : ""}, ${median(entry.cpuMs).toFixed(3)} CPU ms/event`,
+    `${label}: median ${median(entry.perSecond).toFixed(0)} delivered/s${entry.acked.length ? `, ${median(entry.acked).toFixed(0)} acked/s` : ""}, ${median(entry.cpuMs).toFixed(3)} CPU ms/event, ${median(entry.netCpuMs).toFixed(3)} net of idle`,
   );
 sink.close();
