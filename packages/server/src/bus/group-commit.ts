@@ -12,6 +12,15 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+type Outcome = { value: unknown } | { error: unknown };
+
+/** A write of a batch written together failed: the transaction rolls back and the batch is written apart. */
+class WriteFailed extends Error {
+  constructor(readonly failure: unknown) {
+    super("a write of a group commit failed");
+  }
+}
+
 /** Enough to share a commit widely while keeping the wait of the last write in a batch short. */
 const maxBatch = 256;
 
@@ -22,8 +31,10 @@ const releaseSavepoint = CompiledQuery.raw("release bus_write");
 /**
  * Group commit for SQLite, which has one writer: each commit appends every page it touched to the WAL
  * (and now and then checkpoints), and that cost, not the statements, dominates a bus write. Writes
- * requested in the same turn of the event loop share one transaction; each runs under a savepoint of
- * its own, so one that fails (a duplicate idempotency key) rolls back alone. A write's promise settles
+ * requested in the same turn of the event loop share one transaction. When one fails (a duplicate
+ * idempotency key), that transaction rolls back and the batch is written again with a savepoint per
+ * write, so the failed one rolls back alone; writes only write (their effects are the transaction's),
+ * so writing one twice this way stores it once. A write's promise settles
  * only after the shared commit, so "durable when it resolves" holds for every one of them.
  */
 export class GroupCommit {
@@ -50,35 +61,70 @@ export class GroupCommit {
       this.scheduled = true;
       setImmediate(() => void this.flush());
     }
-    const outcomes: Array<{ value: unknown } | { error: unknown }> = [];
+    let outcomes: Outcome[] | undefined;
     try {
-      await this.db.transaction().execute(async (trx) => {
-        for (const pending of batch) {
-          await trx.executeQuery(savepoint);
-          try {
-            outcomes.push({ value: await pending.write(trx) });
-          } catch (error) {
-            await trx.executeQuery(rollbackToSavepoint);
-            outcomes.push({ error });
-          }
-          await trx.executeQuery(releaseSavepoint);
-        }
-        // The batch's events in one statement per operator and day, not one per event.
-        const counted = batch.flatMap((pending, index) =>
-          pending.count && "value" in (outcomes[index] as object) ? [pending.count] : [],
-        );
-        await addEventTallies(trx, "sqlite", tallyEvents(counted), Date.now());
-      });
+      outcomes = (await this.commitTogether(batch)) ?? (await this.commitApart(batch));
     } catch (error) {
       // The commit (or a rollback to a savepoint) failed: none of the batch is stored.
       for (const pending of batch) pending.reject(error);
       return;
     }
     batch.forEach((pending, index) => {
-      const outcome = outcomes[index] as { value: unknown } | { error: unknown };
+      const outcome = outcomes[index] as Outcome;
       if ("error" in outcome) pending.reject(outcome.error);
       else pending.resolve(outcome.value);
     });
+  }
+
+  /**
+   * The usual case, every write succeeding, without a savepoint each (two statements a write). When one
+   * fails the whole transaction rolls back and this answers undefined: the batch is written again, apart.
+   */
+  private async commitTogether(batch: Pending[]): Promise<Outcome[] | undefined> {
+    const outcomes: Outcome[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        for (const pending of batch) {
+          try {
+            outcomes.push({ value: await pending.write(trx) });
+          } catch (error) {
+            throw new WriteFailed(error);
+          }
+        }
+        await this.tally(trx, batch, outcomes);
+      });
+    } catch (error) {
+      if (error instanceof WriteFailed) return undefined;
+      throw error;
+    }
+    return outcomes;
+  }
+
+  /** Each write under a savepoint of its own, so one that fails (a duplicate idempotency key) rolls back alone. */
+  private async commitApart(batch: Pending[]): Promise<Outcome[]> {
+    const outcomes: Outcome[] = [];
+    await this.db.transaction().execute(async (trx) => {
+      for (const pending of batch) {
+        await trx.executeQuery(savepoint);
+        try {
+          outcomes.push({ value: await pending.write(trx) });
+        } catch (error) {
+          await trx.executeQuery(rollbackToSavepoint);
+          outcomes.push({ error });
+        }
+        await trx.executeQuery(releaseSavepoint);
+      }
+      await this.tally(trx, batch, outcomes);
+    });
+    return outcomes;
+  }
+
+  /** The batch's events in one statement per operator and day, not one per event. */
+  private async tally(trx: Transaction<Database>, batch: Pending[], outcomes: Outcome[]): Promise<void> {
+    const counted = batch.flatMap((pending, index) =>
+      pending.count && "value" in (outcomes[index] as Outcome) ? [pending.count] : [],
+    );
+    await addEventTallies(trx, "sqlite", tallyEvents(counted), Date.now());
   }
 }
 

@@ -63,6 +63,15 @@ export class OperatorData {
   /** Writes up to 100 entries in one transaction; an entry over the size limit fails them all. */
   async put(entries: NewDataEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    const insert = this.insertion(entries);
+    await (this.groupCommit ? this.groupCommit.run(insert) : insert(this.db));
+  }
+
+  /**
+   * Checks up to 100 entries now and returns their insert, for a caller's transaction (a data-store
+   * action's entry commits with its step: once if the step is recorded, not at all if it is not).
+   */
+  insertion(entries: NewDataEntry[]): (db: Kysely<Database>) => Promise<void> {
     if (entries.length > maxBatch) throw new Error(`at most ${maxBatch} entries per write`);
     for (const { content } of entries) {
       const size = Buffer.byteLength(content);
@@ -72,12 +81,10 @@ export class OperatorData {
           `a data entry is ${size} bytes; the limit is ${this.maxEntryBytes}`,
         );
     }
-    const insert = (db: Kysely<Database>) =>
-      db
-        .insertInto("dataEntries")
-        .values(entries.map((entry) => ({ ...entry, entryId: newId(), operatorId: this.operatorId })))
-        .execute();
-    await (this.groupCommit ? this.groupCommit.run(insert) : insert(this.db));
+    const rows = entries.map((entry) => ({ ...entry, entryId: newId(), operatorId: this.operatorId }));
+    return async (db) => {
+      await db.insertInto("dataEntries").values(rows).execute();
+    };
   }
 
   async query(resourceType: ResourceType, resourceId: string, query: DataQuery): Promise<DataPage> {

@@ -1,6 +1,7 @@
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
 import { type Kysely, type Selectable, sql } from "kysely";
 import { ulid } from "ulid";
+import { CompiledStatement } from "../bus/compiled-statement.ts";
 import { recordAppVersion, type VersionProvenance } from "./app-versions.ts";
 import { appIdsListeningTo, recordFileSources } from "./file-sources.ts";
 import { MessageCache } from "./message-cache.ts";
@@ -22,6 +23,25 @@ import type {
   Store,
   StoredCredential,
 } from "./store.ts";
+
+function selectToken(db: Kysely<Database>, tokenHash: string) {
+  return db
+    .selectFrom("apiTokens as t")
+    .innerJoin("operators as o", "o.operatorId", "t.operatorId")
+    .select([
+      "t.apiKey",
+      "t.operatorId",
+      "t.userName",
+      "t.expiresAt",
+      "t.actorOperatorId",
+      "t.actorUserName",
+      "o.email",
+    ])
+    .select(["o.status", "o.statusReason", "o.suspensionMessage"])
+    .where("t.tokenHash", "=", tokenHash);
+}
+
+type TokenRow = Awaited<ReturnType<ReturnType<typeof selectToken>["executeTakeFirstOrThrow"]>>;
 
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -428,6 +448,12 @@ export class SqlStore implements Store {
   /** Shared with the bus, which adds the messages it commits. */
   readonly messages = new MessageCache();
 
+  /** Every authenticated request looks its token up: built and compiled once (for this database), not per request. */
+  private readonly findTokenStatement = new CompiledStatement<{ tokenHash: string }>(
+    ["tokenHash"],
+    (db, { tokenHash }) => selectToken(db, tokenHash),
+  );
+
   constructor(readonly db: Kysely<Database>) {}
 
   forOperator(operatorId: string): OperatorStore {
@@ -465,21 +491,8 @@ export class SqlStore implements Store {
   }
 
   async findToken(tokenHash: string): Promise<FoundToken | undefined> {
-    const row = await this.db
-      .selectFrom("apiTokens as t")
-      .innerJoin("operators as o", "o.operatorId", "t.operatorId")
-      .select([
-        "t.apiKey",
-        "t.operatorId",
-        "t.userName",
-        "t.expiresAt",
-        "t.actorOperatorId",
-        "t.actorUserName",
-        "o.email",
-      ])
-      .select(["o.status", "o.statusReason", "o.suspensionMessage"])
-      .where("t.tokenHash", "=", tokenHash)
-      .executeTakeFirst();
+    const { rows } = await this.findTokenStatement.execute(this.db, { tokenHash });
+    const row = rows[0] as TokenRow | undefined;
     if (!row) return undefined;
     const { userName, actorOperatorId, actorUserName, status, statusReason, suspensionMessage, ...token } =
       row;

@@ -31,6 +31,9 @@ export function createActionContext(
   operator: OperatorStore,
   run: { scope: Scope; idempotencyKey: string; hop: number },
 ): ActionContext {
+  // Built when an action asks: most steps (republish, webhook) never reach devices or the API.
+  let devices: ActionContext["devices"] | undefined;
+  let apiCalls: ActionContext["apiCalls"] | undefined;
   return {
     ...run,
     operator,
@@ -42,11 +45,17 @@ export function createActionContext(
       return JSON.parse(services.cipher.open(credential.sealed)) as Record<string, string>;
     },
     ai: services.ai,
-    devices: services.devices.forOperator(operator.operatorId),
+    get devices() {
+      devices ??= services.devices.forOperator(operator.operatorId);
+      return devices;
+    },
     lineApiUrl: services.lineApiUrl,
     googleTokens: services.googleTokens,
     collectBatches: services.collectBatches,
-    apiCalls: services.apiCalls.forOperator(operator.operatorId),
+    get apiCalls() {
+      apiCalls ??= services.apiCalls.forOperator(operator.operatorId);
+      return apiCalls;
+    },
     verifiedAddresses: services.verifiedAddresses,
   };
 }

@@ -14,7 +14,8 @@ export const dataStoreAction: ActionDefinition<"data-store"> = {
       ? compileTemplateOnce(config.value, "json").render(scope)
       : (scope.payload ?? null);
     const time = Date.now();
-    await devices.data.put([
+    // The entry commits with the step (a retried step stores it once), sharing its transaction.
+    const insert = devices.data.insertion([
       {
         resourceType: "Device",
         resourceId: deviceId,
@@ -23,6 +24,6 @@ export const dataStoreAction: ActionDefinition<"data-store"> = {
         content: JSON.stringify(value),
       },
     ]);
-    return { result: { stored: true, time } };
+    return { result: { stored: true, time }, alsoWrite: (trx) => insert(trx) };
   },
 };

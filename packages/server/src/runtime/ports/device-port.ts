@@ -1,3 +1,5 @@
+import type { Transaction } from "kysely";
+import type { Database } from "../../store/schema.ts";
 /**
  * What actions may use of one operator's devices (the data-store and device-command actions): the
  * devices feature implements it, scoped to the operator the run belongs to.
@@ -5,7 +7,8 @@
 export interface OperatorDeviceAccess {
   readonly registry: { owns(deviceId: string): Promise<boolean> };
   readonly data: {
-    put(
+    /** Checks the entries now (their size) and returns their insert, for the transaction that records the step. */
+    insertion(
       entries: Array<{
         resourceType: "Device";
         resourceId: string;
@@ -13,7 +16,7 @@ export interface OperatorDeviceAccess {
         contentType: string;
         content: string;
       }>,
-    ): Promise<void>;
+    ): (trx: Transaction<Database>) => Promise<void>;
   };
   readonly commands: {
     send(
