@@ -40,14 +40,14 @@ function pathParts(path: FieldProblem["path"] | string): (string | number)[] {
   return typeof path === "string" ? path.split(".").filter(Boolean) : path;
 }
 
+const editableControls = "input, textarea, select, [contenteditable='true']";
+
 function focusField(root: HTMLElement | null, field: string): void {
   if (!root) return;
   // The field itself, else the closest enclosing one (a problem inside a JSON value points below its field).
   for (let parts = field.split("."); parts.length; parts = parts.slice(0, -1)) {
     const container = root.querySelector(`[data-field="${CSS.escape(parts.join("."))}"]`);
-    const control = container?.querySelector<HTMLElement>(
-      "input, select, textarea, [contenteditable='true']",
-    );
+    const control = container?.querySelector<HTMLElement>(editableControls);
     if (control) {
       control.focus();
       return;
@@ -217,11 +217,14 @@ function EditorRoot(props: AppEditorProps) {
     }
   };
   // Escape in the bubble phase: a field that uses it (closing completions, a listbox) has had it first.
+  // In the inspector's fields it does nothing more, so leaving a completion list never drops the node.
   const escape = useRef<(event: globalThis.KeyboardEvent) => void>(() => {});
   escape.current = (event) => {
     const target = event.target as Node | null;
     if (event.key !== "Escape" || event.defaultPrevented) return;
     if (!(target === document.body || root.current?.contains(target))) return;
+    const element = target instanceof Element ? target : null;
+    if (element?.closest(editableControls) && !element.closest(".cfx-run-drawer")) return;
     if (drawer.open) drawer.close();
     else if (selected) select(null);
     else return;
