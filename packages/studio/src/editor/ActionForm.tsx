@@ -88,7 +88,13 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
   const tabs = tabsFor("action", props.readOnly);
   const active = shownTab(tabs, props.tab);
   const tabProps: ActionTabProps = { ...props, nodeId, scope, fields, update, set, formContext };
-  const Tab = { settings: SettingsTab, condition: ConditionTab, output: OutputTab, errorOutput: ErrorOutputTab, test: TestTab }[active];
+  const Tab = {
+    settings: SettingsTab,
+    condition: ConditionTab,
+    output: OutputTab,
+    errorOutput: ErrorOutputTab,
+    test: TestTab,
+  }[active];
 
   return (
     <>
@@ -111,7 +117,18 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
   );
 }
 
-function SettingsTab({ action, app, problems, nodeId, fields, readOnly, onEdit, set, formContext, ...props }: ActionTabProps) {
+function SettingsTab({
+  action,
+  app,
+  problems,
+  nodeId,
+  fields,
+  readOnly,
+  onEdit,
+  set,
+  formContext,
+  ...props
+}: ActionTabProps) {
   return (
     <>
       <div data-field="name">
@@ -243,7 +260,16 @@ function OutputTab({ action, app, problems, nodeId, readOnly, update, set, formC
   );
 }
 
-function ErrorOutputTab({ action, app, problems, nodeId, readOnly, update, set, formContext }: ActionTabProps) {
+function ErrorOutputTab({
+  action,
+  app,
+  problems,
+  nodeId,
+  readOnly,
+  update,
+  set,
+  formContext,
+}: ActionTabProps) {
   return (
     <div className="cfx-inspector-section" data-field="errorOutput">
       <InspectorCheckbox

@@ -9,12 +9,12 @@ import { type AppEditorProps, definitionOf, type FieldProblem } from "./contract
 import { EditorToolbar } from "./EditorToolbar.tsx";
 import { canonicalJson, editorReducer, initialEditorState, isDirty } from "./editor-state.ts";
 import { buildGraph, keepingPositions, moveNodes } from "./graph.ts";
+import { type InspectorTab, tabOfField } from "./inspector-tabs.ts";
 import { clearLayout, type Position } from "./layout.ts";
 import { addFromPalette, type PaletteItem } from "./palette.ts";
 import { countByNode, type LocatedProblem, locateProblems } from "./problems.ts";
-import { actionRunStates, countStatuses, statusLabels, visitedChannels } from "./run-overlay.ts";
-import { type InspectorTab, tabOfField } from "./inspector-tabs.ts";
 import { RunDrawer, useRunDrawer } from "./RunDrawer.tsx";
+import { actionRunStates, countStatuses, statusLabels, visitedChannels } from "./run-overlay.ts";
 import { SidePanel } from "./SidePanel.tsx";
 import { parsePayload, TestRunPanel, useTestSender } from "./TestRunPanel.tsx";
 
@@ -218,8 +218,8 @@ function EditorRoot(props: AppEditorProps) {
   };
   // Escape in the bubble phase: a field that uses it (closing completions, a listbox) has had it first.
   // In the inspector's fields it does nothing more, so leaving a completion list never drops the node.
-  const escape = useRef<(event: globalThis.KeyboardEvent) => void>(() => {});
-  escape.current = (event) => {
+  const onEscape = useRef<(event: globalThis.KeyboardEvent) => void>(() => {});
+  onEscape.current = (event) => {
     const target = event.target as Node | null;
     if (event.key !== "Escape" || event.defaultPrevented) return;
     if (!(target === document.body || root.current?.contains(target))) return;
@@ -232,7 +232,7 @@ function EditorRoot(props: AppEditorProps) {
   };
   useEffect(() => {
     const listener = (event: globalThis.KeyboardEvent) => shortcuts.current(event);
-    const escapeListener = (event: globalThis.KeyboardEvent) => escape.current(event);
+    const escapeListener = (event: globalThis.KeyboardEvent) => onEscape.current(event);
     document.addEventListener("keydown", listener, true);
     document.addEventListener("keydown", escapeListener);
     return () => {
@@ -245,7 +245,9 @@ function EditorRoot(props: AppEditorProps) {
   const selectedRef = selected ? parseNodeId(selected) : undefined;
   const appProblems = problems.filter((problem) => problem.nodeId === null);
   const selectedAction =
-    selectedRef?.kind === "action" ? app.actions.find((action) => action.actionId === selectedRef.id) : undefined;
+    selectedRef?.kind === "action"
+      ? app.actions.find((action) => action.actionId === selectedRef.id)
+      : undefined;
   const selectedRunState = selectedAction ? runStates?.get(selectedAction.actionId) : undefined;
   const shownStep =
     selectedAction && selectedRunState ? { action: selectedAction, state: selectedRunState } : undefined;

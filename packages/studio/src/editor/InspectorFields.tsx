@@ -13,13 +13,19 @@ export function ReadOnlyValue({ label, value }: { label: string; value: string }
   return (
     <div className="cfx-readonly">
       <span className="cfx-readonly__label">{label}</span>
-      <span className="cfx-readonly__value">{value === "" ? <span className="cfx-muted">none</span> : value}</span>
+      <span className="cfx-readonly__value">
+        {value === "" ? <span className="cfx-muted">none</span> : value}
+      </span>
     </div>
   );
 }
 
 export function InspectorText({ readOnly, ...props }: TextFieldProps & ReadOnly & { label: string }) {
-  return readOnly ? <ReadOnlyValue label={props.label} value={String(props.value ?? "")} /> : <TextField {...props} />;
+  return readOnly ? (
+    <ReadOnlyValue label={props.label} value={String(props.value ?? "")} />
+  ) : (
+    <TextField {...props} />
+  );
 }
 
 export function InspectorTextArea({ readOnly, ...props }: TextAreaFieldProps & ReadOnly & { label: string }) {
@@ -33,7 +39,11 @@ export function InspectorTextArea({ readOnly, ...props }: TextAreaFieldProps & R
 export function InspectorSelect({ readOnly, ...props }: SelectProps & ReadOnly & { label: string }) {
   const value = String(props.value ?? "");
   const option = props.options.find((candidate) => candidate.value === value);
-  return readOnly ? <ReadOnlyValue label={props.label} value={option?.label ?? value} /> : <Select {...props} />;
+  return readOnly ? (
+    <ReadOnlyValue label={props.label} value={option?.label ?? value} />
+  ) : (
+    <Select {...props} />
+  );
 }
 
 export function InspectorCheckbox({ readOnly, ...props }: CheckboxFieldProps & ReadOnly & { label: string }) {

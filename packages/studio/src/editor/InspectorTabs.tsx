@@ -19,7 +19,14 @@ const problemWord = (count: number) => (count === 1 ? "1 problem" : `${count} pr
  * End go to the ends. A tab with problems shows their count, so a problem on a hidden tab is not missed.
  * A single tab (read-only channels and sources) is just its content.
  */
-export function InspectorTabs({ label, tabs, active, problemCounts, onChange, children }: InspectorTabsProps) {
+export function InspectorTabs({
+  label,
+  tabs,
+  active,
+  problemCounts,
+  onChange,
+  children,
+}: InspectorTabsProps) {
   const id = useId();
   const list = useRef<HTMLDivElement>(null);
   if (tabs.length === 1) return <div className="cfx-inspector-tabs__panel">{children}</div>;
@@ -43,7 +50,6 @@ export function InspectorTabs({ label, tabs, active, problemCounts, onChange, ch
   };
   return (
     <div className="cfx-inspector-tabs">
-      {/* biome-ignore lint/a11y/useSemanticElements: the tabs pattern has no native element */}
       <div role="tablist" aria-label={label} className="cfx-inspector-tabs__list" ref={list} onKeyDown={move}>
         {tabs.map((tab) => {
           const count = problemCounts.get(tab) ?? 0;

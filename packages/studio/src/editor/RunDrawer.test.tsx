@@ -70,7 +70,9 @@ describe("the run drawer", () => {
   });
 
   it("clicking an action of the run opens the drawer on its step, scrolled into view, and the banner says so", async () => {
-    const scrolled = vi.spyOn(Element.prototype, "scrollIntoView").mockImplementation(function (this: Element) {});
+    const scrolled = vi
+      .spyOn(Element.prototype, "scrollIntoView")
+      .mockImplementation(function (this: Element) {});
     renderEditor({ run });
     const summary = screen.getByRole("status", { name: "Run summary" });
     expect(summary.textContent).toContain("Select an action to see its step.");
@@ -87,7 +89,9 @@ describe("the run drawer", () => {
     // Another action: its step replaces the first, and comes into view again.
     const calls = scrolled.mock.calls.length;
     fireEvent.click(within(canvas()).getByText("Too warm"));
-    expect(within(drawer).getByRole("region", { name: "Step details" }).textContent).toContain("In this run: completed");
+    expect(within(drawer).getByRole("region", { name: "Step details" }).textContent).toContain(
+      "In this run: completed",
+    );
     expect(summary.textContent).toContain("The drawer shows the step of “Too warm”.");
     await waitFor(() => expect(scrolled.mock.calls.length).toBeGreaterThan(calls));
   });

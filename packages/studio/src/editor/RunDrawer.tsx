@@ -1,5 +1,13 @@
 import type { Action } from "@conflux/core";
-import { type KeyboardEvent, type PointerEvent, type ReactNode, useEffect, useId, useRef, useState } from "react";
+import {
+  type KeyboardEvent,
+  type PointerEvent,
+  type ReactNode,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+} from "react";
 import type { ActionRunState } from "./run-overlay.ts";
 import { StepDetails } from "./StepDetails.tsx";
 
@@ -27,7 +35,11 @@ export function useRunDrawer() {
   return {
     ...state,
     show: (revealStep = false) =>
-      setState((current) => ({ ...current, open: true, reveal: revealStep ? current.reveal + 1 : current.reveal })),
+      setState((current) => ({
+        ...current,
+        open: true,
+        reveal: revealStep ? current.reveal + 1 : current.reveal,
+      })),
     close: () => setState((current) => ({ ...current, open: false })),
     toggle: () => setState((current) => ({ ...current, open: !current.open })),
     resize: (height: number) => setState((current) => ({ ...current, height: clamp(height) })),
@@ -118,9 +130,7 @@ export function RunDrawer({ drawer, testRun, hasRun, step }: RunDrawerProps) {
           <span aria-hidden="true">{drawer.open ? "▾" : "▸"}</span> {title}
         </button>
         {step ? (
-          <span className="cfx-muted">
-            Step of “{step.action.name || step.action.actionId}”
-          </span>
+          <span className="cfx-muted">Step of “{step.action.name || step.action.actionId}”</span>
         ) : null}
       </div>
       {drawer.open ? (

@@ -38,7 +38,10 @@ export function parsePayload(text: string): ParsedPayload {
  * Sending a test message, held by the editor: the form's button and Ctrl/Cmd+Enter anywhere in the
  * editor send the same way and show the same failure.
  */
-export function useTestSender(channels: readonly Channel[], onSend: (channelId: string, payload: JsonValue) => Promise<void>): TestSender {
+export function useTestSender(
+  channels: readonly Channel[],
+  onSend: (channelId: string, payload: JsonValue) => Promise<void>,
+): TestSender {
   const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<string>();
   const send = async (channelId: string, parsed: ParsedPayload) => {

@@ -26,7 +26,10 @@ export function ReadOnlyBanner({ appId, children }: { appId: string; children: R
   return (
     <Notice
       action={
-        <Link className="cfx-button cfx-button--primary cfx-button--small" to={pathOf({ page: "app", appId })}>
+        <Link
+          className="cfx-button cfx-button--primary cfx-button--small"
+          to={pathOf({ page: "app", appId })}
+        >
           {can("App:updateApp") ? "Edit the app" : "Open the app"}
         </Link>
       }
