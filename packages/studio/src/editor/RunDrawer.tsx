@@ -1,4 +1,5 @@
 import type { Action } from "@conflux/core";
+import { useNodesInitialized, useReactFlow, useStore } from "@xyflow/react";
 import {
   type KeyboardEvent,
   type PointerEvent,
@@ -46,6 +47,44 @@ export function useRunDrawer() {
   };
 }
 
+/** As the canvas's own first fit (Canvas.tsx). */
+const fitOptions = { padding: 0.08, maxZoom: 1, minZoom: 0.3 };
+
+/**
+ * The drawer (and the run banner) take their height from the canvas: when the canvas shrinks, nodes that
+ * were all in view and no longer are get fitted back in. Resizing does not move the viewport, so "were in
+ * view" is the same viewport checked against the canvas's previous size; a canvas panned away by the user
+ * is left as it is.
+ */
+function useNodesKeptInView() {
+  const { getNodes, getInternalNode, getViewport, fitView } = useReactFlow();
+  const width = useStore((store) => store.width);
+  const height = useStore((store) => store.height);
+  const measured = useNodesInitialized();
+  const previous = useRef<{ width: number; height: number }>(undefined);
+  useEffect(() => {
+    if (!measured || !width || !height) return;
+    const before = previous.current;
+    previous.current = { width, height };
+    if (!before) return;
+    const { x, y, zoom } = getViewport();
+    const allInView = (pane: { width: number; height: number }) =>
+      getNodes().every((node) => {
+        // The measured size is on React Flow's internal node, not on the node the canvas passes in.
+        const size = getInternalNode(node.id)?.measured;
+        const left = node.position.x * zoom + x;
+        const top = node.position.y * zoom + y;
+        return (
+          left >= 0 &&
+          top >= 0 &&
+          left + (size?.width ?? 0) * zoom <= pane.width &&
+          top + (size?.height ?? 0) * zoom <= pane.height
+        );
+      });
+    if (allInView(before) && !allInView({ width, height })) void fitView(fitOptions);
+  }, [width, height, measured, getNodes, getInternalNode, getViewport, fitView]);
+}
+
 export interface RunDrawerProps {
   drawer: ReturnType<typeof useRunDrawer>;
   /** The test-run form; absent when read-only. */
@@ -65,6 +104,7 @@ export function RunDrawer({ drawer, testRun, hasRun, step }: RunDrawerProps) {
   const stepRef = useRef<HTMLDivElement>(null);
   const drag = useRef<{ y: number; height: number }>(undefined);
   const title = testRun ? "Test run and steps" : "Steps of the run";
+  useNodesKeptInView();
 
   // A click on a node of the run brings its step into view, however far the drawer was scrolled.
   useEffect(() => {
