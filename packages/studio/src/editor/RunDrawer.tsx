@@ -108,7 +108,7 @@ export function RunDrawer({ drawer, testRun, hasRun, step }: RunDrawerProps) {
 
   // A click on a node of the run brings its step into view, however far the drawer was scrolled.
   useEffect(() => {
-    if (drawer.reveal) stepRef.current?.scrollIntoView?.({ block: "nearest" });
+    if (drawer.reveal) stepRef.current?.scrollIntoView?.({ block: "start" });
   }, [drawer.reveal]);
 
   const onKeyDown = (event: KeyboardEvent) => {
