@@ -53,6 +53,17 @@ async function typeInto(label: string, text: string) {
   await page.keyboard.press("Escape");
 }
 
+/** Shows a tab of the inspector (its name may go on with a problem count). */
+async function showTab(name: string) {
+  await page.getByRole("tab", { name: new RegExp(`^${name}`) }).click();
+}
+
+/** Opens the drawer under the canvas (test run and steps) unless it is open. */
+async function openDrawer() {
+  const toggle = page.getByRole("button", { name: "Test run and steps" });
+  if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
 /** Labels of the canvas nodes not wholly inside the visible canvas. */
 async function nodesOutOfView(): Promise<string[]> {
   const canvas = await page.locator(".react-flow").boundingBox();
@@ -92,12 +103,15 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
 
     await page.getByRole("button", { name: "Add event source" }).click();
     await page.getByRole("button", { name: "Add action" }).click();
+    await showTab("Condition");
     await typeInto("Condition", "payload.temp > 8");
+    await showTab("Settings");
     await typeInto("URL", `${sinkUrl}/alerts`);
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect.poll(() => page.getByRole("status").filter({ hasText: "Saved" }).count()).toBe(1);
 
     // Below the threshold the condition is false: the run completes and the sink hears nothing.
+    await openDrawer();
     await page.getByLabel("Test message (JSON)").fill('{"temp": 4}');
     await page.getByRole("button", { name: "Send test message" }).click();
     const summary = page.getByRole("status", { name: "Run summary" });
@@ -142,6 +156,7 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
   it("shows a bad expression's error at its field, before and after saving", async () => {
     await page.goto(appUrl);
     await page.getByLabel(/^Action webhook 1 \(webhook\)/).click();
+    await showTab("Condition");
     await typeInto("Condition", "payload.temp > ");
     const condition = page.locator('[data-field="condition"]');
     await expect.poll(() => condition.getByRole("alert").textContent()).toMatch(/column/i);
@@ -200,13 +215,14 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     });
     expect(created.status).toBe(201);
     await page.goto(`${conflux.url}/apps/${created.body.appId}`);
+    await openDrawer();
     await page.getByLabel("Test message (JSON)").fill('{"sensor": "fridge-1", "temp": 9.5}');
     await page.getByRole("button", { name: "Send test message" }).click();
     const summary = page.getByRole("status", { name: "Run summary" });
     await expect.poll(() => summary.textContent()).toContain("completed");
     expect(await page.locator(".react-flow__node").count()).toBe(5);
     expect(await nodesOutOfView()).toEqual([]);
-    // The action's step, as the run saw it, opens beside the canvas.
+    // The action's step, as the run saw it, opens in the drawer under the canvas.
     await page.getByLabel(/^Action Too warm\? \(republish\)/).click();
     const step = page.getByRole("region", { name: "Step details" });
     await expect.poll(() => step.textContent()).toContain("fridge-1");
@@ -337,7 +353,9 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     ).toContain("needs your own key");
     await models.getByRole("option", { name: /^GPT-4\.1 mini Takes images 1 credit/ }).click();
     await typeInto("Prompt", "Is ${payload.temp} C too warm for milk?");
+    await openDrawer();
     await page.getByLabel("Test message (JSON)").fill('{"temp": 9.5}');
+    await showTab("Test");
     await page.getByRole("button", { name: "Try it" }).click();
 
     const result = page.getByRole("region", { name: "Try result" });

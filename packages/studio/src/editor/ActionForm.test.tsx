@@ -9,6 +9,15 @@ import { coldChainApp } from "./test-apps.ts";
 
 afterEach(cleanup);
 
+/** The test message's field, in the drawer under the canvas (opened if it is closed). */
+function testMessageField(): HTMLElement {
+  const toggle = screen.getByRole("button", { name: /Test run and steps/ });
+  if (toggle.getAttribute("aria-expanded") !== "true") fireEvent.click(toggle);
+  return screen.getByLabelText("Test message (JSON)");
+}
+
+const showTab = (name: string) => fireEvent.click(screen.getByRole("tab", { name: new RegExp(`^${name}`) }));
+
 const models: AiModel[] = [
   model("openai", "gpt-4.1-mini", "GPT-4.1 mini", { image: true, credits: 1 }),
   model("openai", "gpt-4.1", "GPT-4.1", { image: true, credits: 5 }),
@@ -336,7 +345,7 @@ describe("prompt templates", () => {
     await waitFor(() => expect(within(field).getByRole("alert").textContent).toMatch(/column/i));
 
     // The test message's fields are suggested after payload.
-    fireEvent.change(screen.getByLabelText("Test message (JSON)"), {
+    fireEvent.change(testMessageField(), {
       target: { value: '{"temp": 9.5, "sensor": "fridge-1"}' },
     });
     act(() =>
@@ -382,7 +391,8 @@ describe("Try it", () => {
     fireEvent.click(
       within(screen.getByRole("listbox", { name: "Model" })).getByRole("option", { name: /^GPT-4\.1 T/ }),
     );
-    fireEvent.change(screen.getByLabelText("Test message (JSON)"), { target: { value: '{"temp": 9.5}' } });
+    showTab("Test");
+    fireEvent.change(testMessageField(), { target: { value: '{"temp": 9.5}' } });
     fireEvent.click(screen.getByRole("button", { name: "Try it" }));
     const result = screen.getByRole("region", { name: "Try result" });
     await waitFor(() => expect(result.textContent).toContain("Yes, 9.5 °C is too warm for milk."));
@@ -404,6 +414,7 @@ describe("Try it", () => {
       }),
     );
     renderAiEditor({}, { onTryAction });
+    showTab("Test");
     fireEvent.click(screen.getByRole("button", { name: "Try it" }));
     const result = screen.getByRole("region", { name: "Try result" });
     await waitFor(() => expect(within(result).getByRole("alert").textContent).toContain("quota_exceeded"));
@@ -413,6 +424,7 @@ describe("Try it", () => {
 
   it("a failed request to the server shows as an error, not a blank result", async () => {
     renderAiEditor({}, { onTryAction: vi.fn(async () => Promise.reject(new Error("offline"))) });
+    showTab("Test");
     fireEvent.click(screen.getByRole("button", { name: "Try it" }));
     await waitFor(() =>
       expect(screen.getByRole("region", { name: "Try result" }).textContent).toContain("offline"),
@@ -421,9 +433,13 @@ describe("Try it", () => {
 
   it("waits for a test message that is JSON, and is not offered for other action types", () => {
     renderAiEditor({}, { onTryAction: vi.fn() });
-    fireEvent.change(screen.getByLabelText("Test message (JSON)"), { target: { value: "{temp" } });
+    showTab("Test");
+    fireEvent.change(testMessageField(), { target: { value: "{temp" } });
     expect((screen.getByRole("button", { name: "Try it" }) as HTMLButtonElement).disabled).toBe(true);
+    // The Test tab stays chosen on the next action: a webhook has a test run but no "Try it".
     fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Notify"));
+    expect(screen.getByRole("tab", { name: "Test", selected: true })).toBeTruthy();
+    expect(screen.getByRole("button", { name: /^Test run into/ })).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Try it" })).toBeNull();
   });
 });
@@ -452,7 +468,7 @@ describe("the code action's script", () => {
       expect(within(field).getByRole("alert").textContent).toMatch(/syntax error at line 2/),
     );
 
-    fireEvent.change(screen.getByLabelText("Test message (JSON)"), {
+    fireEvent.change(testMessageField(), {
       target: { value: '{"temp": 9.5, "site": "a"}' },
     });
     const typed = "function main(input) { return input.payload.";

@@ -8,17 +8,16 @@ import {
 } from "@conflux/core";
 import { useMemo } from "react";
 import { Button } from "../ui/Button.tsx";
-import { CheckboxField } from "../ui/CheckboxField.tsx";
-import { Select } from "../ui/Select.tsx";
-import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { ApiUserButton } from "./ApiUserButton.tsx";
 import { actionConfigSchemaOf, actionTypes, changeActionType, setIn, updateAction } from "./app-edits.ts";
 import type { TryActionType } from "./contract.ts";
 import { ExpressionField } from "./ExpressionField.tsx";
 import { type CompletionScope, checkExpression, contextKeysFor } from "./expression-assist.ts";
+import { InspectorCheckbox, InspectorSelect, InspectorText, InspectorTextArea } from "./InspectorFields.tsx";
+import { InspectorTabs } from "./InspectorTabs.tsx";
+import { problemsByTab, shownTab, tabsFor } from "./inspector-tabs.ts";
 import { messagesAt, problemsAt } from "./problems.ts";
 import { type FormContext, SchemaForm } from "./SchemaForm.tsx";
-import { StepDetails } from "./StepDetails.tsx";
 import { describeConfig, type FormField } from "./schema-form.ts";
 import type { SidePanelProps } from "./side-panel-props.ts";
 import { TryAction } from "./TryAction.tsx";
@@ -43,13 +42,18 @@ function outputField(key: string, label: string): FormField[] {
   return outputFields.filter((field) => field.path[0] === key).map((field) => ({ ...field, label }));
 }
 
-/** The model an action names in its config (AI actions), if any. */
-function modelOf(action: Action): string | undefined {
-  const { model } = action.config as Record<string, unknown>;
-  return typeof model === "string" ? model : undefined;
+/** What every tab of an action's inspector works with. */
+interface ActionTabProps extends SidePanelProps {
+  action: Action;
+  nodeId: string;
+  scope: CompletionScope;
+  fields: FormField[];
+  update(change: (action: Action) => Action, field?: string): void;
+  set(path: (string | number)[], value: unknown, merge?: boolean): void;
+  formContext(prefix: "config" | "output" | "errorOutput", extraVariables?: string[]): FormContext;
 }
 
-/** An action: its common fields, its type's config form, output and error output, and its steps in a run. */
+/** An action in tabs: settings (with its type's config), condition, output, error output, and a test. */
 export function ActionForm(props: SidePanelProps & { action: Action }) {
   const { action, app, problems, onEdit, onDelete } = props;
   const nodeId = `action:${action.actionId}`;
@@ -81,14 +85,55 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
     root: action[prefix],
     onChange: (path, value) => set([prefix, ...path], value),
   });
-  const runState = props.runStates?.get(action.actionId);
+  const tabs = tabsFor("action", props.readOnly);
+  const active = shownTab(tabs, props.tab);
+  const tabProps: ActionTabProps = { ...props, nodeId, scope, fields, update, set, formContext };
+  const Tab = {
+    settings: SettingsTab,
+    condition: ConditionTab,
+    output: OutputTab,
+    errorOutput: ErrorOutputTab,
+    test: TestTab,
+  }[active];
 
   return (
     <>
       <h2 className="cfx-editor-panel__title">Action</h2>
-      {runState ? <StepDetails state={runState} model={modelOf(action)} /> : null}
+      <InspectorTabs
+        label={`Action ${action.name || action.actionId}`}
+        tabs={tabs}
+        active={active}
+        problemCounts={problemsByTab(problems, nodeId)}
+        onChange={props.onTabChange}
+      >
+        <Tab {...tabProps} />
+      </InspectorTabs>
+      {props.readOnly ? null : (
+        <Button variant="danger" onClick={() => onDelete({ kind: "action", id: action.actionId })}>
+          Delete action
+        </Button>
+      )}
+    </>
+  );
+}
+
+function SettingsTab({
+  action,
+  app,
+  problems,
+  nodeId,
+  fields,
+  readOnly,
+  onEdit,
+  set,
+  formContext,
+  ...props
+}: ActionTabProps) {
+  return (
+    <>
       <div data-field="name">
-        <TextField
+        <InspectorText
+          readOnly={readOnly}
           label="Action name"
           value={action.name}
           error={messagesAt(problems, nodeId, "name")}
@@ -96,7 +141,8 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
         />
       </div>
       <div data-field="type">
-        <Select
+        <InspectorSelect
+          readOnly={readOnly}
           label="Action type"
           value={action.type}
           options={actionTypes.map((type) => ({
@@ -108,14 +154,16 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
           }
         />
       </div>
-      <CheckboxField
+      <InspectorCheckbox
+        readOnly={readOnly}
         data-field="enabled"
         label="Action enabled"
         checked={action.enabled}
         onChange={(enabled) => set(["enabled"], enabled, false)}
       />
       <div data-field="channelId">
-        <Select
+        <InspectorSelect
+          readOnly={readOnly}
           label="Input channel"
           value={action.channelId}
           options={channelOptions(app.channels, action.channelId)}
@@ -123,19 +171,6 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
           onChange={(event) => set(["channelId"], event.target.value, false)}
         />
       </div>
-      <ExpressionField
-        label="Condition"
-        fieldPath="condition"
-        value={action.condition}
-        kind={{ kind: "condition" }}
-        check={(source) => checkExpression(source, { kind: "condition" })}
-        problems={problemsAt(problems, nodeId, "condition")}
-        scope={scope}
-        readOnly={props.readOnly}
-        placeholder="always"
-        hint="An expression, e.g. payload.temp > 8; empty means always"
-        onChange={(value) => set(["condition"], value)}
-      />
       <fieldset className="cfx-fieldset" data-field="config">
         <legend>{action.type} settings</legend>
         {isRunnableActionType(action.type) ? null : (
@@ -144,18 +179,7 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
           </p>
         )}
         <SchemaForm fields={fields} context={formContext("config")} />
-        {props.onTryAction && !props.readOnly && tryableTypes.includes(action.type) ? (
-          <TryAction
-            key={action.actionId}
-            type={action.type as TryActionType}
-            config={action.config as JsonValue}
-            payload={props.samplePayload as JsonValue | undefined}
-            onTry={props.onTryAction}
-          />
-        ) : null}
-        {props.onCreateApiUser &&
-        !props.readOnly &&
-        (action.type === "api" || action.type === "soracom-api") ? (
+        {props.onCreateApiUser && !readOnly && (action.type === "api" || action.type === "soracom-api") ? (
           <ApiUserButton
             actionId={action.actionId}
             config={action.config as { method?: unknown; path?: unknown }}
@@ -164,83 +188,147 @@ export function ActionForm(props: SidePanelProps & { action: Action }) {
           />
         ) : null}
       </fieldset>
-      <fieldset className="cfx-fieldset" data-field="output">
-        <legend>Output</legend>
-        <CheckboxField
-          data-field="output.enabled"
-          label="Send the result on"
-          checked={action.output.enabled}
-          onChange={(enabled) => set(["output", "enabled"], enabled, false)}
-        />
-        <div data-field="output.channelId">
-          <Select
-            label="Output channel"
-            value={action.output.channelId ?? ""}
-            options={channelOptions(app.channels, action.output.channelId, "(none)")}
-            error={messagesAt(problems, nodeId, "output.channelId")}
-            onChange={(event) =>
-              update((current) => ({
-                ...current,
-                output: setIn(
-                  { ...current.output, enabled: event.target.value !== "" },
-                  ["channelId"],
-                  event.target.value || undefined,
-                ),
-              }))
-            }
-          />
-        </div>
-        <SchemaForm
-          fields={[
-            ...outputField("transform", "Output transform"),
-            ...outputField("splitArray", "Split an array result into messages"),
-            ...outputField("delaySeconds", "Output delay (seconds)"),
-          ]}
-          context={formContext("output", ["result"])}
-        />
-      </fieldset>
-      <fieldset className="cfx-fieldset" data-field="errorOutput">
-        <legend>Error output</legend>
-        <CheckboxField
-          data-field="errorOutput.enabled"
-          label="Send failures on"
-          checked={action.errorOutput.enabled}
-          onChange={(enabled) => set(["errorOutput", "enabled"], enabled, false)}
-        />
-        <div data-field="errorOutput.channelId">
-          <Select
-            label="Error output channel"
-            value={action.errorOutput.channelId ?? ""}
-            options={channelOptions(app.channels, action.errorOutput.channelId, "(none)")}
-            error={messagesAt(problems, nodeId, "errorOutput.channelId")}
-            onChange={(event) =>
-              update((current) => ({
-                ...current,
-                errorOutput: setIn(
-                  { ...current.errorOutput, enabled: event.target.value !== "" },
-                  ["channelId"],
-                  event.target.value || undefined,
-                ),
-              }))
-            }
-          />
-        </div>
-        <SchemaForm
-          fields={outputField("transform", "Error transform")}
-          context={formContext("errorOutput", ["error"])}
-        />
-      </fieldset>
       <div data-field="description">
-        <TextAreaField
+        <InspectorTextArea
+          readOnly={readOnly}
           label="Action description"
           value={action.description}
           rows={2}
           onChange={(event) => set(["description"], event.target.value)}
         />
       </div>
-      <Button variant="danger" onClick={() => onDelete({ kind: "action", id: action.actionId })}>
-        Delete action
-      </Button>
+    </>
+  );
+}
+
+function ConditionTab({ action, problems, nodeId, scope, readOnly, set }: ActionTabProps) {
+  return (
+    <ExpressionField
+      label="Condition"
+      fieldPath="condition"
+      value={action.condition}
+      kind={{ kind: "condition" }}
+      check={(source) => checkExpression(source, { kind: "condition" })}
+      problems={problemsAt(problems, nodeId, "condition")}
+      scope={scope}
+      readOnly={readOnly}
+      placeholder="always"
+      hint="An expression, e.g. payload.temp > 8; empty means always"
+      onChange={(value) => set(["condition"], value)}
+    />
+  );
+}
+
+function OutputTab({ action, app, problems, nodeId, readOnly, update, set, formContext }: ActionTabProps) {
+  return (
+    <div className="cfx-inspector-section" data-field="output">
+      <InspectorCheckbox
+        readOnly={readOnly}
+        data-field="output.enabled"
+        label="Send the result on"
+        checked={action.output.enabled}
+        onChange={(enabled) => set(["output", "enabled"], enabled, false)}
+      />
+      <div data-field="output.channelId">
+        <InspectorSelect
+          readOnly={readOnly}
+          label="Output channel"
+          value={action.output.channelId ?? ""}
+          options={channelOptions(app.channels, action.output.channelId, "(none)")}
+          error={messagesAt(problems, nodeId, "output.channelId")}
+          onChange={(event) =>
+            update((current) => ({
+              ...current,
+              output: setIn(
+                { ...current.output, enabled: event.target.value !== "" },
+                ["channelId"],
+                event.target.value || undefined,
+              ),
+            }))
+          }
+        />
+      </div>
+      <SchemaForm
+        fields={[
+          ...outputField("transform", "Output transform"),
+          ...outputField("splitArray", "Split an array result into messages"),
+          ...outputField("delaySeconds", "Output delay (seconds)"),
+        ]}
+        context={formContext("output", ["result"])}
+      />
+    </div>
+  );
+}
+
+function ErrorOutputTab({
+  action,
+  app,
+  problems,
+  nodeId,
+  readOnly,
+  update,
+  set,
+  formContext,
+}: ActionTabProps) {
+  return (
+    <div className="cfx-inspector-section" data-field="errorOutput">
+      <InspectorCheckbox
+        readOnly={readOnly}
+        data-field="errorOutput.enabled"
+        label="Send failures on"
+        checked={action.errorOutput.enabled}
+        onChange={(enabled) => set(["errorOutput", "enabled"], enabled, false)}
+      />
+      <div data-field="errorOutput.channelId">
+        <InspectorSelect
+          readOnly={readOnly}
+          label="Error output channel"
+          value={action.errorOutput.channelId ?? ""}
+          options={channelOptions(app.channels, action.errorOutput.channelId, "(none)")}
+          error={messagesAt(problems, nodeId, "errorOutput.channelId")}
+          onChange={(event) =>
+            update((current) => ({
+              ...current,
+              errorOutput: setIn(
+                { ...current.errorOutput, enabled: event.target.value !== "" },
+                ["channelId"],
+                event.target.value || undefined,
+              ),
+            }))
+          }
+        />
+      </div>
+      <SchemaForm
+        fields={outputField("transform", "Error transform")}
+        context={formContext("errorOutput", ["error"])}
+      />
+    </div>
+  );
+}
+
+/** "Try it" for the AI actions that have it, and the test run into the action's channel for every action. */
+function TestTab({ action, app, ...props }: ActionTabProps) {
+  const channel = app.channels.find((candidate) => candidate.channelId === action.channelId);
+  return (
+    <>
+      {props.onTryAction && tryableTypes.includes(action.type) ? (
+        <TryAction
+          key={action.actionId}
+          type={action.type as TryActionType}
+          config={action.config as JsonValue}
+          payload={props.samplePayload as JsonValue | undefined}
+          onTry={props.onTryAction}
+        />
+      ) : null}
+      <p className="cfx-muted">
+        A test run sends the test message into a channel and shows every step in the drawer under the canvas
+        (Ctrl+Enter sends it).
+      </p>
+      {channel ? (
+        <Button onClick={() => props.onOpenTestRun(channel.channelId)}>
+          Test run into “{channel.name || channel.channelId}”
+        </Button>
+      ) : null}
     </>
   );
 }

@@ -8,6 +8,14 @@ import { coldChainApp } from "./test-apps.ts";
 
 afterEach(cleanup);
 
+/** Opens the drawer under the canvas (test run and steps) if it is closed. */
+function openDrawer() {
+  const toggle = screen.getByRole("button", { name: /Test run and steps/ });
+  if (toggle.getAttribute("aria-expanded") !== "true") fireEvent.click(toggle);
+}
+
+const showTab = (name: string) => fireEvent.click(screen.getByRole("tab", { name: new RegExp(`^${name}`) }));
+
 function renderEditor(overrides: Partial<AppEditorProps> = {}) {
   const props: AppEditorProps = {
     app: coldChainApp(),
@@ -78,7 +86,8 @@ describe("AppEditor", () => {
   it("shows a bad condition's error at the field with its column, and counts the problem", async () => {
     renderEditor();
     fireEvent.click(screen.getByText("Too warm"));
-    const condition = await screen.findByLabelText("Condition");
+    showTab("Condition");
+    const condition = await screen.findByRole("textbox", { name: "Condition" });
     expect(condition.textContent).toBe("payload.temp > 8");
     type(condition, "payload.temp > ");
     const message = await screen.findByText(/Expected a value.*at column 16|at column 16/);
@@ -86,6 +95,10 @@ describe("AppEditor", () => {
     expect(condition.getAttribute("aria-describedby")).toBe(message.id);
     expect(within(screen.getByRole("toolbar", { name: "App editor" })).getByText("1 problem")).toBeTruthy();
     expect(within(screen.getByRole("region", { name: "Canvas" })).getByText("1 problem")).toBeTruthy();
+    expect(screen.getByRole("tab", { name: /^Condition\W+1 problem$/, selected: true })).toBeTruthy();
+    // On another tab, the count still says where the problem is.
+    showTab("Settings");
+    expect(screen.getByRole("tab", { name: /^Condition\W+1 problem$/, selected: false })).toBeTruthy();
   });
 
   it("puts the server's problems at their field, focuses the first, and keeps them until that value changes", async () => {
@@ -149,6 +162,7 @@ const step = (actionId: string, status: string, extra: Partial<RunView["steps"][
 describe("AppEditor test runs and the run overlay", () => {
   it("sends a test message into the chosen channel only while the payload is JSON", async () => {
     const { props } = renderEditor();
+    openDrawer();
     const payload = screen.getByLabelText("Test message (JSON)");
     fireEvent.change(screen.getByLabelText("Channel"), { target: { value: "alerts" } });
     fireEvent.change(payload, { target: { value: '{"temp": ' } });
@@ -163,6 +177,7 @@ describe("AppEditor test runs and the run overlay", () => {
 
   it("says when sending failed", async () => {
     renderEditor({ onTestRun: vi.fn(async () => Promise.reject(new Error("network down"))) });
+    openDrawer();
     fireEvent.click(screen.getByRole("button", { name: "Send test message" }));
     expect(await screen.findByText("The test message was not sent: network down")).toBeTruthy();
   });
@@ -207,18 +222,28 @@ describe("AppEditor test runs and the run overlay", () => {
     expect(details.textContent).toContain('"temp": 9.5');
   });
 
-  it("read-only: no saving, no palette, forms disabled", async () => {
+  it("read-only: no saving, no palette, no test run; values are text, not fields", async () => {
     renderEditor({
       readOnly: true,
       run: { runId: "r", channelId: "readings", status: "completed", steps: [] },
     });
     expect(screen.queryByRole("button", { name: "Save" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Add action" })).toBeNull();
-    expect(screen.queryByRole("button", { name: "Send test message" })).toBeNull();
+    expect(screen.getByText("Select a node on the canvas to see its settings.")).toBeTruthy();
+    expect(screen.queryByText(/add one from/)).toBeNull();
+    expect(screen.queryByRole("textbox", { name: "App name" })).toBeNull();
     fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Notify"));
-    expect(
-      ((await screen.findByLabelText("Action name")) as HTMLInputElement).closest("fieldset")?.disabled,
-    ).toBe(true);
+    expect(screen.queryByRole("button", { name: "Send test message" })).toBeNull();
+    const panel = screen.getByRole("complementary", { name: "Properties" });
+    expect(within(panel).queryByRole("textbox", { name: "Action name" })).toBeNull();
+    expect(within(panel).queryByRole("combobox", { name: "Action type" })).toBeNull();
+    expect(within(panel).queryByRole("checkbox", { name: "Action enabled" })).toBeNull();
+    expect(within(panel).getByText("Action name").nextElementSibling?.textContent).toBe("Notify");
+    expect(within(panel).getByText("Action enabled").nextElementSibling?.textContent).toBe("yes");
+    expect(within(panel).queryByRole("button", { name: "Delete action" })).toBeNull();
+    expect(within(panel).queryByRole("tab", { name: "Test" })).toBeNull();
+    showTab("Output");
+    expect(within(panel).getByText("Output channel").nextElementSibling?.textContent).toBe("(none)");
     expect(screen.getByRole("status", { name: "Run summary" }).textContent).toContain("3 not reached");
   });
 });
@@ -264,6 +289,7 @@ describe("AppEditor forms", () => {
   it("connects outputs through the side panel too: choosing an output channel enables the output", async () => {
     const { props } = renderEditor();
     fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Tell LINE"));
+    showTab("Output");
     fireEvent.change(await screen.findByLabelText("Output channel"), { target: { value: "alerts" } });
     expect((screen.getByLabelText("Send the result on") as HTMLInputElement).checked).toBe(true);
     fireEvent.click(screen.getByRole("button", { name: "Save" }));

@@ -9,14 +9,19 @@ import { type AppEditorProps, definitionOf, type FieldProblem } from "./contract
 import { EditorToolbar } from "./EditorToolbar.tsx";
 import { canonicalJson, editorReducer, initialEditorState, isDirty } from "./editor-state.ts";
 import { buildGraph, keepingPositions, moveNodes } from "./graph.ts";
+import { type InspectorTab, tabOfField } from "./inspector-tabs.ts";
 import { clearLayout, type Position } from "./layout.ts";
 import { addFromPalette, type PaletteItem } from "./palette.ts";
 import { countByNode, type LocatedProblem, locateProblems } from "./problems.ts";
+import { RunDrawer, useRunDrawer } from "./RunDrawer.tsx";
 import { actionRunStates, countStatuses, statusLabels, visitedChannels } from "./run-overlay.ts";
 import { SidePanel } from "./SidePanel.tsx";
-import { parsePayload, TestRunPanel } from "./TestRunPanel.tsx";
+import { parsePayload, TestRunPanel, useTestSender } from "./TestRunPanel.tsx";
 
-/** The app editor: canvas, palette, side panel, test run and run overlay. See contract.ts for what the shell passes. */
+/**
+ * The app editor: canvas, palette, inspector (tabs), the drawer with the test run and step details, and the
+ * run overlay. See contract.ts for what the shell passes.
+ */
 export function AppEditor(props: AppEditorProps) {
   return (
     <ReactFlowProvider>
@@ -35,14 +40,14 @@ function pathParts(path: FieldProblem["path"] | string): (string | number)[] {
   return typeof path === "string" ? path.split(".").filter(Boolean) : path;
 }
 
+const editableControls = "input, textarea, select, [contenteditable='true']";
+
 function focusField(root: HTMLElement | null, field: string): void {
   if (!root) return;
   // The field itself, else the closest enclosing one (a problem inside a JSON value points below its field).
   for (let parts = field.split("."); parts.length; parts = parts.slice(0, -1)) {
     const container = root.querySelector(`[data-field="${CSS.escape(parts.join("."))}"]`);
-    const control = container?.querySelector<HTMLElement>(
-      "input, select, textarea, [contenteditable='true']",
-    );
+    const control = container?.querySelector<HTMLElement>(editableControls);
     if (control) {
       control.focus();
       return;
@@ -64,8 +69,12 @@ function EditorRoot(props: AppEditorProps) {
   const [payloadText, setPayloadText] = useState("{}");
   const testMessage = useMemo(() => parsePayload(payloadText), [payloadText]);
   const [reveal, setReveal] = useState<{ nodeId: string; nonce: number }>();
+  const [tab, setTab] = useState<InspectorTab>("settings");
+  const drawer = useRunDrawer();
   const panel = useRef<HTMLElement>(null);
   const { app, selected } = state;
+  const sender = useTestSender(app.channels, props.onTestRun);
+  const testChannel = testChannelId || defaultTestChannel(app);
 
   // A different app, or a new version of it while nothing is unsaved, replaces what is edited.
   const shown = useRef(props.app);
@@ -119,6 +128,15 @@ function EditorRoot(props: AppEditorProps) {
     [],
   );
   const select = useCallback((nodeId: string | null) => dispatch({ type: "select", nodeId }), []);
+  // An action clicked on a run opens the drawer on its step.
+  const selectOnCanvas = (nodeId: string | null) => {
+    select(nodeId);
+    if (props.run && nodeId && parseNodeId(nodeId)?.kind === "action") drawer.show(true);
+  };
+  const openTestRun = (channelId: string) => {
+    setTestChannelId(channelId);
+    drawer.show();
+  };
 
   const add = (item: PaletteItem, at?: Position) => {
     const added = addFromPalette(app, item, { selected, ...(at ? { at } : {}) });
@@ -155,6 +173,7 @@ function EditorRoot(props: AppEditorProps) {
         const [first] = locateProblems(definition, outcome.problems);
         if (first) {
           select(first.nodeId);
+          setTab(tabOfField(first.field));
           setFocusRequest({ field: first.field, nonce: Date.now() });
         }
       }
@@ -168,7 +187,7 @@ function EditorRoot(props: AppEditorProps) {
     }
   };
 
-  // Focus the field of the first problem once its node's form is on screen.
+  // Focus the field of the first problem once its node's form, on the tab that holds it, is on screen.
   useEffect(() => {
     if (focusRequest) focusField(panel.current, focusRequest.field);
   }, [focusRequest]);
@@ -185,6 +204,10 @@ function EditorRoot(props: AppEditorProps) {
     if (key === "s") {
       event.preventDefault();
       void save();
+    } else if (!readOnly && key === "enter") {
+      event.preventDefault();
+      drawer.show();
+      void sender.send(testChannel, testMessage);
     } else if (!readOnly && key === "z") {
       event.preventDefault();
       dispatch({ type: event.shiftKey ? "redo" : "undo" });
@@ -193,15 +216,41 @@ function EditorRoot(props: AppEditorProps) {
       dispatch({ type: "redo" });
     }
   };
+  // Escape in the bubble phase: a field that uses it (closing completions, a listbox) has had it first.
+  // In the inspector's fields it does nothing more, so leaving a completion list never drops the node.
+  const onEscape = useRef<(event: globalThis.KeyboardEvent) => void>(() => {});
+  onEscape.current = (event) => {
+    const target = event.target as Node | null;
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    if (!(target === document.body || root.current?.contains(target))) return;
+    const element = target instanceof Element ? target : null;
+    if (element?.closest(editableControls) && !element.closest(".cfx-run-drawer")) return;
+    if (drawer.open) drawer.close();
+    else if (selected) select(null);
+    else return;
+    event.preventDefault();
+  };
   useEffect(() => {
     const listener = (event: globalThis.KeyboardEvent) => shortcuts.current(event);
+    const escapeListener = (event: globalThis.KeyboardEvent) => onEscape.current(event);
     document.addEventListener("keydown", listener, true);
-    return () => document.removeEventListener("keydown", listener, true);
+    document.addEventListener("keydown", escapeListener);
+    return () => {
+      document.removeEventListener("keydown", listener, true);
+      document.removeEventListener("keydown", escapeListener);
+    };
   }, []);
 
   const counts = runStates ? countStatuses(runStates) : [];
   const selectedRef = selected ? parseNodeId(selected) : undefined;
   const appProblems = problems.filter((problem) => problem.nodeId === null);
+  const selectedAction =
+    selectedRef?.kind === "action"
+      ? app.actions.find((action) => action.actionId === selectedRef.id)
+      : undefined;
+  const selectedRunState = selectedAction ? runStates?.get(selectedAction.actionId) : undefined;
+  const shownStep =
+    selectedAction && selectedRunState ? { action: selectedAction, state: selectedRunState } : undefined;
 
   return (
     <div className="cfx-editor" ref={root}>
@@ -233,22 +282,49 @@ function EditorRoot(props: AppEditorProps) {
               {count} {statusLabels[status]}
             </span>
           ))}
-          <span className="cfx-muted">Select an action to see its step.</span>
+          <span className="cfx-muted">
+            {shownStep && drawer.open
+              ? `The drawer shows the step of “${shownStep.action.name || shownStep.action.actionId}”.`
+              : "Select an action to see its step."}
+          </span>
         </div>
       ) : null}
       <div className="cfx-editor__body">
-        <Canvas
-          app={app}
-          nodes={graph.nodes}
-          edges={graph.edges}
-          selected={selected}
-          readOnly={readOnly}
-          onSelect={select}
-          onEdit={(change) => edit(keepingPositions(change))}
-          onMove={(moved) => edit(moveNodes(moved), `move:${moved.map((node) => node.id).join(",")}`)}
-          onDrop={(item, at) => add(item, at)}
-          {...(reveal ? { reveal } : {})}
-        />
+        <div className="cfx-editor__main">
+          <Canvas
+            app={app}
+            nodes={graph.nodes}
+            edges={graph.edges}
+            selected={selected}
+            readOnly={readOnly}
+            onSelect={selectOnCanvas}
+            onEdit={(change) => edit(keepingPositions(change))}
+            onMove={(moved) => edit(moveNodes(moved), `move:${moved.map((node) => node.id).join(",")}`)}
+            onDrop={(item, at) => add(item, at)}
+            {...(reveal ? { reveal } : {})}
+          />
+          {readOnly && !props.run ? null : (
+            <RunDrawer
+              drawer={drawer}
+              hasRun={props.run !== undefined}
+              step={shownStep}
+              testRun={
+                readOnly ? undefined : (
+                  <TestRunPanel
+                    channels={app.channels}
+                    channelId={testChannel}
+                    onChannelChange={setTestChannelId}
+                    payloadText={payloadText}
+                    parsed={testMessage}
+                    onPayloadChange={setPayloadText}
+                    dirty={dirty}
+                    sender={sender}
+                  />
+                )
+              }
+            />
+          )}
+        </div>
         <aside className="cfx-editor__panel" ref={panel} aria-label="Properties">
           {appProblems.length ? (
             <ul className="cfx-editor__app-problems" aria-label="App problems">
@@ -273,21 +349,12 @@ function EditorRoot(props: AppEditorProps) {
             {...(props.aiModels ? { aiModels: props.aiModels } : {})}
             {...(props.onTryAction ? { onTryAction: props.onTryAction } : {})}
             {...(props.onCreateApiUser ? { onCreateApiUser: props.onCreateApiUser } : {})}
+            tab={tab}
+            onTabChange={setTab}
+            onOpenTestRun={openTestRun}
             onEdit={(change, mergeKey) => edit(change, mergeKey)}
             onDelete={deleteNode}
           />
-          {readOnly ? null : (
-            <TestRunPanel
-              channels={app.channels}
-              channelId={testChannelId || defaultTestChannel(app)}
-              onChannelChange={setTestChannelId}
-              payloadText={payloadText}
-              parsed={testMessage}
-              onPayloadChange={setPayloadText}
-              dirty={dirty}
-              onSend={props.onTestRun}
-            />
-          )}
         </aside>
       </div>
     </div>

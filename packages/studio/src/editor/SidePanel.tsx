@@ -1,9 +1,6 @@
 import type { Channel, EventSourceType } from "@conflux/core";
 import { useMemo } from "react";
 import { Button } from "../ui/Button.tsx";
-import { CheckboxField } from "../ui/CheckboxField.tsx";
-import { Select } from "../ui/Select.tsx";
-import { TextAreaField, TextField } from "../ui/TextField.tsx";
 import { ActionForm } from "./ActionForm.tsx";
 import {
   changeEventSourceType,
@@ -13,12 +10,18 @@ import {
   setIn,
   updateChannel,
 } from "./app-edits.ts";
+import { InspectorCheckbox, InspectorSelect, InspectorText, InspectorTextArea } from "./InspectorFields.tsx";
+import { InspectorTabs } from "./InspectorTabs.tsx";
+import { problemsByTab, shownTab, tabsFor } from "./inspector-tabs.ts";
 import { messagesAt } from "./problems.ts";
 import { type FormContext, SchemaForm } from "./SchemaForm.tsx";
 import { describeConfig } from "./schema-form.ts";
 import type { SidePanelProps } from "./side-panel-props.ts";
 
-/** The form of the selected node; with nothing selected, the app's own name and description. */
+/**
+ * The inspector: the selected node's form in tabs; with nothing selected, the app's own name and
+ * description. Read-only (a run, a saved version), values are text and nothing can be added or deleted.
+ */
 export function SidePanel(props: SidePanelProps) {
   const ref = props.selected ? parseNodeId(props.selected) : undefined;
   const channel =
@@ -30,18 +33,22 @@ export function SidePanel(props: SidePanelProps) {
   else if (ref?.kind === "channel" && channel) body = <ChannelForm {...props} channel={channel} />;
   else body = <AppForm {...props} />;
   return (
-    <fieldset className="cfx-editor-form" disabled={props.readOnly}>
+    <fieldset
+      className={props.readOnly ? "cfx-editor-form cfx-editor-form--readonly" : "cfx-editor-form"}
+      disabled={props.readOnly}
+    >
       {body}
     </fieldset>
   );
 }
 
-function AppForm({ app, problems, onEdit }: SidePanelProps) {
+function AppForm({ app, problems, readOnly, onEdit }: SidePanelProps) {
   return (
     <>
       <h2 className="cfx-editor-panel__title">App</h2>
       <div data-field="name">
-        <TextField
+        <InspectorText
+          readOnly={readOnly}
           label="App name"
           value={app.name}
           error={messagesAt(problems, null, "name")}
@@ -49,7 +56,8 @@ function AppForm({ app, problems, onEdit }: SidePanelProps) {
         />
       </div>
       <div data-field="description">
-        <TextAreaField
+        <InspectorTextArea
+          readOnly={readOnly}
           label="App description"
           value={app.description}
           rows={3}
@@ -58,21 +66,64 @@ function AppForm({ app, problems, onEdit }: SidePanelProps) {
           }
         />
       </div>
-      <p className="cfx-muted">Select a node on the canvas to edit it, or add one from the toolbar.</p>
+      <p className="cfx-muted">
+        {readOnly
+          ? "Select a node on the canvas to see its settings."
+          : "Select a node on the canvas to edit it, or add one from the palette."}
+      </p>
     </>
   );
 }
 
-function ChannelForm({ appId, channel, problems, onEdit, onDelete }: SidePanelProps & { channel: Channel }) {
+/** A channel or event source has settings and a test message into its channel. */
+function NodeTabs({
+  props,
+  nodeId,
+  label,
+  channelId,
+  settings,
+}: {
+  props: SidePanelProps;
+  nodeId: string;
+  label: string;
+  channelId: string;
+  settings: React.ReactNode;
+}) {
+  const tabs = tabsFor("channel", props.readOnly);
+  const active = shownTab(tabs, props.tab);
+  return (
+    <InspectorTabs
+      label={label}
+      tabs={tabs}
+      active={active}
+      problemCounts={problemsByTab(props.problems, nodeId)}
+      onChange={props.onTabChange}
+    >
+      {active === "settings" ? (
+        settings
+      ) : (
+        <>
+          <p className="cfx-muted">
+            A test run sends the test message into this channel and shows every step in the drawer under the
+            canvas (Ctrl+Enter sends it).
+          </p>
+          <Button onClick={() => props.onOpenTestRun(channelId)}>Test run into this channel</Button>
+        </>
+      )}
+    </InspectorTabs>
+  );
+}
+
+function ChannelForm(props: SidePanelProps & { channel: Channel }) {
+  const { appId, channel, problems, readOnly, onEdit, onDelete } = props;
   const nodeId = `channel:${channel.channelId}`;
   const edit = (field: "name" | "description", value: string) =>
     onEdit(
       (app) => updateChannel(app, channel.channelId, (c) => ({ ...c, [field]: value })),
       `${nodeId}/${field}`,
     );
-  return (
+  const settings = (
     <>
-      <h2 className="cfx-editor-panel__title">Channel</h2>
       <p className="cfx-muted">
         Id <code>{channel.channelId}</code>: messages sent to this channel go to every enabled action on it.
         The API takes them at{" "}
@@ -82,7 +133,8 @@ function ChannelForm({ appId, channel, problems, onEdit, onDelete }: SidePanelPr
         .
       </p>
       <div data-field="name">
-        <TextField
+        <InspectorText
+          readOnly={readOnly}
           label="Channel name"
           value={channel.name}
           error={messagesAt(problems, nodeId, "name")}
@@ -90,22 +142,37 @@ function ChannelForm({ appId, channel, problems, onEdit, onDelete }: SidePanelPr
         />
       </div>
       <div data-field="description">
-        <TextAreaField
+        <InspectorTextArea
+          readOnly={readOnly}
           label="Channel description"
           value={channel.description}
           rows={2}
           onChange={(event) => edit("description", event.target.value)}
         />
       </div>
-      <Button variant="danger" onClick={() => onDelete({ kind: "channel", id: channel.channelId })}>
-        Delete channel
-      </Button>
+    </>
+  );
+  return (
+    <>
+      <h2 className="cfx-editor-panel__title">Channel</h2>
+      <NodeTabs
+        props={props}
+        nodeId={nodeId}
+        label={`Channel ${channel.name || channel.channelId}`}
+        channelId={channel.channelId}
+        settings={settings}
+      />
+      {readOnly ? null : (
+        <Button variant="danger" onClick={() => onDelete({ kind: "channel", id: channel.channelId })}>
+          Delete channel
+        </Button>
+      )}
     </>
   );
 }
 
 function SourceForm(props: SidePanelProps & { channel: Channel }) {
-  const { channel, problems, onEdit, onDelete } = props;
+  const { channel, problems, readOnly, onEdit, onDelete } = props;
   const source = channel.eventSource;
   const nodeId = `source:${channel.channelId}`;
   const schema = source ? eventSourceConfigSchema(source.type) : undefined;
@@ -117,7 +184,7 @@ function SourceForm(props: SidePanelProps & { channel: Channel }) {
     problems,
     credentials: props.credentials,
     scope: { contextKeys: [] },
-    readOnly: props.readOnly,
+    readOnly,
     root: source.config,
     onChange: (path, value) =>
       onEdit(
@@ -128,12 +195,12 @@ function SourceForm(props: SidePanelProps & { channel: Channel }) {
         `${nodeId}/config.${path.join(".")}`,
       ),
   };
-  return (
+  const settings = (
     <>
-      <h2 className="cfx-editor-panel__title">Event source</h2>
       <p className="cfx-muted">Starts runs in the channel “{channel.name || channel.channelId}”.</p>
       <div data-field="type">
-        <Select
+        <InspectorSelect
+          readOnly={readOnly}
           label="Event source type"
           value={source.type}
           options={eventSourceTypes.map((type) => ({ value: type, label: type }))}
@@ -144,7 +211,8 @@ function SourceForm(props: SidePanelProps & { channel: Channel }) {
           }
         />
       </div>
-      <CheckboxField
+      <InspectorCheckbox
+        readOnly={readOnly}
         data-field="enabled"
         label="Event source enabled"
         checked={source.enabled}
@@ -161,9 +229,23 @@ function SourceForm(props: SidePanelProps & { channel: Channel }) {
       ) : (
         <SchemaForm fields={fields} context={context} />
       )}
-      <Button variant="danger" onClick={() => onDelete({ kind: "source", id: channel.channelId })}>
-        Delete event source
-      </Button>
+    </>
+  );
+  return (
+    <>
+      <h2 className="cfx-editor-panel__title">Event source</h2>
+      <NodeTabs
+        props={props}
+        nodeId={nodeId}
+        label={`Event source of ${channel.name || channel.channelId}`}
+        channelId={channel.channelId}
+        settings={settings}
+      />
+      {readOnly ? null : (
+        <Button variant="danger" onClick={() => onDelete({ kind: "source", id: channel.channelId })}>
+          Delete event source
+        </Button>
+      )}
     </>
   );
 }

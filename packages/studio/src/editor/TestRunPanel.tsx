@@ -17,7 +17,13 @@ export interface TestRunPanelProps {
   onPayloadChange(text: string): void;
   /** Test runs use the saved app: say so while there are unsaved changes. */
   dirty: boolean;
-  onSend(channelId: string, payload: JsonValue): Promise<void>;
+  sender: TestSender;
+}
+
+export interface TestSender {
+  sending: boolean;
+  failure: string | undefined;
+  send(channelId: string, parsed: ParsedPayload): Promise<void>;
 }
 
 export function parsePayload(text: string): ParsedPayload {
@@ -28,38 +34,48 @@ export function parsePayload(text: string): ParsedPayload {
   }
 }
 
-/** Sends a JSON message into a channel; the run it starts comes back to the canvas as the overlay. */
-export function TestRunPanel(props: TestRunPanelProps) {
+/**
+ * Sending a test message, held by the editor: the form's button and Ctrl/Cmd+Enter anywhere in the
+ * editor send the same way and show the same failure.
+ */
+export function useTestSender(
+  channels: readonly Channel[],
+  onSend: (channelId: string, payload: JsonValue) => Promise<void>,
+): TestSender {
   const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<string>();
-  const { parsed } = props;
-  const channelExists = props.channels.some((channel) => channel.channelId === props.channelId);
-
-  const send = async () => {
-    if (!parsed.ok || !channelExists) return;
+  const send = async (channelId: string, parsed: ParsedPayload) => {
+    if (!parsed.ok || !channels.some((channel) => channel.channelId === channelId) || sending) return;
     setSending(true);
     setFailure(undefined);
     try {
-      await props.onSend(props.channelId, parsed.payload);
+      await onSend(channelId, parsed.payload);
     } catch (error) {
       setFailure(describeError(error));
     } finally {
       setSending(false);
     }
   };
+  return { sending, failure, send };
+}
+
+/** Sends a JSON message into a channel; the run it starts comes back to the canvas as the overlay. */
+export function TestRunPanel(props: TestRunPanelProps) {
+  const { parsed, sender } = props;
+  const channelExists = props.channels.some((channel) => channel.channelId === props.channelId);
 
   return (
     <section className="cfx-test-run" aria-labelledby="cfx-test-run-title">
-      <h2 id="cfx-test-run-title" className="cfx-editor-panel__title">
-        Test run
-      </h2>
+      <h3 id="cfx-test-run-title" className="cfx-run-drawer__heading">
+        Test message
+      </h3>
       {props.channels.length === 0 ? (
         <p className="cfx-muted">Add a channel to send a test message into it.</p>
       ) : (
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            void send();
+            void sender.send(props.channelId, parsed);
           }}
         >
           <Select
@@ -92,14 +108,15 @@ export function TestRunPanel(props: TestRunPanelProps) {
           <Button
             type="submit"
             variant="primary"
-            disabled={!parsed.ok || !channelExists || sending}
-            aria-busy={sending}
+            disabled={!parsed.ok || !channelExists || sender.sending}
+            aria-busy={sender.sending}
+            aria-keyshortcuts="Control+Enter Meta+Enter"
           >
             Send test message
           </Button>
-          {failure ? (
+          {sender.failure ? (
             <p className="cfx-field__error" role="alert">
-              The test message was not sent: {failure}
+              The test message was not sent: {sender.failure}
             </p>
           ) : null}
         </form>

@@ -15,6 +15,7 @@ import {
   plannedActionTypes,
 } from "@conflux/core";
 import type { z } from "zod";
+import { codeStarter } from "./code-starter.ts";
 import { defaultValueOf } from "./schema-form.ts";
 
 type NodeKind = "source" | "channel" | "action";
@@ -73,7 +74,9 @@ export const actionTypes: ActionType[] = [
   ...plannedActionTypes,
 ];
 
+/** A new action's config: its schema's defaults; a `code` action starts with a script that runs. */
 function defaultActionConfig(type: ActionType): Record<string, unknown> {
+  if (type === "code") return { source: codeStarter };
   return isRunnableActionType(type)
     ? (defaultValueOf(actionConfigSchemas[type]) as Record<string, unknown>)
     : {};

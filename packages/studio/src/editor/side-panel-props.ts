@@ -1,6 +1,7 @@
 import type { AppDefinition } from "@conflux/core";
 import type { NodeRef } from "./app-edits.ts";
 import type { AppEditorProps, CredentialSummary } from "./contract.ts";
+import type { InspectorTab } from "./inspector-tabs.ts";
 import type { LocatedProblem } from "./problems.ts";
 import type { ActionRunState } from "./run-overlay.ts";
 
@@ -20,6 +21,11 @@ export interface SidePanelProps {
   aiModels?: AppEditorProps["aiModels"];
   onTryAction?: AppEditorProps["onTryAction"];
   onCreateApiUser?: AppEditorProps["onCreateApiUser"];
+  /** The inspector tab asked for; a node without it shows its first. Kept across selections. */
+  tab: InspectorTab;
+  onTabChange(tab: InspectorTab): void;
+  /** Opens the drawer's test run on a channel (the Test tab). */
+  onOpenTestRun(channelId: string): void;
   onEdit: Edit;
   onDelete(ref: NodeRef): void;
 }

@@ -200,6 +200,12 @@ describe("the version page", () => {
       screen.getByText("The canvas shows version 2, read-only. The app is now at version 3."),
     ).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Save" })).toBeNull();
+    const banner = screen.getByText("Read-only:").closest("[role=status]") as HTMLElement;
+    expect(banner.textContent).toContain("Read-only: version 2 of");
+    expect(within(banner).getByRole("link", { name: "Edit the app" }).getAttribute("href")).toBe("/apps/a1");
+    // No test run and no drawer on a saved version; the app's name is text, not a field.
+    expect(screen.queryByRole("button", { name: /Test run/ })).toBeNull();
+    expect(screen.queryByRole("textbox", { name: "App name" })).toBeNull();
 
     fireEvent.click(screen.getByRole("button", { name: "Restore version 2" }));
     const confirm = await screen.findByRole("dialog", { name: "Restore version 2?" });

@@ -1,6 +1,7 @@
 import type { App } from "@conflux/core";
-import { useEffect, useId, useState } from "react";
+import { type ReactNode, useEffect, useId, useState } from "react";
 import type { AppVersionSummary } from "../api/conflux-api.ts";
+import { usePermissions } from "../shell/permissions.tsx";
 import { Link, pathOf, useRouter } from "../shell/router.tsx";
 import { useStudio } from "../shell/studio-context.tsx";
 import { useAction } from "../shell/use-action.ts";
@@ -9,11 +10,34 @@ import { TrailingBadge } from "../ui/Badge.tsx";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
 import { ErrorBanner } from "../ui/ErrorBanner.tsx";
+import { Notice } from "../ui/Notice.tsx";
 import { Table } from "../ui/Table.tsx";
 import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
 
 const pageSize = 20;
+
+/**
+ * The banner over an app shown read-only (a run, a saved version): what is shown, that nothing here can
+ * be changed, and the way back to the app's editor.
+ */
+export function ReadOnlyBanner({ appId, children }: { appId: string; children: ReactNode }) {
+  const { can } = usePermissions();
+  return (
+    <Notice
+      action={
+        <Link
+          className="cfx-button cfx-button--primary cfx-button--small"
+          to={pathOf({ page: "app", appId })}
+        >
+          {can("App:updateApp") ? "Edit the app" : "Open the app"}
+        </Link>
+      }
+    >
+      <strong>Read-only:</strong> {children}
+    </Notice>
+  );
+}
 
 /** What made a version, in the list's words; versions saved before the server recorded it say "unknown". */
 function originOf({ origin, restoredFrom }: AppVersionSummary): string {

@@ -106,6 +106,23 @@ describe("the run page", () => {
     ).toBeTruthy();
   });
 
+  it("says it is read-only with the way back to the editor; values are text; a clicked action opens its step", async () => {
+    renderRun(1);
+    const canvas = await screen.findByRole("region", { name: "Canvas" });
+    const banner = screen.getByText("Read-only:").closest("[role=status]") as HTMLElement;
+    expect(banner.textContent).toContain("Read-only: run R1 of Cold chain, version 1.");
+    expect(within(banner).getByRole("link", { name: "Edit the app" }).getAttribute("href")).toBe("/apps/a1");
+    expect(screen.queryByText(/add one from/)).toBeNull();
+    expect(screen.queryByRole("textbox", { name: "App name" })).toBeNull();
+    expect(screen.getByText("App name").nextElementSibling?.textContent).toBe("Cold chain");
+
+    fireEvent.click(await within(canvas).findByText("Notify"));
+    const drawer = screen.getByRole("region", { name: "Steps of the run" });
+    expect(within(drawer).getByRole("region", { name: "Step details" }).textContent).toContain('"temp": 9');
+    expect(screen.getByText("Action name").nextElementSibling?.textContent).toBe("Notify");
+    expect(screen.queryByRole("button", { name: "Delete action" })).toBeNull();
+  });
+
   it("says nothing more when the run ran against the current version", async () => {
     const api = renderRun(2);
     await screen.findByRole("region", { name: "Canvas" });

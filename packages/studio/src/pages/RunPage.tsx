@@ -13,7 +13,7 @@ import { Notice } from "../ui/Notice.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { StatusBadge } from "../ui/Table.tsx";
 import { Time } from "../ui/Time.tsx";
-import { useRestoreAndOpen } from "./AppVersions.tsx";
+import { ReadOnlyBanner, useRestoreAndOpen } from "./AppVersions.tsx";
 import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 function viewOf(run: RunDetail): RunView {
@@ -111,6 +111,10 @@ export function RunPage({ appId, runId }: { appId: string; runId: string }) {
     >
       <div className="cfx-editor-frame">
         {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        <ReadOnlyBanner appId={appId}>
+          run <span className="cfx-mono">{run.runId}</span> of {app.name}
+          {seen === undefined ? "" : `, version ${seen}`}. Click an action to see its step.
+        </ReadOnlyBanner>
         {seen === undefined ? (
           <Notice tone="warning">
             This run is older than app versions: the canvas shows the app as it is now, which may differ from

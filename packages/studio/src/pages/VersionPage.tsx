@@ -10,7 +10,7 @@ import { ErrorBanner } from "../ui/ErrorBanner.tsx";
 import { Notice } from "../ui/Notice.tsx";
 import { Page } from "../ui/PageLayout.tsx";
 import { Time } from "../ui/Time.tsx";
-import { useRestoreAndOpen } from "./AppVersions.tsx";
+import { ReadOnlyBanner, useRestoreAndOpen } from "./AppVersions.tsx";
 import { LazyAppEditor } from "./LazyAppEditor.tsx";
 
 const rejectEdits = async () => ({
@@ -68,6 +68,9 @@ export function VersionPage({ appId, version }: { appId: string; version: number
     >
       <div className="cfx-editor-frame">
         {error ? <ErrorBanner error={error} onDismiss={() => setError(undefined)} /> : null}
+        <ReadOnlyBanner appId={appId}>
+          version {version} of {current.name}.
+        </ReadOnlyBanner>
         {isCurrent ? (
           <Notice>This is the app's current version, shown read-only.</Notice>
         ) : (
