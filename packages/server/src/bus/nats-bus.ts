@@ -194,7 +194,8 @@ export class NatsBus implements Bus {
     let failed = false;
     void (async () => {
       try {
-        const messages = await this.consumer.fetch({ max_messages: wanted, expires: 1_000 });
+        // Open for up to 10 s: an idle instance asks JetStream six times a minute; a message ends the wait at once.
+        const messages = await this.consumer.fetch({ max_messages: wanted, expires: 10_000 });
         for await (const message of messages) {
           if (this.closed) message.nak();
           else this.buffer.push(message);
