@@ -119,6 +119,12 @@ describe("the JetStream bus on PostgreSQL", () => {
     return job;
   }
 
+  /** Announces, then holds the transaction a while: the announcement is delivered before the release commits. */
+  const slowToCommit = (bus: NatsBus) => async (jobs: Array<{ jobId: string; operatorId: string }>) => {
+    await bus.announce(jobs);
+    await sleep(500);
+  };
+
   async function park(bus: NatsBus, job: Job): Promise<void> {
     const waiting = stepOf(job, { status: "retrying", result: null });
     await bus.retryLater(job, parkedAt, waiting, {
@@ -146,11 +152,10 @@ describe("the JetStream bus on PostgreSQL", () => {
     const breakers = new DestinationBreakers(
       store.db,
       { failuresToOpen: 1, firstWaitMs: 60_000, maxWaitMs: 60_000 },
-      (jobs) => bus.announce(jobs),
+      slowToCommit(bus),
     );
     expect(await breakers.failed(alice, destination)).toBe(true);
-    await breakers.answered(alice, destination);
-    const [woken] = await claimSoon(bus);
+    const [[woken]] = await Promise.all([claimSoon(bus), breakers.answered(alice, destination)]);
     expect(woken).toMatchObject({ jobId: "PARK1:hook", attempts: 2 });
     if (!woken) throw new Error("not woken");
     await bus.complete(woken, stepOf(woken), []);
@@ -178,13 +183,13 @@ describe("the JetStream bus on PostgreSQL", () => {
 
   it.skipIf(!reachable)("wakes a suspended operator's jobs when it is resumed", async () => {
     const bus = await openBus();
-    const suspensions = new OperatorSuspensions(store.db, "postgres", (jobs) => bus.announce(jobs));
+    const suspensions = new OperatorSuspensions(store.db, "postgres", slowToCommit(bus));
     await queue(bus, "HELD1");
     expect(await suspensions.suspend(alice, { reason: "other" }, Date.now())).toBe(true);
     // Its message arrives and goes back to wait: the job is set aside.
     await expectNothingClaimed(bus);
-    expect(await suspensions.resume(alice, Date.now())).toBe(true);
-    const [resumed] = await claimSoon(bus);
+    const [[resumed], back] = await Promise.all([claimSoon(bus), suspensions.resume(alice, Date.now())]);
+    expect(back).toBe(true);
     expect(resumed).toMatchObject({ jobId: "HELD1:hook", attempts: 1 });
     if (!resumed) throw new Error("not resumed");
     await bus.complete(resumed, stepOf(resumed), []);

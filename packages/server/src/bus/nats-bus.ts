@@ -11,7 +11,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../store/schema.ts";
@@ -51,6 +51,12 @@ export interface NatsBusOptions {
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
+
+/** Marks a message published for a job written (or made due) outside the bus, inside the transaction that does it. */
+const announcedHeader = "Conflux-Announced";
+
+/** A message that may be early for its transaction's commit comes again soon, then less often: 0.1 s, 0.2 s, … 5 s. */
+const soon = (message: JsMsg) => Math.min(100 * 2 ** (message.info.deliveryCount - 1), 5_000);
 
 /** A job this process's worker holds, and the message JetStream delivered it with. */
 interface Lease {
@@ -156,9 +162,11 @@ export class NatsBus implements Bus {
    */
   async announce(jobs: Array<{ jobId: string; operatorId: string }>): Promise<void> {
     const at = Date.now();
+    const marked = headers();
+    marked.set(announcedHeader, "1");
     await Promise.all(
       jobs.map(({ jobId, operatorId }) =>
-        this.js.publish(this.names.subject(operatorId), jobId, { msgID: `${jobId}@${at}` }),
+        this.js.publish(this.names.subject(operatorId), jobId, { msgID: `${jobId}@${at}`, headers: marked }),
       ),
     );
   }
@@ -244,9 +252,13 @@ export class NatsBus implements Bus {
     const availableAt = new Map(rows.map((row) => [row.jobId, row.availableAt]));
     for (const message of messages) {
       const due = availableAt.get(message.string());
-      if (due !== undefined) message.nak(this.delayUntil(due, now));
-      else if (now - message.time.getTime() > this.orphanGraceMs) message.ack();
-      else message.nak(100); // its transaction may still commit
+      // Its transaction may not have committed yet: a new job's row is not there, a released job still parked.
+      const early =
+        now - message.time.getTime() <= this.orphanGraceMs &&
+        (due === undefined || (due >= setAsideBy && message.headers?.get(announcedHeader) === "1"));
+      if (early) message.nak(soon(message));
+      else if (due !== undefined) message.nak(this.delayUntil(due, now));
+      else message.ack();
     }
   }
 
@@ -278,8 +290,16 @@ export class NatsBus implements Bus {
     const lease = this.leased.get(job.jobId);
     if (!lease) return commit();
     lease.committing = true;
-    lease.message.working();
-    const timer = setInterval(() => lease.message.working(), this.workingEveryMs);
+    const working = () => {
+      try {
+        lease.message.working();
+      } catch (error) {
+        // The connection closed: JetStream hands the message out again after its ack wait, as for a dead worker.
+        this.logger.warn({ err: error, jobId: job.jobId }, "could not keep a committing step's message");
+      }
+    };
+    working();
+    const timer = setInterval(working, this.workingEveryMs);
     try {
       await commit();
     } finally {
