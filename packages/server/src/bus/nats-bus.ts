@@ -55,8 +55,11 @@ const nanos = (ms: number) => ms * 1_000_000;
 /** Marks a message published for a job written (or made due) outside the bus, inside the transaction that does it. */
 const announcedHeader = "Conflux-Announced";
 
-/** A message that may be early for its transaction's commit comes again soon, then less often: 0.1 s, 0.2 s, … 5 s. */
-const soon = (message: JsMsg) => Math.min(100 * 2 ** (message.info.deliveryCount - 1), 5_000);
+/**
+ * A message that may be early for its transaction's commit comes again soon, then less often (0.1 s, 0.2 s,
+ * 0.4 s, … 1 s): a slow commit costs its job little latency, a true orphan a redelivery a second.
+ */
+const soon = (message: JsMsg) => Math.min(100 * 2 ** (message.info.deliveryCount - 1), 1_000);
 
 /** A job this process's worker holds, and the message JetStream delivered it with. */
 interface Lease {
