@@ -356,7 +356,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     },
     logger,
   );
-  const operatorSuspensions = new OperatorSuspensions(db, kind);
+  const operatorSuspensions = new OperatorSuspensions(db, kind, announce);
   const suspendedOperators = new SuspendedOperators(() => operatorSuspensions.suspended(), logger);
   const rateLimits = async () => (await provider.settings()).rateLimits;
   const bandwidthBuckets = new BandwidthBuckets(db);
@@ -502,11 +502,15 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     retryForMs: config.runtime.retryForHours * 3_600_000,
     maxTries: config.runtime.maxTries,
   };
-  const breakers = new DestinationBreakers(db, {
-    failuresToOpen: config.runtime.breakerFailures,
-    firstWaitMs: Math.min(retry.baseMs * 2 ** config.runtime.breakerFailures, retry.maxWaitMs),
-    maxWaitMs: retry.maxWaitMs,
-  });
+  const breakers = new DestinationBreakers(
+    db,
+    {
+      failuresToOpen: config.runtime.breakerFailures,
+      firstWaitMs: Math.min(retry.baseMs * 2 ** config.runtime.breakerFailures, retry.maxWaitMs),
+      maxWaitMs: retry.maxWaitMs,
+    },
+    announce,
+  );
   const worker = new Worker(
     bus,
     suspendedOperators.holdJobs(

@@ -1,6 +1,9 @@
-import type { Kysely } from "kysely";
+import type { Kysely, UpdateQueryBuilder, UpdateResult } from "kysely";
 import type { Database } from "../store/schema.ts";
 import { parkedAt } from "./bus.ts";
+import type { AnnounceJobs } from "./failed-deliveries.ts";
+
+type ParkedJobs = UpdateQueryBuilder<Database, "jobs", "jobs", UpdateResult>;
 
 export interface BreakerSettings {
   /** Transient failures in a row that open a destination's breaker. */
@@ -25,7 +28,24 @@ export class DestinationBreakers {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly settings: BreakerSettings,
+    /** A bus that hands work out elsewhere (JetStream) hears of the jobs a release makes due. */
+    private readonly announce?: AnnounceJobs,
   ) {}
+
+  /** Makes the parked jobs `narrow` picks due now, announced in the same transaction when there is a bus to tell. */
+  private async release(now: number, narrow: (jobs: ParkedJobs) => ParkedJobs): Promise<void> {
+    const parked = (db: Kysely<Database>) =>
+      narrow(db.updateTable("jobs").set({ availableAt: now }).where("availableAt", "=", parkedAt));
+    const announce = this.announce;
+    if (!announce) {
+      await parked(this.db).execute();
+      return;
+    }
+    await this.db.transaction().execute(async (trx) => {
+      const released = await parked(trx).returning(["jobId", "operatorId"]).execute();
+      if (released.length) await announce(released);
+    });
+  }
 
   /** Whether a job that failed on `destination` before must wait instead of trying now. */
   async holds(operatorId: string, destination: string, jobId: string, now = Date.now()): Promise<boolean> {
@@ -101,13 +121,9 @@ export class DestinationBreakers {
       .where("destination", "=", destination)
       .executeTakeFirst();
     if (closed.numDeletedRows === 0n) return;
-    await this.db
-      .updateTable("jobs")
-      .set({ availableAt: now })
-      .where("operatorId", "=", operatorId)
-      .where("destination", "=", destination)
-      .where("availableAt", "=", parkedAt)
-      .execute();
+    await this.release(now, (jobs) =>
+      jobs.where("operatorId", "=", operatorId).where("destination", "=", destination),
+    );
   }
 
   /**
@@ -117,11 +133,8 @@ export class DestinationBreakers {
    */
   async releaseProbes(now = Date.now()): Promise<number> {
     // Parked with no open breaker left to release it (it closed while the job was parking): nothing to wait for.
-    await this.db
-      .updateTable("jobs")
-      .set({ availableAt: now })
-      .where("availableAt", "=", parkedAt)
-      .where((eb) =>
+    await this.release(now, (jobs) =>
+      jobs.where((eb) =>
         eb.or([
           eb("retryUntil", "<=", now),
           eb.not(
@@ -135,8 +148,8 @@ export class DestinationBreakers {
             ),
           ),
         ]),
-      )
-      .execute();
+      ),
+    );
     const due = await this.db
       .selectFrom("destinationBreakers")
       .select(["operatorId", "destination", "waitMs"])
@@ -177,12 +190,7 @@ export class DestinationBreakers {
         .where("openUntil", "<=", now)
         .executeTakeFirst();
       if (claimed.numUpdatedRows === 0n) continue;
-      await this.db
-        .updateTable("jobs")
-        .set({ availableAt: now })
-        .where("jobId", "=", probe.jobId)
-        .where("availableAt", "=", parkedAt)
-        .execute();
+      await this.release(now, (jobs) => jobs.where("jobId", "=", probe.jobId));
       released++;
     }
     return released;

@@ -37,7 +37,10 @@ export interface FailedDelivery {
   failedAt: number | null;
 }
 
-/** Jobs written straight to the queue table, for a bus that hands work out elsewhere (JetStream) to announce. */
+/**
+ * Jobs written straight to the queue table (or made due there), for a bus that hands work out elsewhere
+ * (JetStream) to announce. Called inside the transaction that writes them, so they commit announced or not at all.
+ */
 export type AnnounceJobs = (jobs: Array<{ jobId: string; operatorId: string }>) => Promise<void>;
 
 /** The failed deliveries of one operator at a time: every statement is scoped by the operator. */
@@ -124,9 +127,10 @@ export class FailedDeliveries {
         .where("operatorId", "=", operatorId)
         .where("stepId", "in", this.matching(operatorId, filter, trx).select("stepId"))
         .execute();
+      // Published before the commit: a crash between the two must not leave jobs queued that JetStream never hands out.
+      await this.announce?.(queued);
       return queued;
     });
-    await this.announce?.(queued);
     return queued.length;
   }
 

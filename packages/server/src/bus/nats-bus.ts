@@ -11,7 +11,7 @@ import {
   RetentionPolicy,
   StorageType,
 } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { connect, headers, type NatsConnection } from "@nats-io/transport-node";
 import type { Kysely } from "kysely";
 import type { Logger } from "pino";
 import type { Database } from "../store/schema.ts";
@@ -37,7 +37,11 @@ export interface NatsBusOptions {
   prefix: string;
   /** JetStream's ack wait: a job not acknowledged by then goes to another worker (the SQL lease's length). */
   leaseMs: number;
-  /** How often a job parked behind an open circuit breaker is looked at again. */
+  /**
+   * How long the message of a parked job (behind an open circuit breaker, or of a suspended operator)
+   * waits before it is looked at again when nothing woke it. Only a safety net: what releases parked
+   * jobs announces them (`announce`), so this is long and idle parked jobs cost no queries.
+   */
   parkedRecheckMs?: number;
   /**
    * A message whose job row is missing is kept this long: its transaction may not have committed yet.
@@ -47,6 +51,23 @@ export interface NatsBusOptions {
 }
 
 const nanos = (ms: number) => ms * 1_000_000;
+
+/** Marks a message published for a job written (or made due) outside the bus, inside the transaction that does it. */
+const announcedHeader = "Conflux-Announced";
+
+/**
+ * A message that may be early for its transaction's commit comes again soon, then less often (0.1 s, 0.2 s,
+ * 0.4 s, … 1 s): a slow commit costs its job little latency, a true orphan a redelivery a second.
+ */
+const soon = (message: JsMsg) => Math.min(100 * 2 ** (message.info.deliveryCount - 1), 1_000);
+
+/** A job this process's worker holds, and the message JetStream delivered it with. */
+interface Lease {
+  message: JsMsg;
+  until: number;
+  /** Its step is being stored: kept (and its message kept in progress) however long that takes. */
+  committing: boolean;
+}
 
 /** The JetStream names of one install. */
 export function natsNames(prefix: string) {
@@ -65,20 +86,23 @@ export function natsNames(prefix: string) {
  * durable consumer. A message is published before the transaction that writes its job commits, so a
  * commit never lacks its message; the database decides whether a delivered message is due (a lease
  * by conditional update), and the message is acknowledged only after the step's results are stored.
- * Delays and retries are negative acknowledgements with a delay.
+ * Delays and retries are negative acknowledgements with a delay. A parked job's message waits long
+ * instead of being looked at every few seconds: what releases it publishes it again (`announce`).
  */
 export class NatsBus implements Bus {
   private readonly events = new EventEmitter();
   /** Delivered by a pull, not yet claimed. */
   private readonly buffer: JsMsg[] = [];
   /** Claimed by this process's worker, by job id, until completed or retried, or its lease ends. */
-  private readonly leased = new Map<string, { message: JsMsg; until: number }>();
+  private readonly leased = new Map<string, Lease>();
   private nextLeaseSweep = 0;
   private pulling = false;
   private closed = false;
   private readonly names: ReturnType<typeof natsNames>;
   private readonly parkedRecheckMs: number;
   private readonly orphanGraceMs: number;
+  /** How often a committing step tells JetStream it is still at work: well within the ack wait. */
+  private readonly workingEveryMs: number;
 
   private constructor(
     private readonly sql: SqlBus,
@@ -91,8 +115,9 @@ export class NatsBus implements Bus {
   ) {
     this.events.setMaxListeners(0);
     this.names = natsNames(options.prefix);
-    this.parkedRecheckMs = options.parkedRecheckMs ?? 5_000;
+    this.parkedRecheckMs = options.parkedRecheckMs ?? 600_000;
     this.orphanGraceMs = options.orphanGraceMs ?? 30_000;
+    this.workingEveryMs = Math.max(100, Math.floor(options.leaseMs / 3));
   }
 
   /** Connects, and creates the stream and the consumer when they are missing. */
@@ -133,14 +158,18 @@ export class NatsBus implements Bus {
   }
 
   /**
-   * Publishes jobs written to the queue table outside the bus, after their commit (failed deliveries
-   * queued again): a dedup id of their own, as their first message may still be in the dedup window.
+   * Publishes jobs written to the queue table outside the bus (failed deliveries queued again, parked
+   * jobs released), inside the transaction that writes them, before it commits: a commit never lacks
+   * its message, and a message whose transaction rolled back finds its job not due (or gone) and is
+   * dropped. A dedup id of their own, as their first message may still be in the dedup window.
    */
   async announce(jobs: Array<{ jobId: string; operatorId: string }>): Promise<void> {
     const at = Date.now();
+    const marked = headers();
+    marked.set(announcedHeader, "1");
     await Promise.all(
       jobs.map(({ jobId, operatorId }) =>
-        this.js.publish(this.names.subject(operatorId), jobId, { msgID: `${jobId}@${at}` }),
+        this.js.publish(this.names.subject(operatorId), jobId, { msgID: `${jobId}@${at}`, headers: marked }),
       ),
     );
   }
@@ -176,7 +205,8 @@ export class NatsBus implements Bus {
     let failed = false;
     void (async () => {
       try {
-        const messages = await this.consumer.fetch({ max_messages: wanted, expires: 1_000 });
+        // Open for up to 10 s: an idle instance asks JetStream six times a minute; a message ends the wait at once.
+        const messages = await this.consumer.fetch({ max_messages: wanted, expires: 10_000 });
         for await (const message of messages) {
           if (this.closed) message.nak();
           else this.buffer.push(message);
@@ -208,7 +238,7 @@ export class NatsBus implements Bus {
     for (const job of jobs) {
       const message = byJob.get(job.jobId);
       byJob.delete(job.jobId);
-      if (message) this.leased.set(job.jobId, { message, until: now + leaseMs });
+      if (message) this.leased.set(job.jobId, { message, until: now + leaseMs, committing: false });
     }
     await this.giveBack([...byJob.values(), ...extra], now);
     return jobs;
@@ -225,9 +255,13 @@ export class NatsBus implements Bus {
     const availableAt = new Map(rows.map((row) => [row.jobId, row.availableAt]));
     for (const message of messages) {
       const due = availableAt.get(message.string());
-      if (due !== undefined) message.nak(this.delayUntil(due, now));
-      else if (now - message.time.getTime() > this.orphanGraceMs) message.ack();
-      else message.nak(100); // its transaction may still commit
+      // Its transaction may not have committed yet: a new job's row is not there, a released job still parked.
+      const early =
+        now - message.time.getTime() <= this.orphanGraceMs &&
+        (due === undefined || (due >= setAsideBy && message.headers?.get(announcedHeader) === "1"));
+      if (early) message.nak(soon(message));
+      else if (due !== undefined) message.nak(this.delayUntil(due, now));
+      else message.ack();
     }
   }
 
@@ -236,16 +270,45 @@ export class NatsBus implements Bus {
   }
 
   async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {
-    await this.sql.retryLater(job, availableAt, step, plan);
+    await this.whileCommitting(job, () => this.sql.retryLater(job, availableAt, step, plan));
     this.leased.get(job.jobId)?.message.nak(this.delayUntil(availableAt, Date.now()));
     this.leased.delete(job.jobId);
   }
 
   async complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void> {
-    await this.publish(outputs);
-    await this.sql.complete(job, step, outputs, alsoWrite);
+    await this.whileCommitting(job, async () => {
+      await this.publish(outputs);
+      await this.sql.complete(job, step, outputs, alsoWrite);
+    });
     this.leased.get(job.jobId)?.message.ack();
     this.leased.delete(job.jobId);
+  }
+
+  /**
+   * A step's commit may wait (a lock, a slow disk) past JetStream's ack wait: its message is marked in
+   * progress at once and every third of the wait until the commit ends, so it is neither handed to another
+   * instance meanwhile (a second run) nor forgotten here (never acknowledged).
+   */
+  private async whileCommitting(job: Job, commit: () => Promise<void>): Promise<void> {
+    const lease = this.leased.get(job.jobId);
+    if (!lease) return commit();
+    lease.committing = true;
+    const working = () => {
+      try {
+        lease.message.working();
+      } catch (error) {
+        // The connection closed: JetStream hands the message out again after its ack wait, as for a dead worker.
+        this.logger.warn({ err: error, jobId: job.jobId }, "could not keep a committing step's message");
+      }
+    };
+    working();
+    const timer = setInterval(working, this.workingEveryMs);
+    try {
+      await commit();
+    } finally {
+      clearInterval(timer);
+      lease.committing = false;
+    }
   }
 
   publishTaken(take: TakeToPublish): Promise<number> {
@@ -276,7 +339,8 @@ export class NatsBus implements Bus {
   private forgetEndedLeases(now: number, leaseMs: number): void {
     if (now < this.nextLeaseSweep) return;
     this.nextLeaseSweep = now + leaseMs;
-    for (const [jobId, { until }] of this.leased) if (until < now) this.leased.delete(jobId);
+    for (const [jobId, { until, committing }] of this.leased)
+      if (until < now && !committing) this.leased.delete(jobId);
   }
 
   /** Ready when the job table answers and the NATS server echoes a round trip. */
@@ -292,6 +356,7 @@ export class NatsBus implements Bus {
 
   /** Gives back what was pulled and not run (after the worker stopped), and disconnects. */
   async close(): Promise<void> {
+    if (this.closed) return;
     this.closed = true;
     for (const message of this.buffer.splice(0)) message.nak();
     for (const { message } of this.leased.values()) message.nak();

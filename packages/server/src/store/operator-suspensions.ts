@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from "kysely";
 import { type Job, parkedAt, setAsideBy } from "../bus/bus.ts";
+import type { AnnounceJobs } from "../bus/failed-deliveries.ts";
 import type { DatabaseKind } from "./database.ts";
 import type { Database } from "./schema.ts";
 import type { Suspension } from "./store.ts";
@@ -31,6 +32,8 @@ export class OperatorSuspensions {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly kind: DatabaseKind,
+    /** A bus that hands work out elsewhere (JetStream) hears of the jobs a resume brings back. */
+    private readonly announce?: AnnounceJobs,
   ) {}
 
   /** False when there is no such operator or it is not active (pending or refused) nor suspended already. */
@@ -68,13 +71,15 @@ export class OperatorSuspensions {
         .where("status", "=", "suspended")
         .executeTakeFirst();
       if (changed.numUpdatedRows === 0n) return false;
-      await trx
+      const back = trx
         .updateTable("jobs")
         .set((eb) => ({ availableAt: eb("availableAt", "-", setAsideBy) }))
         .where("operatorId", "=", operatorId)
         .where("availableAt", ">=", setAsideBy)
-        .where("availableAt", "<", parkedAt)
-        .execute();
+        .where("availableAt", "<", parkedAt);
+      if (!this.announce) await back.execute();
+      // Published before the commit, as every JetStream message of a job is.
+      else await this.announce(await back.returning(["jobId", "operatorId"]).execute());
       return true;
     });
   }
