@@ -37,7 +37,7 @@ export function summarizeCondition(condition: string): string {
 }
 
 /** Node ids and the edges between them, before positions: what the layout needs. */
-function graphEdges(app: AppDefinition): Edge[] {
+export function graphEdges(app: AppDefinition): Edge[] {
   const channelIds = new Set(app.channels.map((channel) => channel.channelId));
   const edges: Edge[] = [];
   for (const channel of app.channels)
