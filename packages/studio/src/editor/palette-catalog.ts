@@ -5,7 +5,7 @@
 import type { EventSourceType, RunnableActionType } from "@conflux/core";
 import type { PaletteItem } from "./palette.ts";
 
-export const paletteCategories = ["Sources", "Flow", "AI", "Notify", "Data", "Code", "Devices"] as const;
+export const paletteCategories = ["Sources", "Flow", "AI", "Notifications", "Data", "Code", "Devices"] as const;
 export type PaletteCategory = (typeof paletteCategories)[number];
 
 export interface PaletteEntry {
@@ -91,32 +91,32 @@ const actions: Record<RunnableActionType, Described | null> = {
   webhook: {
     title: "Webhook",
     description: "Sends an HTTP request to any URL",
-    category: "Notify",
+    category: "Notifications",
     keywords: ["http", "request", "rest", "post", "url", "integration"],
   },
   slack: {
     title: "Slack",
     description: "Posts a message to a Slack channel",
-    category: "Notify",
+    category: "Notifications",
     keywords: ["chat", "message", "alert"],
   },
   "slack-notification": {
     title: "Slack (Flux format)",
     description: "Posts Slack's own message JSON, blocks included",
-    category: "Notify",
+    category: "Notifications",
     keywords: ["chat", "message", "blocks", "slack-notification"],
   },
   email: {
     title: "E-mail",
     description: "Sends an e-mail",
-    category: "Notify",
+    category: "Notifications",
     keywords: ["mail", "email", "smtp", "alert", "email-notification"],
   },
   "email-notification": null,
   "line-notification": {
     title: "LINE",
     description: "Pushes a message to a LINE user or group",
-    category: "Notify",
+    category: "Notifications",
     keywords: ["chat", "message", "alert", "line-notification"],
   },
   "data-store": {
@@ -211,4 +211,9 @@ export function filterPalette(
     const inCategory = shown.filter((entry) => entry.category === category);
     return inCategory.length ? [{ category, entries: inCategory }] : [];
   });
+}
+
+/** How the palette names a type, for the nodes; a type it does not list (a Flux alias, a planned one) by its own name. */
+export function titleOf(kind: "source" | "action", type: string): string {
+  return paletteEntries.find((entry) => entry.item.kind === kind && entry.item.type === type)?.title ?? type;
 }

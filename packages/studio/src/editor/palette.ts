@@ -24,6 +24,14 @@ export type PaletteItem =
   | { kind: "channel" }
   | { kind: "action"; type: ActionType };
 
+/** The drag-and-drop type of a palette item dragged onto the canvas (its JSON). */
+export const paletteDragType = "application/x-conflux-palette";
+/**
+ * Set besides it when the item is an action: while dragging, the canvas sees only the types, not the
+ * data, and this says whether hovering a connection means "insert here".
+ */
+export const paletteActionDragType = "application/x-conflux-palette-action";
+
 export interface Placement {
   /** The selected node id, if any: the new node connects to it where that means something. */
   selected: string | null;
