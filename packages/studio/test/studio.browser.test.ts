@@ -53,6 +53,20 @@ async function typeInto(label: string, text: string) {
   await page.keyboard.press("Escape");
 }
 
+/** The smallest text on the canvas's nodes, in screen pixels (its CSS size times the zoom). */
+async function smallestNodeText(): Promise<number> {
+  return page.evaluate(() => {
+    let smallest = Number.POSITIVE_INFINITY;
+    for (const node of document.querySelectorAll<HTMLElement>(".react-flow__node")) {
+      const scale = node.getBoundingClientRect().width / node.offsetWidth;
+      for (const text of node.querySelectorAll<HTMLElement>("span"))
+        if (text.textContent?.trim() && text.children.length === 0)
+          smallest = Math.min(smallest, Number.parseFloat(getComputedStyle(text).fontSize) * scale);
+    }
+    return smallest;
+  });
+}
+
 /** Labels of the canvas nodes not wholly inside the visible canvas. */
 async function nodesOutOfView(): Promise<string[]> {
   const canvas = await page.locator(".react-flow").boundingBox();
@@ -90,8 +104,11 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     await page.waitForURL(/\/apps\/[0-9A-Z]+$/);
     appUrl = page.url();
 
-    await page.getByRole("button", { name: "Add event source" }).click();
-    await page.getByRole("button", { name: "Add action" }).click();
+    // The palette: "/" jumps to its search, Enter adds the first match; a click adds after the selected node.
+    await page.keyboard.press("/");
+    await page.keyboard.type("api");
+    await page.keyboard.press("Enter");
+    await page.getByRole("option", { name: "Webhook", exact: true }).click();
     await typeInto("Condition", "payload.temp > 8");
     await typeInto("URL", `${sinkUrl}/alerts`);
     await page.getByRole("button", { name: "Save", exact: true }).click();
@@ -205,7 +222,10 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     const summary = page.getByRole("status", { name: "Run summary" });
     await expect.poll(() => summary.textContent()).toContain("completed");
     expect(await page.locator(".react-flow__node").count()).toBe(5);
-    expect(await nodesOutOfView()).toEqual([]);
+    // Too wide to fit at a readable size beside the palette and the panel: it stays readable and
+    // starts where the messages come in; the rest is a pan away.
+    expect(await smallestNodeText()).toBeGreaterThanOrEqual(12);
+    expect(await nodesOutOfView()).not.toContain("Event source api of channel Readings");
     // The action's step, as the run saw it, opens beside the canvas.
     await page.getByLabel(/^Action Too warm\? \(republish\)/).click();
     const step = page.getByRole("region", { name: "Step details" });
@@ -270,6 +290,41 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     expect(await inputFrom()).toBe("channel:alerts");
     // The undo above emptied the history and the refused drops added nothing to it.
     expect(await page.getByRole("button", { name: "Undo" }).isDisabled()).toBe(true);
+
+    // Zoomed out to see the whole app, as a person would to work on its far end.
+    for (let tries = 0; tries < 6 && (await nodesOutOfView()).length; tries++)
+      await page.getByRole("button", { name: "Zoom Out" }).click();
+    // "+" on a connection opens the palette on what fits there; the step goes between its ends.
+    await page
+      .getByRole("button", { name: /^Insert a step on Channel Alerts → Action Notify the warehouse/ })
+      .click();
+    expect(await page.getByRole("option", { name: "Schedule" }).count()).toBe(0);
+    await page.keyboard.type("republish");
+    await page.keyboard.press("Enter");
+    await expect.poll(inputFrom).not.toBe("channel:alerts");
+    expect(await page.getByLabel(/^Action republish 2 \(republish\)/).count()).toBe(1);
+    await page.getByRole("button", { name: "Undo" }).click();
+    await expect.poll(inputFrom).toBe("channel:alerts");
+
+    // Dropping an action from the palette onto a connection puts it there too.
+    const output = page.locator('.react-flow__edge[data-id="output:too-warm"] .react-flow__edge-path');
+    const onEdge = await output.evaluate((path: SVGPathElement) => {
+      const point = path.getPointAtLength(path.getTotalLength() * 0.3);
+      const matrix = path.getScreenCTM();
+      if (!matrix) throw new Error("the edge is not drawn");
+      return { x: point.x * matrix.a + matrix.e, y: point.y * matrix.d + matrix.f };
+    });
+    const canvasBox = await page.locator(".react-flow").boundingBox();
+    if (!canvasBox) throw new Error("no canvas");
+    await page.getByRole("option", { name: "Code", exact: true }).dragTo(page.locator(".react-flow__pane"), {
+      targetPosition: { x: onEdge.x - canvasBox.x, y: onEdge.y - canvasBox.y },
+    });
+    const tooWarmOutput = page.locator('.react-flow__edge[data-id="output:too-warm"]');
+    await expect
+      .poll(async () => (await tooWarmOutput.getAttribute("aria-label"))?.match(/to (\S+)$/)?.[1])
+      .not.toBe("channel:alerts");
+    expect(await page.getByLabel(/^Action code 1 \(code\)/).count()).toBe(1);
+    await page.getByRole("button", { name: "Undo" }).click();
   });
 
   it("imports, exports, duplicates, renames and deletes apps, from the keyboard too", async () => {
@@ -321,8 +376,8 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     });
     expect(created.status).toBe(201);
     await page.goto(`${conflux.url}/apps/${created.body.appId}`);
-    await page.getByLabel("New action type").selectOption("ai");
-    await page.getByRole("button", { name: "Add action" }).click();
+    await page.getByRole("combobox", { name: "Search the palette" }).fill("ai");
+    await page.getByRole("option", { name: "AI", exact: true }).click();
     // The new action comes into view with its channel, not centred alone.
     await expect
       .poll(async () => (await nodesOutOfView()).filter((node) => !node.startsWith("Event source")))
