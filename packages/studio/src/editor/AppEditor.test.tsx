@@ -277,7 +277,9 @@ describe("AppEditor forms", () => {
 
   it("an event source's form follows its type: an API source has no settings, a timer has an interval", async () => {
     const { props } = renderEditor();
-    fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("posted to the app's API"));
+    fireEvent.click(
+      within(screen.getByRole("region", { name: "Canvas" })).getByText("posted to the app's API"),
+    );
     const type = (await screen.findByLabelText("Event source type")) as HTMLSelectElement;
     expect(type.value).toBe("api");
     expect(screen.getByText("This event source has no settings.")).toBeTruthy();

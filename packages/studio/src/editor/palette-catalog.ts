@@ -5,7 +5,15 @@
 import type { EventSourceType, RunnableActionType } from "@conflux/core";
 import type { PaletteItem } from "./palette.ts";
 
-export const paletteCategories = ["Sources", "Flow", "AI", "Notifications", "Data", "Code", "Devices"] as const;
+export const paletteCategories = [
+  "Sources",
+  "Flow",
+  "AI",
+  "Notifications",
+  "Data",
+  "Code",
+  "Devices",
+] as const;
 export type PaletteCategory = (typeof paletteCategories)[number];
 
 export interface PaletteEntry {
