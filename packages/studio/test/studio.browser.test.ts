@@ -62,6 +62,41 @@ async function showTab(name: string) {
 async function openDrawer() {
   const toggle = page.getByRole("button", { name: "Test run and steps" });
   if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+/** The smallest text on the canvas's nodes, in screen pixels (its CSS size times the zoom). */
+async function smallestNodeText(): Promise<number> {
+  return (await page.evaluate(`(() => {
+    let smallest = Infinity;
+    for (const node of document.querySelectorAll(".react-flow__node")) {
+      const scale = node.getBoundingClientRect().width / node.offsetWidth;
+      for (const text of node.querySelectorAll("span"))
+        if (text.textContent.trim() && text.children.length === 0)
+          smallest = Math.min(smallest, parseFloat(getComputedStyle(text).fontSize) * scale);
+    }
+    return smallest;
+  })()`)) as number;
+}
+
+/** What the test reads of an SVG path in the page (the test itself is compiled without the DOM's types). */
+interface SvgPath {
+  getTotalLength(): number;
+  getPointAtLength(length: number): { x: number; y: number };
+  getScreenCTM(): { a: number; d: number; e: number; f: number } | null;
+}
+
+/** Zooms out as a person would to work on the far end of an app too wide to show readably. */
+async function zoomOutToSeeAll() {
+  // One step per look, so each zoom's animation has settled before the nodes are measured again.
+  const zoomOut = page.getByRole("button", { name: "Zoom Out" });
+  await expect
+    .poll(
+      async () => {
+        const outside = await nodesOutOfView();
+        if (outside.length) await zoomOut.click();
+        return outside;
+      },
+      { timeout: 15_000, interval: 400 },
+    )
+    .toEqual([]);
 }
 
 /** Labels of the canvas nodes not wholly inside the visible canvas. */
@@ -101,8 +136,11 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     await page.waitForURL(/\/apps\/[0-9A-Z]+$/);
     appUrl = page.url();
 
-    await page.getByRole("button", { name: "Add event source" }).click();
-    await page.getByRole("button", { name: "Add action" }).click();
+    // The palette: "/" jumps to its search, Enter adds the first match; a click adds after the selected node.
+    await page.keyboard.press("/");
+    await page.keyboard.type("api");
+    await page.keyboard.press("Enter");
+    await page.getByRole("option", { name: "Webhook", exact: true }).click();
     await showTab("Condition");
     await typeInto("Condition", "payload.temp > 8");
     await showTab("Settings");
@@ -221,9 +259,12 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     const summary = page.getByRole("status", { name: "Run summary" });
     await expect.poll(() => summary.textContent()).toContain("completed");
     expect(await page.locator(".react-flow__node").count()).toBe(5);
-    expect(await nodesOutOfView()).toEqual([]);
-    // The action's step, as the run saw it, opens in the drawer under the canvas.
-    await page.getByLabel(/^Action Too warm\? \(republish\)/).click();
+    // Too wide to fit at a readable size beside the palette and the panel: it stays readable and
+    // starts where the messages come in; the rest is a pan away.
+    expect(await smallestNodeText()).toBeGreaterThanOrEqual(12);
+    expect(await nodesOutOfView()).not.toContain("Event source api of channel Readings");
+    // The action's step, as the run saw it, opens in the drawer under the canvas (the node is a pan away: clicked as a screen reader would).
+    await page.getByLabel(/^Action Too warm\? \(republish\)/).dispatchEvent("click");
     const step = page.getByRole("region", { name: "Step details" });
     await expect.poll(() => step.textContent()).toContain("fridge-1");
     await step.scrollIntoViewIfNeeded();
@@ -286,6 +327,37 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     expect(await inputFrom()).toBe("channel:alerts");
     // The undo above emptied the history and the refused drops added nothing to it.
     expect(await page.getByRole("button", { name: "Undo" }).isDisabled()).toBe(true);
+
+    await zoomOutToSeeAll();
+    // "+" on a connection opens the palette on what fits there; the step goes between its ends.
+    await page
+      .getByRole("button", { name: "Insert a step on Channel Alerts → Action Notify (webhook)" })
+      .click();
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('role')")).toBe("combobox");
+    expect(await page.getByRole("option", { name: "Schedule" }).count()).toBe(0);
+    await page.keyboard.type("republish");
+    await page.keyboard.press("Enter");
+    await expect.poll(inputFrom).not.toBe("channel:alerts");
+    expect(await page.getByLabel(/^Action republish 1 \(republish\)/).count()).toBe(1);
+    await page.getByRole("button", { name: "Undo" }).click();
+    await expect.poll(inputFrom).toBe("channel:alerts");
+
+    // Dropping an action from the palette onto a connection puts it there too.
+    const onEdge = await input.locator(".react-flow__edge-path").evaluate((edge: SvgPath) => {
+      // a quarter of the way along: the middle holds the "+"
+      const point = edge.getPointAtLength(edge.getTotalLength() * 0.25);
+      const matrix = edge.getScreenCTM();
+      if (!matrix) throw new Error("the edge is not drawn");
+      return { x: point.x * matrix.a + matrix.e, y: point.y * matrix.d + matrix.f };
+    });
+    const pane = await page.locator(".react-flow__pane").boundingBox();
+    if (!pane) throw new Error("no canvas");
+    await page.getByRole("option", { name: "Code", exact: true }).dragTo(page.locator(".react-flow__pane"), {
+      targetPosition: { x: onEdge.x - pane.x, y: onEdge.y - pane.y },
+    });
+    await expect.poll(inputFrom).not.toBe("channel:alerts");
+    expect(await page.getByLabel(/^Action code 1 \(code\)/).count()).toBe(1);
+    await page.getByRole("button", { name: "Undo" }).click();
   });
 
   it("imports, exports, duplicates, renames and deletes apps, from the keyboard too", async () => {
@@ -337,8 +409,8 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     });
     expect(created.status).toBe(201);
     await page.goto(`${conflux.url}/apps/${created.body.appId}`);
-    await page.getByLabel("New action type").selectOption("ai");
-    await page.getByRole("button", { name: "Add action" }).click();
+    await page.getByRole("combobox", { name: "Search the palette" }).fill("ai");
+    await page.getByRole("option", { name: "AI", exact: true }).click();
     // The new action comes into view with its channel, not centred alone.
     await expect
       .poll(async () => (await nodesOutOfView()).filter((node) => !node.startsWith("Event source")))

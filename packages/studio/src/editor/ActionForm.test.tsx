@@ -222,7 +222,7 @@ describe("the model picker", () => {
 
   it("without a catalogue the model is a text field", () => {
     renderAiEditor({}, { aiModels: undefined });
-    expect(screen.queryByRole("listbox")).toBeNull();
+    expect(screen.queryByRole("listbox", { name: /model/i })).toBeNull();
     expect((screen.getByLabelText("Model") as HTMLInputElement).value).toBe("openai/gpt-4.1-mini");
   });
 });

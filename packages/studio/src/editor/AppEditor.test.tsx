@@ -40,9 +40,9 @@ describe("AppEditor", () => {
     expect(within(canvas).getByText("Too warm")).toBeTruthy();
     expect(within(canvas).getByText("if payload.temp > 8")).toBeTruthy();
     expect(within(canvas).getByText("Notify")).toBeTruthy();
-    expect(within(canvas).getByText("action · webhook")).toBeTruthy();
+    expect(within(canvas).getByText("Webhook")).toBeTruthy();
     expect(within(canvas).getByText("Readings")).toBeTruthy();
-    expect(within(canvas).getByText("event source")).toBeTruthy();
+    expect(within(canvas).getByText("posted to the app's API")).toBeTruthy();
   });
 
   it("selecting a node opens its form; editing marks the app dirty; undo and redo by button and keyboard", async () => {
@@ -68,8 +68,7 @@ describe("AppEditor", () => {
   it("adds an action from the palette after the selected channel, selects it and can delete it", async () => {
     renderEditor();
     fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Alerts"));
-    fireEvent.change(screen.getByLabelText("New action type"), { target: { value: "slack" } });
-    fireEvent.click(screen.getByRole("button", { name: "Add action" }));
+    fireEvent.click(screen.getByRole("option", { name: "Slack" }));
     expect(((await screen.findByLabelText("Action name")) as HTMLInputElement).value).toBe("slack 1");
     expect((screen.getByLabelText("Input channel") as HTMLSelectElement).value).toBe("alerts");
     expect(screen.getByLabelText("URL")).toBeTruthy();
@@ -228,10 +227,11 @@ describe("AppEditor test runs and the run overlay", () => {
       run: { runId: "r", channelId: "readings", status: "completed", steps: [] },
     });
     expect(screen.queryByRole("button", { name: "Save" })).toBeNull();
-    expect(screen.queryByRole("button", { name: "Add action" })).toBeNull();
     expect(screen.getByText("Select a node on the canvas to see its settings.")).toBeTruthy();
     expect(screen.queryByText(/add one from/)).toBeNull();
     expect(screen.queryByRole("textbox", { name: "App name" })).toBeNull();
+    expect(screen.queryByRole("region", { name: "Palette" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Send test message" })).toBeNull();
     fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Notify"));
     expect(screen.queryByRole("button", { name: "Send test message" })).toBeNull();
     const panel = screen.getByRole("complementary", { name: "Properties" });
@@ -304,7 +304,9 @@ describe("AppEditor forms", () => {
 
   it("an event source's form follows its type: an API source has no settings, a timer has an interval", async () => {
     const { props } = renderEditor();
-    fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("event source"));
+    fireEvent.click(
+      within(screen.getByRole("region", { name: "Canvas" })).getByText("posted to the app's API"),
+    );
     const type = (await screen.findByLabelText("Event source type")) as HTMLSelectElement;
     expect(type.value).toBe("api");
     expect(screen.getByText("This event source has no settings.")).toBeTruthy();

@@ -4,13 +4,13 @@ import { ReactFlowProvider } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from "react";
 import { describeError } from "../api/client.ts";
 import { getIn, type NodeRef, parseNodeId, removeNode } from "./app-edits.ts";
-import { Canvas } from "./Canvas.tsx";
+import { type AddPlacement, Canvas } from "./Canvas.tsx";
 import { type AppEditorProps, definitionOf, type FieldProblem } from "./contract.ts";
 import { EditorToolbar } from "./EditorToolbar.tsx";
 import { canonicalJson, editorReducer, initialEditorState, isDirty } from "./editor-state.ts";
 import { buildGraph, keepingPositions, moveNodes } from "./graph.ts";
 import { type InspectorTab, tabOfField } from "./inspector-tabs.ts";
-import { clearLayout, type Position } from "./layout.ts";
+import { clearLayout } from "./layout.ts";
 import { addFromPalette, type PaletteItem } from "./palette.ts";
 import { countByNode, type LocatedProblem, locateProblems } from "./problems.ts";
 import { RunDrawer, useRunDrawer } from "./RunDrawer.tsx";
@@ -138,10 +138,10 @@ function EditorRoot(props: AppEditorProps) {
     drawer.show();
   };
 
-  const add = (item: PaletteItem, at?: Position) => {
-    const added = addFromPalette(app, item, { selected, ...(at ? { at } : {}) });
+  const add = (item: PaletteItem, placement: AddPlacement) => {
+    const added = addFromPalette(app, item, { selected, ...placement });
     edit(() => added.app, undefined, added.nodeId);
-    if (!at) setReveal({ nodeId: added.nodeId, nonce: Date.now() });
+    if (!placement.at) setReveal({ nodeId: added.nodeId, nonce: Date.now() });
   };
 
   const deleteNode = (ref: NodeRef) =>
@@ -256,7 +256,6 @@ function EditorRoot(props: AppEditorProps) {
     <div className="cfx-editor" ref={root}>
       {readOnly ? null : (
         <EditorToolbar
-          onAdd={add}
           canUndo={state.past.length > 0}
           canRedo={state.future.length > 0}
           onUndo={() => dispatch({ type: "undo" })}
@@ -300,7 +299,7 @@ function EditorRoot(props: AppEditorProps) {
             onSelect={selectOnCanvas}
             onEdit={(change) => edit(keepingPositions(change))}
             onMove={(moved) => edit(moveNodes(moved), `move:${moved.map((node) => node.id).join(",")}`)}
-            onDrop={(item, at) => add(item, at)}
+            onAdd={add}
             {...(reveal ? { reveal } : {})}
           />
           {readOnly && !props.run ? null : (

@@ -1,4 +1,5 @@
 import "@xyflow/react/dist/style.css";
+import "./canvas.css";
 import type { AppDefinition } from "@conflux/core";
 import {
   applyEdgeChanges,
@@ -11,9 +12,11 @@ import {
   MiniMap,
   type NodeChange,
   ReactFlow,
+  useNodesInitialized,
   useReactFlow,
+  useStoreApi,
 } from "@xyflow/react";
-import { type DragEvent, useEffect, useRef, useState } from "react";
+import { type DragEvent, useEffect, useMemo, useRef, useState } from "react";
 import {
   canConnect,
   canReconnect,
@@ -23,19 +26,22 @@ import {
   removeEdge,
   removeNode,
 } from "./app-edits.ts";
+import { type EdgeInsert, EdgeInsertContext, edgeTypes, insertableEdgeAt } from "./edges.tsx";
 import type { EditorNode } from "./graph.ts";
 import type { Position } from "./layout.ts";
 import { nodeTypes } from "./nodes.tsx";
-import type { PaletteItem } from "./palette.ts";
+import { Palette, type PaletteInsert } from "./Palette.tsx";
+import { fitsOnEdge, type PaletteItem, paletteActionDragType, paletteDragType } from "./palette.ts";
+import { initialViewport, readableZoom, revealViewport } from "./view.ts";
 
-/**
- * The first view shows the whole app: a chain of five nodes needs about 0.45 at 1280 px wide beside
- * the side panel, so the floor is below that (a floor of 0.55 cut off the first and last node).
- */
-const fitOptions = { padding: 0.08, maxZoom: 1, minZoom: 0.3 };
+/** "Fit view" keeps text readable (view.ts); a wider app is panned, not shrunk. */
+const fitOptions = { padding: 0.08, maxZoom: 1, minZoom: readableZoom };
 
-/** The drag-and-drop type of a palette item dragged onto the canvas. */
-export const paletteDragType = "application/x-conflux-palette";
+/** Where a node from the palette goes: where it was dropped, or onto a connection (graph.ts edge id). */
+export interface AddPlacement {
+  at?: Position;
+  edgeId?: string;
+}
 
 export interface CanvasProps {
   app: AppDefinition;
@@ -46,20 +52,26 @@ export interface CanvasProps {
   onSelect(nodeId: string | null): void;
   onEdit(change: (app: AppDefinition) => AppDefinition): void;
   onMove(moved: { id: string; position: Position }[]): void;
-  onDrop(item: PaletteItem, at: Position): void;
+  /** A node from the palette: clicked (no placement: after the selected node), dropped, or inserted on a connection. */
+  onAdd(item: PaletteItem, placement: AddPlacement): void;
   /** A node just added: the view pans to it, so a node added by keyboard is never off screen. */
   reveal?: { nodeId: string; nonce: number };
 }
 
 /**
- * React Flow over the derived graph. React Flow keeps measured sizes and drag positions in its node
+ * The palette beside React Flow over the derived graph. React Flow keeps measured sizes and drag positions in its node
  * objects, so the canvas holds a local copy refreshed from the app; edits go to the editor store
  * when a gesture ends (drop, connect, delete), which makes each gesture one undo step.
  */
 export function Canvas(props: CanvasProps) {
-  const { screenToFlowPosition, fitView, getZoom } = useReactFlow();
+  const { screenToFlowPosition, getNodesBounds, getViewport, setViewport } = useReactFlow();
+  const store = useStoreApi();
+  const measured = useNodesInitialized();
   const [nodes, setNodes] = useState<EditorNode[]>(props.nodes);
   const [edges, setEdges] = useState<Edge[]>(props.edges);
+  /** The connection a step is being inserted on ("+" clicked), and the one a dragged action hovers. */
+  const [inserting, setInserting] = useState<string>();
+  const [dropEdge, setDropEdge] = useState<string>();
 
   useEffect(() => {
     setNodes((previous) => {
@@ -82,6 +94,15 @@ export function Canvas(props: CanvasProps) {
     });
   }, [props.edges]);
 
+  // The first view, once React Flow has measured the nodes (view.ts: readable, starting at the left).
+  const viewed = useRef(false);
+  useEffect(() => {
+    if (viewed.current || !measured) return;
+    viewed.current = true;
+    const { width, height } = store.getState();
+    void setViewport(initialViewport(getNodesBounds(nodes), { width, height }));
+  }, [measured, nodes, store, getNodesBounds, setViewport]);
+
   // A reveal waits until React Flow has measured the new node (fitting before that misses it), then
   // happens once: this is the nonce of the last one done.
   const revealed = useRef<number | undefined>(undefined);
@@ -89,21 +110,21 @@ export function Canvas(props: CanvasProps) {
   useEffect(() => {
     const reveal = props.reveal;
     if (!reveal || revealed.current === reveal.nonce) return;
-    if (!nodes.find((node) => node.id === reveal.nodeId)?.measured) return;
+    const node = nodes.find((candidate) => candidate.id === reveal.nodeId);
+    if (!node?.measured) return;
     revealed.current = reveal.nonce;
     // The new node with what it is wired to, so it appears in its context rather than centred alone
-    // (which pushed its channel off the edge); never zoomed in beyond where the person was.
+    // (which pushed its channel off the edge), unless that is too wide to show readably.
     const near = new Set([reveal.nodeId]);
     for (const edge of props.edges) {
       if (edge.source === reveal.nodeId) near.add(edge.target);
       if (edge.target === reveal.nodeId) near.add(edge.source);
     }
-    void fitView({
-      nodes: [...near].map((id) => ({ id })),
-      ...fitOptions,
-      maxZoom: getZoom(),
-      duration: 200,
-    });
+    const { width, height } = store.getState();
+    void setViewport(
+      revealViewport(getNodesBounds([...near]), getNodesBounds([node]), { width, height }, getViewport()),
+      { duration: 200 },
+    );
   }, [props.reveal, nodes]);
 
   const onNodesChange = (changes: NodeChange<EditorNode>[]) => {
@@ -158,55 +179,117 @@ export function Canvas(props: CanvasProps) {
       return next;
     });
 
-  const onDrop = (event: DragEvent) => {
-    const data = event.dataTransfer.getData(paletteDragType);
-    if (!data || props.readOnly) return;
+  // A dragged action over a connection is put on it, as Node-RED splices a node dropped on a wire.
+  const edgeUnder = (event: DragEvent) =>
+    event.dataTransfer.types.includes(paletteActionDragType)
+      ? insertableEdgeAt(document.elementsFromPoint?.(event.clientX, event.clientY) ?? [])
+      : undefined;
+
+  const onDragOver = (event: DragEvent) => {
+    if (props.readOnly || !event.dataTransfer.types.includes(paletteDragType)) return;
     event.preventDefault();
-    props.onDrop(
-      JSON.parse(data) as PaletteItem,
-      screenToFlowPosition({ x: event.clientX, y: event.clientY }),
-    );
+    event.dataTransfer.dropEffect = "copy";
+    const over = edgeUnder(event);
+    if (over !== dropEdge) setDropEdge(over);
   };
 
+  const onDrop = (event: DragEvent) => {
+    const data = event.dataTransfer.getData(paletteDragType);
+    setDropEdge(undefined);
+    if (!data || props.readOnly) return;
+    event.preventDefault();
+    const edgeId = edgeUnder(event);
+    props.onAdd(JSON.parse(data) as PaletteItem, {
+      at: screenToFlowPosition({ x: event.clientX, y: event.clientY }),
+      ...(edgeId ? { edgeId } : {}),
+    });
+  };
+
+  const describeEdge = (edgeId: string) => {
+    const edge = props.edges.find((candidate) => candidate.id === edgeId);
+    const label = (id?: string) => nodes.find((node) => node.id === id)?.ariaLabel ?? id ?? "";
+    return `${label(edge?.source)} → ${label(edge?.target)}`;
+  };
+  const edgeInsert: EdgeInsert | null = props.readOnly
+    ? null
+    : { onInsert: setInserting, describe: describeEdge };
+
+  const app = props.app;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the banner names the connection as it was when "+" was clicked
+  const insert: PaletteInsert | undefined = useMemo(
+    () =>
+      inserting
+        ? { label: describeEdge(inserting), fits: (item: PaletteItem) => fitsOnEdge(app, inserting, item) }
+        : undefined,
+    [inserting, app],
+  );
+
+  const shownEdges = dropEdge
+    ? edges.map((edge) =>
+        edge.id === dropEdge ? { ...edge, className: `${edge.className ?? ""} is-drop-target` } : edge,
+      )
+    : edges;
+
   return (
-    <section
-      className="cfx-canvas"
-      aria-label="Canvas"
-      onDragOver={(event) => {
-        if (event.dataTransfer.types.includes(paletteDragType)) event.preventDefault();
-      }}
-      onDrop={onDrop}
-    >
-      <ReactFlow<EditorNode, Edge>
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onConnect={onConnect}
-        isValidConnection={(connection) => isValidConnection(connection as Connection)}
-        edgesReconnectable={!props.readOnly}
-        onReconnectStart={(_event, edge) => {
-          reconnecting.current = edge.id;
+    <div className="cfx-canvas-area">
+      {props.readOnly ? null : (
+        <Palette
+          onAdd={(item) => {
+            props.onAdd(item, inserting ? { edgeId: inserting } : {});
+            setInserting(undefined);
+          }}
+          insert={insert}
+          onCancelInsert={() => setInserting(undefined)}
+        />
+      )}
+      <section
+        className="cfx-canvas"
+        aria-label="Canvas"
+        onDragOver={onDragOver}
+        onDragLeave={(event) => {
+          if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setDropEdge(undefined);
         }}
-        onReconnect={onReconnect}
-        onReconnectEnd={() => {
-          reconnecting.current = null;
-        }}
-        onDelete={onDelete}
-        onPaneClick={() => props.onSelect(null)}
-        nodesDraggable={!props.readOnly}
-        nodesConnectable={!props.readOnly}
-        elementsSelectable
-        deleteKeyCode={props.readOnly ? null : ["Delete", "Backspace"]}
-        fitView
-        fitViewOptions={fitOptions}
-        minZoom={0.2}
+        onDrop={onDrop}
       >
-        <Background gap={20} />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable ariaLabel="Minimap of the app" />
-      </ReactFlow>
-    </section>
+        <EdgeInsertContext.Provider value={edgeInsert}>
+          <ReactFlow<EditorNode, Edge>
+            nodes={nodes}
+            edges={shownEdges}
+            nodeTypes={nodeTypes}
+            edgeTypes={edgeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            isValidConnection={(connection) => isValidConnection(connection as Connection)}
+            edgesReconnectable={!props.readOnly}
+            onReconnectStart={(_event, edge) => {
+              reconnecting.current = edge.id;
+            }}
+            onReconnect={onReconnect}
+            onReconnectEnd={() => {
+              reconnecting.current = null;
+            }}
+            onDelete={onDelete}
+            onPaneClick={() => props.onSelect(null)}
+            nodesDraggable={!props.readOnly}
+            nodesConnectable={!props.readOnly}
+            elementsSelectable
+            deleteKeyCode={props.readOnly ? null : ["Delete", "Backspace"]}
+            fitViewOptions={fitOptions}
+            minZoom={0.2}
+          >
+            <Background gap={20} />
+            <Controls showInteractive={false} />
+            <MiniMap pannable zoomable ariaLabel="Minimap of the app" />
+          </ReactFlow>
+        </EdgeInsertContext.Provider>
+        {nodes.length || props.readOnly ? null : (
+          <p className="cfx-canvas__empty">
+            Start with an event source: pick one in the palette (press <kbd>/</kbd> to search) or drag it
+            here.
+          </p>
+        )}
+      </section>
+    </div>
   );
 }

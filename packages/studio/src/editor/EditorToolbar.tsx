@@ -1,13 +1,6 @@
-import type { ActionType, EventSourceType } from "@conflux/core";
-import { isRunnableActionType } from "@conflux/core";
-import { type ReactNode, useState } from "react";
 import { Button } from "../ui/Button.tsx";
-import { actionTypes, eventSourceTypes } from "./app-edits.ts";
-import { paletteDragType } from "./Canvas.tsx";
-import type { PaletteItem } from "./palette.ts";
 
 export interface EditorToolbarProps {
-  onAdd(item: PaletteItem): void;
   canUndo: boolean;
   canRedo: boolean;
   onUndo(): void;
@@ -22,51 +15,11 @@ export interface EditorToolbarProps {
   onSave(): void;
 }
 
-/** The palette, undo/redo, and Save with the app's state (problems, unsaved changes, outcome of the last save). */
+/** Undo/redo, tidy, delete, and Save with the app's state (problems, unsaved changes, outcome of the last save); the palette is beside the canvas. */
 export function EditorToolbar(props: EditorToolbarProps) {
-  const [sourceType, setSourceType] = useState<EventSourceType>("api");
-  const [actionType, setActionType] = useState<ActionType>("webhook");
   const { saveMessage } = props;
   return (
     <div className="cfx-editor__toolbar" role="toolbar" aria-label="App editor">
-      <fieldset className="cfx-editor__palette">
-        <legend className="cfx-visually-hidden">Palette</legend>
-        <label className="cfx-editor__inline">
-          <span>New event source type</span>
-          <select
-            className="cfx-select"
-            value={sourceType}
-            onChange={(event) => setSourceType(event.target.value as EventSourceType)}
-          >
-            {eventSourceTypes.map((type) => (
-              <option key={type}>{type}</option>
-            ))}
-          </select>
-        </label>
-        <PaletteButton item={{ kind: "source", type: sourceType }} onAdd={props.onAdd}>
-          Add event source
-        </PaletteButton>
-        <PaletteButton item={{ kind: "channel" }} onAdd={props.onAdd}>
-          Add channel
-        </PaletteButton>
-        <label className="cfx-editor__inline">
-          <span>New action type</span>
-          <select
-            className="cfx-select"
-            value={actionType}
-            onChange={(event) => setActionType(event.target.value as ActionType)}
-          >
-            {actionTypes.map((type) => (
-              <option key={type} value={type}>
-                {isRunnableActionType(type) ? type : `${type} (not available yet)`}
-              </option>
-            ))}
-          </select>
-        </label>
-        <PaletteButton item={{ kind: "action", type: actionType }} onAdd={props.onAdd}>
-          Add action
-        </PaletteButton>
-      </fieldset>
       <fieldset className="cfx-editor__history">
         <legend className="cfx-visually-hidden">History</legend>
         <Button size="small" onClick={props.onUndo} disabled={!props.canUndo} title="Ctrl+Z">
@@ -114,30 +67,5 @@ export function EditorToolbar(props: EditorToolbarProps) {
         Save
       </Button>
     </div>
-  );
-}
-
-/** A palette entry: click (or Enter) adds the node next to the selection; dragging it onto the canvas places it there. */
-function PaletteButton({
-  item,
-  onAdd,
-  children,
-}: {
-  item: PaletteItem;
-  onAdd(item: PaletteItem): void;
-  children: ReactNode;
-}) {
-  return (
-    <Button
-      size="small"
-      draggable
-      onDragStart={(event) => {
-        event.dataTransfer.setData(paletteDragType, JSON.stringify(item));
-        event.dataTransfer.effectAllowed = "copy";
-      }}
-      onClick={() => onAdd(item)}
-    >
-      {children}
-    </Button>
   );
 }

@@ -36,8 +36,25 @@ export function summarizeCondition(condition: string): string {
   return oneLine.length > summaryLength ? `${oneLine.slice(0, summaryLength - 1)}…` : oneLine;
 }
 
+/** What an event source is set to, in a few words: "every 5 min", "0 9 * * 1-5 Asia/Tokyo". */
+export function summarizeSource(source: EventSource): string {
+  const config = source.config as Record<string, unknown>;
+  switch (source.type) {
+    case "interval-timer":
+      return `every ${String(config.intervalMinutes ?? "?")} min`;
+    case "scheduled-timer":
+      return `${String(config.cron ?? "")} ${String(config.timezone ?? "UTC")}`.trim();
+    case "file":
+      return `files in ${String(config.pathPrefix ?? "/")}`;
+    case "device":
+      return config.groupId ? `group ${String(config.groupId)}` : "your devices";
+    case "api":
+      return "posted to the app's API";
+  }
+}
+
 /** Node ids and the edges between them, before positions: what the layout needs. */
-function graphEdges(app: AppDefinition): Edge[] {
+export function graphEdges(app: AppDefinition): Edge[] {
   const channelIds = new Set(app.channels.map((channel) => channel.channelId));
   const edges: Edge[] = [];
   for (const channel of app.channels)
@@ -58,6 +75,7 @@ function graphEdges(app: AppDefinition): Edge[] {
         target: actionNode,
         targetHandle: "input",
         deletable: false,
+        type: "flow",
         className: "cfx-edge-input",
       });
     for (const field of ["output", "errorOutput"] as const) {
@@ -70,6 +88,7 @@ function graphEdges(app: AppDefinition): Edge[] {
         sourceHandle: field,
         target: nodeIdOf({ kind: "channel", id: output.channelId }),
         label: output.enabled ? label : `${label} (off)`,
+        type: "flow",
         className: `cfx-edge-${field}${output.enabled ? "" : " cfx-edge-off"}`,
       });
     }

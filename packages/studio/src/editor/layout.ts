@@ -12,8 +12,8 @@ export interface Position {
   y: number;
 }
 
-export const columnGap = 260;
-export const rowGap = 120;
+export const columnGap = 300;
+export const rowGap = 140;
 
 export function readLayout(app: AppDefinition): Record<string, Position> {
   const text = app.tags[layoutTag];

@@ -4,7 +4,7 @@ import { actionTypes } from "./app-edits.ts";
 import { definitionOf } from "./contract.ts";
 import { positionsOf } from "./graph.ts";
 import { columnGap, readLayout } from "./layout.ts";
-import { addFromPalette } from "./palette.ts";
+import { addFromPalette, fitsOnEdge } from "./palette.ts";
 import { coldChainApp } from "./test-apps.ts";
 
 const app = () => definitionOf(coldChainApp());
@@ -79,5 +79,75 @@ describe("adding from the palette", () => {
     const { app: next } = addFromPalette(empty, { kind: "action", type: "collect" }, { selected: null });
     expect(next.actions[0]?.config).toEqual({ count: 10, windowSeconds: 60 });
     expect(validateApp(next).ok).toBe(true);
+  });
+});
+
+describe("inserting an action on a connection", () => {
+  it("channel → action becomes channel → new action → channel → action, the rest moved right", () => {
+    const before = positionsOf(app());
+    expect(fitsOnEdge(app(), "input:notify", { kind: "action", type: "code" })).toBe(true);
+    const { app: next, nodeId } = addFromPalette(
+      app(),
+      { kind: "action", type: "republish" },
+      { selected: null, edgeId: "input:notify" },
+    );
+    expect(nodeId).toBe("action:republish-1");
+    const added = next.actions.find((action) => action.actionId === "republish-1");
+    const notify = next.actions.find((action) => action.actionId === "notify");
+    expect(added?.channelId).toBe("alerts");
+    expect(added?.output).toMatchObject({ enabled: true, channelId: notify?.channelId });
+    expect(next.channels.find((c) => c.channelId === notify?.channelId)?.name).toBe("republish 2 output");
+    expect(validateApp(next).ok).toBe(validateApp(app()).ok);
+    const layout = readLayout(next);
+    // the new action takes the old place of the connection's far end, which moves two columns right with what follows
+    expect(layout[nodeId]).toEqual(before["action:notify"]);
+    expect(layout["action:notify"]?.x).toBe((before["action:notify"]?.x ?? 0) + 2 * columnGap);
+    expect(layout["channel:failures"]?.x).toBe((before["channel:failures"]?.x ?? 0) + 2 * columnGap);
+    // what comes before stays
+    expect(layout["channel:alerts"]).toEqual(before["channel:alerts"]);
+    expect(layout["source:readings"]).toEqual(before["source:readings"]);
+  });
+
+  it("action → channel becomes action → channel → new action → channel; an error output stays an error output", () => {
+    const { app: next, nodeId } = addFromPalette(
+      app(),
+      { kind: "action", type: "slack" },
+      { selected: null, edgeId: "errorOutput:notify" },
+    );
+    const notify = next.actions.find((action) => action.actionId === "notify");
+    const added = next.actions.find((action) => `action:${action.actionId}` === nodeId);
+    expect(notify?.errorOutput).toMatchObject({ enabled: true, channelId: added?.channelId });
+    expect(next.channels.find((c) => c.channelId === added?.channelId)?.name).toBe("Notify errors");
+    expect(added?.output).toMatchObject({ enabled: true, channelId: "failures" });
+    expect(next.actions.find((action) => action.actionId === "tell")?.channelId).toBe("failures");
+  });
+
+  it("an output that was off stays off; a source's connection takes no action and the drop adds it as usual", () => {
+    const off = addFromPalette(
+      app(),
+      { kind: "action", type: "code" },
+      { selected: null, edgeId: "output:notify" },
+    );
+    expect(off.app).toBeDefined();
+    const base = app();
+    base.actions = base.actions.map((a) =>
+      a.actionId === "too-warm" ? { ...a, output: { ...a.output, enabled: false } } : a,
+    );
+    const { app: next } = addFromPalette(
+      base,
+      { kind: "action", type: "code" },
+      { selected: null, edgeId: "output:too-warm" },
+    );
+    expect(next.actions.find((a) => a.actionId === "too-warm")?.output.enabled).toBe(false);
+
+    expect(fitsOnEdge(app(), "source:readings", { kind: "action", type: "code" })).toBe(false);
+    expect(fitsOnEdge(app(), "input:notify", { kind: "channel" })).toBe(false);
+    expect(fitsOnEdge(app(), "input:notify", { kind: "action", type: "line" })).toBe(false);
+    const dropped = addFromPalette(
+      app(),
+      { kind: "action", type: "code" },
+      { selected: null, edgeId: "source:readings", at: { x: 5, y: 6 } },
+    );
+    expect(readLayout(dropped.app)[dropped.nodeId]).toEqual({ x: 5, y: 6 });
   });
 });
