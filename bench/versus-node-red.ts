@@ -32,8 +32,8 @@ const closedConnections = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const openConnections = Number(process.env.BENCH_OPEN_CONNECTIONS ?? 128);
 /** Seconds of light load (100/s) before each measured round, so neither side is timed while compiling. */
 const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
-/** Longest wait for deliveries after the load stops. */
-const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 120);
+/** Longest wait for deliveries after the load stops; what has not arrived by then counts as undelivered. */
+const drainSeconds = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
 const services = {
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test",
   natsUrl: process.env.BENCH_NATS_URL ?? "nats://127.0.0.1:4222",
@@ -69,7 +69,8 @@ interface Round {
   sender: SenderResult;
   sink: SinkRound;
   deliveredPerSecond: number;
-  lost: number;
+  /** Accepted (2xx) minus delivered when the bench stopped waiting. */
+  undelivered: number;
   cpuMsPerEvent: number;
   databaseCpuMsPerEvent: number;
 }
@@ -132,12 +133,12 @@ async function runRound(system: SystemUnderTest, load: Load, round: number): Pro
       sender: sent,
       sink: collected,
       deliveredPerSecond: collected.delivered / ((collected.lastArrival - sent.firstSend) / 1000),
-      lost: sent.accepted - collected.delivered,
+      undelivered: sent.accepted - collected.delivered,
       cpuMsPerEvent: cpuMs / collected.delivered,
       databaseCpuMsPerEvent: databaseCpuMs / collected.delivered,
     };
     console.error(
-      `${load.name} · ${system.name} · round ${round}: ${result.deliveredPerSecond.toFixed(0)} delivered/s, p50 ${collected.p50.toFixed(0)} ms, p99 ${collected.p99.toFixed(0)} ms, accepted ${sent.accepted}, lost ${result.lost}, refused ${sent.refused}, CPU ${result.cpuMsPerEvent.toFixed(2)} ms/event, load ${result.loadBefore.toFixed(1)} → ${result.loadAfter.toFixed(1)}`,
+      `${load.name} · ${system.name} · round ${round}: ${result.deliveredPerSecond.toFixed(0)} delivered/s, p50 ${collected.p50.toFixed(0)} ms, p99 ${collected.p99.toFixed(0)} ms, accepted ${sent.accepted}, undelivered ${result.undelivered}, refused ${sent.refused}, CPU ${result.cpuMsPerEvent.toFixed(2)} ms/event, load ${result.loadBefore.toFixed(1)} → ${result.loadAfter.toFixed(1)}`,
     );
     return result;
   } finally {
@@ -145,6 +146,8 @@ async function runRound(system: SystemUnderTest, load: Load, round: number): Pro
   }
 }
 
+const startedAt = new Date();
+const loadAtStart = loadavg();
 const results = new Map<Load, Round[]>(loads.map((load) => [load, []]));
 for (const load of loads)
   for (let round = 1; round <= rounds; round++)
@@ -187,21 +190,26 @@ lines.push(
   "stored. Node-RED: `http in` → `switch` → `function` → `http request` (keep-alive) → `http response` 202, the",
   "answer sent after the sink's, everything in memory (nothing durable). The load generator, the sink and the",
   "system under test are three processes; each round starts the system fresh and warms it up",
-  `  (${warmUpSeconds} s at 100/s, delivered and not counted) before the measured load.`,
+  `(${warmUpSeconds} s at 100/s, delivered and not counted) before the measured load.`,
   "",
   `- Open loop: requests leave on a fixed schedule (${openConnections} keep-alive connections at most), whatever`,
   "  the answers do; latency runs from each request's scheduled send time to the sink's receipt (no coordinated",
   `  omission). Closed loop: ${closedConnections} connections, each sending when its previous request is answered.`,
   `- ${seconds} s of load a round, ${rounds} rounds a system and load, alternating (A B C D, D C B A, …); medians.`,
   "- delivered/s: events received by the sink ÷ time from the first scheduled send to the last receipt (so a",
-  "  backlog drained after the load counts against it). lost: accepted (2xx) − delivered. refused: 429/503.",
+  "  backlog drained after the load counts against it). undelivered: accepted (2xx) − delivered when the bench",
+  `  stopped waiting (${drainSeconds} s after the load, or 30 s without an arrival): lost, or still in a backlog`,
+  "  (Conflux's is durable and would go on draining). refused or failed: 429/503, other statuses, no answer.",
   "- CPU ms/event: CPU time (user + system) of the system's process from the start of the load until the last",
   "  delivery, ÷ delivered. PostgreSQL CPU: the same for the database backends serving that process",
   "  (sampled from pg_stat_activity by application_name). NATS's CPU is not counted.",
   "",
   `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${kernel};`,
   `Node ${process.version}; Node-RED ${nodeRedVersion}; PostgreSQL ${postgresVersion}; NATS ${nats}; all on the`,
-  "same machine. **The machine was shared with other work during the run** (see the load averages by round):",
+  `same machine. Run from ${startedAt.toISOString().slice(11, 16)} to ${new Date().toISOString().slice(11, 16)} UTC; load average (1, 5, 15 min) ${loadAtStart.map((l) => l.toFixed(1)).join(", ")} at the start, ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(", ")} at the end.`,
+  "**The machine was shared with other work during the run** (see the load averages by round):",
   "absolute numbers are low and noisy; only comparisons within this run mean anything.",
   "",
 );
@@ -217,7 +225,7 @@ for (const load of loads) {
       p50: median(mine.map((r) => r.sink.p50)),
       p99: median(mine.map((r) => r.sink.p99)),
       accepted: mine.reduce((sum, r) => sum + r.sender.accepted, 0),
-      lost: mine.reduce((sum, r) => sum + r.lost, 0),
+      undelivered: mine.reduce((sum, r) => sum + r.undelivered, 0),
       refused: mine.reduce((sum, r) => sum + r.sender.refused + r.sender.failed, 0),
       cpu: median(mine.map((r) => r.cpuMsPerEvent)),
       databaseCpu: median(mine.map((r) => r.databaseCpuMsPerEvent)),
@@ -228,15 +236,31 @@ for (const load of loads) {
   const sqliteRate = reference("Conflux SQLite");
   lines.push(`## ${load.name}`, "");
   lines.push(
-    "| system | delivered/s by round | median delivered/s | p50 ms | p99 ms | accepted | lost | refused or failed | CPU ms/event | PostgreSQL CPU ms/event | ÷ Node-RED | ÷ Conflux SQLite |",
+    "| system | delivered/s by round | median delivered/s | p50 ms | p99 ms | accepted | undelivered | refused or failed | CPU ms/event | PostgreSQL CPU ms/event | ÷ Node-RED | ÷ Conflux SQLite |",
     "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   );
   for (const row of summary)
     lines.push(
-      `| ${row.name} | ${row.byRound} | ${fixed(row.delivered)} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${row.accepted} | ${row.lost} | ${row.refused} | ${fixed(row.cpu, 2)} | ${row.databaseCpu ? fixed(row.databaseCpu, 2) : "–"} | ${fixed(row.delivered / nodeRedRate, 2)} | ${fixed(row.delivered / sqliteRate, 2)} |`,
+      `| ${row.name} | ${row.byRound} | ${fixed(row.delivered)} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${row.accepted} | ${row.undelivered} | ${row.refused} | ${fixed(row.cpu, 2)} | ${row.databaseCpu ? fixed(row.databaseCpu, 2) : "–"} | ${fixed(row.delivered / nodeRedRate, 2)} | ${fixed(row.delivered / sqliteRate, 2)} |`,
     );
   lines.push("");
 }
+
+// Issue 15's targets, from the medians above (when the run had the loads and systems they need).
+const medianOf = (load: Load | undefined, system: string, pick: (r: Round) => number) =>
+  median((load ? (results.get(load) ?? []) : []).filter((r) => r.system === system).map(pick));
+const saturation = loads.find((load) => load.mode === "closed");
+const at500 = loads.find((load) => load.mode === "open" && load.rate === 500);
+const rate = (r: Round) => r.deliveredPerSecond;
+const undelivered = [...results.values()].flat().reduce((sum, r) => sum + r.undelivered, 0);
+lines.push("## Targets of issue 15", "");
+lines.push(
+  `- Conflux SQLite ÷ Node-RED delivered/s at saturation (target ≥ 2): ${fixed(medianOf(saturation, "Conflux SQLite", rate) / medianOf(saturation, "Node-RED", rate), 2)}`,
+  `- Conflux SQLite p99 at 500/s offered (target < 100 ms): ${fixed(medianOf(at500, "Conflux SQLite", (r) => r.sink.p99))} ms`,
+  `- Conflux PostgreSQL ÷ SQLite delivered/s at saturation (target ≥ 0.7): ${fixed(medianOf(saturation, "Conflux PostgreSQL", rate) / medianOf(saturation, "Conflux SQLite", rate), 2)}`,
+  `- Accepted but not delivered, every round together (target 0): ${undelivered}`,
+  "",
+);
 
 lines.push("## Rounds, in the order they ran", "");
 lines.push(
