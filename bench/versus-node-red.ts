@@ -146,15 +146,6 @@ async function runRound(system: SystemUnderTest, load: Load, round: number): Pro
   }
 }
 
-const startedAt = new Date();
-const loadAtStart = loadavg();
-const results = new Map<Load, Round[]>(loads.map((load) => [load, []]));
-for (const load of loads)
-  for (let round = 1; round <= rounds; round++)
-    for (const system of round % 2 === 1 ? systems : [...systems].reverse())
-      results.get(load)?.push(await runRound(system, load, round));
-sink.disconnect();
-
 // The machine, for the record.
 const postgresVersion = await (async () => {
   const client = new pg.Client({ connectionString: services.postgresUrl });
@@ -181,104 +172,120 @@ const kernel = (() => {
 })();
 
 const fixed = (value: number, digits = 0) => (Number.isFinite(value) ? value.toFixed(digits) : "–");
-const lines: string[] = [];
-const date = new Date().toISOString().slice(0, 10);
-lines.push(`# Conflux and Node-RED on the pipeline (${date})`, "");
-lines.push(
-  "`npm run versus-node-red -w @conflux/bench`: HTTP in → condition `temp > 8` and a JSON transform → HTTP POST",
-  "to a sink. Conflux: api source → republish (condition, transform) → webhook, answering 202 once the event is",
-  "stored. Node-RED: `http in` → `switch` → `function` → `http request` (keep-alive) → `http response` 202, the",
-  "answer sent after the sink's, everything in memory (nothing durable). The load generator, the sink and the",
-  "system under test are three processes; each round starts the system fresh and warms it up",
-  `(${warmUpSeconds} s at 100/s, delivered and not counted) before the measured load.`,
-  "",
-  `- Open loop: requests leave on a fixed schedule (${openConnections} keep-alive connections at most), whatever`,
-  "  the answers do; latency runs from each request's scheduled send time to the sink's receipt (no coordinated",
-  `  omission). Closed loop: ${closedConnections} connections, each sending when its previous request is answered.`,
-  `- ${seconds} s of load a round, ${rounds} rounds a system and load, alternating (A B C D, D C B A, …); medians.`,
-  "- delivered/s: events received by the sink ÷ time from the first scheduled send to the last receipt (so a",
-  "  backlog drained after the load counts against it). undelivered: accepted (2xx) − delivered when the bench",
-  `  stopped waiting (${drainSeconds} s after the load, or 30 s without an arrival): lost, or still in a backlog`,
-  "  (Conflux's is durable and would go on draining). refused or failed: 429/503, other statuses, no answer.",
-  "- CPU ms/event: CPU time (user + system) of the system's process from the start of the load until the last",
-  "  delivery, ÷ delivered. PostgreSQL CPU: the same for the database backends serving that process",
-  "  (sampled from pg_stat_activity by application_name). NATS's CPU is not counted.",
-  "",
-  `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${kernel};`,
-  `Node ${process.version}; Node-RED ${nodeRedVersion}; PostgreSQL ${postgresVersion}; NATS ${nats}; all on the`,
-  `same machine. Run from ${startedAt.toISOString().slice(11, 16)} to ${new Date().toISOString().slice(11, 16)} UTC; load average (1, 5, 15 min) ${loadAtStart.map((l) => l.toFixed(1)).join(", ")} at the start, ${loadavg()
-    .map((l) => l.toFixed(1))
-    .join(", ")} at the end.`,
-  "**The machine was shared with other work during the run** (see the load averages by round):",
-  "absolute numbers are low and noisy; only comparisons within this run mean anything.",
-  "",
-);
 
-for (const load of loads) {
-  const rs = results.get(load) ?? [];
-  const summary = systems.map((system) => {
-    const mine = rs.filter((r) => r.system === system.name);
-    return {
-      name: system.name,
-      byRound: mine.map((r) => fixed(r.deliveredPerSecond)).join(", "),
-      delivered: median(mine.map((r) => r.deliveredPerSecond)),
-      p50: median(mine.map((r) => r.sink.p50)),
-      p99: median(mine.map((r) => r.sink.p99)),
-      accepted: mine.reduce((sum, r) => sum + r.sender.accepted, 0),
-      undelivered: mine.reduce((sum, r) => sum + r.undelivered, 0),
-      refused: mine.reduce((sum, r) => sum + r.sender.refused + r.sender.failed, 0),
-      cpu: median(mine.map((r) => r.cpuMsPerEvent)),
-      databaseCpu: median(mine.map((r) => r.databaseCpuMsPerEvent)),
-    };
-  });
-  const reference = (name: string) => summary.find((row) => row.name === name)?.delivered ?? Number.NaN;
-  const nodeRedRate = reference("Node-RED");
-  const sqliteRate = reference("Conflux SQLite");
-  lines.push(`## ${load.name}`, "");
+/** Writes the results so far (after each load, so a cut-short run keeps what it measured). */
+function writeResults() {
+  const lines: string[] = [];
+  const date = new Date().toISOString().slice(0, 10);
+  lines.push(`# Conflux and Node-RED on the pipeline (${date})`, "");
   lines.push(
-    "| system | delivered/s by round | median delivered/s | p50 ms | p99 ms | accepted | undelivered | refused or failed | CPU ms/event | PostgreSQL CPU ms/event | ÷ Node-RED | ÷ Conflux SQLite |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "`npm run versus-node-red -w @conflux/bench`: HTTP in → condition `temp > 8` and a JSON transform → HTTP POST",
+    "to a sink. Conflux: api source → republish (condition, transform) → webhook, answering 202 once the event is",
+    "stored. Node-RED: `http in` → `switch` → `function` → `http request` (keep-alive) → `http response` 202, the",
+    "answer sent after the sink's, everything in memory (nothing durable). The load generator, the sink and the",
+    "system under test are three processes; each round starts the system fresh and warms it up",
+    `(${warmUpSeconds} s at 100/s, delivered and not counted) before the measured load.`,
+    "",
+    `- Open loop: requests leave on a fixed schedule (${openConnections} keep-alive connections at most), whatever`,
+    "  the answers do; latency runs from each request's scheduled send time to the sink's receipt (no coordinated",
+    `  omission). Closed loop: ${closedConnections} connections, each sending when its previous request is answered.`,
+    `- ${seconds} s of load a round, ${rounds} rounds a system and load, alternating (A B C D, D C B A, …); medians.`,
+    "- delivered/s: events received by the sink ÷ time from the first scheduled send to the last receipt (so a",
+    "  backlog drained after the load counts against it). undelivered: accepted (2xx) − delivered when the bench",
+    `  stopped waiting (${drainSeconds} s after the load, or 30 s without an arrival): lost, or still in a backlog`,
+    "  (Conflux's is durable and would go on draining). refused or failed: 429/503, other statuses, no answer.",
+    "- CPU ms/event: CPU time (user + system) of the system's process from the start of the load until the last",
+    "  delivery, ÷ delivered. PostgreSQL CPU: the same for the database backends serving that process",
+    "  (sampled from pg_stat_activity by application_name). NATS's CPU is not counted.",
+    "",
+    `Machine: ${cpus().length} cores (${cpus()[0]?.model ?? "?"}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${kernel};`,
+    `Node ${process.version}; Node-RED ${nodeRedVersion}; PostgreSQL ${postgresVersion}; NATS ${nats}; all on the`,
+    `same machine. Run from ${startedAt.toISOString().slice(11, 16)} to ${new Date().toISOString().slice(11, 16)} UTC; load average (1, 5, 15 min) ${loadAtStart.map((l) => l.toFixed(1)).join(", ")} at the start, ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(", ")} at the end.`,
+    "**The machine was shared with other work during the run** (see the load averages by round):",
+    "absolute numbers are low and noisy; only comparisons within this run mean anything.",
+    "",
   );
-  for (const row of summary)
+
+  for (const load of loads) {
+    const rs = results.get(load) ?? [];
+    if (!rs.length) continue;
+    const summary = systems.map((system) => {
+      const mine = rs.filter((r) => r.system === system.name);
+      return {
+        name: system.name,
+        byRound: mine.map((r) => fixed(r.deliveredPerSecond)).join(", "),
+        delivered: median(mine.map((r) => r.deliveredPerSecond)),
+        p50: median(mine.map((r) => r.sink.p50)),
+        p99: median(mine.map((r) => r.sink.p99)),
+        accepted: mine.reduce((sum, r) => sum + r.sender.accepted, 0),
+        undelivered: mine.reduce((sum, r) => sum + r.undelivered, 0),
+        refused: mine.reduce((sum, r) => sum + r.sender.refused + r.sender.failed, 0),
+        cpu: median(mine.map((r) => r.cpuMsPerEvent)),
+        databaseCpu: median(mine.map((r) => r.databaseCpuMsPerEvent)),
+      };
+    });
+    const reference = (name: string) => summary.find((row) => row.name === name)?.delivered ?? Number.NaN;
+    const nodeRedRate = reference("Node-RED");
+    const sqliteRate = reference("Conflux SQLite");
+    lines.push(`## ${load.name}`, "");
     lines.push(
-      `| ${row.name} | ${row.byRound} | ${fixed(row.delivered)} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${row.accepted} | ${row.undelivered} | ${row.refused} | ${fixed(row.cpu, 2)} | ${row.databaseCpu ? fixed(row.databaseCpu, 2) : "–"} | ${fixed(row.delivered / nodeRedRate, 2)} | ${fixed(row.delivered / sqliteRate, 2)} |`,
+      "| system | delivered/s by round | median delivered/s | p50 ms | p99 ms | accepted | undelivered | refused or failed | CPU ms/event | PostgreSQL CPU ms/event | ÷ Node-RED | ÷ Conflux SQLite |",
+      "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     );
+    for (const row of summary)
+      lines.push(
+        `| ${row.name} | ${row.byRound} | ${fixed(row.delivered)} | ${fixed(row.p50)} | ${fixed(row.p99)} | ${row.accepted} | ${row.undelivered} | ${row.refused} | ${fixed(row.cpu, 2)} | ${row.databaseCpu ? fixed(row.databaseCpu, 2) : "–"} | ${fixed(row.delivered / nodeRedRate, 2)} | ${fixed(row.delivered / sqliteRate, 2)} |`,
+      );
+    lines.push("");
+  }
+
+  // Issue 15's targets, from the medians above (when the run had the loads and systems they need).
+  const medianOf = (load: Load | undefined, system: string, pick: (r: Round) => number) =>
+    median((load ? (results.get(load) ?? []) : []).filter((r) => r.system === system).map(pick));
+  const saturation = loads.find((load) => load.mode === "closed");
+  const at500 = loads.find((load) => load.mode === "open" && load.rate === 500);
+  const rate = (r: Round) => r.deliveredPerSecond;
+  const undelivered = [...results.values()].flat().reduce((sum, r) => sum + r.undelivered, 0);
+  lines.push("## Targets of issue 15", "");
+  lines.push(
+    `- Conflux SQLite ÷ Node-RED delivered/s at saturation (target ≥ 2): ${fixed(medianOf(saturation, "Conflux SQLite", rate) / medianOf(saturation, "Node-RED", rate), 2)}`,
+    `- Conflux SQLite p99 at 500/s offered (target < 100 ms): ${fixed(medianOf(at500, "Conflux SQLite", (r) => r.sink.p99))} ms`,
+    `- Conflux PostgreSQL ÷ SQLite delivered/s at saturation (target ≥ 0.7): ${fixed(medianOf(saturation, "Conflux PostgreSQL", rate) / medianOf(saturation, "Conflux SQLite", rate), 2)}`,
+    `- Accepted but not delivered, every round together (target 0): ${undelivered}`,
+    "",
+  );
+
+  lines.push("## Rounds, in the order they ran", "");
+  lines.push(
+    "| load | system | round | load average before → after | sent | accepted | delivered | duplicates | delivered/s | p50 ms | p99 ms | sender lag p99 ms | CPU ms/event |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  );
+  for (const load of loads)
+    for (const r of results.get(load) ?? [])
+      lines.push(
+        `| ${load.name} | ${r.system} | ${r.round} | ${fixed(r.loadBefore, 1)} → ${fixed(r.loadAfter, 1)} | ${r.sender.sent} | ${r.sender.accepted} | ${r.sink.delivered} | ${r.sink.duplicates} | ${fixed(r.deliveredPerSecond)} | ${fixed(r.sink.p50)} | ${fixed(r.sink.p99)} | ${fixed(r.sender.sendLagP99)} | ${fixed(r.cpuMsPerEvent, 2)} |`,
+      );
   lines.push("");
+
+  const markdown = lines.join("\n");
+  console.log(markdown);
+  const name = process.env.BENCH_NAME ?? "versus-node-red";
+  const folder = new URL("./results/", import.meta.url);
+  mkdirSync(folder, { recursive: true });
+  const file = new URL(`${name}-${date}.md`, folder);
+  writeFileSync(file, markdown);
+  console.error(`written to bench/results/${name}-${date}.md`);
 }
 
-// Issue 15's targets, from the medians above (when the run had the loads and systems they need).
-const medianOf = (load: Load | undefined, system: string, pick: (r: Round) => number) =>
-  median((load ? (results.get(load) ?? []) : []).filter((r) => r.system === system).map(pick));
-const saturation = loads.find((load) => load.mode === "closed");
-const at500 = loads.find((load) => load.mode === "open" && load.rate === 500);
-const rate = (r: Round) => r.deliveredPerSecond;
-const undelivered = [...results.values()].flat().reduce((sum, r) => sum + r.undelivered, 0);
-lines.push("## Targets of issue 15", "");
-lines.push(
-  `- Conflux SQLite ÷ Node-RED delivered/s at saturation (target ≥ 2): ${fixed(medianOf(saturation, "Conflux SQLite", rate) / medianOf(saturation, "Node-RED", rate), 2)}`,
-  `- Conflux SQLite p99 at 500/s offered (target < 100 ms): ${fixed(medianOf(at500, "Conflux SQLite", (r) => r.sink.p99))} ms`,
-  `- Conflux PostgreSQL ÷ SQLite delivered/s at saturation (target ≥ 0.7): ${fixed(medianOf(saturation, "Conflux PostgreSQL", rate) / medianOf(saturation, "Conflux SQLite", rate), 2)}`,
-  `- Accepted but not delivered, every round together (target 0): ${undelivered}`,
-  "",
-);
-
-lines.push("## Rounds, in the order they ran", "");
-lines.push(
-  "| load | system | round | load average before → after | sent | accepted | delivered | duplicates | delivered/s | p50 ms | p99 ms | sender lag p99 ms | CPU ms/event |",
-  "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-);
-for (const load of loads)
-  for (const r of results.get(load) ?? [])
-    lines.push(
-      `| ${load.name} | ${r.system} | ${r.round} | ${fixed(r.loadBefore, 1)} → ${fixed(r.loadAfter, 1)} | ${r.sender.sent} | ${r.sender.accepted} | ${r.sink.delivered} | ${r.sink.duplicates} | ${fixed(r.deliveredPerSecond)} | ${fixed(r.sink.p50)} | ${fixed(r.sink.p99)} | ${fixed(r.sender.sendLagP99)} | ${fixed(r.cpuMsPerEvent, 2)} |`,
-    );
-lines.push("");
-
-const markdown = lines.join("\n");
-console.log(markdown);
-const name = process.env.BENCH_NAME ?? "versus-node-red";
-const folder = new URL("./results/", import.meta.url);
-mkdirSync(folder, { recursive: true });
-const file = new URL(`${name}-${date}.md`, folder);
-writeFileSync(file, markdown);
-console.error(`written to bench/results/${name}-${date}.md`);
+const startedAt = new Date();
+const loadAtStart = loadavg();
+const results = new Map<Load, Round[]>(loads.map((load) => [load, []]));
+for (const load of loads) {
+  for (let round = 1; round <= rounds; round++)
+    for (const system of round % 2 === 1 ? systems : [...systems].reverse())
+      results.get(load)?.push(await runRound(system, load, round));
+  writeResults();
+}
+sink.disconnect();
