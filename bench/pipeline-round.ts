@@ -39,6 +39,31 @@ export async function startSink() {
   };
 }
 
+/**
+ * The pipeline app: an api source, a republish with the condition `payload.temp > 8` and a JSON transform
+ * (`content`, a template of the output), a webhook posting the result to `hookUrl`.
+ */
+export function pipelineApp(
+  hookUrl: string,
+  content = '{"sensor": ${payload.sensor}, "celsius": ${payload.temp}}',
+) {
+  return {
+    name: "bench",
+    channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }, { channelId: "out" }],
+    actions: [
+      {
+        actionId: "shape",
+        channelId: "in",
+        type: "republish",
+        condition: "payload.temp > 8",
+        config: {},
+        output: { enabled: true, channelId: "out", transform: { contentType: "application/json", content } },
+      },
+      { actionId: "hook", channelId: "out", type: "webhook", config: { url: hookUrl } },
+    ],
+  };
+}
+
 /** Runs the pipeline on a Conflux configured by `overrides` under `load` and waits for every delivery. */
 export async function pipelineRound(
   sink: Sink,
@@ -48,28 +73,7 @@ export async function pipelineRound(
   const bench = await startBenchConflux({ outbound: { allowPrivateAddresses: true }, ...overrides });
   const { conflux, headers } = bench;
   try {
-    const app = await bench.post<{ appId: string }>("/v1/apps", {
-      name: "bench",
-      channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }, { channelId: "out" }],
-      actions: [
-        {
-          actionId: "shape",
-          channelId: "in",
-          type: "republish",
-          condition: "payload.temp > 8",
-          config: {},
-          output: {
-            enabled: true,
-            channelId: "out",
-            transform: {
-              contentType: "application/json",
-              content: '{"sensor": ${payload.sensor}, "celsius": ${payload.temp}}',
-            },
-          },
-        },
-        { actionId: "hook", channelId: "out", type: "webhook", config: { url: `${sink.url}/hook` } },
-      ],
-    });
+    const app = await bench.post<{ appId: string }>("/v1/apps", pipelineApp(`${sink.url}/hook`));
 
     sink.arrivals.clear();
     const started = Date.now();
