@@ -70,9 +70,8 @@ export type TryAnswer =
   | { status: "completed"; result: JsonValue; usage: JsonValue | null }
   | { status: "failed"; error: { code: string; message: string } };
 
+/** `POST /v1/auth/session`: who signed in; the token went into the HttpOnly session cookie. */
 export interface LogInAnswer {
-  apiKey: string;
-  token: string;
   operatorId: string;
   /** Only when a user of the operator signed in. */
   userName?: string;
@@ -148,8 +147,12 @@ export function createConfluxApi(http: HttpClient) {
       http.json<{ email: string }>("POST", "/v1/operators", {
         body: { email, password },
       }),
-    logIn: (credentials: Credentials) => http.json<LogInAnswer>("POST", "/v1/auth", { body: credentials }),
+    logIn: (credentials: Credentials) =>
+      http.json<LogInAnswer>("POST", "/v1/auth/session", { body: credentials }),
+    /** Ends the session (and a partner's own one it switched from) and clears the cookie. */
     logOut: () => http.json<void>("POST", "/v1/auth/logout"),
+    /** A partner back from a customer: the switched session ends and the partner's own resumes. */
+    switchBack: () => http.json<void>("POST", "/v1/auth/switch_back"),
     /** Mails a reset link; answers alike whether or not the address has an account (429 when asked too often). */
     requestPasswordReset: (email: string) =>
       http.json<void>("POST", "/v1/auth/password_reset_token/issue", { body: { email } }),
