@@ -136,7 +136,7 @@ describe.each(databases)("the studio's cookie session on %s", (_name, database) 
     const wrongValue = await browser.call("POST", "/v1/apps", newApp, { "x-conflux-studio": "yes" });
     expect(wrongValue.status).toBe(403);
     const apps = await browser.call("GET", "/v1/apps");
-    expect(JSON.stringify(apps.body)).not.toContain(newApp.name);
+    expect(JSON.stringify(apps.body.items)).not.toContain(newApp.name);
 
     const made = await browser.call("POST", "/v1/apps", newApp, studio);
     expect(made.status, made.text).toBe(201);
