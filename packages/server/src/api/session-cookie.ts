@@ -40,11 +40,6 @@ export function requireStudioHeader(request: FastifyRequest): void {
   );
 }
 
-/** True when the caller asks for a cookie session (the studio): it sends the studio header. */
-export function wantsSessionCookie(request: FastifyRequest): boolean {
-  return request.headers[studioHeader] === "1";
-}
-
 export function setSessionCookie(
   request: FastifyRequest,
   reply: FastifyReply,
