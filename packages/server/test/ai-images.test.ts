@@ -223,7 +223,7 @@ describe("the bounding-box action", () => {
     // another at hop 1 (whose own write only updates the file, which this source does not listen to).
     let runs: any[] = [];
     for (const deadline = Date.now() + 20_000; runs.length < 2 && Date.now() < deadline; ) {
-      runs = (await suite.session.call("GET", `/v1/apps/${appId}/runs`)).body;
+      runs = (await suite.session.call("GET", `/v1/apps/${appId}/runs`)).body.items;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(runs).toHaveLength(2);

@@ -88,7 +88,7 @@ describe.each([
       expect(step.error.code).toBe("forbidden");
       expect(step.error.message).toContain("App:createApp");
       expect(step.error.message).toContain("403");
-      const apps = (await suite.session.call("GET", "/v1/apps")).body;
+      const apps = (await suite.session.call("GET", "/v1/apps")).body.items;
       expect(apps.map((app: { name: string }) => app.name)).not.toContain("made by an app");
     });
 

@@ -83,13 +83,17 @@ describe("app versions", () => {
 
     const listed = await session.call("GET", `/v1/apps/${appId}/versions`);
     const madeBy = { restoredFrom: null, createdBy: expect.stringContaining("@example.com") };
-    expect(listed.body).toEqual([
+    expect(listed.body.items).toEqual([
       { appId, version: 2, createdAt: expect.any(Number), origin: "saved", ...madeBy },
       { appId, version: 1, createdAt: expect.any(Number), origin: "created", ...madeBy },
     ]);
-    expect((await session.call("GET", `/v1/apps/${appId}/versions?limit=1`)).body).toHaveLength(1);
-    const older = await session.call("GET", `/v1/apps/${appId}/versions?before=2`);
-    expect(older.body.map((version: { version: number }) => version.version)).toEqual([1]);
+    expect((await session.call("GET", `/v1/apps/${appId}/versions?limit=1`)).body.items).toHaveLength(1);
+    const newest = await session.call("GET", `/v1/apps/${appId}/versions?limit=1`);
+    expect(newest.body.nextCursor).not.toBeNull();
+    const older = await session.call("GET", `/v1/apps/${appId}/versions?cursor=${newest.body.nextCursor}`);
+    expect(older.body.nextCursor).toBeNull();
+    expect((await session.call("GET", `/v1/apps/${appId}/versions?cursor=zero`)).status).toBe(400);
+    expect(older.body.items.map((version: { version: number }) => version.version)).toEqual([1]);
 
     const first = await session.call("GET", `/v1/apps/${appId}/versions/1`);
     expect(first.body).toMatchObject({ appId, version: 1, definition: { name: "versioned" } });
@@ -117,7 +121,7 @@ describe("app versions", () => {
 
     const listed = await alice.call("GET", `/v1/apps/${appId}/versions`);
     expect(
-      listed.body.map(({ version, origin, restoredFrom, createdBy }: Record<string, unknown>) => ({
+      listed.body.items.map(({ version, origin, restoredFrom, createdBy }: Record<string, unknown>) => ({
         version,
         origin,
         restoredFrom,
@@ -137,7 +141,7 @@ describe("app versions", () => {
     });
 
     const imported = await alice.call("POST", "/v1/apps/import", { ...firstDefinition, name: "imported" });
-    expect((await alice.call("GET", `/v1/apps/${imported.body.appId}/versions`)).body).toEqual([
+    expect((await alice.call("GET", `/v1/apps/${imported.body.appId}/versions`)).body.items).toEqual([
       expect.objectContaining({ version: 1, origin: "imported", restoredFrom: null, createdBy: email }),
     ]);
   });
@@ -175,7 +179,9 @@ describe("app versions", () => {
     const replayed = await session.call("POST", `/v1/apps/${appId}/runs/${run.runId}/replay`);
     expect((await waitForRun(session, appId, replayed.body.runId)).appVersion).toBe(2);
     const listed = await session.call("GET", `/v1/apps/${appId}/runs?limit=100`);
-    expect(listed.body.find((summary: { runId: string }) => summary.runId === run.runId).appVersion).toBe(1);
+    expect(
+      listed.body.items.find((summary: { runId: string }) => summary.runId === run.runId).appVersion,
+    ).toBe(1);
   });
 
   it("a run started by a file event records the version too", async () => {
@@ -188,7 +194,7 @@ describe("app versions", () => {
     expect(stored.status).toBe(201);
     let runs: Array<{ runId: string; appVersion: number | null; channelId: string }> = [];
     for (let tries = 0; tries < 200 && runs.length === 0; tries++) {
-      runs = (await session.call("GET", `/v1/apps/${appId}/runs?channelId=uploads`)).body;
+      runs = (await session.call("GET", `/v1/apps/${appId}/runs?channelId=uploads`)).body.items;
       if (runs.length === 0) await new Promise((resolve) => setTimeout(resolve, 25));
     }
     expect(runs).toEqual([expect.objectContaining({ channelId: "uploads", appVersion: 2 })]);
@@ -206,7 +212,7 @@ describe("app versions", () => {
       body: JSON.stringify({ temp: 9 }),
     });
     expect(sent.status).toBeLessThan(300);
-    const [run] = (await session.call("GET", `/v1/apps/${device.appId}/runs`)).body;
+    const [run] = (await session.call("GET", `/v1/apps/${device.appId}/runs`)).body.items;
     expect(run).toMatchObject({ eventType: "device", appVersion: 2 });
   });
 
@@ -221,7 +227,7 @@ describe("app versions", () => {
       "copy",
       "seen",
     ]);
-    expect((await session.call("GET", `/v1/apps/${appId}/versions`)).body[0].version).toBe(3);
+    expect((await session.call("GET", `/v1/apps/${appId}/versions`)).body.items[0].version).toBe(3);
     expect((await session.call("POST", `/v1/apps/${appId}/versions/9/restore`)).status).toBe(404);
   });
 
@@ -238,7 +244,7 @@ describe("app versions", () => {
       expect(answer.status, `${method} ${url}`).toBe(404);
       expect(answer.body.message).toBe(`no app ${appId}`);
     }
-    expect((await session.call("GET", `/v1/apps/${appId}/versions`)).body).toHaveLength(1);
+    expect((await session.call("GET", `/v1/apps/${appId}/versions`)).body.items).toHaveLength(1);
 
     expect((await session.call("DELETE", `/v1/apps/${appId}`)).status).toBe(204);
     expect((await session.call("GET", `/v1/apps/${appId}/versions/1`)).status).toBe(404);
@@ -290,8 +296,8 @@ async function restoresOnlyOnTheVersionNamed({ session, conflux }: Suite) {
   for (const refused of racing.filter((answer) => answer.status === 412))
     expect(refused.body.message).toContain("it is at version 3 now");
   const listed = await session.call("GET", `/v1/apps/${appId}/versions`);
-  expect(listed.body.map((version: { version: number }) => version.version)).toEqual([3, 2, 1]);
-  expect(listed.body[0]).toMatchObject({
+  expect(listed.body.items.map((version: { version: number }) => version.version)).toEqual([3, 2, 1]);
+  expect(listed.body.items[0]).toMatchObject({
     origin: "restored",
     restoredFrom: 1,
     createdBy: expect.stringContaining("@example.com"),

@@ -101,10 +101,10 @@ describe("the conflux CLI", { timeout: 60_000 }, () => {
 
   it("imports with --dry-run (nothing saved), --disabled and --replace", async () => {
     const session = await logIn(conflux.url, email);
-    const before = (await session.call("GET", "/v1/apps")).body.length;
+    const before = (await session.call("GET", "/v1/apps")).body.items.length;
     const checked = JSON.parse((await cliRun("apps", "import", example, "--dry-run", "-o", "json")).stdout);
     expect(checked).toMatchObject({ dryRun: true, app: { name: "Cold-chain alert" } });
-    expect((await session.call("GET", "/v1/apps")).body).toHaveLength(before);
+    expect((await session.call("GET", "/v1/apps")).body.items).toHaveLength(before);
 
     const off = JSON.parse((await cliRun("apps", "import", example, "--disabled", "-o", "json")).stdout);
     expect(off.actions.map((action: { enabled: boolean }) => action.enabled)).toEqual([false, false]);

@@ -32,13 +32,13 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function runsOf(session: ApiSession, appId: string): Promise<Array<{ runId: string; status: string }>> {
   const runs: Array<{ runId: string; status: string }> = [];
-  let before: string | undefined;
+  let cursor: string | null = null;
   for (;;) {
-    const query = `limit=100${before ? `&before=${before}` : ""}`;
+    const query = `limit=100${cursor ? `&cursor=${cursor}` : ""}`;
     const { body } = await session.call("GET", `/v1/apps/${appId}/runs?${query}`);
-    runs.push(...body);
-    if (body.length < 100) return runs;
-    before = body.at(-1).runId;
+    runs.push(...body.items);
+    if (body.nextCursor === null) return runs;
+    cursor = body.nextCursor;
   }
 }
 

@@ -37,11 +37,11 @@ export async function createDeviceFixture(
 /** The device's data store entries, oldest first. */
 export async function dataOf(session: ApiSession, deviceId: string): Promise<unknown[]> {
   const { body } = await session.call("GET", `/v1/data/${deviceId}?order=asc&limit=1000`);
-  return body.entries.map((entry: { content: unknown }) => entry.content);
+  return body.items.map((entry: { content: unknown }) => entry.content);
 }
 
 export async function runsOf(session: ApiSession, appId: string): Promise<Array<{ runId: string }>> {
-  return (await session.call("GET", `/v1/apps/${appId}/runs`)).body;
+  return (await session.call("GET", `/v1/apps/${appId}/runs`)).body.items;
 }
 
 /**

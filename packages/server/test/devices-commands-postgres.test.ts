@@ -41,9 +41,7 @@ describe.skipIf(!instances.reachable)(
         )
         .toMatchObject({ commandId, status: "delivered", deliveredAt: expect.any(Number) });
       const listed = await onSecond.call("GET", `/v1/devices/${fixture.deviceId}/commands`);
-      expect(listed.body.commands.map((command: { status: string }) => command.status)).toEqual([
-        "delivered",
-      ]);
+      expect(listed.body.items.map((command: { status: string }) => command.status)).toEqual(["delivered"]);
     });
 
     it("keep a command for an offline device and deliver it when the device connects to the other instance", async () => {

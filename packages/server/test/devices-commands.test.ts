@@ -48,7 +48,7 @@ describe("device commands through the outbox", () => {
     for (const commandId of sent)
       await expect.poll(async () => (await commandOf(fixture, commandId)).status).toBe("delivered");
     const listed = await session.call("GET", `/v1/devices/${fixture.deviceId}/commands?limit=2`);
-    expect(listed.body.commands.map((command: { payload: string }) => command.payload)).toEqual([
+    expect(listed.body.items.map((command: { payload: string }) => command.payload)).toEqual([
       "three",
       "two",
     ]);
@@ -196,7 +196,7 @@ describe("device commands through the outbox", () => {
     expect((await other.call("GET", base)).status).toBe(404);
     expect((await other.call("GET", `${base}/${sent.body.commandId}`)).status).toBe(404);
     const listed = await session.call("GET", base);
-    expect(listed.body.commands.map((command: { payload: string }) => command.payload)).toEqual(["mine"]);
+    expect(listed.body.items.map((command: { payload: string }) => command.payload)).toEqual(["mine"]);
   });
 
   it("records a device-command action's command under the step's key, so the step's result names it", async () => {

@@ -23,15 +23,15 @@ function startServer(port: number, mqttPort: number): Promise<string> {
 
 async function storedSequences(session: ApiSession, deviceId: string): Promise<Set<number>> {
   const seen = new Set<number>();
-  let after: string | undefined;
+  let cursor: string | null = null;
   do {
     const { body } = await session.call(
       "GET",
-      `/v1/data/${deviceId}?order=asc&limit=1000${after ? `&after=${after}` : ""}`,
+      `/v1/data/${deviceId}?order=asc&limit=1000${cursor ? `&cursor=${cursor}` : ""}`,
     );
-    for (const entry of body.entries) seen.add(entry.content.seq);
-    after = body.next;
-  } while (after);
+    for (const entry of body.items) seen.add(entry.content.seq);
+    cursor = body.nextCursor;
+  } while (cursor);
   return seen;
 }
 
@@ -87,12 +87,12 @@ describe("a server killed with SIGKILL while devices publish QoS 1", () => {
     // Each acknowledged message of the first device also started a run in its group's app.
     const [first] = devices as [DeviceFixture];
     let runs = 0;
-    let before = "";
+    let cursor = "";
     for (;;) {
-      const { body } = await session.call("GET", `/v1/apps/${first.appId}/runs?limit=100${before}`);
-      runs += body.length;
-      if (body.length < 100) break;
-      before = `&before=${body.at(-1).runId}`;
+      const { body } = await session.call("GET", `/v1/apps/${first.appId}/runs?limit=100${cursor}`);
+      runs += body.items.length;
+      if (body.nextCursor === null) break;
+      cursor = `&cursor=${body.nextCursor}`;
     }
     expect(runs).toBeGreaterThanOrEqual(acknowledged.get(first.deviceId)?.length ?? 0);
   });

@@ -175,19 +175,22 @@ describe("the data store API", () => {
     const fixture = await createDeviceFixture(session);
     for (let i = 0; i < 5; i++) await send(fixture.deviceId, fixture.secret, JSON.stringify({ i }));
     const newest = await session.call("GET", `/v1/data/${fixture.deviceId}?limit=2`);
-    expect(newest.body.entries.map((entry: any) => entry.content.i)).toEqual([4, 3]);
-    const next = await session.call("GET", `/v1/data/${fixture.deviceId}?limit=2&after=${newest.body.next}`);
-    expect(next.body.entries.map((entry: any) => entry.content.i)).toEqual([2, 1]);
+    expect(newest.body.items.map((entry: any) => entry.content.i)).toEqual([4, 3]);
+    const next = await session.call(
+      "GET",
+      `/v1/data/${fixture.deviceId}?limit=2&cursor=${newest.body.nextCursor}`,
+    );
+    expect(next.body.items.map((entry: any) => entry.content.i)).toEqual([2, 1]);
     const all = await session.call("GET", `/v1/data/${fixture.deviceId}?order=asc`);
-    const times = all.body.entries.map((entry: any) => entry.time);
+    const times = all.body.items.map((entry: any) => entry.time);
     const ranged = await session.call(
       "GET",
       `/v1/data/${fixture.deviceId}?order=asc&from=${times[1]}&to=${times[3]}`,
     );
-    expect(ranged.body.entries.every((entry: any) => entry.time >= times[1] && entry.time <= times[3])).toBe(
+    expect(ranged.body.items.every((entry: any) => entry.time >= times[1] && entry.time <= times[3])).toBe(
       true,
     );
-    expect(ranged.body.entries.length).toBeGreaterThanOrEqual(3);
+    expect(ranged.body.items.length).toBeGreaterThanOrEqual(3);
     expect((await session.call("GET", `/v1/data/${fixture.deviceId}?limit=5000`)).status).toBe(400);
   });
 });

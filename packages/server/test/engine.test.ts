@@ -388,18 +388,27 @@ describe("the runtime", () => {
     await waitForRun(suite.session, appId, warm);
     await waitForRun(suite.session, appId, cold);
     const all = await suite.session.call("GET", `/v1/apps/${appId}/runs`);
-    expect(all.body.map((r: any) => r.runId)).toEqual([cold, warm]);
+    expect(all.body.items.map((r: any) => r.runId)).toEqual([cold, warm]);
     const viaAlerts = await suite.session.call("GET", `/v1/apps/${appId}/runs?channelId=alerts`);
-    expect(viaAlerts.body.map((r: any) => r.runId)).toEqual([warm]);
+    expect(viaAlerts.body.items.map((r: any) => r.runId)).toEqual([warm]);
     const notified = await suite.session.call(
       "GET",
       `/v1/apps/${appId}/runs?actionId=notify&status=completed`,
     );
-    expect(notified.body.map((r: any) => r.runId)).toEqual([warm]);
+    expect(notified.body.items.map((r: any) => r.runId)).toEqual([warm]);
     const failed = await suite.session.call("GET", `/v1/apps/${appId}/runs?status=failed`);
-    expect(failed.body).toEqual([]);
-    const page = await suite.session.call("GET", `/v1/apps/${appId}/runs?limit=1&before=${cold}`);
-    expect(page.body.map((r: any) => r.runId)).toEqual([warm]);
+    expect(failed.body.items).toEqual([]);
+    // Newest first, a page at a time: the first page's cursor leads to the last, which has none.
+    const first = await suite.session.call("GET", `/v1/apps/${appId}/runs?limit=1`);
+    expect(first.body).toEqual({
+      items: [expect.objectContaining({ runId: cold })],
+      nextCursor: expect.any(String),
+    });
+    const page = await suite.session.call(
+      "GET",
+      `/v1/apps/${appId}/runs?limit=1&cursor=${first.body.nextCursor}`,
+    );
+    expect(page.body).toEqual({ items: [expect.objectContaining({ runId: warm })], nextCursor: null });
   });
 });
 

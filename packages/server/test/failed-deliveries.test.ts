@@ -52,30 +52,38 @@ describe.each(suites)("failed deliveries on %s", (_database, suite) => {
 
       const all = await session.call("GET", "/v1/failed_deliveries");
       expect(all.status).toBe(200);
-      expect(all.body).toHaveLength(4);
-      expect(all.body[0]).toMatchObject({ appId: otherApp, actionId: "other", actionType: "webhook" });
-      expect(all.body[0].error.code).toBe("outbound_network");
+      expect(all.body.items).toHaveLength(4);
+      expect(all.body.items[0]).toMatchObject({ appId: otherApp, actionId: "other", actionType: "webhook" });
+      expect(all.body.items[0].error.code).toBe("outbound_network");
       const byCode = await session.call("GET", "/v1/failed_deliveries?errorCode=http_status");
-      expect(byCode.body.map((delivery: { appId: string }) => delivery.appId)).toEqual([
+      expect(byCode.body.items.map((delivery: { appId: string }) => delivery.appId)).toEqual([
         hookApp,
         hookApp,
         hookApp,
       ]);
-      expect(byCode.body[0]).toMatchObject({ actionId: "hook", attempts: 3, error: { code: "http_status" } });
-      expect((await session.call("GET", `/v1/failed_deliveries?appId=${otherApp}`)).body).toHaveLength(1);
-      expect((await session.call("GET", "/v1/failed_deliveries?actionId=hook&limit=2")).body).toHaveLength(2);
+      expect(byCode.body.items[0]).toMatchObject({
+        actionId: "hook",
+        attempts: 3,
+        error: { code: "http_status" },
+      });
+      expect((await session.call("GET", `/v1/failed_deliveries?appId=${otherApp}`)).body.items).toHaveLength(
+        1,
+      );
+      expect(
+        (await session.call("GET", "/v1/failed_deliveries?actionId=hook&limit=2")).body.items,
+      ).toHaveLength(2);
       const inTime = await session.call(
         "GET",
         `/v1/failed_deliveries?from=${new Date(before).toISOString()}&to=${Date.now() + 1}`,
       );
-      expect(inTime.body).toHaveLength(4);
-      expect((await session.call("GET", `/v1/failed_deliveries?to=${before}`)).body).toHaveLength(0);
+      expect(inTime.body.items).toHaveLength(4);
+      expect((await session.call("GET", `/v1/failed_deliveries?to=${before}`)).body.items).toHaveLength(0);
       const badCode = await session.call("GET", "/v1/failed_deliveries?errorCode=http%25");
       expect(badCode.status).toBe(400);
 
       // Another operator sees none of them and cannot replay them.
       const stranger = await signUp(suite.conflux.url);
-      expect((await stranger.call("GET", "/v1/failed_deliveries")).body).toEqual([]);
+      expect((await stranger.call("GET", "/v1/failed_deliveries")).body.items).toEqual([]);
       expect((await stranger.call("POST", "/v1/failed_deliveries/replay", {})).body).toEqual({ requeued: 0 });
 
       receiverUp = true;
@@ -90,14 +98,14 @@ describe.each(suites)("failed deliveries on %s", (_database, suite) => {
       const resent = sink.received.slice(received);
       expect(new Set(resent.map((request) => request.headers["idempotency-key"]))).toEqual(firstKeys);
 
-      const runs = (await session.call("GET", `/v1/apps/${hookApp}/runs`)).body;
+      const runs = (await session.call("GET", `/v1/apps/${hookApp}/runs`)).body.items;
       for (const run of runs) {
         const done = await waitForRun(session, hookApp, run.runId);
         expect(done.status).toBe("completed");
         expect(done.steps[0]).toMatchObject({ status: "completed", result: { status: 200 } });
       }
       const left = await session.call("GET", "/v1/failed_deliveries");
-      expect(left.body.map((delivery: { actionId: string }) => delivery.actionId)).toEqual(["other"]);
+      expect(left.body.items.map((delivery: { actionId: string }) => delivery.actionId)).toEqual(["other"]);
       // Replaying again finds nothing more to send for that app.
       expect((await session.call("POST", "/v1/failed_deliveries/replay", { appId: hookApp })).body).toEqual({
         requeued: 0,

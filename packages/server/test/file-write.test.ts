@@ -55,7 +55,7 @@ describe("the file-write action", () => {
     expect(file.contentType).toBe("application/json");
     expect(JSON.parse(file.bytes.toString())).toEqual({ device: "d-1", temp: 7 });
 
-    const runs = (await session.call("GET", `/v1/apps/${listener.appId}/runs`)).body;
+    const runs = (await session.call("GET", `/v1/apps/${listener.appId}/runs`)).body.items;
     expect(runs).toHaveLength(1);
     const started = await waitForRun(session, listener.appId, runs[0].runId);
     expect(started.messages[0]).toMatchObject({
@@ -151,13 +151,13 @@ describe("the file-write action", () => {
     const deadline = Date.now() + 60_000;
     let runs: any[] = [];
     for (;;) {
-      runs = (await session.call("GET", `/v1/apps/${app.appId}/runs?limit=100`)).body;
+      runs = (await session.call("GET", `/v1/apps/${app.appId}/runs?limit=100`)).body.items;
       if (runs.length >= 65 || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     // Upload at hop 0, then one run per hop up to 64; no 66th.
     await new Promise((resolve) => setTimeout(resolve, 500));
-    runs = (await session.call("GET", `/v1/apps/${app.appId}/runs?limit=100`)).body;
+    runs = (await session.call("GET", `/v1/apps/${app.appId}/runs?limit=100`)).body.items;
     expect(runs).toHaveLength(65);
   });
 });

@@ -35,7 +35,7 @@ function rawPut(session: ApiSession, url: string, path: string): Promise<{ statu
 }
 
 async function runsOf(session: ApiSession, appId: string): Promise<any[]> {
-  return (await session.call("GET", `/v1/apps/${appId}/runs`)).body;
+  return (await session.call("GET", `/v1/apps/${appId}/runs`)).body.items;
 }
 
 describe("the file store", () => {
@@ -69,9 +69,18 @@ describe("the file store", () => {
     await putFile(session, "/cam1/b.txt", "b", "text/plain");
     await putFile(session, "/cam2/c.txt", "c", "text/plain");
     const listed = await session.call("GET", "/v1/files/cam1/");
-    expect(listed.body.map((file: { path: string }) => file.path)).toEqual(["/cam1/a.jpg", "/cam1/b.txt"]);
-    const page = await session.call("GET", "/v1/files/cam1/?limit=1&after=%2Fcam1%2Fa.jpg");
-    expect(page.body.map((file: { path: string }) => file.path)).toEqual(["/cam1/b.txt"]);
+    expect(listed.body.items.map((file: { path: string }) => file.path)).toEqual([
+      "/cam1/a.jpg",
+      "/cam1/b.txt",
+    ]);
+    const first = await session.call("GET", "/v1/files/cam1/?limit=1");
+    expect(first.body.nextCursor).toBe("/cam1/a.jpg");
+    const page = await session.call(
+      "GET",
+      `/v1/files/cam1/?limit=1&cursor=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(page.body.nextCursor).toBeNull();
+    expect(page.body.items.map((file: { path: string }) => file.path)).toEqual(["/cam1/b.txt"]);
 
     expect((await session.call("DELETE", "/v1/files/cam1/b.txt")).status).toBe(204);
     expect((await session.call("GET", "/v1/files/cam1/b.txt")).status).toBe(404);
@@ -125,7 +134,7 @@ describe("the file store", () => {
     await putFile(session, "/private/p.txt", "mine", "text/plain");
     const other = await signUp(conflux.url);
     expect((await other.call("GET", "/v1/files/private/p.txt")).status).toBe(404);
-    expect((await other.call("GET", "/v1/files/private/")).body).toEqual([]);
+    expect((await other.call("GET", "/v1/files/private/")).body.items).toEqual([]);
     expect((await other.call("DELETE", "/v1/files/private/p.txt")).status).toBe(404);
     expect((await other.call("GET", "/v1/file-urls/private/p.txt")).status).toBe(404);
     await putFile(other, "/private/p.txt", "theirs", "text/plain");

@@ -227,7 +227,7 @@ describe.each(databases)("a SORACOM Flux export on %s", (_name, database) => {
       flux.channels.map((channel) => channel.channelId),
     );
     const versions = await suite.session.call("GET", `/v1/apps/${first.appId}/versions`);
-    expect(versions.body[0]).toMatchObject({ version: 2, origin: "imported" });
+    expect(versions.body.items[0]).toMatchObject({ version: 2, origin: "imported" });
   });
 
   it("never touches nor reveals an app id of another operator's account", async () => {
@@ -268,7 +268,7 @@ describe.each(databases)("a SORACOM Flux export on %s", (_name, database) => {
   });
 
   it("dryRun answers every problem with where it is, or what it would save, and saves nothing", async () => {
-    const before = (await suite.session.call("GET", "/v1/apps")).body.length;
+    const before = (await suite.session.call("GET", "/v1/apps")).body.items.length;
     const flux = fluxExport(slackUrl) as any;
     flux.actions[0].condition = "payload.n <";
     flux.actions[1].config.payload = {};
@@ -303,6 +303,6 @@ describe.each(databases)("a SORACOM Flux export on %s", (_name, database) => {
           "action 'call LINE': type 'line' cannot run in this Conflux yet; kept as it came, turned off",
       },
     ]);
-    expect((await suite.session.call("GET", "/v1/apps")).body).toHaveLength(before);
+    expect((await suite.session.call("GET", "/v1/apps")).body.items).toHaveLength(before);
   });
 });

@@ -29,14 +29,14 @@ describe("HTTP answers", () => {
     expect(brotli.headers["content-encoding"]).toBe("br");
     const { brotliDecompressSync } = await import("node:zlib");
     const listed = JSON.parse(brotliDecompressSync(brotli.bytes).toString("utf8"));
-    expect(listed).toHaveLength(apps.length);
+    expect(listed.items).toHaveLength(apps.length);
     expect(brotli.bytes.length).toBeLessThan(JSON.stringify(listed).length / 3);
 
     const gzip = await raw("GET", "/v1/apps", { "accept-encoding": "gzip" });
     expect(gzip.headers["content-encoding"]).toBe("gzip");
     const plain = await raw("GET", "/v1/apps", {});
     expect(plain.headers["content-encoding"]).toBeUndefined();
-    expect(JSON.parse(plain.bytes.toString("utf8"))).toHaveLength(apps.length);
+    expect(JSON.parse(plain.bytes.toString("utf8")).items).toHaveLength(apps.length);
 
     const small = await raw("GET", "/healthz", { "accept-encoding": "br, gzip" });
     expect(small.headers["content-encoding"]).toBeUndefined();

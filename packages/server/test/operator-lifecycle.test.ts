@@ -278,7 +278,7 @@ describe.each(databases)("the operators' lifecycle on %s", (_name, database) => 
     // The token from before the change acts for the new id.
     const apps = await session.call("GET", "/v1/apps");
     expect(apps.status).toBe(200);
-    expect(apps.body.map((app: { appId: string }) => app.appId).sort()).toEqual(
+    expect(apps.body.items.map((app: { appId: string }) => app.appId).sort()).toEqual(
       [appId, fixture.appId].sort(),
     );
     expect((await runsOf(session, appId)).map((run) => run.runId)).toContain(firstRun);

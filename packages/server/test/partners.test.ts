@@ -171,7 +171,7 @@ describe("switching into a customer", () => {
     expect(stored?.expiresAt).toBeGreaterThanOrEqual(before + 900_000);
     expect(stored?.expiresAt).toBeLessThanOrEqual(Date.now() + 900_000);
     const apps = await switched.call("GET", "/v1/apps");
-    expect(apps.body.map((row: { name: string }) => row.name)).toEqual(["customer app"]);
+    expect(apps.body.items.map((row: { name: string }) => row.name)).toEqual(["customer app"]);
     expect((await switched.call("GET", "/v1/partner/customers")).status).toBe(403);
   });
 

@@ -235,7 +235,7 @@ describe.each(databases)("on %s", (_name, database) => {
 
       // One app with three actions is still over small's two actions per app.
       expect((await operator.call("DELETE", `/v1/apps/${report.body.appId}`)).status).toBe(204);
-      const [relay] = (await operator.call("GET", "/v1/apps")).body;
+      const [relay] = (await operator.call("GET", "/v1/apps")).body.items;
       expect((await operator.call("PUT", `/v1/apps/${relay.appId}`, appWith(3))).status).toBe(200);
       const tooManyActions = await operator.call("PUT", path, { planId: "small" });
       expect(tooManyActions.status).toBe(409);

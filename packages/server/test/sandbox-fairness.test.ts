@@ -90,6 +90,6 @@ describe("the sandbox shared by operators", () => {
 
     // The looper's runs are still going: the bystander did not wait for them to end.
     const { body } = await looper.call("GET", `/v1/apps/${loops.body.appId}/runs`);
-    expect(body.some((item: { status: string }) => item.status === "running")).toBe(true);
+    expect(body.items.some((item: { status: string }) => item.status === "running")).toBe(true);
   }, 90_000);
 });

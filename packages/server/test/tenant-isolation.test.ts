@@ -38,7 +38,7 @@ afterAll(async () => {
 
 describe("operator B and operator A's app", () => {
   it("B cannot read, change, export or delete A's app", async () => {
-    expect((await bob.call("GET", "/v1/apps")).body).toEqual([]);
+    expect((await bob.call("GET", "/v1/apps")).body.items).toEqual([]);
     for (const [method, url, body] of [
       ["GET", `/v1/apps/${appId}`],
       ["GET", `/v1/apps/${appId}/export`],
@@ -57,7 +57,7 @@ describe("operator B and operator A's app", () => {
       404,
     );
     expect((await bob.call("POST", `/v1/apps/${appId}/channels/in/incoming_webhooks`, {})).status).toBe(404);
-    expect((await alice.call("GET", `/v1/apps/${appId}/runs`)).body).toHaveLength(1);
+    expect((await alice.call("GET", `/v1/apps/${appId}/runs`)).body.items).toHaveLength(1);
   });
 
   it("B cannot see or replay A's history", async () => {

@@ -68,7 +68,7 @@ describe("the events quota at the sources", () => {
     const usage = (await session.call("GET", "/v1/usage")).body;
     expect(usage.events).toEqual({ used: 3, included: 0, quota: 3 });
     // Accepted before the cap, run all the same.
-    const runs = (await session.call("GET", `/v1/apps/${appId}/runs`)).body;
+    const runs = (await session.call("GET", `/v1/apps/${appId}/runs`)).body.items;
     expect(runs).toHaveLength(3);
   });
 

@@ -215,7 +215,7 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     await page.getByRole("button", { name: "Log out" }).click();
     await leave.getByRole("button", { name: "Leave and discard changes" }).click();
     await page.waitForURL(/\/login$/);
-    expect(await page.evaluate("sessionStorage.length")).toBe(0);
+    expect(await page.evaluate(`localStorage.getItem("conflux.session")`)).toBeNull();
     await page.goto(appUrl);
     await page.waitForURL(/\/login\?next=/);
     await page.getByLabel("E-mail").fill(email);

@@ -1,10 +1,19 @@
 import rateLimit from "@fastify/rate-limit";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
 import { recordSignIn } from "../api/audit-hook.ts";
 import { readCredentials } from "../api/authenticate.ts";
+import {
+  clearSessionCookie,
+  partnerSessionCookie,
+  readSessionCookie,
+  requireStudioHeader,
+  sessionCookie,
+  setSessionCookie,
+  studioHeader,
+} from "../api/session-cookie.ts";
 import { emailSchema } from "../auth/email-address.ts";
 import { newPasswordSchema } from "../auth/password-policy.ts";
 import { hashPassword } from "../auth/passwords.ts";
@@ -18,7 +27,7 @@ import type { ProviderStore } from "../store/provider.ts";
 import type { Store } from "../store/store.ts";
 import { accountMails, sendInBackground } from "./account-mail.ts";
 import type { AccountServices } from "./account-services.ts";
-import { type Credentials, signIn } from "./sign-in.ts";
+import { type Credentials, type SignInAnswer, signIn } from "./sign-in.ts";
 
 export interface AuthRouteDeps {
   store: Store;
@@ -144,6 +153,56 @@ export async function authRoutes(
     },
   );
 
+  /** One sign-in of either route: the answer, or the refusal thrown as an error. */
+  async function signInOrRefuse(
+    request: FastifyRequest,
+    body: z.infer<typeof signInBody>,
+    reply: FastifyReply,
+  ): Promise<SignInAnswer> {
+    const { mfaOTPCode, tokenTimeoutSeconds } = body;
+    const outcome = await signIn(
+      {
+        store,
+        accountStore,
+        operators: accounts.operators,
+        failures: accounts.failures,
+        mfa: accounts.mfa,
+      },
+      {
+        credentials: credentialsOf(body),
+        ...(mfaOTPCode === undefined ? {} : { mfaOTPCode }),
+        ...(tokenTimeoutSeconds === undefined ? {} : { tokenTimeoutSeconds }),
+      },
+      request.ip,
+    );
+    // Every sign-in goes to the audit log of the account it was for, when there is one.
+    const account = outcome.ok ? outcome.answer : outcome.account;
+    const statusCode = outcome.ok
+      ? 200
+      : outcome.refusal === "throttled"
+        ? 429
+        : outcome.refusal === "wrong_credentials"
+          ? 401
+          : 403;
+    if (account)
+      await recordSignIn(auditLogs, request, {
+        operatorId: account.operatorId,
+        ...(account.userName === undefined ? {} : { userName: account.userName }),
+        statusCode,
+      });
+    if (outcome.ok) return outcome.answer;
+    if (outcome.refusal === "throttled") {
+      reply.header("retry-after", String(outcome.retryAfterSeconds));
+      throw new UserError(
+        "rate_limited",
+        `too many failed sign-ins for this account or from this address; try again in ${outcome.retryAfterSeconds} seconds`,
+      );
+    }
+    if (outcome.refusal !== "wrong_credentials")
+      throw new UserError(outcome.refusal, notOpenMessages[outcome.refusal]);
+    throw new UserError("unauthorized", "wrong sign-in details: the account, password, key or MFA code");
+  }
+
   routes.post(
     "/v1/auth",
     {
@@ -156,60 +215,63 @@ export async function authRoutes(
         body: signInBody,
       },
     },
+    async (request, reply) => signInOrRefuse(request, request.body, reply),
+  );
+
+  routes.post(
+    "/v1/auth/session",
+    {
+      schema: {
+        summary: `The studio's sign-in: as POST /v1/auth, but the token goes into an HttpOnly, SameSite=Strict cookie that every tab shares and no script reads; calls it authenticates must send ${studioHeader}: 1 unless they are GET`,
+        tags: ["Auth"],
+        operationId: "createSession",
+        security: [],
+        body: signInBody,
+        response: { 200: z.object({ operatorId: z.string(), userName: z.string().optional() }) },
+      },
+    },
     async (request, reply) => {
-      const { mfaOTPCode, tokenTimeoutSeconds } = request.body;
-      const outcome = await signIn(
-        {
-          store,
-          accountStore,
-          operators: accounts.operators,
-          failures: accounts.failures,
-          mfa: accounts.mfa,
-        },
-        {
-          credentials: credentialsOf(request.body),
-          ...(mfaOTPCode === undefined ? {} : { mfaOTPCode }),
-          ...(tokenTimeoutSeconds === undefined ? {} : { tokenTimeoutSeconds }),
-        },
-        request.ip,
-      );
-      // Every sign-in goes to the audit log of the account it was for, when there is one.
-      const account = outcome.ok ? outcome.answer : outcome.account;
-      const statusCode = outcome.ok
-        ? 200
-        : outcome.refusal === "throttled"
-          ? 429
-          : outcome.refusal === "wrong_credentials"
-            ? 401
-            : 403;
-      if (account)
-        await recordSignIn(auditLogs, request, {
-          operatorId: account.operatorId,
-          ...(account.userName === undefined ? {} : { userName: account.userName }),
-          statusCode,
-        });
-      if (outcome.ok) return outcome.answer;
-      if (outcome.refusal === "throttled") {
-        reply.header("retry-after", String(outcome.retryAfterSeconds));
+      requireStudioHeader(request);
+      if (request.body.authKeyId !== undefined)
         throw new UserError(
-          "rate_limited",
-          `too many failed sign-ins for this account or from this address; try again in ${outcome.retryAfterSeconds} seconds`,
+          "bad_request",
+          "auth keys are for programs (POST /v1/auth), not the studio's session",
         );
-      }
-      if (outcome.refusal !== "wrong_credentials")
-        throw new UserError(outcome.refusal, notOpenMessages[outcome.refusal]);
-      throw new UserError("unauthorized", "wrong sign-in details: the account, password, key or MFA code");
+      const answer = await signInOrRefuse(request, request.body, reply);
+      const found = await store.findToken(hashSecret(answer.token));
+      setSessionCookie(request, reply, answer.token, found?.expiresAt ?? Date.now());
+      // A cookie of a switched session from before is dropped: this sign-in is the browser's session now.
+      clearSessionCookie(request, reply, partnerSessionCookie);
+      return {
+        operatorId: answer.operatorId,
+        ...(answer.userName === undefined ? {} : { userName: answer.userName }),
+      };
     },
   );
 
   routes.post(
     "/v1/auth/logout",
     {
-      schema: { summary: "Sign out: the token stops working at once", tags: ["Auth"], operationId: "logout" },
+      schema: {
+        summary:
+          "Sign out: the token stops working at once. For the studio's cookie session it also clears the cookie (and ends a partner's session it switched from)",
+        tags: ["Auth"],
+        operationId: "logout",
+      },
     },
     async (request, reply) => {
       const credentials = readCredentials(request);
       if (credentials) await store.deleteToken(hashSecret(credentials.token), credentials.apiKey);
+      else if (readSessionCookie(request)) {
+        requireStudioHeader(request);
+        // A partner acting as a customer ends both sessions: logging out leaves nothing signed in.
+        for (const name of [sessionCookie, partnerSessionCookie]) {
+          const token = readSessionCookie(request, name);
+          const found = token && (await store.findToken(hashSecret(token)));
+          if (token && found) await store.deleteToken(hashSecret(token), found.apiKey);
+          clearSessionCookie(request, reply, name);
+        }
+      }
       return reply.status(204).send();
     },
   );

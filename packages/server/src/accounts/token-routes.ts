@@ -55,6 +55,12 @@ export async function tokenRoutes(
     },
     async (request) => {
       const principal = principalOf(request);
+      // A token in an answer body is what the studio's HttpOnly cookie keeps away from scripts.
+      if (principal.via === "cookie")
+        throw new UserError(
+          "forbidden",
+          "the studio's session cookie cannot hand out tokens; sign in again instead",
+        );
       const credentials = readCredentials(request);
       if (!credentials) throw new UserError("unauthorized", "not authenticated");
       const token = newToken();

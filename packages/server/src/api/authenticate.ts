@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
 import type { OperatorStore, Store, Suspension, TokenActor } from "../store/store.ts";
+import { readSessionCookie, requireStudioHeader } from "./session-cookie.ts";
 
 /** Who is calling: the root user of `operatorId`, or its user `userName`. */
 export interface Principal {
@@ -12,6 +13,8 @@ export interface Principal {
   tokenHash: string;
   /** When the request's token ends (Unix ms): tokens it issues end no later when it is switched. */
   expiresAt: number;
+  /** How the token came: X-Conflux-* headers (CLI, scripts) or the studio's session cookie. */
+  via: "headers" | "cookie";
   /** A switched token's partner (POST /v1/auth/switch_user): who really acts. */
   actor?: TokenActor;
   /** Present while the operator is suspended (refuse-while-suspended.ts). */
@@ -42,27 +45,40 @@ export function readCredentials(request: FastifyRequest): { apiKey: string; toke
   return apiKey && token ? { apiKey, token } : undefined;
 }
 
+/** The token a request authenticates with, and whether its API key must match (headers) or is never disclosed (cookie). */
+function presentedToken(request: FastifyRequest): { token: string; apiKey?: string } | undefined {
+  const credentials = readCredentials(request);
+  if (credentials) return credentials;
+  const token = readSessionCookie(request);
+  if (!token) return undefined;
+  requireStudioHeader(request);
+  return { token };
+}
+
 /**
- * Routes registered inside `register` need an API key and token; they see only their operator's store.
- * It runs first (onRequest): a caller without a valid token gets 401 before its body is even read.
+ * Routes registered inside `register` need an API key and token, or the studio's session cookie; they
+ * see only their operator's store. It runs first (onRequest): a caller without a valid token gets 401
+ * before its body is even read.
  */
 export function requireOperator(api: FastifyInstance, store: Store): void {
   api.decorateRequest("operatorStore", null);
   api.decorateRequest("principal", null);
   api.decorateRequest("userEmail", null);
   api.addHook("onRequest", async (request) => {
-    const credentials = readCredentials(request);
-    if (!credentials)
+    const presented = presentedToken(request);
+    if (!presented)
       throw new UserError("unauthorized", "send X-Conflux-API-Key and X-Conflux-Token (from POST /v1/auth)");
-    const tokenHash = hashSecret(credentials.token);
+    const tokenHash = hashSecret(presented.token);
     const token = await store.findToken(tokenHash);
-    if (!token || token.apiKey !== credentials.apiKey || token.expiresAt <= Date.now())
+    const keyMatches = presented.apiKey === undefined || token?.apiKey === presented.apiKey;
+    if (!token || !keyMatches || token.expiresAt <= Date.now())
       throw new UserError("unauthorized", "the API key or token is invalid or expired; log in again");
     request.principal = {
       operatorId: token.operatorId,
       ...(token.userName === undefined ? {} : { userName: token.userName }),
       tokenHash,
       expiresAt: token.expiresAt,
+      via: presented.apiKey === undefined ? "cookie" : "headers",
       ...(token.actor === undefined ? {} : { actor: token.actor }),
       ...(token.suspension ? { suspension: token.suspension } : {}),
     };

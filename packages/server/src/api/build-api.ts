@@ -19,6 +19,7 @@ import { registerErrorHandler } from "./error-handler.ts";
 import { refuseDeepJson } from "./json-body.ts";
 import { limitApiCalls } from "./rate-limit-hook.ts";
 import { refuseChangesWhileSuspended } from "./refuse-while-suspended.ts";
+import { registerSessionCookies } from "./session-cookie.ts";
 import { addSecurityHeaders, studioRoutes } from "./studio-routes.ts";
 
 /** What the HTTP kernel itself needs; the features' routes come from the root. */
@@ -65,6 +66,7 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
   registerErrorHandler(api);
   addSecurityHeaders(api);
   refuseDeepJson(api, services.config.limits.maxJsonDepth);
+  await registerSessionCookies(api);
   // Answers over 1 KB in a compressible type (the studio's scripts, long JSON lists) go out as br or
   // gzip when the client takes them; before the studio's static files, which it must wrap. Request
   // bodies are not inflated: a small compressed body could expand past every size limit's intent.
@@ -81,9 +83,10 @@ export async function buildApi(services: ApiDeps, features: FeatureRoutes): Prom
         securitySchemes: {
           apiKey: { type: "apiKey", in: "header", name: "X-Conflux-API-Key" },
           token: { type: "apiKey", in: "header", name: "X-Conflux-Token" },
+          studioSession: { type: "apiKey", in: "cookie", name: "conflux_session" },
         },
       },
-      security: [{ apiKey: [], token: [] }],
+      security: [{ apiKey: [], token: [] }, { studioSession: [] }],
     },
     transform: jsonSchemaTransform,
   });

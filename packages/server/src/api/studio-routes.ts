@@ -12,9 +12,10 @@ const defaultStudioDir = fileURLToPath(new URL("../../../studio/dist", import.me
 
 /**
  * Scripts only from our origin (no inline script, no eval), so an injected string cannot run code and
- * reach the token the studio keeps in session storage. Styles: React Flow sets element styles through the
- * DOM, which CSP does not govern; CodeMirror's injected <style> elements would be blocked, so the editor
- * adopts them as constructed stylesheets (studio editor/codemirror-styles.ts). No framing (clickjacking).
+ * act with the session (its token is in an HttpOnly cookie no script reads). Styles: React Flow sets
+ * element styles through the DOM, which CSP does not govern; CodeMirror's injected <style> elements
+ * would be blocked, so the editor adopts them as constructed stylesheets (studio
+ * editor/codemirror-styles.ts). No framing (clickjacking).
  */
 const studioContentSecurityPolicy = [
   "default-src 'none'",

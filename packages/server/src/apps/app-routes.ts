@@ -14,6 +14,7 @@ import { ulid } from "ulid";
 import YAML from "yaml";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { wholeList } from "../api/list-envelope.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
 import type { PlanTermsPort } from "../runtime/ports/plan-terms.ts";
@@ -149,8 +150,14 @@ export async function appRoutes(
 
   routes.get(
     "/v1/apps",
-    { schema: { summary: "List apps", tags: ["App"], operationId: "listApps" } },
-    async (request) => operatorOf(request).listApps(),
+    {
+      schema: {
+        summary: "List apps, in one page: {items, nextCursor: null}",
+        tags: ["App"],
+        operationId: "listApps",
+      },
+    },
+    async (request) => wholeList(await operatorOf(request).listApps()),
   );
 
   routes.post(

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { listSchema, pageOf, pageQuery } from "../api/list-envelope.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
 import type { PlanTermsPort } from "../runtime/ports/plan-terms.ts";
@@ -63,16 +64,21 @@ export async function appVersionRoutes(
         tags: ["AppVersion"],
         operationId: "listAppVersions",
         params: appParams,
-        querystring: z.object({
-          before: z.coerce.number().int().min(1).optional().describe("a version: the page after it"),
-          limit: z.coerce.number().int().min(1).max(100).default(20),
-        }),
-        response: { 200: z.array(versionSummary) },
+        querystring: z.object(pageQuery(20, 100)),
+        response: { 200: listSchema(versionSummary) },
       },
     },
     async (request) => {
       const { versions } = await versionsOf(request, request.params.appId);
-      return versions.list(request.params.appId, request.query);
+      const { cursor, limit } = request.query;
+      const before = cursor === undefined ? undefined : Number(cursor);
+      if (before !== undefined && !(Number.isInteger(before) && before >= 1))
+        throw new UserError("bad_request", `cursor ${cursor} is not one this list gave`);
+      const rows = await versions.list(request.params.appId, {
+        ...(before === undefined ? {} : { before }),
+        limit: limit + 1,
+      });
+      return pageOf(rows, limit, (version) => String(version.version));
     },
   );
 

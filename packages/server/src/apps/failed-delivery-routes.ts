@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { pageOf, pageQuery } from "../api/list-envelope.ts";
 import type { FailedDeliveries } from "../bus/failed-deliveries.ts";
 import { time } from "./history-routes.ts";
 
@@ -35,13 +36,18 @@ export async function failedDeliveryRoutes(
         summary: "List failed deliveries of outbound actions (webhook, slack, email), newest first",
         tags: ["FailedDelivery"],
         operationId: "listFailedDeliveries",
-        querystring: filter.extend({
-          before: z.string().max(200).optional().describe("a stepId: the page after it"),
-          limit: z.coerce.number().int().min(1).max(100).default(50),
-        }),
+        querystring: filter.extend(pageQuery(50, 100)),
       },
     },
-    async (request) => failedDeliveries.list(operatorOf(request).operatorId, request.query),
+    async (request) => {
+      const { cursor, limit, ...only } = request.query;
+      const rows = await failedDeliveries.list(operatorOf(request).operatorId, {
+        ...only,
+        ...(cursor === undefined ? {} : { before: cursor }),
+        limit: limit + 1,
+      });
+      return pageOf(rows, limit, (delivery) => delivery.stepId);
+    },
   );
 
   routes.post(

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { pageOf, pageQuery } from "../api/list-envelope.ts";
 import type { Bus } from "../bus/bus.ts";
 import type { ServerConfig } from "../config/config.ts";
 import { UserError } from "../errors.ts";
@@ -37,8 +38,7 @@ export async function historyRoutes(api: FastifyInstance, { bus, config }: Histo
           actionId: z.string().optional(),
           from: time.optional().describe("Unix ms or ISO 8601, inclusive"),
           to: time.optional().describe("Unix ms or ISO 8601, exclusive"),
-          before: z.string().optional().describe("a runId: the page after it"),
-          limit: z.coerce.number().int().min(1).max(100).default(20),
+          ...pageQuery(20, 100),
         }),
       },
     },
@@ -46,8 +46,17 @@ export async function historyRoutes(api: FastifyInstance, { bus, config }: Histo
       const store = operatorOf(request);
       if (!(await store.getApp(request.params.appId)))
         throw new UserError("not_found", `no app ${request.params.appId}`);
-      const runs = await store.listExecutions(request.params.appId, request.query);
-      return runs.map(({ executionId, ...run }) => ({ runId: executionId, ...run }));
+      const { cursor, limit, ...filter } = request.query;
+      const runs = await store.listExecutions(request.params.appId, {
+        ...filter,
+        ...(cursor === undefined ? {} : { before: cursor }),
+        limit: limit + 1,
+      });
+      const page = pageOf(runs, limit, (run) => run.executionId);
+      return {
+        ...page,
+        items: page.items.map(({ executionId, ...run }) => ({ runId: executionId, ...run })),
+      };
     },
   );
 

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { Command, type CommanderError, InvalidArgumentError, Option } from "commander";
 import packageJson from "../../package.json" with { type: "json" };
+import type { ListPage } from "../api/list-envelope.ts";
 import { type ApiClient, baseUrlOf, connect, logIn } from "./client.ts";
 import { CliError, exitCodes } from "./errors.ts";
 import { type Column, fields, type OutputFormat, outputFormats, render, table } from "./output.ts";
@@ -72,7 +73,8 @@ function appsCommand(client: () => Promise<ApiClient>): Command {
   const apps = new Command("apps").description("list, import and export apps");
   withOutput(apps.command("list").description("list your apps")).action(
     async (options: { output: OutputFormat }) => {
-      const list = JSON.parse(await (await client()).call("GET", "/v1/apps")) as App[];
+      // `-o json` prints the apps themselves, not the API's {items, nextCursor} envelope around them.
+      const list = (JSON.parse(await (await client()).call("GET", "/v1/apps")) as ListPage<App>).items;
       print(await render(list, options.output, () => table(list, appColumns)));
     },
   );

@@ -188,7 +188,8 @@ export class OperatorCommands {
       .where("operatorId", "=", this.operatorId)
       .where("deviceId", "=", deviceId)
       .orderBy("commandId", "desc")
-      .limit(Math.min(options.limit ?? maxCommandPage, maxCommandPage));
+      // One more than the largest page: the route reads one extra row to know a next page exists.
+      .limit(Math.min(options.limit ?? maxCommandPage, maxCommandPage + 1));
     if (options.before) query = query.where("commandId", "<", options.before);
     return (await query.execute()).map((row) => toCommand(row, now));
   }

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { pageOf, pageQuery } from "../api/list-envelope.ts";
 import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
 import type { OperatorStore } from "../store/store.ts";
@@ -284,19 +285,21 @@ export async function deviceRoutes(
     {
       schema: {
         summary:
-          "A device's commands and their status, newest first (?before is the previous page's last id)",
+          "A device's commands and their status, newest first, as {items, nextCursor} (?cursor, ?limit)",
         tags: ["Device"],
         operationId: "listDeviceCommands",
         params: deviceParams,
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(maxCommandPage).default(20),
-          before: z.string().max(64).optional(),
-        }),
+        querystring: z.object(pageQuery(20, maxCommandPage)),
       },
     },
     async (request) => {
       const device = await deviceOf(request, request.params.deviceId);
-      return { commands: await commandsOf(request).list(device.deviceId, request.query) };
+      const { cursor, limit } = request.query;
+      const rows = await commandsOf(request).list(device.deviceId, {
+        limit: limit + 1,
+        ...(cursor === undefined ? {} : { before: cursor }),
+      });
+      return pageOf(rows, limit, (command) => command.commandId);
     },
   );
   routes.get(
@@ -322,31 +325,32 @@ export async function deviceRoutes(
     {
       schema: {
         summary:
-          "A device's entries in the data store, by time (?from, ?to in Unix ms; ?after is the previous page's next)",
+          "A device's entries in the data store, by time, as {items, nextCursor} (?from, ?to in Unix ms; ?cursor, ?limit)",
         tags: ["DataEntry"],
         operationId: "getDataEntries",
         params: deviceParams,
         querystring: z.object({
           from: z.coerce.number().int().min(0).optional(),
           to: z.coerce.number().int().min(0).optional(),
-          limit: z.coerce.number().int().min(1).max(maxPage).default(100),
           order: z.enum(["asc", "desc"]).default("desc"),
-          after: z.string().max(64).optional(),
+          ...pageQuery(100, maxPage),
         }),
       },
     },
     async (request) => {
       const device = await deviceOf(request, request.params.deviceId);
-      const page = await data
-        .forOperator(operatorOf(request).operatorId)
-        .query("Device", device.deviceId, request.query);
+      const { cursor, ...query } = request.query;
+      const page = await data.forOperator(operatorOf(request).operatorId).query("Device", device.deviceId, {
+        ...query,
+        ...(cursor === undefined ? {} : { after: cursor }),
+      });
       return {
-        entries: page.entries.map(({ time, contentType, content }) => ({
+        items: page.entries.map(({ time, contentType, content }) => ({
           time,
           contentType,
           content: contentType === "application/json" ? JSON.parse(content) : content,
         })),
-        ...(page.next ? { next: page.next } : {}),
+        nextCursor: page.next ?? null,
       };
     },
   );

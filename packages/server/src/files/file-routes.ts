@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { pageOf, pageQuery } from "../api/list-envelope.ts";
 import { UserError } from "../errors.ts";
 import { type FileContent, type FileStore, signedUrlSeconds } from "./file-store.ts";
 
@@ -65,23 +66,25 @@ export async function fileRoutes(api: FastifyInstance, { files }: { files: FileS
     "/v1/files/*",
     {
       schema: {
-        summary: "Download a file, or list the files under a path ending in '/' (?limit, ?after)",
+        summary:
+          "Download a file, or list the files under a path ending in '/' as {items, nextCursor} (?limit, ?cursor)",
         tags: ["FileEntry"],
         operationId: "getFile",
         params: wildcard,
-        querystring: z.object({
-          limit: z.coerce.number().int().min(1).max(1_000).default(100),
-          after: z.string().optional(),
-        }),
+        querystring: z.object(pageQuery(100, 1_000)),
       },
     },
     async (request, reply) => {
       const path = `/${request.params["*"]}`;
       const operatorFiles = filesOf(request);
-      if (path.endsWith("/"))
-        return reply.send(
-          await operatorFiles.list(path, { limit: request.query.limit, after: request.query.after }),
-        );
+      if (path.endsWith("/")) {
+        const { cursor, limit } = request.query;
+        const rows = await operatorFiles.list(path, {
+          limit: limit + 1,
+          ...(cursor === undefined ? {} : { after: cursor }),
+        });
+        return reply.send(pageOf(rows, limit, (file) => file.path));
+      }
       const file = await operatorFiles.get(path);
       if (!file) throw new UserError("not_found", `no file ${path}`);
       return sendFile(reply, file);

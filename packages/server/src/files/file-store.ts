@@ -184,7 +184,8 @@ class SqlOperatorFiles implements OperatorFiles {
       // substr, not LIKE: a prefix may hold '%' or '_'. Both databases count characters, not bytes.
       .where((eb) => eb(eb.fn("substr", ["path", eb.lit(1), eb.val([...prefix].length)]), "=", prefix))
       .orderBy("path")
-      .limit(Math.min(Math.max(limit, 1), 1_000));
+      // One more than the largest page (1,000): the route reads one extra row to know a next page exists.
+      .limit(Math.min(Math.max(limit, 1), 1_001));
     if (after) query = query.where("path", ">", after);
     return query.execute();
   }

@@ -7,7 +7,7 @@ import type { PartnerStore } from "../store/partners.ts";
 import type { Store } from "../store/store.ts";
 import { customerRoutes } from "./customer-routes.ts";
 import { providerPartnerRoute } from "./provider-partner-route.ts";
-import { switchUserRoute } from "./switch-user-route.ts";
+import { switchBackRoute, switchUserRoute } from "./switch-user-route.ts";
 
 type PartnersDeps = {
   store: Store;
@@ -24,6 +24,9 @@ type PartnersDeps = {
  */
 export const partnersModule = {
   name: "partners",
+  async openRoutes(app: FastifyInstance, deps: PartnersDeps) {
+    await switchBackRoute(app, deps);
+  },
   async routes(app: FastifyInstance, deps: PartnersDeps) {
     await customerRoutes(app, deps);
     await switchUserRoute(app, deps);

@@ -2,7 +2,16 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { recordSignIn } from "../api/audit-hook.ts";
+import {
+  clearSessionCookie,
+  partnerSessionCookie,
+  readSessionCookie,
+  requireStudioHeader,
+  sessionCookie,
+  setSessionCookie,
+} from "../api/session-cookie.ts";
 import { hashSecret, newApiKey, newToken } from "../auth/tokens.ts";
+import { UserError } from "../errors.ts";
 import type { AuditLogStore } from "../store/audit-logs.ts";
 import type { PartnerStore } from "../store/partners.ts";
 import type { Store } from "../store/store.ts";
@@ -38,10 +47,17 @@ export async function switchUserRoute(
           operatorId: z.string().min(1).max(64),
           tokenTimeoutSeconds: z.number().int().min(60).max(maxSwitchedSeconds).optional(),
         }),
-        response: { 200: z.object({ apiKey: z.string(), token: z.string(), operatorId: z.string() }) },
+        // The studio's cookie session gets no token: the switched one goes into the cookie instead.
+        response: {
+          200: z.object({
+            apiKey: z.string().optional(),
+            token: z.string().optional(),
+            operatorId: z.string(),
+          }),
+        },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const partner = await partnerPrincipalOf(request, partners);
       const customer = await customerOf(partners, partner.operatorId, request.body.operatorId);
       const actor = {
@@ -51,14 +67,53 @@ export async function switchUserRoute(
       const lifetime = request.body.tokenTimeoutSeconds ?? defaultSwitchedSeconds;
       const token = newToken();
       const apiKey = newApiKey();
-      await store.saveToken(hashSecret(token), {
-        apiKey,
-        operatorId: customer.operatorId,
-        expiresAt: Math.min(Date.now() + lifetime * 1000, partner.expiresAt),
-        actor,
-      });
+      const expiresAt = Math.min(Date.now() + lifetime * 1000, partner.expiresAt);
+      await store.saveToken(hashSecret(token), { apiKey, operatorId: customer.operatorId, expiresAt, actor });
       await recordSignIn(auditLogs, request, { operatorId: customer.operatorId, statusCode: 200, actor });
-      return { apiKey, token, operatorId: customer.operatorId };
+      const partnerToken = partner.via === "cookie" ? readSessionCookie(request) : undefined;
+      if (partnerToken === undefined) return { apiKey, token, operatorId: customer.operatorId };
+      // The partner's own session waits in a second cookie until POST /v1/auth/switch_back.
+      setSessionCookie(request, reply, partnerToken, partner.expiresAt, partnerSessionCookie);
+      setSessionCookie(request, reply, token, expiresAt);
+      return { operatorId: customer.operatorId };
+    },
+  );
+}
+
+/**
+ * POST /v1/auth/switch_back, for the studio's cookie session: ends the switched session and resumes
+ * the partner's own. Open, because the switched token may have expired by then; the partner's cookie
+ * is what proves the caller.
+ */
+export async function switchBackRoute(
+  api: FastifyInstance,
+  { store }: Pick<SwitchUserDeps, "store">,
+): Promise<void> {
+  api.post(
+    "/v1/auth/switch_back",
+    {
+      schema: {
+        summary:
+          "The studio's way back from a customer: ends the switched session and resumes the partner's own",
+        tags: ["Auth"],
+        operationId: "switchBack",
+      },
+    },
+    async (request, reply) => {
+      requireStudioHeader(request);
+      const switched = readSessionCookie(request);
+      const found = switched === undefined ? undefined : await store.findToken(hashSecret(switched));
+      if (switched && found?.actor) await store.deleteToken(hashSecret(switched), found.apiKey);
+      const partnerToken = readSessionCookie(request, partnerSessionCookie);
+      const partner =
+        partnerToken === undefined ? undefined : await store.findToken(hashSecret(partnerToken));
+      clearSessionCookie(request, reply, partnerSessionCookie);
+      if (!partnerToken || !partner || partner.expiresAt <= Date.now()) {
+        clearSessionCookie(request, reply, sessionCookie);
+        throw new UserError("unauthorized", "the partner's own session ended too; log in again");
+      }
+      setSessionCookie(request, reply, partnerToken, partner.expiresAt);
+      return reply.status(204).send();
     },
   );
 }

@@ -185,7 +185,7 @@ describe.each([
     }
     expect(read).toBeGreaterThan(5);
     const apps = await caller().call("GET", "/v1/apps");
-    expect(apps.body.map((app: { name: string }) => app.name)).toEqual(["c1's private app"]);
+    expect(apps.body.items.map((app: { name: string }) => app.name)).toEqual(["c1's private app"]);
     expect((await caller().call("GET", "/v1/credentials")).text).toContain("c1-token");
   });
 

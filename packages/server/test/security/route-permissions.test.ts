@@ -9,6 +9,9 @@ import { userSession } from "../user-session.ts";
 const openOperations = new Set([
   "Operator:createOperator",
   "Auth:auth",
+  // The studio's sign-in, and a partner's return to its own session: the partner's cookie proves it.
+  "Auth:createSession",
+  "Auth:switchBack",
   "Auth:logout",
   "Auth:issuePasswordResetToken",
   "Auth:verifyPasswordResetToken",

@@ -155,7 +155,7 @@ describe("the navigation", () => {
         <p>page</p>
       </Layout>,
       {},
-      { session: { apiKey: "k", token: "t", operatorId: "OP1", userName: "reader" } },
+      { session: { operatorId: "OP1", userName: "reader" } },
       {},
       { can: (name) => name === "App:listApps", known: true },
     );

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ApiError, createHttpClient } from "./client.ts";
+import { ApiError, createHttpClient, createSessionHttpClient } from "./client.ts";
 import { createConfluxApi } from "./conflux-api.ts";
 
 function answer(status: number, body: unknown) {
@@ -47,7 +47,12 @@ describe("the API client", () => {
   it("restores a version in one request on the version the page loaded (If-Match), and lists versions by page", async () => {
     const definition = { name: "x", description: "", tags: {}, channels: [], actions: [] };
     const fetchMock = vi.fn(async (url: string) =>
-      answer(200, url.includes("/versions?") ? [] : { ...definition, appId: "a1", version: 5 }),
+      answer(
+        200,
+        url.includes("/versions?")
+          ? { items: [{ appId: "a1", version: 1 }], nextCursor: null }
+          : { ...definition, appId: "a1", version: 5 },
+      ),
     );
     vi.stubGlobal("fetch", fetchMock);
     const api = createConfluxApi(createHttpClient(() => ({ apiKey: "key", token: "tok" }), vi.fn()));
@@ -63,11 +68,12 @@ describe("the API client", () => {
     await api.restoreAppVersion("a1", 2, undefined);
     expect(calls[1]?.[1].headers).not.toHaveProperty("if-match");
 
-    await api.listAppVersions("a1", { limit: 20 });
+    // The list's {items, nextCursor}: the page's items; the version before which to list is the cursor.
+    expect(await api.listAppVersions("a1", { limit: 20 })).toEqual([{ appId: "a1", version: 1 }]);
     await api.listAppVersions("a1", { before: 21, limit: 20 });
     expect(calls.slice(2).map(([url]) => url)).toEqual([
       "/v1/apps/a1/versions?limit=20",
-      "/v1/apps/a1/versions?limit=20&before=21",
+      "/v1/apps/a1/versions?limit=20&cursor=21",
     ]);
   });
 
@@ -131,5 +137,34 @@ describe("the API client", () => {
     const init = (fetchMock.mock.calls[0] as unknown as [string, RequestInit])[1];
     expect(init.body).toBe("name: x\n");
     expect((init.headers as Record<string, string>)["content-type"]).toBe("application/yaml");
+  });
+
+  it("in the studio's session sends no credentials of its own, only the studio header the cookie needs", async () => {
+    const fetchMock = vi.fn(async () => answer(401, { code: "unauthorized", message: "expired" }));
+    vi.stubGlobal("fetch", fetchMock);
+    const onUnauthorized = vi.fn();
+    let signedIn = true;
+    const http = createSessionHttpClient(() => signedIn, onUnauthorized);
+    await expect(http.json("POST", "/v1/apps", { body: {} })).rejects.toMatchObject({ status: 401 });
+    const [, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(init.headers).toEqual({ "x-conflux-studio": "1", "content-type": "application/json" });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+    // A 401 before signing in (a wrong password) ends no session.
+    signedIn = false;
+    await expect(http.json("POST", "/v1/auth/session", { body: {} })).rejects.toMatchObject({ status: 401 });
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+  });
+
+  it("reads runs and failed deliveries from the list envelope, asking for the next page by cursor", async () => {
+    const fetchMock = vi.fn(async () => answer(200, { items: [{ runId: "r2" }], nextCursor: "r2" }));
+    vi.stubGlobal("fetch", fetchMock);
+    const api = createConfluxApi(createSessionHttpClient(() => true, vi.fn()));
+    expect(await api.listRuns("a1", { status: "failed", before: "r9", limit: 1 })).toEqual([{ runId: "r2" }]);
+    expect(await api.listFailedDeliveries({ appId: "a1", before: "s9" })).toEqual([{ runId: "r2" }]);
+    const urls = (fetchMock.mock.calls as unknown as [string][]).map(([url]) => url);
+    expect(urls).toEqual([
+      "/v1/apps/a1/runs?status=failed&cursor=r9&limit=1",
+      "/v1/failed_deliveries?appId=a1&cursor=s9",
+    ]);
   });
 });

@@ -69,22 +69,17 @@ async function toApiError(response: Response): Promise<ApiError> {
 }
 
 /**
- * A fetch wrapper that sends the operator's API key and token as headers. No cookie is involved, so a
- * page on another site cannot make the browser send an authenticated request: there is no CSRF to defend.
- * A 401 on an authenticated call means the token expired or was revoked: `onUnauthorized` ends the session.
+ * A fetch wrapper. `authenticate` adds the call's credentials to its headers and says whether the call
+ * is made in a session: a 401 then means the token expired or was revoked, and `onUnauthorized` ends it.
  */
-export function createHttpClient(
-  auth: () => AuthHeaders | undefined,
+function httpClient(
+  authenticate: (headers: Record<string, string>) => boolean,
   onUnauthorized: () => void,
-  baseUrl = "",
+  baseUrl: string,
 ): HttpClient {
   async function raw(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const headers: Record<string, string> = { ...options.headers };
-    const credentials = auth();
-    if (credentials) {
-      headers["x-conflux-api-key"] = credentials.apiKey;
-      headers["x-conflux-token"] = credentials.token;
-    }
+    const inSession = authenticate(headers);
     let body: string | Blob | undefined;
     if (options.body !== undefined) {
       headers["content-type"] = options.contentType ?? "application/json";
@@ -107,7 +102,7 @@ export function createHttpClient(
     }
     if (response.ok) return response;
     const apiError = await toApiError(response);
-    if (response.status === 401 && credentials) onUnauthorized();
+    if (response.status === 401 && inSession) onUnauthorized();
     throw apiError;
   }
 
@@ -120,6 +115,53 @@ export function createHttpClient(
       return (text ? JSON.parse(text) : undefined) as T;
     },
   };
+}
+
+/**
+ * A client that sends an API key and token as headers (the provider's console). No cookie is involved,
+ * so a page on another site cannot make the browser send an authenticated request.
+ */
+export function createHttpClient(
+  auth: () => AuthHeaders | undefined,
+  onUnauthorized: () => void,
+  baseUrl = "",
+): HttpClient {
+  return httpClient(
+    (headers) => {
+      const credentials = auth();
+      if (!credentials) return false;
+      headers["x-conflux-api-key"] = credentials.apiKey;
+      headers["x-conflux-token"] = credentials.token;
+      return true;
+    },
+    onUnauthorized,
+    baseUrl,
+  );
+}
+
+/**
+ * The header the server requires of every unsafe call its session cookie authenticates: a cross-site
+ * form cannot set it, and a cross-site script that tries needs a CORS preflight the server never grants.
+ */
+export const studioHeader = "x-conflux-studio";
+
+/**
+ * The studio's client: the browser attaches the HttpOnly session cookie to same-origin calls (fetch's
+ * default), and every call says it comes from the studio. `signedIn` tells whether a 401 ends a session.
+ */
+export function createSessionHttpClient(
+  signedIn: () => boolean,
+  onUnauthorized: () => void,
+  baseUrl = "",
+): HttpClient {
+  return httpClient(
+    (headers) => {
+      headers[studioHeader] = "1";
+      return signedIn();
+    },
+    onUnauthorized,
+    baseUrl,
+  );
 }
 
 /** A message for any thrown value, for places that show errors to a person. */

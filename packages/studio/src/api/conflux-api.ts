@@ -70,9 +70,8 @@ export type TryAnswer =
   | { status: "completed"; result: JsonValue; usage: JsonValue | null }
   | { status: "failed"; error: { code: string; message: string } };
 
+/** `POST /v1/auth/session`: who signed in; the token went into the HttpOnly session cookie. */
 export interface LogInAnswer {
-  apiKey: string;
-  token: string;
   operatorId: string;
   /** Only when a user of the operator signed in. */
   userName?: string;
@@ -127,10 +126,21 @@ export interface FailedDeliveryFilter {
   to?: number | undefined;
 }
 
+/** Conflux's own lists answer `{items, nextCursor}`; `?cursor=` asks for the page after another. */
+export interface ListPage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/**
+ * The query of a filtered, paged list. `before` is the last item's key (a runId, a stepId), which is
+ * the cursor the server hands out for the page after it, so pages can ask for the next one from what
+ * they show.
+ */
 function query(filter: RunFilter | (FailedDeliveryFilter & { before?: string; limit?: number })): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter))
-    if (value !== undefined && value !== "") params.set(key, String(value));
+    if (value !== undefined && value !== "") params.set(key === "before" ? "cursor" : key, String(value));
   const text = params.toString();
   return text ? `?${text}` : "";
 }
@@ -148,8 +158,12 @@ export function createConfluxApi(http: HttpClient) {
       http.json<{ email: string }>("POST", "/v1/operators", {
         body: { email, password },
       }),
-    logIn: (credentials: Credentials) => http.json<LogInAnswer>("POST", "/v1/auth", { body: credentials }),
+    logIn: (credentials: Credentials) =>
+      http.json<LogInAnswer>("POST", "/v1/auth/session", { body: credentials }),
+    /** Ends the session (and a partner's own one it switched from) and clears the cookie. */
     logOut: () => http.json<void>("POST", "/v1/auth/logout"),
+    /** A partner back from a customer: the switched session ends and the partner's own resumes. */
+    switchBack: () => http.json<void>("POST", "/v1/auth/switch_back"),
     /** Mails a reset link; answers alike whether or not the address has an account (429 when asked too often). */
     requestPasswordReset: (email: string) =>
       http.json<void>("POST", "/v1/auth/password_reset_token/issue", { body: { email } }),
@@ -162,7 +176,7 @@ export function createConfluxApi(http: HttpClient) {
         body: { token },
       }),
 
-    listApps: () => http.json<App[]>("GET", "/v1/apps"),
+    listApps: async () => (await http.json<ListPage<App>>("GET", "/v1/apps")).items,
     getApp: (appId: string) => http.json<App>("GET", `/v1/apps/${segment(appId)}`),
     createApp: (definition: AppDefinition | Record<string, unknown>) =>
       http.json<App>("POST", "/v1/apps", { body: definition }),
@@ -176,12 +190,12 @@ export function createConfluxApi(http: HttpClient) {
         body: text,
         contentType: yaml ? "application/yaml" : "application/json",
       }),
-    /** Newest first; `before` (a version) asks for the page after it. */
-    listAppVersions: (appId: string, page: { before?: number | undefined; limit: number }) =>
-      http.json<AppVersionSummary[]>(
-        "GET",
-        `/v1/apps/${segment(appId)}/versions?limit=${page.limit}${page.before ? `&before=${page.before}` : ""}`,
-      ),
+    /** Newest first; `before` (a version, the cursor of the page after it) asks for that page. */
+    listAppVersions: async (appId: string, page: { before?: number | undefined; limit: number }) => {
+      const cursor = page.before ? `&cursor=${page.before}` : "";
+      const path = `/v1/apps/${segment(appId)}/versions?limit=${page.limit}${cursor}`;
+      return (await http.json<ListPage<AppVersionSummary>>("GET", path)).items;
+    },
     getAppVersion: (appId: string, version: number) =>
       http.json<AppVersion>("GET", `/v1/apps/${segment(appId)}/versions/${version}`),
     /**
@@ -202,14 +216,14 @@ export function createConfluxApi(http: HttpClient) {
         `/v1/apps/${segment(appId)}/channels/${segment(channelId)}/messages`,
         { body: payload },
       ),
-    listRuns: (appId: string, filter: RunFilter) =>
-      http.json<RunSummary[]>("GET", `/v1/apps/${segment(appId)}/runs${query(filter)}`),
+    listRuns: async (appId: string, filter: RunFilter) =>
+      (await http.json<ListPage<RunSummary>>("GET", `/v1/apps/${segment(appId)}/runs${query(filter)}`)).items,
     getRun: (appId: string, runId: string) =>
       http.json<RunDetail>("GET", `/v1/apps/${segment(appId)}/runs/${segment(runId)}`),
     replayRun: (appId: string, runId: string) =>
       http.json<{ runId: string }>("POST", `/v1/apps/${segment(appId)}/runs/${segment(runId)}/replay`),
-    listFailedDeliveries: (filter: FailedDeliveryFilter & { before?: string; limit?: number }) =>
-      http.json<FailedDelivery[]>("GET", `/v1/failed_deliveries${query(filter)}`),
+    listFailedDeliveries: async (filter: FailedDeliveryFilter & { before?: string; limit?: number }) =>
+      (await http.json<ListPage<FailedDelivery>>("GET", `/v1/failed_deliveries${query(filter)}`)).items,
     /** Queues every failed delivery matching the filter again; answers how many. */
     replayFailedDeliveries: (filter: FailedDeliveryFilter) =>
       http.json<{ requeued: number }>("POST", "/v1/failed_deliveries/replay", { body: filter }),

@@ -1,38 +1,46 @@
 /**
- * Who is logged in: the API key and token of POST /v1/auth, with the root user's e-mail typed to get
- * them, or the user name a user of the operator signed in with.
+ * Who is signed in: the operator, and the root user's e-mail address or the user's name. No secret:
+ * the token lives in an HttpOnly cookie the server set at sign-in (POST /v1/auth/session), which no
+ * script reads and every tab of the browser shares.
  */
 export type Session = {
-  apiKey: string;
-  token: string;
   operatorId: string;
-  /** While a partner acts as one of its customers (a switched token): the partner's own session, to return to. */
+  /** While a partner acts as one of its customers: the partner's own session, to return to. */
   actingFrom?: Session;
 } & ({ email: string; userName?: undefined } | { userName: string; email?: undefined });
 
-/** The name the header shows for whoever is logged in. */
+/** The name the header shows for whoever is signed in. */
 export function signedInAs(session: Session): string {
   return session.userName ?? session.email ?? "";
 }
 
 /**
- * The session lives in sessionStorage and travels as X-Conflux-API-Key / X-Conflux-Token headers, not in
- * a cookie: the browser never attaches it on its own, so cross-site requests carry no authority (no CSRF),
- * and the API keeps the one auth scheme the CLI and scripts use. It survives a reload but not the tab; the
- * exposure to injected script is closed by the CSP (scripts from our origin only, no inline, no eval).
+ * localStorage, so that every tab knows who is signed in (a link opened in a new tab stays signed in)
+ * and learns of a sign-out in another through the `storage` event. What authenticates is the cookie:
+ * a value written here by hand grants nothing, the first call answers 401 and the studio signs out.
  */
-const key = "conflux.session";
+export const sessionKey = "conflux.session";
 
-export function loadSession(storage: Storage = sessionStorage): Session | undefined {
+function isSession(value: unknown): value is Session {
+  if (typeof value !== "object" || value === null) return false;
+  const { operatorId, email, userName, actingFrom } = value as Record<string, unknown>;
+  return (
+    typeof operatorId === "string" &&
+    operatorId !== "" &&
+    (typeof email === "string" || typeof userName === "string") &&
+    (actingFrom === undefined || isSession(actingFrom))
+  );
+}
+
+export function loadSession(storage: Storage = localStorage): Session | undefined {
   try {
-    const value = JSON.parse(storage.getItem(key) ?? "null") as Partial<Record<keyof Session, string>> | null;
-    if (value?.apiKey && value.token && value.operatorId && (value.email || value.userName))
-      return value as Session;
+    const value: unknown = JSON.parse(storage.getItem(sessionKey) ?? "null");
+    if (isSession(value)) return value;
   } catch {}
   return undefined;
 }
 
-export function saveSession(session: Session | undefined, storage: Storage = sessionStorage): void {
-  if (session) storage.setItem(key, JSON.stringify(session));
-  else storage.removeItem(key);
+export function saveSession(session: Session | undefined, storage: Storage = localStorage): void {
+  if (session) storage.setItem(sessionKey, JSON.stringify(session));
+  else storage.removeItem(sessionKey);
 }

@@ -1,6 +1,7 @@
 import type { App } from "@conflux/core";
 import { createContext, useContext } from "react";
 import type { HttpClient } from "../api/client.ts";
+import type { ListPage } from "../api/conflux-api.ts";
 
 /** The console's view of devices, their data and files (server: packages/server/src/devices, files). */
 
@@ -107,7 +108,7 @@ export function createConsoleApi(http: HttpClient): ConsoleApi {
       http.json("PUT", `/v1/device_groups/${segment(groupId)}`, { body: group }),
     deleteGroup: (groupId) => http.json("DELETE", `/v1/device_groups/${segment(groupId)}`),
     listDevices: () => http.json("GET", "/v1/devices"),
-    listApps: () => http.json("GET", "/v1/apps"),
+    listApps: async () => (await http.json<ListPage<BindableApp>>("GET", "/v1/apps")).items,
     getDevice: (deviceId) => http.json("GET", `/v1/devices/${segment(deviceId)}`),
     deviceListeners: () => http.json("GET", "/v1/device_listeners"),
     createDevice: (device) => http.json("POST", "/v1/devices", { body: device }),
@@ -119,20 +120,21 @@ export function createConsoleApi(http: HttpClient): ConsoleApi {
         contentType: "text/plain",
       }),
     async recentCommands(deviceId, limit) {
-      const page = await http.json<{ commands: DeviceCommand[] }>(
+      const page = await http.json<ListPage<DeviceCommand>>(
         "GET",
         `/v1/devices/${segment(deviceId)}/commands?limit=${limit}`,
       );
-      return page.commands;
+      return page.items;
     },
     async recentData(deviceId, limit) {
-      const page = await http.json<{ entries: DataEntry[] }>(
+      const page = await http.json<ListPage<DataEntry>>(
         "GET",
         `/v1/data/${segment(deviceId)}?order=desc&limit=${limit}`,
       );
-      return page.entries;
+      return page.items;
     },
-    listFiles: (prefix) => http.json("GET", `/v1/files${pathSegments(prefix)}?limit=1000`),
+    listFiles: async (prefix) =>
+      (await http.json<ListPage<StoredFile>>("GET", `/v1/files${pathSegments(prefix)}?limit=1000`)).items,
     async uploadFile(path, file) {
       // The bytes as they are, with their own content type.
       await http.json("PUT", `/v1/files${pathSegments(path)}`, {

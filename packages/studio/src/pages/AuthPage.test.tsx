@@ -25,7 +25,7 @@ describe("sign-up", () => {
     const logIn = vi.fn<(session: Session) => void>();
     const api = {
       signUp: vi.fn(async () => ({ operatorId: "OP1", email: "me@example.com" })),
-      logIn: vi.fn(async () => ({ apiKey: "key", token: "tok", operatorId: "OP1" })),
+      logIn: vi.fn(async () => ({ operatorId: "OP1" })),
     };
     renderPage(<AuthPage mode="signup" />, api, { session: undefined, logIn });
     fireEvent.change(screen.getByLabelText("E-mail"), { target: { value: "Me@Example.com" } });
@@ -35,8 +35,6 @@ describe("sign-up", () => {
     expect(api.signUp).toHaveBeenCalledWith("Me@Example.com", "a long password");
     expect(api.logIn).toHaveBeenCalledWith({ email: "Me@Example.com", password: "a long password" });
     expect(logIn).toHaveBeenCalledWith({
-      apiKey: "key",
-      token: "tok",
       operatorId: "OP1",
       email: "me@example.com",
     });
@@ -47,7 +45,7 @@ describe("log-in as a user of an operator", () => {
   it("sends the operator id, user name, password and MFA code, and keeps the user name", async () => {
     const logIn = vi.fn<(session: Session) => void>();
     const api = {
-      logIn: vi.fn(async () => ({ apiKey: "key", token: "tok", operatorId: "OP1", userName: "ops" })),
+      logIn: vi.fn(async () => ({ operatorId: "OP1", userName: "ops" })),
     };
     renderPage(<AuthPage mode="login" />, api, { session: undefined, logIn });
     fireEvent.click(screen.getByLabelText(/User of an/));
@@ -64,6 +62,6 @@ describe("log-in as a user of an operator", () => {
       password: "a long password",
       mfaOTPCode: "123456",
     });
-    expect(logIn).toHaveBeenCalledWith({ apiKey: "key", token: "tok", operatorId: "OP1", userName: "ops" });
+    expect(logIn).toHaveBeenCalledWith({ operatorId: "OP1", userName: "ops" });
   });
 });

@@ -10,8 +10,13 @@ export function ActingAsBar() {
   const partner = session.actingFrom;
   if (!partner) return null;
   const returnToPartner = async () => {
-    // The switched token ends with the return; if it already expired, returning still works.
-    await api.logOut().catch(() => undefined);
+    // The switched session ends and the partner's own resumes in the cookie. When the partner's ended
+    // too, the answer is a 401 and the studio has already asked for a log-in.
+    try {
+      await api.switchBack();
+    } catch {
+      return;
+    }
     logIn(partner);
     navigate("/apps");
   };

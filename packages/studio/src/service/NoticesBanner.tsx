@@ -37,8 +37,8 @@ function MaintenanceLine({ window }: { window: MaintenanceWindow }) {
 export function NoticesBanner() {
   const api = useServiceApi();
   // Notices may be for chosen operators: another session (a partner acting as a customer) loads its own.
-  const { token } = useSession();
-  const notices = useLoad(() => api.listNotices(), [api, token]);
+  const { operatorId } = useSession();
+  const notices = useLoad(() => api.listNotices(), [api, operatorId]);
   const { notices: list = [], maintenance = [] } = notices.data ?? {};
   if (list.length === 0 && maintenance.length === 0) return null;
   return (

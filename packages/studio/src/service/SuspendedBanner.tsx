@@ -11,10 +11,10 @@ import { describeSuspensionReason, useSuspensionRefusal } from "./suspension.tsx
 export function SuspendedBanner() {
   const api = useServiceApi();
   const refusal = useSuspensionRefusal();
-  const { token } = useSession();
+  const { operatorId } = useSession();
   // Loaded again for another session (a partner acting as a customer), and when a refusal arrives, so
   // the banner names the reason the account now has.
-  const standing = useLoad(() => api.getStanding(), [api, token, refusal]);
+  const standing = useLoad(() => api.getStanding(), [api, operatorId, refusal]);
   const suspended = standing.data?.status === "suspended";
   if (!suspended && !refusal) return null;
   return (

@@ -9,8 +9,8 @@ import { BillingPage } from "./BillingPage.tsx";
 import { describePlanChangeCost, firstDayOfNextMonth, planChangeCost } from "./plan-change-cost.ts";
 import type { Invoice, Plan, ServiceApi } from "./service-api.ts";
 
-const root: Session = { apiKey: "k", token: "t", operatorId: "OP0000000001", email: "me@example.com" };
-const user: Session = { apiKey: "k", token: "t", operatorId: "OP0000000001", userName: "accounts" };
+const root: Session = { operatorId: "OP0000000001", email: "me@example.com" };
+const user: Session = { operatorId: "OP0000000001", userName: "accounts" };
 
 const plan = (planId: string, name: string, monthlyFee: number): Plan => ({
   planId,

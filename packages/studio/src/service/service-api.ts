@@ -135,10 +135,8 @@ export interface Customer {
   usage: { month: string; events: number; aiCredits: number };
 }
 
-/** `POST /v1/auth/switch_user`: a short-lived token acting as the customer's root user. */
+/** `POST /v1/auth/switch_user` from the studio: the session cookie now acts as the customer's root user, briefly. */
 export interface SwitchedUser {
-  apiKey: string;
-  token: string;
   operatorId: string;
 }
 

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { loadSession } from "../api/session.ts";
+import { loadSession, saveSession } from "../api/session.ts";
 import { Studio } from "./Studio.tsx";
 
 function json(status: number, body: unknown) {
@@ -12,16 +12,18 @@ function json(status: number, body: unknown) {
 
 afterEach(() => {
   vi.unstubAllGlobals();
-  sessionStorage.clear();
+  localStorage.clear();
   window.history.replaceState(null, "", "/");
 });
 
 describe("the studio shell", () => {
   it("sends a visitor to log in, then back where they were going, with who they are in the header", async () => {
     const calls: string[] = [];
+    const headers: Record<string, string>[] = [];
     vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
       calls.push(`${init.method} ${url}`);
-      if (url === "/v1/auth") return json(200, { apiKey: "key", token: "tok", operatorId: "OP0012345678" });
+      headers.push(init.headers as Record<string, string>);
+      if (url === "/v1/auth/session") return json(200, { operatorId: "OP0012345678" });
       if (url === "/v1/credentials") return json(200, []);
       if (url === "/v1/auth/logout") return json(204, undefined);
       return json(404, { code: "not_found", message: "nothing" });
@@ -38,7 +40,13 @@ describe("the studio shell", () => {
     expect(window.location.pathname).toBe("/credentials");
     expect(screen.getByTestId("operator-id").textContent).toBe("OP0012345678");
     expect(screen.getByTestId("operator-email").textContent).toBe("me@example.com");
-    expect(loadSession()?.token).toBe("tok");
+    // The token stays in the HttpOnly cookie: the studio keeps who is signed in, and says it is the studio.
+    expect(loadSession()).toEqual({ operatorId: "OP0012345678", email: "me@example.com" });
+    expect(JSON.stringify(localStorage)).not.toContain("tok");
+    for (const sent of headers) {
+      expect(sent).toMatchObject({ "x-conflux-studio": "1" });
+      expect(sent).not.toHaveProperty("x-conflux-token");
+    }
 
     fireEvent.click(screen.getByRole("button", { name: "Log out" }));
     await waitFor(() => expect(window.location.pathname).toBe("/login"));
@@ -49,10 +57,7 @@ describe("the studio shell", () => {
   });
 
   it("ends an expired session with a message instead of failing silently", async () => {
-    sessionStorage.setItem(
-      "conflux.session",
-      JSON.stringify({ apiKey: "k", token: "old", operatorId: "OP1", email: "me@example.com" }),
-    );
+    saveSession({ operatorId: "OP1", email: "me@example.com" });
     vi.stubGlobal("fetch", async () => json(401, { code: "unauthorized", message: "expired" }));
     window.history.replaceState(null, "", "/apps");
     render(<Studio />);
@@ -91,14 +96,45 @@ describe("the studio shell", () => {
   });
 
   it("keeps a signed-in operator on a mailed link instead of sending them to the apps", async () => {
-    sessionStorage.setItem(
-      "conflux.session",
-      JSON.stringify({ apiKey: "k", token: "t", operatorId: "OP1", email: "me@example.com" }),
-    );
+    saveSession({ operatorId: "OP1", email: "me@example.com" });
     vi.stubGlobal("fetch", async () => json(200, []));
     window.history.replaceState(null, "", "/reset-password?token=abc");
     render(<Studio />);
     expect(await screen.findByRole("heading", { name: "Set a new password" })).toBeTruthy();
     expect(window.location.pathname).toBe("/reset-password");
+  });
+
+  it("follows a sign-out in another tab back to the log-in page", async () => {
+    saveSession({ operatorId: "OP1", email: "me@example.com" });
+    vi.stubGlobal("fetch", async () => json(200, []));
+    window.history.replaceState(null, "", "/credentials");
+    render(<Studio />);
+    expect(await screen.findByRole("heading", { name: "Credentials" })).toBeTruthy();
+    // What the other tab's log-out does to the shared storage, and the event this tab gets for it.
+    localStorage.removeItem("conflux.session");
+    window.dispatchEvent(new StorageEvent("storage", { key: "conflux.session", newValue: null }));
+    await waitFor(() => expect(window.location.pathname).toBe("/login"));
+  });
+
+  it("returns a partner to its own account when the customer's session ends (401)", async () => {
+    const partner = { operatorId: "OP1", email: "partner@example.com" };
+    saveSession({ operatorId: "OP2", email: "shop@example.com", actingFrom: partner });
+    const calls: string[] = [];
+    let switchedBack = false;
+    vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
+      calls.push(`${init.method} ${url}`);
+      if (url === "/v1/auth/switch_back") {
+        switchedBack = true;
+        return json(204, undefined);
+      }
+      return switchedBack ? json(200, []) : json(401, { code: "unauthorized", message: "expired" });
+    });
+    window.history.replaceState(null, "", "/credentials");
+    render(<Studio />);
+    expect(
+      await screen.findByText("The customer's session ended; you are back in your own account."),
+    ).toBeTruthy();
+    expect(loadSession()).toEqual(partner);
+    expect(calls.filter((call) => call === "POST /v1/auth/switch_back")).toHaveLength(1);
   });
 });

@@ -1,13 +1,13 @@
-import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from "react";
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { AccountPage } from "../accounts/AccountPage.tsx";
 import { AuditLogPage } from "../accounts/AuditLogPage.tsx";
 import { AccountsApiContext, createAccountsApi } from "../accounts/accounts-api.ts";
 import { RolesPage } from "../accounts/RolesPage.tsx";
 import { UserPage } from "../accounts/UserPage.tsx";
 import { UsersPage } from "../accounts/UsersPage.tsx";
-import { createHttpClient } from "../api/client.ts";
-import { createConfluxApi } from "../api/conflux-api.ts";
-import { loadSession, type Session, saveSession } from "../api/session.ts";
+import { createSessionHttpClient } from "../api/client.ts";
+import { type ConfluxApi, createConfluxApi } from "../api/conflux-api.ts";
+import { loadSession, type Session, saveSession, sessionKey } from "../api/session.ts";
 import { ConsoleApiContext, createConsoleApi } from "../console/console-api.ts";
 import { DevicePage } from "../console/DevicePage.tsx";
 import { DevicesPage } from "../console/DevicesPage.tsx";
@@ -112,26 +112,42 @@ function Shell() {
     },
     [toast],
   );
+  // Every tab shares the cookie, and learns here when another tab signs in, switches or signs out.
+  useEffect(() => {
+    const follow = (event: StorageEvent) => {
+      if (event.key === sessionKey || event.key === null) setSession(loadSession());
+    };
+    window.addEventListener("storage", follow);
+    return () => window.removeEventListener("storage", follow);
+  }, []);
+  const apiRef = useRef<ConfluxApi>(undefined);
   const onUnauthorized = useCallback(() => {
-    // A partner's switched token is short-lived: when it ends, the partner is back in its own account.
+    // A partner's switched session is short-lived: when it ends, the partner is back in its own account.
     const ended = loadSession();
     // Calls made side by side (a page and the banners above it) all answer 401: one message is enough.
     if (!ended) return;
     const partner = ended.actingFrom;
     if (!partner) return endSession("Your session expired. Log in again.");
-    saveSession(partner);
-    setSession(partner);
-    toast.show("The customer's session ended; you are back in your own account.", "error");
+    saveSession(undefined);
+    apiRef.current?.switchBack().then(
+      () => {
+        saveSession(partner);
+        setSession(partner);
+        toast.show("The customer's session ended; you are back in your own account.", "error");
+      },
+      () => endSession("Your session expired. Log in again."),
+    );
   }, [endSession, toast]);
   const http = useMemo(
     () =>
       reportingSuspension(
-        createHttpClient(() => loadSession(), onUnauthorized),
+        createSessionHttpClient(() => loadSession() !== undefined, onUnauthorized),
         setSuspensionRefusal,
       ),
     [onUnauthorized],
   );
   const api = useMemo(() => createConfluxApi(http), [http]);
+  apiRef.current = api;
   const consoleApi = useMemo(() => createConsoleApi(http), [http]);
   const operatorId = useCallback(() => loadSession()?.operatorId ?? "", []);
   const accountsApi = useMemo(() => createAccountsApi(http, operatorId), [http, operatorId]);

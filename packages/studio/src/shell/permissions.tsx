@@ -58,11 +58,12 @@ export function useSessionPermissions(
   allowedApiNames: (apiNames: readonly string[]) => Promise<string[]>,
 ): Permissions {
   const [allowed, setAllowed] = useState<ReadonlySet<string> | "all" | undefined>();
-  const asks = session?.userName !== undefined;
-  const token = session?.token;
+  // Whose permissions: asked again when another user signs in.
+  const user = session?.userName === undefined ? undefined : `${session.operatorId}/${session.userName}`;
+  const asks = user !== undefined;
   useEffect(() => {
     setAllowed(undefined);
-    if (!asks || !token) return;
+    if (!user) return;
     let current = true;
     allowedApiNames(consoleApiNames).then(
       (names) => current && setAllowed(new Set(names)),
@@ -71,7 +72,7 @@ export function useSessionPermissions(
     return () => {
       current = false;
     };
-  }, [asks, token, allowedApiNames]);
+  }, [user, allowedApiNames]);
   return useMemo(() => {
     if (!asks || allowed === "all") return everything;
     if (!allowed) return { can: () => false, known: false };

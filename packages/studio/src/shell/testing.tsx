@@ -29,7 +29,7 @@ export function renderPage(
 ) {
   const value: StudioContextValue = {
     api: api as ConfluxApi,
-    session: { apiKey: "k", token: "t", operatorId: "OP0000000001", email: "me@example.com" },
+    session: { operatorId: "OP0000000001", email: "me@example.com" },
     logIn: () => {},
     logOut: async () => {},
     ...overrides,
