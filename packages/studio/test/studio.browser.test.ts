@@ -62,6 +62,8 @@ async function showTab(name: string) {
 async function openDrawer() {
   const toggle = page.getByRole("button", { name: "Test run and steps" });
   if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
+}
+
 /** The smallest text on the canvas's nodes, in screen pixels (its CSS size times the zoom). */
 async function smallestNodeText(): Promise<number> {
   return (await page.evaluate(`(() => {
