@@ -63,7 +63,9 @@ describe("app versions in a browser", { timeout: 90_000 }, () => {
   });
 
   it("lists the versions on the app page, opens one read-only, and restores one on the editor's version only", async () => {
-    const { body: apps } = await session.call("GET", "/v1/apps");
+    const {
+      body: { items: apps },
+    } = await session.call("GET", "/v1/apps");
     const appId: string = apps.find((app: { name: string }) => app.name === "Versioned").appId;
     await page.goto(`${conflux.url}/apps/${appId}`);
     const versionsButton = page.getByRole("button", { name: "Versions", exact: true });

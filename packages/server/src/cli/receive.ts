@@ -1,16 +1,17 @@
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 
 /** Largest body printed whole; a longer one is cut, so one big upload does not flood the terminal. */
 const maxPrintedBytes = 4_096;
 
 /**
  * `conflux receive`: a local HTTP receiver that prints each request it gets and answers 200, to try a
- * webhook action (or a device's HTTP endpoint stand-in) without an outside service.
+ * webhook action (or a device's HTTP endpoint stand-in) without an outside service. Resolves once it
+ * listens, with the server (the CLI runs it until Ctrl+C; a test closes it).
  */
 export async function receive(
   options: { port: number; host: string },
   print: (text: string) => void,
-): Promise<void> {
+): Promise<Server> {
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -35,4 +36,5 @@ export async function receive(
   print(
     `listening on http://${options.host}:${port}/ (every request is printed and answered 200; Ctrl+C stops)\n`,
   );
+  return server;
 }

@@ -62,9 +62,13 @@ export function Palette({ onAdd, insert, onCancelInsert }: PaletteProps) {
     return () => document.removeEventListener("keydown", listener);
   }, []);
 
+  // Keeps the entry the arrows moved to in view; only while the search has the keys, so that the
+  // palette never scrolls the page under something else the person is looking at.
+  const activeOptionId = activeEntry ? optionId(activeEntry) : undefined;
   useEffect(() => {
-    if (activeEntry) document.getElementById(optionId(activeEntry))?.scrollIntoView?.({ block: "nearest" });
-  });
+    if (activeOptionId && document.activeElement === search.current)
+      document.getElementById(activeOptionId)?.scrollIntoView?.({ block: "nearest" });
+  }, [activeOptionId]);
 
   const add = (entry: PaletteEntry) => {
     onAdd(entry.item);
