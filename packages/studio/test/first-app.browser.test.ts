@@ -13,7 +13,8 @@ import { openStudioInBrowser, type StudioInBrowser } from "./browser-fixture.ts"
  * The README's first app, as a new user follows it in the studio: sign up, create the Cold-chain alert
  * from its template, send a warm reading and watch `conflux receive` (on the README's port 8481) print
  * the alert; then the step of the run, a device's page and the usage page. Each is saved as a
- * screenshot at 1280×800, and the text on each must be readable there.
+ * screenshot at 1280×800, and the text on each must be readable there (all but React Flow's own
+ * attribution link, which is not the studio's).
  */
 
 const artifacts = fileURLToPath(new URL("../../../test-artifacts", import.meta.url));
@@ -50,7 +51,7 @@ function smallestVisibleText(): Promise<{ size: number; text: string }> {
       const box = element.getBoundingClientRect();
       if (box.width === 0 || box.height === 0 || box.bottom < 0 || box.top > innerHeight || box.right < 0 || box.left > innerWidth) continue;
       const style = getComputedStyle(element);
-      if (style.visibility === "hidden" || element.closest(".cfx-visually-hidden, [aria-hidden='true']")) continue;
+      if (style.visibility === "hidden" || element.closest(".cfx-visually-hidden, [aria-hidden='true'], .react-flow__attribution")) continue;
       const scale = element.offsetWidth ? box.width / element.offsetWidth : 1;
       const size = parseFloat(style.fontSize) * scale;
       if (size < smallest.size) smallest = { size, text: own.slice(0, 40) };

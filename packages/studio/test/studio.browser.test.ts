@@ -411,6 +411,8 @@ describe("the studio in a browser", { timeout: 90_000 }, () => {
     });
     expect(created.status).toBe(201);
     await page.goto(`${conflux.url}/apps/${created.body.appId}`);
+    // An app with nodes opens with the palette folded.
+    await page.getByRole("button", { name: "Show palette" }).click();
     await page.getByRole("combobox", { name: "Search the palette" }).fill("ai");
     await page.getByRole("option", { name: "AI", exact: true }).click();
     // The new action comes into view with its channel, not centred alone.

@@ -67,6 +67,9 @@ describe("AppEditor", () => {
 
   it("adds an action from the palette after the selected channel, selects it and can delete it", async () => {
     renderEditor();
+    // An app with nodes opens with the palette folded.
+    expect(screen.queryByRole("option", { name: "Slack" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Show palette" }));
     fireEvent.click(within(screen.getByRole("region", { name: "Canvas" })).getByText("Alerts"));
     fireEvent.click(screen.getByRole("option", { name: "Slack" }));
     expect(((await screen.findByLabelText("Action name")) as HTMLInputElement).value).toBe("slack 1");

@@ -240,6 +240,7 @@ export function Canvas(props: CanvasProps) {
           }}
           insert={insert}
           onCancelInsert={() => setInserting(undefined)}
+          startOpen={nodes.length === 0}
         />
       )}
       <section

@@ -16,6 +16,11 @@ export interface PaletteProps {
   /** Set while a step is being inserted on a connection: only what fits there is listed. */
   insert?: PaletteInsert | undefined;
   onCancelInsert(): void;
+  /**
+   * Whether it starts open. An app that already has nodes opens with the palette folded, as n8n's
+   * editor does, so its canvas gets the room; "/" or the button unfolds it.
+   */
+  startOpen?: boolean;
 }
 
 /** Whether a key press belongs to something the person is typing in (then "/" is a character, not a shortcut). */
@@ -30,8 +35,8 @@ function isTyping(target: EventTarget | null): boolean {
  * or on the connection being inserted at); a click adds too; dragging places it on the canvas or on
  * a connection. "/" anywhere outside a text field jumps to the search.
  */
-export function Palette({ onAdd, insert, onCancelInsert }: PaletteProps) {
-  const [open, setOpen] = useState(true);
+export function Palette({ onAdd, insert, onCancelInsert, startOpen = true }: PaletteProps) {
+  const [open, setOpen] = useState(startOpen);
   const [query, setQuery] = useState("");
   const [active, setActive] = useState(0);
   const search = useRef<HTMLInputElement>(null);
