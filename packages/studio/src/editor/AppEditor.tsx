@@ -131,7 +131,10 @@ function EditorRoot(props: AppEditorProps) {
   // An action clicked on a run opens the drawer on its step.
   const selectOnCanvas = (nodeId: string | null) => {
     select(nodeId);
-    if (props.run && nodeId && parseNodeId(nodeId)?.kind === "action") drawer.show(true);
+    if (!(props.run && nodeId && parseNodeId(nodeId)?.kind === "action")) return;
+    drawer.show(true);
+    // The drawer takes height from the canvas: once it has (the next frame), bring the action into view.
+    requestAnimationFrame(() => requestAnimationFrame(() => setReveal({ nodeId, nonce: Date.now() })));
   };
   const openTestRun = (channelId: string) => {
     setTestChannelId(channelId);
