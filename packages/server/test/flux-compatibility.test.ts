@@ -248,7 +248,7 @@ const checks: Record<string, Check> = {
       return { userName: "flux-api", method: "GET", path: "/v1/apps" };
     },
     verify: (step, ran) =>
-      expect(step.result.map((app: { appId: string }) => app.appId)).toContain(ran.appId),
+      expect(step.result.items.map((app: { appId: string }) => app.appId)).toContain(ran.appId),
   },
   "Write a file to the file store": {
     config: () => ({ path: "/flux/${payload.temp}.json" }),
