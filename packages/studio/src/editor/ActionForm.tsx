@@ -219,28 +219,43 @@ function ConditionTab({ action, problems, nodeId, scope, readOnly, set }: Action
   );
 }
 
-function OutputTab({ action, app, problems, nodeId, readOnly, update, set, formContext }: ActionTabProps) {
+/** Where a result goes (output) or a failure goes (error output): the two tabs differ in words and fields only. */
+interface RouteTabWords {
+  route: "output" | "errorOutput";
+  enabledLabel: string;
+  channelLabel: string;
+  fields: FormField[];
+  /** The name the route's transform reads its value by. */
+  value: string;
+}
+
+function RouteTab({
+  words: { route, enabledLabel, channelLabel, fields, value },
+  ...props
+}: ActionTabProps & { words: RouteTabWords }) {
+  const { action, app, problems, nodeId, readOnly, update, set, formContext } = props;
+  const current = action[route];
   return (
-    <div className="cfx-inspector-section" data-field="output">
+    <div className="cfx-inspector-section" data-field={route}>
       <InspectorCheckbox
         readOnly={readOnly}
-        data-field="output.enabled"
-        label="Send the result on"
-        checked={action.output.enabled}
-        onChange={(enabled) => set(["output", "enabled"], enabled, false)}
+        data-field={`${route}.enabled`}
+        label={enabledLabel}
+        checked={current.enabled}
+        onChange={(enabled) => set([route, "enabled"], enabled, false)}
       />
-      <div data-field="output.channelId">
+      <div data-field={`${route}.channelId`}>
         <InspectorSelect
           readOnly={readOnly}
-          label="Output channel"
-          value={action.output.channelId ?? ""}
-          options={channelOptions(app.channels, action.output.channelId, "(none)")}
-          error={messagesAt(problems, nodeId, "output.channelId")}
+          label={channelLabel}
+          value={current.channelId ?? ""}
+          options={channelOptions(app.channels, current.channelId, "(none)")}
+          error={messagesAt(problems, nodeId, `${route}.channelId`)}
           onChange={(event) =>
-            update((current) => ({
-              ...current,
-              output: setIn(
-                { ...current.output, enabled: event.target.value !== "" },
+            update((edited) => ({
+              ...edited,
+              [route]: setIn(
+                { ...edited[route], enabled: event.target.value !== "" },
                 ["channelId"],
                 event.target.value || undefined,
               ),
@@ -248,63 +263,34 @@ function OutputTab({ action, app, problems, nodeId, readOnly, update, set, formC
           }
         />
       </div>
-      <SchemaForm
-        fields={[
-          ...outputField("transform", "Output transform"),
-          ...outputField("splitArray", "Split an array result into messages"),
-          ...outputField("delaySeconds", "Output delay (seconds)"),
-        ]}
-        context={formContext("output", ["result"])}
-      />
+      <SchemaForm fields={fields} context={formContext(route, [value])} />
     </div>
   );
 }
 
-function ErrorOutputTab({
-  action,
-  app,
-  problems,
-  nodeId,
-  readOnly,
-  update,
-  set,
-  formContext,
-}: ActionTabProps) {
-  return (
-    <div className="cfx-inspector-section" data-field="errorOutput">
-      <InspectorCheckbox
-        readOnly={readOnly}
-        data-field="errorOutput.enabled"
-        label="Send failures on"
-        checked={action.errorOutput.enabled}
-        onChange={(enabled) => set(["errorOutput", "enabled"], enabled, false)}
-      />
-      <div data-field="errorOutput.channelId">
-        <InspectorSelect
-          readOnly={readOnly}
-          label="Error output channel"
-          value={action.errorOutput.channelId ?? ""}
-          options={channelOptions(app.channels, action.errorOutput.channelId, "(none)")}
-          error={messagesAt(problems, nodeId, "errorOutput.channelId")}
-          onChange={(event) =>
-            update((current) => ({
-              ...current,
-              errorOutput: setIn(
-                { ...current.errorOutput, enabled: event.target.value !== "" },
-                ["channelId"],
-                event.target.value || undefined,
-              ),
-            }))
-          }
-        />
-      </div>
-      <SchemaForm
-        fields={outputField("transform", "Error transform")}
-        context={formContext("errorOutput", ["error"])}
-      />
-    </div>
-  );
-}
+const outputWords: RouteTabWords = {
+  route: "output",
+  enabledLabel: "Send the result on",
+  channelLabel: "Output channel",
+  fields: [
+    ...outputField("transform", "Output transform"),
+    ...outputField("splitArray", "Split an array result into messages"),
+    ...outputField("delaySeconds", "Output delay (seconds)"),
+  ],
+  value: "result",
+};
+
+const OutputTab = (props: ActionTabProps) => <RouteTab {...props} words={outputWords} />;
+
+const errorOutputWords: RouteTabWords = {
+  route: "errorOutput",
+  enabledLabel: "Send failures on",
+  channelLabel: "Error output channel",
+  fields: outputField("transform", "Error transform"),
+  value: "error",
+};
+
+const ErrorOutputTab = (props: ActionTabProps) => <RouteTab {...props} words={errorOutputWords} />;
 
 /** "Try it" for the AI actions that have it, and the test run into the action's channel for every action. */
 function TestTab({ action, app, ...props }: ActionTabProps) {
