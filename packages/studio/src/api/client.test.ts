@@ -68,9 +68,12 @@ describe("the API client", () => {
     await api.restoreAppVersion("a1", 2, undefined);
     expect(calls[1]?.[1].headers).not.toHaveProperty("if-match");
 
-    // The list's {items, nextCursor}: the page's items; the version before which to list is the cursor.
-    expect(await api.listAppVersions("a1", { limit: 20 })).toEqual([{ appId: "a1", version: 1 }]);
-    await api.listAppVersions("a1", { before: 21, limit: 20 });
+    // The list's {items, nextCursor} as the server sent it; the next page goes by that cursor.
+    expect(await api.listAppVersions("a1", { limit: 20 })).toEqual({
+      items: [{ appId: "a1", version: 1 }],
+      nextCursor: null,
+    });
+    await api.listAppVersions("a1", { limit: 20, cursor: "21" });
     expect(calls.slice(2).map(([url]) => url)).toEqual([
       "/v1/apps/a1/versions?limit=20",
       "/v1/apps/a1/versions?limit=20&cursor=21",
@@ -159,8 +162,9 @@ describe("the API client", () => {
     const fetchMock = vi.fn(async () => answer(200, { items: [{ runId: "r2" }], nextCursor: "r2" }));
     vi.stubGlobal("fetch", fetchMock);
     const api = createConfluxApi(createSessionHttpClient(() => true, vi.fn()));
-    expect(await api.listRuns("a1", { status: "failed", before: "r9", limit: 1 })).toEqual([{ runId: "r2" }]);
-    expect(await api.listFailedDeliveries({ appId: "a1", before: "s9" })).toEqual([{ runId: "r2" }]);
+    const page = { items: [{ runId: "r2" }], nextCursor: "r2" };
+    expect(await api.listRuns("a1", { status: "failed", cursor: "r9", limit: 1 })).toEqual(page);
+    expect(await api.listFailedDeliveries({ appId: "a1", cursor: "s9" })).toEqual(page);
     const urls = (fetchMock.mock.calls as unknown as [string][]).map(([url]) => url);
     expect(urls).toEqual([
       "/v1/apps/a1/runs?status=failed&cursor=r9&limit=1",
