@@ -273,7 +273,8 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
         days: 2,
       });
       const listed = await provider.call("GET", "/v1/provider/outages");
-      expect(listed.body.map((outage: { outageId: string }) => outage.outageId)).toContain(
+      expect(listed.body.nextCursor).toBeNull();
+      expect(listed.body.items.map((outage: { outageId: string }) => outage.outageId)).toContain(
         recorded.body.outageId,
       );
     });
@@ -307,7 +308,7 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
       expect(shortClaim.status).toBe(201);
       expect(shortClaim.body).toMatchObject({ outageId: short.outageId, days: 0 });
       const claims = await alice.call("GET", "/v1/outage_claims");
-      expect(claims.body.map((made: { claimId: string }) => made.claimId).sort()).toEqual(
+      expect(claims.body.items.map((made: { claimId: string }) => made.claimId).sort()).toEqual(
         [longClaim.body.claimId, shortClaim.body.claimId].sort(),
       );
     });
@@ -339,7 +340,7 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
       );
       const listed = await bob.call("GET", "/v1/outages");
       const claimable = Object.fromEntries(
-        listed.body.map((outage: { outageId: string; claimable: boolean }) => [
+        listed.body.items.map((outage: { outageId: string; claimable: boolean }) => [
           outage.outageId,
           outage.claimable,
         ]),
@@ -359,7 +360,7 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
       const again = await claim(alice, outage.outageId);
       expect(again.status).toBe(409);
       expect(again.body.code).toBe("conflict");
-      const alicesView = (await alice.call("GET", "/v1/outages")).body.find(
+      const alicesView = (await alice.call("GET", "/v1/outages")).body.items.find(
         (listed: { outageId: string }) => listed.outageId === outage.outageId,
       );
       expect(alicesView).toMatchObject({
@@ -367,7 +368,7 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
         claimable: false,
         claimId: first.body.claimId,
       });
-      const bobsView = (await bob.call("GET", "/v1/outages")).body.find(
+      const bobsView = (await bob.call("GET", "/v1/outages")).body.items.find(
         (listed: { outageId: string }) => listed.outageId === outage.outageId,
       );
       expect(bobsView).toMatchObject({ claimable: true, days: 2 });

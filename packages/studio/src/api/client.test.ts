@@ -171,4 +171,14 @@ describe("the API client", () => {
       "/v1/failed_deliveries?appId=a1&cursor=s9",
     ]);
   });
+
+  it("reads the AI models from the list envelope, whole in one page", async () => {
+    const model = { model: "openai/gpt-4.1-mini", available: true };
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => answer(200, { items: [model], nextCursor: null })),
+    );
+    const api = createConfluxApi(createSessionHttpClient(() => true, vi.fn()));
+    expect(await api.listAiModels()).toEqual([model]);
+  });
 });

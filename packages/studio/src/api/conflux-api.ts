@@ -237,7 +237,7 @@ export function createConfluxApi(http: HttpClient) {
     deleteCredential: (credentialsId: string) =>
       http.json<void>("DELETE", `/v1/credentials/${segment(credentialsId)}`),
 
-    listAiModels: () => http.json<AiModel[]>("GET", "/v1/ai/models"),
+    listAiModels: async () => (await http.json<ListPage<AiModel>>("GET", "/v1/ai/models")).items,
     tryAction: (type: TryActionType, config: JsonValue, payload: JsonValue) =>
       http.json<TryAnswer>("POST", "/v1/ai/try", { body: { type, config, payload } }),
   };

@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { HttpClient } from "../api/client.ts";
+import type { ListPage } from "../api/conflux-api.ts";
 import type {
   Invoice,
   MaintenanceWindow,
@@ -189,7 +190,7 @@ export function createProviderApi(http: HttpClient) {
     deleteMaintenance: (maintenanceId: string) =>
       http.json<void>("DELETE", `/v1/provider/maintenance/${segment(maintenanceId)}`),
 
-    listOutages: () => http.json<Outage[]>("GET", "/v1/provider/outages"),
+    listOutages: async () => (await http.json<ListPage<Outage>>("GET", "/v1/provider/outages")).items,
     createOutage: (outage: NewOutage) => http.json<Outage>("POST", "/v1/provider/outages", { body: outage }),
 
     listOperatorInvoices: (operatorId: string) =>
