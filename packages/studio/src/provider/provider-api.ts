@@ -178,13 +178,14 @@ export function createProviderApi(http: HttpClient) {
       http.json<Plan>("PUT", `/v1/provider/plans/${segment(planId)}`, { body: plan }),
     deletePlan: (planId: string) => http.json<void>("DELETE", `/v1/provider/plans/${segment(planId)}`),
 
-    listNotices: () => http.json<ProviderNotice[]>("GET", "/v1/provider/notices"),
+    listNotices: async () => (await http.json<ListPage<ProviderNotice>>("GET", "/v1/provider/notices")).items,
     createNotice: (notice: NewNotice) =>
       http.json<ProviderNotice>("POST", "/v1/provider/notices", { body: notice }),
     deleteNotice: (noticeId: string) =>
       http.json<void>("DELETE", `/v1/provider/notices/${segment(noticeId)}`),
 
-    listMaintenance: () => http.json<MaintenanceWindow[]>("GET", "/v1/provider/maintenance"),
+    listMaintenance: async () =>
+      (await http.json<ListPage<MaintenanceWindow>>("GET", "/v1/provider/maintenance")).items,
     createMaintenance: (window: NewMaintenance) =>
       http.json<MaintenanceWindow>("POST", "/v1/provider/maintenance", { body: window }),
     deleteMaintenance: (maintenanceId: string) =>
@@ -199,8 +200,8 @@ export function createProviderApi(http: HttpClient) {
       http.json<RecordedPayment>("POST", `${operator(operatorId)}/payments`, { body: payment }),
     accelerate: (operatorId: string) =>
       http.json<{ acceleratedOn: string; months: string[] }>("POST", `${operator(operatorId)}/accelerate`),
-    listOverdue: () => http.json<OverdueInvoice[]>("GET", "/v1/provider/overdue"),
-    listCoupons: () => http.json<ProviderCoupon[]>("GET", "/v1/provider/coupons"),
+    listOverdue: async () => (await http.json<ListPage<OverdueInvoice>>("GET", "/v1/provider/overdue")).items,
+    listCoupons: async () => (await http.json<ListPage<ProviderCoupon>>("GET", "/v1/provider/coupons")).items,
     issueCoupon: (coupon: NewCoupon) =>
       http.json<ProviderCoupon>("POST", "/v1/provider/coupons", { body: coupon }),
 

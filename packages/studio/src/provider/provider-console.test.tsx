@@ -272,7 +272,7 @@ describe("the provider console", () => {
     const notices: unknown[] = [];
     const calls = stubProvider((method, url, body) => {
       if (url !== "/v1/provider/notices") return undefined;
-      if (method === "GET") return json(200, notices);
+      if (method === "GET") return json(200, { items: notices, nextCursor: null });
       notices.push({ noticeId: "n-1", createdDateTime: 1, ...(body as object) });
       return json(201, notices[0]);
     });

@@ -204,7 +204,7 @@ export function createServiceApi(http: HttpClient, operatorId: () => string) {
     claimOutage: (outageId: string) =>
       http.json<OutageClaim>("POST", "/v1/outage_claims", { body: { outageId } }),
 
-    listCustomers: () => http.json<Customer[]>("GET", "/v1/partner/customers"),
+    listCustomers: async () => (await http.json<ListPage<Customer>>("GET", "/v1/partner/customers")).items,
     switchUser: (customerOperatorId: string) =>
       http.json<SwitchedUser>("POST", "/v1/auth/switch_user", { body: { operatorId: customerOperatorId } }),
   };
