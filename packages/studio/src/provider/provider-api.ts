@@ -31,14 +31,14 @@ export interface ProviderOperator {
 export interface OperatorQuery {
   search?: string;
   status?: OperatorStatus | "";
-  /** The `x-soracom-next-key` of the previous page. */
-  lastEvaluatedKey?: string;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
   limit?: number;
 }
 
 export interface OperatorPage {
   operators: ProviderOperator[];
-  nextKey?: string;
+  nextCursor?: string;
 }
 
 /** A plan as `PUT /v1/provider/plans/{planId}` takes it: everything but its id. */
@@ -140,11 +140,13 @@ export function createProviderApi(http: HttpClient) {
       if (query.search) params.set("search", query.search);
       if (query.status) params.set("status", query.status);
       if (query.limit !== undefined) params.set("limit", String(query.limit));
-      if (query.lastEvaluatedKey) params.set("last_evaluated_key", query.lastEvaluatedKey);
+      if (query.cursor) params.set("cursor", query.cursor);
       const text = params.toString();
-      const response = await http.raw("GET", `/v1/provider/operators${text ? `?${text}` : ""}`);
-      const nextKey = response.headers.get("x-soracom-next-key");
-      return { operators: (await response.json()) as ProviderOperator[], ...(nextKey ? { nextKey } : {}) };
+      const page = await http.json<ListPage<ProviderOperator>>(
+        "GET",
+        `/v1/provider/operators${text ? `?${text}` : ""}`,
+      );
+      return { operators: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
     getOperator: (operatorId: string) => http.json<ProviderOperator>("GET", operator(operatorId)),
     acceptOperator: (operatorId: string) => http.json<unknown>("POST", `${operator(operatorId)}/accept`),

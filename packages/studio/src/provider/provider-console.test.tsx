@@ -63,7 +63,9 @@ describe("the provider console's routes", () => {
 describe("the provider console", () => {
   it("has its own sign-in and session, apart from the operator's", async () => {
     const calls = stubProvider((_method, url) =>
-      url.startsWith("/v1/provider/operators?") ? json(200, [pending]) : undefined,
+      url.startsWith("/v1/provider/operators?")
+        ? json(200, { items: [pending], nextCursor: null })
+        : undefined,
     );
     window.history.replaceState(null, "", "/provider");
     render(<Studio />);
@@ -78,14 +80,14 @@ describe("the provider console", () => {
     expect(loadSession()).toBeUndefined();
   });
 
-  it("finds operators by search and status, and pages with the next key", async () => {
+  it("finds operators by search and status, and pages with the nextCursor the API answers", async () => {
     signInAsProvider();
     const calls = stubProvider((_method, url) => {
-      if (url === "/v1/provider/operators?limit=50") return json(200, [pending]);
+      if (url === "/v1/provider/operators?limit=50") return json(200, { items: [pending], nextCursor: null });
       if (url === "/v1/provider/operators?search=shop&status=active&limit=50")
-        return json(200, [active], { "x-soracom-next-key": "OP0000000008" });
-      if (url === "/v1/provider/operators?search=shop&status=active&limit=50&last_evaluated_key=OP0000000008")
-        return json(200, [{ ...active, operatorId: "OP0000000009" }]);
+        return json(200, { items: [active], nextCursor: "after-8" });
+      if (url === "/v1/provider/operators?search=shop&status=active&limit=50&cursor=after-8")
+        return json(200, { items: [{ ...active, operatorId: "OP0000000009" }], nextCursor: null });
       return undefined;
     });
     window.history.replaceState(null, "", "/provider/operators");
