@@ -129,10 +129,10 @@ const segment = encodeURIComponent;
 export function createProviderApi(http: HttpClient) {
   const operator = (operatorId: string) => `/v1/provider/operators/${segment(operatorId)}`;
   return {
+    /** The session goes into an HttpOnly cookie; the answer says who signed in. */
     signIn: (email: string, password: string) =>
-      http.json<{ apiKey: string; token: string }>("POST", "/v1/provider/auth", {
-        body: { email, password },
-      }),
+      http.json<{ email: string }>("POST", "/v1/provider/auth/session", { body: { email, password } }),
+    /** Ends the token and clears the cookie. */
     signOut: () => http.json<void>("POST", "/v1/provider/auth/logout"),
 
     async listOperators(query: OperatorQuery): Promise<OperatorPage> {
