@@ -356,7 +356,8 @@ describe("the model catalogue", () => {
   it("is listed with what each model takes and costs, and whether the service has a key for it", async () => {
     const listed = await suite.session.call("GET", "/v1/ai/models");
     expect(listed.status).toBe(200);
-    expect(listed.body).toContainEqual({
+    expect(listed.body.nextCursor).toBeNull();
+    expect(listed.body.items).toContainEqual({
       model: "bedrock/amazon.nova-lite-v1:0",
       provider: "bedrock",
       modelId: "amazon.nova-lite-v1:0",
@@ -366,7 +367,7 @@ describe("the model catalogue", () => {
       credits: 1,
       available: true,
     });
-    expect(new Set(listed.body.map((model: { provider: string }) => model.provider))).toEqual(
+    expect(new Set(listed.body.items.map((model: { provider: string }) => model.provider))).toEqual(
       new Set(["openai", "azure", "bedrock", "google", "openai-compatible"]),
     );
   });

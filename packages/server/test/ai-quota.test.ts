@@ -121,7 +121,7 @@ describe("a service without a key for a provider", () => {
   }));
 
   it("lists its models as unavailable and falls through to a model it can reach", async () => {
-    const models = (await suite.session.call("GET", "/v1/ai/models")).body as {
+    const models = (await suite.session.call("GET", "/v1/ai/models")).body.items as {
       model: string;
       available: boolean;
     }[];

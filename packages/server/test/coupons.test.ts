@@ -89,7 +89,10 @@ describe("coupons", () => {
     ]);
     expect((await bob.call("GET", "/v1/coupons")).body).toEqual([]);
     const all = await admin.call("GET", "/v1/provider/coupons");
-    expect(all.body.find((coupon: { couponCode: string }) => coupon.couponCode === "ALICE-1")).toMatchObject({
+    expect(all.body.nextCursor).toBeNull();
+    expect(
+      all.body.items.find((coupon: { couponCode: string }) => coupon.couponCode === "ALICE-1"),
+    ).toMatchObject({
       operatorId: alice.operatorId,
       registeredDateTime: expect.any(Number),
     });

@@ -434,6 +434,7 @@ describe("incoming webhooks", () => {
     expect(run.steps[0].result).toEqual({ door: "open" });
 
     const listed = await suite.session.call("GET", `/v1/apps/${appId}/channels/in/incoming_webhooks`);
+    expect(listed.body).toEqual({ items: [expect.objectContaining({ webhookId })], nextCursor: null });
     expect(JSON.stringify(listed.body)).not.toContain(secret);
     const bySecretOnly = await fetch(`${suite.conflux.url}/v1/flux/incoming_webhooks/${secret}`, {
       method: "POST",

@@ -51,7 +51,10 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
   describe.skipIf(!reachable)("test clocks", () => {
     it("are listed, only move forward, and refuse an unknown one when creating an operator", async () => {
       const listed = await admin.call("GET", "/v1/provider/test_clocks");
-      expect(listed.body).toContainEqual({ testClockId: clockId, frozenTime: "2027-01-20T00:00:00.000Z" });
+      expect(listed.body.items).toContainEqual({
+        testClockId: clockId,
+        frozenTime: "2027-01-20T00:00:00.000Z",
+      });
       const back = await advance("2026-12-31T00:00:00Z");
       expect(back.status).toBe(400);
       expect(back.body.message).toMatch(/only moves forward/);

@@ -51,9 +51,9 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
   }
 
   async function deleteEverything() {
-    for (const notice of (await provider.call("GET", "/v1/provider/notices")).body)
+    for (const notice of (await provider.call("GET", "/v1/provider/notices")).body.items)
       expect((await provider.call("DELETE", `/v1/provider/notices/${notice.noticeId}`)).status).toBe(204);
-    for (const window of (await provider.call("GET", "/v1/provider/maintenance")).body)
+    for (const window of (await provider.call("GET", "/v1/provider/maintenance")).body.items)
       expect((await provider.call("DELETE", `/v1/provider/maintenance/${window.maintenanceId}`)).status).toBe(
         204,
       );
@@ -181,8 +181,11 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
         createdDateTime: next.createdDateTime,
       });
       // The provider's lists keep the ended ones.
-      expect((await provider.call("GET", "/v1/provider/notices")).body).toHaveLength(2);
-      expect((await provider.call("GET", "/v1/provider/maintenance")).body).toHaveLength(3);
+      expect((await provider.call("GET", "/v1/provider/notices")).body.items).toHaveLength(2);
+      expect((await provider.call("GET", "/v1/provider/maintenance")).body).toEqual({
+        items: [expect.anything(), expect.anything(), expect.anything()],
+        nextCursor: null,
+      });
       await deleteEverything();
     });
 
@@ -273,7 +276,8 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
         days: 2,
       });
       const listed = await provider.call("GET", "/v1/provider/outages");
-      expect(listed.body.map((outage: { outageId: string }) => outage.outageId)).toContain(
+      expect(listed.body.nextCursor).toBeNull();
+      expect(listed.body.items.map((outage: { outageId: string }) => outage.outageId)).toContain(
         recorded.body.outageId,
       );
     });
@@ -307,7 +311,7 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
       expect(shortClaim.status).toBe(201);
       expect(shortClaim.body).toMatchObject({ outageId: short.outageId, days: 0 });
       const claims = await alice.call("GET", "/v1/outage_claims");
-      expect(claims.body.map((made: { claimId: string }) => made.claimId).sort()).toEqual(
+      expect(claims.body.items.map((made: { claimId: string }) => made.claimId).sort()).toEqual(
         [longClaim.body.claimId, shortClaim.body.claimId].sort(),
       );
     });
@@ -339,7 +343,7 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
       );
       const listed = await bob.call("GET", "/v1/outages");
       const claimable = Object.fromEntries(
-        listed.body.map((outage: { outageId: string; claimable: boolean }) => [
+        listed.body.items.map((outage: { outageId: string; claimable: boolean }) => [
           outage.outageId,
           outage.claimable,
         ]),
@@ -359,7 +363,7 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
       const again = await claim(alice, outage.outageId);
       expect(again.status).toBe(409);
       expect(again.body.code).toBe("conflict");
-      const alicesView = (await alice.call("GET", "/v1/outages")).body.find(
+      const alicesView = (await alice.call("GET", "/v1/outages")).body.items.find(
         (listed: { outageId: string }) => listed.outageId === outage.outageId,
       );
       expect(alicesView).toMatchObject({
@@ -367,7 +371,7 @@ describe.each(databases)("on %s", (_name, database, reachable) => {
         claimable: false,
         claimId: first.body.claimId,
       });
-      const bobsView = (await bob.call("GET", "/v1/outages")).body.find(
+      const bobsView = (await bob.call("GET", "/v1/outages")).body.items.find(
         (listed: { outageId: string }) => listed.outageId === outage.outageId,
       );
       expect(bobsView).toMatchObject({ claimable: true, days: 2 });

@@ -62,9 +62,9 @@ describe("the operator's clock", () => {
     expect(refused.body.message).toContain("until 2027-02-28T23:00:00.000Z");
     aliceNow = deadline;
     const listed = await call("GET", "/v1/outages");
-    expect(listed.body.find((o: { outageId: string }) => o.outageId === onTime.outageId).claimable).toBe(
-      true,
-    );
+    expect(
+      listed.body.items.find((o: { outageId: string }) => o.outageId === onTime.outageId).claimable,
+    ).toBe(true);
     const accepted = await call("POST", "/v1/outage_claims", { outageId: onTime.outageId });
     expect(accepted.status).toBe(201);
     expect(accepted.body).toMatchObject({

@@ -62,8 +62,8 @@ describe.each(databases)("the operators' lifecycle on %s", (_name, database) => 
 
   async function operatorByEmail(email: string) {
     const listed = await provider.call("GET", `/v1/provider/operators?search=${encodeURIComponent(email)}`);
-    expect(listed.body).toHaveLength(1);
-    return listed.body[0];
+    expect(listed.body.items).toHaveLength(1);
+    return listed.body.items[0];
   }
 
   it.skipIf(!database)("open: a new account signs in at once and is active", async () => {
@@ -111,7 +111,7 @@ describe.each(databases)("the operators' lifecycle on %s", (_name, database) => 
     const operator = await operatorByEmail(email);
     expect(operator.status).toBe("pending");
     const listed = await provider.call("GET", "/v1/provider/operators?status=pending&limit=1000");
-    expect(listed.body.map((o: { operatorId: string }) => o.operatorId)).toContain(operator.operatorId);
+    expect(listed.body.items.map((o: { operatorId: string }) => o.operatorId)).toContain(operator.operatorId);
 
     const accepted = await provider.call("POST", `/v1/provider/operators/${operator.operatorId}/accept`);
     expect(accepted.status, accepted.text).toBe(200);
@@ -200,31 +200,31 @@ describe.each(databases)("the operators' lifecycle on %s", (_name, database) => 
     const prefix = randomUUID().slice(0, 8);
     for (let n = 0; n < 3; n++) expect((await signUp(`${prefix}-${n}@Example.com`)).status).toBe(201);
     const found = await provider.call("GET", `/v1/provider/operators?search=${prefix.toUpperCase()}-`);
-    expect(found.body.map((o: { email: string }) => o.email).sort()).toEqual([
+    expect(found.body.items.map((o: { email: string }) => o.email).sort()).toEqual([
       `${prefix}-0@example.com`,
       `${prefix}-1@example.com`,
       `${prefix}-2@example.com`,
     ]);
     const byId = await provider.call(
       "GET",
-      `/v1/provider/operators?search=${found.body[0].operatorId.toLowerCase()}`,
+      `/v1/provider/operators?search=${found.body.items[0].operatorId.toLowerCase()}`,
     );
-    expect(byId.body).toEqual([found.body[0]]);
+    expect(byId.body).toEqual({ items: [found.body.items[0]], nextCursor: null });
 
     const seen: string[] = [];
-    let key: string | null = null;
+    let cursor: string | null = null;
     do {
-      const page = await fetch(
-        `${conflux.url}/v1/provider/operators?limit=2${key ? `&last_evaluated_key=${key}` : ""}`,
-        { headers: provider.headers },
+      const page = await provider.call(
+        "GET",
+        `/v1/provider/operators?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
       );
-      const operators = (await page.json()) as Array<{ operatorId: string }>;
+      const operators = page.body.items as Array<{ operatorId: string }>;
       expect(operators.length).toBeLessThanOrEqual(2);
       seen.push(...operators.map((operator) => operator.operatorId));
-      key = page.headers.get("x-soracom-next-key");
-    } while (key);
+      cursor = page.body.nextCursor;
+    } while (cursor);
     const all = await provider.call("GET", "/v1/provider/operators?limit=1000");
-    expect(seen).toEqual(all.body.map((operator: { operatorId: string }) => operator.operatorId));
+    expect(seen).toEqual(all.body.items.map((operator: { operatorId: string }) => operator.operatorId));
     expect(seen.length).toBeGreaterThan(3);
     expect((await provider.call("GET", "/v1/provider/operators?status=gone")).status).toBe(400);
     expect((await provider.call("GET", "/v1/provider/operators/OP0000000000")).status).toBe(404);

@@ -103,7 +103,7 @@ describe.each(databases)("outage credits on %s", (_name, database, reachable) =>
       expect((await early.call("GET", "/v1/invoices/2027-01")).body).toMatchObject({ subtotal: 0, total: 0 });
       const listed = await early.call("GET", "/v1/outage_claims");
       expect(
-        listed.body
+        listed.body.items
           .map((claim: { outageId: string; credit: number }) => [claim.outageId, claim.credit])
           .sort(),
       ).toEqual(
@@ -160,9 +160,10 @@ describe.each(databases)("outage credits on %s", (_name, database, reachable) =>
       ).toBe(200);
       expect(await creditLines(late, "2027-02")).toEqual([expect.objectContaining({ amount: -2_000 })]);
       expect(await creditLines(late, "2027-03")).toEqual([]);
-      expect((await late.call("GET", "/v1/outage_claims")).body).toEqual([
-        expect.objectContaining({ outageId: twoDays, credit: 2_000, invoiceMonth: "2027-02" }),
-      ]);
+      expect((await late.call("GET", "/v1/outage_claims")).body).toEqual({
+        items: [expect.objectContaining({ outageId: twoDays, credit: 2_000, invoiceMonth: "2027-02" })],
+        nextCursor: null,
+      });
     });
   });
 });

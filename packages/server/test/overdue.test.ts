@@ -59,7 +59,7 @@ describe.each(databases)("the provider's overdue list on %s", (_name, database) 
   const overdue = async () => {
     const answer = await admin.call("GET", "/v1/provider/overdue");
     expect(answer.status).toBe(200);
-    return answer.body.filter((row: { operatorId: string }) => row.operatorId === operator.operatorId);
+    return answer.body.items.filter((row: { operatorId: string }) => row.operatorId === operator.operatorId);
   };
 
   it.skipIf(!database)("lists nothing while the only invoice is open", async () => {

@@ -123,7 +123,8 @@ describe("a partner's customers", () => {
     await conflux.services.usage.forOperator(customerId).add({ ai_credits: 7 });
     const list = await partner.call("GET", "/v1/partner/customers");
     expect(list.status).toBe(200);
-    expect(list.body).toEqual([
+    expect(list.body.nextCursor).toBeNull();
+    expect(list.body.items).toEqual([
       {
         operatorId: customerId,
         email: customerEmail,
@@ -260,7 +261,7 @@ describe("switching into a customer", () => {
     expect((await partner.call("PUT", `${op}/users/support/permission`, { permission: allow })).status).toBe(
       200,
     );
-    expect((await support.call("GET", "/v1/partner/customers")).body).toHaveLength(1);
+    expect((await support.call("GET", "/v1/partner/customers")).body.items).toHaveLength(1);
     const answer = await switchInto(support, customerId);
     expect(answer.status, answer.text).toBe(200);
     const stored = await conflux.services.store.findToken(hashSecret(answer.body.token));
@@ -275,6 +276,6 @@ describe("switching into a customer", () => {
     expect((await switched.call("GET", "/v1/apps")).status).toBe(401);
     expect((await partner.call("GET", "/v1/partner/customers")).status).toBe(403);
     await markPartner(partner.operatorId, true);
-    expect((await partner.call("GET", "/v1/partner/customers")).body).toHaveLength(1);
+    expect((await partner.call("GET", "/v1/partner/customers")).body.items).toHaveLength(1);
   });
 });

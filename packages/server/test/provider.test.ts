@@ -52,7 +52,7 @@ describe("provider administrators", () => {
     const signedIn = await providerSignIn("second@provider.test", testPassword);
     expect(signedIn.status).toBe(200);
     const admins = await admin.call("GET", "/v1/provider/admins");
-    expect(admins.body.map((entry: { email: string }) => entry.email)).toEqual([
+    expect(admins.body.items.map((entry: { email: string }) => entry.email)).toEqual([
       "admin@provider.test",
       "second@provider.test",
     ]);

@@ -9,6 +9,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { wholeList } from "../api/list-envelope.ts";
 import type { ActionServices } from "../runtime/actions/action-context.ts";
 import { createActionContext } from "../runtime/actions/action-context.ts";
 import { runActionOfType } from "../runtime/actions/registry.ts";
@@ -47,23 +48,25 @@ export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Pro
     "/v1/ai/models",
     {
       schema: {
-        summary: "Models offered on the service's keys, with what they take and cost",
+        summary: "Models offered on the service's keys, with what they take and cost, in one page",
         tags: ["Ai"],
         operationId: "listAiModels",
       },
     },
     async () =>
-      catalogue.map((model) => ({
-        model: model.model,
-        provider: model.provider,
-        modelId: model.modelId,
-        label: model.label,
-        image: model.image,
-        video: model.video,
-        credits: model.credits,
-        /** False when the service has no key for the provider: only a bring-your-own key reaches it. */
-        available: serviceAccess(config.ai, model.provider) !== undefined,
-      })),
+      wholeList(
+        catalogue.map((model) => ({
+          model: model.model,
+          provider: model.provider,
+          modelId: model.modelId,
+          label: model.label,
+          image: model.image,
+          video: model.video,
+          credits: model.credits,
+          /** False when the service has no key for the provider: only a bring-your-own key reaches it. */
+          available: serviceAccess(config.ai, model.provider) !== undefined,
+        })),
+      ),
   );
 
   routes.post(

@@ -3,6 +3,7 @@ import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
 import type { ProviderStore } from "../store/provider.ts";
 import { readCredentials } from "./authenticate.ts";
+import { providerSessionCookie, readSessionCookie, requireStudioHeader } from "./session-cookie.ts";
 
 /** A provider administrator signed in at POST /v1/provider/auth. */
 export interface ProviderAdmin {
@@ -17,23 +18,35 @@ declare module "fastify" {
   }
 }
 
+/** The token a request authenticates with: the headers (API key must match), or the console's cookie. */
+function presentedToken(request: FastifyRequest): { token: string; apiKey?: string } | undefined {
+  const credentials = readCredentials(request);
+  if (credentials) return credentials;
+  const token = readSessionCookie(request, providerSessionCookie.name);
+  if (!token) return undefined;
+  requireStudioHeader(request);
+  return { token };
+}
+
 /**
- * Routes of the provider's console need an administrator's API key and token. Admin tokens live in
+ * Routes of the provider's console need an administrator's API key and token, or the console's
+ * session cookie. Admin tokens live in
  * their own table, so an operator's token is unknown here (401) and an admin's is unknown to the
  * operators' routes: neither side reaches the other's routes by accident.
  */
 export function requireProviderAdmin(api: FastifyInstance, provider: ProviderStore): void {
   api.decorateRequest("providerAdmin", null);
   api.addHook("onRequest", async (request) => {
-    const credentials = readCredentials(request);
-    if (!credentials)
+    const presented = presentedToken(request);
+    if (!presented)
       throw new UserError(
         "unauthorized",
         "send X-Conflux-API-Key and X-Conflux-Token of a provider administrator (from POST /v1/provider/auth)",
       );
-    const tokenHash = hashSecret(credentials.token);
+    const tokenHash = hashSecret(presented.token);
     const token = await provider.findToken(tokenHash);
-    if (!token || token.apiKey !== credentials.apiKey || token.expiresAt <= Date.now())
+    const keyMatches = presented.apiKey === undefined || token?.apiKey === presented.apiKey;
+    if (!token || !keyMatches || token.expiresAt <= Date.now())
       throw new UserError(
         "unauthorized",
         "the API key or token is not a provider administrator's, or it expired; sign in at POST /v1/provider/auth",

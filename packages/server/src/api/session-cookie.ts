@@ -10,6 +10,12 @@ import { UserError } from "../errors.ts";
 export const sessionCookie = "conflux_session";
 /** While a partner acts as a customer: the partner's own session, resumed by POST /v1/auth/switch_back. */
 export const partnerSessionCookie = "conflux_partner_session";
+/**
+ * A provider administrator's console session (POST /v1/provider/auth/session): a cookie of its own,
+ * sent only to the provider's routes, so it never meets the operator's session and neither signs the
+ * other in or out.
+ */
+export const providerSessionCookie = { name: "conflux_provider_session", path: "/v1/provider" };
 
 /**
  * The header every studio request carries. A cross-site form or link cannot set a custom header, and
@@ -46,21 +52,27 @@ export function setSessionCookie(
   token: string,
   expiresAt: number,
   name = sessionCookie,
+  path = "/",
 ): void {
   reply.setCookie(name, token, {
     httpOnly: true,
     sameSite: "strict",
-    path: "/",
+    path,
     secure: request.protocol === "https",
     maxAge: Math.max(0, Math.floor((expiresAt - Date.now()) / 1000)),
   });
 }
 
-export function clearSessionCookie(request: FastifyRequest, reply: FastifyReply, name = sessionCookie): void {
+export function clearSessionCookie(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  name = sessionCookie,
+  path = "/",
+): void {
   reply.clearCookie(name, {
     httpOnly: true,
     sameSite: "strict",
-    path: "/",
+    path,
     secure: request.protocol === "https",
   });
 }

@@ -5,6 +5,7 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { wholeList } from "../api/list-envelope.ts";
 import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
 import type { ServerConfig } from "../config/config.ts";
@@ -152,7 +153,7 @@ export async function messageRoutes(api: FastifyInstance, services: MessageRoute
     "/v1/apps/:appId/channels/:channelId/incoming_webhooks",
     {
       schema: {
-        summary: "List a channel's incoming webhooks (secrets are not shown)",
+        summary: "List a channel's incoming webhooks (secrets are not shown), in one page",
         tags: ["IncomingWebhook"],
         operationId: "listIncomingWebhooks",
         params: channelParams,
@@ -162,7 +163,7 @@ export async function messageRoutes(api: FastifyInstance, services: MessageRoute
       const store = operatorOf(request);
       // Another operator's app answers 404, as every route with its id does, not an empty list.
       await appOf(store, request.params.appId);
-      return store.listIncomingWebhooks(request.params.appId, request.params.channelId);
+      return wholeList(await store.listIncomingWebhooks(request.params.appId, request.params.channelId));
     },
   );
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
+import { wholeList } from "../api/list-envelope.ts";
 import { UserError } from "../errors.ts";
 import { billingMonth } from "../runtime/billing-month.ts";
 import type { ProviderStore } from "../store/provider.ts";
@@ -76,12 +77,14 @@ export async function providerCouponRoutes(api: FastifyInstance, { coupons }: Co
       },
     },
     async () =>
-      (await coupons.all()).map((coupon) => ({
-        ...couponView(coupon),
-        ...(coupon.operatorId ? { operatorId: coupon.operatorId } : {}),
-        ...(coupon.registeredAt ? { registeredDateTime: Math.floor(coupon.registeredAt / 1000) } : {}),
-        createDateTime: Math.floor(coupon.createdAt / 1000),
-      })),
+      wholeList(
+        (await coupons.all()).map((coupon) => ({
+          ...couponView(coupon),
+          ...(coupon.operatorId ? { operatorId: coupon.operatorId } : {}),
+          ...(coupon.registeredAt ? { registeredDateTime: Math.floor(coupon.registeredAt / 1000) } : {}),
+          createDateTime: Math.floor(coupon.createdAt / 1000),
+        })),
+      ),
   );
 }
 

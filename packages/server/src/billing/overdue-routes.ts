@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import { type BillingDay, dayNumber } from "./calendar.ts";
 import type { Invoices } from "./invoices.ts";
 
@@ -42,7 +43,7 @@ export async function overdueRoutes(api: FastifyInstance, { invoices }: OverdueD
         tags: ["Provider"],
         operationId: "listProviderOverdueInvoices",
         response: {
-          200: z.array(
+          200: listSchema(
             z.object({
               operatorId: z.string(),
               month: z.string(),
@@ -68,7 +69,7 @@ export async function overdueRoutes(api: FastifyInstance, { invoices }: OverdueD
         const late = overdueOn(invoice, today);
         if (late) overdue.push(late);
       }
-      return overdue;
+      return wholeList(overdue);
     },
   );
 }

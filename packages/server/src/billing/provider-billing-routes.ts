@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { wholeList } from "../api/list-envelope.ts";
 import { UserError } from "../errors.ts";
 import type { TestClocks } from "../store/test-clocks.ts";
 import { dayNumber } from "./calendar.ts";
@@ -123,7 +124,7 @@ export async function providerBillingRoutes(api: FastifyInstance, deps: Provider
   routes.get(
     "/v1/provider/test_clocks",
     { schema: { summary: "The test clocks", tags: ["Provider"], operationId: "listProviderTestClocks" } },
-    async () => (await testClocks.list()).map(clockView),
+    async () => wholeList((await testClocks.list()).map(clockView)),
   );
 
   routes.post(

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf } from "../api/authenticate.ts";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import { UserError } from "../errors.ts";
 import { type OperatorClock, systemClock } from "./clock.ts";
 import {
@@ -86,10 +87,10 @@ export async function providerNoticeRoutes(api: FastifyInstance, { notices }: No
         summary: "Every notice, ended ones too, newest first",
         tags: ["Provider"],
         operationId: "listProviderNotices",
-        response: { 200: z.array(noticeView) },
+        response: { 200: listSchema(noticeView) },
       },
     },
-    async () => (await notices.listNotices()).map(viewOfNotice),
+    async () => wholeList((await notices.listNotices()).map(viewOfNotice)),
   );
 
   routes.put(
@@ -150,10 +151,10 @@ export async function providerNoticeRoutes(api: FastifyInstance, { notices }: No
         summary: "Every maintenance window, past ones too, latest start first",
         tags: ["Provider"],
         operationId: "listProviderMaintenance",
-        response: { 200: z.array(maintenanceView) },
+        response: { 200: listSchema(maintenanceView) },
       },
     },
-    async () => (await notices.listMaintenance()).map(viewOfMaintenance),
+    async () => wholeList((await notices.listMaintenance()).map(viewOfMaintenance)),
   );
 
   routes.delete(

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf } from "../api/authenticate.ts";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import { UserError } from "../errors.ts";
 import type { ProviderStore } from "../store/provider.ts";
 import { type OperatorClock, systemClock } from "./clock.ts";
@@ -38,16 +39,19 @@ export async function outageRoutes(api: FastifyInstance, deps: OutageRouteDeps) 
     "/v1/outages",
     {
       schema: {
-        summary: "Outages of the service, the latest first, with whether the caller may claim each",
+        summary:
+          "Outages of the service, the latest first, with whether the caller may claim each, in one page",
         tags: ["Outage"],
         operationId: "listOutages",
-        response: { 200: z.array(operatorOutageView) },
+        response: { 200: listSchema(operatorOutageView) },
       },
     },
     async (request) => {
       const { operatorId } = principalOf(request);
       const now = await operatorClock(operatorId);
-      return (await outages.outagesFor(operatorId)).map((outage) => viewOfOperatorOutage(outage, now));
+      return wholeList(
+        (await outages.outagesFor(operatorId)).map((outage) => viewOfOperatorOutage(outage, now)),
+      );
     },
   );
 
@@ -91,13 +95,13 @@ export async function outageRoutes(api: FastifyInstance, deps: OutageRouteDeps) 
     "/v1/outage_claims",
     {
       schema: {
-        summary: "The operator's outage claims, the latest first",
+        summary: "The operator's outage claims, the latest first, in one page",
         tags: ["OutageClaim"],
         operationId: "listOutageClaims",
-        response: { 200: z.array(claimView) },
+        response: { 200: listSchema(claimView) },
       },
     },
-    async (request) => (await outages.claimsOf(principalOf(request).operatorId)).map(viewOfClaim),
+    async (request) => wholeList((await outages.claimsOf(principalOf(request).operatorId)).map(viewOfClaim)),
   );
 }
 
@@ -125,12 +129,12 @@ export async function providerOutageRoutes(api: FastifyInstance, { outages }: Ou
     "/v1/provider/outages",
     {
       schema: {
-        summary: "Every recorded outage, the latest first",
+        summary: "Every recorded outage, the latest first, in one page",
         tags: ["Provider"],
         operationId: "listProviderOutages",
-        response: { 200: z.array(outageView) },
+        response: { 200: listSchema(outageView) },
       },
     },
-    async () => (await outages.listOutages()).map(viewOfOutage),
+    async () => wholeList((await outages.listOutages()).map(viewOfOutage)),
   );
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import { newPasswordSchema } from "../auth/password-policy.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import { newOperatorId } from "../auth/tokens.ts";
@@ -77,19 +78,21 @@ export async function customerRoutes(
         summary: "The calling partner's customers, oldest first, with their usage this month",
         tags: ["Partner"],
         operationId: "listCustomers",
-        response: { 200: z.array(listedCustomerSchema) },
+        response: { 200: listSchema(listedCustomerSchema) },
       },
     },
     async (request) => {
       const partner = await partnerPrincipalOf(request, partners);
       const now = Date.now();
       const customers = await partners.listCustomers(partner.operatorId);
-      return Promise.all(
-        customers.map(async (customer) => ({
-          ...customerView(customer),
-          status: customer.status,
-          usage: await customerUsage(usage, billingCalendar, customer.operatorId, now),
-        })),
+      return wholeList(
+        await Promise.all(
+          customers.map(async (customer) => ({
+            ...customerView(customer),
+            status: customer.status,
+            usage: await customerUsage(usage, billingCalendar, customer.operatorId, now),
+          })),
+        ),
       );
     },
   );

@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import type { Logger } from "pino";
 import { z } from "zod";
+import { listSchema, pageQuery } from "../api/list-envelope.ts";
 import { emailSchema } from "../auth/email-address.ts";
 import { newPasswordSchema } from "../auth/password-policy.ts";
 import { hashPassword } from "../auth/passwords.ts";
@@ -51,8 +52,7 @@ function viewOf(operator: OperatorRecord): z.infer<typeof operatorView> {
 const listQuery = z.object({
   search: z.string().max(254).optional(),
   status: statusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(1_000).default(100),
-  last_evaluated_key: z.string().min(1).max(64).optional(),
+  ...pageQuery(100, 1_000),
 });
 
 /** The provider's side of every account: list, create, accept or refuse applications [3.2], change ids [3.4]. */
@@ -71,26 +71,22 @@ export async function operatorRoutes(api: FastifyInstance, deps: OperatorRouteDe
     {
       schema: {
         summary:
-          "List operators in id order: search matches part of the id or the e-mail address, any case; the next page's key is in x-soracom-next-key",
+          "List operators in id order: search matches part of the id or the e-mail address, any case; nextCursor asks for the next page",
         tags: ["Provider"],
         operationId: "listProviderOperators",
         querystring: listQuery,
-        response: { 200: z.array(operatorView) },
+        response: { 200: listSchema(operatorView) },
       },
     },
-    async (request, reply) => {
-      const { search, status, limit, last_evaluated_key } = request.query;
+    async (request) => {
+      const { search, status, limit, cursor } = request.query;
       const page = await operatorDirectory.list({
         limit,
         ...(search ? { search } : {}),
         ...(status === undefined ? {} : { status }),
-        ...(last_evaluated_key === undefined ? {} : { after: last_evaluated_key }),
+        ...(cursor === undefined ? {} : { after: cursor }),
       });
-      if (page.next !== undefined) {
-        reply.header("X-Soracom-Next-Key", page.next);
-        reply.header("X-Conflux-Next-Key", page.next);
-      }
-      return page.operators.map(viewOf);
+      return { items: page.operators.map(viewOf), nextCursor: page.next ?? null };
     },
   );
 

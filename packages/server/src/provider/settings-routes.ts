@@ -1,5 +1,6 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { wholeList } from "../api/list-envelope.ts";
 import { type ProviderStore, providerSettingsSchema } from "../store/provider.ts";
 
 /** The provider's settings (billing.md): currency, tax, billing time zone, sign-up policy, limits. */
@@ -37,9 +38,11 @@ export async function providerSettingsRoutes(
       },
     },
     async () =>
-      (await provider.listAdmins()).map((admin) => ({
-        email: admin.email,
-        createDateTime: Math.floor(admin.createdAt / 1000),
-      })),
+      wholeList(
+        (await provider.listAdmins()).map((admin) => ({
+          email: admin.email,
+          createDateTime: Math.floor(admin.createdAt / 1000),
+        })),
+      ),
   );
 }

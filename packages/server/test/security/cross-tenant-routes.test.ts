@@ -137,7 +137,7 @@ describe("operator B with operator A's ids", () => {
     ])
       expect((await alice.call("GET", url)).status, url).toBe(200);
     const hooks = await alice.call("GET", `/v1/apps/${ids.appId}/channels/in/incoming_webhooks`);
-    expect(hooks.body).toHaveLength(1);
+    expect(hooks.body.items).toHaveLength(1);
     expect((await alice.call("GET", "/v1/credentials")).text).toContain("alice-token");
     const user = await alice.call("GET", `/v1/operators/${alice.operatorId}/users/alice-user`);
     expect(user.body.roleList.map((role: { roleId: string }) => role.roleId)).toEqual(["alice-role"]);

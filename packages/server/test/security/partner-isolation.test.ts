@@ -222,6 +222,6 @@ describe("after the walks", () => {
         expect((await session.call("GET", url)).status, url).toBe(200);
       expect((await session.call("GET", "/v1/credentials")).text).toContain(ids.credentialsId);
     }
-    expect((await partner.call("GET", "/v1/partner/customers")).body).toHaveLength(2);
+    expect((await partner.call("GET", "/v1/partner/customers")).body.items).toHaveLength(2);
   });
 });

@@ -21,6 +21,8 @@ const openOperations = new Set([
   "DataEntry:ingestDeviceData",
   "FileEntry:getSignedFile",
   "Provider:providerAuth",
+  // The provider console's sign-in: as providerAuth, into its cookie.
+  "Provider:createProviderSession",
 ]);
 
 /** Operations every signed-in caller may make on its own session. */

@@ -33,11 +33,6 @@ export function errorDetailsOf(value: unknown): ErrorDetail[] {
   });
 }
 
-export interface AuthHeaders {
-  apiKey: string;
-  token: string;
-}
-
 export interface RequestOptions {
   body?: unknown;
   /** Sends `body` (a string or a Blob) as is with this content type, instead of as JSON. */
@@ -115,28 +110,6 @@ function httpClient(
       return (text ? JSON.parse(text) : undefined) as T;
     },
   };
-}
-
-/**
- * A client that sends an API key and token as headers (the provider's console). No cookie is involved,
- * so a page on another site cannot make the browser send an authenticated request.
- */
-export function createHttpClient(
-  auth: () => AuthHeaders | undefined,
-  onUnauthorized: () => void,
-  baseUrl = "",
-): HttpClient {
-  return httpClient(
-    (headers) => {
-      const credentials = auth();
-      if (!credentials) return false;
-      headers["x-conflux-api-key"] = credentials.apiKey;
-      headers["x-conflux-token"] = credentials.token;
-      return true;
-    },
-    onUnauthorized,
-    baseUrl,
-  );
 }
 
 /**

@@ -60,8 +60,8 @@ export interface RunFilter {
   from?: number | undefined;
   /** Unix ms, exclusive. */
   to?: number | undefined;
-  /** A runId: the page after it. */
-  before?: string | undefined;
+  /** The `nextCursor` of the page before: asks for the page after it. */
+  cursor?: string | undefined;
   limit?: number | undefined;
 }
 
@@ -132,15 +132,17 @@ export interface ListPage<T> {
   nextCursor: string | null;
 }
 
-/**
- * The query of a filtered, paged list. `before` is the last item's key (a runId, a stepId), which is
- * the cursor the server hands out for the page after it, so pages can ask for the next one from what
- * they show.
- */
-function query(filter: RunFilter | (FailedDeliveryFilter & { before?: string; limit?: number })): string {
+/** Which page of a paged list: `cursor` is the `nextCursor` of the page before (opaque to the studio). */
+export interface PageQuery {
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** The query of a filtered, paged list. */
+function query(filter: RunFilter | (FailedDeliveryFilter & PageQuery)): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(filter))
-    if (value !== undefined && value !== "") params.set(key === "before" ? "cursor" : key, String(value));
+    if (value !== undefined && value !== "") params.set(key, String(value));
   const text = params.toString();
   return text ? `?${text}` : "";
 }
@@ -190,12 +192,9 @@ export function createConfluxApi(http: HttpClient) {
         body: text,
         contentType: yaml ? "application/yaml" : "application/json",
       }),
-    /** Newest first; `before` (a version, the cursor of the page after it) asks for that page. */
-    listAppVersions: async (appId: string, page: { before?: number | undefined; limit: number }) => {
-      const cursor = page.before ? `&cursor=${page.before}` : "";
-      const path = `/v1/apps/${segment(appId)}/versions?limit=${page.limit}${cursor}`;
-      return (await http.json<ListPage<AppVersionSummary>>("GET", path)).items;
-    },
+    /** Newest first, one page; its `nextCursor` asks for the older versions after it. */
+    listAppVersions: (appId: string, page: PageQuery) =>
+      http.json<ListPage<AppVersionSummary>>("GET", `/v1/apps/${segment(appId)}/versions${query(page)}`),
     getAppVersion: (appId: string, version: number) =>
       http.json<AppVersion>("GET", `/v1/apps/${segment(appId)}/versions/${version}`),
     /**
@@ -216,14 +215,16 @@ export function createConfluxApi(http: HttpClient) {
         `/v1/apps/${segment(appId)}/channels/${segment(channelId)}/messages`,
         { body: payload },
       ),
-    listRuns: async (appId: string, filter: RunFilter) =>
-      (await http.json<ListPage<RunSummary>>("GET", `/v1/apps/${segment(appId)}/runs${query(filter)}`)).items,
+    /** Newest first, one page; its `nextCursor` asks for the older runs after it. */
+    listRuns: (appId: string, filter: RunFilter) =>
+      http.json<ListPage<RunSummary>>("GET", `/v1/apps/${segment(appId)}/runs${query(filter)}`),
     getRun: (appId: string, runId: string) =>
       http.json<RunDetail>("GET", `/v1/apps/${segment(appId)}/runs/${segment(runId)}`),
     replayRun: (appId: string, runId: string) =>
       http.json<{ runId: string }>("POST", `/v1/apps/${segment(appId)}/runs/${segment(runId)}/replay`),
-    listFailedDeliveries: async (filter: FailedDeliveryFilter & { before?: string; limit?: number }) =>
-      (await http.json<ListPage<FailedDelivery>>("GET", `/v1/failed_deliveries${query(filter)}`)).items,
+    /** Newest first, one page; its `nextCursor` asks for the older failures after it. */
+    listFailedDeliveries: (filter: FailedDeliveryFilter & PageQuery) =>
+      http.json<ListPage<FailedDelivery>>("GET", `/v1/failed_deliveries${query(filter)}`),
     /** Queues every failed delivery matching the filter again; answers how many. */
     replayFailedDeliveries: (filter: FailedDeliveryFilter) =>
       http.json<{ requeued: number }>("POST", "/v1/failed_deliveries/replay", { body: filter }),
@@ -236,7 +237,7 @@ export function createConfluxApi(http: HttpClient) {
     deleteCredential: (credentialsId: string) =>
       http.json<void>("DELETE", `/v1/credentials/${segment(credentialsId)}`),
 
-    listAiModels: () => http.json<AiModel[]>("GET", "/v1/ai/models"),
+    listAiModels: async () => (await http.json<ListPage<AiModel>>("GET", "/v1/ai/models")).items,
     tryAction: (type: TryActionType, config: JsonValue, payload: JsonValue) =>
       http.json<TryAnswer>("POST", "/v1/ai/try", { body: { type, config, payload } }),
   };

@@ -45,7 +45,7 @@ function standIn(overrides: Partial<ConfluxApi> = {}) {
     getApp: vi.fn(async () => current),
     listCredentials: vi.fn(async () => []),
     listAiModels: vi.fn(async () => []),
-    listAppVersions: vi.fn(async () => summaries),
+    listAppVersions: vi.fn(async () => ({ items: summaries, nextCursor: null })),
     getAppVersion: vi.fn(async () => second),
     restoreAppVersion: vi.fn(async () => restored),
     ...overrides,
@@ -160,13 +160,16 @@ describe("the app page's versions", () => {
     expect(within(screen.getByRole("region", { name: "Canvas" })).queryByText("Notify")).toBeNull();
   });
 
-  it("pages to older versions", async () => {
+  it("pages to older versions with the nextCursor the API answers, until it is null", async () => {
     const page = (from: number) =>
       Array.from({ length: 20 }, (_, index) =>
         summaryOf(from - index, { origin: "saved", restoredFrom: null, createdBy: null }),
       );
-    const listAppVersions = vi.fn(async (_appId: string, { before }: { before?: number | undefined }) =>
-      before === undefined ? page(25) : page(5).slice(0, 5),
+    // The cursor is opaque: the page asks with what the API handed out, not with a version it shows.
+    const listAppVersions = vi.fn(async (_appId: string, { cursor }: { cursor?: string | undefined }) =>
+      cursor === undefined
+        ? { items: page(25), nextCursor: "after-6" }
+        : { items: page(5).slice(0, 5), nextCursor: null },
     );
     renderPage(
       <AppPage appId="a1" />,
@@ -177,7 +180,7 @@ describe("the app page's versions", () => {
     showOlder.focus();
     fireEvent.click(showOlder);
     await within(dialog).findByText("Version 1");
-    expect(listAppVersions).toHaveBeenLastCalledWith("a1", { before: 6, limit: 20 });
+    expect(listAppVersions).toHaveBeenLastCalledWith("a1", { limit: 20, cursor: "after-6" });
     expect(within(dialog).getAllByRole("row")).toHaveLength(26);
     expect(within(dialog).queryByRole("button", { name: "Show older versions" })).toBeNull();
     // The button went with the last page: the focus is on the first version it showed, not lost.

@@ -76,19 +76,19 @@ function VersionList({ app, onRestore }: { app: App; onRestore?: ((version: numb
   const { api } = useStudio();
   const first = useLoad(() => api.listAppVersions(app.appId, { limit: pageSize }), [api, app.appId]);
   const [older, setOlder] = useState<AppVersionSummary[]>([]);
-  const [more, setMore] = useState(true);
+  // The cursor of the page after the last one shown; null once the oldest version is shown.
+  const [nextCursor, setNextCursor] = useState<string | null>();
   const loading = useAction();
-  const versions = [...(first.data ?? []), ...older];
-  const last = versions.at(-1);
-  const hasMore = more && first.data?.length === pageSize && last !== undefined && last.version > 1;
+  const versions = [...(first.data?.items ?? []), ...older];
+  const cursor = nextCursor === undefined ? first.data?.nextCursor : nextCursor;
 
   const showOlder = () =>
     loading.run(async () => {
-      if (!last) return;
-      const page = await api.listAppVersions(app.appId, { before: last.version, limit: pageSize });
-      setOlder((current) => [...current, ...page]);
-      setMore(page.length === pageSize);
-      setFirstShown(page[0]?.version);
+      if (!cursor) return;
+      const page = await api.listAppVersions(app.appId, { limit: pageSize, cursor });
+      setOlder((current) => [...current, ...page.items]);
+      setNextCursor(page.nextCursor);
+      setFirstShown(page.items[0]?.version);
     });
 
   // The focus goes on to the first version just shown: the button it was on goes with the last page.
@@ -162,7 +162,7 @@ function VersionList({ app, onRestore }: { app: App; onRestore?: ((version: numb
         ]}
       />
       {loading.error ? <ErrorBanner error={loading.error} onDismiss={loading.clearError} /> : null}
-      {hasMore ? (
+      {cursor ? (
         <Button size="small" disabled={loading.busy} onClick={() => void showOlder()}>
           Show older versions
         </Button>

@@ -29,10 +29,13 @@ describe("the failed deliveries page", () => {
   it("lists failed deliveries with their app, action, error and run", async () => {
     renderPage(<FailedDeliveriesPage />, {
       listApps: async () => apps,
-      listFailedDeliveries: async () => [
-        delivery(2),
-        delivery(1, { appId: "a2", error: { code: "outbound_timeout", message: "no answer" } }),
-      ],
+      listFailedDeliveries: async () => ({
+        items: [
+          delivery(2),
+          delivery(1, { appId: "a2", error: { code: "outbound_timeout", message: "no answer" } }),
+        ],
+        nextCursor: null,
+      }),
     });
     const link = await screen.findByRole("link", { name: "Open run R2" });
     expect(link.getAttribute("href")).toBe("/apps/a1/runs/R2");
@@ -47,7 +50,10 @@ describe("the failed deliveries page", () => {
   });
 
   it("sends the filters to the API, and 'Replay all matching' replays what they match and says how many", async () => {
-    const listFailedDeliveries = vi.fn(async (_filter: FailedDeliveryFilter) => [delivery(1)]);
+    const listFailedDeliveries = vi.fn(async (_filter: FailedDeliveryFilter) => ({
+      items: [delivery(1)],
+      nextCursor: null,
+    }));
     const replayFailedDeliveries = vi.fn(async (_filter: FailedDeliveryFilter) => ({ requeued: 37 }));
     renderPage(<FailedDeliveriesPage />, {
       listApps: async () => apps,
@@ -68,7 +74,7 @@ describe("the failed deliveries page", () => {
       to: undefined,
     };
     await waitFor(() =>
-      expect(listFailedDeliveries).toHaveBeenLastCalledWith({ ...applied, before: undefined, limit: 50 }),
+      expect(listFailedDeliveries).toHaveBeenLastCalledWith({ ...applied, cursor: undefined, limit: 50 }),
     );
     const calls = listFailedDeliveries.mock.calls.length;
 
@@ -79,10 +85,31 @@ describe("the failed deliveries page", () => {
     await waitFor(() => expect(listFailedDeliveries.mock.calls.length).toBeGreaterThan(calls));
   });
 
+  it("pages older with the nextCursor the API answers, back to newer, and no further than the last page", async () => {
+    const listFailedDeliveries = vi.fn(async ({ cursor }: FailedDeliveryFilter & { cursor?: string }) =>
+      cursor === "opaque-2"
+        ? { items: [delivery(1)], nextCursor: null }
+        : { items: [delivery(3), delivery(2)], nextCursor: "opaque-2" },
+    );
+    renderPage(<FailedDeliveriesPage />, { listApps: async () => apps, listFailedDeliveries });
+    await screen.findByRole("link", { name: "Open run R3" });
+    const older = () => screen.getByRole("button", { name: "Older" }) as HTMLButtonElement;
+    const newer = () => screen.getByRole("button", { name: "Newer" }) as HTMLButtonElement;
+    expect(newer().disabled).toBe(true);
+    fireEvent.click(older());
+    expect(await screen.findByRole("link", { name: "Open run R1" })).toBeTruthy();
+    expect(listFailedDeliveries).toHaveBeenLastCalledWith(expect.objectContaining({ cursor: "opaque-2" }));
+    expect(screen.queryByRole("link", { name: "Open run R3" })).toBeNull();
+    expect(older().disabled).toBe(true);
+    fireEvent.click(newer());
+    expect(await screen.findByRole("link", { name: "Open run R3" })).toBeTruthy();
+    expect(older().disabled).toBe(false);
+  });
+
   it("offers no replay when nothing matches", async () => {
     renderPage(<FailedDeliveriesPage />, {
       listApps: async () => apps,
-      listFailedDeliveries: async () => [],
+      listFailedDeliveries: async () => ({ items: [], nextCursor: null }),
     });
     expect(await screen.findByText("No failed deliveries match.")).toBeTruthy();
     const replay = screen.getByRole("button", { name: "Replay all matching" }) as HTMLButtonElement;

@@ -12,6 +12,7 @@ import { Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
 import { Time } from "../ui/Time.tsx";
 import { useToast } from "../ui/Toast.tsx";
+import { useCursorPages } from "./use-cursor-pages.ts";
 
 const pageSize = 50;
 
@@ -48,17 +49,16 @@ export function FailedDeliveriesPage() {
   const apps = useLoad(() => api.listApps(), [api]);
   const [draft, setDraft] = useState<Filters>(noFilters);
   const [filters, setFilters] = useState<Filters>(noFilters);
-  const [cursors, setCursors] = useState<string[]>([]);
-  const before = cursors.at(-1);
+  const pages = useCursorPages();
   const deliveries = useLoad(
-    () => api.listFailedDeliveries({ ...toDeliveryFilter(filters), before, limit: pageSize }),
-    [api, filters, before],
+    () => api.listFailedDeliveries({ ...toDeliveryFilter(filters), cursor: pages.cursor, limit: pageSize }),
+    [api, filters, pages.cursor],
   );
   const replaying = useAction();
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setCursors([]);
+    pages.reset();
     setFilters(draft);
   };
   const replayAll = () =>
@@ -67,12 +67,13 @@ export function FailedDeliveriesPage() {
       toast.show(
         requeued === 1 ? "Queued 1 delivery again" : `Queued ${requeued.toLocaleString()} deliveries again`,
       );
-      setCursors([]);
+      pages.reset();
       deliveries.reload();
     });
 
   const appName = new Map((apps.data ?? []).map((app) => [app.appId, app.name]));
-  const rows = deliveries.data ?? [];
+  const rows = deliveries.data?.items ?? [];
+  const nextCursor = deliveries.data?.nextCursor ?? null;
   return (
     <Page title="Failed deliveries">
       <div className="cfx-stack">
@@ -121,7 +122,7 @@ export function FailedDeliveriesPage() {
             onClick={() => {
               setDraft(noFilters);
               setFilters(noFilters);
-              setCursors([]);
+              pages.reset();
             }}
           >
             Clear
@@ -173,14 +174,13 @@ export function FailedDeliveriesPage() {
           />
         )}
         <div className="cfx-row">
-          <Button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+          <Button disabled={pages.onFirstPage} onClick={pages.newer}>
             Newer
           </Button>
           <Button
-            disabled={rows.length < pageSize}
+            disabled={nextCursor === null}
             onClick={() => {
-              const last = rows.at(-1);
-              if (last) setCursors([...cursors, last.stepId]);
+              if (nextCursor !== null) pages.older(nextCursor);
             }}
           >
             Older

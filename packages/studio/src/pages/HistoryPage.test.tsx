@@ -26,19 +26,24 @@ function runs(count: number, newest: number): RunSummary[] {
 }
 
 describe("the history page", () => {
-  it("sends the filters to the API and pages with `before`", async () => {
+  it("sends the filters to the API and pages with the nextCursor it answers", async () => {
+    // The cursor is opaque: the page asks with what the API handed out, not with a runId it shows.
     const listRuns = vi.fn(async (_appId: string, filter: RunFilter) =>
-      filter.before === "R0081" ? runs(5, 80) : runs(20, 100),
+      filter.cursor === "page-2"
+        ? { items: runs(5, 80), nextCursor: null }
+        : { items: runs(20, 100), nextCursor: "page-2" },
     );
     renderPage(<HistoryPage appId="a1" />, { getApp: async () => app, listRuns });
     expect(await screen.findByRole("link", { name: "Open run R0100" })).toBeTruthy();
 
     fireEvent.click(screen.getByRole("button", { name: "Older runs" }));
     expect(await screen.findByRole("link", { name: "Open run R0080" })).toBeTruthy();
-    expect(listRuns).toHaveBeenLastCalledWith("a1", expect.objectContaining({ before: "R0081", limit: 20 }));
+    expect(listRuns).toHaveBeenLastCalledWith("a1", expect.objectContaining({ cursor: "page-2", limit: 20 }));
     expect((screen.getByRole("button", { name: "Older runs" }) as HTMLButtonElement).disabled).toBe(true);
     fireEvent.click(screen.getByRole("button", { name: "Newer runs" }));
     expect(await screen.findByRole("link", { name: "Open run R0100" })).toBeTruthy();
+    expect(listRuns).toHaveBeenLastCalledWith("a1", expect.objectContaining({ cursor: undefined }));
+    expect((screen.getByRole("button", { name: "Newer runs" }) as HTMLButtonElement).disabled).toBe(true);
 
     await screen.findByRole("option", { name: "Notify" });
     fireEvent.change(screen.getByLabelText("Status"), { target: { value: "failed" } });
@@ -53,7 +58,7 @@ describe("the history page", () => {
         actionId: "notify",
         from: new Date("2026-01-02T03:04").getTime(),
         to: undefined,
-        before: undefined,
+        cursor: undefined,
         limit: 20,
       }),
     );
@@ -63,10 +68,13 @@ describe("the history page", () => {
     const [newer, older] = runs(2, 2);
     renderPage(<HistoryPage appId="a1" />, {
       getApp: async () => app,
-      listRuns: async () => [
-        { ...(newer as RunSummary), appVersion: 3 },
-        { ...(older as RunSummary), appVersion: null },
-      ],
+      listRuns: async () => ({
+        items: [
+          { ...(newer as RunSummary), appVersion: 3 },
+          { ...(older as RunSummary), appVersion: null },
+        ],
+        nextCursor: null,
+      }),
     });
     await screen.findByRole("link", { name: "Open run R0002" });
     expect(screen.getByRole("columnheader", { name: "App version" })).toBeTruthy();
@@ -80,7 +88,7 @@ describe("the history page", () => {
     const replayRun = vi.fn(async () => ({ runId: "R9999" }));
     renderPage(<HistoryPage appId="a1" />, {
       getApp: async () => app,
-      listRuns: async () => runs(1, 5),
+      listRuns: async () => ({ items: runs(1, 5), nextCursor: null }),
       replayRun,
     });
     fireEvent.click(await screen.findByRole("button", { name: "Replay run R0005" }));

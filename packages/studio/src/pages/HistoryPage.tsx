@@ -10,6 +10,7 @@ import { Select } from "../ui/Select.tsx";
 import { StatusBadge, Table } from "../ui/Table.tsx";
 import { TextField } from "../ui/TextField.tsx";
 import { Time } from "../ui/Time.tsx";
+import { useCursorPages } from "./use-cursor-pages.ts";
 
 const pageSize = 20;
 
@@ -24,7 +25,7 @@ interface Filters {
 
 const noFilters: Filters = { status: "", channelId: "", actionId: "", from: "", to: "" };
 
-function toRunFilter(filters: Filters, before: string | undefined): RunFilter {
+function toRunFilter(filters: Filters, cursor: string | undefined): RunFilter {
   const time = (value: string) => (value ? new Date(value).getTime() : undefined);
   return {
     status: filters.status || undefined,
@@ -32,7 +33,7 @@ function toRunFilter(filters: Filters, before: string | undefined): RunFilter {
     actionId: filters.actionId || undefined,
     from: time(filters.from),
     to: time(filters.to),
-    before,
+    cursor,
     limit: pageSize,
   };
 }
@@ -44,18 +45,16 @@ export function HistoryPage({ appId }: { appId: string }) {
   const app = useLoad(() => api.getApp(appId), [api, appId]);
   const [draft, setDraft] = useState<Filters>(noFilters);
   const [filters, setFilters] = useState<Filters>(noFilters);
-  // The runIds each page started after: going back pops one.
-  const [cursors, setCursors] = useState<string[]>([]);
-  const before = cursors.at(-1);
+  const pages = useCursorPages();
   const runs = useLoad(
-    () => api.listRuns(appId, toRunFilter(filters, before)),
-    [api, appId, filters, before],
+    () => api.listRuns(appId, toRunFilter(filters, pages.cursor)),
+    [api, appId, filters, pages.cursor],
   );
   const [replayError, setReplayError] = useState<unknown>();
 
   const apply = (event: FormEvent) => {
     event.preventDefault();
-    setCursors([]);
+    pages.reset();
     setFilters(draft);
   };
   const replay = async (run: RunSummary) => {
@@ -70,7 +69,8 @@ export function HistoryPage({ appId }: { appId: string }) {
 
   const channels = app.data?.channels ?? [];
   const actions = app.data?.actions ?? [];
-  const rows = runs.data ?? [];
+  const rows = runs.data?.items ?? [];
+  const nextCursor = runs.data?.nextCursor ?? null;
   return (
     <Page
       title={`History${app.data ? ` of ${app.data.name}` : ""}`}
@@ -134,7 +134,7 @@ export function HistoryPage({ appId }: { appId: string }) {
             onClick={() => {
               setDraft(noFilters);
               setFilters(noFilters);
-              setCursors([]);
+              pages.reset();
             }}
           >
             Clear
@@ -190,14 +190,13 @@ export function HistoryPage({ appId }: { appId: string }) {
           />
         )}
         <div className="cfx-row">
-          <Button disabled={cursors.length === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+          <Button disabled={pages.onFirstPage} onClick={pages.newer}>
             Newer runs
           </Button>
           <Button
-            disabled={rows.length < pageSize}
+            disabled={nextCursor === null}
             onClick={() => {
-              const last = rows.at(-1);
-              if (last) setCursors([...cursors, last.runId]);
+              if (nextCursor !== null) pages.older(nextCursor);
             }}
           >
             Older runs

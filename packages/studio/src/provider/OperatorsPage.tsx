@@ -22,14 +22,14 @@ export function OperatorsPage() {
   const [typed, setTyped] = useState("");
   const [search, setSearch] = useState("");
   const [status, setStatus] = useState<OperatorStatus | "">("");
-  const [more, setMore] = useState<{ operators: ProviderOperator[]; nextKey?: string }>();
+  const [more, setMore] = useState<{ operators: ProviderOperator[]; nextCursor?: string }>();
   const first = useLoad(async () => {
     setMore(undefined);
     return api.listOperators({ search, status, limit: pageSize });
   }, [api, search, status]);
   const loadingMore = useAction();
   const operators = [...(first.data?.operators ?? []), ...(more?.operators ?? [])];
-  const nextKey = more ? more.nextKey : first.data?.nextKey;
+  const nextCursor = more ? more.nextCursor : first.data?.nextCursor;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -37,11 +37,11 @@ export function OperatorsPage() {
   };
   const loadMore = () =>
     loadingMore.run(async () => {
-      if (!nextKey) return;
-      const page = await api.listOperators({ search, status, limit: pageSize, lastEvaluatedKey: nextKey });
+      if (!nextCursor) return;
+      const page = await api.listOperators({ search, status, limit: pageSize, cursor: nextCursor });
       setMore({
         operators: [...(more?.operators ?? []), ...page.operators],
-        ...(page.nextKey ? { nextKey: page.nextKey } : {}),
+        ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
       });
     });
 
@@ -88,7 +88,7 @@ export function OperatorsPage() {
           { header: "Signed up", cell: (operator) => <SecondsTime value={operator.createDateTime} /> },
         ]}
       />
-      {nextKey ? (
+      {nextCursor ? (
         <div className="cfx-row">
           <Button onClick={() => void loadMore()} disabled={loadingMore.busy}>
             More operators

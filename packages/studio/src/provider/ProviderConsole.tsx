@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from "react";
-import { createHttpClient } from "../api/client.ts";
+import { createSessionHttpClient } from "../api/client.ts";
 import { NotFoundPage } from "../pages/NotFoundPage.tsx";
 import { ErrorBoundary } from "../shell/ErrorBoundary.tsx";
 import { Link, useRouter } from "../shell/router.tsx";
@@ -80,8 +80,8 @@ export function ProviderConsole() {
   const api = useMemo(
     () =>
       createProviderApi(
-        createHttpClient(
-          () => loadProviderSession(),
+        createSessionHttpClient(
+          () => loadProviderSession() !== undefined,
           () => signOut("Your provider session expired. Sign in again."),
         ),
       ),
@@ -99,8 +99,7 @@ export function ProviderConsole() {
     return (
       <ProviderSignInPage
         signIn={async (email, password) => {
-          const answer = await api.signIn(email, password);
-          const next = { ...answer, email: email.trim().toLowerCase() };
+          const next = await api.signIn(email, password);
           saveProviderSession(next);
           setSession(next);
         }}
@@ -126,7 +125,7 @@ export function ProviderConsole() {
           <Button
             size="small"
             onClick={() => {
-              // Ends the token on the server too (its headers are read before the session is dropped).
+              // Ends the token on the server and clears the cookie; the console forgets the session at once.
               void api.signOut().catch(() => undefined);
               signOut();
             }}

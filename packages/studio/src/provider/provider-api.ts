@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { HttpClient } from "../api/client.ts";
+import type { ListPage } from "../api/conflux-api.ts";
 import type {
   Invoice,
   MaintenanceWindow,
@@ -30,14 +31,14 @@ export interface ProviderOperator {
 export interface OperatorQuery {
   search?: string;
   status?: OperatorStatus | "";
-  /** The `x-soracom-next-key` of the previous page. */
-  lastEvaluatedKey?: string;
+  /** The `nextCursor` of the previous page. */
+  cursor?: string;
   limit?: number;
 }
 
 export interface OperatorPage {
   operators: ProviderOperator[];
-  nextKey?: string;
+  nextCursor?: string;
 }
 
 /** A plan as `PUT /v1/provider/plans/{planId}` takes it: everything but its id. */
@@ -128,10 +129,10 @@ const segment = encodeURIComponent;
 export function createProviderApi(http: HttpClient) {
   const operator = (operatorId: string) => `/v1/provider/operators/${segment(operatorId)}`;
   return {
+    /** The session goes into an HttpOnly cookie; the answer says who signed in. */
     signIn: (email: string, password: string) =>
-      http.json<{ apiKey: string; token: string }>("POST", "/v1/provider/auth", {
-        body: { email, password },
-      }),
+      http.json<{ email: string }>("POST", "/v1/provider/auth/session", { body: { email, password } }),
+    /** Ends the token and clears the cookie. */
     signOut: () => http.json<void>("POST", "/v1/provider/auth/logout"),
 
     async listOperators(query: OperatorQuery): Promise<OperatorPage> {
@@ -139,11 +140,13 @@ export function createProviderApi(http: HttpClient) {
       if (query.search) params.set("search", query.search);
       if (query.status) params.set("status", query.status);
       if (query.limit !== undefined) params.set("limit", String(query.limit));
-      if (query.lastEvaluatedKey) params.set("last_evaluated_key", query.lastEvaluatedKey);
+      if (query.cursor) params.set("cursor", query.cursor);
       const text = params.toString();
-      const response = await http.raw("GET", `/v1/provider/operators${text ? `?${text}` : ""}`);
-      const nextKey = response.headers.get("x-soracom-next-key");
-      return { operators: (await response.json()) as ProviderOperator[], ...(nextKey ? { nextKey } : {}) };
+      const page = await http.json<ListPage<ProviderOperator>>(
+        "GET",
+        `/v1/provider/operators${text ? `?${text}` : ""}`,
+      );
+      return { operators: page.items, ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
     },
     getOperator: (operatorId: string) => http.json<ProviderOperator>("GET", operator(operatorId)),
     acceptOperator: (operatorId: string) => http.json<unknown>("POST", `${operator(operatorId)}/accept`),
@@ -177,19 +180,20 @@ export function createProviderApi(http: HttpClient) {
       http.json<Plan>("PUT", `/v1/provider/plans/${segment(planId)}`, { body: plan }),
     deletePlan: (planId: string) => http.json<void>("DELETE", `/v1/provider/plans/${segment(planId)}`),
 
-    listNotices: () => http.json<ProviderNotice[]>("GET", "/v1/provider/notices"),
+    listNotices: async () => (await http.json<ListPage<ProviderNotice>>("GET", "/v1/provider/notices")).items,
     createNotice: (notice: NewNotice) =>
       http.json<ProviderNotice>("POST", "/v1/provider/notices", { body: notice }),
     deleteNotice: (noticeId: string) =>
       http.json<void>("DELETE", `/v1/provider/notices/${segment(noticeId)}`),
 
-    listMaintenance: () => http.json<MaintenanceWindow[]>("GET", "/v1/provider/maintenance"),
+    listMaintenance: async () =>
+      (await http.json<ListPage<MaintenanceWindow>>("GET", "/v1/provider/maintenance")).items,
     createMaintenance: (window: NewMaintenance) =>
       http.json<MaintenanceWindow>("POST", "/v1/provider/maintenance", { body: window }),
     deleteMaintenance: (maintenanceId: string) =>
       http.json<void>("DELETE", `/v1/provider/maintenance/${segment(maintenanceId)}`),
 
-    listOutages: () => http.json<Outage[]>("GET", "/v1/provider/outages"),
+    listOutages: async () => (await http.json<ListPage<Outage>>("GET", "/v1/provider/outages")).items,
     createOutage: (outage: NewOutage) => http.json<Outage>("POST", "/v1/provider/outages", { body: outage }),
 
     listOperatorInvoices: (operatorId: string) =>
@@ -198,8 +202,8 @@ export function createProviderApi(http: HttpClient) {
       http.json<RecordedPayment>("POST", `${operator(operatorId)}/payments`, { body: payment }),
     accelerate: (operatorId: string) =>
       http.json<{ acceleratedOn: string; months: string[] }>("POST", `${operator(operatorId)}/accelerate`),
-    listOverdue: () => http.json<OverdueInvoice[]>("GET", "/v1/provider/overdue"),
-    listCoupons: () => http.json<ProviderCoupon[]>("GET", "/v1/provider/coupons"),
+    listOverdue: async () => (await http.json<ListPage<OverdueInvoice>>("GET", "/v1/provider/overdue")).items,
+    listCoupons: async () => (await http.json<ListPage<ProviderCoupon>>("GET", "/v1/provider/coupons")).items,
     issueCoupon: (coupon: NewCoupon) =>
       http.json<ProviderCoupon>("POST", "/v1/provider/coupons", { body: coupon }),
 

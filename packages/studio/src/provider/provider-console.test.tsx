@@ -22,28 +22,30 @@ const active = { ...pending, operatorId: "OP0000000008", email: "shop@example.co
 
 afterEach(() => {
   vi.unstubAllGlobals();
-  sessionStorage.clear();
+  localStorage.clear();
   window.history.replaceState(null, "", "/");
 });
+
+/** The headers of every call the console made, in order. */
+let sentHeaders: Record<string, string>[] = [];
 
 /** A stand-in Conflux answering the provider console's calls, recording each as "METHOD url body". */
 function stubProvider(answer: (method: string, url: string, body: unknown) => Response | undefined) {
   const calls: string[] = [];
+  sentHeaders = [];
   vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
     const method = init.method ?? "GET";
     const body = typeof init.body === "string" ? JSON.parse(init.body) : undefined;
     calls.push(`${method} ${url}${body === undefined ? "" : ` ${JSON.stringify(body)}`}`);
-    if (url === "/v1/provider/auth") return json(200, { apiKey: "pk", token: "pt" });
+    sentHeaders.push({ ...(init.headers as Record<string, string>) });
+    if (url === "/v1/provider/auth/session") return json(200, { email: "admin@provider.test" });
     return answer(method, url, body) ?? json(404, { code: "not_found", message: `no ${url}` });
   });
   return calls;
 }
 
 function signInAsProvider() {
-  sessionStorage.setItem(
-    "conflux.provider-session",
-    JSON.stringify({ apiKey: "pk", token: "pt", email: "admin@provider.test" }),
-  );
+  localStorage.setItem("conflux.provider-session", JSON.stringify({ email: "admin@provider.test" }));
 }
 
 describe("the provider console's routes", () => {
@@ -63,7 +65,9 @@ describe("the provider console's routes", () => {
 describe("the provider console", () => {
   it("has its own sign-in and session, apart from the operator's", async () => {
     const calls = stubProvider((_method, url) =>
-      url.startsWith("/v1/provider/operators?") ? json(200, [pending]) : undefined,
+      url.startsWith("/v1/provider/operators?")
+        ? json(200, { items: [pending], nextCursor: null })
+        : undefined,
     );
     window.history.replaceState(null, "", "/provider");
     render(<Studio />);
@@ -73,19 +77,27 @@ describe("the provider console", () => {
     fireEvent.click(screen.getByRole("button", { name: "Sign in" }));
     expect(await screen.findByRole("link", { name: "OP0000000007" })).toBeTruthy();
     expect(window.location.pathname).toBe("/provider/operators");
-    expect(calls[0]).toBe('POST /v1/provider/auth {"email":"Admin@Provider.test","password":"testPassword"}');
-    expect(loadProviderSession()).toEqual({ apiKey: "pk", token: "pt", email: "admin@provider.test" });
+    expect(calls[0]).toBe(
+      'POST /v1/provider/auth/session {"email":"Admin@Provider.test","password":"testPassword"}',
+    );
+    // The session is the HttpOnly cookie the server set: the page keeps only who signed in, and its
+    // calls carry the studio header, never a token.
+    expect(loadProviderSession()).toEqual({ email: "admin@provider.test" });
+    for (const headers of sentHeaders) {
+      expect(headers["x-conflux-studio"]).toBe("1");
+      expect(headers).not.toHaveProperty("x-conflux-token");
+    }
     expect(loadSession()).toBeUndefined();
   });
 
-  it("finds operators by search and status, and pages with the next key", async () => {
+  it("finds operators by search and status, and pages with the nextCursor the API answers", async () => {
     signInAsProvider();
     const calls = stubProvider((_method, url) => {
-      if (url === "/v1/provider/operators?limit=50") return json(200, [pending]);
+      if (url === "/v1/provider/operators?limit=50") return json(200, { items: [pending], nextCursor: null });
       if (url === "/v1/provider/operators?search=shop&status=active&limit=50")
-        return json(200, [active], { "x-soracom-next-key": "OP0000000008" });
-      if (url === "/v1/provider/operators?search=shop&status=active&limit=50&last_evaluated_key=OP0000000008")
-        return json(200, [{ ...active, operatorId: "OP0000000009" }]);
+        return json(200, { items: [active], nextCursor: "after-8" });
+      if (url === "/v1/provider/operators?search=shop&status=active&limit=50&cursor=after-8")
+        return json(200, { items: [{ ...active, operatorId: "OP0000000009" }], nextCursor: null });
       return undefined;
     });
     window.history.replaceState(null, "", "/provider/operators");
@@ -272,7 +284,7 @@ describe("the provider console", () => {
     const notices: unknown[] = [];
     const calls = stubProvider((method, url, body) => {
       if (url !== "/v1/provider/notices") return undefined;
-      if (method === "GET") return json(200, notices);
+      if (method === "GET") return json(200, { items: notices, nextCursor: null });
       notices.push({ noticeId: "n-1", createdDateTime: 1, ...(body as object) });
       return json(201, notices[0]);
     });

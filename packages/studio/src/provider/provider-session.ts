@@ -1,28 +1,30 @@
 /**
- * The provider admin's session: the API key and token of `POST /v1/provider/auth`, kept like the
- * operator's (sessionStorage, sent as headers; see api/session.ts) but under its own key, so signing in
- * to one console never signs in or out of the other.
+ * Who is signed in to the provider's console. No secret: the token lives in an HttpOnly cookie the
+ * server set at sign-in (POST /v1/provider/auth/session), sent only to /v1/provider, which no script
+ * reads and every tab shares. It is apart from the operator's session (its own cookie and key here),
+ * so signing in to one console never signs in or out of the other.
  */
 export interface ProviderSession {
-  apiKey: string;
-  token: string;
   email: string;
 }
 
+/**
+ * localStorage, so a link opened in another tab stays signed in. What authenticates is the cookie: a
+ * value written here by hand grants nothing, the first call answers 401 and the console signs out.
+ */
 const key = "conflux.provider-session";
 
-export function loadProviderSession(storage: Storage = sessionStorage): ProviderSession | undefined {
+export function loadProviderSession(storage: Storage = localStorage): ProviderSession | undefined {
   try {
     const value = JSON.parse(storage.getItem(key) ?? "null") as Partial<ProviderSession> | null;
-    if (value?.apiKey && value.token && value.email)
-      return { apiKey: value.apiKey, token: value.token, email: value.email };
+    if (typeof value?.email === "string" && value.email) return { email: value.email };
   } catch {}
   return undefined;
 }
 
 export function saveProviderSession(
   session: ProviderSession | undefined,
-  storage: Storage = sessionStorage,
+  storage: Storage = localStorage,
 ): void {
   if (session) storage.setItem(key, JSON.stringify(session));
   else storage.removeItem(key);

@@ -1,5 +1,6 @@
 import { createContext, useContext } from "react";
 import type { HttpClient } from "../api/client.ts";
+import type { ListPage } from "../api/conflux-api.ts";
 
 /**
  * The operator's calls about the service around its apps — usage and quotas, plans, notices, its own
@@ -198,12 +199,12 @@ export function createServiceApi(http: HttpClient, operatorId: () => string) {
     listNotices: () => http.json<Notices>("GET", "/v1/notices"),
     getStanding: () => http.json<OperatorStanding>("GET", operator()),
 
-    listOutages: () => http.json<Outage[]>("GET", "/v1/outages"),
-    listClaims: () => http.json<OutageClaim[]>("GET", "/v1/outage_claims"),
+    listOutages: async () => (await http.json<ListPage<Outage>>("GET", "/v1/outages")).items,
+    listClaims: async () => (await http.json<ListPage<OutageClaim>>("GET", "/v1/outage_claims")).items,
     claimOutage: (outageId: string) =>
       http.json<OutageClaim>("POST", "/v1/outage_claims", { body: { outageId } }),
 
-    listCustomers: () => http.json<Customer[]>("GET", "/v1/partner/customers"),
+    listCustomers: async () => (await http.json<ListPage<Customer>>("GET", "/v1/partner/customers")).items,
     switchUser: (customerOperatorId: string) =>
       http.json<SwitchedUser>("POST", "/v1/auth/switch_user", { body: { operatorId: customerOperatorId } }),
   };
