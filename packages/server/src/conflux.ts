@@ -281,7 +281,7 @@ export async function startConflux(config: Config, logger: Logger = createLogger
   sizeSandbox(config.sandbox);
   const { db, kind, pool } = await openDatabase(config.database, config.dataDir);
   const store = new SqlStore(db);
-  const metrics = new Metrics();
+  const metrics = new Metrics({ processMetrics: config.metrics.token !== undefined });
   watchDatabase(metrics, db, pool);
   const listenUrl = config.database.kind === "postgres" ? config.database.url : undefined;
   const provider = new ProviderStore(db);

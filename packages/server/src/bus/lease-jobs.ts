@@ -1,25 +1,22 @@
-import type { Kysely, OperandValueExpressionOrList } from "kysely";
+import { type Kysely, type OperandValueExpressionOrList, sql } from "kysely";
 import type { Database } from "../store/schema.ts";
 import type { Job } from "./bus.ts";
 
 /**
- * Leases those of the given jobs that are due, in one update that also returns the app version each
- * job's execution started on (a step runs on that version, without a read per job). Both buses claim
- * through it: the SQL bus with a subquery of due rows, the JetStream bus with the ids it was handed.
+ * The update that leases those of the given jobs that are due at `now` until `until`, and returns the
+ * app version each job's execution started on (a step runs on that version, without a read per job).
+ * Its only values are `now`, `until` and the ids, so the SQL bus compiles it once with a subquery of
+ * due rows; the JetStream bus runs it with the ids it was handed.
  */
-export function leaseDueJobs(
+export function leaseDueJobsQuery(
   db: Kysely<Database>,
   jobIds: OperandValueExpressionOrList<Database, "jobs", "jobId">,
   now: number,
-  leaseMs: number,
-): Promise<Job[]> {
+  until: number,
+) {
   return db
     .updateTable("jobs")
-    .set((eb) => ({
-      availableAt: now + leaseMs,
-      leaseUntil: now + leaseMs,
-      attempts: eb("attempts", "+", 1),
-    }))
+    .set({ availableAt: until, leaseUntil: until, attempts: sql<number>`${sql.ref("attempts")} + 1` })
     .where("jobId", "in", jobIds)
     .where("availableAt", "<=", now)
     .returning([
@@ -41,6 +38,15 @@ export function leaseDueJobs(
         .whereRef("executions.executionId", "=", "jobs.executionId")
         .whereRef("executions.operatorId", "=", "jobs.operatorId")
         .as("appVersion"),
-    )
-    .execute();
+    );
+}
+
+/** Leases those of the given jobs that are due, for `leaseMs`. */
+export function leaseDueJobs(
+  db: Kysely<Database>,
+  jobIds: OperandValueExpressionOrList<Database, "jobs", "jobId">,
+  now: number,
+  leaseMs: number,
+): Promise<Job[]> {
+  return leaseDueJobsQuery(db, jobIds, now, now + leaseMs).execute();
 }

@@ -20,7 +20,6 @@ import type {
 import { createBusStatements } from "./bus-statements.ts";
 import { addEventTallies, type EventCount, tallyEvents, utcDay } from "./event-counts.ts";
 import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
-import { leaseDueJobs } from "./lease-jobs.ts";
 import { PostgresGroupCommit } from "./postgres-group-commit.ts";
 import { PostgresWakeUps } from "./postgres-wake-ups.ts";
 
@@ -107,7 +106,7 @@ export class SqlBus implements Bus {
   private readonly instanceId = newId();
   private wakeUps: PostgresWakeUps | undefined;
   /** What every event runs, compiled once for this bus's database. */
-  private readonly statements = createBusStatements();
+  private readonly statements: ReturnType<typeof createBusStatements>;
   private readonly messages: MessageCache | undefined;
 
   constructor(
@@ -117,6 +116,7 @@ export class SqlBus implements Bus {
   ) {
     this.events.setMaxListeners(0);
     this.messages = options.messages;
+    this.statements = createBusStatements(kind);
     if (kind === "sqlite") this.groupCommit = groupCommitOf(db);
     else this.postgresCommit = new PostgresGroupCommit(db, this.instanceId);
   }
@@ -209,23 +209,21 @@ export class SqlBus implements Bus {
     return { executionId: execution.executionId, duplicate: false };
   }
 
-  claim(max: number, leaseMs: number): Promise<Job[]> {
+  async claim(max: number, leaseMs: number): Promise<Job[]> {
+    // SQLite: a read that finds nothing due (an idle worker's poll) spares a write transaction; there
+    // the read costs no round trip, and a job committed after it announces itself.
+    if (this.groupCommit) {
+      const { rows } = await this.statements.anyDue.execute(this.db, { now: Date.now() });
+      if (rows.length === 0) return [];
+    }
     // The claim writes too: its commit joins the group commit's instead of being one more.
     return this.transaction((trx) => this.claimIn(trx, max, leaseMs));
   }
 
-  private claimIn(db: Kysely<Database>, max: number, leaseMs: number): Promise<Job[]> {
+  private async claimIn(db: Kysely<Database>, max: number, leaseMs: number): Promise<Job[]> {
     const now = Date.now();
-    // A leased job is due again when its lease ends, so "due" is one index range: available_at <= now.
-    let due = db
-      .selectFrom("jobs")
-      .select("jobId")
-      .where("availableAt", "<=", now)
-      .orderBy("availableAt")
-      .limit(max);
-    // Several workers on PostgreSQL: each takes rows the others have not locked.
-    if (this.kind === "postgres") due = due.forUpdate().skipLocked();
-    return leaseDueJobs(db, due, now, leaseMs);
+    const { rows } = await this.statements.claim.execute(db, { now, until: now + leaseMs, max });
+    return rows as Job[];
   }
 
   async retryLater(job: Job, availableAt: number, step: StepRecord, plan: RetryPlan): Promise<void> {
