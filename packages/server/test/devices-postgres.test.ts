@@ -48,7 +48,7 @@ describe.skipIf(!instances.reachable)("devices on two instances sharing one Post
     const fromSecond = await fetch(`${instances.second.url}/v1/data/${fixture.deviceId}?limit=1000`, {
       headers: session.headers,
     });
-    expect(((await fromSecond.json()) as { entries: unknown[] }).entries).toHaveLength(40);
+    expect(((await fromSecond.json()) as { items: unknown[] }).items).toHaveLength(40);
   });
 
   it("serve a file uploaded through one instance from the other, by API and by signed link", async () => {

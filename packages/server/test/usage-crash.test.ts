@@ -19,17 +19,17 @@ const variants: Array<[string, Record<string, string> | undefined]> = [
 /** Every run of the app, page by page. */
 async function countRuns(session: ApiSession, appId: string): Promise<number> {
   let count = 0;
-  let before = "";
-  for (;;) {
+  let cursor: string | null = "";
+  while (cursor !== null) {
     const page = await session.call(
       "GET",
-      `/v1/apps/${appId}/runs?limit=100${before && `&before=${before}`}`,
+      `/v1/apps/${appId}/runs?limit=100${cursor && `&cursor=${encodeURIComponent(cursor)}`}`,
     );
     expect(page.status, page.text).toBe(200);
-    count += page.body.length;
-    if (page.body.length < 100) return count;
-    before = page.body.at(-1).runId;
+    count += page.body.items.length;
+    cursor = page.body.nextCursor;
   }
+  return count;
 }
 
 describe.each(variants)("events counted on %s through a SIGKILL", (name, databaseEnv) => {
