@@ -40,6 +40,10 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
         headers: { authorization: `Bearer ${fixture.secret}`, "content-type": "application/json" },
         body: JSON.stringify({ temp, humidity }),
       });
+    // Devices' message counts are written once a second: wait until these three are.
+    await expect
+      .poll(async () => (await session.call("GET", `/v1/devices/${fixture.deviceId}`)).body.messageCount)
+      .toBe(3);
     await page.getByRole("link", { name: "Devices" }).click();
     await page.getByRole("link", { name: fixture.deviceId }).click();
     await page.waitForURL(/\/devices\/d-/);
