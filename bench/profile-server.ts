@@ -14,6 +14,7 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import SqliteDatabase from "better-sqlite3";
 import { startBenchConflux } from "./bench-conflux.ts";
+import { pipelineApp } from "./pipeline-round.ts";
 
 const scenario = process.env.BENCH_SCENARIO ?? "pipeline";
 const bench = await startBenchConflux({
@@ -21,34 +22,11 @@ const bench = await startBenchConflux({
   devices: { mqttPort: 0, socketEnabled: false },
 });
 
-async function pipelineApp() {
-  const app = await bench.post<{ appId: string }>("/v1/apps", {
-    name: "bench",
-    channels: [{ channelId: "in", eventSource: { type: "api", config: {} } }, { channelId: "out" }],
-    actions: [
-      {
-        actionId: "shape",
-        channelId: "in",
-        type: "republish",
-        condition: "payload.temp > 8",
-        config: {},
-        output: {
-          enabled: true,
-          channelId: "out",
-          transform: {
-            contentType: "application/json",
-            content: '{"sensor": ${payload.sensor}, "celsius": ${payload.temp}}',
-          },
-        },
-      },
-      {
-        actionId: "hook",
-        channelId: "out",
-        type: "webhook",
-        config: { url: `${process.env.BENCH_SINK_URL}/hook` },
-      },
-    ],
-  });
+async function pipelineScenario() {
+  const app = await bench.post<{ appId: string }>(
+    "/v1/apps",
+    pipelineApp(`${process.env.BENCH_SINK_URL}/hook`),
+  );
   return { url: `${bench.conflux.url}/v1/apps/${app.appId}/channels/in/messages`, headers: bench.headers };
 }
 
@@ -74,7 +52,7 @@ const reader = new SqliteDatabase(path.join(bench.dataDir, "conflux.db"), { read
 const count = (table: string) =>
   (reader.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n;
 
-process.stdout.write(`${JSON.stringify(scenario === "mqtt" ? await mqttApp() : await pipelineApp())}\n`);
+process.stdout.write(`${JSON.stringify(scenario === "mqtt" ? await mqttApp() : await pipelineScenario())}\n`);
 /** CPU ticks (1/100 s) of each thread of this process, by thread name: where the time goes besides JavaScript. */
 function threads(): Record<string, number> {
   const ticks: Record<string, number> = {};
