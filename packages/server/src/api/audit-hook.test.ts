@@ -5,7 +5,7 @@ import { hashSecret } from "../auth/tokens.ts";
 import { UserError } from "../errors.ts";
 import { type AuditEntry, AuditLogStore } from "../store/audit-logs.ts";
 import type { OpenDatabase } from "../store/database.ts";
-import { auditChanges, recordSignIn } from "./audit-hook.ts";
+import { auditChanges, auditRowWithChange, recordSignIn } from "./audit-hook.ts";
 import { requireOperator } from "./authenticate.ts";
 import { registerErrorHandler } from "./error-handler.ts";
 
@@ -65,6 +65,21 @@ describe("the audit hook", () => {
         throw new Error("database went away");
       });
       authenticated.get("/v1/apps/:appId", { schema }, async () => ({ ok: 1 }));
+      // A change made in one transaction with its audit row; `stored: false` stands for a repeated Idempotency-Key.
+      authenticated.post<{ Querystring: { stored?: string } }>(
+        "/v1/apps/:appId/messages",
+        { schema: { tags: ["Message"], operationId: "sendMessage" } },
+        async (request, reply) => {
+          const audit = auditRowWithChange(request, 202);
+          if (request.query.stored !== "false") {
+            await opened.db.transaction().execute(async (trx) => {
+              for (const { insert, row } of audit.rows) await trx.executeQuery(insert.sqliteQuery(row));
+            });
+            audit.recorded();
+          }
+          return reply.status(202).send({ ok: 1 });
+        },
+      );
       const check = { tags: ["Auth"], operationId: "checkPermissions" };
       authenticated.post("/v1/auth/permissions/check", { schema: check }, async () => ({ allowed: [] }));
     });
@@ -131,5 +146,23 @@ describe("the audit hook", () => {
       userName: "alice",
       statusCode: 401,
     });
+  });
+
+  it("writes the row a change committed with it once, and a row the change did not store in onSend", async () => {
+    const count = (await rows()).length;
+    const sent = await api.inject({ method: "POST", url: "/v1/apps/01APP/messages", headers });
+    expect(sent.statusCode).toBe(202);
+    const repeated = await api.inject({
+      method: "POST",
+      url: "/v1/apps/01APP/messages?stored=false",
+      headers,
+    });
+    expect(repeated.statusCode).toBe(202);
+    const after = await rows();
+    expect(after).toHaveLength(count + 2);
+    expect(after.slice(0, 2)).toMatchObject([
+      { requestPath: "/v1/apps/01APP/messages", apiName: "Message:sendMessage", statusCode: 202 },
+      { requestPath: "/v1/apps/01APP/messages", apiName: "Message:sendMessage", statusCode: 202 },
+    ]);
   });
 });

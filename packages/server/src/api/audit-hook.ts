@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import type { AuditLogStore } from "../store/audit-logs.ts";
+import type { PendingRow } from "../bus/rows-insert.ts";
+import { type AuditEntry, type AuditLogStore, pendingAuditRow } from "../store/audit-logs.ts";
 import type { TokenActor } from "../store/store.ts";
 import { apiNameOf } from "./api-name.ts";
 
@@ -14,33 +15,59 @@ const READ_OPERATIONS: ReadonlySet<string> = new Set(["Auth:checkPermissions"]);
  * refused by a permission (403), which is what someone reviewing the log looks for. Other refusals
  * (400 validation, 404, 409, 429) and failures (5xx) changed nothing and are left out.
  *
- * onSend runs before the answer leaves, so the row is committed before the client sees the answer.
+ * onSend runs before the answer leaves, so the row is committed before the client sees the answer; a
+ * route whose change is one bus write commits the row in that write instead (`auditRowWithChange`).
  * A failed write is logged and the answer still goes: the change it records is already made.
  */
 export function auditChanges(api: FastifyInstance, auditLogs: AuditLogStore): void {
   api.addHook("onSend", async (request, reply, payload) => {
-    const caller = request.principal;
-    const statusCode = reply.statusCode;
-    const apiName = apiNameOf(request);
-    const reads = READ_METHODS.has(request.method) || (apiName !== undefined && READ_OPERATIONS.has(apiName));
-    if (caller === null || reads || (statusCode >= 400 && statusCode !== 403)) return payload;
+    const entry = auditEntryOf(request, reply.statusCode);
+    if (entry === undefined || recordedWithChange.has(request)) return payload;
     try {
-      await auditLogs.record({
-        operatorId: caller.operatorId,
-        ...(caller.userName === undefined ? {} : { userName: caller.userName }),
-        apiKind: apiKindOf(request),
-        ...(apiName === undefined ? {} : { apiName }),
-        requestPath: requestPathOf(request),
-        remoteIpAddress: request.ip,
-        requestedTimeEpochMs: Date.now(),
-        statusCode,
-        ...(caller.actor === undefined ? {} : { actor: caller.actor }),
-      });
+      await auditLogs.record(entry);
     } catch (error) {
       request.log.error({ err: error }, "an audit log row could not be written");
     }
     return payload;
   });
+}
+
+/** Requests whose audit row committed with the change they made (`auditRowWithChange`). */
+const recordedWithChange = new WeakSet<FastifyRequest>();
+
+/**
+ * For a route whose change is one bus write (an event sent in): the request's audit row, as it will be
+ * answered with `statusCode`, to commit in that write, which spares the answer a commit of its own.
+ * Call `recorded()` once the write stored it; otherwise onSend records the row as usual.
+ */
+export function auditRowWithChange(
+  request: FastifyRequest,
+  statusCode: number,
+): { rows: PendingRow[]; recorded(): void } {
+  const entry = auditEntryOf(request, statusCode);
+  return {
+    rows: entry === undefined ? [] : [pendingAuditRow(entry)],
+    recorded: () => recordedWithChange.add(request),
+  };
+}
+
+/** The row of an authenticated call that may have changed something, or undefined when it gets none. */
+function auditEntryOf(request: FastifyRequest, statusCode: number): AuditEntry | undefined {
+  const caller = request.principal;
+  const apiName = apiNameOf(request);
+  const reads = READ_METHODS.has(request.method) || (apiName !== undefined && READ_OPERATIONS.has(apiName));
+  if (caller === null || reads || (statusCode >= 400 && statusCode !== 403)) return undefined;
+  return {
+    operatorId: caller.operatorId,
+    ...(caller.userName === undefined ? {} : { userName: caller.userName }),
+    apiKind: apiKindOf(request),
+    ...(apiName === undefined ? {} : { apiName }),
+    requestPath: requestPathOf(request),
+    remoteIpAddress: request.ip,
+    requestedTimeEpochMs: Date.now(),
+    statusCode,
+    ...(caller.actor === undefined ? {} : { actor: caller.actor }),
+  };
 }
 
 /**

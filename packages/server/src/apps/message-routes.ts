@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import { z } from "zod";
+import { auditRowWithChange } from "../api/audit-hook.ts";
 import { operatorOf } from "../api/authenticate.ts";
 import { wholeList } from "../api/list-envelope.ts";
 import { hashSecret } from "../auth/tokens.ts";
@@ -66,7 +67,8 @@ async function acceptBody(
     startsRun: true,
   });
   const key = idempotencyKey(request);
-  return startExecution(
+  const audit = auditRowWithChange(request, 202);
+  const started = await startExecution(
     bus,
     {
       operatorId: destination.operatorId,
@@ -75,9 +77,13 @@ async function acceptBody(
       payload: (request.body ?? null) as JsonValue,
       context: destination.context,
       ...(key ? { dedupeKey: `${destination.dedupeScope}:${key}` } : {}),
+      alongRows: audit.rows,
     },
     config.limits.maxMessageBytes,
   );
+  // A repeated Idempotency-Key stored nothing of this request: onSend records its row.
+  if (!started.duplicate) audit.recorded();
+  return started;
 }
 
 /** The `api` event source (authenticated) and incoming webhooks (a secret URL, no other auth). */

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
 import { natsReachable, natsUrl, useNatsPrefixes } from "../../test/nats.ts";
 import type { Config } from "../conflux.ts";
+import { pendingAuditRow } from "../store/audit-logs.ts";
 import type { SqlStore } from "../store/sql-store.ts";
 import type { StepRecord } from "../store/store.ts";
 import type { Bus, Delivery, Job, NewExecution } from "./bus.ts";
@@ -192,6 +193,40 @@ describe.each(variants)("%s", (_name, database, kind, sqliteDir) => {
       expect(detail?.messages[0]?.payload).toEqual({ temp: 9 });
       expect(await store.forOperator("OP0000000002").getExecution("APP-A", "EXEC1")).toBeUndefined();
       await expectNothingClaimed(bus);
+    },
+  );
+
+  it.skipIf(!database)(
+    "commits the rows sent along with an execution, and none with a repeated dedupe key",
+    async () => {
+      const auditRow = (requestPath: string) =>
+        pendingAuditRow({
+          operatorId: "OP0000000001",
+          apiKind: "/v1/apps/{appId}/channels/{channelId}/messages",
+          requestPath,
+          remoteIpAddress: "127.0.0.1",
+          requestedTimeEpochMs: 1,
+          statusCode: 202,
+        });
+      const first = await bus.startExecution(
+        execution("ALONG1", "along"),
+        delivery("ALONG1", []),
+        undefined,
+        [auditRow("/along/first")],
+      );
+      const again = await bus.startExecution(
+        execution("ALONG2", "along"),
+        delivery("ALONG2", []),
+        undefined,
+        [auditRow("/along/again")],
+      );
+      expect([first.duplicate, again.duplicate]).toEqual([false, true]);
+      const rows = await store.db
+        .selectFrom("auditLogs")
+        .select("requestPath")
+        .where("requestPath", "like", "/along/%")
+        .execute();
+      expect(rows).toEqual([{ requestPath: "/along/first" }]);
     },
   );
 

@@ -2,6 +2,7 @@ import type { JsonValue, MessageContext } from "@conflux/core";
 import type { Transaction } from "kysely";
 import type { Database } from "../store/schema.ts";
 import type { StepRecord } from "../store/store.ts";
+import type { PendingRow } from "./rows-insert.ts";
 
 /**
  * The bus seam: makes channel messages durable and hands their action jobs to workers, at least once.
@@ -95,11 +96,15 @@ export type WriteWithStep = (trx: Transaction<Database>, job: Job) => Promise<vo
 export type TakeToPublish = (trx: Transaction<Database>) => Promise<Delivery[]>;
 
 export interface Bus {
-  /** Durable when it resolves: the caller may answer 202. A repeated dedupe key returns the first execution. */
+  /**
+   * Durable when it resolves: the caller may answer 202. A repeated dedupe key returns the first execution
+   * (and writes neither `alsoWrite` nor `alongRows`).
+   */
   startExecution(
     execution: NewExecution,
     delivery: Delivery,
     alsoWrite?: WriteWithExecution,
+    alongRows?: readonly PendingRow[],
   ): Promise<{ executionId: string; duplicate: boolean }>;
   /** Leases up to `max` due jobs to this worker for `leaseMs`. */
   claim(max: number, leaseMs: number): Promise<Job[]>;

@@ -7,8 +7,8 @@ import type { Bus } from "./bus.ts";
  */
 export function meteredBus(bus: Bus, metrics: Metrics): Bus {
   return {
-    async startExecution(execution, delivery, alsoWrite) {
-      const started = await bus.startExecution(execution, delivery, alsoWrite);
+    async startExecution(execution, delivery, alsoWrite, alongRows) {
+      const started = await bus.startExecution(execution, delivery, alsoWrite, alongRows);
       if (!started.duplicate) metrics.eventsIngested.inc({ event_type: execution.eventType });
       return started;
     },

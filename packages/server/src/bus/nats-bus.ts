@@ -28,6 +28,7 @@ import {
   type WriteWithStep,
 } from "./bus.ts";
 import { leaseDueJobs } from "./lease-jobs.ts";
+import type { PendingRow } from "./rows-insert.ts";
 import type { SqlBus } from "./sql-bus.ts";
 
 export interface NatsBusOptions {
@@ -178,9 +179,10 @@ export class NatsBus implements Bus {
     execution: NewExecution,
     delivery: Delivery,
     alsoWrite?: WriteWithExecution,
+    alongRows?: readonly PendingRow[],
   ): Promise<{ executionId: string; duplicate: boolean }> {
     await this.publish([delivery]);
-    return this.sql.startExecution(execution, delivery, alsoWrite);
+    return this.sql.startExecution(execution, delivery, alsoWrite, alongRows);
   }
 
   async claim(max: number, leaseMs: number): Promise<Job[]> {

@@ -4,6 +4,8 @@ import path from "node:path";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPostgresSchema, openWithOperators } from "../../test/databases.ts";
+import { openDatabase } from "../conflux.ts";
+import { AuditLogStore } from "../store/audit-logs.ts";
 import type { OpenDatabase } from "../store/database.ts";
 import type { Delivery, NewExecution } from "./bus.ts";
 import { PostgresGroupCommit } from "./postgres-group-commit.ts";
@@ -99,6 +101,33 @@ describe.skipIf(!postgres)("the PostgreSQL group commit", () => {
     ]);
   });
 
+  it("writes an audit row in the commit of the event requested with it, the commit's audit rows in one statement", async () => {
+    const auditLogs = new AuditLogStore(opened.db);
+    const event = newExecution();
+    const audit = (requestPath: string) =>
+      auditLogs.record({
+        operatorId,
+        apiKind: "/v1/apps/{appId}/channels/{channelId}/messages",
+        requestPath,
+        remoteIpAddress: "127.0.0.1",
+        requestedTimeEpochMs: Date.now(),
+        statusCode: 202,
+      });
+    await Promise.all([
+      bus.startExecution(event.execution, event.delivery),
+      audit("/v1/apps/AP1/channels/in/messages#1"),
+      audit("/v1/apps/AP1/channels/in/messages#2"),
+    ]);
+    // xmin: the transaction that wrote the row.
+    const { rows } = await sql<{ xmin: string }>`
+      select xmin::text from audit_logs where request_path like '/v1/apps/AP1/channels/in/messages#%'
+      union all select xmin::text from executions where execution_id = ${event.execution.executionId}`.execute(
+      opened.db,
+    );
+    expect(rows).toHaveLength(3);
+    expect(new Set(rows.map((row) => row.xmin)).size).toBe(1);
+  });
+
   it("keeps a failing write's error its own: the others of its batch are stored", async () => {
     const good = newExecution();
     const bad = newExecution();
@@ -166,8 +195,10 @@ describe.skipIf(!postgres)("the PostgreSQL group commit", () => {
   it("wakes another instance's workers by NOTIFY, and not its own", async () => {
     if (postgres?.database.kind !== "postgres") throw new Error("PostgreSQL only");
     const listenUrl = postgres.database.url;
+    // Another instance is another process: a pool (and so a group commit) of its own.
+    const elsewhere = await openDatabase(postgres.database, dataDir);
     const here = new SqlBus(opened.db, opened.kind, { listenUrl });
-    const there = new SqlBus(opened.db, opened.kind, { listenUrl });
+    const there = new SqlBus(elsewhere.db, elsewhere.kind, { listenUrl });
     let wokenThere = 0;
     let wokenHere = 0;
     const stopThere = there.onWork(() => wokenThere++);
@@ -189,6 +220,7 @@ describe.skipIf(!postgres)("the PostgreSQL group commit", () => {
     } finally {
       stopThere();
       stopHere();
+      await elsewhere.db.destroy();
     }
   });
 });

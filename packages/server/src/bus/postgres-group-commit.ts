@@ -1,4 +1,5 @@
 import { CompiledQuery, type Insertable, type Kysely, type Transaction } from "kysely";
+import { newId } from "../ids.ts";
 import type { Database, ExecutionsTable, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
 import {
   addEventTallies,
@@ -8,6 +9,7 @@ import {
   eventTallyParameters,
   tallyEvents,
 } from "./event-counts.ts";
+import { type ColumnTypes, type PendingRow, RowsInsert, snake } from "./rows-insert.ts";
 
 type Trx = Transaction<Database>;
 
@@ -17,6 +19,8 @@ export interface StartWrite {
   messages: Insertable<MessagesTable>[];
   jobs: Insertable<JobsTable>[];
   alsoWrite?: ((trx: Trx) => Promise<void>) | undefined;
+  /** Rows written with it when it is stored, with the commit's other rows of their table. */
+  rows?: readonly PendingRow[] | undefined;
   /** The event it makes durable, counted when it is stored (not for a repeated dedupe key). */
   count?: EventCount | undefined;
 }
@@ -33,6 +37,7 @@ export interface CompleteWrite {
 type Entry =
   | { kind: "start"; write: StartWrite; settle: Settle<boolean> }
   | { kind: "complete"; write: CompleteWrite; settle: Settle<boolean> }
+  | { kind: "row"; pending: PendingRow; settle: Settle<void> }
   | { kind: "other"; write: (trx: Trx) => Promise<unknown>; settle: Settle<unknown> };
 
 interface Settle<T> {
@@ -42,9 +47,6 @@ interface Settle<T> {
 
 /** Writes shared by one commit at most; each table's rows go in one statement whatever their number. */
 const maxBatch = 512;
-
-/** PostgreSQL's type of each column, for `unnest` of one array a column. */
-type ColumnTypes<Table> = Record<keyof Table & string, "text" | "int4" | "int8">;
 
 const executionColumns: ColumnTypes<ExecutionsTable> = {
   executionId: "text",
@@ -103,31 +105,6 @@ const stepColumns: ColumnTypes<StepsTable> = {
   startedAt: "int8",
   finishedAt: "int8",
 };
-
-const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
-
-/**
- * Many rows in one statement of constant text: one array parameter a column, `unnest` makes the rows.
- * The text never changes with the row count, so PostgreSQL parses and plans few shapes.
- */
-class RowsInsert<Table> {
-  private readonly names: Array<keyof Table & string>;
-  readonly sql: string;
-
-  constructor(table: string, types: ColumnTypes<Table>, suffix = "") {
-    this.names = Object.keys(types) as Array<keyof Table & string>;
-    const columns = this.names.map(snake).join(", ");
-    const arrays = this.names.map((name, index) => `$${index + 1}::${types[name]}[]`).join(", ");
-    this.sql = `insert into ${table} (${columns}) select * from unnest(${arrays}) ${suffix}`.trim();
-  }
-
-  query(rows: ReadonlyArray<Insertable<Table>>, extra: unknown[] = []): CompiledQuery {
-    const parameters = this.names.map((name) =>
-      rows.map((row) => (row as Record<string, unknown>)[name] ?? null),
-    );
-    return CompiledQuery.raw(this.sql, [...parameters, ...extra]);
-  }
-}
 
 /** The channel instances LISTEN on to learn that another instance queued jobs; the payload is the sender. */
 export const busChannel = "conflux_bus";
@@ -194,7 +171,7 @@ export class PostgresGroupCommit {
   constructor(
     private readonly db: Kysely<Database>,
     /** Sent with NOTIFY so this instance does not wake itself: its own writes announce work locally. */
-    private readonly instanceId: string,
+    readonly instanceId: string = newId(),
   ) {}
 
   start(write: StartWrite): Promise<boolean> {
@@ -203,6 +180,11 @@ export class PostgresGroupCommit {
 
   complete(write: CompleteWrite): Promise<boolean> {
     return this.enqueue((settle) => ({ kind: "complete", write, settle }));
+  }
+
+  /** A row of a table nothing else in the commit reads (an audit row): the commit's rows of `insert` go in one statement. */
+  insertRow(pending: PendingRow): Promise<void> {
+    return this.enqueue<void>((settle) => ({ kind: "row", pending, settle }));
   }
 
   run<T>(write: (trx: Trx) => Promise<T>): Promise<T> {
@@ -262,6 +244,7 @@ export class PostgresGroupCommit {
     const messages: Insertable<MessagesTable>[] = [];
     const jobs: Insertable<JobsTable>[] = [];
     const alsoWrites: Array<(trx: Trx) => Promise<void>> = [];
+    const rows: PendingRow[] = batch.flatMap((entry) => (entry.kind === "row" ? [entry.pending] : []));
     const counts: EventCount[] = [];
 
     if (starts.length) {
@@ -273,6 +256,7 @@ export class PostgresGroupCommit {
         if (!isStored) continue;
         messages.push(...start.messages);
         jobs.push(...start.jobs);
+        rows.push(...(start.rows ?? []));
         if (start.count) counts.push(start.count);
         if (start.alsoWrite) alsoWrites.push((t) => (start.alsoWrite as (t: Trx) => Promise<void>)(t));
       }
@@ -304,10 +288,28 @@ export class PostgresGroupCommit {
     if (messages.length) await trx.executeQuery(insertMessages.query(messages));
     if (jobs.length) await trx.executeQuery(insertJobsAndNotify.query(jobs, this.instanceId, tallies, now));
     for (const write of alsoWrites) await write(trx);
+    const rowsByInsert = new Map<RowsInsert<unknown>, Insertable<unknown>[]>();
+    for (const { insert, row } of rows) rowsByInsert.set(insert, [...(rowsByInsert.get(insert) ?? []), row]);
+    for (const [insert, tableRows] of rowsByInsert) await trx.executeQuery(insert.query(tableRows));
     for (const [index, entry] of batch.entries())
       if (entry.kind === "other") outcomes[index] = await entry.write(trx);
     // Runs without jobs (channels with no action): their events in a statement of their own.
     if (!jobs.length) await addEventTallies(trx, "postgres", tallies, now);
     return outcomes;
   }
+}
+
+const perDatabase = new WeakMap<Kysely<Database>, PostgresGroupCommit>();
+
+/**
+ * The group commit of a PostgreSQL database (one a process, as its pool is): every writer of the event path
+ * (the bus, the audit log) joins it, so an event's rows and its request's audit row share a commit.
+ */
+export function postgresGroupCommitOf(db: Kysely<Database>): PostgresGroupCommit {
+  let groupCommit = perDatabase.get(db);
+  if (!groupCommit) {
+    groupCommit = new PostgresGroupCommit(db);
+    perDatabase.set(db, groupCommit);
+  }
+  return groupCommit;
 }

@@ -1,7 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { Insertable, Kysely, Selectable, Transaction } from "kysely";
 import type { Logger } from "pino";
-import { newId } from "../ids.ts";
 import type { DatabaseKind } from "../store/database.ts";
 import type { MessageCache } from "../store/message-cache.ts";
 import type { Database, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
@@ -20,8 +19,9 @@ import type {
 import { createBusStatements } from "./bus-statements.ts";
 import { addEventTallies, type EventCount, tallyEvents, utcDay } from "./event-counts.ts";
 import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
-import { PostgresGroupCommit } from "./postgres-group-commit.ts";
+import { type PostgresGroupCommit, postgresGroupCommitOf } from "./postgres-group-commit.ts";
 import { PostgresWakeUps } from "./postgres-wake-ups.ts";
+import type { PendingRow } from "./rows-insert.ts";
 
 function stepRow(job: Job, step: StepRecord): Insertable<StepsTable> {
   const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
@@ -101,9 +101,8 @@ export class SqlBus implements Bus {
   private readonly events = new EventEmitter();
   /** SQLite's: one writer, whose writes of one turn share a commit under savepoints of their own. */
   private readonly groupCommit: GroupCommit | undefined;
-  /** PostgreSQL's: the writes of one commit's wait share the next, as multi-row statements. */
+  /** PostgreSQL's (the process's, shared with the audit log): the writes of one commit's wait share the next, as multi-row statements. */
   private readonly postgresCommit: PostgresGroupCommit | undefined;
-  private readonly instanceId = newId();
   private wakeUps: PostgresWakeUps | undefined;
   /** What every event runs, compiled once for this bus's database. */
   private readonly statements: ReturnType<typeof createBusStatements>;
@@ -118,7 +117,7 @@ export class SqlBus implements Bus {
     this.messages = options.messages;
     this.statements = createBusStatements(kind);
     if (kind === "sqlite") this.groupCommit = groupCommitOf(db);
-    else this.postgresCommit = new PostgresGroupCommit(db, this.instanceId);
+    else this.postgresCommit = postgresGroupCommitOf(db);
   }
 
   private transaction<T>(write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
@@ -154,6 +153,7 @@ export class SqlBus implements Bus {
     execution: NewExecution,
     delivery: Delivery,
     alsoWrite?: WriteWithExecution,
+    alongRows: readonly PendingRow[] = [],
   ): Promise<{ executionId: string; duplicate: boolean }> {
     const createdAt = Date.now();
     // A run an event source starts is a billed event; a replay sends an event that was counted already.
@@ -173,6 +173,7 @@ export class SqlBus implements Bus {
           messages,
           jobs,
           alsoWrite: alsoWrite && ((trx) => alsoWrite(trx, execution.executionId)),
+          rows: alongRows,
           count,
         });
         if (!stored) throw new DuplicateExecution();
@@ -182,6 +183,7 @@ export class SqlBus implements Bus {
           await this.statements.insertExecution.execute(trx, { ...execution, createdAt });
           const inserted = await this.insertDeliveries(trx, [delivery]);
           await alsoWrite?.(trx, execution.executionId);
+          for (const { insert, row } of alongRows) await trx.executeQuery(insert.sqliteQuery(row));
           return inserted;
         };
         const rows = this.groupCommit
@@ -294,10 +296,10 @@ export class SqlBus implements Bus {
   /** On PostgreSQL, other instances' jobs are heard while anyone here listens for work. */
   onWork(listener: () => void): () => void {
     this.events.on("work", listener);
-    if (this.options.listenUrl && !this.wakeUps)
+    if (this.options.listenUrl && this.postgresCommit && !this.wakeUps)
       this.wakeUps = new PostgresWakeUps(
         this.options.listenUrl,
-        this.instanceId,
+        this.postgresCommit.instanceId,
         () => this.notify(),
         this.options.logger,
       );

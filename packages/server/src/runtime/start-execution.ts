@@ -1,5 +1,6 @@
 import type { App, JsonValue, MessageContext } from "@conflux/core";
 import type { Bus, WriteWithExecution } from "../bus/bus.ts";
+import type { PendingRow } from "../bus/rows-insert.ts";
 import { UserError } from "../errors.ts";
 import { newId } from "../ids.ts";
 import { ActionError } from "./actions/action.ts";
@@ -17,6 +18,8 @@ export interface ExecutionRequest {
   replayOf?: string;
   /** The caller's writes that must commit with the execution, or not at all (bus.ts). */
   alsoWrite?: WriteWithExecution;
+  /** Rows that commit with the execution, or not at all: the request's audit row. */
+  alongRows?: readonly PendingRow[];
   /** Hops taken before this execution: a run an action's side effect (a stored file) starts continues the count. */
   hop?: number;
 }
@@ -69,5 +72,6 @@ export async function startExecution(
     },
     delivery,
     request.alsoWrite,
+    request.alongRows,
   );
 }

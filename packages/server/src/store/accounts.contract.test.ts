@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import {
   openMigratedTo,
   openWithOperators,
@@ -222,6 +222,38 @@ describe.each(databases)("accounts on %s", (_name, database) => {
     expect(await store.deleteTokensOf("OP0000000001")).toBe(1);
     expect(await store.findToken("t-root")).toBeUndefined();
     expect(await store.findToken("t-other")).toBeDefined();
+  });
+
+  it.skipIf(!database)("answers lookups asked for at once each with its own token", async () => {
+    const expiresAt = Date.now() + 60_000;
+    for (const [hash, userName] of [
+      ["t-at-once-1", "alice"],
+      ["t-at-once-2", "bob"],
+    ] as const)
+      await store.saveToken(hash, {
+        apiKey: `api-${userName}`,
+        operatorId: "OP0000000002",
+        userName,
+        expiresAt,
+      });
+    const queries = vi.spyOn(store.db, "executeQuery");
+    try {
+      const found = await Promise.all(
+        ["t-at-once-2", "t-unknown", "t-at-once-1", "t-at-once-2"].map((hash) => store.findToken(hash)),
+      );
+      expect(found.map((token) => token?.userName)).toEqual(["bob", undefined, "alice", "bob"]);
+      expect(found[0]).toEqual({
+        apiKey: "api-bob",
+        operatorId: "OP0000000002",
+        userName: "bob",
+        expiresAt,
+        email: "OP0000000002@example.com",
+      });
+      // PostgreSQL: one query (a round trip) for requests arriving together; SQLite has no round trip to save.
+      expect(queries).toHaveBeenCalledTimes(_name === "PostgreSQL" ? 1 : 4);
+    } finally {
+      queries.mockRestore();
+    }
   });
 
   it.skipIf(!database)("deletes a user with its keys, roles and tokens", async () => {

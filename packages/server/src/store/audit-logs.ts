@@ -1,6 +1,8 @@
 import { type Insertable, type Kysely, SqliteAdapter } from "kysely";
 import { CompiledStatement } from "../bus/compiled-statement.ts";
 import { type GroupCommit, groupCommitOf } from "../bus/group-commit.ts";
+import { type PostgresGroupCommit, postgresGroupCommitOf } from "../bus/postgres-group-commit.ts";
+import { type PendingRow, pendingRow, RowsInsert } from "../bus/rows-insert.ts";
 import { newId } from "../ids.ts";
 import type { AuditLogsTable, Database } from "./schema.ts";
 import type { TokenActor } from "./store.ts";
@@ -36,6 +38,42 @@ export interface AuditQuery {
   limit: number;
 }
 
+function auditRow(entry: AuditEntry): Insertable<AuditLogsTable> {
+  return {
+    auditId: newId(),
+    operatorId: entry.operatorId,
+    apiKind: entry.apiKind,
+    apiName: entry.apiName ?? null,
+    requestPath: entry.requestPath,
+    userName: entry.userName ?? null,
+    remoteIpAddress: entry.remoteIpAddress,
+    requestedTimeEpochMs: entry.requestedTimeEpochMs,
+    statusCode: entry.statusCode,
+    actorOperatorId: entry.actor?.operatorId ?? null,
+    actorUserName: entry.actor?.userName ?? null,
+  };
+}
+
+/** PostgreSQL: the rows of one group commit in one statement. */
+const insertRows = new RowsInsert<AuditLogsTable>("audit_logs", {
+  auditId: "text",
+  operatorId: "text",
+  apiKind: "text",
+  apiName: "text",
+  requestPath: "text",
+  userName: "text",
+  remoteIpAddress: "text",
+  requestedTimeEpochMs: "int8",
+  statusCode: "int4",
+  actorOperatorId: "text",
+  actorUserName: "text",
+});
+
+/** The row of `entry`, to commit with the change it records (a bus write) instead of after it. */
+export function pendingAuditRow(entry: AuditEntry): PendingRow {
+  return pendingRow(insertRows, auditRow(entry));
+}
+
 /**
  * The audit log: rows are written as calls are answered and read newest first, one operator at a
  * time. Rows of one millisecond are ordered by their ULID, so a page key of time and id is exact;
@@ -44,10 +82,11 @@ export interface AuditQuery {
  */
 export class AuditLogStore {
   /**
-   * SQLite: a row shares the bus's commits (an event sent through the API writes one beside its execution)
+   * A row shares the bus's commits (an event sent through the API writes one beside its execution)
    * instead of paying a commit of its own; it is still committed before the answer leaves.
    */
   private readonly groupCommit: GroupCommit | undefined;
+  private readonly postgresCommit: PostgresGroupCommit | undefined;
 
   /** Every change made through the API writes a row: built and compiled once, not per call. */
   private readonly insertRow = new CompiledStatement<Insertable<AuditLogsTable>>(
@@ -69,27 +108,13 @@ export class AuditLogStore {
 
   constructor(private readonly db: Kysely<Database>) {
     if (db.getExecutor().adapter instanceof SqliteAdapter) this.groupCommit = groupCommitOf(db);
+    else this.postgresCommit = postgresGroupCommitOf(db);
   }
 
   async record(entry: AuditEntry): Promise<void> {
-    if (this.groupCommit) await this.groupCommit.run((trx) => this.insert(trx, entry));
-    else await this.insert(this.db, entry);
-  }
-
-  private async insert(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
-    await this.insertRow.execute(db, {
-      auditId: newId(),
-      operatorId: entry.operatorId,
-      apiKind: entry.apiKind,
-      apiName: entry.apiName ?? null,
-      requestPath: entry.requestPath,
-      userName: entry.userName ?? null,
-      remoteIpAddress: entry.remoteIpAddress,
-      requestedTimeEpochMs: entry.requestedTimeEpochMs,
-      statusCode: entry.statusCode,
-      actorOperatorId: entry.actor?.operatorId ?? null,
-      actorUserName: entry.actor?.userName ?? null,
-    });
+    const row = auditRow(entry);
+    if (this.groupCommit) await this.groupCommit.run((trx) => this.insertRow.execute(trx, row));
+    else await this.postgresCommit?.insertRow(pendingRow(insertRows, row));
   }
 
   /** A page of `operatorId`'s rows, newest first, and the key of the next page when there is one. */

@@ -1,5 +1,6 @@
 import type { App, AppDefinition, JsonValue, MessageContext } from "@conflux/core";
-import { type Kysely, type Selectable, sql } from "kysely";
+import DataLoader from "dataloader";
+import { type Kysely, PostgresAdapter, type Selectable, sql } from "kysely";
 import { ulid } from "ulid";
 import { CompiledStatement } from "../bus/compiled-statement.ts";
 import { recordAppVersion, type VersionProvenance } from "./app-versions.ts";
@@ -24,7 +25,7 @@ import type {
   StoredCredential,
 } from "./store.ts";
 
-function selectToken(db: Kysely<Database>, tokenHash: string) {
+function selectTokens(db: Kysely<Database>) {
   return db
     .selectFrom("apiTokens as t")
     .innerJoin("operators as o", "o.operatorId", "t.operatorId")
@@ -37,11 +38,10 @@ function selectToken(db: Kysely<Database>, tokenHash: string) {
       "t.actorUserName",
       "o.email",
     ])
-    .select(["o.status", "o.statusReason", "o.suspensionMessage"])
-    .where("t.tokenHash", "=", tokenHash);
+    .select(["o.status", "o.statusReason", "o.suspensionMessage"]);
 }
 
-type TokenRow = Awaited<ReturnType<ReturnType<typeof selectToken>["executeTakeFirstOrThrow"]>>;
+type TokenRow = Awaited<ReturnType<ReturnType<typeof selectTokens>["executeTakeFirstOrThrow"]>>;
 
 export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
@@ -451,10 +451,36 @@ export class SqlStore implements Store {
   /** Every authenticated request looks its token up: built and compiled once (for this database), not per request. */
   private readonly findTokenStatement = new CompiledStatement<{ tokenHash: string }>(
     ["tokenHash"],
-    (db, { tokenHash }) => selectToken(db, tokenHash),
+    (db, { tokenHash }) => selectTokens(db).where("t.tokenHash", "=", tokenHash),
   );
+  private readonly findTokensStatement = new CompiledStatement<{ tokenHashes: string[] }>(
+    ["tokenHashes"],
+    (db, { tokenHashes }) =>
+      selectTokens(db).select("t.tokenHash").where(sql<boolean>`t.token_hash = any(${tokenHashes}::text[])`),
+  );
+  /**
+   * PostgreSQL: the lookups of the requests that arrive together share one query, as a round trip a
+   * request cost more than the lookup. Nothing is cached: a revoked token fails its next request.
+   */
+  private readonly tokenLookups: DataLoader<string, TokenRow | undefined> | undefined;
 
-  constructor(readonly db: Kysely<Database>) {}
+  constructor(readonly db: Kysely<Database>) {
+    if (db.getExecutor().adapter instanceof PostgresAdapter)
+      this.tokenLookups = new DataLoader((tokenHashes) => this.findTokenRows(tokenHashes), {
+        cache: false,
+        // After the I/O callbacks of this turn, so every request read in it joins the query.
+        batchScheduleFn: (lookUp) => setImmediate(lookUp),
+        maxBatchSize: 256,
+      });
+  }
+
+  private async findTokenRows(tokenHashes: readonly string[]): Promise<Array<TokenRow | undefined>> {
+    const { rows } = await this.findTokensStatement.execute(this.db, { tokenHashes: [...tokenHashes] });
+    const byHash = new Map(
+      (rows as Array<TokenRow & { tokenHash: string }>).map(({ tokenHash, ...row }) => [tokenHash, row]),
+    );
+    return tokenHashes.map((tokenHash) => byHash.get(tokenHash));
+  }
 
   forOperator(operatorId: string): OperatorStore {
     return new SqlOperatorStore(this.db, operatorId, this.apps, this.messages);
@@ -491,8 +517,9 @@ export class SqlStore implements Store {
   }
 
   async findToken(tokenHash: string): Promise<FoundToken | undefined> {
-    const { rows } = await this.findTokenStatement.execute(this.db, { tokenHash });
-    const row = rows[0] as TokenRow | undefined;
+    const row = this.tokenLookups
+      ? await this.tokenLookups.load(tokenHash)
+      : ((await this.findTokenStatement.execute(this.db, { tokenHash })).rows[0] as TokenRow | undefined);
     if (!row) return undefined;
     const { userName, actorOperatorId, actorUserName, status, statusReason, suspensionMessage, ...token } =
       row;
