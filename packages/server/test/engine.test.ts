@@ -479,6 +479,38 @@ describe("the API", () => {
     expect((await fetch(`${suite.conflux.url}/docs/`)).status).toBe(200);
   });
 
+  it("declares the {items, nextCursor} answer of the lists it answers whole", async () => {
+    const document = (await (await fetch(`${suite.conflux.url}/v1/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>;
+    };
+    const answers = new Map(
+      Object.values(document.paths)
+        .flatMap((byMethod) => Object.values(byMethod))
+        .map((operation) => [operation.operationId, operation.responses?.["200"]]),
+    );
+    for (const operationId of [
+      "listIncomingWebhooks",
+      "listAiModels",
+      "listCustomers",
+      "listOutages",
+      "listOutageClaims",
+      "listProviderOutages",
+      "listProviderNotices",
+      "listProviderMaintenance",
+      "listProviderOverdueInvoices",
+      "listProviderCoupons",
+      "listProviderTestClocks",
+      "listProviderAdmins",
+    ])
+      expect(answers.get(operationId), operationId).toMatchObject({
+        content: {
+          "application/json": {
+            schema: { properties: { items: { type: "array" }, nextCursor: expect.anything() } },
+          },
+        },
+      });
+  });
+
   it("answers unknown routes and missing credentials as {code, message}", async () => {
     const missing = await fetch(`${suite.conflux.url}/v1/nothing`);
     expect(missing.status).toBe(404);

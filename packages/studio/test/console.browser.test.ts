@@ -52,9 +52,10 @@ describe("the console in a browser", { timeout: 90_000 }, () => {
     // uPlot drew on its canvas, with a legend entry per field.
     expect(await chart.locator("canvas").count()).toBe(1);
     expect(await page.locator(".u-legend").textContent()).toContain("temp");
-    expect(await page.getByRole("table", { name: "Latest entries" }).textContent()).toContain(
-      '{"temp":6.5,"humidity":49}',
-    );
+    // The table loads its own page of entries, beside the chart's.
+    await expect
+      .poll(() => page.getByRole("table", { name: "Latest entries" }).textContent())
+      .toContain('{"temp":6.5,"humidity":49}');
 
     // The device has sent: its connection instructions are folded, and open on a click.
     const mqtt = page.getByRole("figure", { name: "MQTT command" });

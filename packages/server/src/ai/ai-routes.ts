@@ -9,17 +9,28 @@ import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { ulid } from "ulid";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import { wholeList } from "../api/list-envelope.ts";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import type { ActionServices } from "../runtime/actions/action-context.ts";
 import { createActionContext } from "../runtime/actions/action-context.ts";
 import { runActionOfType } from "../runtime/actions/registry.ts";
 import { classifyError } from "../runtime/step-error.ts";
 import type { AiConfig } from "./ai-config.ts";
 import type { AiServices } from "./ai-services.ts";
-import { catalogue } from "./catalogue.ts";
+import { catalogue, providerNames } from "./catalogue.ts";
 import { serviceAccess } from "./provider-access.ts";
 
 const sampleInput = z.unknown().default(null);
+
+const modelView = z.object({
+  model: z.string(),
+  provider: z.enum(providerNames),
+  modelId: z.string(),
+  label: z.string(),
+  image: z.boolean(),
+  video: z.boolean(),
+  credits: z.number().int(),
+  available: z.boolean(),
+});
 
 /** An AI action and a sample input, run once without an app: the studio's "try it". */
 const tryBody = z.discriminatedUnion("type", [
@@ -51,6 +62,7 @@ export async function aiRoutes(api: FastifyInstance, services: AiRouteDeps): Pro
         summary: "Models offered on the service's keys, with what they take and cost, in one page",
         tags: ["Ai"],
         operationId: "listAiModels",
+        response: { 200: listSchema(modelView) },
       },
     },
     async () =>

@@ -6,7 +6,7 @@ import { ulid } from "ulid";
 import { z } from "zod";
 import { auditRowWithChange } from "../api/audit-hook.ts";
 import { operatorOf } from "../api/authenticate.ts";
-import { wholeList } from "../api/list-envelope.ts";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import { hashSecret } from "../auth/tokens.ts";
 import type { Bus } from "../bus/bus.ts";
 import type { ServerConfig } from "../config/config.ts";
@@ -25,6 +25,14 @@ export interface MessageRouteDeps {
 
 const channelParams = z.object({ appId: z.string().min(1).max(64), channelId: z.string().min(1).max(64) });
 const accepted = z.object({ executionId: z.string(), duplicate: z.boolean() });
+const listedWebhook = z.object({
+  webhookId: z.string(),
+  operatorId: z.string(),
+  appId: z.string(),
+  channelId: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+});
 
 function idempotencyKey(request: FastifyRequest): string | undefined {
   const value = request.headers["idempotency-key"];
@@ -163,6 +171,7 @@ export async function messageRoutes(api: FastifyInstance, services: MessageRoute
         tags: ["IncomingWebhook"],
         operationId: "listIncomingWebhooks",
         params: channelParams,
+        response: { 200: listSchema(listedWebhook) },
       },
     },
     async (request) => {

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { operatorOf } from "../api/authenticate.ts";
-import { wholeList } from "../api/list-envelope.ts";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import { UserError } from "../errors.ts";
 import { billingMonth } from "../runtime/billing-month.ts";
 import type { ProviderStore } from "../store/provider.ts";
@@ -38,6 +38,17 @@ function couponView(coupon: Coupon) {
     expiryMonth: coupon.expiryMonth,
   };
 }
+
+/** As the provider sees a coupon: who registered it and when, once someone has. */
+const providerCouponView = z.object({
+  couponCode: z.string(),
+  amount: z.number(),
+  balance: z.number(),
+  expiryMonth: z.string(),
+  operatorId: z.string().optional(),
+  registeredDateTime: z.number().int().optional(),
+  createDateTime: z.number().int(),
+});
 
 /** The provider issues coupons and sees every one with its holder. */
 export async function providerCouponRoutes(api: FastifyInstance, { coupons }: CouponDeps) {
@@ -74,6 +85,7 @@ export async function providerCouponRoutes(api: FastifyInstance, { coupons }: Co
         summary: "Every coupon, with its holder and balance",
         tags: ["Provider"],
         operationId: "listProviderCoupons",
+        response: { 200: listSchema(providerCouponView) },
       },
     },
     async () =>

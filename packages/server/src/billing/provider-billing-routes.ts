@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { wholeList } from "../api/list-envelope.ts";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import { UserError } from "../errors.ts";
 import type { TestClocks } from "../store/test-clocks.ts";
 import { dayNumber } from "./calendar.ts";
@@ -28,7 +28,9 @@ const day = z
     }
   }, "a date of the calendar");
 
-function clockView(clock: { testClockId: string; frozenTime: number }) {
+const testClockView = z.object({ testClockId: z.string(), frozenTime: z.string() });
+
+function clockView(clock: { testClockId: string; frozenTime: number }): z.infer<typeof testClockView> {
   return { testClockId: clock.testClockId, frozenTime: new Date(clock.frozenTime).toISOString() };
 }
 
@@ -123,7 +125,14 @@ export async function providerBillingRoutes(api: FastifyInstance, deps: Provider
 
   routes.get(
     "/v1/provider/test_clocks",
-    { schema: { summary: "The test clocks", tags: ["Provider"], operationId: "listProviderTestClocks" } },
+    {
+      schema: {
+        summary: "The test clocks",
+        tags: ["Provider"],
+        operationId: "listProviderTestClocks",
+        response: { 200: listSchema(testClockView) },
+      },
+    },
     async () => wholeList((await testClocks.list()).map(clockView)),
   );
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
-import { wholeList } from "../api/list-envelope.ts";
+import { z } from "zod";
+import { listSchema, wholeList } from "../api/list-envelope.ts";
 import { type ProviderStore, providerSettingsSchema } from "../store/provider.ts";
 
 /** The provider's settings (billing.md): currency, tax, billing time zone, sign-up policy, limits. */
@@ -35,6 +36,7 @@ export async function providerSettingsRoutes(
         summary: "The provider's administrators",
         tags: ["Provider"],
         operationId: "listProviderAdmins",
+        response: { 200: listSchema(z.object({ email: z.string(), createDateTime: z.number().int() })) },
       },
     },
     async () =>

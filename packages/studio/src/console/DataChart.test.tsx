@@ -1,6 +1,7 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor } from "@testing-library/react";
 import type { AlignedData, Options } from "uplot";
 import { describe, expect, it, vi } from "vitest";
+import { chooseTheme } from "../ui/theme.ts";
 import type { DataEntry } from "./console-api.ts";
 import { DataChart } from "./DataChart.tsx";
 
@@ -54,5 +55,29 @@ describe("the device data chart", () => {
     fireEvent.click(screen.getByRole("checkbox", { name: "temp" }));
     expect(await screen.findByText("Pick a field to chart.")).toBeTruthy();
     expect(screen.queryByRole("img")).toBeNull();
+  });
+
+  it("draws its lines in the theme's chart colours, and again in the other theme's when it changes", async () => {
+    // ui.css is not loaded here: a sheet with a theme's first two line colours (made up) stands in for
+    // it, set on the chart's own element and swapped with the theme (happy-dom neither inherits custom
+    // properties nor restyles an element when an ancestor's attribute changes).
+    const sheet = document.createElement("style");
+    const lines = (first: string, second: string) =>
+      `[role="img"] { --cfx-color-chart-1: ${first}; --cfx-color-chart-2: ${second}; }`;
+    sheet.textContent = lines("#102030", "#203040");
+    document.head.append(sheet);
+    chooseTheme("light");
+    drawn.length = 0;
+    render(<DataChart entries={entries} />);
+    await waitFor(() => expect(drawn).toHaveLength(1));
+    const strokes = (index: number) => drawn[index]?.options.series.slice(1, 3).map((line) => line.stroke);
+    expect(strokes(0)).toEqual(["#102030", "#203040"]);
+
+    sheet.textContent = lines("#d0e0f0", "#c0d0e0");
+    act(() => chooseTheme("dark"));
+    await waitFor(() => expect(drawn).toHaveLength(2));
+    expect(strokes(1)).toEqual(["#d0e0f0", "#c0d0e0"]);
+    chooseTheme("system");
+    sheet.remove();
   });
 });

@@ -2,11 +2,10 @@ import { useEffect, useMemo, useRef, useState } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./console.css";
+import { lineChartColors } from "../ui/chart-colors.ts";
+import { useTheme } from "../ui/theme.ts";
 import { axisLayout, selectFields, toChartSeries } from "./chart-series.ts";
 import type { DataEntry } from "./console-api.ts";
-
-// Canvas strokes cannot read CSS variables; these read on light and dark backgrounds alike.
-const palette = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#6b7280"];
 
 /**
  * A device's recent data: time on x, one line per numeric field, one y axis per magnitude (a 0–1 battery
@@ -21,14 +20,13 @@ export function DataChart({ entries }: { entries: DataEntry[] }) {
     [all, hidden],
   );
 
+  const theme = useTheme();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the colours come from the theme's CSS, so a new theme draws again
   useEffect(() => {
     const element = container.current;
     if (!element || series.fields.length === 0) return;
-    const layout = axisLayout(series, palette);
-    // Axis text and grid follow the theme (ui.css's variables), read when the chart is drawn.
-    const style = getComputedStyle(element);
-    const text = style.getPropertyValue("--cfx-color-text-muted").trim() || "#5a6372";
-    const grid = style.getPropertyValue("--cfx-color-border").trim() || "#d5d9e0";
+    const { lines, text, grid } = lineChartColors(element);
+    const layout = axisLayout(series, lines);
     const chart = new uPlot(
       {
         width: Math.max(320, element.clientWidth || 720),
@@ -48,9 +46,10 @@ export function DataChart({ entries }: { entries: DataEntry[] }) {
       series.columns,
       element,
     );
-    // Rebuilt when the entries or the picked fields change; uPlot draws a page of entries faster than a frame.
+    // Rebuilt when the entries, the picked fields or the theme change; uPlot draws a page of entries
+    // faster than a frame.
     return () => chart.destroy();
-  }, [series]);
+  }, [series, theme]);
 
   if (all.fields.length === 0)
     return <p className="cfx-muted">No numeric fields to chart in these entries.</p>;

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useState } from "react";
+import { useCursorPages } from "../pages/use-cursor-pages.ts";
 import { Link } from "../shell/router.tsx";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
@@ -11,8 +12,9 @@ import { useToast } from "../ui/Toast.tsx";
 import { ConnectionInstructions } from "./ConnectionInstructions.tsx";
 import { type DeviceCommand, useConsoleApi } from "./console-api.ts";
 
-const recentEntries = 200;
-const recentCommands = 10;
+const chartedEntries = 200;
+const entriesPage = 20;
+const commandsPage = 10;
 
 const statusText: Record<DeviceCommand["status"], string> = {
   pending: "Pending: waiting for the device",
@@ -24,16 +26,54 @@ const statusText: Record<DeviceCommand["status"], string> = {
 // uPlot loads with the first device page, not with the studio.
 const DataChart = lazy(() => import("./DataChart.tsx").then((module) => ({ default: module.DataChart })));
 
+/** "Newer" and "Older" through the pages of one of the device's lists. */
+function PageButtons(props: {
+  pages: ReturnType<typeof useCursorPages>;
+  nextCursor: string | null | undefined;
+  newer: string;
+  older: string;
+}) {
+  const { pages, nextCursor } = props;
+  return (
+    <div className="cfx-row">
+      <Button disabled={pages.onFirstPage} onClick={pages.newer}>
+        {props.newer}
+      </Button>
+      <Button
+        disabled={!nextCursor}
+        onClick={() => {
+          if (nextCursor) pages.older(nextCursor);
+        }}
+      >
+        {props.older}
+      </Button>
+    </div>
+  );
+}
+
 /**
- * One device: how to connect it, its recent data as a chart and a table, a command to send it and its
- * recent commands.
+ * One device: how to connect it, its recent data as a chart and its entries as a table, a command to
+ * send it and its commands, both tables paged back to the oldest.
  */
 export function DevicePage({ deviceId }: { deviceId: string }) {
   const api = useConsoleApi();
   const toast = useToast();
   const device = useLoad(() => api.getDevice(deviceId), [api, deviceId]);
-  const data = useLoad(() => api.recentData(deviceId, recentEntries), [api, deviceId]);
-  const commands = useLoad(() => api.recentCommands(deviceId, recentCommands), [api, deviceId]);
+  // The chart draws the newest entries whichever page of them the table shows.
+  const data = useLoad(
+    async () => (await api.listData(deviceId, { limit: chartedEntries })).items,
+    [api, deviceId],
+  );
+  const entryPages = useCursorPages();
+  const entries = useLoad(
+    () => api.listData(deviceId, { cursor: entryPages.cursor, limit: entriesPage }),
+    [api, deviceId, entryPages.cursor],
+  );
+  const commandPages = useCursorPages();
+  const commands = useLoad(
+    () => api.listCommands(deviceId, { cursor: commandPages.cursor, limit: commandsPage }),
+    [api, deviceId, commandPages.cursor],
+  );
   const [command, setCommand] = useState("");
   const [error, setError] = useState<unknown>();
 
@@ -43,6 +83,8 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
       await api.sendCommand(deviceId, command);
       toast.show(`Sent to ${deviceId}`);
       setCommand("");
+      // The command just sent heads the first page.
+      commandPages.reset();
       commands.reload();
     } catch (caught) {
       setError(caught);
@@ -56,6 +98,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
         <Button
           onClick={() => {
             data.reload();
+            entries.reload();
             commands.reload();
           }}
         >
@@ -94,18 +137,28 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
             <Suspense fallback={<p className="cfx-muted">Loading the chart…</p>}>
               <DataChart entries={data.data} />
             </Suspense>
-            <Table
-              caption="Latest entries"
-              rows={data.data.slice(0, 20)}
-              rowKey={(entry, index) => `${index}:${entry.time}`}
-              empty="No data."
-              columns={[
-                { header: "Time", cell: (entry) => <Time ms={entry.time} /> },
-                {
-                  header: "Content",
-                  cell: (entry) => <span className="cfx-mono">{JSON.stringify(entry.content)}</span>,
-                },
-              ]}
+            {entries.error ? (
+              <ErrorBanner error={entries.error} onRetry={entries.reload} />
+            ) : (
+              <Table
+                caption="Latest entries"
+                rows={entries.data?.items ?? []}
+                rowKey={(entry, index) => `${index}:${entry.time}`}
+                empty={entries.loading ? "Loading…" : "No data."}
+                columns={[
+                  { header: "Time", cell: (entry) => <Time ms={entry.time} /> },
+                  {
+                    header: "Content",
+                    cell: (entry) => <span className="cfx-mono">{JSON.stringify(entry.content)}</span>,
+                  },
+                ]}
+              />
+            )}
+            <PageButtons
+              pages={entryPages}
+              nextCursor={entries.data?.nextCursor}
+              newer="Newer entries"
+              older="Older entries"
             />
           </>
         ) : (
@@ -138,7 +191,7 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
         ) : (
           <Table
             caption="Recent commands"
-            rows={commands.data ?? []}
+            rows={commands.data?.items ?? []}
             rowKey={(sent) => sent.commandId}
             empty={commands.loading ? "Loading…" : "No commands sent yet."}
             columns={[
@@ -161,6 +214,12 @@ export function DevicePage({ deviceId }: { deviceId: string }) {
             ]}
           />
         )}
+        <PageButtons
+          pages={commandPages}
+          nextCursor={commands.data?.nextCursor}
+          newer="Newer commands"
+          older="Older commands"
+        />
       </div>
     </Page>
   );

@@ -1,6 +1,8 @@
 import "./console.css";
 import { useState } from "react";
+import type { ListPage } from "../api/conflux-api.ts";
 import { Link, useRouter } from "../shell/router.tsx";
+import { useAction } from "../shell/use-action.ts";
 import { useLoad } from "../shell/use-load.ts";
 import { Button } from "../ui/Button.tsx";
 import { ConfirmDialog, Dialog } from "../ui/Dialog.tsx";
@@ -33,14 +35,22 @@ function formatSize(bytes: number): string {
 /**
  * Browse the file store by folder (the folder is in the address: `/files?path=/cam1/`, so it can be
  * linked and the back button goes up again), upload (asking before replacing a file), preview images at
- * their own size, download and delete.
+ * their own size, download and delete. A folder's listing comes a page at a time: the sub-folders are
+ * implied by the files listed, so each page adds to the rows shown.
  */
 export function FilesPage() {
   const api = useConsoleApi();
   const toast = useToast();
   const { search, navigate } = useRouter();
   const prefix = folderOf(search);
-  const files = useLoad(() => api.listFiles(prefix), [api, prefix]);
+  const [later, setLater] = useState<ListPage<StoredFile>>();
+  const files = useLoad(async () => {
+    setLater(undefined);
+    return api.listFiles(prefix);
+  }, [api, prefix]);
+  const loadingMore = useAction();
+  const listed = [...(files.data?.items ?? []), ...(later?.items ?? [])];
+  const nextCursor = later ? later.nextCursor : files.data?.nextCursor;
   const [preview, setPreview] = useState<{ path: string; url: string; image: boolean }>();
   const [deleting, setDeleting] = useState<StoredFile>();
   const [replacing, setReplacing] = useState<File>();
@@ -57,6 +67,13 @@ export function FilesPage() {
     }
   };
 
+  const loadMore = () =>
+    loadingMore.run(async () => {
+      if (!nextCursor) return;
+      const page = await api.listFiles(prefix, nextCursor);
+      setLater({ items: [...(later?.items ?? []), ...page.items], nextCursor: page.nextCursor });
+    });
+
   const upload = async (chosen: File) => {
     setError(undefined);
     try {
@@ -68,10 +85,10 @@ export function FilesPage() {
     }
   };
 
-  // The same path overwrites: say so first (the listing holds this folder's files).
+  // The same path overwrites: say so first (the pages listed so far hold this folder's files).
   const chooseUpload = (chosen: File) => {
     const path = `${prefix}${chosen.name}`;
-    if (files.data?.some((file) => file.path === path)) setReplacing(chosen);
+    if (listed.some((file) => file.path === path)) setReplacing(chosen);
     else void upload(chosen);
   };
 
@@ -95,7 +112,7 @@ export function FilesPage() {
   const folderProblem = newFolder === undefined ? undefined : folderNameProblem(newFolder);
   const parent = parentOf(prefix);
   const crumbs = breadcrumbsOf(prefix);
-  const entries = rowsUnder(prefix, files.data ?? []);
+  const entries = rowsUnder(prefix, listed);
   return (
     <Page
       title="Files"
@@ -181,6 +198,16 @@ export function FilesPage() {
             ]}
           />
         )}
+        {loadingMore.error ? (
+          <ErrorBanner error={loadingMore.error} onDismiss={loadingMore.clearError} />
+        ) : null}
+        {nextCursor ? (
+          <div className="cfx-row">
+            <Button onClick={() => void loadMore()} disabled={loadingMore.busy}>
+              More files
+            </Button>
+          </div>
+        ) : null}
         {/* In a sub-folder the table still has its ".. (up)" row. */}
         {parent !== undefined && files.data && entries.length === 0 ? (
           <p className="cfx-muted">{emptyFolder}</p>

@@ -1,7 +1,7 @@
 import type { App } from "@conflux/core";
 import { createContext, useContext } from "react";
 import type { HttpClient } from "../api/client.ts";
-import type { ListPage } from "../api/conflux-api.ts";
+import type { ListPage, PageQuery } from "../api/conflux-api.ts";
 
 /** The console's view of devices, their data and files (server: packages/server/src/devices, files). */
 
@@ -86,11 +86,12 @@ export interface ConsoleApi {
   /** A new secret, in this answer only; the old one stops working. */
   renewSecret(deviceId: string): Promise<{ deviceId: string; secret: string }>;
   sendCommand(deviceId: string, command: string): Promise<DeviceCommand>;
-  /** The newest commands, newest first. */
-  recentCommands(deviceId: string, limit: number): Promise<DeviceCommand[]>;
-  /** The newest entries, newest first. */
-  recentData(deviceId: string, limit: number): Promise<DataEntry[]>;
-  listFiles(prefix: string): Promise<StoredFile[]>;
+  /** A page of the device's commands, newest first; its `nextCursor` asks for the older ones. */
+  listCommands(deviceId: string, page: PageQuery): Promise<ListPage<DeviceCommand>>;
+  /** A page of the device's entries, newest first; its `nextCursor` asks for the older ones. */
+  listData(deviceId: string, page: PageQuery): Promise<ListPage<DataEntry>>;
+  /** A page of the files under `prefix` (in its sub-folders too), by path; `cursor` asks for the page after. */
+  listFiles(prefix: string, cursor?: string): Promise<ListPage<StoredFile>>;
   uploadFile(path: string, file: Blob): Promise<void>;
   deleteFile(path: string): Promise<void>;
   /** A signed link, valid one hour: usable as an image source or a download. */
@@ -99,6 +100,15 @@ export interface ConsoleApi {
 
 const segment = encodeURIComponent;
 const pathSegments = (path: string) => path.split("/").map(segment).join("/");
+
+/** The query of a page of a list, after any of the list's own parameters. */
+function pageParams(page: PageQuery, own: Record<string, string> = {}): string {
+  const params = new URLSearchParams(own);
+  if (page.cursor !== undefined) params.set("cursor", page.cursor);
+  if (page.limit !== undefined) params.set("limit", String(page.limit));
+  const text = params.toString();
+  return text ? `?${text}` : "";
+}
 
 export function createConsoleApi(http: HttpClient): ConsoleApi {
   return {
@@ -119,22 +129,12 @@ export function createConsoleApi(http: HttpClient): ConsoleApi {
         body: command,
         contentType: "text/plain",
       }),
-    async recentCommands(deviceId, limit) {
-      const page = await http.json<ListPage<DeviceCommand>>(
-        "GET",
-        `/v1/devices/${segment(deviceId)}/commands?limit=${limit}`,
-      );
-      return page.items;
-    },
-    async recentData(deviceId, limit) {
-      const page = await http.json<ListPage<DataEntry>>(
-        "GET",
-        `/v1/data/${segment(deviceId)}?order=desc&limit=${limit}`,
-      );
-      return page.items;
-    },
-    listFiles: async (prefix) =>
-      (await http.json<ListPage<StoredFile>>("GET", `/v1/files${pathSegments(prefix)}?limit=1000`)).items,
+    listCommands: (deviceId, page) =>
+      http.json("GET", `/v1/devices/${segment(deviceId)}/commands${pageParams(page)}`),
+    listData: (deviceId, page) =>
+      http.json("GET", `/v1/data/${segment(deviceId)}${pageParams(page, { order: "desc" })}`),
+    listFiles: (prefix, cursor) =>
+      http.json("GET", `/v1/files${pathSegments(prefix)}${pageParams({ cursor, limit: 1000 })}`),
     async uploadFile(path, file) {
       // The bytes as they are, with their own content type.
       await http.json("PUT", `/v1/files${pathSegments(path)}`, {

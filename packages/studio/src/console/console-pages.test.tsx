@@ -1,11 +1,13 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
+import type { ListPage, PageQuery } from "../api/conflux-api.ts";
 import { matchRoute, pathOf } from "../shell/router.tsx";
 import { renderPage } from "../shell/testing.tsx";
 import {
   type BindableApp,
   type ConsoleApi,
   ConsoleApiContext,
+  type DataEntry,
   type Device,
   type DeviceCommand,
   type DeviceGroup,
@@ -213,7 +215,8 @@ describe("the files page", () => {
     { path: "/cam1/night/b.jpg", contentType: "image/jpeg", size: 10, updatedAt: 0 },
     { path: "/readme.txt", contentType: "text/plain", size: 10, updatedAt: 0 },
   ];
-  const listFiles = (prefix: string) => Promise.resolve(files.filter((file) => file.path.startsWith(prefix)));
+  const listFiles = (prefix: string) =>
+    Promise.resolve({ items: files.filter((file) => file.path.startsWith(prefix)), nextCursor: null });
 
   it("derives folders from paths, and reads and writes the folder in the address", () => {
     expect(rowsUnder("/", files).map((row) => [row.kind, row.path])).toEqual([
@@ -315,6 +318,31 @@ describe("the files page", () => {
     await waitFor(() => expect(uploadFile).toHaveBeenLastCalledWith("/cam1/c.jpg", fresh));
     expect(screen.queryByRole("dialog", { name: "Replace file?" })).toBeNull();
   });
+
+  it("lists a folder longer than a page in full, a page more at a time", async () => {
+    window.history.replaceState(null, "", "/files?path=/cam1/");
+    const list = vi.fn(async (_prefix: string, cursor?: string) =>
+      cursor === undefined
+        ? { items: files.slice(0, 2), nextCursor: "/cam1/night/b.jpg" }
+        : { items: [fileOf("/cam1/z.jpg"), fileOf("/cam1/zz/c.jpg")], nextCursor: null },
+    );
+    renderConsole(<FilesPage />, { listFiles: list });
+    await screen.findByRole("button", { name: "a.jpg" });
+    expect(screen.queryByRole("button", { name: "z.jpg" })).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "More files" }));
+    await screen.findByRole("button", { name: "z.jpg" });
+    expect(list).toHaveBeenLastCalledWith("/cam1/", "/cam1/night/b.jpg");
+    // The later page adds to the folders and files of the first.
+    const table = screen.getByRole("table", { name: "Files in /cam1/" });
+    expect(within(table).getByRole("link", { name: "night/" })).toBeTruthy();
+    expect(within(table).getByRole("link", { name: "zz/" })).toBeTruthy();
+    expect(within(table).getByRole("button", { name: "a.jpg" })).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "More files" })).toBeNull();
+  });
+
+  function fileOf(path: string) {
+    return { path, contentType: "image/jpeg", size: 1, updatedAt: 0 };
+  }
 });
 
 const fridge: Device = {
@@ -362,8 +390,8 @@ describe("the device page", () => {
     renderConsole(<DevicePage deviceId="d-1" />, {
       getDevice: async () => fridge,
       deviceListeners: async () => ({ mqtt: { mode: "embedded", port: 18_840 }, socketPort: 23_081 }),
-      recentData: async () => [],
-      recentCommands: async () => [],
+      listData: async () => ({ items: [], nextCursor: null }),
+      listCommands: async () => ({ items: [], nextCursor: null }),
     });
     const { hostname, origin } = window.location;
     const mqtt = await screen.findByRole("figure", { name: "MQTT command" });
@@ -393,8 +421,8 @@ describe("the device page", () => {
     renderConsole(<DevicePage deviceId="d-1" />, {
       getDevice: async () => fridge,
       deviceListeners: async () => ({ mqtt: { mode: "off", port: null }, socketPort: null }),
-      recentData: async () => [],
-      recentCommands: async () => [],
+      listData: async () => ({ items: [], nextCursor: null }),
+      listCommands: async () => ({ items: [], nextCursor: null }),
       renewSecret,
     });
     fireEvent.click(await screen.findByRole("button", { name: "Issue a new secret" }));
@@ -420,8 +448,8 @@ describe("the device page", () => {
     renderConsole(<DevicePage deviceId="d-1" />, {
       getDevice: async () => ({ ...fridge, lastSeenAt: 1, messageCount: 1 }),
       deviceListeners: async () => ({ mqtt: { mode: "external", port: null }, socketPort: null }),
-      recentData: async () => [],
-      recentCommands: async () => [],
+      listData: async () => ({ items: [], nextCursor: null }),
+      listCommands: async () => ({ items: [], nextCursor: null }),
     });
     await screen.findByText(/This server reads an external broker/);
     expect(screen.getAllByText("UDP and TCP are off on this server.")).toHaveLength(2);
@@ -452,8 +480,8 @@ describe("the device page", () => {
     renderConsole(<DevicePage deviceId="d-1" />, {
       getDevice: async () => ({ ...fridge, lastSeenAt: 1_767_225_600_000, messageCount: 12 }),
       deviceListeners: async () => ({ mqtt: { mode: "embedded", port: 1884 }, socketPort: 23080 }),
-      recentData: async () => [],
-      recentCommands: async () => [...commands],
+      listData: async () => ({ items: [], nextCursor: null }),
+      listCommands: async () => ({ items: [...commands], nextCursor: null }),
       sendCommand,
     });
     const table = await screen.findByRole("table", { name: "Recent commands" });
@@ -467,5 +495,50 @@ describe("the device page", () => {
     await waitFor(() => expect(sendCommand).toHaveBeenCalledWith("d-1", "defrost"));
     await within(table).findByText("defrost");
     expect(statusOf("defrost")).toBe("Pending: waiting for the device");
+  });
+
+  it("pages its entries and its commands back to the oldest", async () => {
+    // 25 entries and 12 commands, newest first, each listed 20 and 10 to a page.
+    const entries: DataEntry[] = Array.from({ length: 25 }, (_, index) => ({
+      time: 1_767_225_600_000 - index * 1_000,
+      contentType: "application/json",
+      content: { note: `entry ${index}` },
+    }));
+    const commands: DeviceCommand[] = Array.from({ length: 12 }, (_, index) => ({
+      commandId: `c-${index}`,
+      deviceId: "d-1",
+      payload: `command ${index}`,
+      status: "pending",
+      createdAt: 1_767_225_600_000 - index * 1_000,
+      expiresAt: 1_767_229_200_000,
+      deliveredAt: null,
+    }));
+    const pageOf = <T,>(items: T[], page: PageQuery): ListPage<T> => {
+      const start = Number(page.cursor ?? 0);
+      const end = start + (page.limit ?? 100);
+      return { items: items.slice(start, end), nextCursor: end < items.length ? String(end) : null };
+    };
+    renderConsole(<DevicePage deviceId="d-1" />, {
+      getDevice: async () => ({ ...fridge, lastSeenAt: 1, messageCount: 25 }),
+      deviceListeners: async () => ({ mqtt: { mode: "off", port: null }, socketPort: null }),
+      listData: async (_deviceId, page) => pageOf(entries, page),
+      listCommands: async (_deviceId, page) => pageOf(commands, page),
+    });
+    const entryTable = await screen.findByRole("table", { name: "Latest entries" });
+    await within(entryTable).findByText(/entry 19/);
+    expect(within(entryTable).queryByText(/entry 20/)).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Older entries" }));
+    await within(entryTable).findByText(/entry 24/);
+    expect(within(entryTable).queryByText(/entry 19/)).toBeNull();
+    expect((screen.getByRole("button", { name: "Older entries" }) as HTMLButtonElement).disabled).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Newer entries" }));
+    await within(entryTable).findByText(/entry 0"/);
+
+    const commandTable = screen.getByRole("table", { name: "Recent commands" });
+    await within(commandTable).findByText("command 9");
+    expect(within(commandTable).queryByText("command 11")).toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Older commands" }));
+    await within(commandTable).findByText("command 11");
+    expect(within(commandTable).queryByText("command 9")).toBeNull();
   });
 });

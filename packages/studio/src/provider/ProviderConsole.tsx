@@ -19,7 +19,12 @@ import { ProviderSignInPage } from "./ProviderSignInPage.tsx";
 import { ProviderUsagePage } from "./ProviderUsagePage.tsx";
 import { createProviderApi, ProviderApiContext } from "./provider-api.ts";
 import { matchProviderRoute, type ProviderRoute, providerPathOf } from "./provider-routes.ts";
-import { loadProviderSession, type ProviderSession, saveProviderSession } from "./provider-session.ts";
+import {
+  loadProviderSession,
+  type ProviderSession,
+  providerSessionKey,
+  saveProviderSession,
+} from "./provider-session.ts";
 
 const sections: { page: ProviderRoute["page"]; label: string }[] = [
   { page: "operators", label: "Operators" },
@@ -77,6 +82,14 @@ export function ProviderConsole() {
     },
     [toast],
   );
+  // Every tab shares the cookie, and learns here when another tab signs in or out.
+  useEffect(() => {
+    const follow = (event: StorageEvent) => {
+      if (event.key === providerSessionKey || event.key === null) setSession(loadProviderSession());
+    };
+    window.addEventListener("storage", follow);
+    return () => window.removeEventListener("storage", follow);
+  }, []);
   const api = useMemo(
     () =>
       createProviderApi(

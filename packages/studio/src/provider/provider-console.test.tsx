@@ -90,6 +90,23 @@ describe("the provider console", () => {
     expect(loadSession()).toBeUndefined();
   });
 
+  it("follows a sign-out in another tab back to its sign-in page", async () => {
+    signInAsProvider();
+    stubProvider((_method, url) =>
+      url.startsWith("/v1/provider/operators?")
+        ? json(200, { items: [pending], nextCursor: null })
+        : undefined,
+    );
+    window.history.replaceState(null, "", "/provider/operators");
+    render(<Studio />);
+    await screen.findByRole("link", { name: "OP0000000007" });
+    // What the other tab's sign-out does to the shared storage, and the event this tab gets for it.
+    localStorage.removeItem("conflux.provider-session");
+    window.dispatchEvent(new StorageEvent("storage", { key: "conflux.provider-session", newValue: null }));
+    await waitFor(() => expect(window.location.pathname).toBe("/provider/sign-in"));
+    expect(screen.queryByRole("link", { name: "OP0000000007" })).toBeNull();
+  });
+
   it("finds operators by search and status, and pages with the nextCursor the API answers", async () => {
     signInAsProvider();
     const calls = stubProvider((_method, url) => {

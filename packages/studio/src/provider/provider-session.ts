@@ -9,14 +9,17 @@ export interface ProviderSession {
 }
 
 /**
- * localStorage, so a link opened in another tab stays signed in. What authenticates is the cookie: a
- * value written here by hand grants nothing, the first call answers 401 and the console signs out.
+ * localStorage, so a link opened in another tab stays signed in, and every tab learns of a sign-out in
+ * another through the `storage` event. What authenticates is the cookie: a value written here by hand
+ * grants nothing, the first call answers 401 and the console signs out.
  */
-const key = "conflux.provider-session";
+export const providerSessionKey = "conflux.provider-session";
 
 export function loadProviderSession(storage: Storage = localStorage): ProviderSession | undefined {
   try {
-    const value = JSON.parse(storage.getItem(key) ?? "null") as Partial<ProviderSession> | null;
+    const value = JSON.parse(
+      storage.getItem(providerSessionKey) ?? "null",
+    ) as Partial<ProviderSession> | null;
     if (typeof value?.email === "string" && value.email) return { email: value.email };
   } catch {}
   return undefined;
@@ -26,6 +29,6 @@ export function saveProviderSession(
   session: ProviderSession | undefined,
   storage: Storage = localStorage,
 ): void {
-  if (session) storage.setItem(key, JSON.stringify(session));
-  else storage.removeItem(key);
+  if (session) storage.setItem(providerSessionKey, JSON.stringify(session));
+  else storage.removeItem(providerSessionKey);
 }

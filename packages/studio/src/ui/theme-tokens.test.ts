@@ -20,6 +20,7 @@ const light = declarations(":root");
 const dark = new Map([...light, ...declarations(':root[data-theme="dark"]')]);
 const colourTokens = [...light.keys()].filter((name) => /^--cfx-(color|code)-/.test(name));
 const codeTokens = colourTokens.filter((name) => name.startsWith("--cfx-code-"));
+const chartTokens = colourTokens.filter((name) => name.startsWith("--cfx-color-chart-"));
 
 function colour(tokens: Map<string, string>, name: string): string {
   const value = tokens.get(`--cfx-color-${name}`);
@@ -80,6 +81,16 @@ describe("the theme's colour tokens", () => {
         .map((token) => ({ token, ratio: contrastRatio(tokens.get(token) ?? "", background) }))
         .filter(({ ratio }) => ratio < 4.5);
       expect(codeTokens.length).toBeGreaterThan(10);
+      expect(failing).toEqual([]);
+    });
+
+    // Lines are graphics, not text: WCAG's 3:1 for non-text contrast.
+    it(`give chart lines at least 3:1 on the surface in the ${name} set`, () => {
+      const background = colour(tokens, "surface");
+      const failing = chartTokens
+        .map((token) => ({ token, ratio: contrastRatio(tokens.get(token) ?? "", background) }))
+        .filter(({ ratio }) => ratio < 3);
+      expect(chartTokens).toHaveLength(8);
       expect(failing).toEqual([]);
     });
   }
