@@ -53,10 +53,12 @@ export function auditRowWithChange(
 
 /** The row of an authenticated call that may have changed something, or undefined when it gets none. */
 function auditEntryOf(request: FastifyRequest, statusCode: number): AuditEntry | undefined {
+  // Undefined outside the authenticated scope (an incoming webhook's secret URL), null before sign-in.
   const caller = request.principal;
+  if (!caller) return undefined;
   const apiName = apiNameOf(request);
   const reads = READ_METHODS.has(request.method) || (apiName !== undefined && READ_OPERATIONS.has(apiName));
-  if (caller === null || reads || (statusCode >= 400 && statusCode !== 403)) return undefined;
+  if (reads || (statusCode >= 400 && statusCode !== 403)) return undefined;
   return {
     operatorId: caller.operatorId,
     ...(caller.userName === undefined ? {} : { userName: caller.userName }),

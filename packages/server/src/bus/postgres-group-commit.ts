@@ -2,7 +2,6 @@ import { CompiledQuery, type Insertable, type Kysely, type Transaction } from "k
 import { newId } from "../ids.ts";
 import type { Database, ExecutionsTable, JobsTable, MessagesTable, StepsTable } from "../store/schema.ts";
 import {
-  addEventTallies,
   type EventCount,
   type EventTally,
   eventTallyExpressions,
@@ -109,12 +108,16 @@ const stepColumns: ColumnTypes<StepsTable> = {
 /** The channel instances LISTEN on to learn that another instance queued jobs; the payload is the sender. */
 export const busChannel = "conflux_bus";
 
-const insertExecutions = new RowsInsert(
+/** Executions with dedupe keys: the statement answers which were stored (a repeated key is not). */
+const insertDedupedExecutions = new RowsInsert(
   "executions",
   executionColumns,
   "on conflict do nothing returning execution_id",
 );
+/** Executions without one: nothing can conflict, so they go with the commit's other rows. */
+const insertExecutions = new RowsInsert("executions", executionColumns);
 const insertMessages = new RowsInsert("messages", messageColumns);
+const insertJobs = new RowsInsert("jobs", jobColumns);
 const stepUpdates = Object.keys(stepColumns)
   .filter((name) => name !== "stepId")
   .map((name) => `${snake(name)} = excluded.${snake(name)}`)
@@ -124,31 +127,51 @@ const upsertSteps = new RowsInsert(
   stepColumns,
   `on conflict (step_id) do update set ${stepUpdates}`,
 );
+
 /**
- * The jobs and the NOTIFY that wakes other instances in one round trip (a CTE's insert runs in full),
- * with the commit's event tallies when it has some: they add no round trip, and the counter rows they
- * lock stay locked only for the little the commit does after its jobs.
+ * The acknowledgements and their steps in one round trip: a step is stored only when its job (of the
+ * same id) was still there to delete, so a job another worker finished first keeps that worker's step.
  */
-const insertJobsAndNotify = (() => {
-  const insert = new RowsInsert("jobs", jobColumns);
-  const notifySlot = Object.keys(jobColumns).length + 1;
-  const notify = `select pg_notify($${notifySlot}, $${notifySlot + 1}) where exists (select 1 from inserted)`;
-  const plain = `with inserted as (${insert.sql} returning 1) ${notify}`;
-  const counting = `with inserted as (${insert.sql} returning 1), ${eventTallyExpressions(notifySlot + 2)} ${notify}`;
-  return {
-    query: (rows: Insertable<JobsTable>[], sender: string, tallies: EventTally[], now: number) =>
-      tallies.length
-        ? CompiledQuery.raw(counting, [
-            ...insert.query(rows).parameters,
-            busChannel,
-            sender,
-            ...eventTallyParameters(tallies, now),
-          ])
-        : CompiledQuery.raw(plain, [...insert.query(rows).parameters, busChannel, sender]),
-  };
-})();
-const deleteJobs = (jobIds: string[]) =>
-  CompiledQuery.raw("delete from jobs where job_id = any($1::text[]) returning job_id", [jobIds]);
+function acknowledge(steps: Insertable<StepsTable>[]): CompiledQuery {
+  const acknowledged = "acknowledged as (delete from jobs where job_id = any($1::text[]) returning job_id)";
+  const stepped = `stepped as (${upsertSteps.text(2, "u.step_id in (select job_id from acknowledged)")})`;
+  return CompiledQuery.raw(`with ${acknowledged}, ${stepped} select job_id from acknowledged`, [
+    steps.map((step) => step.stepId),
+    ...upsertSteps.parameters(steps),
+  ]);
+}
+
+/**
+ * Every new row of the commit in one statement of data-modifying CTEs (each runs in full, in one round
+ * trip): executions, messages, other rows (audit), jobs with the NOTIFY that wakes other instances, and
+ * the event tallies last, so the counter rows every commit of an operator shares stay locked briefly.
+ */
+function insertAll(
+  parts: ReadonlyArray<{ insert: RowsInsert<unknown>; rows: Insertable<unknown>[] }>,
+  jobs: Insertable<JobsTable>[],
+  tallies: EventTally[],
+  notify: { sender: string; now: number },
+): CompiledQuery | undefined {
+  const ctes: string[] = [];
+  const parameters: unknown[] = [];
+  for (const { insert, rows } of parts) {
+    if (rows.length === 0) continue;
+    ctes.push(`r${ctes.length} as (${insert.text(parameters.length + 1)})`);
+    parameters.push(...insert.parameters(rows));
+  }
+  let select = "select 1";
+  if (jobs.length) {
+    ctes.push(`inserted as (${insertJobs.text(parameters.length + 1)} returning 1)`);
+    parameters.push(...insertJobs.parameters(jobs), busChannel, notify.sender);
+    const [channel, sender] = [parameters.length - 1, parameters.length];
+    select = `select pg_notify($${channel}, $${sender}) where exists (select 1 from inserted)`;
+  }
+  if (tallies.length) {
+    ctes.push(eventTallyExpressions(parameters.length + 1));
+    parameters.push(...eventTallyParameters(tallies, notify.now));
+  }
+  return ctes.length ? CompiledQuery.raw(`with ${ctes.join(", ")} ${select}`, parameters) : undefined;
+}
 
 function column<T>(rows: ReadonlyArray<Record<string, unknown>>, camel: string, snakeName: string): T[] {
   return rows.map((row) => (row[camel] ?? row[snakeName]) as T);
@@ -158,8 +181,9 @@ function column<T>(rows: ReadonlyArray<Record<string, unknown>>, camel: string, 
  * Group commit for PostgreSQL. A commit waits for its WAL flush (`synchronous_commit=on`), and every
  * statement is a round trip: one transaction per bus write cost more in both than the writes themselves.
  * The writes requested while the previous commit is under way (and in the same event-loop turn) share one
- * transaction: each table's new rows in one multi-row statement, the acknowledgements in one delete, then
- * the writes that are not rows (a claim, a retry, an action's own write) one after the other. Every
+ * transaction of few statements whatever their number: the executions with dedupe keys (to learn which
+ * were stored), the acknowledgements with their steps, every new row of every table together, then the
+ * writes that are not rows (a claim, a retry, an action's own write) one after the other. Every
  * promise settles only after the shared commit, so "durable when it resolves" holds. When the shared
  * transaction fails, each of its writes is tried again alone, so one write's error stays its own.
  */
@@ -241,60 +265,69 @@ export class PostgresGroupCommit {
     const completes = batch.flatMap((entry, index) =>
       entry.kind === "complete" ? [{ ...entry.write, index }] : [],
     );
+    const executions: Insertable<ExecutionsTable>[] = [];
     const messages: Insertable<MessagesTable>[] = [];
     const jobs: Insertable<JobsTable>[] = [];
     const alsoWrites: Array<(trx: Trx) => Promise<void>> = [];
     const rows: PendingRow[] = batch.flatMap((entry) => (entry.kind === "row" ? [entry.pending] : []));
     const counts: EventCount[] = [];
 
-    if (starts.length) {
-      const result = await trx.executeQuery(insertExecutions.query(starts.map((start) => start.execution)));
-      const stored = new Set(column<string>(result.rows as never, "executionId", "execution_id"));
-      for (const start of starts) {
-        const isStored = stored.delete(start.execution.executionId);
-        outcomes[start.index] = isStored;
-        if (!isStored) continue;
-        messages.push(...start.messages);
-        jobs.push(...start.jobs);
-        rows.push(...(start.rows ?? []));
-        if (start.count) counts.push(start.count);
-        if (start.alsoWrite) alsoWrites.push((t) => (start.alsoWrite as (t: Trx) => Promise<void>)(t));
-      }
+    // Only a dedupe key can conflict: those executions are written first, to learn which were stored.
+    const deduped = starts.filter((start) => start.execution.dedupeKey != null);
+    const stored = new Set<string>();
+    if (deduped.length) {
+      const result = await trx.executeQuery(
+        insertDedupedExecutions.query(deduped.map((start) => start.execution)),
+      );
+      for (const id of column<string>(result.rows as never, "executionId", "execution_id")) stored.add(id);
+    }
+    for (const start of starts) {
+      const isDeduped = start.execution.dedupeKey != null;
+      const isStored = !isDeduped || stored.delete(start.execution.executionId);
+      outcomes[start.index] = isStored;
+      if (!isStored) continue;
+      if (!isDeduped) executions.push(start.execution);
+      messages.push(...start.messages);
+      jobs.push(...start.jobs);
+      rows.push(...(start.rows ?? []));
+      if (start.count) counts.push(start.count);
+      if (start.alsoWrite) alsoWrites.push(start.alsoWrite);
     }
 
     if (completes.length) {
-      const result = await trx.executeQuery(deleteJobs(completes.map((complete) => complete.jobId)));
-      const acknowledged = new Set(column<string>(result.rows as never, "jobId", "job_id"));
-      const steps = new Map<string, Insertable<StepsTable>>();
+      // A job twice in one batch (its lease ran out, two workers finished it): the first stands.
+      const firsts = new Map<string, (typeof completes)[number]>();
       for (const complete of completes) {
-        // A job twice in one batch (its lease ran out, two workers finished it): the first stands.
-        const isMine = acknowledged.delete(complete.jobId);
+        if (firsts.has(complete.jobId)) outcomes[complete.index] = false;
+        else firsts.set(complete.jobId, complete);
+      }
+      const result = await trx.executeQuery(acknowledge([...firsts.values()].map((first) => first.step)));
+      const acknowledged = new Set(column<string>(result.rows as never, "jobId", "job_id"));
+      for (const complete of firsts.values()) {
+        const isMine = acknowledged.has(complete.jobId);
         outcomes[complete.index] = isMine;
         if (!isMine) continue;
-        steps.set(complete.step.stepId, complete.step);
         messages.push(...complete.messages);
         jobs.push(...complete.jobs);
-        if (complete.alsoWrite) {
-          const write = complete.alsoWrite;
-          alsoWrites.push((t) => write(t));
-        }
+        if (complete.alsoWrite) alsoWrites.push(complete.alsoWrite);
       }
-      if (steps.size) await trx.executeQuery(upsertSteps.query([...steps.values()]));
     }
 
-    // Counted late, so the counter rows every commit of an operator shares stay locked briefly.
-    const tallies = tallyEvents(counts);
-    const now = Date.now();
-    if (messages.length) await trx.executeQuery(insertMessages.query(messages));
-    if (jobs.length) await trx.executeQuery(insertJobsAndNotify.query(jobs, this.instanceId, tallies, now));
-    for (const write of alsoWrites) await write(trx);
     const rowsByInsert = new Map<RowsInsert<unknown>, Insertable<unknown>[]>();
     for (const { insert, row } of rows) rowsByInsert.set(insert, [...(rowsByInsert.get(insert) ?? []), row]);
-    for (const [insert, tableRows] of rowsByInsert) await trx.executeQuery(insert.query(tableRows));
+    const parts = [
+      { insert: insertExecutions as RowsInsert<unknown>, rows: executions as Insertable<unknown>[] },
+      { insert: insertMessages as RowsInsert<unknown>, rows: messages as Insertable<unknown>[] },
+      ...[...rowsByInsert].map(([insert, tableRows]) => ({ insert, rows: tableRows })),
+    ];
+    const inserts = insertAll(parts, jobs, tallyEvents(counts), {
+      sender: this.instanceId,
+      now: Date.now(),
+    });
+    if (inserts) await trx.executeQuery(inserts);
+    for (const write of alsoWrites) await write(trx);
     for (const [index, entry] of batch.entries())
       if (entry.kind === "other") outcomes[index] = await entry.write(trx);
-    // Runs without jobs (channels with no action): their events in a statement of their own.
-    if (!jobs.length) await addEventTallies(trx, "postgres", tallies, now);
     return outcomes;
   }
 }

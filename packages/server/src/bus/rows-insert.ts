@@ -11,16 +11,46 @@ export const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${le
  */
 export class RowsInsert<Table> {
   private readonly names: Array<keyof Table & string>;
-  readonly sql: string;
+  private readonly columns: string;
+  /** The statement's text by its first parameter's number and filter: a few shapes, made once each. */
+  private readonly texts = new Map<string, string>();
   /** SQLite's insert of one row (no round trip there to save). */
   private readonly sqliteSql: string;
 
-  constructor(table: string, types: ColumnTypes<Table>, suffix = "") {
+  constructor(
+    private readonly table: string,
+    private readonly types: ColumnTypes<Table>,
+    private readonly suffix = "",
+  ) {
     this.names = Object.keys(types) as Array<keyof Table & string>;
-    const columns = this.names.map(snake).join(", ");
-    const arrays = this.names.map((name, index) => `$${index + 1}::${types[name]}[]`).join(", ");
-    this.sql = `insert into ${table} (${columns}) select * from unnest(${arrays}) ${suffix}`.trim();
-    this.sqliteSql = `insert into ${table} (${columns}) values (${this.names.map(() => "?").join(", ")})`;
+    this.columns = this.names.map(snake).join(", ");
+    this.sqliteSql = `insert into ${table} (${this.columns}) values (${this.names.map(() => "?").join(", ")})`;
+  }
+
+  /**
+   * The insert with its arrays as parameters `$first` on, to stand alone or in a `with` of several.
+   * `where` filters the rows, as `u` (a row whose step was acknowledged in the same statement).
+   */
+  text(first = 1, where = ""): string {
+    const key = `${first} ${where}`;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      const arrays = this.names.map((name, index) => `$${first + index}::${this.types[name]}[]`).join(", ");
+      const filter = where ? ` where ${where}` : "";
+      text =
+        `insert into ${this.table} (${this.columns}) select * from unnest(${arrays}) as u(${this.columns})${filter} ${this.suffix}`.trim();
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+
+  /** The statement's parameters for `rows`: one array a column. */
+  parameters(rows: ReadonlyArray<Insertable<Table>>): unknown[] {
+    return this.names.map((name) => rows.map((row) => (row as Record<string, unknown>)[name] ?? null));
+  }
+
+  query(rows: ReadonlyArray<Insertable<Table>>): CompiledQuery {
+    return CompiledQuery.raw(this.text(), this.parameters(rows));
   }
 
   sqliteQuery(row: Insertable<Table>): CompiledQuery {
@@ -28,13 +58,6 @@ export class RowsInsert<Table> {
       this.sqliteSql,
       this.names.map((name) => (row as Record<string, unknown>)[name] ?? null),
     );
-  }
-
-  query(rows: ReadonlyArray<Insertable<Table>>, extra: unknown[] = []): CompiledQuery {
-    const parameters = this.names.map((name) =>
-      rows.map((row) => (row as Record<string, unknown>)[name] ?? null),
-    );
-    return CompiledQuery.raw(this.sql, [...parameters, ...extra]);
   }
 }
 
