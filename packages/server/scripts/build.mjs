@@ -13,6 +13,8 @@ await build({
     { in: "src/cli/main.ts", out: "main" },
     // Named as the sandbox thread's source asks for its worker: new URL("./worker-entry.mjs", import.meta.url).
     { in: "src/sandbox/worker.ts", out: "worker-entry" },
+    // The same for the SQLite log's checkpointer thread (store/database.ts).
+    { in: "src/store/wal-checkpointer.ts", out: "wal-checkpointer-entry" },
   ],
   // dist/js/ sits as deep as src/api/, so paths built from import.meta.url (the studio's build) hold.
   outdir: out,

@@ -511,21 +511,22 @@ export async function startConflux(config: Config, logger: Logger = createLogger
     },
     announce,
   );
+  // One object for every job: spreading the services anew for each cost more than some actions.
+  const jobServices = {
+    ...actions,
+    store,
+    runApps,
+    bus,
+    logger,
+    retry,
+    breakers,
+    maxMessageBytes: config.limits.maxMessageBytes,
+    stepEvents,
+  };
   const worker = new Worker(
     bus,
     suspendedOperators.holdJobs(
-      (job) =>
-        runJob(job, {
-          ...actions,
-          store,
-          runApps,
-          bus,
-          logger,
-          retry,
-          breakers,
-          maxMessageBytes: config.limits.maxMessageBytes,
-          stepEvents,
-        }),
+      (job) => runJob(job, jobServices),
       async (job) => {
         const setAside = await operatorSuspensions.setAside(job, Date.now());
         if (setAside) bus.letGo(job);

@@ -96,11 +96,22 @@ export async function recordSignIn(
   });
 }
 
+/** Every route's apiKind, made once: a bounded set (the routes), asked for on every change. */
+const apiKinds = new Map<string, string>();
+
 /** The route as OpenAPI writes it, `/v1/apps/{appId}`: what SORACOM's apiKind holds (e.g. `/v1/auth`). */
 function apiKindOf(request: FastifyRequest): string {
-  const route = request.routeOptions.url ?? requestPathOf(request);
-  return route.replace(/:(\w+)/g, "{$1}");
+  const route = request.routeOptions.url;
+  if (route === undefined) return openApiPath(requestPathOf(request));
+  let apiKind = apiKinds.get(route);
+  if (apiKind === undefined) {
+    apiKind = openApiPath(route);
+    apiKinds.set(route, apiKind);
+  }
+  return apiKind;
 }
+
+const openApiPath = (path: string) => path.replace(/:(\w+)/g, "{$1}");
 
 /** The path without the query string, which may carry values nobody should read in a log. */
 function requestPathOf(request: FastifyRequest): string {

@@ -140,11 +140,12 @@ async function runAction(
       "action_type_unavailable",
       `action type '${action.type}' cannot run in this Conflux yet`,
     );
-  const context = createActionContext({ ...services, outbound }, operator, {
-    scope: input.scope,
-    idempotencyKey: input.job.jobId,
-    hop: input.message.hop,
-  });
+  const context = createActionContext(
+    services,
+    operator,
+    { scope: input.scope, idempotencyKey: input.job.jobId, hop: input.message.hop },
+    outbound,
+  );
   return runActionOfType(action.type, action.config, context);
 }
 

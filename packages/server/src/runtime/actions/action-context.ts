@@ -4,9 +4,9 @@ import type { OutboundClient } from "../../outbound/guarded-client.ts";
 import type { Cipher } from "../../secrets/cipher.ts";
 import type { OperatorStore } from "../../store/store.ts";
 import type { AiPort } from "../ports/ai-port.ts";
-import type { ApiCallPort } from "../ports/api-call-port.ts";
+import type { ApiCallPort, OperatorApiCalls } from "../ports/api-call-port.ts";
 import type { CollectPort } from "../ports/collect-port.ts";
-import type { DevicePort } from "../ports/device-port.ts";
+import type { DevicePort, OperatorDeviceAccess } from "../ports/device-port.ts";
 import type { GoogleTokenPort } from "../ports/google-token-port.ts";
 import type { VerifiedAddressesPort } from "../ports/verified-addresses.ts";
 import { type ActionContext, ActionError } from "./action.ts";
@@ -25,37 +25,70 @@ export interface ActionServices {
   verifiedAddresses: VerifiedAddressesPort;
 }
 
-/** One run's context: the services, narrowed to the operator the run belongs to. */
+/** One run's context: the services (`outbound` in place of theirs, when given), narrowed to the run's operator. */
 export function createActionContext(
   services: ActionServices,
   operator: OperatorStore,
   run: { scope: Scope; idempotencyKey: string; hop: number },
+  outbound: OutboundClient = services.outbound,
 ): ActionContext {
-  // Built when an action asks: most steps (republish, webhook) never reach devices or the API.
-  let devices: ActionContext["devices"] | undefined;
-  let apiCalls: ActionContext["apiCalls"] | undefined;
-  return {
-    ...run,
-    operator,
-    outbound: services.outbound,
-    mail: services.mail,
-    openCredential: async (credentialsId) => {
-      const credential = await operator.getCredential(credentialsId);
-      if (!credential) throw new ActionError("credentials_not_found", `no credentials '${credentialsId}'`);
-      return JSON.parse(services.cipher.open(credential.sealed)) as Record<string, string>;
-    },
-    ai: services.ai,
-    get devices() {
-      devices ??= services.devices.forOperator(operator.operatorId);
-      return devices;
-    },
-    lineApiUrl: services.lineApiUrl,
-    googleTokens: services.googleTokens,
-    collectBatches: services.collectBatches,
-    get apiCalls() {
-      apiCalls ??= services.apiCalls.forOperator(operator.operatorId);
-      return apiCalls;
-    },
-    verifiedAddresses: services.verifiedAddresses,
-  };
+  return new RunContext(services, operator, run, outbound);
+}
+
+/**
+ * A class rather than an object literal: a step makes one, and a literal defines its getters anew on
+ * every object. Device and API access are built when an action asks: most steps never reach them.
+ */
+class RunContext implements ActionContext {
+  readonly scope: Scope;
+  readonly idempotencyKey: string;
+  readonly hop: number;
+  private operatorDevices: OperatorDeviceAccess | undefined;
+  private operatorApiCalls: OperatorApiCalls | undefined;
+
+  constructor(
+    private readonly services: ActionServices,
+    readonly operator: OperatorStore,
+    run: { scope: Scope; idempotencyKey: string; hop: number },
+    readonly outbound: OutboundClient,
+  ) {
+    this.scope = run.scope;
+    this.idempotencyKey = run.idempotencyKey;
+    this.hop = run.hop;
+  }
+
+  get mail() {
+    return this.services.mail;
+  }
+  get ai() {
+    return this.services.ai;
+  }
+  get lineApiUrl() {
+    return this.services.lineApiUrl;
+  }
+  get googleTokens() {
+    return this.services.googleTokens;
+  }
+  get collectBatches() {
+    return this.services.collectBatches;
+  }
+  get verifiedAddresses() {
+    return this.services.verifiedAddresses;
+  }
+
+  get devices(): OperatorDeviceAccess {
+    this.operatorDevices ??= this.services.devices.forOperator(this.operator.operatorId);
+    return this.operatorDevices;
+  }
+
+  get apiCalls(): OperatorApiCalls {
+    this.operatorApiCalls ??= this.services.apiCalls.forOperator(this.operator.operatorId);
+    return this.operatorApiCalls;
+  }
+
+  async openCredential(credentialsId: string): Promise<Record<string, string>> {
+    const credential = await this.operator.getCredential(credentialsId);
+    if (!credential) throw new ActionError("credentials_not_found", `no credentials '${credentialsId}'`);
+    return JSON.parse(this.services.cipher.open(credential.sealed)) as Record<string, string>;
+  }
 }
