@@ -98,6 +98,14 @@ describe("the README's first app in a browser", { timeout: 120_000 }, () => {
     const step = page.getByRole("region", { name: "Step details" });
     await expect.poll(() => step.textContent()).toContain("received");
     await step.scrollIntoViewIfNeeded();
+    // The canvas brings the clicked node into view above the drawer that opened under it.
+    const insideCanvas = () =>
+      notify.evaluate((node) => {
+        const pane = node.closest(".react-flow")?.getBoundingClientRect();
+        const box = node.getBoundingClientRect();
+        return Boolean(pane && box.top >= pane.top && box.bottom <= pane.bottom && box.right <= pane.right);
+      });
+    await expect.poll(insideCanvas, { timeout: 5_000 }).toBe(true);
     await screenshotReadable("run-step");
   });
 

@@ -121,9 +121,10 @@ export function Canvas(props: CanvasProps) {
       if (edge.target === reveal.nodeId) near.add(edge.source);
     }
     const { width, height } = store.getState();
+    // Linear: the smooth path zooms out while it pans, drawing the nodes' text too small to read meanwhile.
     void setViewport(
       revealViewport(getNodesBounds([...near]), getNodesBounds([node]), { width, height }, getViewport()),
-      { duration: 200 },
+      { duration: 200, interpolate: "linear" },
     );
   }, [props.reveal, nodes]);
 

@@ -86,9 +86,10 @@ class RunContext implements ActionContext {
     return this.operatorApiCalls;
   }
 
-  async openCredential(credentialsId: string): Promise<Record<string, string>> {
+  /** A property, not a method: actions hand it on to code that calls it alone (ai/ask-model.ts). */
+  readonly openCredential = async (credentialsId: string): Promise<Record<string, string>> => {
     const credential = await this.operator.getCredential(credentialsId);
     if (!credential) throw new ActionError("credentials_not_found", `no credentials '${credentialsId}'`);
     return JSON.parse(this.services.cipher.open(credential.sealed)) as Record<string, string>;
-  }
+  };
 }
