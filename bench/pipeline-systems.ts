@@ -37,10 +37,15 @@ export interface Services {
 
 const randomSuffix = () => `${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 
-/** Sums the CPU time of the backends whose application_name is `tag`, remembering those that already left. */
+/**
+ * Sums the CPU time of the backends whose application_name is `tag` since the first call, remembering
+ * those that already left. A backend first seen later started after the call before (the pool grows under
+ * load): all its CPU counts, not only what it burnt after it was first seen.
+ */
 function backendCpu(postgresUrl: string, tag: string) {
   const baseline = new Map<number, number>();
   const latest = new Map<number, number>();
+  let firstCall = true;
   return async (): Promise<number> => {
     const admin = new pg.Client({ connectionString: postgresUrl });
     await admin.connect();
@@ -51,9 +56,10 @@ function backendCpu(postgresUrl: string, tag: string) {
       );
       for (const { pid } of rows) {
         const cpu = processCpuMs(pid);
-        if (!baseline.has(pid)) baseline.set(pid, cpu);
+        if (!baseline.has(pid)) baseline.set(pid, firstCall ? cpu : 0);
         latest.set(pid, cpu);
       }
+      firstCall = false;
     } finally {
       await admin.end();
     }

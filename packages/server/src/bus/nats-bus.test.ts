@@ -162,6 +162,41 @@ describe("the JetStream bus on PostgreSQL", () => {
     await expectNothingClaimed(bus);
   });
 
+  it.skipIf(!reachable)(
+    "runs a job whose message came before its own commit when the commit ends, not after a redelivery",
+    async () => {
+      const prefix = newPrefix();
+      const bus = await openBus({ prefix });
+      let release = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const execution = { executionId: "EARLY1", operatorId: alice, appId: "APP-A", channelId: "in" };
+      // JetStream delivers the job's message at once; the transaction that writes the job waits.
+      const started = bus.startExecution(
+        { ...execution, eventType: "api", dedupeKey: null, replayOf: null },
+        delivery("EARLY1", ["hook"]),
+        () => held,
+      );
+      await expectNothingClaimed(bus);
+      release();
+      await started;
+      const [job] = await claimSoon(bus);
+      expect(job).toMatchObject({ jobId: "EARLY1:hook", attempts: 1 });
+      if (!job) throw new Error("no job");
+      const nats = await connect({ servers: natsUrl });
+      try {
+        const names = natsNames(prefix);
+        const info = await (await jetstreamManager(nats)).consumers.info(names.stream, names.consumer);
+        // The message that came early waited here: JetStream delivered it once.
+        expect(info.num_redelivered).toBe(0);
+      } finally {
+        await nats.close();
+      }
+      await bus.complete(job, stepOf(job), []);
+    },
+  );
+
   it.skipIf(!reachable)("wakes a parked job let through as a breaker's probe", async () => {
     const bus = await openBus();
     const job = await start(bus, "PROBE1");

@@ -94,6 +94,12 @@ export class NatsBus implements Bus {
   private readonly events = new EventEmitter();
   /** Delivered by a pull, not yet claimed. */
   private readonly buffer: JsMsg[] = [];
+  /**
+   * Jobs this process published and has not committed yet (the publish comes first), with their messages
+   * that JetStream delivered meanwhile: they go to the worker when the commit ends, instead of coming
+   * back after a delay. Another instance's early messages still come back after one (`soon`).
+   */
+  private readonly uncommitted = new Map<string, JsMsg[]>();
   /** Claimed by this process's worker, by job id, until completed or retried, or its lease ends. */
   private readonly leased = new Map<string, Lease>();
   private nextLeaseSweep = 0;
@@ -158,6 +164,30 @@ export class NatsBus implements Bus {
     await Promise.all(publishing);
   }
 
+  /** Publishes the deliveries' jobs, then commits them; their messages that arrive first wait here for the commit. */
+  private async publishThenCommit<T>(deliveries: Delivery[], commit: () => Promise<T>): Promise<T> {
+    const jobIds = deliveries.flatMap(({ message, actionIds }) =>
+      actionIds.map((actionId) => `${message.messageId}:${actionId}`),
+    );
+    for (const jobId of jobIds) this.uncommitted.set(jobId, []);
+    let committed = false;
+    try {
+      await this.publish(deliveries);
+      const result = await commit();
+      committed = true;
+      return result;
+    } finally {
+      const early = jobIds.flatMap((jobId) => this.uncommitted.get(jobId) ?? []);
+      for (const jobId of jobIds) this.uncommitted.delete(jobId);
+      // Rolled back: each finds its job missing and is dropped once its grace ends, as a stray message is.
+      for (const message of early) {
+        if (committed) this.buffer.push(message);
+        else message.nak(soon(message));
+      }
+      if (committed && early.length) this.events.emit("work");
+    }
+  }
+
   /**
    * Publishes jobs written to the queue table outside the bus (failed deliveries queued again, parked
    * jobs released), inside the transaction that writes them, before it commits: a commit never lacks
@@ -181,13 +211,19 @@ export class NatsBus implements Bus {
     alsoWrite?: WriteWithExecution,
     alongRows?: readonly PendingRow[],
   ): Promise<{ executionId: string; duplicate: boolean }> {
-    await this.publish([delivery]);
-    return this.sql.startExecution(execution, delivery, alsoWrite, alongRows);
+    return this.publishThenCommit([delivery], () =>
+      this.sql.startExecution(execution, delivery, alsoWrite, alongRows),
+    );
   }
 
   async claim(max: number, leaseMs: number): Promise<Job[]> {
     this.forgetEndedLeases(Date.now(), leaseMs);
-    const taken = this.buffer.splice(0, max);
+    const taken: JsMsg[] = [];
+    for (const message of this.buffer.splice(0, max)) {
+      const early = this.uncommitted.get(message.string());
+      if (early) early.push(message);
+      else taken.push(message);
+    }
     if (taken.length < max) this.pull(max - taken.length);
     if (!taken.length) return [];
     try {
@@ -278,10 +314,9 @@ export class NatsBus implements Bus {
   }
 
   async complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void> {
-    await this.whileCommitting(job, async () => {
-      await this.publish(outputs);
-      await this.sql.complete(job, step, outputs, alsoWrite);
-    });
+    await this.whileCommitting(job, () =>
+      this.publishThenCommit(outputs, () => this.sql.complete(job, step, outputs, alsoWrite)),
+    );
     this.leased.get(job.jobId)?.message.ack();
     this.leased.delete(job.jobId);
   }
@@ -361,6 +396,7 @@ export class NatsBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     for (const message of this.buffer.splice(0)) message.nak();
+    for (const early of this.uncommitted.values()) for (const message of early.splice(0)) message.nak();
     for (const { message } of this.leased.values()) message.nak();
     this.leased.clear();
     await this.connection.drain();
