@@ -21,8 +21,9 @@ const READ_OPERATIONS: ReadonlySet<string> = new Set(["Auth:checkPermissions"]);
  */
 export function auditChanges(api: FastifyInstance, auditLogs: AuditLogStore): void {
   api.addHook("onSend", async (request, reply, payload) => {
+    if (recordedWithChange.has(request)) return payload;
     const entry = auditEntryOf(request, reply.statusCode);
-    if (entry === undefined || recordedWithChange.has(request)) return payload;
+    if (entry === undefined) return payload;
     try {
       await auditLogs.record(entry);
     } catch (error) {

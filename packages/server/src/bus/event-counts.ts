@@ -1,4 +1,4 @@
-import { CompiledQuery, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Database } from "../store/schema.ts";
 import { CompiledStatement } from "./compiled-statement.ts";
 
@@ -111,20 +111,15 @@ export function eventTallyParameters(tallies: EventTally[], now: number): unknow
   ];
 }
 
-const addTalliesOnPostgres = `with ${eventTallyExpressions(1)} select 1`;
-
-/** Adds the tallies to the operators' monthly and daily `events` counters, in the caller's transaction. */
+/**
+ * SQLite: adds the tallies to the operators' monthly and daily `events` counters, in the caller's
+ * transaction (PostgreSQL's group commit joins `eventTallyExpressions` to its inserts instead).
+ */
 export async function addEventTallies(
   trx: Kysely<Database>,
-  kind: "sqlite" | "postgres",
   tallies: EventTally[],
   now: number,
 ): Promise<void> {
-  if (tallies.length === 0) return;
-  if (kind === "postgres") {
-    await trx.executeQuery(CompiledQuery.raw(addTalliesOnPostgres, eventTallyParameters(tallies, now)));
-    return;
-  }
   for (const { operatorId, day, amount } of tallies) {
     const values = { operatorId, metric, amount, updatedAt: now };
     await addToMonth.execute(trx, { ...values, month: day.slice(0, 7) });

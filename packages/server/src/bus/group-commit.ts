@@ -124,7 +124,7 @@ export class GroupCommit {
     const counted = batch.flatMap((pending, index) =>
       pending.count && "value" in (outcomes[index] as Outcome) ? [pending.count] : [],
     );
-    await addEventTallies(trx, "sqlite", tallyEvents(counted), Date.now());
+    await addEventTallies(trx, tallyEvents(counted), Date.now());
   }
 }
 

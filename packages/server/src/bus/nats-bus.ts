@@ -62,6 +62,16 @@ const announcedHeader = "Conflux-Announced";
  */
 const soon = (message: JsMsg) => Math.min(100 * 2 ** (message.info.deliveryCount - 1), 1_000);
 
+/** The job of each action a delivery's message goes to (the SQL bus names its rows the same way). */
+function jobsOf(deliveries: Delivery[]): Array<{ jobId: string; operatorId: string }> {
+  return deliveries.flatMap(({ message, actionIds }) =>
+    actionIds.map((actionId) => ({
+      jobId: `${message.messageId}:${actionId}`,
+      operatorId: message.operatorId,
+    })),
+  );
+}
+
 /** A job this process's worker holds, and the message JetStream delivered it with. */
 interface Lease {
   message: JsMsg;
@@ -154,25 +164,22 @@ export class NatsBus implements Bus {
   }
 
   /** One message per job; the dedup id makes a repeated publish of the same job one message. */
-  private async publish(deliveries: Delivery[]): Promise<void> {
-    const publishing: Promise<unknown>[] = [];
-    for (const { message, actionIds } of deliveries)
-      for (const actionId of actionIds) {
-        const jobId = `${message.messageId}:${actionId}`;
-        publishing.push(this.js.publish(this.names.subject(message.operatorId), jobId, { msgID: jobId }));
-      }
-    await Promise.all(publishing);
+  private async publish(jobs: ReadonlyArray<{ jobId: string; operatorId: string }>): Promise<void> {
+    await Promise.all(
+      jobs.map(({ jobId, operatorId }) =>
+        this.js.publish(this.names.subject(operatorId), jobId, { msgID: jobId }),
+      ),
+    );
   }
 
   /** Publishes the deliveries' jobs, then commits them; their messages that arrive first wait here for the commit. */
   private async publishThenCommit<T>(deliveries: Delivery[], commit: () => Promise<T>): Promise<T> {
-    const jobIds = deliveries.flatMap(({ message, actionIds }) =>
-      actionIds.map((actionId) => `${message.messageId}:${actionId}`),
-    );
+    const jobs = jobsOf(deliveries);
+    const jobIds = jobs.map((job) => job.jobId);
     for (const jobId of jobIds) this.uncommitted.set(jobId, []);
     let committed = false;
     try {
-      await this.publish(deliveries);
+      await this.publish(jobs);
       const result = await commit();
       committed = true;
       return result;
@@ -352,7 +359,7 @@ export class NatsBus implements Bus {
     // What is taken is known only inside the transaction: published there, before it commits.
     return this.sql.publishTaken(async (trx) => {
       const deliveries = await take(trx);
-      await this.publish(deliveries);
+      await this.publish(jobsOf(deliveries));
       return deliveries;
     });
   }

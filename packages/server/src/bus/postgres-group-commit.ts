@@ -314,7 +314,11 @@ export class PostgresGroupCommit {
     }
 
     const rowsByInsert = new Map<RowsInsert<unknown>, Insertable<unknown>[]>();
-    for (const { insert, row } of rows) rowsByInsert.set(insert, [...(rowsByInsert.get(insert) ?? []), row]);
+    for (const { insert, row } of rows) {
+      const tableRows = rowsByInsert.get(insert);
+      if (tableRows) tableRows.push(row);
+      else rowsByInsert.set(insert, [row]);
+    }
     const parts = [
       { insert: insertExecutions as RowsInsert<unknown>, rows: executions as Insertable<unknown>[] },
       { insert: insertMessages as RowsInsert<unknown>, rows: messages as Insertable<unknown>[] },

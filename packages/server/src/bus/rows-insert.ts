@@ -5,6 +5,9 @@ export type ColumnTypes<Table> = Record<keyof Table & string, "text" | "int4" | 
 
 export const snake = (name: string) => name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 
+/** A column's value; an absent one is null, as Kysely would leave the column out. */
+const columnValue = (row: object, name: string) => (row as Record<string, unknown>)[name] ?? null;
+
 /**
  * Many rows in one PostgreSQL statement of constant text: one array parameter a column, `unnest` makes
  * the rows. The text never changes with the row count, so PostgreSQL parses and plans few shapes.
@@ -46,7 +49,7 @@ export class RowsInsert<Table> {
 
   /** The statement's parameters for `rows`: one array a column. */
   parameters(rows: ReadonlyArray<Insertable<Table>>): unknown[] {
-    return this.names.map((name) => rows.map((row) => (row as Record<string, unknown>)[name] ?? null));
+    return this.names.map((name) => rows.map((row) => columnValue(row, name)));
   }
 
   query(rows: ReadonlyArray<Insertable<Table>>): CompiledQuery {
@@ -56,7 +59,7 @@ export class RowsInsert<Table> {
   sqliteQuery(row: Insertable<Table>): CompiledQuery {
     return CompiledQuery.raw(
       this.sqliteSql,
-      this.names.map((name) => (row as Record<string, unknown>)[name] ?? null),
+      this.names.map((name) => columnValue(row, name)),
     );
   }
 }

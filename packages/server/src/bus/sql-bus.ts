@@ -17,7 +17,7 @@ import type {
   WriteWithStep,
 } from "./bus.ts";
 import { createBusStatements } from "./bus-statements.ts";
-import { addEventTallies, type EventCount, tallyEvents, utcDay } from "./event-counts.ts";
+import { type EventCount, utcDay } from "./event-counts.ts";
 import { type GroupCommit, groupCommitOf } from "./group-commit.ts";
 import { type PostgresGroupCommit, postgresGroupCommitOf } from "./postgres-group-commit.ts";
 import { PostgresWakeUps } from "./postgres-wake-ups.ts";
@@ -99,10 +99,14 @@ class DuplicateExecution extends Error {}
 /** The queue lives in the store's own database, so history, outputs and acknowledgement commit together. */
 export class SqlBus implements Bus {
   private readonly events = new EventEmitter();
-  /** SQLite's: one writer, whose writes of one turn share a commit under savepoints of their own. */
-  private readonly groupCommit: GroupCommit | undefined;
-  /** PostgreSQL's (the process's, shared with the audit log): the writes of one commit's wait share the next, as multi-row statements. */
-  private readonly postgresCommit: PostgresGroupCommit | undefined;
+  /**
+   * The database's group commit. SQLite's: one writer, whose writes of one turn share a commit.
+   * PostgreSQL's (the process's, shared with the audit log): the writes of one commit's wait share the
+   * next, as multi-row statements.
+   */
+  private readonly commit:
+    | { kind: "sqlite"; group: GroupCommit }
+    | { kind: "postgres"; group: PostgresGroupCommit };
   private wakeUps: PostgresWakeUps | undefined;
   /** What every event runs, compiled once for this bus's database. */
   private readonly statements: ReturnType<typeof createBusStatements>;
@@ -110,20 +114,18 @@ export class SqlBus implements Bus {
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly kind: DatabaseKind,
+    kind: DatabaseKind,
     private readonly options: SqlBusOptions = {},
   ) {
     this.events.setMaxListeners(0);
     this.messages = options.messages;
     this.statements = createBusStatements(kind);
-    if (kind === "sqlite") this.groupCommit = groupCommitOf(db);
-    else this.postgresCommit = postgresGroupCommitOf(db);
+    this.commit =
+      kind === "sqlite" ? { kind, group: groupCommitOf(db) } : { kind, group: postgresGroupCommitOf(db) };
   }
 
   private transaction<T>(write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
-    if (this.groupCommit) return this.groupCommit.run(write);
-    if (this.postgresCommit) return this.postgresCommit.run(write);
-    return this.db.transaction().execute(write);
+    return this.commit.kind === "sqlite" ? this.commit.group.run(write) : this.commit.group.run(write);
   }
 
   /** SQLite: one compiled statement a row (no round trips there); returns the message rows, for the cache once they are committed. */
@@ -166,9 +168,9 @@ export class SqlBus implements Bus {
           }
         : undefined;
     try {
-      if (this.postgresCommit) {
+      if (this.commit.kind === "postgres") {
         const { messages, jobs } = deliveryRows([delivery]);
-        const stored = await this.postgresCommit.start({
+        const stored = await this.commit.group.start({
           execution: { ...execution, createdAt },
           messages,
           jobs,
@@ -186,14 +188,7 @@ export class SqlBus implements Bus {
           for (const { insert, row } of alongRows) await trx.executeQuery(insert.sqliteQuery(row));
           return inserted;
         };
-        const rows = this.groupCommit
-          ? await this.groupCommit.run(write, count)
-          : await this.db.transaction().execute(async (trx) => {
-              const inserted = await write(trx);
-              await addEventTallies(trx, this.kind, tallyEvents(count ? [count] : []), createdAt);
-              return inserted;
-            });
-        this.remember(rows);
+        this.remember(await this.commit.group.run(write, count));
       }
     } catch (error) {
       if (!execution.dedupeKey || !(error instanceof DuplicateExecution || isUniqueViolation(error)))
@@ -214,7 +209,7 @@ export class SqlBus implements Bus {
   async claim(max: number, leaseMs: number): Promise<Job[]> {
     // SQLite: a read that finds nothing due (an idle worker's poll) spares a write transaction; there
     // the read costs no round trip, and a job committed after it announces itself.
-    if (this.groupCommit) {
+    if (this.commit.kind === "sqlite") {
       const { rows } = await this.statements.anyDue.execute(this.db, { now: Date.now() });
       if (rows.length === 0) return [];
     }
@@ -246,9 +241,9 @@ export class SqlBus implements Bus {
   }
 
   async complete(job: Job, step: StepRecord, outputs: Delivery[], alsoWrite?: WriteWithStep): Promise<void> {
-    if (this.postgresCommit) {
+    if (this.commit.kind === "postgres") {
       const { messages, jobs } = deliveryRows(outputs);
-      const acknowledged = await this.postgresCommit.complete({
+      const acknowledged = await this.commit.group.complete({
         jobId: job.jobId,
         step: stepRow(job, step),
         messages,
@@ -296,10 +291,10 @@ export class SqlBus implements Bus {
   /** On PostgreSQL, other instances' jobs are heard while anyone here listens for work. */
   onWork(listener: () => void): () => void {
     this.events.on("work", listener);
-    if (this.options.listenUrl && this.postgresCommit && !this.wakeUps)
+    if (this.options.listenUrl && this.commit.kind === "postgres" && !this.wakeUps)
       this.wakeUps = new PostgresWakeUps(
         this.options.listenUrl,
-        this.postgresCommit.instanceId,
+        this.commit.group.instanceId,
         () => this.notify(),
         this.options.logger,
       );

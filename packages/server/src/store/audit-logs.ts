@@ -1,5 +1,4 @@
 import { type Insertable, type Kysely, SqliteAdapter } from "kysely";
-import { CompiledStatement } from "../bus/compiled-statement.ts";
 import { type GroupCommit, groupCommitOf } from "../bus/group-commit.ts";
 import { type PostgresGroupCommit, postgresGroupCommitOf } from "../bus/postgres-group-commit.ts";
 import { type PendingRow, pendingRow, RowsInsert } from "../bus/rows-insert.ts";
@@ -54,7 +53,7 @@ function auditRow(entry: AuditEntry): Insertable<AuditLogsTable> {
   };
 }
 
-/** PostgreSQL: the rows of one group commit in one statement. */
+/** Its insert: one row on SQLite; on PostgreSQL a group commit's rows in one statement. */
 const insertRows = new RowsInsert<AuditLogsTable>("audit_logs", {
   auditId: "text",
   operatorId: "text",
@@ -88,24 +87,6 @@ export class AuditLogStore {
   private readonly groupCommit: GroupCommit | undefined;
   private readonly postgresCommit: PostgresGroupCommit | undefined;
 
-  /** Every change made through the API writes a row: built and compiled once, not per call. */
-  private readonly insertRow = new CompiledStatement<Insertable<AuditLogsTable>>(
-    [
-      "auditId",
-      "operatorId",
-      "apiKind",
-      "apiName",
-      "requestPath",
-      "userName",
-      "remoteIpAddress",
-      "requestedTimeEpochMs",
-      "statusCode",
-      "actorOperatorId",
-      "actorUserName",
-    ],
-    (db, row) => db.insertInto("auditLogs").values(row),
-  );
-
   constructor(private readonly db: Kysely<Database>) {
     if (db.getExecutor().adapter instanceof SqliteAdapter) this.groupCommit = groupCommitOf(db);
     else this.postgresCommit = postgresGroupCommitOf(db);
@@ -113,7 +94,7 @@ export class AuditLogStore {
 
   async record(entry: AuditEntry): Promise<void> {
     const row = auditRow(entry);
-    if (this.groupCommit) await this.groupCommit.run((trx) => this.insertRow.execute(trx, row));
+    if (this.groupCommit) await this.groupCommit.run((trx) => trx.executeQuery(insertRows.sqliteQuery(row)));
     else await this.postgresCommit?.insertRow(pendingRow(insertRows, row));
   }
 
