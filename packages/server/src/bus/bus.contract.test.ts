@@ -1,12 +1,12 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alice, claimSoon, delivery, expectNothingClaimed, stepOf } from "../../test/bus-fixtures.ts";
 import { openWithOperators, useContractDatabases } from "../../test/databases.ts";
 import { natsReachable, natsUrl, useNatsPrefixes } from "../../test/nats.ts";
 import type { Config } from "../conflux.ts";
 import { pendingAuditRow } from "../store/audit-logs.ts";
 import type { SqlStore } from "../store/sql-store.ts";
-import type { StepRecord } from "../store/store.ts";
-import type { Bus, Delivery, Job, NewExecution } from "./bus.ts";
+import type { Bus, NewExecution } from "./bus.ts";
 import { FailedDeliveries } from "./failed-deliveries.ts";
 import { NatsBus } from "./nats-bus.ts";
 import { SqlBus } from "./sql-bus.ts";
@@ -17,6 +17,7 @@ const nats = await useContractDatabases("bus-nats");
 const withNats = await natsReachable();
 const newPrefix = useNatsPrefixes("bus");
 const logger = pino({ level: "silent" });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 type BusKind = "sql" | "nats";
 const variants: Array<[string, Config["database"] | undefined, BusKind, string]> = [
@@ -25,8 +26,6 @@ const variants: Array<[string, Config["database"] | undefined, BusKind, string]>
   ["JetStream on SQLite", withNats ? nats.databases[0]?.[1] : undefined, "nats", nats.sqliteDir],
   ["JetStream on PostgreSQL", withNats ? nats.databases[1]?.[1] : undefined, "nats", nats.sqliteDir],
 ];
-
-const alice = "OP0000000001";
 
 function execution(executionId: string, dedupeKey: string | null = null): NewExecution {
   return {
@@ -39,72 +38,6 @@ function execution(executionId: string, dedupeKey: string | null = null): NewExe
     replayOf: null,
     appVersion: 3,
   };
-}
-
-function delivery(
-  messageId: string,
-  actionIds: string[],
-  availableAt = 0,
-  executionId = messageId,
-): Delivery {
-  return {
-    message: {
-      messageId,
-      executionId,
-      operatorId: alice,
-      appId: "APP-A",
-      channelId: "in",
-      hop: 0,
-      payload: { temp: 9 },
-      context: { eventType: "api" },
-      parentStepId: null,
-    },
-    actionIds,
-    availableAt,
-  };
-}
-
-function stepOf(job: Job, fields: Partial<StepRecord> = {}): StepRecord {
-  return {
-    stepId: job.jobId,
-    executionId: job.executionId,
-    messageId: job.messageId,
-    channelId: "in",
-    actionId: job.actionId,
-    actionType: "webhook",
-    status: "completed",
-    conditionValue: true,
-    input: { temp: 9 },
-    result: { ok: true },
-    error: null,
-    usage: null,
-    attempts: job.attempts,
-    startedAt: 1,
-    finishedAt: 2,
-    ...fields,
-  };
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Claims until at least `count` jobs came, or `withinMs` passed: a bus may hand work out a moment later. */
-async function claimSoon(bus: Bus, count = 1, withinMs = 5_000, leaseMs = 60_000): Promise<Job[]> {
-  const jobs: Job[] = [];
-  const deadline = Date.now() + withinMs;
-  while (jobs.length < count && Date.now() < deadline) {
-    jobs.push(...(await bus.claim(100, leaseMs)));
-    if (jobs.length < count) await sleep(20);
-  }
-  return jobs;
-}
-
-/** Every claim for `forMs` comes back empty. */
-async function expectNothingClaimed(bus: Bus, forMs = 400): Promise<void> {
-  const deadline = Date.now() + forMs;
-  while (Date.now() < deadline) {
-    expect(await bus.claim(100, 60_000)).toEqual([]);
-    await sleep(20);
-  }
 }
 
 describe.each(variants)("%s", (_name, database, kind, sqliteDir) => {
@@ -155,7 +88,7 @@ describe.each(variants)("%s", (_name, database, kind, sqliteDir) => {
       // A job comes with the app version its execution started on, for the runtime to run that version.
       expect(job).toMatchObject({ jobId: "EXEC1:a1", attempts: 1, appVersion: 3 });
       expect(more).toEqual([]);
-      await expectNothingClaimed(bus); // leased; the duplicate's job was never stored
+      await expectNothingClaimed(bus, 400); // leased; the duplicate's job was never stored
       if (!job) throw new Error("no job");
 
       const retrying = stepOf(job, {
@@ -192,7 +125,7 @@ describe.each(variants)("%s", (_name, database, kind, sqliteDir) => {
       ]);
       expect(detail?.messages[0]?.payload).toEqual({ temp: 9 });
       expect(await store.forOperator("OP0000000002").getExecution("APP-A", "EXEC1")).toBeUndefined();
-      await expectNothingClaimed(bus);
+      await expectNothingClaimed(bus, 400);
     },
   );
 
@@ -325,8 +258,8 @@ describe.each(variants)("%s", (_name, database, kind, sqliteDir) => {
     expect(new Set(all).size).toBe(40);
     expect(seen[0].length).toBeGreaterThan(0);
     expect(seen[1].length).toBeGreaterThan(0);
-    await expectNothingClaimed(one);
-    await expectNothingClaimed(two);
+    await expectNothingClaimed(one, 400);
+    await expectNothingClaimed(two, 400);
   });
 
   it.skipIf(!database)(

@@ -3,12 +3,12 @@ import { connect } from "@nats-io/transport-node";
 import pg from "pg";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { alice, claimSoon, delivery, expectNothingClaimed, stepOf } from "../../test/bus-fixtures.ts";
 import { createPostgresSchema, openWithOperators } from "../../test/databases.ts";
 import { natsReachable, natsUrl, useNatsPrefixes } from "../../test/nats.ts";
 import { OperatorSuspensions } from "../store/operator-suspensions.ts";
 import type { SqlStore } from "../store/sql-store.ts";
-import type { StepRecord } from "../store/store.ts";
-import { type Delivery, type Job, parkedAt } from "./bus.ts";
+import { type Job, parkedAt } from "./bus.ts";
 import { DestinationBreakers } from "./destination-breakers.ts";
 import { type AnnounceJobs, FailedDeliveries } from "./failed-deliveries.ts";
 import { NatsBus, type NatsBusOptions, natsNames } from "./nats-bus.ts";
@@ -21,71 +21,13 @@ const postgres = await createPostgresSchema();
 const reachable = postgres !== undefined && (await natsReachable());
 const newPrefix = useNatsPrefixes("natsbus");
 const logger = pino({ level: "silent" });
-const alice = "OP0000000001";
 const destination = "https://hooks.example:443";
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function delivery(messageId: string, actionIds: string[]): Delivery {
-  return {
-    message: {
-      messageId,
-      executionId: messageId,
-      operatorId: alice,
-      appId: "APP-A",
-      channelId: "in",
-      hop: 0,
-      payload: { n: 1 },
-      context: { eventType: "api" },
-      parentStepId: null,
-    },
-    actionIds,
-    availableAt: 0,
-  };
-}
 
 /** A run of one message with one job, `<id>:hook`. */
 function queue(bus: NatsBus, id: string) {
   const execution = { executionId: id, operatorId: alice, appId: "APP-A", channelId: "in", eventType: "api" };
   return bus.startExecution({ ...execution, dedupeKey: null, replayOf: null }, delivery(id, ["hook"]));
-}
-
-function stepOf(job: Job, fields: Partial<StepRecord> = {}): StepRecord {
-  return {
-    stepId: job.jobId,
-    executionId: job.executionId,
-    messageId: job.messageId,
-    channelId: "in",
-    actionId: job.actionId,
-    actionType: "webhook",
-    status: "completed",
-    conditionValue: true,
-    input: { n: 1 },
-    result: { ok: true },
-    error: null,
-    usage: null,
-    attempts: job.attempts,
-    startedAt: 1,
-    finishedAt: 2,
-    ...fields,
-  };
-}
-
-async function claimSoon(bus: NatsBus, count = 1, withinMs = 5_000, leaseMs = 60_000): Promise<Job[]> {
-  const jobs: Job[] = [];
-  const deadline = Date.now() + withinMs;
-  while (jobs.length < count && Date.now() < deadline) {
-    jobs.push(...(await bus.claim(100, leaseMs)));
-    if (jobs.length < count) await sleep(20);
-  }
-  return jobs;
-}
-
-async function expectNothingClaimed(bus: NatsBus, forMs = 600, leaseMs = 60_000): Promise<void> {
-  const deadline = Date.now() + forMs;
-  while (Date.now() < deadline) {
-    expect(await bus.claim(100, leaseMs)).toEqual([]);
-    await sleep(20);
-  }
 }
 
 describe("the JetStream bus on PostgreSQL", () => {
@@ -148,7 +90,7 @@ describe("the JetStream bus on PostgreSQL", () => {
     const bus = await openBus();
     const job = await start(bus, "PARK1");
     await park(bus, job);
-    await expectNothingClaimed(bus);
+    await expectNothingClaimed(bus, 600);
     const breakers = new DestinationBreakers(
       store.db,
       { failuresToOpen: 1, firstWaitMs: 60_000, maxWaitMs: 60_000 },
@@ -159,7 +101,7 @@ describe("the JetStream bus on PostgreSQL", () => {
     expect(woken).toMatchObject({ jobId: "PARK1:hook", attempts: 2 });
     if (!woken) throw new Error("not woken");
     await bus.complete(woken, stepOf(woken), []);
-    await expectNothingClaimed(bus);
+    await expectNothingClaimed(bus, 600);
   });
 
   it.skipIf(!reachable)(
@@ -178,7 +120,7 @@ describe("the JetStream bus on PostgreSQL", () => {
         delivery("EARLY1", ["hook"]),
         () => held,
       );
-      await expectNothingClaimed(bus);
+      await expectNothingClaimed(bus, 600);
       release();
       await started;
       const [job] = await claimSoon(bus);
@@ -222,7 +164,7 @@ describe("the JetStream bus on PostgreSQL", () => {
     await queue(bus, "HELD1");
     expect(await suspensions.suspend(alice, { reason: "other" }, Date.now())).toBe(true);
     // Its message arrives and goes back to wait: the job is set aside.
-    await expectNothingClaimed(bus);
+    await expectNothingClaimed(bus, 600);
     const [[resumed], back] = await Promise.all([claimSoon(bus), suspensions.resume(alice, Date.now())]);
     expect(back).toBe(true);
     expect(resumed).toMatchObject({ jobId: "HELD1:hook", attempts: 1 });
