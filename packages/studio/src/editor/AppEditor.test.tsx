@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { AppEditor } from "./AppEditor.tsx";
 import type { AppEditorProps, RunView, SaveOutcome } from "./contract.ts";
 import { coldChainApp } from "./test-apps.ts";
+import { runStep } from "./test-render.tsx";
 
 afterEach(cleanup);
 
@@ -143,24 +144,6 @@ function type(element: HTMLElement, text: string) {
   else fireEvent.change(element, { target: { value: text } });
 }
 
-const step = (actionId: string, status: string, extra: Partial<RunView["steps"][number]> = {}) => ({
-  stepId: `step-${actionId}`,
-  messageId: "m1",
-  channelId: "readings",
-  actionId,
-  actionType: "republish",
-  status,
-  conditionValue: true,
-  input: { temp: 9.5 },
-  result: { t: 9.5 },
-  error: null,
-  usage: null,
-  attempts: 1,
-  startedAt: 1_000,
-  finishedAt: 1_042,
-  ...extra,
-});
-
 describe("AppEditor test runs and the run overlay", () => {
   it("sends a test message into the chosen channel only while the payload is JSON", async () => {
     const { props } = renderEditor();
@@ -190,8 +173,8 @@ describe("AppEditor test runs and the run overlay", () => {
       channelId: "readings",
       status: "running",
       steps: [
-        step("too-warm", "completed"),
-        step("notify", "failed", {
+        runStep("too-warm", "completed"),
+        runStep("notify", "failed", {
           channelId: "alerts",
           result: null,
           error: { code: "http_status", message: "HTTP 503" },

@@ -1,25 +1,9 @@
-import type { App, AppDefinition } from "@conflux/core";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AppEditor } from "./AppEditor.tsx";
-import type { AppEditorProps, SaveOutcome } from "./contract.ts";
-import { coldChainApp } from "./test-apps.ts";
+import type { SaveOutcome } from "./contract.ts";
+import { renderEditor } from "./test-render.tsx";
 
 afterEach(cleanup);
-
-function renderEditor(overrides: Partial<AppEditorProps> = {}) {
-  const props: AppEditorProps = {
-    app: coldChainApp(),
-    credentials: [],
-    onSave: vi.fn(
-      async (definition: AppDefinition): Promise<SaveOutcome> => ({ ok: true, app: definition as App }),
-    ),
-    onTestRun: vi.fn(async () => {}),
-    ...overrides,
-  };
-  render(<AppEditor {...props} />);
-  return props;
-}
 
 const canvas = () => screen.getByRole("region", { name: "Canvas" });
 const tabNames = () => screen.getAllByRole("tab").map((tab) => tab.textContent);

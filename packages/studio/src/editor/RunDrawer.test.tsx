@@ -1,56 +1,20 @@
-import type { App, AppDefinition } from "@conflux/core";
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { AppEditor } from "./AppEditor.tsx";
-import type { AppEditorProps, RunStep, RunView, SaveOutcome } from "./contract.ts";
-import { coldChainApp } from "./test-apps.ts";
+import type { RunView } from "./contract.ts";
+import { renderEditor, runStep } from "./test-render.tsx";
 
 afterEach(() => {
   cleanup();
   vi.restoreAllMocks();
 });
 
-function renderEditor(overrides: Partial<AppEditorProps> = {}) {
-  const props: AppEditorProps = {
-    app: coldChainApp(),
-    credentials: [],
-    onSave: vi.fn(
-      async (definition: AppDefinition): Promise<SaveOutcome> => ({ ok: true, app: definition as App }),
-    ),
-    onTestRun: vi.fn(async () => {}),
-    ...overrides,
-  };
-  render(<AppEditor {...props} />);
-  return props;
-}
-
-function step(actionId: string, status: string, extra: Partial<RunStep> = {}): RunStep {
-  return {
-    stepId: `step-${actionId}`,
-    messageId: "m1",
-    channelId: "readings",
-    actionId,
-    actionType: "republish",
-    status,
-    conditionValue: true,
-    input: { temp: 9.5 },
-    result: { t: 9.5 },
-    error: null,
-    usage: null,
-    attempts: 1,
-    startedAt: 1_000,
-    finishedAt: 1_042,
-    ...extra,
-  };
-}
-
 const run: RunView = {
   runId: "run-1",
   channelId: "readings",
   status: "failed",
   steps: [
-    step("too-warm", "completed"),
-    step("notify", "failed", { error: { code: "http_status", message: "HTTP 503" }, result: null }),
+    runStep("too-warm", "completed"),
+    runStep("notify", "failed", { error: { code: "http_status", message: "HTTP 503" }, result: null }),
   ],
 };
 
